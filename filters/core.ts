@@ -1,0 +1,310 @@
+// Ansible's core filter plugins (lib/ansible/plugins/filter/core.py, mathstuff.py, urlsplit.py), by name and
+// parameter names.
+import { createHash, randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dump as yamlDump } from 'js-yaml';
+import { TemplateError } from '../src/errors.js';
+import { PyTuple, isDict, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/template/python.js';
+import { PyUndefined } from '../src/template/undefined.js';
+import { filter, variadic, type FilterTable } from './helpers.js';
+import { getAttribute, pySort, toList } from './jinja2.js';
+import { compileRegex, translateReplacement } from './regex.js';
+import { loadYaml } from '../src/yaml/loader.js';
+
+export interface RandomSource { next(): number }
+/** The templar puts its seeded source in the render context; filters read it from `this`. */
+export const randomOf = (self: unknown): RandomSource => ((self as { ctx?: { __tsible_random?: RandomSource } })?.ctx?.__tsible_random) ?? { next: Math.random };
+
+/** Mersenne-free, seedable PRNG (mulberry32) for `random(seed=...)` and `shuffle(seed=...)`. */
+export function seededRandom(seed: unknown): RandomSource {
+  let h = 1779033703;
+  for (const ch of pyStr(seed)) { h = Math.imul(h ^ ch.charCodeAt(0), 3432918353); h = (h << 13) | (h >>> 19) }
+  let a = h >>> 0;
+  return { next() { a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296 } };
+}
+
+/** Ansible's `bool` filter. */
+export function toBool(v: unknown): unknown {
+  if (v === null || v === undefined) return v ?? null;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.toLowerCase().trim());
+  if (typeof v === 'number') return v === 1;
+  return false;
+}
+
+export function toJson(v: unknown, indent?: number, sortKeys = false): string {
+  const normalize = (x: unknown): unknown => {
+    if (x instanceof PyUndefined) x.fail();
+    if (Array.isArray(x)) return x.map(normalize);
+    if (isDict(x)) { const keys = Object.keys(x); if (sortKeys) keys.sort(); const o: Dict = {}; for (const k of keys) o[k] = normalize(x[k]); return o }
+    if (typeof x === 'number' && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+    return x;
+  };
+  const text = JSON.stringify(normalize(v), null, indent);
+  if (text === undefined) return 'null';
+  // Python's json.dumps puts a space after ':' and ',' in compact mode
+  return indent === undefined ? pythonCompactJson(normalize(v)) : text.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+function pythonCompactJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pythonCompactJson).join(', ')}]`;
+  if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${asciiJson(k)}: ${pythonCompactJson(x)}`).join(', ')}}`;
+  if (typeof v === 'string') return asciiJson(v);
+  return JSON.stringify(v) ?? 'null';
+}
+const asciiJson = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
+export function toYaml(v: unknown, nice: boolean, indent = 4): string {
+  return yamlDump(v, { indent: nice ? indent : 2, flowLevel: nice ? -1 : 0, lineWidth: -1, noRefs: true, sortKeys: false });
+}
+
+function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict {
+  const merge = (a: Dict, b: Dict): Dict => {
+    const out: Dict = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const cur = out[k];
+      if (recursive && isDict(cur) && isDict(v)) out[k] = merge(cur, v);
+      else if (Array.isArray(cur) && Array.isArray(v) && listMerge !== 'replace') {
+        switch (listMerge) {
+          case 'keep': break;
+          case 'append': out[k] = [...cur, ...v]; break;
+          case 'prepend': out[k] = [...v, ...cur]; break;
+          case 'append_rp': out[k] = [...cur.filter((x) => !v.some((y) => pyEq(x, y))), ...v]; break;
+          case 'prepend_rp': out[k] = [...v, ...cur.filter((x) => !v.some((y) => pyEq(x, y)))]; break;
+          default: throw new TemplateError(`'${listMerge}' is not a valid list_merge value`);
+        }
+      } else out[k] = v;
+    }
+    return out;
+  };
+  return dicts.flatMap((d) => (Array.isArray(d) ? d : [d])).reduce<Dict>((acc, d) => {
+    if (!isDict(d)) throw new TemplateError(`failed to combine variables, expected dicts but got a '${typeName(d)}'`);
+    return merge(acc, d);
+  }, {});
+}
+
+function flatten(v: unknown[], levels?: number, skipNulls = true): unknown[] {
+  const out: unknown[] = [];
+  for (const x of v) {
+    if (skipNulls && (x === null || x === 'None')) continue;
+    if (Array.isArray(x) && (levels === undefined || levels > 0)) out.push(...flatten(x, levels === undefined ? undefined : levels - 1, skipNulls));
+    else out.push(x);
+  }
+  return out;
+}
+
+const unique = (items: unknown[]) => items.filter((x, i) => items.findIndex((y) => pyEq(x, y)) === i);
+
+function humanReadable(size: number, isBits: boolean, unit?: string): string {
+  const units = ['', 'K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
+  const suffix = isBits ? 'b' : 'B';
+  let i = 0;
+  if (unit) i = Math.max(0, units.indexOf(unit[0]!.toUpperCase()));
+  else while (i < units.length - 1 && Math.abs(size) >= Math.pow(1024, i + 1)) i++;
+  const v = size / Math.pow(1024, i);
+  return `${v.toFixed(2)} ${units[i]}${i === 0 ? (isBits ? 'bits' : 'Bytes') : suffix}`;
+}
+function humanToBytes(s: unknown, defaultUnit?: string, isBits = false): number {
+  const m = /^\s*(\d*\.?\d+)\s*([KMGTPEZY]?)(i?)([bB]?)(?:ytes?|its?)?\s*$/i.exec(pyStr(s));
+  if (!m) throw new TemplateError(`human_to_bytes() can't interpret following string: ${pyStr(s)}`);
+  const units = 'BKMGTPEZY';
+  const unit = (m[2] || defaultUnit || 'B').toUpperCase()[0]!;
+  if (m[4] && (m[4] === 'b') !== isBits && m[2]) throw new TemplateError(`human_to_bytes() failed to convert ${pyStr(s)}: Value is not a valid string (expect ${isBits ? 'bits' : 'bytes'})`);
+  return Math.round(Number(m[1]) * Math.pow(1024, Math.max(0, units.indexOf(unit))));
+}
+
+function strftime(fmt: string, seconds?: number, utc = false): string {
+  const d = seconds === undefined ? new Date() : new Date(seconds * 1000);
+  const g = (f: 'FullYear' | 'Month' | 'Date' | 'Hours' | 'Minutes' | 'Seconds' | 'Day') => (utc ? (d as any)[`getUTC${f}`]() : (d as any)[`get${f}`]()) as number;
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  return fmt.replace(/%([a-zA-Z%])/g, (_m, c: string) => {
+    switch (c) {
+      case 'Y': return String(g('FullYear')); case 'y': return p2(g('FullYear') % 100);
+      case 'm': return p2(g('Month') + 1); case 'd': return p2(g('Date'));
+      case 'H': return p2(g('Hours')); case 'M': return p2(g('Minutes')); case 'S': return p2(g('Seconds'));
+      case 'I': return p2(((g('Hours') + 11) % 12) + 1); case 'p': return g('Hours') < 12 ? 'AM' : 'PM';
+      case 'A': return days[g('Day')]!; case 'a': return days[g('Day')]!.slice(0, 3);
+      case 'B': return months[g('Month')]!; case 'b': return months[g('Month')]!.slice(0, 3);
+      case 'j': { const start = utc ? Date.UTC(g('FullYear'), 0, 1) : new Date(g('FullYear'), 0, 1).getTime(); return String(Math.floor((d.getTime() - start) / 86400000) + 1).padStart(3, '0') }
+      case 's': return String(Math.floor(d.getTime() / 1000)); case 'Z': return utc ? 'UTC' : '';
+      case 'z': return utc ? '+0000' : ''; case '%': return '%';
+      default: return '%' + c;
+    }
+  });
+}
+
+export const CORE_FILTERS: FilterTable = {
+  bool: filter([], toBool),
+  ternary: filter(['true_val', 'false_val', 'none_val'], (v, { true_val, false_val, none_val = null }) =>
+    v === null && none_val !== null ? none_val : truthy(v) ? true_val : false_val),
+  to_json: filter(['indent', 'sort_keys', 'ensure_ascii'], (v, { indent, sort_keys = false }) => toJson(v, indent === undefined ? undefined : Number(indent), Boolean(sort_keys))),
+  to_nice_json: filter(['indent', 'sort_keys'], (v, { indent = 4, sort_keys = true }) => toJson(v, Number(indent), Boolean(sort_keys))),
+  from_json: filter([], (v) => { try { return JSON.parse(pyStr(v)) } catch (e) { throw new TemplateError(`from_json: ${(e as Error).message}`) } }),
+  to_yaml: filter(['indent', 'default_flow_style'], (v) => toYaml(v, false)),
+  to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, { indent = 4 }) => toYaml(v, true, Number(indent))),
+  from_yaml: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml>').documents[0] ?? null : v)),
+  from_yaml_all: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml_all>').documents : v)),
+  b64encode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
+  b64decode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'base64').toString('utf8')),
+  regex_replace: filter(['pattern', 'replacement', 'ignorecase', 'multiline', 'count'], (v, { pattern, replacement = '', ignorecase = false, multiline = false, count = 0 }) => {
+    const re = compileRegex(String(pattern), { ignorecase: Boolean(ignorecase), multiline: Boolean(multiline), global: true });
+    const repl = translateReplacement(pyStr(replacement));
+    let n = 0; const limit = Number(count);
+    return pyStr(v).replace(re, (...m: any[]) => {
+      if (limit && n >= limit) return m[0];
+      n++;
+      const groups = m[m.length - 1];
+      return repl.replace(/\$(\d+)|\$<(\w+)>|\$\$/g, (s, d: string, nm: string) => (s === '$$' ? '$' : d !== undefined ? (m[Number(d)] ?? '') : (groups?.[nm] ?? '')));
+    });
+  }),
+  regex_search: variadic((v, args, kw) => {
+    const re = compileRegex(String(args[0]), { ignorecase: truthy(kw.ignorecase ?? false), multiline: truthy(kw.multiline ?? false) });
+    const m = re.exec(pyStr(v));
+    if (!m) return null;
+    const groups = args.slice(1).map(String);
+    if (!groups.length) return m[0];
+    return groups.map((g) => { const b = /^\\(\d+)$/.exec(g); const n = /^\\g<(\w+)>$/.exec(g); return b ? m[Number(b[1])] : n ? m.groups?.[n[1]!] : undefined });
+  }),
+  regex_findall: filter(['regex', 'multiline', 'ignorecase'], (v, { regex, multiline = false, ignorecase = false }) => {
+    const re = compileRegex(String(regex), { ignorecase: Boolean(ignorecase), multiline: Boolean(multiline), global: true });
+    return [...pyStr(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? m[1] : PyTuple.of2(...m.slice(1))));
+  }),
+  regex_escape: filter(['re_type'], (v) => pyStr(v).replace(/[^A-Za-z0-9_]/g, (c) => '\\' + c)),
+  basename: filter([], (v) => path.posix.basename(pyStr(v)) === '' ? '' : pyStr(v).split('/').pop()!),
+  dirname: filter([], (v) => { const s = pyStr(v); const i = s.lastIndexOf('/'); return i < 0 ? '' : i === 0 ? '/' : s.slice(0, i).replace(/\/+$/, '') || '/' }),
+  expanduser: filter([], (v) => pyStr(v).replace(/^~(?=\/|$)/, homedir())),
+  expandvars: filter([], (v) => pyStr(v).replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string, b: string) => process.env[a ?? b] ?? m)),
+  realpath: filter([], (v) => { try { return realpathSync(pyStr(v)) } catch { return path.resolve(pyStr(v)) } }),
+  relpath: filter(['start'], (v, { start }) => path.relative(pyStr(start ?? process.cwd()), pyStr(v))),
+  splitext: filter([], (v) => { const s = pyStr(v); const e = path.posix.extname(s); return PyTuple.of2(s.slice(0, s.length - e.length), e) }),
+  path_join: filter([], (v) => { const parts = (Array.isArray(v) ? v : [v]).map(pyStr); let out = ''; for (const p of parts) out = p.startsWith('/') ? p : out && !out.endsWith('/') ? `${out}/${p}` : out + p; return out }),
+  win_basename: filter([], (v) => pyStr(v).split(/[\\/]/).pop()!),
+  quote: filter([], (v) => { const s = pyStr(v ?? ''); return s === '' ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'` }),
+  combine: variadic((v, args, kw) => combine([v, ...args], truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace'))),
+  dict2items: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
+    if (!isDict(v)) throw new TemplateError(`dict2items requires a dictionary, got ${typeName(v)} instead.`);
+    return Object.entries(v).map(([k, x]) => ({ [String(key_name)]: k, [String(value_name)]: x }));
+  }),
+  items2dict: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
+    const out: Dict = {};
+    for (const item of toList(v)) { if (!isDict(item)) throw new TemplateError(`items2dict requires a list of dictionaries`); out[pyStr(item[String(key_name)])] = item[String(value_name)] }
+    return out;
+  }),
+  flatten: filter(['levels', 'skip_nulls'], (v, { levels, skip_nulls = true }) => flatten(toList(v), levels === undefined || levels === null ? undefined : Number(levels), Boolean(skip_nulls))),
+  mandatory: filter(['msg'], (v, { msg }) => { if (v instanceof PyUndefined) throw new TemplateError(msg !== undefined ? pyStr(msg) : `Mandatory variable ${v.hint.replace(/ is undefined$/, '')} not defined.`); return v }, { acceptsUndefined: true }),
+  hash: filter(['hashtype'], (v, { hashtype = 'sha1' }) => createHash(String(hashtype)).update(pyStr(v)).digest('hex')),
+  checksum: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
+  md5: filter([], (v) => createHash('md5').update(pyStr(v)).digest('hex')),
+  sha1: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
+  to_uuid: filter(['namespace'], (v, { namespace = '361E6D51-FAEC-444A-9079-341386DA8E2E' }) => {
+    const ns = Buffer.from(String(namespace).replace(/-/g, ''), 'hex');
+    const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(pyStr(v), 'utf8')])).digest();
+    h[6] = (h[6]! & 0x0f) | 0x50; h[8] = (h[8]! & 0x3f) | 0x80;
+    const x = h.subarray(0, 16).toString('hex');
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  }),
+  random: filter(['start', 'step', 'seed'], function (this: unknown, v, { start = 0, step = 1, seed }) {
+    const rnd = seed === undefined || seed === null ? randomOf(this) : seededRandom(seed);
+    if (typeof v === 'number') {
+      const st = Number(start), sp = Number(step); const count = Math.max(0, Math.ceil((v - st) / sp));
+      if (count === 0) throw new TemplateError('empty range for randrange()');
+      return st + Math.floor(rnd.next() * count) * sp;
+    }
+    const items = toList(v);
+    if (!items.length) throw new TemplateError('Cannot choose from an empty sequence');
+    return items[Math.floor(rnd.next() * items.length)];
+  }),
+  shuffle: filter(['seed'], function (this: unknown, v, { seed }) {
+    const rnd = seed === undefined || seed === null ? randomOf(this) : seededRandom(seed);
+    const items = [...toList(v)];
+    for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); [items[i], items[j]] = [items[j], items[i]] }
+    return items;
+  }),
+  type_debug: filter([], (v) => ({ str: 'AnsibleUnicode', dict: 'dict', list: 'list', int: 'int', float: 'float', bool: 'bool', NoneType: 'NoneType', tuple: 'tuple' } as Dict)[typeName(v)] ?? typeName(v)),
+  extract: filter(['container', 'morekeys'], (v, { container, morekeys }) => {
+    let out = getAttribute(container, v);
+    for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) out = getAttribute(out, k);
+    return out;
+  }),
+  subelements: filter(['subelements', 'skip_missing'], (v, { subelements, skip_missing = false }) => {
+    const items = isDict(v) ? Object.values(v) : toList(v);
+    const out: PyTuple[] = [];
+    for (const item of items) {
+      let values: unknown = item;
+      for (const key of String(subelements).split('.')) {
+        values = isDict(values) ? (Object.hasOwn(values, key) ? values[key] : undefined) : undefined;
+        if (values === undefined) { if (skip_missing) break; throw new TemplateError(`could not find '${key}' key in iterated item '${pyRepr(item)}'`) }
+      }
+      if (values === undefined) continue;
+      if (!Array.isArray(values)) throw new TemplateError('the key in the subelements is not a list');
+      for (const sub of values) out.push(PyTuple.of2(item, sub));
+    }
+    return out;
+  }),
+  comment: filter(['style', 'decoration', 'prefix', 'postfix'], (v, { style = 'plain', decoration }) => {
+    const styles: Record<string, [string, string, string]> = { plain: ['', '# ', ''], c: ['', '// ', ''], cblock: ['/*', ' * ', ' */'], erlang: ['', '% ', ''], xml: ['<!--', ' - ', '-->'] };
+    const [beg, dec, end] = styles[String(style)] ?? styles.plain!;
+    const d = decoration === undefined ? dec : String(decoration);
+    const body = pyStr(v).split('\n').map((l) => (d + l).trimEnd() || d.trimEnd()).join('\n');
+    return [beg ? beg + '\n' : '', beg ? '' : d.trimEnd() + '\n', body, '\n', beg ? '' : d.trimEnd() + '\n', end ? end + '\n' : ''].join('').replace(/\n$/, '');
+  }),
+  strftime: filter(['second', 'utc'], (v, { second, utc = false }) => strftime(pyStr(v), second === undefined || second === null ? undefined : Number(second), Boolean(utc))),
+  to_datetime: filter(['format'], (v, { format = '%Y-%m-%d %H:%M:%S' }) => { void format; return pyStr(v) }),
+  split: filter(['separator', 'maxsplit'], (v, { separator, maxsplit = -1 }) => {
+    const s = pyStr(v);
+    const parts = separator === undefined || separator === null ? s.trim().split(/\s+/).filter(Boolean) : s.split(pyStr(separator));
+    const n = Number(maxsplit);
+    return n >= 0 && parts.length > n + 1 ? [...parts.slice(0, n), parts.slice(n).join(pyStr(separator ?? ' '))] : parts;
+  }),
+  urlsplit: filter(['query'], (v, { query }) => {
+    const u = new URL(pyStr(v));
+    const parts: Dict = { scheme: u.protocol.replace(/:$/, ''), netloc: u.host ? `${u.username ? `${u.username}${u.password ? ':' + u.password : ''}@` : ''}${u.host}` : '', path: u.pathname, query: u.search.replace(/^\?/, ''), fragment: u.hash.replace(/^#/, ''), username: u.username || null, password: u.password || null, hostname: u.hostname || null, port: u.port ? Number(u.port) : null };
+    if (query === undefined) return parts;
+    if (!Object.hasOwn(parts, String(query))) throw new TemplateError(`urlsplit: unknown URL component: ${pyStr(query)}`);
+    return parts[String(query)];
+  }),
+  // mathstuff
+  unique: filter(['case_sensitive', 'attribute'], (v, { case_sensitive, attribute }) => {
+    const items = toList(v);
+    if (attribute === undefined && (case_sensitive === undefined || case_sensitive)) return unique(items);
+    const key = (x: unknown) => { const k = attribute === undefined ? x : getAttribute(x, attribute); return !case_sensitive && typeof k === 'string' ? k.toLowerCase() : k };
+    const seen: unknown[] = []; return items.filter((x) => { const k = key(x); if (seen.some((s) => pyEq(s, k))) return false; seen.push(k); return true });
+  }),
+  union: filter(['b'], (v, { b }) => unique([...toList(v), ...toList(b)])),
+  intersect: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => toList(b).some((y) => pyEq(x, y))))),
+  difference: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => !toList(b).some((y) => pyEq(x, y))))),
+  symmetric_difference: filter(['b'], (v, { b }) => { const a = toList(v), c = toList(b); return unique([...a.filter((x) => !c.some((y) => pyEq(x, y))), ...c.filter((x) => !a.some((y) => pyEq(x, y)))]) }),
+  log: filter(['base'], (v, { base }) => (base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base)))),
+  pow: filter(['y'], (v, { y }) => Math.pow(Number(v), Number(y))),
+  root: filter(['base'], (v, { base = 2 }) => (Number(base) === 2 ? Math.sqrt(Number(v)) : Math.pow(Number(v), 1 / Number(base)))),
+  human_readable: filter(['isbits', 'unit'], (v, { isbits = false, unit }) => humanReadable(Number(v), Boolean(isbits), unit as string | undefined)),
+  human_to_bytes: filter(['default_unit', 'isbits'], (v, { default_unit, isbits = false }) => humanToBytes(v, default_unit as string | undefined, Boolean(isbits))),
+  rekey_on_member: filter(['key', 'duplicates'], (v, { key, duplicates = 'error' }) => {
+    const out: Dict = {};
+    for (const item of isDict(v) ? Object.values(v) : toList(v)) {
+      if (!isDict(item)) throw new TemplateError('List item is not a valid dict');
+      const k = pyStr(item[String(key)]);
+      if (Object.hasOwn(out, k) && duplicates === 'error') throw new TemplateError(`Key ${k} is not unique, cannot correctly turn into dict`);
+      if (!Object.hasOwn(out, k) || duplicates === 'overwrite') out[k] = item;
+    }
+    return out;
+  }),
+  zip: variadic((v, args) => { const lists = [toList(v), ...args.map(toList)]; const n = Math.min(...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => PyTuple.of2(...lists.map((l) => l[i]))) }),
+  zip_longest: variadic((v, args, kw) => { const lists = [toList(v), ...args.map(toList)]; const n = Math.max(...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => PyTuple.of2(...lists.map((l) => (i < l.length ? l[i] : kw.fillvalue ?? null)))) }),
+  product: variadic((v, args) => [toList(v), ...args.map(toList)].reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]).map((t) => PyTuple.of2(...t))),
+  permutations: filter(['r'], (v, { r }) => {
+    const items = toList(v); const n = r === undefined || r === null ? items.length : Number(r); const out: PyTuple[] = [];
+    const rec = (prefix: unknown[], rest: unknown[]) => { if (prefix.length === n) { out.push(PyTuple.of2(...prefix)); return } rest.forEach((x, i) => rec([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)])) };
+    rec([], items); return out;
+  }),
+  combinations: filter(['r'], (v, { r }) => {
+    const items = toList(v); const n = Number(r); const out: PyTuple[] = [];
+    const rec = (start: number, prefix: unknown[]) => { if (prefix.length === n) { out.push(PyTuple.of2(...prefix)); return } for (let i = start; i < items.length; i++) rec(i + 1, [...prefix, items[i]]) };
+    rec(0, []); return out;
+  }),
+  to_uuid4: filter([], () => randomUUID()),
+  sort_versions: filter([], (v) => pySort(toList(v), (x) => pyStr(x))),
+};

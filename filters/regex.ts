@@ -1,0 +1,42 @@
+// Python `re` patterns in JavaScript. Most syntax is shared; the differences Ansible users hit are
+// translated here, and what JS cannot express is refused with a clear error rather than matched wrongly.
+import { TemplateError } from '../src/errors.js';
+
+export interface RegexOptions { ignorecase?: boolean; multiline?: boolean; dotall?: boolean; anchor?: 'start' | 'full' | 'none'; global?: boolean }
+
+const cache = new Map<string, RegExp>();
+
+export function translatePattern(pattern: string): string {
+  let out = pattern
+    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')      // named groups
+    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')      // named backreferences
+    .replace(/\\A/g, '^')
+    .replace(/\\Z/g, '$');
+  if (/\(\?[aiLmsux]+\)/.test(out)) {
+    throw new TemplateError(`regular expression '${pattern}' uses inline flags, which tsible cannot translate to JavaScript; pass ignorecase=/multiline= instead`);
+  }
+  out = out.replace(/\(\?#[^)]*\)/g, '');
+  return out;
+}
+
+export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
+  const key = `${pattern}\u0000${JSON.stringify(opts)}`;
+  let re = cache.get(key);
+  if (!re) {
+    let src = translatePattern(pattern);
+    if (opts.anchor === 'start') src = `^(?:${src})`;
+    if (opts.anchor === 'full') src = `^(?:${src})$`;
+    const flags = 'u' + (opts.ignorecase ? 'i' : '') + (opts.multiline ? 'm' : '') + (opts.dotall ? 's' : '') + (opts.global ? 'g' : '');
+    try { re = new RegExp(src, flags) } catch {
+      try { re = new RegExp(src, flags.replace('u', '')) } catch (e) { throw new TemplateError(`invalid regular expression '${pattern}': ${(e as Error).message}`) }
+    }
+    cache.set(key, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+
+/** Python's replacement string (\1, \g<name>) to JS's ($1, $<name>). */
+export function translateReplacement(repl: string): string {
+  return repl.replace(/\$/g, '$$$$').replace(/\\g<(\w+)>/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`)).replace(/\\(\d+)/g, '$$$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
+}

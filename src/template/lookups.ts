@@ -1,0 +1,154 @@
+// Jinja2's and Ansible's template globals, and the lookup plugins behind lookup()/query()/q() and with_*.
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { TemplateError } from '../errors.js';
+import { PyTuple, isDict, pyStr, truthy, type Dict } from './python.js';
+import { PyUndefined } from './undefined.js';
+import { splitKeywords } from '../../filters/helpers.js';
+
+/** What a lookup can see: the task's variables and where to find relative files. */
+export interface LookupContext {
+  readonly basedirs: readonly string[];
+  readonly vars?: () => Dict;
+  readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown };
+}
+
+type Lookup = (terms: unknown[], kw: Dict, ctx: LookupContext) => unknown[];
+
+const findFile = (ctx: LookupContext, name: string, subdir = 'files'): string | undefined => {
+  if (path.isAbsolute(name)) return existsSync(name) ? name : undefined;
+  for (const base of ctx.basedirs) for (const candidate of [path.join(base, subdir, name), path.join(base, name)]) if (existsSync(candidate)) return candidate;
+  return undefined;
+};
+const flat = (terms: unknown[]) => terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
+
+export const LOOKUPS: Record<string, Lookup> = {
+  env: (terms, kw) => terms.map((t) => process.env[pyStr(t)] ?? (kw.default !== undefined ? kw.default : '')),
+  vars: (terms, kw, ctx) => terms.map((t) => {
+    const v = ctx.templar?.lookup(pyStr(t));
+    if (v === undefined || v instanceof PyUndefined) { if (kw.default !== undefined) return kw.default; throw new TemplateError(`No variable found with this name: ${pyStr(t)}`) }
+    return v;
+  }),
+  varnames: (terms, _kw, ctx) => { const names = Object.keys(ctx.vars?.() ?? {}); return [terms.flatMap((t) => names.filter((n) => new RegExp(pyStr(t)).test(n))).join(',')] },
+  file: (terms, kw, ctx) => terms.map((t) => {
+    const f = findFile(ctx, pyStr(t));
+    if (!f) throw new TemplateError(`could not locate file in lookup: ${pyStr(t)}`);
+    let s = readFileSync(f, 'utf8');
+    if (kw.rstrip === undefined || truthy(kw.rstrip)) s = s.replace(/\s+$/, '');
+    if (truthy(kw.lstrip ?? false)) s = s.replace(/^\s+/, '');
+    return s;
+  }),
+  template: (terms, _kw, ctx) => terms.map((t) => {
+    const f = findFile(ctx, pyStr(t), 'templates');
+    if (!f) throw new TemplateError(`the template file ${pyStr(t)} could not be found for the lookup`);
+    return ctx.templar ? pyStr(ctx.templar.template(readFileSync(f, 'utf8'))) : readFileSync(f, 'utf8');
+  }),
+  lines: (terms) => terms.flatMap((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).split('\n').filter((l, i, a) => i < a.length - 1 || l !== '')),
+  pipe: (terms) => terms.map((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).replace(/\n$/, '')),
+  items: (terms) => flat(terms),
+  list: (terms) => terms,
+  indexed_items: (terms) => flat(terms).map((x, i) => PyTuple.of2(i, x)),
+  dict: (terms) => terms.flatMap((t) => { if (!isDict(t)) throw new TemplateError('with_dict expects a dict'); return Object.entries(t).map(([key, value]) => ({ key, value })) }),
+  together: (terms) => { const lists = terms.map((t) => (Array.isArray(t) ? t : [t])); const n = Math.max(0, ...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => lists.map((l) => (i < l.length ? l[i] : null))) },
+  nested: (terms) => { const lists = terms.map((t) => (Array.isArray(t) ? t : [t])); return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]) },
+  random_choice: (terms) => { const items = flat(terms); return items.length ? [items[Math.floor(Math.random() * items.length)]] : [] },
+  first_found: (terms, kw, ctx) => {
+    const files = flat(terms).flatMap((t) => (isDict(t) ? flat([t.files ?? []]).flatMap((f) => flat([t.paths ?? ['']]).map((p) => path.join(pyStr(p), pyStr(f)))) : pyStr(t).split(/[,;]/)));
+    for (const f of files) { const found = findFile(ctx, f); if (found) return [found] }
+    if (truthy(kw.skip ?? false)) return [];
+    throw new TemplateError('No file was found when using first_found.');
+  },
+  fileglob: (terms, _kw, ctx) => terms.flatMap((t) => {
+    const pattern = pyStr(t); const dir = path.dirname(pattern); const base = path.basename(pattern);
+    const re = new RegExp('^' + base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+    for (const root of path.isAbsolute(dir) ? [dir] : ctx.basedirs.flatMap((b) => [path.join(b, 'files', dir), path.join(b, dir)])) {
+      if (!existsSync(root)) continue;
+      const hits = readdirSync(root).filter((n) => re.test(n)).map((n) => path.join(root, n)).filter((p) => statSync(p).isFile()).sort();
+      if (hits.length) return hits;
+    }
+    return [];
+  }),
+  sequence: (terms, kw) => terms.length ? terms.flatMap((t) => sequence(parseSequenceTerm(pyStr(t)))) : sequence(kw),
+  subelements: (terms, kw) => {
+    const [items, key, opts] = terms as [unknown, string, Dict | undefined];
+    const skip = truthy((opts ?? kw).skip_missing ?? false);
+    const list = isDict(items) ? Object.values(items) : (items as unknown[]);
+    return list.flatMap((item) => {
+      const sub = isDict(item) ? item[pyStr(key)] : undefined;
+      if (sub === undefined) { if (skip) return []; throw new TemplateError(`could not find '${pyStr(key)}' key in iterated item '${pyStr(item)}'`) }
+      return (sub as unknown[]).map((s) => [item, s]);
+    });
+  },
+};
+
+function parseSequenceTerm(term: string): Dict {
+  const kw: Dict = {};
+  const m = /^(?:(0x[0-9a-f]+|0o?[0-7]+|-?\d+)-)?(0x[0-9a-f]+|0o?[0-7]+|-?\d+)(?:\/(-?\d+))?(?::(.+))?$/i.exec(term.trim());
+  if (m && !term.includes('=')) { kw.start = m[1] ?? 1; kw.end = m[2]; if (m[3]) kw.stride = m[3]; if (m[4]) kw.format = m[4]; return kw }
+  for (const part of term.trim().split(/\s+/)) { const [k, v] = part.split('='); if (k && v !== undefined) kw[k] = v }
+  return kw;
+}
+function sequence(kw: Dict): string[] {
+  const num = (v: unknown) => { const s = pyStr(v); return s.startsWith('0x') ? parseInt(s, 16) : /^0o?[0-7]+$/.test(s) && s !== '0' ? parseInt(s.replace(/^0o?/, ''), 8) : Number(s) };
+  const start = num(kw.start ?? 1), stride = num(kw.stride ?? 1);
+  const end = kw.end !== undefined ? num(kw.end) : kw.count !== undefined ? start + (num(kw.count) - 1) * stride : NaN;
+  if (Number.isNaN(end)) throw new TemplateError('must specify count or end in with_sequence');
+  const fmt = pyStr(kw.format ?? '%d');
+  const out: string[] = [];
+  for (let i = start; stride > 0 ? i <= end : i >= end; i += stride) { out.push(fmt.replace(/%(0?\d*)([dxXo])/, (_m, w: string, c: string) => { const s = c === 'd' ? String(i) : c === 'o' ? i.toString(8) : c === 'x' ? i.toString(16) : i.toString(16).toUpperCase(); return w.startsWith('0') ? s.padStart(Number(w), '0') : s.padStart(Number(w || 0)) })); if (stride === 0) break }
+  return out;
+}
+
+/** Runs a lookup plugin as `lookup()`/`query()` do; `wantlist` decides between a list and a joined string. */
+export function runLookup(name: string, args: unknown[], ctx: LookupContext, wantlist: boolean): unknown {
+  const short = name.replace(/^ansible\.builtin\./, '');
+  const plugin = LOOKUPS[short];
+  if (!plugin) throw new TemplateError(`lookup plugin (${name}) not found`);
+  const { positional, keywords } = splitKeywords(args);
+  for (const t of positional) if (t instanceof PyUndefined) t.fail();
+  const errors = keywords.errors ?? 'strict';
+  delete keywords.errors;
+  const want = wantlist || truthy(keywords.wantlist ?? false);
+  delete keywords.wantlist;
+  let result: unknown[];
+  try {
+    result = plugin(positional, keywords, ctx);
+  } catch (e) {
+    if (errors === 'ignore') return want ? [] : null;
+    if (errors === 'warn') return want ? [] : null;
+    if (e instanceof TemplateError) throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${short}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${e.message}`, { cause: e });
+    throw e;
+  }
+  if (want) return result;
+  if (result.length === 1) return result[0];
+  return result.map(pyStr).join(',');
+}
+
+function lookupContextOf(self: unknown): LookupContext {
+  const ctx = (self as { ctx?: Dict })?.ctx ?? {};
+  const templar = ctx.__tsible_templar as { lookupContext?: LookupContext } | undefined;
+  return templar?.lookupContext ?? { basedirs: [process.cwd()] };
+}
+
+function range(...args: unknown[]): number[] {
+  const n = args.map((a) => { if (a instanceof PyUndefined) a.fail(); return Number(a) });
+  const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
+  if (step === 0) throw new TemplateError('range() arg 3 must not be zero');
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) { out.push(i); if (out.length > 100_000) throw new TemplateError('Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).') }
+  return out;
+}
+
+class Namespace { constructor(init: Dict) { Object.assign(this, init) } __str__(): string { return `<Namespace ${JSON.stringify(this)}>` } }
+
+export const GLOBALS: Dict = {
+  range,
+  dict: (...args: unknown[]) => { const { keywords } = splitKeywords(args); return keywords },
+  namespace: (...args: unknown[]) => new Namespace(splitKeywords(args).keywords),
+  lookup(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), false) },
+  query(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), true) },
+  q(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), true) },
+  now: (...args: unknown[]) => { const { positional, keywords } = splitKeywords(args); const utc = truthy(keywords.utc ?? positional[0] ?? false); const d = new Date(); return utc ? d.toISOString().replace('T', ' ').replace('Z', '') : new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().replace('T', ' ').replace('Z', '') },
+  undef: (hint?: unknown) => new PyUndefined(hint === undefined ? 'Mandatory variable has not been overridden' : pyStr(hint)),
+};

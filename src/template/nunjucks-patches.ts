@@ -1,0 +1,301 @@
+// Everything that reaches past Nunjucks' public API lives here, as Nunjucks' own jinja-compat.js does it:
+// keep the original, wrap it, name the Jinja2 rule it implements. Installed once per process; the
+// generated code calls `runtime.tsible.*`, the helpers of ./python.ts. Pinned to nunjucks 3.2.4.
+import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
+import { TsibleError, TemplateError } from '../errors.js';
+import * as py from './python.js';
+import { memberLookup, pySlice } from './methods.js';
+import { PyUndefined } from './undefined.js';
+
+export const NUNJUCKS_VERSION = '3.2.4';
+const require = createRequire(import.meta.url);
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const compilerMod: any = require('nunjucks/src/compiler');
+const parserMod: any = require('nunjucks/src/parser');
+const nodes: any = require('nunjucks/src/nodes');
+const lexer: any = require('nunjucks/src/lexer');
+const runtime: any = require('nunjucks/src/runtime');
+const Compiler: any = compilerMod.Compiler;
+const Parser: any = parserMod.Parser;
+
+export interface VarsResolver { lookup(name: string): unknown }
+
+/** Helpers the generated code calls. */
+const helpers = {
+  truthy: py.truthy,
+  or: (a: () => unknown, b: () => unknown) => { const x = a(); return py.truthy(x) ? x : b() },
+  and: (a: () => unknown, b: () => unknown) => { const x = a(); return py.truthy(x) ? b() : x },
+  compare(first: unknown, ops: Array<[string, () => unknown]>): boolean {
+    // Python chains comparisons: a < b < c is a < b and b < c
+    let left = first;
+    for (const [op, rightFn] of ops) {
+      const right = rightFn();
+      if (!py.pyCompareOp(left, op, right)) return false;
+      left = right;
+    }
+    return true;
+  },
+  in: py.pyIn,
+  add: py.pyAdd, sub: py.pySub, mul: py.pyMul, div: py.pyDiv, floordiv: py.pyFloorDiv, mod: py.pyMod, pow: py.pyPow, neg: py.pyNeg,
+  pos: (a: unknown) => { if (a instanceof PyUndefined) a.fail(); return a },
+  concat: (a: unknown, b: unknown) => py.pyStr(a) + py.pyStr(b),
+  tuple: (items: unknown[]) => { const t = new py.PyTuple(); t.push(...items); return t },
+  slice: pySlice,
+  test(env: any, name: string, context: unknown, value: unknown, args: unknown[]): boolean {
+    let fn;
+    try { fn = env.getTest(name) } catch { throw new TemplateError(`no test named '${name}'`) }
+    return py.truthy(fn.call(context, value, ...args));
+  },
+};
+
+let installed = false;
+
+export function installPatches(): void {
+  if (installed) return;
+  installed = true;
+  runtime.tsible = helpers;
+
+  // Jinja2: a missing name is Undefined, not JS undefined; True/False/None are literals too.
+  runtime.contextOrFrameLookup = function (context: any, frame: any, name: string) {
+    const val = frame.lookup(name);
+    if (val !== undefined) return val;
+    const ctx = context.ctx;
+    if (Object.hasOwn(ctx, name)) return ctx[name];
+    const vars: VarsResolver | undefined = ctx.__tsible_vars;
+    if (vars) { const v = vars.lookup(name); if (v !== undefined) return v }
+    if (Object.hasOwn(context.env.globals, name)) return context.env.globals[name];
+    switch (name) {
+      case 'True': return true;
+      case 'False': return false;
+      case 'None': return null;
+    }
+    return new PyUndefined(`'${name}' is undefined`);
+  };
+  // Jinja2's getattr: dict keys, list indexes, Python methods; never JS internals.
+  runtime.memberLookup = (obj: unknown, key: unknown) => memberLookup(obj, key);
+  // Python str() of every {{ }} result; None prints as '' (Ansible's finalize), Undefined raises.
+  runtime.suppressValue = (val: unknown) => {
+    if (val === null || val === undefined) return '';
+    if (val instanceof PyUndefined) val.fail();
+    return py.pyStr(val);
+  };
+  runtime.callWrap = (fn: unknown, name: string, context: unknown, args: unknown[]) => {
+    if (fn instanceof PyUndefined) fn.fail();
+    if (typeof fn !== 'function') throw new TemplateError(`'${py.typeName(fn)}' object is not callable (${name})`);
+    return fn.apply(context, args);
+  };
+  const origFromIterator = runtime.fromIterator;
+  runtime.fromIterator = (arr: unknown) => {
+    if (arr instanceof PyUndefined) arr.fail();
+    if (typeof arr === 'string') return [...arr];
+    return origFromIterator(arr);
+  };
+  const origHandleError = runtime.handleError;
+  runtime.handleError = (error: unknown, lineno: number, colno: number) =>
+    error instanceof TsibleError ? error : origHandleError(error, lineno, colno);
+
+  const emitTruthy = (self: any, node: any, frame: any) => {
+    self._emit('runtime.tsible.truthy(');
+    self.compile(node, frame);
+    self._emit(')');
+  };
+  const lazy = (self: any, node: any, frame: any) => {
+    self._emit('(() => (');
+    self.compile(node, frame);
+    self._emit('))');
+  };
+  const binary = (fn: string) => function (this: any, node: any, frame: any) {
+    this._emit(`runtime.tsible.${fn}(`);
+    this.compile(node.left, frame);
+    this._emit(',');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+  // Python truthiness and operand-returning and/or with short-circuit.
+  Compiler.prototype.compileOr = function (this: any, node: any, frame: any) {
+    this._emit('runtime.tsible.or('); lazy(this, node.left, frame); this._emit(','); lazy(this, node.right, frame); this._emit(')');
+  };
+  Compiler.prototype.compileAnd = function (this: any, node: any, frame: any) {
+    this._emit('runtime.tsible.and('); lazy(this, node.left, frame); this._emit(','); lazy(this, node.right, frame); this._emit(')');
+  };
+  Compiler.prototype.compileNot = function (this: any, node: any, frame: any) {
+    this._emit('!'); emitTruthy(this, node.target, frame);
+  };
+  Compiler.prototype.compileInlineIf = function (this: any, node: any, frame: any) {
+    this._emit('('); emitTruthy(this, node.cond, frame); this._emit('?(');
+    this.compile(node.body, frame); this._emit('):(');
+    if (node.else_ !== null) this.compile(node.else_, frame); else this._emit('""');
+    this._emit('))');
+  };
+  const PyCond = nodes.Node.extend('PyCond', { fields: ['target'] });
+  Compiler.prototype.compilePyCond = function (this: any, node: any, frame: any) { emitTruthy(this, node.target, frame) };
+  const origAssertType = Compiler.prototype.assertType;
+  Compiler.prototype.assertType = function (this: any, node: any, ...types: any[]) {
+    if (node instanceof PyCond || node instanceof Slice || node instanceof PyTest) return;
+    return origAssertType.call(this, node, ...types);
+  };
+  const origCompileIf = Compiler.prototype.compileIf;
+  Compiler.prototype.compileIf = function (this: any, node: any, frame: any, async: boolean) {
+    if (!(node.cond instanceof PyCond)) node.cond = new PyCond(node.cond.lineno, node.cond.colno, node.cond);
+    return origCompileIf.call(this, node, frame, async);
+  };
+  // Python comparisons: deep ==, TypeError on unordered types, chaining.
+  Compiler.prototype.compileCompare = function (this: any, node: any, frame: any) {
+    this._emit('runtime.tsible.compare(');
+    this.compile(node.expr, frame);
+    this._emit(',[');
+    node.ops.forEach((op: any, i: number) => {
+      if (i) this._emit(',');
+      const symbol = op.type === '===' ? '==' : op.type === '!==' ? '!=' : op.type;
+      this._emit(`["${symbol}",`); lazy(this, op.expr, frame); this._emit(']');
+    });
+    this._emit('])');
+  };
+  Compiler.prototype.compileIn = binary('in');
+  Compiler.prototype.compileAdd = binary('add');
+  Compiler.prototype.compileSub = binary('sub');
+  Compiler.prototype.compileMul = binary('mul');
+  Compiler.prototype.compileDiv = binary('div');
+  Compiler.prototype.compileFloorDiv = binary('floordiv');
+  Compiler.prototype.compileMod = binary('mod');
+  Compiler.prototype.compilePow = binary('pow');
+  Compiler.prototype.compileConcat = binary('concat');
+  Compiler.prototype.compileNeg = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.neg('); this.compile(node.target, frame); this._emit(')') };
+  Compiler.prototype.compilePos = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.pos('); this.compile(node.target, frame); this._emit(')') };
+  // (a, b) is a tuple in Jinja2, not JS's comma operator.
+  const origCompileGroup = Compiler.prototype.compileGroup;
+  Compiler.prototype.compileGroup = function (this: any, node: any, frame: any) {
+    if (node.children.length > 1) { this._emit('runtime.tsible.tuple('); this._compileAggregate(node, frame, '[', ']'); this._emit(')'); return }
+    return origCompileGroup.call(this, node, frame);
+  };
+  // Tests take any number of positional and keyword arguments: `is version('2.10', '>=')`.
+  const PyTest = nodes.Node.extend('PyTest', { fields: ['name', 'args'] });
+  Compiler.prototype.compileIs = function (this: any, node: any, frame: any) {
+    const right = node.right;
+    let name: string, args: any = null;
+    if (right instanceof PyTest) { name = right.name; args = right.args }
+    else if (right instanceof nodes.FunCall) { name = dottedName(right.name); args = right.args }
+    else name = dottedName(right);
+    this._emit(`runtime.tsible.test(env, "${name}", context, `);
+    this.compile(node.left, frame);
+    this._emit(',');
+    if (args) this._compileAggregate(args, frame, '[', ']'); else this._emit('[]');
+    this._emit(')');
+  };
+  // `is name arg` (one bare argument: `is contains 'x'`, `is sameas true`), `is not`, dotted test names.
+  Parser.prototype.parseIs = function (this: any) {
+    let node = this.parseCompare();
+    if (this.skipSymbol('is')) {
+      const not = this.skipSymbol('not');
+      const first = this.nextToken();
+      if (first.type !== lexer.TOKEN_SYMBOL && first.type !== lexer.TOKEN_NONE && first.type !== lexer.TOKEN_BOOLEAN)
+        this.fail('expected test name', first.lineno, first.colno);
+      let name = first.type === lexer.TOKEN_SYMBOL ? first.value : String(first.value).toLowerCase();
+      if (first.type === lexer.TOKEN_NONE) name = 'none';
+      for (;;) {
+        const t = this.peekToken();
+        if (t && t.type === lexer.TOKEN_OPERATOR && t.value === '.') { this.nextToken(); name += '.' + this.nextToken().value; continue }
+        break;
+      }
+      let args: any;
+      const next = this.peekToken();
+      if (next && next.type === lexer.TOKEN_LEFT_PAREN) {
+        args = this.parseSignature();
+      } else if (next && startsBareArgument(next)) {
+        args = new nodes.NodeList(next.lineno, next.colno, [this.parsePrimary()]);
+      } else {
+        args = new nodes.NodeList(first.lineno, first.colno, []);
+      }
+      node = new nodes.Is(node.lineno, node.colno, node, new PyTest(first.lineno, first.colno, name, args));
+      if (not) node = new nodes.Not(node.lineno, node.colno, node);
+    }
+    return node;
+  };
+  // x.0, x.0.name and keyword attribute names (x.true) are lookups in Jinja2.
+  Parser.prototype.parsePostfix = function (this: any, node: any) {
+    let tok = this.peekToken();
+    while (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        node = this.parseSubscript(node, tok);
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const val = this.nextToken();
+        if (val.type === lexer.TOKEN_SYMBOL) {
+          node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
+        } else if (val.type === lexer.TOKEN_INT || val.type === lexer.TOKEN_FLOAT) {
+          for (const part of String(val.value).split('.').filter((p) => p !== ''))
+            node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, Number(part)));
+        } else if (val.type === lexer.TOKEN_BOOLEAN || val.type === lexer.TOKEN_NONE) {
+          node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, String(val.value)));
+        } else {
+          this.fail('expected name as lookup value, got ' + val.value, val.lineno, val.colno);
+        }
+      } else break;
+      tok = this.peekToken();
+    }
+    return node;
+  };
+  // x[i], x['k'] and Python slices x[a:b:c].
+  const Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] });
+  Parser.prototype.parseSubscript = function (this: any, target: any, tok: any) {
+    this.nextToken(); // [
+    const parts: any[] = [null];
+    let colons = 0;
+    for (;;) {
+      const t = this.peekToken();
+      if (t.type === lexer.TOKEN_RIGHT_BRACKET) { this.nextToken(); break }
+      if (t.type === lexer.TOKEN_COLON) { this.nextToken(); colons++; parts.push(null); continue }
+      if (parts[colons] !== null) this.fail('expected ] or :', t.lineno, t.colno);
+      parts[colons] = this.parseExpression();
+    }
+    if (colons === 0) {
+      if (parts[0] === null) this.fail('expected an index', tok.lineno, tok.colno);
+      return new nodes.LookupVal(tok.lineno, tok.colno, target, parts[0]);
+    }
+    if (colons > 2) this.fail('too many slice components', tok.lineno, tok.colno);
+    return new Slice(tok.lineno, tok.colno, target, parts[0], parts[1] ?? null, parts[2] ?? null);
+  };
+  Compiler.prototype.compileSlice = function (this: any, node: any, frame: any) {
+    this._emit('runtime.tsible.slice(');
+    this.compile(node.target, frame);
+    for (const f of ['start', 'stop', 'step']) { this._emit(','); if (node[f]) this.compile(node[f], frame); else this._emit('null') }
+    this._emit(')');
+  };
+  // Non-string keys in dict literals ({1: 'a'}) are Python dict keys; JS objects key them by str().
+  Compiler.prototype.compilePair = function (this: any, node: any, frame: any) {
+    let key = node.key;
+    if (key instanceof nodes.Symbol) key = new nodes.Literal(key.lineno, key.colno, key.value);
+    if (key instanceof nodes.Literal) { this._emit(JSON.stringify(key.value === null ? 'None' : py.pyStr(key.value))) }
+    else { this._emit('['); this.compile(key, frame); this._emit(']') }
+    this._emit(': ');
+    this._compileExpression(node.value, frame);
+  };
+  // Literal names in generated error strings must not break the generated JS (a newline in 'a\nb'.f()).
+  const origGetNodeName = Compiler.prototype._getNodeName;
+  Compiler.prototype._getNodeName = function (this: any, node: any) {
+    return String(origGetNodeName.call(this, node)).replace(/[\\\n\r\u2028\u2029]/g, ' ');
+  };
+}
+
+function dottedName(node: any): string {
+  if (node instanceof nodes.Symbol) return node.value;
+  if (node instanceof nodes.LookupVal) return `${dottedName(node.target)}.${node.val.value}`;
+  if (node instanceof nodes.Literal) return String(node.value).toLowerCase();
+  throw new TemplateError('expected test name');
+}
+
+function startsBareArgument(tok: any): boolean {
+  switch (tok.type) {
+    case lexer.TOKEN_STRING: case lexer.TOKEN_INT: case lexer.TOKEN_FLOAT: case lexer.TOKEN_BOOLEAN: case lexer.TOKEN_NONE:
+    case lexer.TOKEN_LEFT_BRACKET: case lexer.TOKEN_LEFT_CURLY:
+      return true;
+    case lexer.TOKEN_SYMBOL:
+      return !['and', 'or', 'else', 'if', 'is', 'in', 'not'].includes(tok.value);
+    default: return false;
+  }
+}
+
+export { nunjucks, nodes, parserMod, lexer };

@@ -1,0 +1,349 @@
+// Every "what would Python do" rule in one place: truthiness, str()/repr(), equality, ordering, arithmetic,
+// `in`, and the literal parser of Ansible 2.14's result pipeline. Used by the Nunjucks patches, the filters
+// and the Templar alike.
+import { TemplateError } from '../errors.js';
+import { PyUndefined, assertDefined } from './undefined.js';
+
+export type Dict = Record<string, unknown>;
+
+/** A Python tuple: renders with parentheses, compares like a list. */
+export class PyTuple extends Array<unknown> {
+  static of2(...items: unknown[]): PyTuple { const t = new PyTuple(); t.push(...items); return t }
+}
+
+export const isDict = (v: unknown): v is Dict =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyUndefined)
+  && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+export const isList = (v: unknown): v is unknown[] => Array.isArray(v);
+
+export function typeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (v instanceof PyTuple) return 'tuple';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof PyUndefined) return 'AnsibleUndefined';
+  if (typeof v === 'function') return 'function';
+  return 'dict';
+}
+
+export class PyTypeError extends TemplateError {
+  constructor(message: string) { super(`TypeError: ${message}`) }
+}
+
+/** Python's bool(): None, False, 0, '', [] and {} are false; undefined raises. */
+export function truthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false) return false;
+  if (v === true) return true;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof PyUndefined) v.fail();
+  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  return true;
+}
+
+function floatRepr(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  return String(n);
+}
+
+/** Python repr() of a str: single quotes unless the text has ' and no ". */
+export function reprString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python repr(). */
+export function pyRepr(v: unknown): string {
+  if (typeof v === 'string') return reprString(v);
+  if (isSafeString(v)) return reprString(String(v));
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return floatRepr(v);
+  if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (v instanceof PyUndefined) return v.fail();
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Dict).map(([k, val]) => `${reprString(k)}: ${pyRepr(val)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  return String(v);
+}
+
+/** Nunjucks' SafeString (what a macro call returns) is a str to Python. */
+export const isSafeString = (v: unknown): boolean =>
+  v !== null && typeof v === 'object' && (v as { constructor?: { name?: string } }).constructor?.name === 'SafeString';
+
+/** Python str(). */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (isSafeString(v)) return String(v);
+  if (typeof v === 'object' && v !== null && !(v instanceof PyUndefined) && typeof (v as { __str__?: unknown }).__str__ === 'function')
+    return (v as { __str__(): string }).__str__();
+  return pyRepr(v);
+}
+
+/** Python ==, deep and without coercion (1 == True holds, '1' == 1 does not). */
+export function pyEq(a: unknown, b: unknown): boolean {
+  if (a instanceof PyUndefined) a.fail();
+  if (b instanceof PyUndefined) b.fail();
+  if (a === b) return true;
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  const na = typeof a === 'number' || typeof a === 'boolean', nb = typeof b === 'number' || typeof b === 'boolean';
+  if (na && nb) return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if ((a instanceof PyTuple) !== (b instanceof PyTuple)) return false;
+    return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
+  }
+  if (isDict(a) && isDict(b)) {
+    const ka = Object.keys(a), kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && pyEq(a[k], b[k]));
+  }
+  return a === b;
+}
+
+const OP_SYMBOL = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
+type OrderOp = keyof typeof OP_SYMBOL;
+
+/** Python's three-way ordering for <, <=, >, >=; unrelated types raise TypeError as Python does. */
+export function pyCompare(a: unknown, b: unknown, op: OrderOp): number {
+  assertDefined(a); assertDefined(b);
+  const na = typeof a === 'number' || typeof a === 'boolean', nb = typeof b === 'number' || typeof b === 'boolean';
+  if (na && nb) return Number(a) - Number(b);
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (Array.isArray(a) && Array.isArray(b) && (a instanceof PyTuple) === (b instanceof PyTuple)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (!pyEq(a[i], b[i])) return pyCompare(a[i], b[i], op);
+    }
+    return a.length - b.length;
+  }
+  throw new PyTypeError(`'${OP_SYMBOL[op]}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+export function pyCompareOp(a: unknown, op: string, b: unknown): boolean {
+  switch (op) {
+    case '==': return pyEq(a, b);
+    case '!=': return !pyEq(a, b);
+    case '<': return pyCompare(a, b, 'lt') < 0;
+    case '<=': return pyCompare(a, b, 'lte') <= 0;
+    case '>': return pyCompare(a, b, 'gt') > 0;
+    case '>=': return pyCompare(a, b, 'gte') >= 0;
+    default: throw new TemplateError(`unknown comparison operator ${op}`);
+  }
+}
+
+/** Python `in`. */
+export function pyIn(needle: unknown, haystack: unknown): boolean {
+  assertDefined(needle); assertDefined(haystack);
+  if (typeof haystack === 'string') {
+    if (typeof needle !== 'string') throw new PyTypeError(`'in <string>' requires string as left operand, not ${typeName(needle)}`);
+    return haystack.includes(needle);
+  }
+  if (Array.isArray(haystack)) return haystack.some((x) => pyEq(x, needle));
+  if (isDict(haystack)) return typeof needle === 'string' && Object.hasOwn(haystack, needle);
+  throw new PyTypeError(`argument of type '${typeName(haystack)}' is not iterable`);
+}
+
+const isNum = (v: unknown): v is number | boolean => typeof v === 'number' || typeof v === 'boolean';
+const unsupported = (op: string, a: unknown, b: unknown) =>
+  new PyTypeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+
+export function pyAdd(a: unknown, b: unknown): unknown {
+  assertDefined(a); assertDefined(b);
+  if (isNum(a) && isNum(b)) return Number(a) + Number(b);
+  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (typeof a === 'string') throw new PyTypeError(`can only concatenate str (not "${typeName(b)}") to str`);
+  if (Array.isArray(a)) throw new PyTypeError(`can only concatenate list (not "${typeName(b)}") to list`);
+  throw unsupported('+', a, b);
+}
+export function pySub(a: unknown, b: unknown): number {
+  assertDefined(a); assertDefined(b);
+  if (isNum(a) && isNum(b)) return Number(a) - Number(b);
+  throw unsupported('-', a, b);
+}
+export function pyMul(a: unknown, b: unknown): unknown {
+  assertDefined(a); assertDefined(b);
+  if (isNum(a) && isNum(b)) return Number(a) * Number(b);
+  const seqTimes = (s: unknown, n: unknown) => {
+    const k = Math.max(0, Number(n));
+    if (typeof s === 'string') return s.repeat(k);
+    const out: unknown[] = []; for (let i = 0; i < k; i++) out.push(...(s as unknown[])); return out;
+  };
+  if ((typeof a === 'string' || Array.isArray(a)) && typeof b === 'number' && Number.isInteger(b)) return seqTimes(a, b);
+  if ((typeof b === 'string' || Array.isArray(b)) && typeof a === 'number' && Number.isInteger(a)) return seqTimes(b, a);
+  throw unsupported('*', a, b);
+}
+export function pyDiv(a: unknown, b: unknown): number {
+  assertDefined(a); assertDefined(b);
+  if (!isNum(a) || !isNum(b)) throw unsupported('/', a, b);
+  if (Number(b) === 0) throw new TemplateError('ZeroDivisionError: division by zero');
+  return Number(a) / Number(b);
+}
+export function pyFloorDiv(a: unknown, b: unknown): number {
+  assertDefined(a); assertDefined(b);
+  if (!isNum(a) || !isNum(b)) throw unsupported('//', a, b);
+  if (Number(b) === 0) throw new TemplateError('ZeroDivisionError: integer division or modulo by zero');
+  return Math.floor(Number(a) / Number(b));
+}
+export function pyMod(a: unknown, b: unknown): unknown {
+  assertDefined(a); assertDefined(b);
+  if (typeof a === 'string') return percentFormat(a, b);
+  if (!isNum(a) || !isNum(b)) throw unsupported('%', a, b);
+  if (Number(b) === 0) throw new TemplateError('ZeroDivisionError: integer division or modulo by zero');
+  const x = Number(a), y = Number(b);
+  return ((x % y) + y) % y;
+}
+export function pyPow(a: unknown, b: unknown): number {
+  assertDefined(a); assertDefined(b);
+  if (!isNum(a) || !isNum(b)) throw unsupported('** or pow()', a, b);
+  return Math.pow(Number(a), Number(b));
+}
+export function pyNeg(a: unknown): number {
+  assertDefined(a);
+  if (!isNum(a)) throw new PyTypeError(`bad operand type for unary -: '${typeName(a)}'`);
+  return -Number(a);
+}
+
+/** printf-style `'%s-%03d' % (a, 7)`. */
+export function percentFormat(fmt: string, args: unknown): string {
+  const list = args instanceof PyTuple ? [...args] : [args];
+  let i = 0;
+  const out = fmt.replace(/%(\((\w+)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXoc%])/g,
+    (_m, _k, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      const v = key !== undefined && isDict(args) ? args[key] : list[i++];
+      let s: string;
+      switch (conv) {
+        case 's': s = pyStr(v); break;
+        case 'r': s = pyRepr(v); break;
+        case 'd': case 'i': s = String(Math.trunc(Number(v))); break;
+        case 'f': case 'F': s = Number(v).toFixed(prec === undefined ? 6 : Number(prec)); break;
+        case 'e': case 'E': s = Number(v).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') s = s.toUpperCase(); break;
+        case 'x': s = Math.trunc(Number(v)).toString(16); break;
+        case 'X': s = Math.trunc(Number(v)).toString(16).toUpperCase(); break;
+        case 'o': s = Math.trunc(Number(v)).toString(8); break;
+        case 'c': s = typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v); break;
+        default: s = pyStr(v);
+      }
+      if (flags.includes('+') && /[dif]/.test(conv) && Number(v) >= 0) s = '+' + s;
+      const w = width ? Number(width) : 0;
+      if (s.length < w) {
+        if (flags.includes('-')) s = s.padEnd(w);
+        else if (flags.includes('0') && conv !== 's') s = s.startsWith('-') ? '-' + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0');
+        else s = s.padStart(w);
+      }
+      return s;
+    });
+  if (key_free_count(fmt) < list.length && !isDict(args) && args instanceof PyTuple)
+    throw new PyTypeError('not all arguments converted during string formatting');
+  return out;
+}
+const key_free_count = (fmt: string) => (fmt.match(/%[^%(]/g) ?? []).length;
+
+/**
+ * Python's ast.literal_eval for what Ansible 2.14 feeds it (lists, dicts, tuples, strings, numbers,
+ * True/False/None, and JSON's true/false/null, which Ansible also accepts). Returns `fail` when the text is
+ * not a literal.
+ */
+export function parsePythonLiteral(text: string): { ok: true; value: unknown } | { ok: false } {
+  let i = 0;
+  const fail = { ok: false as const };
+  const ws = () => { while (i < text.length && /\s/.test(text[i]!)) i++ };
+  class Fail extends Error {}
+  const expect = (c: string) => { ws(); if (text[i] !== c) throw new Fail(); i++ };
+  const value = (): unknown => {
+    ws();
+    const c = text[i];
+    if (c === '[' || c === '(') {
+      const close = c === '[' ? ']' : ')';
+      i++;
+      const items: unknown[] = c === '(' ? new PyTuple() : [];
+      let sawComma = false;
+      ws();
+      while (text[i] !== close) {
+        items.push(value()); ws();
+        if (text[i] === ',') { i++; sawComma = true; ws(); continue }
+        if (text[i] !== close) throw new Fail();
+      }
+      i++;
+      if (c === '(' && items.length === 1 && !sawComma) return items[0];
+      return items;
+    }
+    if (c === '{') {
+      i++;
+      const obj: Dict = {};
+      ws();
+      while (text[i] !== '}') {
+        const k = value();
+        if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean' && k !== null) throw new Fail();
+        expect(':');
+        Object.defineProperty(obj, pyStr(k), { value: value(), enumerable: true, writable: true, configurable: true });
+        ws();
+        if (text[i] === ',') { i++; ws(); continue }
+        if (text[i] !== '}') throw new Fail();
+      }
+      i++;
+      return obj;
+    }
+    if (c === "'" || c === '"') {
+      let s = '';
+      let first = true;
+      // adjacent string literals concatenate, as in Python
+      while (text[i] === "'" || text[i] === '"') {
+        if (!first) ws();
+        first = false;
+        const q = text[i]!; i++;
+        while (i < text.length && text[i] !== q) {
+          if (text[i] === '\\') {
+            const n = text[i + 1]; i += 2;
+            const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+            if (n === 'x') { s += String.fromCharCode(parseInt(text.slice(i, i + 2), 16)); i += 2 }
+            else if (n === 'u') { s += String.fromCharCode(parseInt(text.slice(i, i + 4), 16)); i += 4 }
+            else if (n !== undefined && n in map) s += map[n];
+            else s += '\\' + (n ?? '');
+          } else s += text[i++];
+        }
+        if (text[i] !== q) throw new Fail();
+        i++;
+        ws();
+      }
+      return s;
+    }
+    const m = /^[-+]?(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|^(?:True|False|None|true|false|null)/.exec(text.slice(i));
+    if (!m) throw new Fail();
+    i += m[0].length;
+    switch (m[0]) {
+      case 'True': case 'true': return true;
+      case 'False': case 'false': return false;
+      case 'None': case 'null': return null;
+    }
+    return Number(m[0].replace(/_/g, ''));
+  };
+  try {
+    const v = value();
+    ws();
+    if (i !== text.length) return fail;
+    return { ok: true, value: v };
+  } catch (e) {
+    if (e instanceof Fail) return fail;
+    throw e;
+  }
+}

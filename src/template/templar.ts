@@ -1,0 +1,242 @@
+// The Templar: Ansible 2.14's templating on Nunjucks. Compiles each distinct template string once, renders
+// with Python semantics (./nunjucks-patches.ts), and turns the result into a value with 2.14's pipeline
+// (or 2.19's native one behind the `jinja` switch).
+import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
+import { UnsafeText } from '../yaml/loader.js';
+import { installPatches, nunjucks, nodes, parserMod, type VarsResolver } from './nunjucks-patches.js';
+import { PyTuple, isDict, isSafeString, parsePythonLiteral, pyStr, truthy } from './python.js';
+import { PyUndefined } from './undefined.js';
+import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
+import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
+import { TESTS } from '../../filters/tests.js';
+import { GLOBALS, type LookupContext } from './lookups.js';
+
+export type JinjaMode = '2.14' | 'native';
+
+/** Filters whose text result Ansible 2.14 keeps as text (C.STRING_TYPE_FILTERS). */
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+let environment: any;
+function env(): any {
+  if (environment) return environment;
+  installPatches();
+  environment = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, dev: true, throwOnUndefined: false });
+  bindEnvironment(environment);
+  for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS })) {
+    environment.addFilter(name, fn);
+    if (/^[a-z_0-9]+$/.test(name)) environment.addFilter(`ansible.builtin.${name}`, fn);
+  }
+  for (const [name, fn] of Object.entries(TESTS)) environment.addTest(name, fn);
+  for (const [name, value] of Object.entries(GLOBALS)) environment.addGlobal(name, value);
+  return environment;
+}
+
+interface Compiled { readonly template: any; readonly single: boolean; readonly stringFilter: boolean; readonly singleVar?: string }
+const cache = new Map<string, Compiled>();
+const CACHE_LIMIT = 20_000;
+
+export const isTemplate = (s: string): boolean => s.includes('{{') || s.includes('{%') || s.includes('{#');
+
+/** 2.14 doubles backslashes inside string literals of {{ }} blocks before Jinja2 parses them. */
+function escapeBackslashes(src: string): string {
+  if (!src.includes('\\')) return src;
+  return src.replace(/\{\{[\s\S]*?\}\}/g, (block) =>
+    block.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, (lit) => lit.replace(/\\/g, '\\\\')));
+}
+
+function compile(src: string): Compiled {
+  let found = cache.get(src);
+  if (found) return found;
+  const e = env();
+  const prepared = escapeBackslashes(src);
+  let root: any;
+  try {
+    root = parserMod.parse(prepared, e.extensionsList, e.opts);
+  } catch (err) {
+    throw new TemplateError(`template error while templating string: ${cleanNunjucksMessage(err)}. String: ${src}`, { cause: err });
+  }
+  const only = root.children.length === 1 && root.children[0] instanceof nodes.Output && root.children[0].children.length === 1
+    && !(root.children[0].children[0] instanceof nodes.TemplateData) ? root.children[0].children[0] : null;
+  let single = false, stringFilter = false, singleVar: string | undefined;
+  let source = prepared;
+  if (only && /^\{\{-?[\s\S]*-?\}\}$/.test(prepared.trim()) && prepared.trim() === prepared) {
+    single = true;
+    stringFilter = only instanceof nodes.Filter && STRING_TYPE_FILTERS.has(only.name.value.replace(/^ansible\.builtin\./, ''));
+    if (only instanceof nodes.Symbol) singleVar = only.value;
+    const inner = prepared.replace(/^\{\{-?/, '').replace(/-?\}\}$/, '');
+    source = `{{ __tsible_capture((${inner}\n)) }}`;
+  }
+  let template: any;
+  try {
+    template = new nunjucks.Template(source, e, undefined, true);
+  } catch (err) {
+    throw new TemplateError(`template error while templating string: ${cleanNunjucksMessage(err)}. String: ${src}`, { cause: err });
+  }
+  found = { template, single, stringFilter, singleVar };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(src, found);
+  return found;
+}
+
+function cleanNunjucksMessage(err: unknown): string {
+  const msg = String((err as Error)?.message ?? err);
+  return msg.replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/m, '').replace(/^Template render error:\s*/, '').replace(/\s+/g, ' ').trim();
+}
+
+export interface TemplarOptions {
+  /** Raw variable lookup; the Templar templates what it returns unless `isFinal(name)` says not to. */
+  readonly lookupVar: (name: string) => unknown;
+  readonly isFinal?: (name: string) => boolean;
+  readonly random?: RandomSource;
+  readonly jinja?: JinjaMode;
+  readonly lookup?: Omit<LookupContext, 'templar'>;
+}
+
+/** What Ansible's 2.14 pipeline makes of a rendered text (steps 5–6). */
+function literalFromText(text: string): unknown {
+  const t = text;
+  if (t === 'True') return true;
+  if (t === 'False') return false;
+  const first = t.trimStart()[0];
+  if (first === '[' || first === '{' || first === '(') {
+    const parsed = parsePythonLiteral(t.trim());
+    if (parsed.ok) return parsed.value;
+  }
+  return text;
+}
+
+export class Templar implements VarsResolver {
+  readonly #opts: TemplarOptions;
+  readonly #resolved = new Map<string, unknown>();
+  readonly #resolving = new Set<string>();
+
+  constructor(opts: TemplarOptions) { this.#opts = opts }
+
+  get jinja(): JinjaMode { return this.#opts.jinja ?? '2.14' }
+  get lookupContext(): LookupContext { return { basedirs: [process.cwd()], ...this.#opts.lookup, templar: this } }
+
+  /** The resolver Nunjucks calls for every free name: variables are templated when they are read. */
+  lookup(name: string): unknown {
+    if (this.#resolved.has(name)) return this.#resolved.get(name);
+    const raw = this.#opts.lookupVar(name);
+    if (raw === undefined) return undefined;
+    if (this.#opts.isFinal?.(name)) { const v = raw instanceof UnsafeText ? raw.value : raw; this.#resolved.set(name, v); return v }
+    if (this.#resolving.has(name)) {
+      throw new TemplateError(`recursive loop detected in template string: ${typeof raw === 'string' ? raw : `{{ ${name} }}`}`);
+    }
+    this.#resolving.add(name);
+    try {
+      const value = this.template(raw);
+      this.#resolved.set(name, value);
+      return value;
+    } finally {
+      this.#resolving.delete(name);
+    }
+  }
+
+  /** Templates any value: strings are rendered, lists and dicts recursively, unsafe text is left alone. */
+  template(value: unknown, opts: { convertBare?: boolean } = {}): unknown {
+    void opts;
+    if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
+    if (value instanceof UnsafeText) return value.value;
+    if (Array.isArray(value)) return value.map((v) => this.template(v));
+    if (isDict(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const key = isTemplate(k) ? pyStr(this.templateString(k)) : k;
+        Object.defineProperty(out, key, { value: this.template(v), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return value;
+  }
+
+  templateString(src: string): unknown {
+    const c = compile(src);
+    if (c.singleVar !== undefined) {
+      // 2.14's fast path: `{{ name }}` of a bool, number or None returns it as it is
+      const v = this.#value(c.singleVar);
+      if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+    }
+    let captured: unknown = undefined;
+    const text = this.#render(c, src, (v: unknown) => { captured = v; return '' });
+    if (!c.single) {
+      if (this.jinja === 'native') return text;
+      return literalFromText(src.endsWith('\n') && !text.endsWith('\n') ? text + '\n' : text);
+    }
+    if (captured instanceof PyUndefined) captured.fail();
+    if (isSafeString(captured)) captured = String(captured);
+    if (this.jinja === 'native') return captured === undefined ? null : normalizeNative(captured);
+    if (c.stringFilter) return captured;
+    if (captured === null || captured === undefined) return c.singleVar !== undefined ? null : '';
+    if (typeof captured === 'boolean') return captured;
+    if (typeof captured === 'number') return pyStr(captured);
+    if (typeof captured === 'string') return literalFromText(captured);
+    if (Array.isArray(captured) || isDict(captured)) return normalizeNative(captured);
+    return literalFromText(pyStr(captured));
+  }
+
+  #value(name: string): unknown {
+    const v = this.lookup(name);
+    if (v !== undefined) return v;
+    const g = env().globals[name];
+    return g !== undefined ? g : new PyUndefined(`'${name}' is undefined`);
+  }
+
+  #render(c: Compiled, src: string, capture: (v: unknown) => string): string {
+    const ctx = { __tsible_vars: this, __tsible_capture: capture, __tsible_random: this.#opts.random, __tsible_templar: this };
+    try {
+      return c.template.render(ctx);
+    } catch (err) {
+      const cause = unwrap(err);
+      if (cause instanceof TsibleError) throw cause;
+      throw new TemplateError(`An unhandled exception occurred while templating '${src}'. Error was a ${(cause as Error)?.name ?? 'Error'}, original message: ${cleanNunjucksMessage(cause)}`, { cause });
+    }
+  }
+
+  /** `when:`, `failed_when:`, `changed_when:`, `until:` and assert's `that:`, as Ansible 2.14 evaluates them. */
+  evaluateConditional(conditional: unknown): boolean {
+    if (typeof conditional === 'boolean') return conditional;
+    if (conditional === null || conditional === undefined) return true;
+    if (typeof conditional === 'number') return conditional !== 0;
+    let expr = pyStr(conditional instanceof UnsafeText ? conditional.value : conditional).trim();
+    if (expr === '') return true;
+    if (isTemplate(expr)) {
+      // Ansible warns about this, then templates the text and evaluates what it produced
+      const rendered = this.template(expr);
+      if (typeof rendered === 'boolean') return rendered;
+      expr = pyStr(rendered).trim();
+      if (expr === '') return false;
+    }
+    // 2.14 renders '{% if expr %} True {% else %} False {% endif %}': the Python truth of the expression
+    return truthy(this.evaluate(expr));
+  }
+
+  /** The native value of one Jinja2 expression, before any result conversion (the debugger's `p`). */
+  evaluate(expr: string): unknown {
+    const c = compile(`{{ ${expr} }}`);
+    let captured: unknown = undefined;
+    this.#render(c, expr, (v: unknown) => { captured = v; return '' });
+    if (captured instanceof PyUndefined) captured.fail();
+    return captured;
+  }
+}
+
+function unwrap(err: unknown): unknown {
+  let e: any = err;
+  for (let i = 0; i < 5 && e && !(e instanceof TsibleError); i++) {
+    if (e.cause) e = e.cause; else break;
+  }
+  return e;
+}
+
+/** Values leaving the template engine: tuples become lists, as they do when Ansible stores them. */
+function normalizeNative(v: unknown): unknown {
+  if (v instanceof PyUndefined) v.fail();
+  if (v instanceof PyTuple) return [...v].map(normalizeNative);
+  if (Array.isArray(v)) return v.map(normalizeNative);
+  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) o[k] = normalizeNative(x); return o }
+  return v;
+}
+
+export { UndefinedError };

@@ -1,0 +1,217 @@
+// YAML as Ansible's loader (PyYAML, YAML 1.1) reads it, built straight from js-yaml's event stream so that
+// we keep a position for every mapping and sequence, share aliased nodes instead of copying them, and
+// resolve plain scalars with PyYAML's YAML 1.1 rules (js-yaml's YAML11 schema reads y/n as booleans).
+import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, YAMLException } from 'js-yaml';
+import type { Event, ScalarEvent } from 'js-yaml';
+import { ParseError, type Pos } from '../errors.js';
+
+/** A string tagged `!unsafe`: never templated. */
+export class UnsafeText {
+  constructor(readonly value: string) {}
+  toString(): string { return this.value }
+  toJSON(): string { return this.value }
+}
+
+/** Position of a loaded mapping or sequence (Ansible's `ansible_pos`). */
+const positions = new WeakMap<object, Pos>();
+export const posOf = (node: unknown): Pos | undefined =>
+  node !== null && typeof node === 'object' ? positions.get(node) : undefined;
+export const setPos = (node: object, pos: Pos | undefined): void => { if (pos) positions.set(node, pos) };
+
+export interface LoadedYaml { readonly documents: unknown[]; readonly warnings: string[] }
+
+/** A document whose aliases would expand past this many nodes is refused (billion laughs). */
+const MAX_EXPANDED_NODES = 5_000_000;
+
+const BOOL_TRUE = new Set(['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const BOOL_FALSE = new Set(['no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const INT_RE = /^(?:[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const FLOAT_RE = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const TIMESTAMP_RE = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
+
+function sexagesimal(text: string): number {
+  let value = 0;
+  for (const part of text.split(':')) value = value * 60 + Number(part);
+  return value;
+}
+
+/** PyYAML's implicit resolver for a plain scalar. */
+export function resolvePlainScalar(text: string): unknown {
+  if (NULLS.has(text)) return null;
+  if (BOOL_TRUE.has(text)) return true;
+  if (BOOL_FALSE.has(text)) return false;
+  if (INT_RE.test(text)) {
+    let t = text.replace(/_/g, '');
+    let sign = 1;
+    if (t[0] === '-' || t[0] === '+') { if (t[0] === '-') sign = -1; t = t.slice(1) }
+    if (t === '0') return 0;
+    if (t.startsWith('0b')) return sign * parseInt(t.slice(2), 2);
+    if (t.startsWith('0x')) return sign * parseInt(t.slice(2), 16);
+    if (t.startsWith('0')) return sign * parseInt(t, 8);
+    if (t.includes(':')) return sign * sexagesimal(t);
+    return sign * Number(t);
+  }
+  if (FLOAT_RE.test(text)) {
+    let t = text.replace(/_/g, '').toLowerCase();
+    let sign = 1;
+    if (t[0] === '-' || t[0] === '+') { if (t[0] === '-') sign = -1; t = t.slice(1) }
+    if (t === '.inf') return sign * Infinity;
+    if (t === '.nan') return NaN;
+    if (t.includes(':')) return sign * sexagesimal(t);
+    return sign * Number(t);
+  }
+  if (TIMESTAMP_RE.test(text)) return text; // Python date/datetime; kept as its ISO text
+  return text;
+}
+
+class LineIndex {
+  readonly #starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#starts.push(i + 1);
+  }
+  pos(file: string, offset: number): Pos {
+    let lo = 0, hi = this.#starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.#starts[mid]! <= offset) lo = mid; else hi = mid - 1 }
+    return { file, line: lo + 1, column: offset - this.#starts[lo]! + 1 };
+  }
+}
+
+interface Frame { kind: 'seq' | 'map'; value: unknown[] | Record<string, unknown>; anchor?: string;
+  pendingKey?: { key: unknown; pos: Pos } | null; size: number; merges: unknown[]; pos: Pos; keys: Set<string> }
+
+/** Load every document of a YAML file the way Ansible's loader does. */
+export function loadYaml(text: string, file: string): LoadedYaml {
+  let events: Event[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth: 1000 });
+  } catch (err) {
+    throw yamlError(err, file);
+  }
+  const lines = new LineIndex(text);
+  const warnings: string[] = [];
+  const anchors = new Map<string, { value: unknown; size: number }>();
+  const documents: unknown[] = [];
+  const stack: Frame[] = [];
+  let expanded = 0;
+  const slice = (start: number, end: number) => (start < 0 ? undefined : text.slice(start, end));
+
+  const addValue = (value: unknown, size: number, pos: Pos) => {
+    expanded += size;
+    if (expanded > MAX_EXPANDED_NODES)
+      throw new ParseError(`Syntax Error while loading YAML.\n  aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, { pos });
+    const top = stack[stack.length - 1];
+    if (!top) { documents.push(value); return }
+    top.size += size;
+    if (top.kind === 'seq') { (top.value as unknown[]).push(value); return }
+    if (top.pendingKey === null || top.pendingKey === undefined) { top.pendingKey = { key: value, pos }; return }
+    const { key, pos: keyPos } = top.pendingKey;
+    top.pendingKey = null;
+    if (key === '<<' ) { top.merges.push(value); return }
+    const name = key === null ? 'None' : typeof key === 'object' ? JSON.stringify(key) : String(key);
+    if (top.keys.has(name)) {
+      warnings.push(`While constructing a mapping from ${file}, line ${top.pos.line}, column ${top.pos.column}, found a duplicate dict key (${name}). Using last defined value only.`);
+    }
+    top.keys.add(name);
+    defineKey(top.value as Record<string, unknown>, name, value);
+    void keyPos;
+  };
+
+  for (const ev of events) {
+    switch (ev.type) {
+      case EVENT_ID.DOCUMENT: break;
+      case EVENT_ID.SEQUENCE:
+      case EVENT_ID.MAPPING: {
+        const pos = lines.pos(file, ev.start);
+        const tag = slice(ev.tagStart, ev.tagEnd);
+        if (tag && tag !== '!!seq' && tag !== '!!map' && tag !== '!!omap')
+          throw new ParseError(`Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`, { pos });
+        const value: unknown[] | Record<string, unknown> = ev.type === EVENT_ID.SEQUENCE ? [] : {};
+        positions.set(value, pos);
+        stack.push({ kind: ev.type === EVENT_ID.SEQUENCE ? 'seq' : 'map', value, anchor: slice(ev.anchorStart, ev.anchorEnd),
+          pendingKey: null, size: 1, merges: [], pos, keys: new Set() });
+        break;
+      }
+      case EVENT_ID.POP: {
+        const frame = stack.pop();
+        if (!frame) break; // end of document
+        if (frame.kind === 'map' && frame.merges.length) applyMerges(frame, file);
+        if (frame.anchor) anchors.set(frame.anchor, { value: frame.value, size: frame.size });
+        // the frame's own size was counted into `expanded` as its children arrived
+        expanded -= frame.size - 1;
+        addValue(frame.value, frame.size, frame.pos);
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        const pos = lines.pos(file, ev.valueStart);
+        const value = scalarValue(text, ev, slice(ev.tagStart, ev.tagEnd), pos);
+        const anchor = slice(ev.anchorStart, ev.anchorEnd);
+        if (anchor) anchors.set(anchor, { value, size: 1 });
+        addValue(value, 1, pos);
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const name = text.slice(ev.anchorStart, ev.anchorEnd);
+        const pos = lines.pos(file, ev.anchorStart);
+        const found = anchors.get(name);
+        if (!found) throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
+        addValue(found.value, found.size, pos);
+        break;
+      }
+    }
+  }
+  return { documents, warnings };
+}
+
+function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  // defineProperty, so that a key named __proto__ stays a plain key
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function applyMerges(frame: Frame, file: string): void {
+  const own = frame.value as Record<string, unknown>;
+  const merged: Record<string, unknown> = {};
+  // later merge sources lose to earlier ones, and explicit keys win over all (YAML merge key spec)
+  const sources = frame.merges.flatMap((m) => (Array.isArray(m) ? m : [m]));
+  for (const source of sources.reverse()) {
+    if (source === null || typeof source !== 'object' || Array.isArray(source))
+      throw new ParseError(`Syntax Error while loading YAML.\n  expected a mapping or list of mappings for merging`, { pos: frame.pos });
+    for (const [k, v] of Object.entries(source)) defineKey(merged, k, v);
+  }
+  for (const [k, v] of Object.entries(own)) defineKey(merged, k, v);
+  for (const k of Object.keys(own)) delete own[k];
+  for (const [k, v] of Object.entries(merged)) defineKey(own, k, v);
+  void file;
+}
+
+function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos: Pos): unknown {
+  const raw = getScalarValue(text, ev);
+  if (tag === undefined || tag === '!') {
+    if (ev.style !== SCALAR_STYLE.PLAIN || tag === '!') return raw;
+    return resolvePlainScalar(raw);
+  }
+  switch (tag) {
+    case '!unsafe': return new UnsafeText(raw);
+    case '!vault':
+    case '!vault-encrypted':
+      throw new ParseError('A vault encrypted value was found, but tsible cannot decrypt Ansible Vault data (no vault secrets are supported)', { pos });
+    case '!!str': return raw;
+    case '!!int': { const v = resolvePlainScalar(raw); if (typeof v === 'number') return Math.trunc(v); break }
+    case '!!float': { const v = Number(raw); if (!Number.isNaN(v) || /nan/i.test(raw)) return v; break }
+    case '!!bool': { const v = resolvePlainScalar(raw); if (typeof v === 'boolean') return v; break }
+    case '!!null': return null;
+    default:
+      throw new ParseError(`Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`, { pos });
+  }
+  throw new ParseError(`Syntax Error while loading YAML.\n  invalid value for tag '${tag}': ${raw}`, { pos });
+}
+
+function yamlError(err: unknown, file: string): ParseError {
+  if (err instanceof YAMLException) {
+    const mark = (err as unknown as { mark?: { line: number; column: number } }).mark;
+    const reason = (err as unknown as { reason?: string }).reason ?? err.message;
+    return new ParseError(`Syntax Error while loading YAML.\n  ${reason}`,
+      { pos: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 }, cause: err });
+  }
+  return new ParseError(`Syntax Error while loading YAML.\n  ${String((err as Error)?.message ?? err)}`, { pos: { file, line: 1, column: 1 } });
+}
