@@ -1,0 +1,128 @@
+// amazon.aws.cloudwatchlogs_log_group, as amazon.aws 5.5.1 behaves, except where it loses data: an invalid
+// retention is refused before any call (5.5.1 deletes the group first), check mode writes nothing (5.5.1
+// still calls PutRetentionPolicy), and the existence check reads every page.
+import {
+  CreateLogGroupCommand, DeleteLogGroupCommand, DeleteRetentionPolicyCommand, DescribeLogGroupsCommand,
+  ListTagsLogGroupCommand, PutRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand,
+  type CloudWatchLogsClient, type LogGroup,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { defineModule, type TaskResult } from '../src/module.js';
+import { camelDictToSnakeDict } from '../src/aws/errors.js';
+import { pyStr } from '../src/template/python.js';
+import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor } from './aws_common.js';
+
+export const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
+
+type Found = LogGroup & { tags: Record<string, string> };
+
+async function describe(logs: CloudWatchLogsClient, name: string): Promise<Found | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await call(`Unable to describe log group ${name}`, 'DescribeLogGroups', () =>
+      logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) })));
+    const hit = (page.logGroups ?? []).find((g) => g.logGroupName === name);
+    if (hit) {
+      const tags = await call(`Unable to describe tags for log group ${name}`, 'ListTagsLogGroup', () => logs.send(new ListTagsLogGroupCommand({ logGroupName: name })));
+      return { ...hit, tags: tags.tags ?? {} };
+    }
+    // names sort in ASCII order: once past the exact name it cannot come later
+    const last = page.logGroups?.[page.logGroups.length - 1]?.logGroupName;
+    nextToken = last !== undefined && last > name ? undefined : page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+function shape(g: Found): TaskResult {
+  const { $metadata, ...plain } = g as Found & { $metadata?: unknown };
+  void $metadata;
+  const snake = camelDictToSnakeDict(plain, ['tags']) as TaskResult;
+  return { ...snake, log_groups: [snake] };
+}
+
+export default defineModule({
+  names: ['cloudwatchlogs_log_group', 'amazon.aws.cloudwatchlogs_log_group', 'community.aws.cloudwatchlogs_log_group'],
+  fqcn: 'amazon.aws.cloudwatchlogs_log_group',
+  argumentSpec: {
+    log_group_name: { type: 'str', required: true },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'] },
+    kms_key_id: { type: 'str' },
+    tags: { type: 'dict', aliases: ['resource_tags'] },
+    purge_tags: { type: 'bool', default: true },
+    retention: { type: 'int' },
+    purge_retention_policy: { type: 'bool', default: false },
+    overwrite: { type: 'bool', default: false },
+    ...AWS_COMMON_OPTIONS,
+  },
+  mutuallyExclusive: [['retention', 'purge_retention_policy'], ['purge_retention_policy', 'overwrite']],
+  supportsCheckMode: true,
+  async run(args, ctx) {
+    const name: string = args.log_group_name;
+    const invalidRetention = args.retention !== null && !MODULE_RETENTION.includes(args.retention)
+      && !(args.retention === 0 && args.state === 'present');
+    if (invalidRetention && args.state === 'present')
+      return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
+    try {
+      const logs = await logsFor(args, ctx);
+      const found = await describe(logs, name);
+      const create = async (): Promise<TaskResult> => {
+        if (ctx.checkMode) return { changed: true, msg: 'Would have created log group if not in check_mode.' };
+        const tags = args.tags && Object.keys(args.tags).length ? args.tags : undefined;
+        await call('Unable to create log group', 'CreateLogGroup', () =>
+          logs.send(new CreateLogGroupCommand({ logGroupName: name, ...(args.kms_key_id ? { kmsKeyId: args.kms_key_id } : {}), ...(tags ? { tags } : {}) })));
+        if (args.retention) await putRetention(logs, name, args.retention);
+        const created = await describe(logs, name);
+        if (!created) return { failed: true, changed: true, msg: 'The aws CloudWatchLogs log group was not created. \n please try again!' };
+        return { changed: true, ...shape(created) };
+      };
+      const remove = async (): Promise<boolean> => {
+        await call(`Unable to delete log group ${name}`, 'DeleteLogGroup', () => logs.send(new DeleteLogGroupCommand({ logGroupName: name }))
+          .catch((e: { name?: string }) => { if (e.name === 'ResourceNotFoundException') return undefined; throw e }));
+        return true;
+      };
+      if (args.state === 'absent') {
+        if (!found) return { changed: false };
+        if (ctx.checkMode) return { changed: true, msg: 'Would have deleted log group if not in check_mode.' };
+        await remove();
+        return { changed: true };
+      }
+      if (!found) return await create();
+      if (args.overwrite) {
+        if (ctx.checkMode) return { changed: true, msg: 'Would have deleted log group if not in check_mode.' };
+        await remove();
+        return await create();
+      }
+      let changed = false;
+      if (args.tags !== null) {
+        const current = found.tags;
+        const removeKeys = args.purge_tags ? Object.keys(current).filter((k) => !k.startsWith('aws:') && !(k in args.tags)) : [];
+        const setTags: Record<string, string> = {};
+        for (const [k, v] of Object.entries(args.tags as Record<string, unknown>)) if (current[k] !== pyStr(v)) setTags[k] = pyStr(v);
+        if (removeKeys.length || Object.keys(setTags).length) {
+          changed = true;
+          if (!ctx.checkMode) {
+            if (removeKeys.length) await call('Failed to update tags', 'UntagLogGroup', () => logs.send(new UntagLogGroupCommand({ logGroupName: name, tags: removeKeys })));
+            if (Object.keys(setTags).length) await call('Failed to update tags', 'TagLogGroup', () => logs.send(new TagLogGroupCommand({ logGroupName: name, tags: setTags })));
+          }
+        }
+      }
+      if (args.purge_retention_policy && found.retentionInDays) {
+        changed = true;
+        if (!ctx.checkMode) await call(`Unable to delete retention policy for log group ${name}`, 'DeleteRetentionPolicy', () => logs.send(new DeleteRetentionPolicyCommand({ logGroupName: name })));
+      } else if (args.retention !== null && args.retention !== (found.retentionInDays ?? null)) {
+        if (args.retention === 0) return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
+        changed = true;
+        if (!ctx.checkMode) await putRetention(logs, name, args.retention);
+      }
+      const final = changed && !ctx.checkMode ? (await describe(logs, name)) ?? found : found;
+      return { changed, ...shape(final) };
+    } catch (e) {
+      if (e instanceof ModuleFailure) return e.result;
+      throw e;
+    }
+  },
+});
+
+async function putRetention(logs: CloudWatchLogsClient, name: string, days: number): Promise<void> {
+  await call(`Unable to put retention policy for log group ${name}`, 'PutRetentionPolicy', () =>
+    logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })));
+}

@@ -1,0 +1,22 @@
+import { defineModule } from '../src/module.js';
+import { TsibleError } from '../src/errors.js';
+
+/** set_fact: 2.14 turns top-level 'yes'/'no'/'true'/'false' strings into booleans (boolean() on the value). */
+const BOOLISH = /^(yes|no|true|false|on|off)$/i;
+
+export default defineModule({
+  names: ['set_fact', 'ansible.builtin.set_fact', 'ansible.legacy.set_fact'],
+  anyArgs: true,
+  supportsCheckMode: true,
+  run(args) {
+    const facts: Record<string, unknown> = {};
+    let cacheable = false;
+    for (const [k, v] of Object.entries(args)) {
+      if (k === 'cacheable') { cacheable = v === true || (typeof v === 'string' && /^(yes|true|on|1)$/i.test(v)); continue }
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TsibleError(`The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
+      facts[k] = typeof v === 'string' && BOOLISH.test(v) ? /^(yes|true|on)$/i.test(v) : v;
+    }
+    if (!Object.keys(facts).length) return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
+    return { changed: false, ansible_facts: facts, _ansible_facts_cacheable: cacheable };
+  },
+});

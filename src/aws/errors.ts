@@ -1,0 +1,36 @@
+// SDK errors as amazon.aws's fail_json_aws shapes them.
+export interface AnsibleAwsFailure extends Record<string, unknown> { failed: true; changed: false; msg: string }
+
+export function awsFailure(prefix: string, operation: string, err: unknown): AnsibleAwsFailure {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number }; $fault?: string; $response?: unknown };
+  const meta = e.$metadata;
+  if (!meta || meta.httpStatusCode === undefined) {
+    // no HTTP answer: connection refused, no credentials, ...
+    return { failed: true, changed: false, msg: `${prefix}: ${e.message ?? String(err)}` };
+  }
+  const code = e.name ?? 'Unknown';
+  const retries = Math.max(0, (meta.attempts ?? 1) - 1);
+  const reached = retries > 0 && ['ThrottlingException', 'ServiceUnavailableException', 'Throttling', 'TooManyRequestsException'].includes(code) ? ` (reached max retries: ${retries})` : '';
+  return {
+    failed: true, changed: false,
+    msg: `${prefix}: An error occurred (${code}) when calling the ${operation} operation${reached}: ${e.message}`,
+    error: { code, message: e.message },
+    response_metadata: { request_id: meta.requestId, http_status_code: meta.httpStatusCode, retry_attempts: retries },
+  };
+}
+
+/** amazon.aws's camel_dict_to_snake_dict (ansible.module_utils.common.dict_transformations). */
+export function camelToSnake(name: string): string {
+  const plural = /^(.*?)([A-Z]{3,})s$/.exec(name);
+  if (plural) return `${camelToSnake(plural[1]!)}${plural[1] ? '_' : ''}${plural[2]!.toLowerCase()}s`;
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}
+export function camelDictToSnakeDict(v: unknown, ignore: readonly string[] = []): unknown {
+  if (Array.isArray(v)) return v.map((x) => camelDictToSnakeDict(x));
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[camelToSnake(k)] = ignore.includes(k) ? x : camelDictToSnakeDict(x);
+    return out;
+  }
+  return v;
+}

@@ -1,0 +1,25 @@
+// The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
+import { ExitCode, InterruptedError, OptionsError, TsibleError } from '../errors.js';
+import { HELP, parseArgs } from './options.js';
+import { formatError } from '../output/errors.js';
+
+export const VERSION = '0.1.0';
+
+export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
+  try {
+    if (argv[0] === 'local-aws') return await (await import('./local-aws.js')).localAws(argv.slice(1), io);
+    if (argv[0] === 'race') return await (await import('./race.js')).race(argv.slice(1), io);
+    const opts = parseArgs(argv);
+    if (opts.help) { io.out(HELP); return ExitCode.Ok }
+    if (opts.version) { io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`); return ExitCode.Ok }
+    if (!opts.files.length) throw new OptionsError('the following arguments are required: playbook');
+    return await (await import('./run.js')).runPlaybooks(opts, io);
+  } catch (e) {
+    if (e instanceof InterruptedError) { io.err(`ERROR! ${e.message}\n`); return ExitCode.Interrupted }
+    if (e instanceof OptionsError) { io.err(`${HELP.split('\n')[0]}\ntsible: error: ${e.message}\n`); return ExitCode.OptionsError }
+    if (e instanceof TsibleError) { io.err(formatError(e) + '\n'); return e.exitCode }
+    io.err(`ERROR! Unexpected Exception, this is probably a bug: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.TSIBLE_DEBUG) io.err(String((e as Error)?.stack) + '\n');
+    return ExitCode.Unexpected;
+  }
+}

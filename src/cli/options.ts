@@ -1,0 +1,99 @@
+// ansible-playbook's command line, parsed without a dependency.
+import { readFileSync } from 'node:fs';
+import { OptionsError } from '../errors.js';
+import { loadYaml } from '../yaml/loader.js';
+import { parseKv } from '../playbook/loader.js';
+import { isDict } from '../template/python.js';
+
+export interface CliOptions {
+  files: string[]; extraVars: Record<string, unknown>; inventory: string[]; verbosity: number; check: boolean; diff: boolean;
+  tags: string[]; skipTags: string[]; listTasks: boolean; listTags: boolean; listHosts: boolean; syntaxCheck: boolean;
+  startAtTask?: string; step: boolean; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
+}
+
+function parseExtraVars(text: string): Record<string, unknown> {
+  if (text.startsWith('@')) {
+    const file = text.slice(1);
+    let content: string;
+    try { content = readFileSync(file, 'utf8') } catch { throw new OptionsError(`the file_name '${file}' does not exist, or is not readable`) }
+    const doc = loadYaml(content, file).documents[0];
+    if (!isDict(doc)) throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+    return doc;
+  }
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    const doc = loadYaml(t, '<extra vars>').documents[0];
+    if (!isDict(doc)) throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+    return doc;
+  }
+  const kv = parseKv(t, false);
+  if (kv._raw_params !== undefined) throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+  return kv;
+}
+
+export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-e EXTRA_VARS] [-C] [-D]
+              [-t TAGS] [--skip-tags SKIP_TAGS] [--list-tasks] [--list-tags]
+              [--list-hosts] [--syntax-check] [--start-at-task START_AT_TASK]
+              [--step] [-f FORKS] [--local-aws] [--jinja {2.14,native}]
+              playbook [playbook ...]
+       tsible local-aws [--host 127.0.0.1] [--port 4566] [--state-file FILE]
+       tsible race PLAYBOOK [--processes N] [-e ...]
+
+Runs Ansible playbooks and task files on the local machine, as ansible-playbook does.
+
+positional arguments:
+  playbook              Playbook(s), or bare task files (run as an implicit 'hosts: localhost' play)
+
+options:
+  -e, --extra-vars      set additional variables as key=value, YAML/JSON, or @file
+  -i, --inventory       inventory host list (e.g. 'localhost,')
+  -v, --verbose         more output; -vvv for indented JSON results
+  -C, --check           don't make any changes; predict some of the changes
+  -D, --diff            show differences where modules support it
+  -t, --tags            only run plays and tasks tagged with these values
+  --skip-tags           only run plays and tasks whose tags do not match these values
+  --list-tasks          list all tasks that would be executed
+  --list-tags           list all available tags
+  --syntax-check        perform a syntax check on the playbook, but do not execute it
+  --start-at-task       start the playbook at the task matching this name
+  --step                one-step-at-a-time: confirm each task before running
+  -f, --forks           accepted for compatibility (tsible runs hosts in turn)
+  --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
+  --jinja               templating result pipeline: 2.14 (default) or native (2.19)
+  --version             show program's version number and exit
+  -h, --help            show this help message and exit
+`;
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = { files: [], extraVars: {}, inventory: [], verbosity: 0, check: false, diff: false, tags: [], skipTags: [], listTasks: false, listTags: false, listHosts: false, syntaxCheck: false, step: false, forks: 5, version: false, help: false, localAws: false, jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => { if (inline !== undefined) return inline; const v = argv[++i]; if (v === undefined) throw new OptionsError(`argument ${flag}: expected one argument`); return v };
+    if (/^-v+$/.test(flag)) { o.verbosity += flag.length - 1; continue }
+    switch (flag) {
+      case '-e': case '--extra-vars': Object.assign(o.extraVars, parseExtraVars(value())); break;
+      case '-i': case '--inventory': case '--inventory-file': o.inventory.push(value()); break;
+      case '--verbose': o.verbosity++; break;
+      case '-C': case '--check': o.check = true; break;
+      case '-D': case '--diff': o.diff = true; break;
+      case '-t': case '--tags': o.tags.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
+      case '--skip-tags': o.skipTags.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
+      case '--list-tasks': o.listTasks = true; break;
+      case '--list-tags': o.listTags = true; break;
+      case '--list-hosts': o.listHosts = true; break;
+      case '--syntax-check': o.syntaxCheck = true; break;
+      case '--start-at-task': o.startAtTask = value(); break;
+      case '--step': o.step = true; break;
+      case '-f': case '--forks': o.forks = Number(value()); break;
+      case '--version': o.version = true; break;
+      case '-h': case '--help': o.help = true; break;
+      case '--local-aws': o.localAws = true; break;
+      case '--jinja': { const v = value(); if (v !== '2.14' && v !== 'native') throw new OptionsError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`); o.jinja = v; break }
+      default:
+        if (a.startsWith('-') && a !== '-') throw new OptionsError(`unrecognized arguments: ${a}`);
+        o.files.push(a);
+    }
+  }
+  return o;
+}

@@ -1,0 +1,41 @@
+// `tsible race PLAYBOOK --processes N`: one local CloudWatch Logs endpoint and N real tsible processes
+// running the same playbook, each with its own resource_prefix, their output interleaved line by line.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { OptionsError } from '../errors.js';
+import { startEndpoint } from '../endpoint/server.js';
+
+export async function race(argv: string[], io: { out(s: string): void; err(s: string): void }): Promise<number> {
+  let processes = 3, throttle = 0;
+  const passthrough: string[] = [];
+  let playbook: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--processes' || a === '-n') processes = Number(argv[++i]);
+    else if (a === '--throttle-rate') throttle = Number(argv[++i]);
+    else if (a === '-e' || a === '--extra-vars') passthrough.push(a, argv[++i]!);
+    else if (a.startsWith('-')) passthrough.push(a);
+    else playbook = a;
+  }
+  if (!playbook) throw new OptionsError('the following arguments are required: playbook');
+  if (!Number.isInteger(processes) || processes < 1 || processes > 50) throw new OptionsError('--processes must be between 1 and 50');
+  const endpoint = await startEndpoint({ faults: { throttleRate: throttle } });
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/tsible.js');
+  io.out(`local CloudWatch Logs endpoint: ${endpoint.url}; ${processes} processes racing for the lock\n`);
+  const codes = await Promise.all(Array.from({ length: processes }, (_x, i) => new Promise<number>((resolve) => {
+    const name = `p${i + 1}`;
+    const child = spawn(process.execPath, [bin, playbook!, '-e', `resource_prefix=${name}`, ...passthrough], {
+      env: { ...process.env, AWS_URL: endpoint.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'tsible-local', AWS_SECRET_ACCESS_KEY: 'tsible-local', ANSIBLE_NOCOLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const relay = (write: (s: string) => void) => { let rest = ''; return (b: Buffer) => { rest += b.toString('utf8'); const lines = rest.split('\n'); rest = lines.pop()!; for (const l of lines) if (l.trim()) write(`[${name}] ${l}\n`) } };
+    child.stdout.on('data', relay((s) => io.out(s)));
+    child.stderr.on('data', relay((s) => io.err(s)));
+    child.on('close', (code) => resolve(code ?? 1));
+  })));
+  await endpoint.close();
+  const left = endpoint.service.model.size;
+  io.out(`\nexit codes: ${codes.join(' ')}; log groups left on the endpoint: ${left}\n`);
+  return codes.every((c) => c === 0) ? 0 : 2;
+}

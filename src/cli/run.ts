@@ -1,0 +1,77 @@
+// `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
+import { ExitCode, InterruptedError } from '../errors.js';
+import type { CliOptions } from './options.js';
+import { loadPlaybook } from '../playbook/loader.js';
+import { PlaybookExecutor } from '../executor/play-executor.js';
+import { DefaultCallback } from '../output/default-callback.js';
+import { JsonCallback } from '../output/json-callback.js';
+import { inherited } from '../executor/task-executor.js';
+import type { Task } from '../playbook/model.js';
+import type { Callback } from '../executor/events.js';
+import { truthy } from '../template/python.js';
+import { createStepHooks } from './step.js';
+
+export const systemClock = {
+  now: () => Date.now(),
+  sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) { reject(new InterruptedError('User interrupted execution')); return }
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new InterruptedError('User interrupted execution')) };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  }),
+};
+
+export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void; err(s: string): void }): Promise<number> {
+  const playbooks = opts.files.map((f) => loadPlaybook(f));
+  if (opts.syntaxCheck) { for (const p of playbooks) io.out(`\nplaybook: ${p.file}\n`); return ExitCode.Ok }
+  if (opts.listTasks || opts.listTags || opts.listHosts) {
+    for (const pb of playbooks) {
+      io.out(`\nplaybook: ${pb.file}\n`);
+      pb.plays.forEach((play, i) => {
+        io.out(`\n  play #${i + 1} (${String(play.hosts)}): ${play.name ?? ''}\tTAGS: []\n`);
+        if (opts.listHosts) io.out(`    pattern: ['${String(play.hosts)}']\n    hosts (1):\n      localhost\n`);
+        if (opts.listTasks) {
+          io.out('    tasks:\n');
+          const walk = (list: readonly any[]) => { for (const n of list) { if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]); else io.out(`      ${n.role ? n.role.name + ' : ' : ''}${n.name ?? n.actionAsWritten}\tTAGS: [${[n.keywords.tags].flat().filter(Boolean).join(', ')}]\n`) } };
+          walk([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
+        }
+        if (opts.listTags) io.out(`      TASK TAGS: []\n`);
+      });
+    }
+    return ExitCode.Ok;
+  }
+  const env: Record<string, string | undefined> = { ...process.env };
+  let endpoint: { url: string; close(): Promise<void> } | undefined;
+  if (opts.localAws) {
+    const { startEndpoint } = await import('../endpoint/server.js');
+    endpoint = await startEndpoint();
+  }
+  const noLogOf = (t: Task) => truthy(inherited(t, 'no_log') ?? false);
+  const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
+  const color = !env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY) || env.ANSIBLE_FORCE_COLOR === '1';
+  const callback: Callback = cbName === 'json'
+    ? new JsonCallback((s) => io.out(s), noLogOf)
+    : new DefaultCallback({ write: (s) => io.out(s), columns: process.stdout.isTTY ? process.stdout.columns : 80, color }, opts.verbosity, noLogOf);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  const hooks = opts.step ? createStepHooks(io) : {};
+  let failed = false;
+  try {
+    for (const pb of playbooks) {
+      const executor = new PlaybookExecutor({
+        extraVars: opts.extraVars, checkMode: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
+        startAtTask: opts.startAtTask, env, clock: systemClock, random: { next: Math.random }, signal: controller.signal, jinja: opts.jinja,
+        aws: { endpointOverride: endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
+      }, [callback], hooks);
+      await executor.run(pb);
+      if ([...executor.stats.values()].some((s) => s.failures > 0 || s.unreachable > 0)) failed = true;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await endpoint?.close();
+    (await import('../aws/client.js')).destroyClients();
+  }
+  if (controller.signal.aborted) throw new InterruptedError('User interrupted execution');
+  return failed ? ExitCode.TaskFailed : ExitCode.Ok;
+}

@@ -1,0 +1,111 @@
+// The AWS JSON 1.1 protocol of CloudWatch Logs over the in-memory model: one entry per X-Amz-Target
+// operation, JSON in and out; pagination declared once.
+import { AwsError, LogsModel, invalidParameter, validateName, type LogGroup } from './logs-model.js';
+
+export type JsonObject = Record<string, unknown>;
+
+/** Fault knobs a test or a user sets at start or while the endpoint runs. */
+export interface Faults {
+  latencyMs: number;
+  throttleRate: number;
+  serverErrorRate: number;
+  /** DescribeLogGroups does not see creates/deletes younger than this. */
+  listingLagMs: number;
+  /** Added to every creation time (negative: an earlier timestamp). */
+  clockSkewMs: number;
+  /** Creation times stay at this value (null: the clock runs). */
+  frozenClockMs: number | null;
+}
+export const NO_FAULTS: Faults = { latencyMs: 0, throttleRate: 0, serverErrorRate: 0, listingLagMs: 0, clockSkewMs: 0, frozenClockMs: null };
+
+interface Journal { creates: Map<string, number>; deletes: Array<{ group: LogGroup; at: number }> }
+
+function describeGroup(g: LogGroup, arnOf: (n: string) => string): JsonObject {
+  const out: JsonObject = { logGroupName: g.logGroupName, creationTime: g.creationTime };
+  if (g.retentionInDays !== undefined) out.retentionInDays = g.retentionInDays;
+  out.metricFilterCount = 0;
+  out.arn = `${arnOf(g.logGroupName)}:*`;
+  out.storedBytes = 0;
+  if (g.kmsKeyId) out.kmsKeyId = g.kmsKeyId;
+  out.logGroupClass = g.logGroupClass;
+  out.logGroupArn = arnOf(g.logGroupName);
+  return out;
+}
+
+const encodeToken = (name: string) => Buffer.from(`v1:${name}`, 'utf8').toString('base64url');
+function decodeToken(token: unknown): string {
+  if (typeof token !== 'string' || token.length < 1) throw invalidParameter('The specified nextToken is invalid.');
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  if (!text.startsWith('v1:')) throw invalidParameter('The specified nextToken is invalid.');
+  return text.slice(3);
+}
+
+/** Serves operations against a model, applying listing lag from its own journal. */
+export class LogsService {
+  readonly journal: Journal = { creates: new Map(), deletes: [] };
+  constructor(readonly model: LogsModel, public faults: Faults = { ...NO_FAULTS }) {}
+
+  #visibleGroups(prefix?: string, pattern?: string): LogGroup[] {
+    const lag = this.faults.listingLagMs;
+    const groups = this.model.list(prefix, pattern);
+    if (lag <= 0) return groups;
+    const now = this.model.clock.nowMs();
+    this.journal.deletes = this.journal.deletes.filter((d) => now - d.at < lag);
+    for (const [n, at] of this.journal.creates) if (now - at >= lag) this.journal.creates.delete(n);
+    const visible = groups.filter((g) => !this.journal.creates.has(g.logGroupName));
+    for (const d of this.journal.deletes) {
+      if ((!prefix || d.group.logGroupName.startsWith(prefix)) && (!pattern || d.group.logGroupName.includes(pattern)) && !visible.some((g) => g.logGroupName === d.group.logGroupName)) visible.push(d.group);
+    }
+    return visible.sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
+  }
+
+  readonly operations: Record<string, (b: JsonObject) => JsonObject> = {
+    CreateLogGroup: (b) => {
+      const g = this.model.createLogGroup(b.logGroupName, { kmsKeyId: b.kmsKeyId, tags: b.tags, logGroupClass: b.logGroupClass });
+      const f = this.faults;
+      if (f.frozenClockMs !== null || f.clockSkewMs) (g as { creationTime: number }).creationTime = (f.frozenClockMs ?? g.creationTime) + f.clockSkewMs;
+      if (f.listingLagMs > 0) this.journal.creates.set(g.logGroupName, this.model.clock.nowMs());
+      return {};
+    },
+    DeleteLogGroup: (b) => {
+      const g = this.model.get(b.logGroupName);
+      this.model.deleteLogGroup(b.logGroupName);
+      if (this.faults.listingLagMs > 0) { this.journal.deletes.push({ group: g, at: this.model.clock.nowMs() }); this.journal.creates.delete(g.logGroupName) }
+      return {};
+    },
+    DescribeLogGroups: (b) => {
+      if (b.logGroupNamePrefix !== undefined) validateName(b.logGroupNamePrefix, 'logGroupNamePrefix');
+      if (b.logGroupNamePrefix !== undefined && b.logGroupNamePattern !== undefined)
+        throw invalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
+      let limit = 50;
+      if (b.limit !== undefined) {
+        if (typeof b.limit !== 'number' || !Number.isInteger(b.limit) || b.limit < 1 || b.limit > 50)
+          throw invalidParameter(`1 validation error detected: Value '${String(b.limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(b.limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`);
+        limit = b.limit;
+      }
+      let groups = this.#visibleGroups(b.logGroupNamePrefix as string | undefined, b.logGroupNamePattern as string | undefined);
+      if (b.nextToken !== undefined) { const after = decodeToken(b.nextToken); groups = groups.filter((g) => g.logGroupName > after) }
+      const page = groups.slice(0, limit);
+      const out: JsonObject = { logGroups: page.map((g) => (b.logGroupNamePattern !== undefined ? { logGroupName: g.logGroupName, creationTime: g.creationTime, arn: `${this.model.arnOf(g.logGroupName)}:*` } : describeGroup(g, (n) => this.model.arnOf(n)))) };
+      if (groups.length > limit) out.nextToken = encodeToken(page[page.length - 1]!.logGroupName);
+      return out;
+    },
+    PutRetentionPolicy: (b) => { this.model.putRetentionPolicy(b.logGroupName, b.retentionInDays); return {} },
+    DeleteRetentionPolicy: (b) => { this.model.deleteRetentionPolicy(b.logGroupName); return {} },
+    TagLogGroup: (b) => { this.model.tag(b.logGroupName, b.tags); return {} },
+    UntagLogGroup: (b) => {
+      if (!Array.isArray(b.tags) || b.tags.length < 1) throw invalidParameter("1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      this.model.untag(b.logGroupName, b.tags); return {};
+    },
+    ListTagsLogGroup: (b) => ({ tags: { ...this.model.get(b.logGroupName).tags } }),
+    TagResource: (b) => { const g = this.model.groupByArn(b.resourceArn); this.model.tag(g.logGroupName, b.tags); return {} },
+    UntagResource: (b) => { const g = this.model.groupByArn(b.resourceArn); this.model.untag(g.logGroupName, b.tagKeys ?? []); return {} },
+    ListTagsForResource: (b) => ({ tags: { ...this.model.groupByArn(b.resourceArn).tags } }),
+  };
+
+  call(operation: string, body: JsonObject): JsonObject {
+    const op = this.operations[operation];
+    if (!op) throw new AwsError('UnknownOperationException', `Operation ${operation} is not supported by tsible's local CloudWatch Logs endpoint`);
+    return op(body);
+  }
+}

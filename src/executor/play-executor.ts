@@ -1,0 +1,419 @@
+// Walks plays, blocks and tasks for each host (block/rescue/always, includes, handlers) and feeds results to
+// the callbacks. Controllers (--step, the debugger) plug into the hooks; they never fork this walk.
+import * as path from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { InterruptedError, TsibleError } from '../errors.js';
+import type { Block, Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
+import { loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
+import type { Clock, TaskResult } from '../module.js';
+import { Templar, type JinjaMode } from '../template/templar.js';
+import { isDict, pyStr, truthy } from '../template/python.js';
+import { VariableManager, type Vars } from '../vars/variable-manager.js';
+import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
+import type { Callback, ExecutorHooks, HostStats, ResultStatus } from './events.js';
+import { OMIT, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, runModule, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
+
+export interface RunOptions {
+  readonly extraVars: Vars;
+  readonly checkMode: boolean;
+  readonly diff: boolean;
+  readonly verbosity: number;
+  readonly tags: readonly string[];
+  readonly skipTags: readonly string[];
+  readonly startAtTask?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  readonly random: { next(): number };
+  readonly signal: AbortSignal;
+  readonly aws: AwsSettings;
+  readonly jinja?: JinjaMode;
+  readonly hosts?: string[];
+}
+
+interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; failedTask?: Task; failedResult?: TaskResult; notified: Set<string> }
+
+class EndPlay extends Error {}
+
+export class PlaybookExecutor {
+  readonly stats = new Map<string, HostStats>();
+  readonly awsCalls: AwsCallEvent[] = [];
+  vm!: VariableManager;
+  #play!: Play;
+  #hosts = new Map<string, HostRun>();
+  #started = false;
+
+  constructor(readonly opts: RunOptions, readonly callbacks: Callback[], readonly hooks: ExecutorHooks = {}) {}
+
+  #emit<K extends keyof Callback>(name: K, ...args: Parameters<NonNullable<Callback[K]>>): void {
+    for (const c of this.callbacks) (c[name] as ((...a: unknown[]) => void) | undefined)?.apply(c, args);
+  }
+  #stat(host: string, key: keyof HostStats): void {
+    let s = this.stats.get(host);
+    if (!s) { s = { ok: 0, changed: 0, unreachable: 0, failures: 0, skipped: 0, rescued: 0, ignored: 0 }; this.stats.set(host, s) }
+    s[key]++;
+  }
+
+  async run(playbook: Playbook): Promise<void> {
+    this.#emit('playbookStart', playbook.file);
+    for (const w of playbook.warnings) this.#emit('warning', w);
+    const inventory = { hosts: new Map<string, Vars>([['localhost', { ansible_connection: 'local', ansible_python_interpreter: process.execPath }]]), groups: new Map([['all', { hosts: ['localhost'], vars: {} }], ['ungrouped', { hosts: ['localhost'], vars: {} }]]) };
+    const magic: Vars = { playbook_dir: path.dirname(playbook.file), ansible_check_mode: this.opts.checkMode, ansible_diff_mode: this.opts.diff, ansible_verbosity: this.opts.verbosity, omit: OMIT,
+      ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' }, ansible_run_tags: this.opts.tags.length ? [...this.opts.tags] : ['all'], ansible_skip_tags: [...this.opts.skipTags],
+      groups: { all: ['localhost'], ungrouped: ['localhost'] }, ansible_play_hosts: ['localhost'], ansible_play_batch: ['localhost'], ansible_play_hosts_all: ['localhost'] };
+    this.vm = new VariableManager(this.opts.extraVars, inventory, magic);
+    for (const play of playbook.plays) {
+      this.#play = play;
+      await this.#runPlay(play);
+    }
+    this.#emit('playbookEnd', this.stats);
+  }
+
+  async #runPlay(play: Play): Promise<void> {
+    const hosts = this.opts.hosts ?? ['localhost'];
+    const templar = this.#templar('localhost');
+    const name = play.name === undefined ? '' : pyStr(templar.template(play.name));
+    this.#emit('playStart', play, name);
+    for (const h of hosts) this.#hosts.set(h, { failed: false, unreachable: false, ended: false, notified: new Set() });
+    for (const h of hosts) this.#stat(h, 'ok'), this.stats.get(h)!.ok--;
+    this.#started = !this.opts.startAtTask;
+    const vmMagic = this.vm.magic as Vars;
+    const varsFiles: Vars = {};
+    for (const vf of play.varsFiles) {
+      const file = path.resolve(play.basedir, pyStr(templar.template(vf)));
+      const doc = readYamlFile(file).documents[0];
+      if (isDict(doc)) Object.assign(varsFiles, doc);
+    }
+    vmMagic.__vars_files = varsFiles;
+    try {
+      for (const host of hosts) {
+        const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, play.roles, play.tasks, play.postTasks];
+        for (const section of sections) {
+          await this.#runList(section, host);
+          await this.#flushHandlers(host);
+          if (this.#hosts.get(host)!.failed || this.#hosts.get(host)!.ended) break;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof EndPlay)) throw e;
+    }
+    if ([...this.#hosts.values()].every((h) => h.failed || h.unreachable)) this.#emit('noHostsLeft');
+  }
+
+  #templar(host: string, task?: Task | Block, extra: Vars = {}): Templar {
+    const { vars, final } = this.vm.getVars(this.#play, host, task, extra);
+    const all = vars;
+    all.vars = new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? templar.lookup(k) : undefined), has: (_t, k) => typeof k === 'string' && k in vars, ownKeys: () => Object.keys(vars), getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && k in vars ? { enumerable: true, configurable: true, value: templar.lookup(k) } : undefined) });
+    all.hostvars = { [host]: all.vars };
+    final.add('vars'); final.add('hostvars');
+    const basedirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, this.#play?.basedir].filter((x): x is string => Boolean(x));
+    const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => final.has(n), random: this.opts.random, jinja: this.opts.jinja, lookup: { basedirs, vars: () => all } });
+    return templar;
+  }
+
+  async #runList(list: readonly TaskOrBlock[], host: string, extra: Vars = {}): Promise<void> {
+    for (const node of list) {
+      const hr = this.#hosts.get(host)!;
+      if (hr.failed || hr.ended || hr.unreachable) return;
+      if (this.opts.signal.aborted) throw new InterruptedError('User interrupted execution');
+      if (node.kind === 'block') await this.#runBlock(node, host, extra);
+      else await this.#runTask(node, host, extra);
+    }
+  }
+
+  async #runBlock(block: Block, host: string, extra: Vars): Promise<void> {
+    const hr = this.#hosts.get(host)!;
+    if (block.keywords.when !== undefined && !block.implicit) {
+      // a block's when is evaluated per task (Ansible inherits it), nothing to do here
+    }
+    await this.#runList(block.block, host, extra);
+    if (hr.failed && block.rescue.length) {
+      const failedTask = hr.failedTask, failedResult = hr.failedResult;
+      hr.failed = false;
+      const st = this.stats.get(host)!;
+      st.failures = Math.max(0, st.failures - 1);
+      this.#stat(host, 'rescued');
+      const rescueExtra = { ...extra, ansible_failed_task: failedTask ? { name: failedTask.name ?? failedTask.action, action: failedTask.action, args: failedTask.args } : {}, ansible_failed_result: failedResult ?? {} };
+      await this.#runList(block.rescue, host, rescueExtra);
+    }
+    if (block.always.length) {
+      const wasFailed = hr.failed;
+      hr.failed = false;
+      await this.#runList(block.always, host, extra);
+      hr.failed = hr.failed || wasFailed;
+    }
+  }
+
+  #tagsMatch(task: Task): boolean {
+    const tags = new Set<string>();
+    for (let n: Task | Block | undefined = task; n; n = n.parent) { const t = n.keywords.tags; for (const x of Array.isArray(t) ? t : t === undefined ? [] : [t]) tags.add(pyStr(x)) }
+    if (this.opts.skipTags.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
+    if (tags.has('always') && !this.opts.skipTags.includes('always')) return true;
+    if (!this.opts.tags.length || this.opts.tags.includes('all')) return !tags.has('never');
+    if (this.opts.tags.includes('tagged') && tags.size) return true;
+    if (this.opts.tags.includes('untagged') && !tags.size) return true;
+    return this.opts.tags.some((t) => tags.has(t));
+  }
+
+  #taskName(task: Task, templar: Templar): string {
+    let name: string;
+    if (task.name !== undefined) { try { name = pyStr(templar.template(task.name)) } catch { name = task.name } }
+    else name = task.actionAsWritten;
+    return task.role ? `${task.role.name} : ${name}` : name;
+  }
+
+  async #runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> {
+    if (!this.#tagsMatch(task) && !['include_tasks', 'include_role'].includes(task.action)) return;
+    const hr = this.#hosts.get(host)!;
+    let templar = this.#templar(host, task, extra);
+    const name = this.#taskName(task, templar);
+    if (!this.#started) {
+      if (name === this.opts.startAtTask || task.name === this.opts.startAtTask) this.#started = true; else return;
+    }
+    for (;;) {
+      const point = { host, task, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
+      if (task.action !== 'include_tasks' && task.action !== 'include_role') this.#emit('taskStart', task, name, handler);
+      const decision = await this.hooks.beforeTask?.(point);
+      if (decision === 'skip') return;
+      templar = this.#templar(host, task, extra);
+      const result = await this.#execute(task, host, extra, templar, name);
+      if (result === null) return; // an include: its tasks reported themselves
+      const redo = await this.hooks.afterTask?.(point, result);
+      if (redo === 'redo') continue;
+      this.#finish(task, host, result, templar, hr);
+      return;
+    }
+  }
+
+  /** Runs a task (with its loop) and returns its final result; null for includes. */
+  async #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string): Promise<TaskResult | null> {
+    const conditions = whenChain(task);
+    let items: unknown[] | null;
+    try { items = loopItems(task, templar) } catch (e) {
+      // Ansible evaluates when before the loop only when the loop itself cannot be templated
+      try { if (falseCondition(templar, conditions) !== null) return skippedByWhen(pyStr(conditions[0])) } catch { /* report the loop error */ }
+      return templateFailure(e);
+    }
+    if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role') {
+      await this.#include(task, host, extra, templar, items);
+      return null;
+    }
+    if (items === null) return this.#executeOnce(task, host, extra, templar, name, conditions);
+    const lc = isDict(task.keywords.loop_control) ? task.keywords.loop_control : {};
+    const loopVar = pyStr(lc.loop_var ?? 'item');
+    const results: TaskResult[] = [];
+    if (!items.length) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+    for (let i = 0; i < items.length; i++) {
+      const itemExtra: Vars = { ...extra, [loopVar]: items[i], ansible_loop_var: loopVar };
+      if (lc.index_var !== undefined) itemExtra[pyStr(lc.index_var)] = i;
+      if (truthy(lc.extended ?? false)) itemExtra.ansible_loop = { index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1, first: i === 0, last: i === items.length - 1, length: items.length, allitems: items, previtem: items[i - 1], nextitem: items[i + 1] };
+      const t = this.#templar(host, task, itemExtra);
+      const r = await this.#executeOnce(task, host, itemExtra, t, name, conditions);
+      r[loopVar] = items[i]; r.ansible_loop_var = loopVar;
+      if (lc.index_var !== undefined) { r[pyStr(lc.index_var)] = i; r.ansible_index_var = pyStr(lc.index_var) }
+      const status: ResultStatus = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
+      this.#emit('itemResult', host, task, r, status, this.#censorLabel(task, itemLabel(task, t, items[i])));
+      results.push(r);
+      if (lc.pause) await this.opts.clock.sleep(Number(lc.pause) * 1000, this.opts.signal);
+    }
+    const out: TaskResult = { results, changed: results.some((r) => truthy(r.changed ?? false)), msg: 'All items completed' };
+    if (results.every((r) => r.skipped)) { out.skipped = true; out.msg = 'All items skipped' }
+    if (results.some((r) => isFailed(r))) { out.failed = true; out.msg = 'One or more items failed' }
+    return out;
+  }
+
+  #censorLabel(task: Task, label: string): string {
+    return truthy(inherited(task, 'no_log') ?? false) ? '(censored due to no_log)' : label;
+  }
+
+  async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
+    try {
+      const cond = falseCondition(templar, conditions);
+      if (cond !== null) return skippedByWhen(cond);
+    } catch (e) { return templateFailure(e) }
+    const checkKw = inherited(task, 'check_mode');
+    const checkMode = checkKw === undefined ? this.opts.checkMode : truthy(templar.template(checkKw));
+    const run = { templar, ctx: this.#moduleContext(task, host, checkMode) };
+    const retriesKw = task.keywords.retries, untilKw = task.keywords.until;
+    const attemptsMax = untilKw !== undefined ? Math.max(1, Number(retriesKw === undefined ? 3 : templar.template(retriesKw)) + 1) : 1;
+    const delay = Number(task.keywords.delay === undefined ? 5 : templar.template(task.keywords.delay));
+    let result: TaskResult = {};
+    for (let attempt = 1; attempt <= attemptsMax; attempt++) {
+      result = await this.#runAction(task, host, extra, run);
+      const regName = task.keywords.register === undefined ? undefined : pyStr(task.keywords.register);
+      const withResult = regName ? this.#templar(host, task, { ...extra, [regName]: result }) : templar;
+      result = applyConditions(task, withResult, result);
+      if (untilKw === undefined) break;
+      result.attempts = attempt;
+      let done: boolean;
+      try { done = (Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => withResult.evaluateConditional(c)) } catch (e) { result = templateFailure(e); break }
+      if (done) { delete result.failed; break }
+      if (attempt === attemptsMax) { result.failed = true; break }
+      this.#emit('retry', host, task, name, attemptsMax - attempt, result);
+      await this.opts.clock.sleep(delay * 1000, this.opts.signal);
+    }
+    return result;
+  }
+
+  #moduleContext(task: Task, host: string, checkMode: boolean) {
+    return {
+      task, host, checkMode, diff: this.opts.diff, verbosity: this.opts.verbosity, basedir: this.#play.basedir, signal: this.opts.signal,
+      env: this.opts.env, clock: this.opts.clock, random: this.opts.random,
+      warn: (m: string) => this.#emit('warning', m),
+      services: { awsSettings: this.opts.aws, recordAwsCall: (e: AwsCallEvent) => { this.awsCalls.push(e) } },
+    };
+  }
+
+  /** Modules the executor carries out itself, then ordinary modules. */
+  async #runAction(task: Task, host: string, extra: Vars, run: { templar: Templar; ctx: any }): Promise<TaskResult> {
+    const templar = run.templar;
+    try {
+      switch (task.action) {
+        case 'debug': {
+          const verbosity = Number(templar.template(task.args.verbosity ?? 0));
+          if (verbosity > this.opts.verbosity) return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
+          if (task.args.var !== undefined) {
+            const expr = pyStr(task.args.var);
+            let value: unknown;
+            try { value = templar.template(expr.includes('{{') ? expr : `{{ ${expr} }}`) } catch (e) { if (e instanceof TsibleError && /undefined/.test(e.message)) value = 'VARIABLE IS NOT DEFINED!'; else throw e }
+            return { [expr]: value, _ansible_verbose_always: true, changed: false };
+          }
+          const msg = task.args.msg === undefined ? 'Hello world!' : templar.template(task.args.msg);
+          return { msg: msg === OMIT ? 'Hello world!' : msg, _ansible_verbose_always: true, changed: false };
+        }
+        case 'assert': {
+          const that = task.args.that;
+          const list = Array.isArray(that) ? that : [that];
+          const quiet = truthy(templar.template(task.args.quiet ?? false));
+          for (const c of list) {
+            if (!templar.evaluateConditional(c)) {
+              const fm = task.args.fail_msg ?? task.args.msg;
+              return { failed: true, changed: false, assertion: pyStr(c), evaluated_to: false, msg: fm === undefined ? 'Assertion failed' : templar.template(fm) };
+            }
+          }
+          const sm = task.args.success_msg;
+          return { changed: false, msg: sm === undefined ? 'All assertions passed' : templar.template(sm), ...(quiet ? { _ansible_verbose_always: false } : { _ansible_verbose_always: true }) };
+        }
+        case 'meta': return this.#meta(task, host, templar);
+        case 'include_vars': return this.#includeVars(task, host, templar);
+        case 'set_stats': return { changed: false, ansible_stats: { data: templar.template(task.args.data), per_host: false, aggregate: true } };
+        case 'import_tasks': case 'import_role': return { changed: false };
+      }
+    } catch (e) { return templateFailure(e) }
+    return runModule(task, run);
+  }
+
+  #meta(task: Task, host: string, templar: Templar): TaskResult {
+    const what = pyStr(templar.template(task.args._raw_params ?? '')).trim();
+    switch (what) {
+      case 'noop': case 'refresh_inventory': case 'clear_facts': case 'reset_connection': return { changed: false, skipped: false, _meta: what };
+      case 'flush_handlers': return { changed: false, _meta: 'flush_handlers' };
+      case 'end_play': throw new EndPlay();
+      case 'end_host': case 'end_batch': this.#hosts.get(host)!.ended = true; return { changed: false, _meta: what };
+      case 'clear_host_errors': this.#hosts.get(host)!.failed = false; return { changed: false };
+      default: return { failed: true, msg: `invalid meta action requested: ${what}` };
+    }
+  }
+
+  #includeVars(task: Task, host: string, templar: Templar): TaskResult {
+    const a = templar.template(task.args) as Record<string, unknown>;
+    const loaded: Vars = {};
+    const files: string[] = [];
+    const base = task.role ? path.join(task.role.path, 'vars') : path.dirname(task.pos.file);
+    if (a.dir !== undefined) {
+      const dir = path.resolve(base, pyStr(a.dir));
+      const walk = (d: string, depth: number): string[] => readdirSync(d).sort().flatMap((n) => { const p = path.join(d, n); return statSync(p).isDirectory() ? (a.depth && depth >= Number(a.depth) ? [] : walk(p, depth + 1)) : [p] });
+      const exts = (a.extensions as string[] | undefined) ?? ['yaml', 'yml', 'json'];
+      files.push(...walk(dir, 1).filter((f) => exts.includes(path.extname(f).slice(1)) && (!a.files_matching || new RegExp(pyStr(a.files_matching)).test(path.basename(f)))));
+    } else files.push(path.resolve(base, pyStr(a.file ?? a._raw_params)));
+    for (const f of files) { const d = readYamlFile(f).documents[0]; if (d !== null && d !== undefined && !isDict(d)) return { failed: true, msg: `${f} must be stored as a dictionary/hash` }; Object.assign(loaded, d ?? {}) }
+    const facts = a.name ? { [pyStr(a.name)]: loaded } : loaded;
+    Object.assign(this.vm.state(host).includeVars, facts);
+    return { changed: false, ansible_facts: facts, ansible_included_var_files: files };
+  }
+
+  async #include(task: Task, host: string, extra: Vars, templar: Templar, items: unknown[] | null): Promise<void> {
+    const lc = isDict(task.keywords.loop_control) ? task.keywords.loop_control : {};
+    const loopVar = pyStr(lc.loop_var ?? 'item');
+    const runs = items === null ? [extra] : items.map((item, i) => ({ ...extra, [loopVar]: item, ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}) }));
+    if (items !== null && !items.length) return;
+    const retries = task.keywords.until !== undefined ? Number(templar.template(task.keywords.retries ?? 3)) + 1 : 1;
+    for (const runExtra of runs) {
+      const t = this.#templar(host, task, runExtra);
+      const cond = falseCondition(t, whenChain(task));
+      if (cond !== null) {
+        this.#emit('taskStart', task, this.#taskName(task, t));
+        this.#emit('taskResult', host, task, skippedByWhen(cond), 'skipped');
+        this.#stat(host, 'skipped');
+        continue;
+      }
+      const taskVars = isDict(task.keywords.vars) ? (t.template(task.keywords.vars) as Vars) : {};
+      const includeExtra = { ...runExtra, ...taskVars };
+      for (let attempt = 1; attempt <= retries; attempt++) {
+        if (task.action === 'include_role') {
+          const { loadRole } = await import('../playbook/loader.js');
+          const a = t.template(task.args) as Record<string, unknown>;
+          const block = loadRole(pyStr(a.name), {}, { file: task.pos.file, basedir: this.#play.basedir, depth: 0, warnings: [] }, task.parent, task.pos, { tasks: a.tasks_from as string, defaults: a.defaults_from as string, vars: a.vars_from as string });
+          await this.#runList([block], host, includeExtra);
+        } else {
+          const fileName = pyStr(t.template(task.args.file ?? task.args._raw_params));
+          const file = resolveTaskFile(fileName, { basedir: this.#play.basedir, file: task.pos.file, role: task.role });
+          const { documents } = readYamlFile(file);
+          const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
+          const tasks = loadTaskList(documents[0] ?? [], { file, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
+          (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
+          this.#emit('included', file, [host], items === null ? undefined : itemLabel(task, t, runExtra[loopVar]));
+          await this.#runList(tasks, host, includeExtra);
+        }
+        if (task.keywords.until === undefined) break;
+        // tsible extension: until/retries on includes (ansible/ansible#17098)
+        const after = this.#templar(host, task, includeExtra);
+        if ((Array.isArray(task.keywords.until) ? task.keywords.until : [task.keywords.until]).every((c) => after.evaluateConditional(c))) break;
+        if (attempt < retries) {
+          this.#emit('retry', host, task, this.#taskName(task, after), retries - attempt, {});
+          await this.opts.clock.sleep(Number(after.template(task.keywords.delay ?? 5)) * 1000, this.opts.signal);
+        } else {
+          const r = { failed: true, msg: `include did not satisfy 'until' after ${retries} attempts`, attempts: retries };
+          this.#emit('taskStart', task, this.#taskName(task, after));
+          this.#finish(task, host, r, after, this.#hosts.get(host)!);
+        }
+      }
+      if (this.#hosts.get(host)!.failed) return;
+    }
+  }
+
+  #finish(task: Task, host: string, result: TaskResult, templar: Templar, hr: HostRun): void {
+    const failed = isFailed(result);
+    const ignoreErrors = !!inherited(task, 'ignore_errors') && truthy(templar.template(inherited(task, 'ignore_errors')));
+    if (task.keywords.register !== undefined) {
+      const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;
+      void _ansible_verbose_always; void _ansible_facts_cacheable;
+      if (failed && registered.failed === undefined) registered.failed = true;
+      this.vm.state(host).registered[pyStr(task.keywords.register)] = registered;
+    }
+    if (isDict(result.ansible_facts) && !failed && task.action !== 'include_vars') Object.assign(this.vm.state(host).facts, result.ansible_facts);
+    let status: ResultStatus;
+    if (result.skipped) { status = 'skipped'; this.#stat(host, 'skipped') }
+    else if (failed) {
+      status = ignoreErrors ? 'ignored' : 'failed';
+      if (ignoreErrors) this.#stat(host, 'ignored');
+      else { this.#stat(host, 'failures'); hr.failed = true; hr.failedTask = task; hr.failedResult = result }
+    } else if (result.changed) { status = 'changed'; this.#stat(host, 'changed'); this.#stat(host, 'ok') }
+    else { status = 'ok'; this.#stat(host, 'ok') }
+    this.#emit('taskResult', host, task, result, status);
+    if (!failed && result.changed && inherited(task, 'notify') !== undefined) {
+      const n = inherited(task, 'notify');
+      for (const h of Array.isArray(n) ? n : [n]) hr.notified.add(pyStr(h));
+    }
+    if (result._meta === 'flush_handlers') void this.#flushHandlers(host);
+  }
+
+  async #flushHandlers(host: string): Promise<void> {
+    const hr = this.#hosts.get(host)!;
+    if (!hr.notified.size || hr.failed) return;
+    const notified = new Set(hr.notified);
+    hr.notified.clear();
+    for (const h of this.#play.handlers) {
+      if (h.listen?.some((n) => notified.has(n))) await this.#runTask(h, host, {}, true);
+    }
+  }
+}

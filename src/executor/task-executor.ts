@@ -1,0 +1,133 @@
+// Runs one task on one host: when, loop, argument templating, the module, until/retries, changed_when,
+// failed_when, register. Ansible's order of steps; each step a small named function.
+import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
+import type { Task } from '../playbook/model.js';
+import { validateArgs, type TaskResult, type ModuleContext } from '../module.js';
+import { resolveModule } from '../../modules/index.js';
+import { Templar } from '../template/templar.js';
+import { runLookup } from '../template/lookups.js';
+import { isDict, pyRepr, pyStr, truthy } from '../template/python.js';
+import { UnsafeText } from '../yaml/loader.js';
+import { ModuleFailure } from '../../modules/aws_common.js';
+
+export const OMIT = '__omit_place_holder__tsible0000000000000000000000000000000000';
+
+export const skippedByWhen = (cond: string): TaskResult =>
+  ({ changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond });
+
+/** Ansible's wording for a template failure inside a task's options. */
+export function templateFailure(err: unknown): TaskResult {
+  if (err instanceof UndefinedError) {
+    return { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}` };
+  }
+  if (err instanceof TsibleError) return { failed: true, msg: err.message };
+  throw err;
+}
+
+export function inherited(task: Task, key: string): unknown {
+  if (task.keywords[key] !== undefined) return task.keywords[key];
+  for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return b.keywords[key];
+  return undefined;
+}
+export function whenChain(task: Task): unknown[] {
+  const out: unknown[] = [];
+  const push = (w: unknown) => { if (w === undefined || w === null) return; if (Array.isArray(w)) out.push(...w); else out.push(w) };
+  const chain: unknown[] = [];
+  for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords.when);
+  chain.forEach(push);
+  push(task.keywords.when);
+  return out;
+}
+
+/** Evaluates `when` (all parents' conditions too); returns the first false condition, or null. */
+export function falseCondition(templar: Templar, conditions: unknown[]): string | null {
+  for (const c of conditions) {
+    try {
+      if (!templar.evaluateConditional(c)) return pyStr(c);
+    } catch (e) {
+      if (e instanceof TsibleError) throw new TemplateError(`The conditional check '${pyStr(c)}' failed. The error was: error while evaluating conditional (${pyStr(c)}): ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+  return null;
+}
+
+/** Drops module arguments whose whole value is `omit`. */
+export function removeOmitted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(removeOmitted);
+  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) if (x !== OMIT) o[k] = removeOmitted(x); return o }
+  return v;
+}
+
+/** The items of `loop:` or `with_<lookup>:`. */
+export function loopItems(task: Task, templar: Templar): unknown[] | null {
+  if (task.keywords.loop !== undefined) {
+    const items = templar.template(task.keywords.loop);
+    if (typeof items === 'string') throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${items}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
+    if (!Array.isArray(items)) throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${pyRepr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
+    return items;
+  }
+  const withKey = Object.keys(task.keywords).find((k) => k.startsWith('with_'));
+  if (!withKey) return null;
+  const lookup = withKey.slice(5);
+  let terms = templar.template(task.keywords[withKey]);
+  if (lookup === 'items' || lookup === 'list' || lookup === 'indexed_items' || lookup === 'flattened') terms = Array.isArray(terms) ? terms : [terms];
+  const args = lookup === 'dict' ? [terms] : Array.isArray(terms) && ['nested', 'together', 'subelements', 'cartesian'].includes(lookup) ? terms : Array.isArray(terms) ? terms : [terms];
+  const result = runLookup(lookup, args, templar.lookupContext, true);
+  return result as unknown[];
+}
+
+/** The label Ansible prints for a loop item. */
+export function itemLabel(task: Task, templar: Templar, item: unknown): string {
+  const lc = task.keywords.loop_control;
+  if (isDict(lc) && lc.label !== undefined) { try { return pyStr(templar.template(lc.label)) } catch { return pyStr(lc.label) } }
+  return typeof item === 'string' ? item : pyRepr(item);
+}
+
+export interface ModuleRun { readonly ctx: Omit<ModuleContext, 'invokedAs'>; readonly templar: Templar }
+
+/** Templates the task's arguments, validates them, runs the module; never throws for a module failure. */
+export async function runModule(task: Task, run: ModuleRun): Promise<TaskResult> {
+  const def = resolveModule(task.action)!;
+  let rawArgs: Record<string, unknown>;
+  try {
+    rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
+  } catch (e) { return templateFailure(e) }
+  const shownName = def.fqcn && task.actionAsWritten === def.names[0] ? def.fqcn : task.actionAsWritten.includes('.') ? task.actionAsWritten : `ansible.builtin.${task.actionAsWritten}`;
+  const v = validateArgs(def, rawArgs, def.fqcn ?? shownName, run.ctx.env);
+  if (v.error) return { failed: true, msg: v.error };
+  if (run.ctx.checkMode && !def.supportsCheckMode) return { changed: false, skipped: true, msg: `remote module (${task.actionAsWritten}) does not support check mode` };
+  let result: TaskResult;
+  try {
+    result = await def.run(v.args, { ...run.ctx, invokedAs: task.actionAsWritten });
+  } catch (e) {
+    if (e instanceof ModuleFailure) result = e.result;
+    else if (e instanceof TsibleError) result = { failed: true, msg: e.message };
+    else if ((e as Error)?.name === 'AbortError') throw e;
+    else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
+  }
+  if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
+  if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
+  if (result.changed === undefined) result.changed = false;
+  return result;
+}
+
+/** Applies changed_when and failed_when with the result visible under the register name. */
+export function applyConditions(task: Task, templar: Templar, result: TaskResult): TaskResult {
+  const cw = task.keywords.changed_when, fw = task.keywords.failed_when;
+  if (cw === undefined && fw === undefined) return result;
+  try {
+    if (cw !== undefined && !result.skipped) result.changed = (Array.isArray(cw) ? cw : [cw]).every((c) => templar.evaluateConditional(c));
+    if (fw !== undefined && !result.skipped) {
+      const failed = (Array.isArray(fw) ? fw : [fw]).some((c) => templar.evaluateConditional(c));
+      result.failed_when_result = failed;
+      if (failed) result.failed = true; else delete result.failed;
+    }
+  } catch (e) {
+    return templateFailure(e);
+  }
+  return result;
+}
+
+export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
+export { UnsafeText };

@@ -1,0 +1,182 @@
+// What a module is: its names, its argument spec in Ansible's shape, check-mode support and `run`. Argument
+// validation follows ansible-core's ArgumentSpecValidator: aliases, unsupported parameters, required,
+// mutual exclusion, type coercion, choices, defaults, in that order and with its messages.
+import type { Task } from './playbook/model.js';
+import { pyRepr, pyStr, isDict } from './template/python.js';
+import { toBool } from '../filters/core.js';
+
+export type TaskResult = Record<string, unknown>;
+
+export type ArgType = 'str' | 'int' | 'float' | 'bool' | 'dict' | 'list' | 'raw' | 'path' | 'jsonarg';
+export interface ArgOption {
+  readonly type?: ArgType;
+  readonly required?: boolean;
+  readonly default?: unknown;
+  readonly choices?: readonly unknown[];
+  readonly aliases?: readonly string[];
+  readonly deprecatedAliases?: readonly { name: string; date?: string; collection_name?: string }[];
+  readonly elements?: ArgType;
+  readonly noLog?: boolean;
+  /** Environment variables read when the option is absent (env_fallback). */
+  readonly fallbackEnv?: readonly string[];
+}
+export type ArgumentSpec = Readonly<Record<string, ArgOption>>;
+
+export interface ModuleContext {
+  readonly task: Task;
+  readonly host: string;
+  readonly checkMode: boolean;
+  readonly diff: boolean;
+  readonly verbosity: number;
+  readonly basedir: string;
+  readonly signal: AbortSignal;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  readonly random: { next(): number };
+  /** The module's name as the task wrote it (messages quote it). */
+  readonly invokedAs: string;
+  warn(message: string): void;
+  /** Services the executor offers (AWS clients, variables, includes); see src/executor/services.ts. */
+  readonly services: any;
+}
+
+export interface Clock { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> }
+
+export interface ModuleDefinition {
+  readonly names: readonly string[];
+  readonly argumentSpec?: ArgumentSpec;
+  readonly mutuallyExclusive?: readonly (readonly string[])[];
+  readonly requiredOneOf?: readonly (readonly string[])[];
+  /** Accepts `k=v` free-form text; `_raw_params` holds what is left. */
+  readonly freeForm?: boolean;
+  /** Skip validation: the module takes arbitrary keys (set_fact, set_stats). */
+  readonly anyArgs?: boolean;
+  readonly supportsCheckMode: boolean;
+  /** The executor handles it itself (include_tasks, meta, ...). */
+  readonly executorAction?: boolean;
+  /** Where the module's canonical FQCN lives, for messages. */
+  readonly fqcn?: string;
+  run(args: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> | TaskResult;
+}
+
+export const defineModule = (def: ModuleDefinition): ModuleDefinition => def;
+
+export interface ValidatedArgs { readonly args: Record<string, any>; readonly error?: string; readonly deprecations: object[]; readonly warnings: string[] }
+
+function typeLabel(t: string): string {
+  return { str: "<class 'str'>", int: "<class 'int'>", float: "<class 'float'>", bool: "<class 'bool'>", dict: "<class 'dict'>", list: "<class 'list'>" }[t] ?? t;
+}
+function pyTypeOf(v: unknown): string {
+  if (typeof v === 'string') return "<class 'str'>";
+  if (typeof v === 'boolean') return "<class 'bool'>";
+  if (typeof v === 'number') return Number.isInteger(v) ? "<class 'int'>" : "<class 'float'>";
+  if (Array.isArray(v)) return "<class 'list'>";
+  if (v === null) return "<class 'NoneType'>";
+  return "<class 'dict'>";
+}
+
+/** ansible-core's type checkers (module_utils/common/validation.py), returning the converted value or throwing its message. */
+export function coerce(value: unknown, type: ArgType, name: string): unknown {
+  const fail = (why: string) => { throw new Error(`argument '${name}' is of type ${pyTypeOf(value)} and we were unable to convert to ${type}: ${why}`) };
+  switch (type) {
+    case 'raw': case 'jsonarg': return value;
+    case 'str': case 'path':
+      if (typeof value === 'string') return value;
+      if (value === null) return value;
+      if (typeof value === 'object') return pyRepr(value);
+      return pyStr(value);
+    case 'bool': {
+      if (typeof value === 'boolean') return value;
+      const s = pyStr(value).toLowerCase();
+      if (['yes', 'on', '1', 'true', 'y', 't', '1.0'].includes(s)) return true;
+      if (['no', 'off', '0', 'false', 'n', 'f', '0.0', 'none', ''].includes(s)) return false;
+      return fail(`The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'`);
+    }
+    case 'int': {
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return parseInt(value, 10);
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      return fail(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+    }
+    case 'float': {
+      if (typeof value === 'number') return value;
+      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+      return fail(`could not convert string to float: ${pyRepr(value)}`);
+    }
+    case 'list':
+      if (Array.isArray(value)) return value;
+      if (typeof value === 'string') return value.split(',');
+      if (typeof value === 'number') return [pyStr(value)];
+      return fail(`${pyTypeOf(value)} cannot be converted to a list`);
+    case 'dict':
+      if (isDict(value)) return value;
+      if (typeof value === 'string') {
+        try { const p = JSON.parse(value); if (isDict(p)) return p } catch { /* fall through to k=v */ }
+        const out: Record<string, string> = {};
+        for (const part of value.split(/[\s,]+/).filter(Boolean)) { const i = part.indexOf('='); if (i < 0) return fail('dictionary requested, could not parse JSON or key=value'); out[part.slice(0, i)] = part.slice(i + 1) }
+        return out;
+      }
+      return fail(`${pyTypeOf(value)} cannot be converted to a dict`);
+  }
+  void typeLabel;
+  return value;
+}
+
+export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
+  const deprecations: object[] = [];
+  const warnings: string[] = [];
+  if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations, warnings };
+  const spec = def.argumentSpec;
+  const aliasOf = new Map<string, string>();
+  for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliasOf.set(a, name);
+  const args: Record<string, any> = {};
+  const unsupported: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith('_ansible_')) continue;
+    const canonical = Object.hasOwn(spec, key) ? key : aliasOf.get(key);
+    if (!canonical) { unsupported.push(key); continue }
+    if (canonical !== key) {
+      if (Object.hasOwn(raw, canonical)) warnings.push(`Both option ${canonical} and its alias ${key} are set.`);
+      const dep = spec[canonical]!.deprecatedAliases?.find((d) => d.name === key);
+      if (dep) deprecations.push({ msg: `Alias '${key}' is deprecated. See the module docs for more information`, date: dep.date, collection_name: dep.collection_name });
+      if (Object.hasOwn(raw, canonical)) continue;
+    }
+    args[canonical] = value;
+  }
+  const fail = (error: string): ValidatedArgs => ({ args, error, deprecations, warnings });
+  if (unsupported.length) {
+    const names = Object.keys(spec).sort();
+    const withAliases = names.map((n) => (spec[n]!.aliases?.length ? `${n} (${[...spec[n]!.aliases!].sort().join(', ')})` : n));
+    return fail(`Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${withAliases.join(', ')}.`);
+  }
+  for (const [name, opt] of Object.entries(spec)) {
+    if ((args[name] === undefined) && opt.fallbackEnv) {
+      const found = opt.fallbackEnv.find((e) => env[e] !== undefined);
+      if (found) args[name] = env[found];
+    }
+  }
+  const missing = Object.entries(spec).filter(([n, o]) => o.required && (args[n] === undefined || args[n] === null)).map(([n]) => n);
+  if (missing.length) return fail(`missing required arguments: ${missing.join(', ')}`);
+  for (const group of def.mutuallyExclusive ?? []) {
+    const present = group.filter((n) => args[n] !== undefined && args[n] !== null);
+    if (present.length > 1) return fail(`parameters are mutually exclusive: ${group.join('|')}`);
+  }
+  for (const group of def.requiredOneOf ?? []) {
+    if (!group.some((n) => args[n] !== undefined && args[n] !== null)) return fail(`one of the following is required: ${group.join(', ')}`);
+  }
+  for (const [name, opt] of Object.entries(spec)) {
+    let v = args[name];
+    if (v === undefined || v === null) { if (opt.default !== undefined) args[name] = opt.default; else args[name] = null; continue }
+    try {
+      if (opt.type) v = coerce(v, opt.type, name);
+      if (opt.type === 'list' && opt.elements) v = (v as unknown[]).map((x) => coerce(x, opt.elements!, name));
+    } catch (e) { return fail((e as Error).message) }
+    if (opt.choices && !opt.choices.some((c) => c === v || (typeof v === 'string' && pyStr(c) === v))) {
+      return fail(`value of ${name} must be one of: ${opt.choices.map(pyStr).join(', ')}, got: ${pyStr(v)}`);
+    }
+    args[name] = v;
+  }
+  return { args, deprecations, warnings };
+}
+
+export { toBool };

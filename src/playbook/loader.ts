@@ -1,0 +1,225 @@
+// Reads playbooks and task files into Play/Block/Task, finding each task's module the way Ansible does
+// (short names, FQCNs, old names, action:/local_action:, k=v free-form) and refusing what Ansible refuses,
+// in its words, with the position of the offending YAML.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ParseError, type Pos } from '../errors.js';
+import { loadYaml, posOf } from '../yaml/loader.js';
+import { isDict } from '../template/python.js';
+import { resolveModule } from '../../modules/index.js';
+import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
+import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';
+
+type Raw = Record<string, unknown>;
+
+export function readYamlFile(file: string): { documents: unknown[]; warnings: string[] } {
+  let text: string;
+  try { text = readFileSync(file, 'utf8') } catch (e) {
+    throw new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, { cause: e });
+  }
+  return loadYaml(text, file);
+}
+
+/** Splits `a=1 b='two words' free text` into k=v pairs and the free-form rest (parse_kv). */
+export function parseKv(text: string, freeForm: boolean): Raw {
+  const out: Raw = {};
+  const raw: string[] = [];
+  const re = /\s*((?:[^\s'"=]+=)?(?:'[^']*'|"(?:[^"\\]|\\.)*"|\{\{.*?\}\}|[^\s'"]+)+)/gy;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const token = m[1]!;
+    const eq = /^([A-Za-z_][\w.]*)=([\s\S]*)$/.exec(token);
+    if (eq) out[eq[1]!] = unquote(eq[2]!);
+    else raw.push(token);
+    if (re.lastIndex >= text.length) break;
+  }
+  if (raw.length) {
+    if (!freeForm) out._raw_params = raw.join(' ');
+    else out._raw_params = raw.join(' ');
+  }
+  return out;
+}
+const unquote = (s: string) => (/^'.*'$|^".*"$/s.test(s) ? s.slice(1, -1) : s);
+
+function fail(message: string, node: unknown, fallback: Pos): never {
+  throw new ParseError(message, { pos: posOf(node) ?? fallback });
+}
+
+interface LoadContext { readonly file: string; readonly basedir: string; readonly role?: Role; readonly handler?: boolean; readonly depth: number; readonly warnings: string[] }
+
+export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
+  const filePos = { file: ctx.file, line: 1, column: 1 };
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) fail('A malformed block was encountered while loading tasks: expected a list of tasks', data, filePos);
+  const out: TaskOrBlock[] = [];
+  for (const item of data) {
+    if (!isDict(item)) fail(`A malformed block was encountered while loading tasks: ${JSON.stringify(item)} should be a list or None but is ${typeof item}`, item, posOf(data) ?? filePos);
+    out.push(...loadTaskOrBlock(item, ctx, parent));
+  }
+  return out;
+}
+
+function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
+  const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
+  if ('block' in ds || 'rescue' in ds || 'always' in ds) {
+    for (const k of Object.keys(ds)) if (!BLOCK_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
+    const keywords: Raw = {};
+    for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
+    const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', name: ds.name as string | undefined, block: [], rescue: [], always: [], keywords, pos, parent, role: ctx.role };
+    block.block = loadTaskList(ds.block ?? [], ctx, block);
+    block.rescue = loadTaskList(ds.rescue ?? [], ctx, block);
+    block.always = loadTaskList(ds.always ?? [], ctx, block);
+    return [block];
+  }
+  const task = loadTask(ds, ctx, parent, pos);
+  if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.handler && isStaticInclude(task))) return [importTasks(task, ctx, parent)];
+  if (task.action === 'import_role') return [importRole(task, ctx, parent)];
+  return [task];
+}
+
+const isStaticInclude = (task: Task) => !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') && task.keywords.loop === undefined && !Object.keys(task.keywords).some((k) => k.startsWith('with_'));
+
+export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos): Task {
+  const keywords: Raw = {};
+  const candidates: string[] = [];
+  for (const [k, v] of Object.entries(ds)) {
+    if (TASK_KEYWORDS.has(k) || k.startsWith('with_')) keywords[k] = v;
+    else candidates.push(k);
+  }
+  let actionName: string | undefined;
+  let rawArgs: unknown;
+  if (keywords.action !== undefined || keywords.local_action !== undefined) {
+    const spec = keywords.action ?? keywords.local_action;
+    if (keywords.local_action !== undefined) keywords.delegate_to = 'localhost';
+    if (typeof spec === 'string') { const [m, ...rest] = spec.trim().split(/\s+/); actionName = m; rawArgs = rest.join(' ') }
+    else if (isDict(spec) && typeof spec.module === 'string') { const { module, ...rest } = spec; actionName = module as string; rawArgs = rest }
+    else fail('action/local_action must name a module', ds, pos);
+    delete keywords.action; delete keywords.local_action;
+    if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
+  } else {
+    const modules = candidates.filter((c) => resolveModule(c));
+    const unknown = candidates.filter((c) => !resolveModule(c));
+    if (modules.length > 1) fail(`conflicting action statements: ${modules.join(', ')}`, ds, pos);
+    if (modules.length === 0) {
+      if (unknown.length) fail(`couldn't resolve module/action '${unknown[0]}'. This often indicates a misspelling, missing collection, or incorrect module path.`, ds, pos);
+      fail(`no module/action detected in task.`, ds, pos);
+    }
+    if (unknown.length) fail(`'${unknown[0]}' is not a valid attribute for a Task`, ds, pos);
+    actionName = modules[0]!;
+    rawArgs = ds[actionName];
+  }
+  const def = resolveModule(actionName!);
+  if (!def) fail(`couldn't resolve module/action '${actionName}'. This often indicates a misspelling, missing collection, or incorrect module path.`, ds, pos);
+  let args: Raw;
+  if (rawArgs === null || rawArgs === undefined) args = {};
+  else if (typeof rawArgs === 'string') args = parseKv(rawArgs, Boolean(def.freeForm));
+  else if (isDict(rawArgs)) args = { ...rawArgs };
+  else fail(`The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`, ds, pos);
+  if (isDict(keywords.args)) { args = { ...(keywords.args as Raw), ...args }; delete keywords.args }
+  const listen = ctx.handler ? [ds.name, ...(Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : [])].filter((x): x is string => typeof x === 'string') : undefined;
+  return { kind: 'task', name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name), action: def.names[0]!, actionAsWritten: actionName!, args, keywords, pos, parent, role: ctx.role, listen };
+}
+
+export function resolveTaskFile(name: string, ctx: { basedir: string; file?: string; role?: Role }): string {
+  if (path.isAbsolute(name)) return name;
+  const candidates = [
+    ...(ctx.role ? [path.join(ctx.role.path, 'tasks', name)] : []),
+    ...(ctx.file ? [path.join(path.dirname(ctx.file), name)] : []),
+    path.join(ctx.basedir, name),
+    path.join(ctx.basedir, 'tasks', name),
+  ];
+  for (const c of candidates) { try { readFileSync(c); return c } catch { /* next */ } }
+  return candidates[0]!;
+}
+
+function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
+  const name = String(task.args.file ?? task.args._raw_params ?? '');
+  if (ctx.depth > 50) fail(`import_tasks recursion too deep while importing ${name}`, undefined, task.pos);
+  const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
+  const { documents, warnings } = readYamlFile(file);
+  ctx.warnings.push(...warnings);
+  const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', block: [], rescue: [], always: [], keywords: task.keywords, pos: task.pos, parent, role: ctx.role, implicit: true };
+  block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block);
+  return block;
+}
+
+export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos, files: { tasks?: string; defaults?: string; vars?: string } = {}): Block {
+  const searched = [path.join(ctx.basedir, 'roles', name), path.join(ctx.basedir, name), ...(process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean).map((p) => path.join(p, name))];
+  let rolePath: string | undefined;
+  for (const p of searched) { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yml`)); rolePath = p; break } catch { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yaml`)); rolePath = p; break } catch { /* next */ } } }
+  if (!rolePath) throw new ParseError(`the role '${name}' was not found in ${searched.map((s) => path.dirname(s)).join(':')}`, { pos });
+  const readVars = (dir: string, base = 'main'): Raw => {
+    for (const ext of ['yml', 'yaml', 'json', '']) {
+      const f = path.join(rolePath!, dir, ext ? `${base}.${ext}` : base);
+      try { const doc = readYamlFile(f).documents[0]; return isDict(doc) ? doc : {} } catch (e) { if (!(e instanceof ParseError) || !/Could not find/.test(e.message)) throw e }
+    }
+    return {};
+  };
+  const role: Role = { name, path: rolePath, defaults: readVars('defaults', files.defaults), vars: readVars('vars', files.vars), params };
+  const tasksFile = [`${files.tasks ?? 'main'}.yml`, `${files.tasks ?? 'main'}.yaml`].map((f) => path.join(rolePath!, 'tasks', f)).find((f) => { try { readFileSync(f); return true } catch { return false } })!;
+  const { documents, warnings } = readYamlFile(tasksFile);
+  ctx.warnings.push(...warnings);
+  const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos, parent, role, implicit: true };
+  // meta/main.yml dependencies run first
+  const meta = readVars('meta');
+  const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
+  const depBlocks = deps.map((d) => {
+    const spec = typeof d === 'string' ? { role: d } : (d as Raw);
+    const { role: rn, name: nm, ...rest } = spec;
+    return loadRole(String(rn ?? nm), rest, { ...ctx, role: undefined }, block, pos);
+  });
+  block.block = [...depBlocks, ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block)];
+  return block;
+}
+
+function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
+  const b = loadRole(String(task.args.name), {}, ctx, parent, task.pos, { tasks: task.args.tasks_from as string, defaults: task.args.defaults_from as string, vars: task.args.vars_from as string });
+  return { ...b, keywords: task.keywords };
+}
+
+/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
+export function loadPlaybook(file: string): Playbook {
+  const abs = path.resolve(file);
+  const basedir = path.dirname(abs);
+  const { documents, warnings } = readYamlFile(abs);
+  const data = documents[0];
+  const ctx: LoadContext = { file: abs, basedir, depth: 0, warnings };
+  const filePos = { file: abs, line: 1, column: 1 };
+  if (data === null || data === undefined) return { file: abs, plays: [], warnings };
+  if (!Array.isArray(data)) fail('A playbook must be a list of plays, got a ' + (isDict(data) ? 'dict' : typeof data) + ' instead', data, filePos);
+  const isPlay = (x: unknown) => isDict(x) && ('hosts' in x || 'import_playbook' in x || 'tasks' in x && !('block' in x) && !Object.keys(x).some((k) => resolveModule(k)));
+  if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
+    const tasks = loadTaskList(data, ctx);
+    return { file: abs, warnings, plays: [{ kind: 'play', name: undefined, hosts: 'localhost', keywords: { gather_facts: false }, vars: {}, varsFiles: [], preTasks: [], roles: [], tasks, postTasks: [], handlers: [], pos: filePos, implicit: true, basedir }] };
+  }
+  const plays: Play[] = [];
+  for (const ds of data) {
+    if (!isDict(ds)) fail('A playbook must be a list of plays', ds, filePos);
+    if ('import_playbook' in ds) { plays.push(...loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays); continue }
+    plays.push(loadPlay(ds, ctx));
+  }
+  return { file: abs, plays, warnings };
+}
+
+function loadPlay(ds: Raw, ctx: LoadContext): Play {
+  const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
+  for (const k of Object.keys(ds)) if (!PLAY_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
+  if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '') fail("the field 'hosts' is required but was not set", ds, pos);
+  const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
+    const spec: Raw = typeof r === 'string' ? { role: r } : (r as Raw);
+    const { role, name, when, tags, vars, ...params } = spec;
+    const b = loadRole(String(role ?? name), { ...params, ...(isDict(vars) ? vars : {}) }, ctx, undefined, posOf(r) ?? pos);
+    return { ...b, keywords: { ...(when !== undefined ? { when } : {}), ...(tags !== undefined ? { tags } : {}) } };
+  });
+  const handlers = loadTaskList(ds.handlers ?? [], { ...ctx, handler: true }).flatMap(function flat(t): Task[] { return t.kind === 'task' ? [t] : [...t.block, ...t.rescue, ...t.always].flatMap(flat) });
+  const keywords: Raw = {};
+  for (const [k, v] of Object.entries(ds)) if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;
+  return {
+    kind: 'play', name: ds.name === undefined ? undefined : String(ds.name), hosts: ds.hosts, keywords,
+    vars: isDict(ds.vars) ? ds.vars : {}, varsFiles: Array.isArray(ds.vars_files) ? ds.vars_files : ds.vars_files ? [ds.vars_files] : [],
+    preTasks: loadTaskList(ds.pre_tasks ?? [], ctx), roles, tasks: loadTaskList(ds.tasks ?? [], ctx), postTasks: loadTaskList(ds.post_tasks ?? [], ctx),
+    handlers, pos, implicit: false, basedir: ctx.basedir,
+  };
+}
+
+export { type LoadContext };

@@ -1,0 +1,65 @@
+// Ansible's variable precedence for what tsible supports, lowest to highest: role defaults, inventory
+// group/host vars, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact and
+// registered results, role/include params, extra vars. Magic variables are added on top.
+import type { Block, Play, Task } from '../playbook/model.js';
+import { isDict } from '../template/python.js';
+
+export type Vars = Record<string, unknown>;
+
+export interface HostVarsState { facts: Vars; registered: Vars; includeVars: Vars }
+
+export interface Inventory { hosts: Map<string, Vars>; groups: Map<string, { hosts: string[]; vars: Vars }> }
+
+export class VariableManager {
+  readonly hostState = new Map<string, HostVarsState>();
+  constructor(readonly extraVars: Vars, readonly inventory: Inventory, readonly magic: Vars) {}
+
+  state(host: string): HostVarsState {
+    let s = this.hostState.get(host);
+    if (!s) { s = { facts: {}, registered: {}, includeVars: {} }; this.hostState.set(host, s) }
+    return s;
+  }
+
+  inventoryVars(host: string): Vars {
+    const out: Vars = {};
+    const all = this.inventory.groups.get('all');
+    if (all) Object.assign(out, all.vars);
+    for (const [name, g] of this.inventory.groups) if (name !== 'all' && g.hosts.includes(host)) Object.assign(out, g.vars);
+    Object.assign(out, this.inventory.hosts.get(host) ?? {});
+    return out;
+  }
+
+  /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
+  getVars(play: Play, host: string, task?: Task | Block, extra: Vars = {}): { vars: Vars; final: Set<string> } {
+    const vars: Vars = {};
+    const chain: Array<Task | Block> = [];
+    for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
+    const roles = [...new Set(chain.map((n) => n.role).filter((r) => r !== undefined))];
+    for (const r of roles) Object.assign(vars, r!.defaults);
+    Object.assign(vars, this.inventoryVars(host));
+    Object.assign(vars, play.vars);
+    Object.assign(vars, this.magic.__vars_files ?? {});
+    for (const r of roles) Object.assign(vars, r!.vars);
+    for (const n of chain) if (isDict(n.keywords.vars)) Object.assign(vars, n.keywords.vars);
+    const s = this.state(host);
+    Object.assign(vars, s.includeVars);
+    const final = new Set<string>();
+    for (const [k, v] of Object.entries(s.facts)) { vars[k] = v; final.add(k) }
+    for (const [k, v] of Object.entries(s.registered)) { vars[k] = v; final.add(k) }
+    for (const r of roles) Object.assign(vars, r!.params);
+    Object.assign(vars, extra);
+    for (const k of Object.keys(extra)) final.delete(k);
+    Object.assign(vars, this.extraVars);
+    for (const k of Object.keys(this.extraVars)) final.delete(k);
+    const { __vars_files, ...magic } = this.magic;
+    void __vars_files;
+    for (const [k, v] of Object.entries(magic)) if (!(k in vars)) { vars[k] = v; final.add(k) }
+    vars.inventory_hostname = host;
+    vars.inventory_hostname_short = host.split('.')[0];
+    vars.group_names = [...this.inventory.groups].filter(([n, g]) => n !== 'all' && n !== 'ungrouped' && g.hosts.includes(host)).map(([n]) => n).sort();
+    vars.ansible_facts = s.facts.ansible_facts ?? {};
+    for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
+    if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }
+    return { vars, final };
+  }
+}
