@@ -9,6 +9,7 @@ import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode } from '../template/templar.js';
 import { isDict, pyStr, truthy } from '../template/python.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
+import { lazyVarsView } from '../vars/hostvars.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, HostStats, ResultStatus } from './events.js';
 import { OMIT, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, runModule, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
@@ -102,7 +103,8 @@ export class PlaybookExecutor {
   #templar(host: string, task?: Task | Block, extra: Vars = {}): Templar {
     const { vars, final } = this.vm.getVars(this.#play, host, task, extra);
     const all = vars;
-    all.vars = new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? templar.lookup(k) : undefined), has: (_t, k) => typeof k === 'string' && k in vars, ownKeys: () => Object.keys(vars), getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && k in vars ? { enumerable: true, configurable: true, value: templar.lookup(k) } : undefined) });
+    const names = Object.keys(vars);
+    all.vars = lazyVarsView(() => names, (k) => templar.lookup(k));
     all.hostvars = { [host]: all.vars };
     final.add('vars'); final.add('hostvars');
     const basedirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, this.#play?.basedir].filter((x): x is string => Boolean(x));

@@ -28,9 +28,8 @@ export function typeName(v: unknown): string {
   return 'dict';
 }
 
-export class PyTypeError extends TemplateError {
-  constructor(message: string) { super(`TypeError: ${message}`) }
-}
+/** Python's TypeError; the Templar words it as Ansible does ("Unexpected templating type error ..."). */
+export class PyTypeError extends TemplateError {}
 
 /** Python's bool(): None, False, 0, '', [] and {} are false; undefined raises. */
 export function truthy(v: unknown): boolean {
@@ -87,8 +86,7 @@ export function pyRepr(v: unknown): string {
 }
 
 /** Nunjucks' SafeString (what a macro call returns) is a str to Python. */
-export const isSafeString = (v: unknown): boolean =>
-  v !== null && typeof v === 'object' && (v as { constructor?: { name?: string } }).constructor?.name === 'SafeString';
+export const isSafeString = (v: unknown): boolean => v instanceof String;
 
 /** Python str(). */
 export function pyStr(v: unknown): string {

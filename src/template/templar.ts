@@ -4,7 +4,7 @@
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { installPatches, nunjucks, nodes, parserMod, type VarsResolver } from './nunjucks-patches.js';
-import { PyTuple, isDict, isSafeString, parsePythonLiteral, pyStr, truthy } from './python.js';
+import { PyTuple, PyTypeError, isDict, isSafeString, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
@@ -98,7 +98,7 @@ function literalFromText(text: string): unknown {
   if (t === 'True') return true;
   if (t === 'False') return false;
   const first = t.trimStart()[0];
-  if (first === '[' || first === '{' || first === '(') {
+  if (first === '[' || first === '{') {
     const parsed = parsePythonLiteral(t.trim());
     if (parsed.ok) return parsed.value;
   }
@@ -172,6 +172,7 @@ export class Templar implements VarsResolver {
     if (typeof captured === 'boolean') return captured;
     if (typeof captured === 'number') return pyStr(captured);
     if (typeof captured === 'string') return literalFromText(captured);
+    if (captured instanceof PyTuple) return pyStr(captured); // 2.14 re-reads only '[...]' and '{...}'
     if (Array.isArray(captured) || isDict(captured)) return normalizeNative(captured);
     return literalFromText(pyStr(captured));
   }
@@ -189,6 +190,7 @@ export class Templar implements VarsResolver {
       return c.template.render(ctx);
     } catch (err) {
       const cause = unwrap(err);
+      if (cause instanceof PyTypeError) throw new TemplateError(`Unexpected templating type error occurred on (${src}): ${cause.message}. ${cause.message}`, { cause });
       if (cause instanceof TsibleError) throw cause;
       throw new TemplateError(`An unhandled exception occurred while templating '${src}'. Error was a ${(cause as Error)?.name ?? 'Error'}, original message: ${cleanNunjucksMessage(cause)}`, { cause });
     }

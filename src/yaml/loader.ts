@@ -143,7 +143,7 @@ export function loadYaml(text: string, file: string): LoadedYaml {
         break;
       }
       case EVENT_ID.SCALAR: {
-        const pos = lines.pos(file, ev.valueStart);
+        const pos = lines.pos(file, ev.tagStart >= 0 ? ev.tagStart : ev.valueStart);
         const value = scalarValue(text, ev, slice(ev.tagStart, ev.tagEnd), pos);
         const anchor = slice(ev.anchorStart, ev.anchorEnd);
         if (anchor) anchors.set(anchor, { value, size: 1 });
