@@ -51,7 +51,7 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const color = !env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY) || env.ANSIBLE_FORCE_COLOR === '1';
   const callback: Callback = cbName === 'json'
     ? new JsonCallback((s) => io.out(s), noLogOf)
-    : new DefaultCallback({ write: (s) => io.out(s), columns: process.stdout.isTTY ? process.stdout.columns : 80, color }, opts.verbosity, noLogOf);
+    : new DefaultCallback({ write: (s) => io.out(s), error: (s) => io.err(s), columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79, color }, opts.verbosity, noLogOf);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);

@@ -12,7 +12,7 @@ import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, HostStats, ResultStatus } from './events.js';
-import { OMIT, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, runModule, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
+import { OMIT, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
 
 export interface RunOptions {
   readonly extraVars: Vars;
@@ -97,7 +97,6 @@ export class PlaybookExecutor {
     } catch (e) {
       if (!(e instanceof EndPlay)) throw e;
     }
-    if ([...this.#hosts.values()].every((h) => h.failed || h.unreachable)) this.#emit('noHostsLeft');
   }
 
   #templar(host: string, task?: Task | Block, extra: Vars = {}): Templar {
@@ -173,7 +172,7 @@ export class PlaybookExecutor {
     }
     for (;;) {
       const point = { host, task, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
-      if (task.action !== 'include_tasks' && task.action !== 'include_role') this.#emit('taskStart', task, name, handler);
+      if (!['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
       const decision = await this.hooks.beforeTask?.(point);
       if (decision === 'skip') return;
       templar = this.#templar(host, task, extra);
@@ -181,6 +180,12 @@ export class PlaybookExecutor {
       if (result === null) return; // an include: its tasks reported themselves
       const redo = await this.hooks.afterTask?.(point, result);
       if (redo === 'redo') continue;
+      if (task.action === 'meta') {
+        // meta tasks report nothing and count in no statistic; flush_handlers runs them right here
+        if (isFailed(result)) this.#finish(task, host, result, templar, hr);
+        else if (result._meta === 'flush_handlers') await this.#flushHandlers(host);
+        return;
+      }
       this.#finish(task, host, result, templar, hr);
       return;
     }
@@ -193,7 +198,7 @@ export class PlaybookExecutor {
     try { items = loopItems(task, templar) } catch (e) {
       // Ansible evaluates when before the loop only when the loop itself cannot be templated
       try { if (falseCondition(templar, conditions) !== null) return skippedByWhen(pyStr(conditions[0])) } catch { /* report the loop error */ }
-      return templateFailure(e);
+      return templateFailure(e, task);
     }
     if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role') {
       await this.#include(task, host, extra, templar, items);
@@ -210,6 +215,8 @@ export class PlaybookExecutor {
       if (truthy(lc.extended ?? false)) itemExtra.ansible_loop = { index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1, first: i === 0, last: i === items.length - 1, length: items.length, allitems: items, previtem: items[i - 1], nextitem: items[i + 1] };
       const t = this.#templar(host, task, itemExtra);
       const r = await this.#executeOnce(task, host, itemExtra, t, name, conditions);
+      // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
+      if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') Object.assign(this.vm.state(host).facts, r.ansible_facts);
       r[loopVar] = items[i]; r.ansible_loop_var = loopVar;
       if (lc.index_var !== undefined) { r[pyStr(lc.index_var)] = i; r.ansible_index_var = pyStr(lc.index_var) }
       const status: ResultStatus = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
@@ -231,28 +238,46 @@ export class PlaybookExecutor {
     try {
       const cond = falseCondition(templar, conditions);
       if (cond !== null) return skippedByWhen(cond);
-    } catch (e) { return templateFailure(e) }
+    } catch (e) { return templateFailure(e, task) }
     const checkKw = inherited(task, 'check_mode');
     const checkMode = checkKw === undefined ? this.opts.checkMode : truthy(templar.template(checkKw));
-    const run = { templar, ctx: this.#moduleContext(task, host, checkMode) };
-    const retriesKw = task.keywords.retries, untilKw = task.keywords.until;
-    const attemptsMax = untilKw !== undefined ? Math.max(1, Number(retriesKw === undefined ? 3 : templar.template(retriesKw)) + 1) : 1;
-    const delay = Number(task.keywords.delay === undefined ? 5 : templar.template(task.keywords.delay));
-    let result: TaskResult = {};
-    for (let attempt = 1; attempt <= attemptsMax; attempt++) {
-      result = await this.#runAction(task, host, extra, run);
-      const regName = task.keywords.register === undefined ? undefined : pyStr(task.keywords.register);
-      const withResult = regName ? this.#templar(host, task, { ...extra, [regName]: result }) : templar;
-      result = applyConditions(task, withResult, result);
-      if (untilKw === undefined) break;
-      result.attempts = attempt;
-      let done: boolean;
-      try { done = (Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => withResult.evaluateConditional(c)) } catch (e) { result = templateFailure(e); break }
-      if (done) { delete result.failed; break }
-      if (attempt === attemptsMax) { result.failed = true; break }
-      this.#emit('retry', host, task, name, attemptsMax - attempt, result);
-      await this.opts.clock.sleep(delay * 1000, this.opts.signal);
+    const noLog = truthy(inherited(task, 'no_log') ?? false);
+    const prepared = this.#prepare(task, host, { templar, ctx: this.#moduleContext(task, host, checkMode) });
+    if ('failure' in prepared) return { ...prepared.failure, failed: prepared.failure.failed ?? false, changed: prepared.failure.changed ?? false };
+    const untilKw = task.keywords.until;
+    let retries = 1;
+    if (untilKw !== undefined && untilKw !== null) {
+      const r = task.keywords.retries === undefined ? null : Number(templar.template(task.keywords.retries));
+      retries = r === null ? 3 : r <= 0 ? 1 : r + 1;
     }
+    let delay = Number(task.keywords.delay === undefined ? 5 : templar.template(task.keywords.delay));
+    if (delay < 0) delay = 1;
+    const regName = task.keywords.register === undefined ? undefined : pyStr(task.keywords.register);
+    const attemptVars: Vars = { ...extra };
+    let result: TaskResult = {};
+    let exhausted = true;
+    for (let attempt = 1; attempt <= retries; attempt++) {
+      result = await prepared.invoke();
+      result._ansible_no_log = noLog || result._ansible_no_log === true;
+      if (isDict(result.ansible_facts) && (task.action === 'set_fact' || task.action === 'include_vars')) Object.assign(attemptVars, result.ansible_facts);
+      if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
+      if (untilKw !== undefined) result.attempts = attempt;
+      if (!('changed' in result)) result.changed = false;
+      if (regName) attemptVars[regName] = result;
+      const withResult = this.#templar(host, task, attemptVars);
+      result = applyConditions(task, withResult, result);
+      if (retries > 1) {
+        let done: boolean;
+        try { done = (Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => withResult.evaluateConditional(c)) } catch (e) { result = { ...result, ...templateFailure(e, task) }; exhausted = false; break }
+        if (done) { exhausted = false; break }
+        if (attempt < retries) {
+          result.retries = retries;
+          this.#emit('retry', host, task, name, retries - attempt, result);
+          await this.opts.clock.sleep(delay * 1000, this.opts.signal);
+        }
+      } else { exhausted = false }
+    }
+    if (exhausted && retries > 1) { result.attempts = retries - 1; result.failed = true }
     return result;
   }
 
@@ -265,47 +290,53 @@ export class PlaybookExecutor {
     };
   }
 
-  /** Modules the executor carries out itself, then ordinary modules. */
-  async #runAction(task: Task, host: string, extra: Vars, run: { templar: Templar; ctx: any }): Promise<TaskResult> {
+  /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. */
+  #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
     const templar = run.templar;
-    try {
-      switch (task.action) {
-        case 'debug': {
-          const verbosity = Number(templar.template(task.args.verbosity ?? 0));
-          if (verbosity > this.opts.verbosity) return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
-          if (task.args.var !== undefined) {
-            const expr = pyStr(task.args.var);
-            let value: unknown;
-            try { value = templar.template(expr.includes('{{') ? expr : `{{ ${expr} }}`) } catch (e) { if (e instanceof TsibleError && /undefined/.test(e.message)) value = 'VARIABLE IS NOT DEFINED!'; else throw e }
-            return { [expr]: value, _ansible_verbose_always: true, changed: false };
-          }
-          const msg = task.args.msg === undefined ? 'Hello world!' : templar.template(task.args.msg);
-          return { msg: msg === OMIT ? 'Hello world!' : msg, _ansible_verbose_always: true, changed: false };
-        }
-        case 'assert': {
-          const that = task.args.that;
-          const list = Array.isArray(that) ? that : [that];
-          const quiet = truthy(templar.template(task.args.quiet ?? false));
-          for (const c of list) {
-            if (!templar.evaluateConditional(c)) {
-              const fm = task.args.fail_msg ?? task.args.msg;
-              return { failed: true, changed: false, assertion: pyStr(c), evaluated_to: false, msg: fm === undefined ? 'Assertion failed' : templar.template(fm) };
-            }
-          }
-          const sm = task.args.success_msg;
-          return { changed: false, msg: sm === undefined ? 'All assertions passed' : templar.template(sm), ...(quiet ? { _ansible_verbose_always: false } : { _ansible_verbose_always: true }) };
-        }
-        case 'meta': return this.#meta(task, host, templar);
-        case 'include_vars': return this.#includeVars(task, host, templar);
-        case 'set_stats': return { changed: false, ansible_stats: { data: templar.template(task.args.data), per_host: false, aggregate: true } };
-        case 'import_tasks': case 'import_role': return { changed: false };
-      }
-    } catch (e) { return templateFailure(e) }
-    return runModule(task, run);
+    const own = ['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role'];
+    if (!own.includes(task.action)) return prepareModule(task, run);
+    let args: Record<string, unknown>;
+    try { args = removeOmitted(templar.template(task.args)) as Record<string, unknown> } catch (e) { return { failure: templateFailure(e, task) } }
+    const act = async (): Promise<TaskResult> => {
+      try { return this.#runAction(task, host, args, templar) } catch (e) { if (e instanceof EndPlay) throw e; return templateFailure(e, task) }
+    };
+    return { invoke: act };
   }
 
-  #meta(task: Task, host: string, templar: Templar): TaskResult {
-    const what = pyStr(templar.template(task.args._raw_params ?? '')).trim();
+  /** The modules the executor carries out itself. */
+  #runAction(task: Task, host: string, args: Record<string, unknown>, templar: Templar): TaskResult {
+    switch (task.action) {
+      case 'debug': {
+        const verbosity = Number(args.verbosity ?? 0);
+        if (verbosity > this.opts.verbosity) return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
+        if (args.var !== undefined) {
+          const expr = pyStr(args.var);
+          let value: unknown;
+          try { value = templar.template(expr.includes('{{') ? expr : `{{ ${expr} }}`) } catch (e) { if (e instanceof TsibleError && /undefined/.test(e.message)) value = 'VARIABLE IS NOT DEFINED!'; else throw e }
+          return { [expr]: value, _ansible_verbose_always: true, changed: false };
+        }
+        return { msg: args.msg === undefined ? 'Hello world!' : args.msg, _ansible_verbose_always: true, changed: false };
+      }
+      case 'assert': {
+        const that = args.that;
+        const list = Array.isArray(that) ? that : [that];
+        const quiet = truthy(args.quiet ?? false);
+        for (const c of list) {
+          if (!templar.evaluateConditional(c)) {
+            const fm = args.fail_msg ?? args.msg;
+            return { failed: true, changed: false, assertion: pyStr(c), evaluated_to: false, msg: fm === undefined ? 'Assertion failed' : fm };
+          }
+        }
+        return { changed: false, msg: args.success_msg === undefined ? 'All assertions passed' : args.success_msg, ...(quiet ? {} : { _ansible_verbose_always: true }) };
+      }
+      case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host);
+      case 'include_vars': return this.#includeVars(task, host, args);
+      case 'set_stats': return { changed: false, ansible_stats: { data: args.data, per_host: args.per_host ?? false, aggregate: args.aggregate ?? true } };
+      default: return { changed: false };
+    }
+  }
+
+  #meta(what: string, host: string): TaskResult {
     switch (what) {
       case 'noop': case 'refresh_inventory': case 'clear_facts': case 'reset_connection': return { changed: false, skipped: false, _meta: what };
       case 'flush_handlers': return { changed: false, _meta: 'flush_handlers' };
@@ -316,8 +347,7 @@ export class PlaybookExecutor {
     }
   }
 
-  #includeVars(task: Task, host: string, templar: Templar): TaskResult {
-    const a = templar.template(task.args) as Record<string, unknown>;
+  #includeVars(task: Task, host: string, a: Record<string, unknown>): TaskResult {
     const loaded: Vars = {};
     const files: string[] = [];
     const base = task.role ? path.join(task.role.path, 'vars') : path.dirname(task.pos.file);
@@ -333,50 +363,82 @@ export class PlaybookExecutor {
     return { changed: false, ansible_facts: facts, ansible_included_var_files: files };
   }
 
+  /** include_tasks/include_role: one banner, an `included:` line per file (loop item), then each file's tasks. */
   async #include(task: Task, host: string, extra: Vars, templar: Templar, items: unknown[] | null): Promise<void> {
     const lc = isDict(task.keywords.loop_control) ? task.keywords.loop_control : {};
     const loopVar = pyStr(lc.loop_var ?? 'item');
-    const runs = items === null ? [extra] : items.map((item, i) => ({ ...extra, [loopVar]: item, ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}) }));
-    if (items !== null && !items.length) return;
-    const retries = task.keywords.until !== undefined ? Number(templar.template(task.keywords.retries ?? 3)) + 1 : 1;
+    this.#emit('taskStart', task, this.#taskName(task, templar));
+    if (items !== null && !items.length) {
+      this.#emit('taskResult', host, task, { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, 'skipped');
+      this.#stat(host, 'skipped');
+      return;
+    }
+    const runs = items === null ? [extra] : items.map((item, i) => ({ ...extra, [loopVar]: item, ansible_loop_var: loopVar, ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}) }));
+    const planned: Array<{ runExtra: Vars; templar: Templar; file?: string; role?: Record<string, unknown> }> = [];
+    let skippedAll = true;
     for (const runExtra of runs) {
       const t = this.#templar(host, task, runExtra);
-      const cond = falseCondition(t, whenChain(task));
+      let cond: string | null;
+      try { cond = falseCondition(t, whenChain(task)) } catch (e) {
+        this.#finish(task, host, templateFailure(e, task), t, this.#hosts.get(host)!);
+        return;
+      }
       if (cond !== null) {
-        this.#emit('taskStart', task, this.#taskName(task, t));
-        this.#emit('taskResult', host, task, skippedByWhen(cond), 'skipped');
-        this.#stat(host, 'skipped');
+        const r = skippedByWhen(cond);
+        if (items === null) this.#emit('taskResult', host, task, r, 'skipped');
+        else this.#emit('itemResult', host, task, { ...r, [loopVar]: runExtra[loopVar] }, 'skipped', itemLabel(task, t, runExtra[loopVar]));
         continue;
       }
-      const taskVars = isDict(task.keywords.vars) ? (t.template(task.keywords.vars) as Vars) : {};
-      const includeExtra = { ...runExtra, ...taskVars };
-      for (let attempt = 1; attempt <= retries; attempt++) {
+      skippedAll = false;
+      try {
         if (task.action === 'include_role') {
-          const { loadRole } = await import('../playbook/loader.js');
-          const a = t.template(task.args) as Record<string, unknown>;
-          const block = loadRole(pyStr(a.name), {}, { file: task.pos.file, basedir: this.#play.basedir, depth: 0, warnings: [] }, task.parent, task.pos, { tasks: a.tasks_from as string, defaults: a.defaults_from as string, vars: a.vars_from as string });
-          await this.#runList([block], host, includeExtra);
+          planned.push({ runExtra, templar: t, role: t.template(task.args) as Record<string, unknown> });
         } else {
           const fileName = pyStr(t.template(task.args.file ?? task.args._raw_params));
           const file = resolveTaskFile(fileName, { basedir: this.#play.basedir, file: task.pos.file, role: task.role });
-          const { documents } = readYamlFile(file);
-          const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
-          const tasks = loadTaskList(documents[0] ?? [], { file, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
-          (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
           this.#emit('included', file, [host], items === null ? undefined : itemLabel(task, t, runExtra[loopVar]));
+          this.#stat(host, 'ok');
+          planned.push({ runExtra, templar: t, file });
+        }
+      } catch (e) {
+        this.#finish(task, host, templateFailure(e, task), t, this.#hosts.get(host)!);
+        return;
+      }
+    }
+    if (skippedAll) {
+      if (items !== null) this.#emit('taskResult', host, task, { changed: false, skipped: true, msg: 'All items skipped', results: [] }, 'skipped');
+      this.#stat(host, 'skipped');
+      return;
+    }
+    const untilKw = task.keywords.until;
+    const retries = untilKw !== undefined ? Number(templar.template(task.keywords.retries ?? 3)) + 1 : 1;
+    for (const p of planned) {
+      const taskVars = isDict(task.keywords.vars) ? (p.templar.template(task.keywords.vars) as Vars) : {};
+      const includeExtra = { ...p.runExtra, ...taskVars };
+      for (let attempt = 1; attempt <= retries; attempt++) {
+        if (p.role) {
+          const { loadRole } = await import('../playbook/loader.js');
+          const a = p.role;
+          const block = loadRole(pyStr(a.name), {}, { file: task.pos.file, basedir: this.#play.basedir, depth: 0, warnings: [] }, task.parent, task.pos, { tasks: a.tasks_from as string, defaults: a.defaults_from as string, vars: a.vars_from as string });
+          await this.#runList([block], host, includeExtra);
+        } else {
+          const { documents } = readYamlFile(p.file!);
+          const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
+          const tasks = loadTaskList(documents[0] ?? [], { file: p.file!, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
+          (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
           await this.#runList(tasks, host, includeExtra);
         }
-        if (task.keywords.until === undefined) break;
+        if (untilKw === undefined || this.#hosts.get(host)!.failed) break;
         // tsible extension: until/retries on includes (ansible/ansible#17098)
         const after = this.#templar(host, task, includeExtra);
-        if ((Array.isArray(task.keywords.until) ? task.keywords.until : [task.keywords.until]).every((c) => after.evaluateConditional(c))) break;
+        if ((Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => after.evaluateConditional(c))) break;
         if (attempt < retries) {
           this.#emit('retry', host, task, this.#taskName(task, after), retries - attempt, {});
           await this.opts.clock.sleep(Number(after.template(task.keywords.delay ?? 5)) * 1000, this.opts.signal);
+          this.#emit('included', p.file ?? pyStr(p.role?.name), [host], undefined);
         } else {
-          const r = { failed: true, msg: `include did not satisfy 'until' after ${retries} attempts`, attempts: retries };
           this.#emit('taskStart', task, this.#taskName(task, after));
-          this.#finish(task, host, r, after, this.#hosts.get(host)!);
+          this.#finish(task, host, { failed: true, msg: `include did not satisfy 'until' after ${retries} attempts`, attempts: retries - 1 }, after, this.#hosts.get(host)!);
         }
       }
       if (this.#hosts.get(host)!.failed) return;
@@ -397,7 +459,7 @@ export class PlaybookExecutor {
     if (result.skipped) { status = 'skipped'; this.#stat(host, 'skipped') }
     else if (failed) {
       status = ignoreErrors ? 'ignored' : 'failed';
-      if (ignoreErrors) this.#stat(host, 'ignored');
+      if (ignoreErrors) { this.#stat(host, 'ignored'); this.#stat(host, 'ok') }
       else { this.#stat(host, 'failures'); hr.failed = true; hr.failedTask = task; hr.failedResult = result }
     } else if (result.changed) { status = 'changed'; this.#stat(host, 'changed'); this.#stat(host, 'ok') }
     else { status = 'ok'; this.#stat(host, 'ok') }
@@ -406,7 +468,6 @@ export class PlaybookExecutor {
       const n = inherited(task, 'notify');
       for (const h of Array.isArray(n) ? n : [n]) hr.notified.add(pyStr(h));
     }
-    if (result._meta === 'flush_handlers') void this.#flushHandlers(host);
   }
 
   async #flushHandlers(host: string): Promise<void> {

@@ -9,18 +9,20 @@ import { runLookup } from '../template/lookups.js';
 import { isDict, pyRepr, pyStr, truthy } from '../template/python.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
+import { extendedError } from '../output/errors.js';
 
 export const OMIT = '__omit_place_holder__tsible0000000000000000000000000000000000';
 
 export const skippedByWhen = (cond: string): TaskResult =>
   ({ changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond });
 
-/** Ansible's wording for a template failure inside a task's options. */
-export function templateFailure(err: unknown): TaskResult {
+/** Ansible's wording for a template failure inside a task's options, pointing at the task's YAML. */
+export function templateFailure(err: unknown, task?: Task): TaskResult {
+  const where = task ? `\n\n${extendedError(task.pos)}` : '';
   if (err instanceof UndefinedError) {
-    return { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}` };
+    return { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}` };
   }
-  if (err instanceof TsibleError) return { failed: true, msg: err.message };
+  if (err instanceof TsibleError) return { failed: true, msg: `${err.message}${where}` };
   throw err;
 }
 
@@ -45,7 +47,9 @@ export function falseCondition(templar: Templar, conditions: unknown[]): string 
     try {
       if (!templar.evaluateConditional(c)) return pyStr(c);
     } catch (e) {
-      if (e instanceof TsibleError) throw new TemplateError(`The conditional check '${pyStr(c)}' failed. The error was: error while evaluating conditional (${pyStr(c)}): ${e.message}`, { cause: e });
+      // an undefined variable carries its original exception, which Ansible appends once more
+      const why = e instanceof UndefinedError ? `${e.message}. ${e.message}` : e instanceof TsibleError ? e.message : undefined;
+      if (why !== undefined) throw new TemplateError(`The conditional check '${pyStr(c)}' failed. The error was: error while evaluating conditional (${pyStr(c)}): ${why}`, { cause: e });
       throw e;
     }
   }
@@ -81,50 +85,59 @@ export function loopItems(task: Task, templar: Templar): unknown[] | null {
 export function itemLabel(task: Task, templar: Templar, item: unknown): string {
   const lc = task.keywords.loop_control;
   if (isDict(lc) && lc.label !== undefined) { try { return pyStr(templar.template(lc.label)) } catch { return pyStr(lc.label) } }
-  return typeof item === 'string' ? item : pyRepr(item);
+  return pyStr(item);
 }
 
 export interface ModuleRun { readonly ctx: Omit<ModuleContext, 'invokedAs'>; readonly templar: Templar }
 
-/** Templates the task's arguments, validates them, runs the module; never throws for a module failure. */
-export async function runModule(task: Task, run: ModuleRun): Promise<TaskResult> {
+/** Templates and validates the task's arguments once (as Ansible does before its retry loop), returning either
+ * a failure or a function that runs the module; the function never throws for a module failure. */
+export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
   const def = resolveModule(task.action)!;
   let rawArgs: Record<string, unknown>;
   try {
     rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
-  } catch (e) { return templateFailure(e) }
+  } catch (e) { return { failure: templateFailure(e, task) } }
   const shownName = def.fqcn && task.actionAsWritten === def.names[0] ? def.fqcn : task.actionAsWritten.includes('.') ? task.actionAsWritten : `ansible.builtin.${task.actionAsWritten}`;
   const v = validateArgs(def, rawArgs, def.fqcn ?? shownName, run.ctx.env);
-  if (v.error) return { failed: true, msg: v.error };
-  if (run.ctx.checkMode && !def.supportsCheckMode) return { changed: false, skipped: true, msg: `remote module (${task.actionAsWritten}) does not support check mode` };
-  let result: TaskResult;
-  try {
-    result = await def.run(v.args, { ...run.ctx, invokedAs: task.actionAsWritten });
-  } catch (e) {
-    if (e instanceof ModuleFailure) result = e.result;
-    else if (e instanceof TsibleError) result = { failed: true, msg: e.message };
-    else if ((e as Error)?.name === 'AbortError') throw e;
-    else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
-  }
-  if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
-  if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
-  if (result.changed === undefined) result.changed = false;
-  return result;
+  if (v.error) return { failure: { failed: true, msg: v.error } };
+  if (run.ctx.checkMode && !def.supportsCheckMode) return { failure: { changed: false, skipped: true, msg: `remote module (${task.actionAsWritten}) does not support check mode` } };
+  return {
+    async invoke() {
+      let result: TaskResult;
+      try {
+        result = await def.run(v.args, { ...run.ctx, invokedAs: task.actionAsWritten });
+      } catch (e) {
+        if (e instanceof ModuleFailure) result = e.result;
+        else if (e instanceof TsibleError) result = { failed: true, msg: e.message };
+        else if ((e as Error)?.name === 'AbortError') throw e;
+        else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
+      }
+      if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
+      if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
+      return result;
+    },
+  };
 }
 
-/** Applies changed_when and failed_when with the result visible under the register name. */
+const conditionList = (c: unknown) => (Array.isArray(c) ? c : [c]);
+
+/** changed_when then failed_when, as TaskExecutor._execute evaluates them (an error fails the task). */
 export function applyConditions(task: Task, templar: Templar, result: TaskResult): TaskResult {
+  if ('skipped' in result) return result;
   const cw = task.keywords.changed_when, fw = task.keywords.failed_when;
-  if (cw === undefined && fw === undefined) return result;
+  let condname = 'changed';
   try {
-    if (cw !== undefined && !result.skipped) result.changed = (Array.isArray(cw) ? cw : [cw]).every((c) => templar.evaluateConditional(c));
-    if (fw !== undefined && !result.skipped) {
-      const failed = (Array.isArray(fw) ? fw : [fw]).some((c) => templar.evaluateConditional(c));
+    if (cw !== undefined && cw !== null && cw !== '' && !(Array.isArray(cw) && !cw.length)) result.changed = conditionList(cw).every((c) => templar.evaluateConditional(c));
+    condname = 'failed';
+    if (fw !== undefined && fw !== null && fw !== '' && !(Array.isArray(fw) && !fw.length)) {
+      const failed = conditionList(fw).some((c) => templar.evaluateConditional(c));
       result.failed_when_result = failed;
-      if (failed) result.failed = true; else delete result.failed;
+      result.failed = failed;
     }
   } catch (e) {
-    return templateFailure(e);
+    result.failed = true;
+    result[`${condname}_when_result`] = (e as Error).message;
   }
   return result;
 }

@@ -1,110 +1,189 @@
-// ansible-playbook's default stdout callback: banners 80 wide when piped, result lines, -v JSON, the recap.
+// ansible-playbook's default stdout callback (plugins/callback/default.py with CallbackBase): banners as wide as
+// the terminal (80 when piped), result lines, -v JSON, the recap. Results pass through the same cleaning
+// steps as Ansible's: TaskResult.clean_copy, _clean_results for debug, then _dump_results.
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import { isDict } from '../template/python.js';
 
-const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-const COLORS = { ok: '\x1b[0;32m', changed: '\x1b[0;33m', skipped: '\x1b[0;36m', failed: '\x1b[0;31m', warn: '\x1b[1;35m', reset: '\x1b[0m', unreachable: '\x1b[1;31m', deprecate: '\x1b[1;35m' };
+export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+const COLORS = { ok: '\x1b[0;32m', changed: '\x1b[0;33m', skipped: '\x1b[0;36m', failed: '\x1b[0;31m', warn: '\x1b[1;35m', reset: '\x1b[0m', unreachable: '\x1b[1;31m', debug: '\x1b[0;90m', verbose: '\x1b[0;34m' };
+const DEBUG_ACTIONS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
+const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations']);
+const HIDE_IN_DEBUG = ['changed', 'failed', 'skipped', 'invocation', 'skip_reason'];
 
-/** Python json.dumps(sort_keys=True) of what the default callback shows. */
-export function dumpResult(result: TaskResult, indent?: number): string {
-  const clean = (v: unknown, top: boolean): unknown => {
-    if (Array.isArray(v)) return v.map((x) => clean(x, false));
-    if (isDict(v)) {
-      const o: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) {
-        if (top && (k.startsWith('_ansible_') || k === 'invocation' || k === 'exception' || k === 'diff' || k === '_meta')) continue;
-        if (!top && k.startsWith('_ansible_')) continue;
-        o[k] = clean(v[k], false);
-      }
-      return o;
-    }
-    return v;
-  };
-  const json = (v: unknown, level: number): string => {
-    const pad = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1)), end = indent === undefined ? '' : '\n' + ' '.repeat(indent * level);
-    if (Array.isArray(v)) return v.length ? `[${pad}${v.map((x) => json(x, level + 1)).join(indent === undefined ? ', ' : ',' + pad)}${end}]` : '[]';
-    if (isDict(v)) { const e = Object.entries(v); return e.length ? `{${pad}${e.map(([k, x]) => `${JSON.stringify(k)}: ${json(x, level + 1)}`).join(indent === undefined ? ', ' : ',' + pad)}${end}}` : '{}' }
-    if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-    return (JSON.stringify(v) ?? 'null').replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-  };
-  return json(clean(result, true), 0);
-}
-
-export function censor(task: Task, result: TaskResult, noLog: boolean): TaskResult {
-  void task;
-  if (!noLog) return result;
-  const out: TaskResult = { censored: CENSORED };
-  for (const k of ['changed', 'attempts', 'skipped', 'failed']) if (result[k] !== undefined) out[k] = result[k];
-  if (Array.isArray(result.results)) out.results = result.results.map(() => ({ censored: CENSORED }));
+/** TaskResult.clean_copy: what every callback receives. */
+export function cleanCopy(action: string, result: TaskResult, noLog: boolean): TaskResult {
+  if (noLog || result._ansible_no_log === true) {
+    const x: TaskResult = { censored: CENSORED };
+    for (const k of ['attempts', 'changed', 'retries']) if (result[k] !== undefined) x[k] = result[k];
+    return x;
+  }
+  const out: TaskResult = JSON.parse(JSON.stringify(result, (_k, v) => (v === undefined ? null : v)));
+  delete out.failed; delete out.skipped;
+  if (DEBUG_ACTIONS.has(action)) delete out.invocation;
+  for (const k of Object.keys(out)) if (k.startsWith('_ansible_') && !['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override'].includes(k)) delete out[k];
   return out;
 }
 
-export interface Output { write(text: string): void; columns?: number; color: boolean }
+/** CallbackBase._clean_results: debug shows what it was asked to show and nothing else. */
+export function cleanResults(result: TaskResult, action: string): void {
+  if (!DEBUG_ACTIONS.has(action)) return;
+  if ('msg' in result) { for (const k of Object.keys(result)) if (!DEBUG_ALLOWED.has(k) && !k.startsWith('_')) delete result[k] }
+  else for (const k of HIDE_IN_DEBUG) delete result[k];
+}
+
+/** Python's json.dumps(..., sort_keys=True, indent=indent) of a result, internal keys stripped. */
+export function dumpResults(result: TaskResult, verbosity: number, indent?: number): string {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (isDict(v)) { const o: Record<string, unknown> = {}; for (const k of Object.keys(v).sort()) if (!k.startsWith('_ansible_')) o[k] = strip(v[k]); return o }
+    return v;
+  };
+  const r = strip(result) as TaskResult;
+  if (verbosity < 3) { delete r.invocation; delete r.diff }
+  delete r.exception;
+  if (indent === undefined && (result._ansible_verbose_always || verbosity > 2)) indent = 4;
+  return pyJson(r, indent);
+}
+
+export function pyJson(v: unknown, indent?: number, level = 0): string {
+  const nl = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1));
+  const end = indent === undefined ? '' : '\n' + ' '.repeat(indent * level);
+  const sep = indent === undefined ? ', ' : ',' + nl;
+  if (Array.isArray(v)) return v.length ? `[${nl}${v.map((x) => pyJson(x, indent, level + 1)).join(sep)}${end}]` : '[]';
+  if (isDict(v)) { const e = Object.entries(v); return e.length ? `{${nl}${e.map(([k, x]) => `${asciiJson(k)}: ${pyJson(x, indent, level + 1)}`).join(sep)}${end}}` : '{}' }
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : JSON.stringify(v);
+  if (typeof v === 'string') return asciiJson(v);
+  if (v === undefined) return 'null';
+  return JSON.stringify(v) ?? 'null';
+}
+const asciiJson = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
+export interface Output { write(text: string): void; error(text: string): void; columns: number; color: boolean }
 
 export class DefaultCallback implements Callback {
-  #lastTask?: Task;
+  #warned = new Set<string>();
   constructor(private readonly out: Output, private readonly verbosity: number, private readonly noLogOf: (t: Task) => boolean) {}
 
   #c(color: keyof typeof COLORS, text: string): string { return this.out.color ? `${COLORS[color]}${text}${COLORS.reset}` : text }
+  #line(text: string, color?: keyof typeof COLORS): void { this.out.write((color ? this.#c(color, text) : text) + '\n') }
   #banner(msg: string): void {
-    const width = Math.max(79, (this.out.columns ?? 80) - 1);
-    const stars = '*'.repeat(Math.max(3, width - msg.length - 1));
+    const stars = '*'.repeat(Math.max(3, this.out.columns - [...msg].length));
     this.out.write(`\n${msg} ${stars}\n`);
   }
+  #verbose(result: TaskResult, level = 0): boolean { return (this.verbosity > level || result._ansible_verbose_always === true) && result._ansible_verbose_override !== true }
+  #warnings(res: TaskResult): void {
+    for (const w of (res.warnings as string[] | undefined) ?? []) this.warning(w);
+    delete res.warnings;
+    for (const d of (res.deprecations as Array<{ msg: string; version?: string; date?: string; collection_name?: string }> | undefined) ?? []) {
+      const when = d.date ? ` This feature will be removed from ${d.collection_name ?? 'ansible-core'} in a release after ${d.date}.` : d.version ? ` This feature will be removed in version ${d.version}.` : '';
+      this.deprecation(`${d.msg}.${when}`);
+    }
+    delete res.deprecations;
+  }
+  #exception(res: TaskResult): void {
+    if (res.exception === undefined) return;
+    const text = String(res.exception);
+    if (this.verbosity < 3) this.#line(`An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${text.trim().split('\n').pop()}`, 'failed');
+    else { this.#line(`The full traceback is:\n${text}`, 'failed'); delete res.exception }
+  }
+
   playbookStart(file: string): void { if (this.verbosity >= 2) this.#banner(`PLAYBOOK: ${file.split('/').pop()}`) }
   playStart(_play: Play, name: string): void { this.#banner(name ? `PLAY [${name}]` : 'PLAY') }
   taskStart(task: Task, name: string, handler?: boolean): void {
-    this.#lastTask = task;
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}]`);
-    if (this.verbosity >= 2) this.out.write(`task path: ${task.pos.file}:${task.pos.line}\n`);
+    if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
-  #detail(task: Task, result: TaskResult, force = false): string {
-    const shown = censor(task, result, this.noLogOf(task));
-    if (!force && this.verbosity < 1 && !(result._ansible_verbose_always && !this.noLogOf(task))) return '';
-    return ` => ${dumpResult(shown, this.verbosity >= 3 || (result._ansible_verbose_always && this.verbosity < 1) ? 4 : undefined)}`;
-  }
-  itemResult(host: string, task: Task, result: TaskResult, status: ResultStatus, label: string): void {
-    const word = status === 'ignored' ? 'failed' : status === 'skipped' ? 'skipping' : status;
-    const color = status === 'ok' ? 'ok' : status === 'changed' ? 'changed' : status === 'skipped' ? 'skipped' : 'failed';
-    if (status === 'failed' || status === 'ignored') this.out.write(this.#c('failed', `failed: [${host}] (item=${label})${this.#detail(task, result, true)}`) + '\n');
-    else this.out.write(this.#c(color, `${word}: [${host}] => (item=${label})${status === 'skipped' ? ' ' : ''}${this.#detail(task, result).replace(/^ => /, ' => ')}`) + '\n');
-  }
-  taskResult(host: string, task: Task, result: TaskResult, status: ResultStatus): void {
-    for (const w of (result.warnings as string[] | undefined) ?? []) this.warning(w);
-    if (Array.isArray(result.results)) {
-      // loop: items were printed one by one; Ansible prints a final line only for failures
-      if (status === 'failed' || status === 'ignored') this.out.write(this.#c('failed', `fatal: [${host}]: FAILED! => ${dumpResult(censor(task, { msg: result.msg, changed: result.changed, failed: true }, false))}`) + '\n');
-      if (status === 'ignored') this.out.write(this.#c('skipped', '...ignoring') + '\n');
+  itemResult(host: string, task: Task, raw: TaskResult, status: ResultStatus, label: string): void {
+    const noLog = this.noLogOf(task);
+    const res = cleanCopy(task.action, raw, noLog);
+    // clean_copy has replaced a censored result, so Ansible 2.14 finds no label in it and prints None
+    const shownLabel = noLog || raw._ansible_no_log === true ? 'None' : label;
+    if (status === 'failed' || status === 'ignored') {
+      cleanResults(res, task.action);
+      this.#exception(res);
+      this.#warnings(res);
+      this.#line(`failed: [${host}] (item=${shownLabel}) => ${dumpResults(res, this.verbosity)}`, 'failed');
       return;
     }
+    if (status === 'skipped') {
+      cleanResults(res, task.action);
+      this.#line(`skipping: [${host}] => (item=${shownLabel}) ${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, 'skipped');
+      return;
+    }
+    const word = raw.changed ? 'changed' : 'ok';
+    cleanResults(res, task.action);
+    this.#line(`${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, word);
+  }
+  taskResult(host: string, task: Task, raw: TaskResult, status: ResultStatus): void {
+    const res = cleanCopy(task.action, raw, this.noLogOf(task));
+    const loop = Array.isArray(res.results) && (task.keywords.loop !== undefined || Object.keys(task.keywords).some((k) => k.startsWith('with_')));
     switch (status) {
-      case 'ok': case 'changed': this.out.write(this.#c(status, `${status}: [${host}]${this.#detail(task, result)}`) + '\n'); break;
-      case 'skipped': this.out.write(this.#c('skipped', `skipping: [${host}]${this.verbosity >= 1 ? this.#detail(task, result) : ''}`) + '\n'); break;
       case 'failed': case 'ignored':
-        this.out.write(this.#c('failed', `fatal: [${host}]: FAILED! => ${dumpResult(censor(task, result, this.noLogOf(task)), this.verbosity >= 3 ? 4 : undefined)}`) + '\n');
-        if (status === 'ignored') this.out.write(this.#c('skipped', '...ignoring') + '\n');
+        cleanResults(res, task.action);
+        this.#exception(res);
+        this.#warnings(res);
+        if (!loop) this.#line(`fatal: [${host}]: FAILED! => ${dumpResults(res, this.verbosity)}`, 'failed');
+        if (status === 'ignored') this.#line('...ignoring', 'skipped');
         break;
-      case 'unreachable': this.out.write(this.#c('unreachable', `fatal: [${host}]: UNREACHABLE! => ${dumpResult(result)}`) + '\n'); break;
+      case 'ok': case 'changed': {
+        this.#warnings(res);
+        if (loop) break;
+        cleanResults(res, task.action);
+        this.#line(`${status}: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, status);
+        break;
+      }
+      case 'skipped':
+        cleanResults(res, task.action);
+        this.#line(`skipping: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, 'skipped');
+        break;
+      case 'unreachable':
+        this.#line(`fatal: [${host}]: UNREACHABLE! => ${dumpResults(res, this.verbosity)}`, 'unreachable');
+        break;
+      case 'rescued': break;
     }
   }
-  retry(_host: string, _task: Task, name: string, left: number, result: TaskResult): void {
-    this.out.write(this.#c('failed', `FAILED - RETRYING: [${_host}]: ${name} (${left} retries left).${this.verbosity >= 3 ? 'Result was: ' + dumpResult(result, 4) : ''}`) + '\n');
+  retry(host: string, _task: Task, name: string, left: number, result: TaskResult): void {
+    this.#line(`FAILED - RETRYING: [${host}]: ${name} (${left} retries left).${this.#verbose(result, 2) ? `Result was: ${dumpResults(cleanCopy(_task.action, result, this.noLogOf(_task)), this.verbosity)}` : ''}`, 'debug');
   }
-  included(file: string, hosts: string[], item?: string): void { this.out.write(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}\n`) }
-  warning(message: string): void { this.out.write(this.#c('warn', `[WARNING]: ${message}`) + '\n') }
-  deprecation(message: string): void { this.out.write(this.#c('deprecate', `[DEPRECATION WARNING]: ${message}`) + '\n') }
+  included(file: string, hosts: string[], item?: string): void { this.#line(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`, 'skipped') }
+  warning(message: string): void {
+    const words = `[WARNING]: ${message}`;
+    const wrapped = wrap(words, this.out.columns).join('\n') + '\n';
+    if (this.#warned.has(wrapped)) return;
+    this.#warned.add(wrapped);
+    this.out.error(this.#c('warn', wrapped.replace(/\n$/, '')) + '\n');
+  }
+  deprecation(message: string): void {
+    const text = wrap(`[DEPRECATION WARNING]: ${message} Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.`, this.out.columns).join('\n');
+    if (this.#warned.has(text)) return;
+    this.#warned.add(text);
+    this.out.error(this.#c('warn', text) + '\n');
+  }
   noHostsLeft(): void { this.#banner('NO MORE HOSTS LEFT') }
   playbookEnd(stats: Map<string, HostStats>): void {
     this.#banner('PLAY RECAP');
     for (const host of [...stats.keys()].sort()) {
       const s = stats.get(host)!;
       const f = (name: string, n: number, color: keyof typeof COLORS) => { const t = `${name}=${String(n).padEnd(4)}`; return n ? this.#c(color, t) : t };
-      const hostText = s.failures || s.unreachable ? this.#c('failed', host) : s.changed ? this.#c('changed', host) : this.#c('ok', host);
-      const pad = ' '.repeat(Math.max(0, 26 - host.length));
-      this.out.write(`${hostText}${pad} : ${f('ok', s.ok, 'ok')} ${f('changed', s.changed, 'changed')} ${f('unreachable', s.unreachable, 'unreachable')} ${f('failed', s.failures, 'failed')} ${f('skipped', s.skipped, 'skipped')} ${f('rescued', s.rescued, 'ok')} ${f('ignored', s.ignored, 'changed')}\n`);
+      const hostColor: keyof typeof COLORS = s.failures || s.unreachable ? 'failed' : s.changed ? 'changed' : 'ok';
+      const hostText = this.out.color ? `${COLORS[hostColor]}${host.padEnd(26)}${COLORS.reset}` : host.padEnd(26);
+      this.#line(`${hostText} : ${f('ok', s.ok, 'ok')} ${f('changed', s.changed, 'changed')} ${f('unreachable', s.unreachable, 'unreachable')} ${f('failed', s.failures, 'failed')} ${f('skipped', s.skipped, 'skipped')} ${f('rescued', s.rescued, 'ok')} ${f('ignored', s.ignored, 'warn')}`);
     }
     this.out.write('\n');
   }
+}
+
+/** Python's textwrap.wrap with default options (the warning text). */
+export function wrap(text: string, width: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (!line) { line = w; continue }
+    if (line.length + 1 + w.length <= width) line += ' ' + w; else { lines.push(line); line = w }
+  }
+  if (line) lines.push(line);
+  return lines;
 }

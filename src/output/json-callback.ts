@@ -2,7 +2,7 @@
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
-import { censor } from './default-callback.js';
+import { cleanCopy } from './default-callback.js';
 
 interface TaskEntry { task: { name: string; id: string; path: string; duration: { start: string; end?: string } }; hosts: Record<string, TaskResult> }
 interface PlayEntry { play: { name: string; id: string; path: string; duration: { start: string; end?: string } }; tasks: TaskEntry[] }
@@ -27,9 +27,9 @@ export class JsonCallback implements Callback {
     const play = this.plays[this.plays.length - 1]!;
     const entry = play.tasks[play.tasks.length - 1];
     if (!entry) return;
-    const { _ansible_verbose_always, _ansible_facts_cacheable, _meta, ...shown } = censor(task, result, this.noLogOf(task));
-    void _ansible_verbose_always; void _ansible_facts_cacheable; void _meta;
-    entry.hosts[host] = { ...shown, action: task.actionAsWritten, ...(status === 'ignored' ? { failed: true } : {}) };
+    const shown = cleanCopy(task.action, result, this.noLogOf(task));
+    for (const k of Object.keys(shown)) if (k.startsWith('_ansible_') || k === '_meta') delete shown[k];
+    entry.hosts[host] = { ...shown, action: task.actionAsWritten, ...(status === 'failed' || status === 'ignored' ? { failed: true } : {}), ...(status === 'skipped' ? { skipped: true } : {}) };
   }
   playbookEnd(stats: Map<string, HostStats>): void {
     const now = new Date().toISOString();

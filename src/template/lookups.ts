@@ -71,14 +71,36 @@ export const LOOKUPS: Record<string, Lookup> = {
   }),
   sequence: (terms, kw) => terms.length ? terms.flatMap((t) => sequence(parseSequenceTerm(pyStr(t)))) : sequence(kw),
   subelements: (terms, kw) => {
-    const [items, key, opts] = terms as [unknown, string, Dict | undefined];
+    const [items, key, opts] = terms as [unknown, unknown, Dict | undefined];
+    if (terms.length < 2 || terms.length > 3) throw new TemplateError('subelements lookup expects a list of two or three items, ');
+    if (typeof key !== 'string' || (!Array.isArray(items) && !isDict(items))) throw new TemplateError('subelements lookup expects a list of two or three items, first a dict or a list, second a string pointing to the subkey');
+    if (isDict(items) && items.skipped !== undefined && items.skipped !== false) return [];
     const skip = truthy((opts ?? kw).skip_missing ?? false);
-    const list = isDict(items) ? Object.values(items) : (items as unknown[]);
-    return list.flatMap((item) => {
-      const sub = isDict(item) ? item[pyStr(key)] : undefined;
-      if (sub === undefined) { if (skip) return []; throw new TemplateError(`could not find '${pyStr(key)}' key in iterated item '${pyStr(item)}'`) }
-      return (sub as unknown[]).map((s) => [item, s]);
-    });
+    const path = key.split('.');
+    const out: unknown[] = [];
+    for (const original of isDict(items) ? Object.values(items) : items) {
+      if (!isDict(original)) throw new TemplateError(`subelements lookup expects a dictionary, got '${pyStr(original)}'`);
+      if (original.skipped !== undefined && original.skipped !== false) continue;
+      // Ansible pops the list out of the item it returns: copy along the path so the variable itself stays whole
+      const item0: Dict = { ...original };
+      let holder: Dict = item0;
+      let sublist: unknown[] = [];
+      let missing = false;
+      for (const [i, k] of path.entries()) {
+        if (!(k in holder)) { if (skip) { missing = true; break } throw new TemplateError(`could not find '${k}' key in iterated item '${pyStr(holder)}'`) }
+        if (i < path.length - 1) {
+          if (!isDict(holder[k])) { if (skip) { missing = true; break } throw new TemplateError(`the key ${k} should point to a dictionary, got '${pyStr(holder[k])}'`) }
+          holder = holder[k] = { ...(holder[k] as Dict) };
+        } else {
+          if (!Array.isArray(holder[k])) throw new TemplateError(`the key ${k} should point to a list, got '${pyStr(holder[k])}'`);
+          sublist = holder[k] as unknown[];
+          delete holder[k];
+        }
+      }
+      if (missing) continue;
+      for (const s of sublist) out.push([item0, s]);
+    }
+    return out;
   },
 };
 

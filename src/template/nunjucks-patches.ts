@@ -226,8 +226,14 @@ export function installPatches(): void {
         if (val.type === lexer.TOKEN_SYMBOL) {
           node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
         } else if (val.type === lexer.TOKEN_INT || val.type === lexer.TOKEN_FLOAT) {
+          // the lexer reads `.0.name` as the float `0.` then a name, and `.0.1` as the float `0.1`
           for (const part of String(val.value).split('.').filter((p) => p !== ''))
             node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, Number(part)));
+          const after = this.peekToken();
+          if (String(val.value).endsWith('.') && after && after.type === lexer.TOKEN_SYMBOL) {
+            this.nextToken();
+            node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(after.lineno, after.colno, after.value));
+          }
         } else if (val.type === lexer.TOKEN_BOOLEAN || val.type === lexer.TOKEN_NONE) {
           node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, String(val.value)));
         } else {

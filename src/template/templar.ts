@@ -153,9 +153,11 @@ export class Templar implements VarsResolver {
 
   templateString(src: string): unknown {
     const c = compile(src);
+    let isVariable = false;
     if (c.singleVar !== undefined) {
-      // 2.14's fast path: `{{ name }}` of a bool, number or None returns it as it is
-      const v = this.#value(c.singleVar);
+      // 2.14's fast path: `{{ name }}` of a variable holding a bool, number or None returns it as it is
+      const v = this.lookup(c.singleVar);
+      isVariable = v !== undefined;
       if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
     }
     let captured: unknown = undefined;
@@ -168,20 +170,13 @@ export class Templar implements VarsResolver {
     if (isSafeString(captured)) captured = String(captured);
     if (this.jinja === 'native') return captured === undefined ? null : normalizeNative(captured);
     if (c.stringFilter) return captured;
-    if (captured === null || captured === undefined) return c.singleVar !== undefined ? null : '';
+    if (captured === null || captured === undefined) return isVariable ? null : '';
     if (typeof captured === 'boolean') return captured;
     if (typeof captured === 'number') return pyStr(captured);
     if (typeof captured === 'string') return literalFromText(captured);
     if (captured instanceof PyTuple) return pyStr(captured); // 2.14 re-reads only '[...]' and '{...}'
     if (Array.isArray(captured) || isDict(captured)) return normalizeNative(captured);
     return literalFromText(pyStr(captured));
-  }
-
-  #value(name: string): unknown {
-    const v = this.lookup(name);
-    if (v !== undefined) return v;
-    const g = env().globals[name];
-    return g !== undefined ? g : new PyUndefined(`'${name}' is undefined`);
   }
 
   #render(c: Compiled, src: string, capture: (v: unknown) => string): string {

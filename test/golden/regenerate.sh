@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerates the goldens of test/golden/core from real ansible-playbook (apt-get install -y ansible).
+# CI never runs this: it only compares tsible's output with what this script recorded.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/core"
+command -v ansible-playbook >/dev/null || { echo "ansible-playbook is not installed" >&2; exit 1; }
+ansible-playbook --version | head -1 > "$here/core/ANSIBLE_VERSION"
+export ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
+for pb in *.yml; do
+  name="${pb%.yml}"
+  for mode in default json; do
+    set +e
+    ANSIBLE_STDOUT_CALLBACK=$mode ansible-playbook "$pb" > "$name.$mode.out" 2>/dev/null
+    rc=$?
+    set -e
+    sed -i "s#$here/core#<dir>#g" "$name.$mode.out"
+    echo "$rc" > "$name.rc"
+  done
+done
+echo "goldens written to $here/core"
