@@ -5,10 +5,9 @@ import { resolve } from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 
 const SPEC = {
-  _raw_params: { type: 'str' as const }, _uses_shell: { type: 'bool' as const, default: false }, cmd: { type: 'str' as const }, argv: { type: 'list' as const },
+  _raw_params: { type: 'str' as const }, _uses_shell: { type: 'bool' as const, default: false }, argv: { type: 'list' as const },
   chdir: { type: 'path' as const }, executable: { type: 'path' as const }, creates: { type: 'path' as const }, removes: { type: 'path' as const },
   stdin: { type: 'str' as const }, stdin_add_newline: { type: 'bool' as const, default: true }, strip_empty_ends: { type: 'bool' as const, default: true },
-  warn: { type: 'bool' as const },
 };
 
 const stamp = (d: Date) => {
@@ -33,7 +32,7 @@ export function shlexSplit(s: string): string[] {
 }
 
 async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
-  const raw: string | null = args.cmd ?? args._raw_params;
+  const raw: string | null = args._raw_params;
   const argv: string[] | null = args.argv;
   if (!raw && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
   const chdir = args.chdir ? resolve(ctx.basedir, args.chdir) : undefined;
@@ -77,6 +76,6 @@ export const commandModule = defineModule({
 export const shellModule = defineModule({
   names: ['shell', 'ansible.builtin.shell', 'ansible.legacy.shell'],
   argumentSpec: SPEC, freeForm: true, supportsCheckMode: true,
-  run: (args, ctx) => runCommand(args, ctx, true),
+  run: (args, ctx) => runCommand({ ...args, _uses_shell: true }, ctx, true),
 });
 export default commandModule;

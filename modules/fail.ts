@@ -4,5 +4,6 @@ export default defineModule({
   names: ['fail', 'ansible.builtin.fail', 'ansible.legacy.fail'],
   argumentSpec: { msg: { type: 'raw', default: 'Failed as requested from task' } },
   supportsCheckMode: true,
+  actionPlugin: true,
   run(args) { return { changed: false, failed: true, msg: args.msg } },
 });

@@ -5,6 +5,7 @@ export default defineModule({
   argumentSpec: { seconds: { type: 'int' }, minutes: { type: 'int' }, prompt: { type: 'str' }, echo: { type: 'bool', default: true } },
   mutuallyExclusive: [['seconds', 'minutes']],
   supportsCheckMode: true,
+  actionPlugin: true,
   async run(args, ctx) {
     const start = ctx.clock.now();
     const ms = args.minutes !== null ? args.minutes * 60_000 : args.seconds !== null ? args.seconds * 1000 : 0;

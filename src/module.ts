@@ -54,6 +54,8 @@ export interface ModuleDefinition {
   readonly supportsCheckMode: boolean;
   /** The executor handles it itself (include_tasks, meta, ...). */
   readonly executorAction?: boolean;
+  /** An action plugin on the controller (fail, pause, ...): its result has no `invocation`. */
+  readonly actionPlugin?: boolean;
   /** Where the module's canonical FQCN lives, for messages. */
   readonly fqcn?: string;
   run(args: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> | TaskResult;

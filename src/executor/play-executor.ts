@@ -212,15 +212,25 @@ export class PlaybookExecutor {
     for (let i = 0; i < items.length; i++) {
       const itemExtra: Vars = { ...extra, [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc.index_var !== undefined) itemExtra[pyStr(lc.index_var)] = i;
-      if (truthy(lc.extended ?? false)) itemExtra.ansible_loop = { index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1, first: i === 0, last: i === items.length - 1, length: items.length, allitems: items, previtem: items[i - 1], nextitem: items[i + 1] };
+      if (truthy(lc.extended ?? false)) {
+        const loop: Vars = { allitems: items, first: i === 0, index: i + 1, index0: i, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1 };
+        if (i > 0) loop.previtem = items[i - 1];
+        if (i < items.length - 1) loop.nextitem = items[i + 1];
+        itemExtra.ansible_loop = loop;
+      }
       const t = this.#templar(host, task, itemExtra);
       const r = await this.#executeOnce(task, host, itemExtra, t, name, conditions);
       // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
       if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') Object.assign(this.vm.state(host).facts, r.ansible_facts);
       r[loopVar] = items[i]; r.ansible_loop_var = loopVar;
+      if (itemExtra.ansible_loop) r.ansible_loop = itemExtra.ansible_loop;
+      delete r._ansible_facts_cacheable;
       if (lc.index_var !== undefined) { r[pyStr(lc.index_var)] = i; r.ansible_index_var = pyStr(lc.index_var) }
+      const label = itemLabel(task, t, items[i]);
+      r._ansible_no_log = r._ansible_no_log ?? truthy(inherited(task, 'no_log') ?? false);
+      r._ansible_item_label = isDict(lc) && lc.label !== undefined ? label : items[i];
       const status: ResultStatus = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
-      this.#emit('itemResult', host, task, r, status, this.#censorLabel(task, itemLabel(task, t, items[i])));
+      this.#emit('itemResult', host, task, r, status, this.#censorLabel(task, label));
       results.push(r);
       if (lc.pause) await this.opts.clock.sleep(Number(lc.pause) * 1000, this.opts.signal);
     }
@@ -243,7 +253,7 @@ export class PlaybookExecutor {
     const checkMode = checkKw === undefined ? this.opts.checkMode : truthy(templar.template(checkKw));
     const noLog = truthy(inherited(task, 'no_log') ?? false);
     const prepared = this.#prepare(task, host, { templar, ctx: this.#moduleContext(task, host, checkMode) });
-    if ('failure' in prepared) return { ...prepared.failure, failed: prepared.failure.failed ?? false, changed: prepared.failure.changed ?? false };
+    if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
     const untilKw = task.keywords.until;
     let retries = 1;
     if (untilKw !== undefined && untilKw !== null) {
@@ -375,6 +385,7 @@ export class PlaybookExecutor {
     }
     const runs = items === null ? [extra] : items.map((item, i) => ({ ...extra, [loopVar]: item, ansible_loop_var: loopVar, ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}) }));
     const planned: Array<{ runExtra: Vars; templar: Templar; file?: string; role?: Record<string, unknown> }> = [];
+    const includeResults: TaskResult[] = [];
     let skippedAll = true;
     for (const runExtra of runs) {
       const t = this.#templar(host, task, runExtra);
@@ -384,7 +395,7 @@ export class PlaybookExecutor {
         return;
       }
       if (cond !== null) {
-        const r = skippedByWhen(cond);
+        const r = { ...skippedByWhen(cond), _ansible_no_log: truthy(inherited(task, 'no_log') ?? false) };
         if (items === null) this.#emit('taskResult', host, task, r, 'skipped');
         else this.#emit('itemResult', host, task, { ...r, [loopVar]: runExtra[loopVar] }, 'skipped', itemLabel(task, t, runExtra[loopVar]));
         continue;
@@ -399,6 +410,7 @@ export class PlaybookExecutor {
           this.#emit('included', file, [host], items === null ? undefined : itemLabel(task, t, runExtra[loopVar]));
           this.#stat(host, 'ok');
           planned.push({ runExtra, templar: t, file });
+          includeResults.push({ include: fileName, include_args: {}, ...(items === null ? {} : { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }) });
         }
       } catch (e) {
         this.#finish(task, host, templateFailure(e, task), t, this.#hosts.get(host)!);
@@ -409,6 +421,10 @@ export class PlaybookExecutor {
       if (items !== null) this.#emit('taskResult', host, task, { changed: false, skipped: true, msg: 'All items skipped', results: [] }, 'skipped');
       this.#stat(host, 'skipped');
       return;
+    }
+    if (includeResults.length) {
+      const r: TaskResult = items === null ? { changed: false, ...includeResults[0] } : { changed: false, msg: 'All items completed', results: includeResults };
+      this.#emit('taskResult', host, task, r, 'ok');
     }
     const untilKw = task.keywords.until;
     const retries = untilKw !== undefined ? Number(templar.template(task.keywords.retries ?? 3)) + 1 : 1;
@@ -447,6 +463,7 @@ export class PlaybookExecutor {
 
   #finish(task: Task, host: string, result: TaskResult, templar: Templar, hr: HostRun): void {
     const failed = isFailed(result);
+    if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = truthy(inherited(task, 'no_log') ?? false);
     const ignoreErrors = !!inherited(task, 'ignore_errors') && truthy(templar.template(inherited(task, 'ignore_errors')));
     if (task.keywords.register !== undefined) {
       const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;

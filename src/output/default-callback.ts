@@ -117,6 +117,7 @@ export class DefaultCallback implements Callback {
     this.#line(`${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, word);
   }
   taskResult(host: string, task: Task, raw: TaskResult, status: ResultStatus): void {
+    if (status === 'ok' && ['include_tasks', 'include_role', 'include'].includes(task.action)) return; // its `included:` lines said it
     const res = cleanCopy(task.action, raw, this.noLogOf(task));
     const loop = Array.isArray(res.results) && (task.keywords.loop !== undefined || Object.keys(task.keywords).some((k) => k.startsWith('with_')));
     switch (status) {

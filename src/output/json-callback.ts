@@ -28,7 +28,7 @@ export class JsonCallback implements Callback {
     const entry = play.tasks[play.tasks.length - 1];
     if (!entry) return;
     const shown = cleanCopy(task.action, result, this.noLogOf(task));
-    for (const k of Object.keys(shown)) if (k.startsWith('_ansible_') || k === '_meta') delete shown[k];
+    delete shown._meta;
     entry.hosts[host] = { ...shown, action: task.actionAsWritten, ...(status === 'failed' || status === 'ignored' ? { failed: true } : {}), ...(status === 'skipped' ? { skipped: true } : {}) };
   }
   playbookEnd(stats: Map<string, HostStats>): void {

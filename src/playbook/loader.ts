@@ -116,6 +116,9 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
   else if (isDict(rawArgs)) args = { ...rawArgs };
   else fail(`The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`, ds, pos);
   if (isDict(keywords.args)) { args = { ...(keywords.args as Raw), ...args }; delete keywords.args }
+  // `cmd:` is the dict spelling of the free-form command line (ModuleArgsParser)
+  if (def.freeForm && typeof args.cmd === 'string' && args._raw_params === undefined) { args._raw_params = args.cmd; delete args.cmd }
+  if (def.names[0] === 'shell' || def.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
   const listen = ctx.handler ? [ds.name, ...(Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : [])].filter((x): x is string => typeof x === 'string') : undefined;
   return { kind: 'task', name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name), action: def.names[0]!, actionAsWritten: actionName!, args, keywords, pos, parent, role: ctx.role, listen };
 }
