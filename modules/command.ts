@@ -41,8 +41,11 @@ async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: 
     return { changed: false, cmd: shell ? cmdText : shlexSplit(cmdText), rc: 0, stdout: `skipped, since ${args.creates} exists`, stderr: '', stdout_lines: [`skipped, since ${args.creates} exists`], stderr_lines: [], msg: `Did not run command since '${args.creates}' exists` };
   if (args.removes && !existsSync(resolve(chdir ?? ctx.basedir, args.removes)))
     return { changed: false, cmd: shell ? cmdText : shlexSplit(cmdText), rc: 0, stdout: `skipped, since ${args.removes} does not exist`, stderr: '', stdout_lines: [`skipped, since ${args.removes} does not exist`], stderr_lines: [], msg: `Did not run command since '${args.removes}' does not exist` };
-  if (ctx.checkMode) return { changed: false, skipped: true, msg: 'Command would have run if not in check mode' };
   const started = new Date();
+  if (ctx.checkMode) {
+    const now = new Date();
+    return { changed: false, cmd: shell ? cmdText : argv?.length ? argv : shlexSplit(cmdText), rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], start: stamp(started), end: stamp(now), delta: delta(now.getTime() - started.getTime()), msg: 'Command would have run if not in check mode', skipped: true };
+  }
   const [file, list] = shell ? [args.executable ?? '/bin/sh', ['-c', cmdText]] : argv?.length ? [argv[0]!, argv.slice(1)] : (() => { const p = shlexSplit(cmdText); return [p[0]!, p.slice(1)] })();
   const cmdShown = shell ? cmdText : argv?.length ? argv : shlexSplit(cmdText);
   return new Promise((done) => {

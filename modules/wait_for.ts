@@ -11,7 +11,7 @@ export default defineModule({
   names: ['wait_for', 'ansible.builtin.wait_for', 'ansible.legacy.wait_for'],
   argumentSpec: {
     host: { type: 'str', default: '127.0.0.1' }, timeout: { type: 'int', default: 300 }, connect_timeout: { type: 'int', default: 5 },
-    delay: { type: 'int', default: 0 }, port: { type: 'int' }, active_connection_states: { type: 'list' }, state: { type: 'str', default: 'started', choices: ['absent', 'drained', 'present', 'started', 'stopped'] },
+    delay: { type: 'int', default: 0 }, port: { type: 'int' }, active_connection_states: { type: 'list', elements: 'str', default: ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT'] }, state: { type: 'str', default: 'started', choices: ['absent', 'drained', 'present', 'started', 'stopped'] },
     path: { type: 'path' }, search_regex: { type: 'str' }, exclude_hosts: { type: 'list' }, sleep: { type: 'int', default: 1 }, msg: { type: 'str' },
   },
   mutuallyExclusive: [['port', 'path']],

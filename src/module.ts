@@ -63,7 +63,14 @@ export interface ModuleDefinition {
 
 export const defineModule = (def: ModuleDefinition): ModuleDefinition => def;
 
-export interface ValidatedArgs { readonly args: Record<string, any>; readonly error?: string; readonly deprecations: object[]; readonly warnings: string[] }
+export interface ValidatedArgs {
+  readonly args: Record<string, any>;
+  readonly error?: string;
+  readonly deprecations: object[];
+  readonly warnings: string[];
+  /** What the module would report as invocation.module_args, also when validation failed. */
+  readonly invocation: Record<string, unknown>;
+}
 
 function typeLabel(t: string): string {
   return { str: "<class 'str'>", int: "<class 'int'>", float: "<class 'float'>", bool: "<class 'bool'>", dict: "<class 'dict'>", list: "<class 'list'>" }[t] ?? t;
@@ -77,57 +84,73 @@ function pyTypeOf(v: unknown): string {
   return "<class 'dict'>";
 }
 
+const BOOLEANS_TRUE = ['y', 'yes', 'on', '1', 'true', 't', '1.0'];
+const BOOLEANS_FALSE = ['n', 'no', 'off', '0', 'false', 'f', '0.0'];
+
 /** ansible-core's type checkers (module_utils/common/validation.py), returning the converted value or throwing its message. */
 export function coerce(value: unknown, type: ArgType, name: string): unknown {
-  const fail = (why: string) => { throw new Error(`argument '${name}' is of type ${pyTypeOf(value)} and we were unable to convert to ${type}: ${why}`) };
+  const fail = (why: string): never => { throw new Error(`argument '${name}' is of type ${pyTypeOf(value)} and we were unable to convert to ${type}: ${why}`) };
+  const cannot = (what: string) => fail(`${pyTypeOf(value)} cannot be converted to ${what}`);
   switch (type) {
     case 'raw': case 'jsonarg': return value;
     case 'str': case 'path':
-      if (typeof value === 'string') return value;
-      if (value === null) return value;
-      if (typeof value === 'object') return pyRepr(value);
-      return pyStr(value);
+      if (typeof value === 'string' || value === null) return value;
+      return typeof value === 'object' ? pyRepr(value) : pyStr(value);
     case 'bool': {
       if (typeof value === 'boolean') return value;
-      const s = pyStr(value).toLowerCase();
-      if (['yes', 'on', '1', 'true', 'y', 't', '1.0'].includes(s)) return true;
-      if (['no', 'off', '0', 'false', 'n', 'f', '0.0', 'none', ''].includes(s)) return false;
-      return fail(`The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: 0, 'on', 'f', 'false', 1, 'no', 'n', '1', '0', 't', 'y', 'off', 'yes', 'true'`);
+      if (typeof value !== 'string' && typeof value !== 'number') return cannot('a bool');
+      const s = pyStr(value).toLowerCase().trim();
+      if (BOOLEANS_TRUE.includes(s)) return true;
+      if (BOOLEANS_FALSE.includes(s)) return false;
+      return fail(`The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${[...BOOLEANS_TRUE, ...BOOLEANS_FALSE].map((b) => `'${b}'`).join(', ')}`);
     }
-    case 'int': {
+    case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return parseInt(value, 10);
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      return fail(`invalid literal for int() with base 10: ${pyRepr(value)}`);
-    }
-    case 'float': {
+      if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value.replace(/_/g, ''))) return parseInt(value.replace(/_/g, ''), 10);
+      return cannot('an int');
+    case 'float':
       if (typeof value === 'number') return value;
       if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
-      return fail(`could not convert string to float: ${pyRepr(value)}`);
-    }
+      return cannot('a float');
     case 'list':
       if (Array.isArray(value)) return value;
       if (typeof value === 'string') return value.split(',');
       if (typeof value === 'number') return [pyStr(value)];
-      return fail(`${pyTypeOf(value)} cannot be converted to a list`);
+      return cannot('a list');
     case 'dict':
       if (isDict(value)) return value;
       if (typeof value === 'string') {
-        try { const p = JSON.parse(value); if (isDict(p)) return p } catch { /* fall through to k=v */ }
+        if (value.startsWith('{')) { try { const p = JSON.parse(value); if (isDict(p)) return p } catch { /* not JSON */ } return fail('unable to evaluate string as dictionary') }
+        if (!value.includes('=')) return fail('dictionary requested, could not parse JSON or key=value');
         const out: Record<string, string> = {};
-        for (const part of value.split(/[\s,]+/).filter(Boolean)) { const i = part.indexOf('='); if (i < 0) return fail('dictionary requested, could not parse JSON or key=value'); out[part.slice(0, i)] = part.slice(i + 1) }
+        for (const field of splitFields(value.trim())) { const i = field.indexOf('='); out[field.slice(0, i)] = field.slice(i + 1) }
         return out;
       }
-      return fail(`${pyTypeOf(value)} cannot be converted to a dict`);
+      return cannot('a dict');
   }
-  void typeLabel;
   return value;
+}
+
+/** check_type_dict's k=v field splitter: spaces and commas separate, quotes group, backslash escapes. */
+function splitFields(text: string): string[] {
+  const fields: string[] = [];
+  let buf = '', quote: string | null = null, escape = false;
+  for (const c of text) {
+    if (escape) { buf += c; escape = false }
+    else if (c === '\\') escape = true;
+    else if (!quote && (c === "'" || c === '"')) quote = c;
+    else if (quote && c === quote) quote = null;
+    else if (!quote && (c === ',' || c === ' ')) { if (buf) fields.push(buf); buf = '' }
+    else buf += c;
+  }
+  if (buf) fields.push(buf);
+  return fields;
 }
 
 export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
   const deprecations: object[] = [];
   const warnings: string[] = [];
-  if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations, warnings };
+  if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations, warnings, invocation: { ...raw } };
   const spec = def.argumentSpec;
   const aliasOf = new Map<string, string>();
   for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliasOf.set(a, name);
@@ -145,7 +168,18 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     }
     args[canonical] = value;
   }
-  const fail = (error: string): ValidatedArgs => ({ args, error, deprecations, warnings });
+  // AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept
+  const invocation = () => {
+    const out: Record<string, unknown> = { ...raw };
+    for (const [name, opt] of Object.entries(spec)) {
+      if (Object.hasOwn(args, name)) out[name] = args[name];
+      else if (!Object.hasOwn(out, name)) out[name] = opt.default ?? null;
+      if (opt.noLog && out[name] !== null && out[name] !== undefined) out[name] = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER';
+    }
+    for (const k of Object.keys(out)) if (k.startsWith('_ansible_')) delete out[k];
+    return out;
+  };
+  const fail = (error: string): ValidatedArgs => ({ args, error, deprecations, warnings, invocation: invocation() });
   if (unsupported.length) {
     const names = Object.keys(spec).sort();
     const withAliases = names.map((n) => (spec[n]!.aliases?.length ? `${n} (${[...spec[n]!.aliases!].sort().join(', ')})` : n));
@@ -178,7 +212,7 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     }
     args[name] = v;
   }
-  return { args, deprecations, warnings };
+  return { args, deprecations, warnings, invocation: invocation() };
 }
 
 export { toBool };

@@ -23,10 +23,11 @@ export const systemClock = {
 
 export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void; err(s: string): void }): Promise<number> {
   const playbooks = opts.files.map((f) => loadPlaybook(f));
-  if (opts.syntaxCheck) { for (const p of playbooks) io.out(`\nplaybook: ${p.file}\n`); return ExitCode.Ok }
+  if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts) io.out('No config file found; using defaults\n');
+  if (opts.syntaxCheck) { for (const f of opts.files) io.out(`\nplaybook: ${f}\n`); return ExitCode.Ok }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
-    for (const pb of playbooks) {
-      io.out(`\nplaybook: ${pb.file}\n`);
+    for (const [i, pb] of playbooks.entries()) {
+      io.out(`\nplaybook: ${opts.files[i]}\n`);
       pb.plays.forEach((play, i) => {
         io.out(`\n  play #${i + 1} (${String(play.hosts)}): ${play.name ?? ''}\tTAGS: []\n`);
         if (opts.listHosts) io.out(`    pattern: ['${String(play.hosts)}']\n    hosts (1):\n      localhost\n`);

@@ -34,6 +34,8 @@ export interface RunOptions {
 interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; failedTask?: Task; failedResult?: TaskResult; notified: Set<string> }
 
 class EndPlay extends Error {}
+/** An action plugin raised AnsibleError: TaskExecutor.run returns dict(failed=True, msg=...) as it is. */
+class ActionFailure extends Error { constructor(readonly result: TaskResult) { super(String(result.msg)) } }
 
 export class PlaybookExecutor {
   readonly stats = new Map<string, HostStats>();
@@ -42,6 +44,9 @@ export class PlaybookExecutor {
   #play!: Play;
   #hosts = new Map<string, HostRun>();
   #started = false;
+  #rolesRun = new Set<string>();
+  #handlers: Task[] = [];
+  #handlerRoles = new Set<string>();
 
   constructor(readonly opts: RunOptions, readonly callbacks: Callback[], readonly hooks: ExecutorHooks = {}) {}
 
@@ -77,6 +82,9 @@ export class PlaybookExecutor {
     for (const h of hosts) this.#hosts.set(h, { failed: false, unreachable: false, ended: false, notified: new Set() });
     for (const h of hosts) this.#stat(h, 'ok'), this.stats.get(h)!.ok--;
     this.#started = !this.opts.startAtTask;
+    this.#rolesRun = new Set();
+    this.#handlers = [...play.handlers];
+    this.#handlerRoles = new Set(play.roles.map((b) => b.roleRoot?.key ?? ''));
     const vmMagic = this.vm.magic as Vars;
     const varsFiles: Vars = {};
     for (const vf of play.varsFiles) {
@@ -87,7 +95,8 @@ export class PlaybookExecutor {
     vmMagic.__vars_files = varsFiles;
     try {
       for (const host of hosts) {
-        const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, play.roles, play.tasks, play.postTasks];
+        // roles and tasks are one section: handlers flush after pre_tasks, after roles+tasks, after post_tasks
+        const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, [...play.roles, ...play.tasks], play.postTasks];
         for (const section of sections) {
           await this.#runList(section, host);
           await this.#flushHandlers(host);
@@ -123,6 +132,12 @@ export class PlaybookExecutor {
 
   async #runBlock(block: Block, host: string, extra: Vars): Promise<void> {
     const hr = this.#hosts.get(host)!;
+    if (block.roleRoot) {
+      // a dependency that already ran with the same parameters does not run again (Role.has_run)
+      const key = `${host}\u0000${block.roleRoot.key}`;
+      if (block.roleRoot.dependency && this.#rolesRun.has(key)) return;
+      this.#rolesRun.add(key);
+    }
     if (block.keywords.when !== undefined && !block.implicit) {
       // a block's when is evaluated per task (Ansible inherits it), nothing to do here
     }
@@ -158,6 +173,7 @@ export class PlaybookExecutor {
   #taskName(task: Task, templar: Templar): string {
     let name: string;
     if (task.name !== undefined) { try { name = pyStr(templar.template(task.name)) } catch { name = task.name } }
+    else if (task.action === 'include_role' || task.action === 'import_role') { let r = task.args.name; try { r = templar.template(r) } catch { /* the raw name */ } name = `${task.actionAsWritten} : ${pyStr(r)}` }
     else name = task.actionAsWritten;
     return task.role ? `${task.role.name} : ${name}` : name;
   }
@@ -267,7 +283,7 @@ export class PlaybookExecutor {
     let result: TaskResult = {};
     let exhausted = true;
     for (let attempt = 1; attempt <= retries; attempt++) {
-      result = await prepared.invoke();
+      try { result = await prepared.invoke() } catch (e) { if (e instanceof ActionFailure) return e.result; throw e }
       result._ansible_no_log = noLog || result._ansible_no_log === true;
       if (isDict(result.ansible_facts) && (task.action === 'set_fact' || task.action === 'include_vars')) Object.assign(attemptVars, result.ansible_facts);
       if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
@@ -308,7 +324,7 @@ export class PlaybookExecutor {
     let args: Record<string, unknown>;
     try { args = removeOmitted(templar.template(task.args)) as Record<string, unknown> } catch (e) { return { failure: templateFailure(e, task) } }
     const act = async (): Promise<TaskResult> => {
-      try { return this.#runAction(task, host, args, templar) } catch (e) { if (e instanceof EndPlay) throw e; return templateFailure(e, task) }
+      try { return this.#runAction(task, host, args, templar) } catch (e) { if (e instanceof EndPlay || e instanceof ActionFailure) throw e; return templateFailure(e, task) }
     };
     return { invoke: act };
   }
@@ -328,6 +344,7 @@ export class PlaybookExecutor {
         return { msg: args.msg === undefined ? 'Hello world!' : args.msg, _ansible_verbose_always: true, changed: false };
       }
       case 'assert': {
+        if (args.that === undefined) throw new ActionFailure({ failed: true, msg: 'conditional required in "that" string' });
         const that = args.that;
         const list = Array.isArray(that) ? that : [that];
         const quiet = truthy(args.quiet ?? false);
@@ -403,7 +420,9 @@ export class PlaybookExecutor {
       skippedAll = false;
       try {
         if (task.action === 'include_role') {
-          planned.push({ runExtra, templar: t, role: t.template(task.args) as Record<string, unknown> });
+          const roleArgs = t.template(task.args) as Record<string, unknown>;
+          planned.push({ runExtra, templar: t, role: roleArgs });
+          includeResults.push({ include_args: roleArgs, ...(items === null ? {} : { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }) });
         } else {
           const fileName = pyStr(t.template(task.args.file ?? task.args._raw_params));
           const file = resolveTaskFile(fileName, { basedir: this.#play.basedir, file: task.pos.file, role: task.role });
@@ -435,7 +454,9 @@ export class PlaybookExecutor {
         if (p.role) {
           const { loadRole } = await import('../playbook/loader.js');
           const a = p.role;
-          const block = loadRole(pyStr(a.name), {}, { file: task.pos.file, basedir: this.#play.basedir, depth: 0, warnings: [] }, task.parent, task.pos, { tasks: a.tasks_from as string, defaults: a.defaults_from as string, vars: a.vars_from as string });
+          const block = loadRole(pyStr(a.name), {}, { file: task.pos.file, basedir: this.#play.basedir, depth: 0, warnings: [] }, task.parent, task.pos, { tasks: a.tasks_from as string, defaults: a.defaults_from as string, vars: a.vars_from as string, handlers: a.handlers_from as string });
+          // each use of a role brings its own handlers: notifying by name runs every handler of that name
+          if (!this.#handlerRoles.has(block.roleRoot!.key)) { this.#handlerRoles.add(block.roleRoot!.key); this.#handlers.push(...block.role!.handlers) }
           await this.#runList([block], host, includeExtra);
         } else {
           const { documents } = readYamlFile(p.file!);
@@ -492,7 +513,7 @@ export class PlaybookExecutor {
     if (!hr.notified.size || hr.failed) return;
     const notified = new Set(hr.notified);
     hr.notified.clear();
-    for (const h of this.#play.handlers) {
+    for (const h of this.#handlers) {
       if (h.listen?.some((n) => notified.has(n))) await this.#runTask(h, host, {}, true);
     }
   }

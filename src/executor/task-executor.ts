@@ -2,7 +2,7 @@
 // failed_when, register. Ansible's order of steps; each step a small named function.
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
-import { validateArgs, type TaskResult, type ModuleContext, type ModuleDefinition } from '../module.js';
+import { validateArgs, type TaskResult, type ModuleContext } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
 import { runLookup } from '../template/lookups.js';
@@ -98,9 +98,9 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
   try {
     rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
   } catch (e) { return { failure: templateFailure(e, task) } }
-  const shownName = def.fqcn && task.actionAsWritten === def.names[0] ? def.fqcn : task.actionAsWritten.includes('.') ? task.actionAsWritten : `ansible.builtin.${task.actionAsWritten}`;
-  const v = validateArgs(def, rawArgs, def.fqcn ?? shownName, run.ctx.env);
-  if (v.error) return { failure: { failed: true, changed: false, msg: v.error } };
+  // messages name a collection module by its resolved FQCN, a builtin as the task wrote it
+  const v = validateArgs(def, rawArgs, def.fqcn ?? task.actionAsWritten, run.ctx.env);
+  if (v.error) return { failure: { failed: true, changed: false, msg: v.error, ...(def.executorAction || def.actionPlugin ? {} : { invocation: { module_args: v.invocation } }) } };
   if (run.ctx.checkMode && !def.supportsCheckMode) return { failure: { changed: false, skipped: true, msg: `remote module (${task.actionAsWritten}) does not support check mode` } };
   return {
     async invoke() {
@@ -113,22 +113,12 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
         else if ((e as Error)?.name === 'AbortError') throw e;
         else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
       }
-      if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result)) result.invocation = { module_args: invocationArgs(def, v.args) };
+      if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result)) result.invocation = { module_args: v.invocation };
       if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
       if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
       return result;
     },
   };
-}
-
-/** What a module reports as `invocation.module_args`: every option, secrets masked as Ansible masks them. */
-export function invocationArgs(def: ModuleDefinition, args: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args)) {
-    const opt = def.argumentSpec?.[k];
-    out[k] = opt?.noLog && v !== null && v !== undefined ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : v;
-  }
-  return out;
 }
 
 const conditionList = (c: unknown) => (Array.isArray(c) ? c : [c]);

@@ -97,15 +97,11 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
     delete keywords.action; delete keywords.local_action;
     if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
   } else {
-    const modules = candidates.filter((c) => resolveModule(c));
-    const unknown = candidates.filter((c) => !resolveModule(c));
-    if (modules.length > 1) fail(`conflicting action statements: ${modules.join(', ')}`, ds, pos);
-    if (modules.length === 0) {
-      if (unknown.length) fail(`couldn't resolve module/action '${unknown[0]}'. This often indicates a misspelling, missing collection, or incorrect module path.`, ds, pos);
-      fail(`no module/action detected in task.`, ds, pos);
-    }
-    if (unknown.length) fail(`'${unknown[0]}' is not a valid attribute for a Task`, ds, pos);
-    actionName = modules[0]!;
+    // ModuleArgsParser: every key that is not a keyword is a candidate action
+    if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
+    if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
+    if (!resolveModule(candidates[0]!)) fail(`couldn't resolve module/action '${candidates[0]}'. This often indicates a misspelling, missing collection, or incorrect module path.`, ds, pos);
+    actionName = candidates[0]!;
     rawArgs = ds[actionName];
   }
   const def = resolveModule(actionName!);
@@ -146,7 +142,7 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   return block;
 }
 
-export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos, files: { tasks?: string; defaults?: string; vars?: string } = {}): Block {
+export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos, files: { tasks?: string; defaults?: string; vars?: string; handlers?: string } = {}, dependency = false): Block {
   const searched = [path.join(ctx.basedir, 'roles', name), path.join(ctx.basedir, name), ...(process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean).map((p) => path.join(p, name))];
   let rolePath: string | undefined;
   for (const p of searched) { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yml`)); rolePath = p; break } catch { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yaml`)); rolePath = p; break } catch { /* next */ } } }
@@ -158,18 +154,20 @@ export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Bl
     }
     return {};
   };
-  const role: Role = { name, path: rolePath, defaults: readVars('defaults', files.defaults), vars: readVars('vars', files.vars), params };
+  const handlersFile = ['yml', 'yaml'].map((e) => path.join(rolePath!, 'handlers', `${files.handlers ?? 'main'}.${e}`)).find((f) => { try { readFileSync(f); return true } catch { return false } });
+  const role: { -readonly [K in keyof Role]: Role[K] } = { name, path: rolePath, defaults: readVars('defaults', files.defaults), vars: readVars('vars', files.vars), params, handlers: [] };
+  if (handlersFile) role.handlers = flattenTasks(loadTaskList(readYamlFile(handlersFile).documents[0] ?? [], { ...ctx, file: handlersFile, role, handler: true, depth: ctx.depth + 1 }));
   const tasksFile = [`${files.tasks ?? 'main'}.yml`, `${files.tasks ?? 'main'}.yaml`].map((f) => path.join(rolePath!, 'tasks', f)).find((f) => { try { readFileSync(f); return true } catch { return false } })!;
   const { documents, warnings } = readYamlFile(tasksFile);
   ctx.warnings.push(...warnings);
-  const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos, parent, role, implicit: true };
+  const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos, parent, role, implicit: true, roleRoot: { key: `${name}:${JSON.stringify(params)}`, dependency } };
   // meta/main.yml dependencies run first
   const meta = readVars('meta');
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   const depBlocks = deps.map((d) => {
     const spec = typeof d === 'string' ? { role: d } : (d as Raw);
     const { role: rn, name: nm, ...rest } = spec;
-    return loadRole(String(rn ?? nm), rest, { ...ctx, role: undefined }, block, pos);
+    return loadRole(String(rn ?? nm), rest, { ...ctx, role: undefined }, block, pos, {}, true);
   });
   block.block = [...depBlocks, ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block)];
   return block;
@@ -214,7 +212,9 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
     const b = loadRole(String(role ?? name), { ...params, ...(isDict(vars) ? vars : {}) }, ctx, undefined, posOf(r) ?? pos);
     return { ...b, keywords: { ...(when !== undefined ? { when } : {}), ...(tags !== undefined ? { tags } : {}) } };
   });
-  const handlers = loadTaskList(ds.handlers ?? [], { ...ctx, handler: true }).flatMap(function flat(t): Task[] { return t.kind === 'task' ? [t] : [...t.block, ...t.rescue, ...t.always].flatMap(flat) });
+  // handlers of the play's roles (and their dependencies) come before the play's own
+  const roleHandlers = roles.flatMap(function all(b: Block): Task[] { return [...(b.roleRoot ? b.role!.handlers : []), ...b.block.filter((x): x is Block => x.kind === 'block').flatMap(all)] });
+  const handlers = [...roleHandlers, ...flattenTasks(loadTaskList(ds.handlers ?? [], { ...ctx, handler: true }))];
   const keywords: Raw = {};
   for (const [k, v] of Object.entries(ds)) if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;
   return {
@@ -223,6 +223,10 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
     preTasks: loadTaskList(ds.pre_tasks ?? [], ctx), roles, tasks: loadTaskList(ds.tasks ?? [], ctx), postTasks: loadTaskList(ds.post_tasks ?? [], ctx),
     handlers, pos, implicit: false, basedir: ctx.basedir,
   };
+}
+
+export function flattenTasks(list: readonly TaskOrBlock[]): Task[] {
+  return list.flatMap((t) => (t.kind === 'task' ? [t] : flattenTasks([...t.block, ...t.rescue, ...t.always])));
 }
 
 export { type LoadContext };

@@ -32,6 +32,8 @@ export interface Block {
   readonly role?: Role;
   /** A block made by import_tasks/import_role/a role: its keywords came from the importer. */
   readonly implicit?: boolean;
+  /** The block that is a whole role; `dependency` when it ran because another role's meta asked for it. */
+  readonly roleRoot?: { readonly key: string; readonly dependency: boolean };
 }
 
 export type TaskOrBlock = Task | Block;
@@ -42,6 +44,7 @@ export interface Role {
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly params: Readonly<Record<string, unknown>>;
+  readonly handlers: readonly Task[];
 }
 
 export interface Play {

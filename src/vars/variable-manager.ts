@@ -34,7 +34,9 @@ export class VariableManager {
     const vars: Vars = {};
     const chain: Array<Task | Block> = [];
     for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
-    const roles = [...new Set(chain.map((n) => n.role).filter((r) => r !== undefined))];
+    // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play
+    const playRoles = play.roles.map((b) => b.role).filter((r) => r !== undefined);
+    const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
     for (const r of roles) Object.assign(vars, r!.defaults);
     Object.assign(vars, this.inventoryVars(host));
     Object.assign(vars, play.vars);
@@ -46,7 +48,8 @@ export class VariableManager {
     const final = new Set<string>();
     for (const [k, v] of Object.entries(s.facts)) { vars[k] = v; final.add(k) }
     for (const [k, v] of Object.entries(s.registered)) { vars[k] = v; final.add(k) }
-    for (const r of roles) Object.assign(vars, r!.params);
+    // role parameters belong to that one use of the role
+    for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(vars, r!.params);
     Object.assign(vars, extra);
     for (const k of Object.keys(extra)) final.delete(k);
     Object.assign(vars, this.extraVars);

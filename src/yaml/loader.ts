@@ -86,7 +86,7 @@ export function loadYaml(text: string, file: string): LoadedYaml {
   try {
     events = parseEvents(text, { filename: file, maxDepth: 1000 });
   } catch (err) {
-    throw yamlError(err, file);
+    throw yamlError(err, file, text);
   }
   const lines = new LineIndex(text);
   const warnings: string[] = [];
@@ -206,11 +206,21 @@ function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos
   throw new ParseError(`Syntax Error while loading YAML.\n  invalid value for tag '${tag}': ${raw}`, { pos });
 }
 
-function yamlError(err: unknown, file: string): ParseError {
+/** Python's json.loads message for text that is not JSON (Ansible tries JSON before YAML). */
+function jsonError(text: string): string {
+  try { JSON.parse(text); return '' } catch { /* describe it as Python does for the usual case */ }
+  const i = text.search(/\S/);
+  const at = i < 0 ? text.length : i;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length, column = at - before.lastIndexOf('\n');
+  return `Expecting value: line ${line} column ${column} (char ${at})`;
+}
+
+function yamlError(err: unknown, file: string, text = ''): ParseError {
   if (err instanceof YAMLException) {
     const mark = (err as unknown as { mark?: { line: number; column: number } }).mark;
     const reason = (err as unknown as { reason?: string }).reason ?? err.message;
-    return new ParseError(`Syntax Error while loading YAML.\n  ${reason}`,
+    return new ParseError(`We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: ${jsonError(text)}\n\nSyntax Error while loading YAML.\n  ${reason}`,
       { pos: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 }, cause: err });
   }
   return new ParseError(`Syntax Error while loading YAML.\n  ${String((err as Error)?.message ?? err)}`, { pos: { file, line: 1, column: 1 } });

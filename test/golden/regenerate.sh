@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the goldens of test/golden/core from real ansible-playbook (apt-get install -y ansible).
-# CI never runs this: it only compares tsible's output with what this script recorded.
+# Each core/NAME.yml runs with the options in core/NAME.args (if any), once with the default callback and
+# once with the json callback; stdout, stderr and the exit code are recorded. CI never runs this: it only
+# compares tsible's output with what this script recorded.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/core"
@@ -9,12 +11,14 @@ ansible-playbook --version | head -1 > "$here/core/ANSIBLE_VERSION"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 for pb in *.yml; do
   name="${pb%.yml}"
+  args=()
+  if [ -f "$name.args" ]; then read -r -a args < "$name.args"; fi
   for mode in default json; do
     set +e
-    ANSIBLE_STDOUT_CALLBACK=$mode ansible-playbook "$pb" > "$name.$mode.out" 2>/dev/null
+    ANSIBLE_STDOUT_CALLBACK=$mode ansible-playbook "$pb" ${args[@]+"${args[@]}"} > "$name.$mode.out" 2> "$name.$mode.err"
     rc=$?
     set -e
-    sed -i "s#$here/core#<dir>#g" "$name.$mode.out"
+    sed -i "s#$here/core#<dir>#g" "$name.$mode.out" "$name.$mode.err"
     echo "$rc" > "$name.rc"
   done
 done

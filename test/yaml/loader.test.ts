@@ -53,7 +53,7 @@ describe('loadYaml', () => {
   it('reports syntax errors with file, line and column', () => {
     try { loadYaml('a: 1\n- b\n', 'bad.yml'); expect.unreachable() } catch (e) {
       expect((e as ParseError).pos).toEqual({ file: 'bad.yml', line: 2, column: 1 });
-      expect((e as ParseError).message).toMatch(/^Syntax Error while loading YAML/);
+      expect((e as ParseError).message).toMatch(/^We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 \(char 0\)\n\nSyntax Error while loading YAML\./);
     }
   });
 });
