@@ -3,7 +3,7 @@ export interface Pos { readonly file: string; readonly line: number; readonly co
 
 /** ansible-playbook's exit codes (lib/ansible/cli/__init__.py and the task queue manager). */
 export const ExitCode = {
-  Ok: 0, Error: 1, TaskFailed: 2, ParseError: 4, OptionsError: 5, Interrupted: 99, Unexpected: 250,
+  Ok: 0, Error: 1, TaskFailed: 2, ParseError: 4, HostsUnreachable: 4, OptionsError: 5, Interrupted: 99, Unexpected: 250,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

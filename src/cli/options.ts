@@ -8,7 +8,7 @@ import { isDict } from '../template/python.js';
 export interface CliOptions {
   files: string[]; extraVars: Record<string, unknown>; inventory: string[]; verbosity: number; check: boolean; diff: boolean;
   tags: string[]; skipTags: string[]; listTasks: boolean; listTags: boolean; listHosts: boolean; syntaxCheck: boolean;
-  startAtTask?: string; step: boolean; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
+  startAtTask?: string; step: boolean; connection?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
 }
 
 function parseExtraVars(text: string): Record<string, unknown> {
@@ -58,6 +58,7 @@ options:
   --start-at-task       start the playbook at the task matching this name
   --step                one-step-at-a-time: confirm each task before running
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
+  -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
   --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
   --jinja               templating result pipeline: 2.14 (default) or native (2.19)
   --version             show program's version number and exit
@@ -86,6 +87,7 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--start-at-task': o.startAtTask = value(); break;
       case '--step': o.step = true; break;
       case '-f': case '--forks': o.forks = Number(value()); break;
+      case '-c': case '--connection': o.connection = value(); break;
       case '--version': o.version = true; break;
       case '-h': case '--help': o.help = true; break;
       case '--local-aws': o.localAws = true; break;

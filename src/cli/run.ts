@@ -1,4 +1,5 @@
 // `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
+import * as path from 'node:path';
 import { ExitCode, InterruptedError } from '../errors.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
@@ -42,6 +43,12 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
     return ExitCode.Ok;
   }
   const env: Record<string, string | undefined> = { ...process.env };
+  const { loadInventory } = await import('../inventory/inventory.js');
+  const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
+  if (opts.connection) inventory.defaultConnection = opts.connection;
+  const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
+  if (!opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
+  if (inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING)) io.err("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
   let endpoint: { url: string; close(): Promise<void> } | undefined;
   if (opts.localAws) {
     const { startEndpoint } = await import('../endpoint/server.js');
@@ -57,16 +64,17 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   const hooks = opts.step ? createStepHooks(io) : {};
-  let failed = false;
+  let failed = false, unreachable = false;
   try {
     for (const pb of playbooks) {
       const executor = new PlaybookExecutor({
         extraVars: opts.extraVars, checkMode: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
-        startAtTask: opts.startAtTask, env, clock: systemClock, random: { next: Math.random }, signal: controller.signal, jinja: opts.jinja,
+        startAtTask: opts.startAtTask, env, inventory, clock: systemClock, random: { next: Math.random }, signal: controller.signal, jinja: opts.jinja,
         aws: { endpointOverride: endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
       }, [callback], hooks);
       await executor.run(pb);
-      if ([...executor.stats.values()].some((s) => s.failures > 0 || s.unreachable > 0)) failed = true;
+      if ([...executor.stats.values()].some((s) => s.failures > 0)) failed = true;
+      if ([...executor.stats.values()].some((s) => s.unreachable > 0)) unreachable = true;
     }
   } finally {
     process.off('SIGINT', onSigint);
@@ -74,5 +82,6 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
     (await import('../aws/client.js')).destroyClients();
   }
   if (controller.signal.aborted) throw new InterruptedError('User interrupted execution');
-  return failed ? ExitCode.TaskFailed : ExitCode.Ok;
+  // the task queue manager: unreachable hosts (4) win over failed ones (2)
+  return unreachable ? ExitCode.HostsUnreachable : failed ? ExitCode.TaskFailed : ExitCode.Ok;
 }

@@ -18,6 +18,7 @@ export interface Callback {
   warning?(message: string): void;
   deprecation?(message: string): void;
   noHostsLeft?(): void;
+  noHostsMatched?(): void;
   playbookEnd?(stats: Map<string, HostStats>): void;
 }
 

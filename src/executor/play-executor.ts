@@ -10,6 +10,9 @@ import { Templar, type JinjaMode } from '../template/templar.js';
 import { isDict, pyStr, truthy } from '../template/python.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
+import { loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
+import { Lockstep } from './lockstep.js';
+import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, HostStats, ResultStatus } from './events.js';
 import { OMIT, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
@@ -28,7 +31,7 @@ export interface RunOptions {
   readonly signal: AbortSignal;
   readonly aws: AwsSettings;
   readonly jinja?: JinjaMode;
-  readonly hosts?: string[];
+  readonly inventory?: Inventory;
 }
 
 interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; failedTask?: Task; failedResult?: TaskResult; notified: Set<string> }
@@ -44,6 +47,9 @@ export class PlaybookExecutor {
   #play!: Play;
   #hosts = new Map<string, HostRun>();
   #started = false;
+  #lockstep = new Lockstep(['localhost']);
+  /** Hosts that failed or were unreachable: later plays leave them out. */
+  #gone = new Set<string>();
   #rolesRun = new Set<string>();
   #handlers: Task[] = [];
   #handlerRoles = new Set<string>();
@@ -62,10 +68,12 @@ export class PlaybookExecutor {
   async run(playbook: Playbook): Promise<void> {
     this.#emit('playbookStart', playbook.file);
     for (const w of playbook.warnings) this.#emit('warning', w);
-    const inventory = { hosts: new Map<string, Vars>([['localhost', { ansible_connection: 'local', ansible_python_interpreter: process.execPath }]]), groups: new Map([['all', { hosts: ['localhost'], vars: {} }], ['ungrouped', { hosts: ['localhost'], vars: {} }]]) };
+    const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
+    const groups: Vars = {};
+    for (const name of inventory.groups.keys()) groups[name] = matchHosts(inventory, name);
     const magic: Vars = { playbook_dir: path.dirname(playbook.file), ansible_check_mode: this.opts.checkMode, ansible_diff_mode: this.opts.diff, ansible_verbosity: this.opts.verbosity, omit: OMIT,
       ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' }, ansible_run_tags: this.opts.tags.length ? [...this.opts.tags] : ['all'], ansible_skip_tags: [...this.opts.skipTags],
-      groups: { all: ['localhost'], ungrouped: ['localhost'] }, ansible_play_hosts: ['localhost'], ansible_play_batch: ['localhost'], ansible_play_hosts_all: ['localhost'] };
+      groups, ansible_inventory_sources: inventory.sources, ansible_config_file: null };
     this.vm = new VariableManager(this.opts.extraVars, inventory, magic);
     for (const play of playbook.plays) {
       this.#play = play;
@@ -75,45 +83,75 @@ export class PlaybookExecutor {
   }
 
   async #runPlay(play: Play): Promise<void> {
-    const hosts = this.opts.hosts ?? ['localhost'];
+    const inv = this.vm.inventory;
     const templar = this.#templar('localhost');
-    const name = play.name === undefined ? '' : pyStr(templar.template(play.name));
+    const pattern = templar.template(play.hosts);
+    // an unnamed play is named after its hosts pattern (Play.get_name)
+    const name = play.name !== undefined ? pyStr(templar.template(play.name)) : play.implicit ? '' : Array.isArray(pattern) ? pattern.map(pyStr).join(',') : pyStr(pattern);
     this.#emit('playStart', play, name);
+    const hosts = matchHosts(inv, pattern).filter((h) => !this.#gone.has(h));
+    if (!hosts.length) {
+      if (!matchHosts(inv, pattern).length) this.#emit('warning', `Could not match supplied host pattern, ignoring: ${pyStr(pattern)}`);
+      this.#emit('noHostsMatched');
+      return;
+    }
     for (const h of hosts) this.#hosts.set(h, { failed: false, unreachable: false, ended: false, notified: new Set() });
-    for (const h of hosts) this.#stat(h, 'ok'), this.stats.get(h)!.ok--;
+    for (const h of hosts) if (!this.stats.has(h)) this.stats.set(h, { ok: 0, changed: 0, unreachable: 0, failures: 0, skipped: 0, rescued: 0, ignored: 0 });
+    const magic = this.vm.magic as Vars;
+    magic.ansible_play_hosts = [...hosts]; magic.ansible_play_batch = [...hosts]; magic.ansible_play_hosts_all = [...hosts]; magic.play_hosts = [...hosts];
+    magic.ansible_play_name = name;
     this.#started = !this.opts.startAtTask;
     this.#rolesRun = new Set();
     this.#handlers = [...play.handlers];
     this.#handlerRoles = new Set(play.roles.map((b) => b.roleRoot?.key ?? ''));
-    const vmMagic = this.vm.magic as Vars;
     const varsFiles: Vars = {};
     for (const vf of play.varsFiles) {
       const file = path.resolve(play.basedir, pyStr(templar.template(vf)));
       const doc = readYamlFile(file).documents[0];
       if (isDict(doc)) Object.assign(varsFiles, doc);
     }
-    vmMagic.__vars_files = varsFiles;
+    magic.__vars_files = varsFiles;
+    this.#lockstep = new Lockstep(hosts);
+    await Promise.all(hosts.map((h) => this.#runHost(play, h)));
+    for (const h of hosts) { const hr = this.#hosts.get(h)!; if (hr.failed || hr.unreachable) this.#gone.add(h) }
+  }
+
+  async #runHost(play: Play, host: string): Promise<void> {
     try {
-      for (const host of hosts) {
-        // roles and tasks are one section: handlers flush after pre_tasks, after roles+tasks, after post_tasks
-        const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, [...play.roles, ...play.tasks], play.postTasks];
-        for (const section of sections) {
-          await this.#runList(section, host);
-          await this.#flushHandlers(host);
-          if (this.#hosts.get(host)!.failed || this.#hosts.get(host)!.ended) break;
-        }
+      // roles and tasks are one section: handlers flush after pre_tasks, after roles+tasks, after post_tasks
+      const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, [...play.roles, ...play.tasks], play.postTasks];
+      for (const section of sections) {
+        await this.#runList(section, host);
+        await this.#flushHandlers(host);
+        const hr = this.#hosts.get(host)!;
+        if (hr.failed || hr.ended || hr.unreachable) break;
       }
     } catch (e) {
       if (!(e instanceof EndPlay)) throw e;
+      for (const hr of this.#hosts.values()) hr.ended = true;
+    } finally {
+      this.#lockstep.leave(host);
     }
+  }
+
+  /** hostvars: this host's view, and every other inventory host's variables, templated when read. */
+  #hostvars(host: string, own: Record<string, unknown>): Record<string, unknown> {
+    const names = () => [...new Set([...this.vm.inventory.hosts.keys(), host])];
+    return lazyVarsView(names, (h) => {
+      if (h === host) return own;
+      const other = this.#templar(h);
+      const { vars } = this.vm.getVars(this.#play, h);
+      return lazyVarsView(() => Object.keys(vars), (k) => other.lookup(k));
+    });
   }
 
   #templar(host: string, task?: Task | Block, extra: Vars = {}): Templar {
     const { vars, final } = this.vm.getVars(this.#play, host, task, extra);
     const all = vars;
     const names = Object.keys(vars);
-    all.vars = lazyVarsView(() => names, (k) => templar.lookup(k));
-    all.hostvars = { [host]: all.vars };
+    const varsView = lazyVarsView(() => names, (k) => templar.lookup(k));
+    all.vars = varsView;
+    all.hostvars = this.#hostvars(host, varsView);
     final.add('vars'); final.add('hostvars');
     const basedirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, this.#play?.basedir].filter((x): x is string => Boolean(x));
     const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => final.has(n), random: this.opts.random, jinja: this.opts.jinja, lookup: { basedirs, vars: () => all } });
@@ -186,29 +224,36 @@ export class PlaybookExecutor {
     if (!this.#started) {
       if (name === this.opts.startAtTask || task.name === this.opts.startAtTask) this.#started = true; else return;
     }
-    for (;;) {
-      const point = { host, task, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
-      if (!['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
-      const decision = await this.hooks.beforeTask?.(point);
-      if (decision === 'skip') return;
-      templar = this.#templar(host, task, extra);
-      const result = await this.#execute(task, host, extra, templar, name);
-      if (result === null) return; // an include: its tasks reported themselves
-      const redo = await this.hooks.afterTask?.(point, result);
-      if (redo === 'redo') continue;
-      if (task.action === 'meta') {
-        // meta tasks report nothing and count in no statistic; flush_handlers runs them right here
-        if (isFailed(result)) this.#finish(task, host, result, templar, hr);
-        else if (result._meta === 'flush_handlers') await this.#flushHandlers(host);
+    const first = await this.#lockstep.arrive(host, task);
+    let released = false;
+    const release = () => { if (!released) { released = true; this.#lockstep.done(host) } };
+    try {
+      for (;;) {
+        const point = { host, task, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
+        if (first && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
+        const decision = await this.hooks.beforeTask?.(point);
+        if (decision === 'skip') return;
+        templar = this.#templar(host, task, extra);
+        const result = await this.#execute(task, host, extra, templar, name, first, release);
+        if (result === null) return; // an include: its tasks reported themselves
+        const redo = await this.hooks.afterTask?.(point, result);
+        if (redo === 'redo') continue;
+        if (task.action === 'meta') {
+          // meta tasks report nothing and count in no statistic; flush_handlers runs them right here
+          if (isFailed(result)) this.#finish(task, host, result, templar, hr);
+          else if (result._meta === 'flush_handlers') { release(); await this.#flushHandlers(host) }
+          return;
+        }
+        this.#finish(task, host, result, templar, hr);
         return;
       }
-      this.#finish(task, host, result, templar, hr);
-      return;
+    } finally {
+      release();
     }
   }
 
   /** Runs a task (with its loop) and returns its final result; null for includes. */
-  async #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string): Promise<TaskResult | null> {
+  async #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string, first: boolean, release: () => void): Promise<TaskResult | null> {
     const conditions = whenChain(task);
     let items: unknown[] | null;
     try { items = loopItems(task, templar) } catch (e) {
@@ -217,7 +262,7 @@ export class PlaybookExecutor {
       return templateFailure(e, task);
     }
     if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role') {
-      await this.#include(task, host, extra, templar, items);
+      await this.#include(task, host, extra, templar, items, first, release);
       return null;
     }
     if (items === null) return this.#executeOnce(task, host, extra, templar, name, conditions);
@@ -320,7 +365,15 @@ export class PlaybookExecutor {
   #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
     const templar = run.templar;
     const own = ['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role'];
-    if (!own.includes(task.action)) return prepareModule(task, run);
+    if (!own.includes(task.action)) {
+      const def = resolveModule(task.action)!;
+      const hv = this.vm.inventoryVars(host);
+      if (!def.actionPlugin && !def.executorAction && !isLocal(hv, host, this.vm.inventory)) {
+        const conn = pyStr(hv.ansible_connection ?? this.vm.inventory.defaultConnection ?? 'ssh');
+        return { failure: { unreachable: true, changed: false, msg: `Failed to connect to the host via ${conn}: tsible runs modules on the local machine only; set ansible_connection=local for hosts it should run here` } };
+      }
+      return prepareModule(task, run);
+    }
     let args: Record<string, unknown>;
     try { args = removeOmitted(templar.template(task.args)) as Record<string, unknown> } catch (e) { return { failure: templateFailure(e, task) } }
     const act = async (): Promise<TaskResult> => {
@@ -391,10 +444,10 @@ export class PlaybookExecutor {
   }
 
   /** include_tasks/include_role: one banner, an `included:` line per file (loop item), then each file's tasks. */
-  async #include(task: Task, host: string, extra: Vars, templar: Templar, items: unknown[] | null): Promise<void> {
+  async #include(task: Task, host: string, extra: Vars, templar: Templar, items: unknown[] | null, first: boolean, release: () => void): Promise<void> {
     const lc = isDict(task.keywords.loop_control) ? task.keywords.loop_control : {};
     const loopVar = pyStr(lc.loop_var ?? 'item');
-    this.#emit('taskStart', task, this.#taskName(task, templar));
+    if (first) this.#emit('taskStart', task, this.#taskName(task, templar));
     if (items !== null && !items.length) {
       this.#emit('taskResult', host, task, { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, 'skipped');
       this.#stat(host, 'skipped');
@@ -445,6 +498,8 @@ export class PlaybookExecutor {
       const r: TaskResult = items === null ? { changed: false, ...includeResults[0] } : { changed: false, msg: 'All items completed', results: includeResults };
       this.#emit('taskResult', host, task, r, 'ok');
     }
+    // the include itself is done: its tasks take their own turns with the other hosts
+    release();
     const untilKw = task.keywords.until;
     const retries = untilKw !== undefined ? Number(templar.template(task.keywords.retries ?? 3)) + 1 : 1;
     for (const p of planned) {
@@ -494,6 +549,14 @@ export class PlaybookExecutor {
     }
     if (isDict(result.ansible_facts) && !failed && task.action !== 'include_vars') Object.assign(this.vm.state(host).facts, result.ansible_facts);
     let status: ResultStatus;
+    if (result.unreachable) {
+      const ignore = truthy(inherited(task, 'ignore_unreachable') ?? false);
+      status = 'unreachable';
+      this.#stat(host, 'unreachable');
+      if (!ignore) hr.unreachable = true;
+      this.#emit('taskResult', host, task, result, status);
+      return;
+    }
     if (result.skipped) { status = 'skipped'; this.#stat(host, 'skipped') }
     else if (failed) {
       status = ignoreErrors ? 'ignored' : 'failed';

@@ -163,6 +163,7 @@ export class DefaultCallback implements Callback {
     this.out.error(this.#c('warn', text) + '\n');
   }
   noHostsLeft(): void { this.#banner('NO MORE HOSTS LEFT') }
+  noHostsMatched(): void { this.#line('skipping: no hosts matched', 'skipped') }
   playbookEnd(stats: Map<string, HostStats>): void {
     this.#banner('PLAY RECAP');
     for (const host of [...stats.keys()].sort()) {

@@ -3,12 +3,12 @@
 // registered results, role/include params, extra vars. Magic variables are added on top.
 import type { Block, Play, Task } from '../playbook/model.js';
 import { isDict } from '../template/python.js';
+import { groupsOf, hostInventoryVars, type Inventory } from '../inventory/inventory.js';
 
 export type Vars = Record<string, unknown>;
 
 export interface HostVarsState { facts: Vars; registered: Vars; includeVars: Vars }
 
-export interface Inventory { hosts: Map<string, Vars>; groups: Map<string, { hosts: string[]; vars: Vars }> }
 
 export class VariableManager {
   readonly hostState = new Map<string, HostVarsState>();
@@ -20,14 +20,7 @@ export class VariableManager {
     return s;
   }
 
-  inventoryVars(host: string): Vars {
-    const out: Vars = {};
-    const all = this.inventory.groups.get('all');
-    if (all) Object.assign(out, all.vars);
-    for (const [name, g] of this.inventory.groups) if (name !== 'all' && g.hosts.includes(host)) Object.assign(out, g.vars);
-    Object.assign(out, this.inventory.hosts.get(host) ?? {});
-    return out;
-  }
+  inventoryVars(host: string): Vars { return hostInventoryVars(this.inventory, host) }
 
   /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
   getVars(play: Play, host: string, task?: Task | Block, extra: Vars = {}): { vars: Vars; final: Set<string> } {
@@ -59,7 +52,7 @@ export class VariableManager {
     for (const [k, v] of Object.entries(magic)) if (!(k in vars)) { vars[k] = v; final.add(k) }
     vars.inventory_hostname = host;
     vars.inventory_hostname_short = host.split('.')[0];
-    vars.group_names = [...this.inventory.groups].filter(([n, g]) => n !== 'all' && n !== 'ungrouped' && g.hosts.includes(host)).map(([n]) => n).sort();
+    vars.group_names = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort();
     vars.ansible_facts = s.facts.ansible_facts ?? {};
     for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
     if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }

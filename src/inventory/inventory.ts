@@ -1,0 +1,214 @@
+// Inventories as Ansible reads them: `-i host1,host2,` lists, INI and YAML files, group_vars/ and host_vars/
+// folders beside the inventory and the playbook, and the implicit localhost.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { OptionsError, ParseError } from '../errors.js';
+import { loadYaml } from '../yaml/loader.js';
+import { isDict, pyStr } from '../template/python.js';
+import { resolvePlainScalar } from '../yaml/loader.js';
+import { parseKv } from '../playbook/loader.js';
+
+export type Vars = Record<string, unknown>;
+export interface Group { hosts: string[]; vars: Vars; children: string[] }
+export interface Inventory {
+  readonly hosts: Map<string, Vars>;
+  readonly groups: Map<string, Group>;
+  /** Hosts named in no source: only the implicit localhost. */
+  readonly implicitLocalhost: boolean;
+  readonly sources: string[];
+  /** The connection for hosts that set none (`-c`); Ansible's default is ssh. */
+  defaultConnection?: string;
+}
+
+const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local', ansible_python_interpreter: process.execPath };
+
+function group(inv: Inventory, name: string): Group {
+  let g = inv.groups.get(name);
+  if (!g) { g = { hosts: [], vars: {}, children: [] }; inv.groups.set(name, g) }
+  return g;
+}
+function addHost(inv: Inventory, name: string, groupName: string, vars: Vars = {}): void {
+  if (!inv.hosts.has(name)) inv.hosts.set(name, {});
+  Object.assign(inv.hosts.get(name)!, vars);
+  const g = group(inv, groupName);
+  if (!g.hosts.includes(name)) g.hosts.push(name);
+}
+
+/** INI values are YAML-ish scalars when they come from host lines and [group:vars] (ini plugin _parse_value). */
+function iniValue(v: string): unknown {
+  const t = v.trim();
+  if (/^(['"]).*\1$/.test(t)) return t.slice(1, -1);
+  if (t.startsWith('{') || t.startsWith('[')) { try { return JSON.parse(t) } catch { return t } }
+  const r = resolvePlainScalar(t);
+  return typeof r === 'number' || t === 'True' || t === 'False' ? r : t;
+}
+
+/** Expands host ranges: web[01:03] → web01 web02 web03. */
+function expandHostPattern(p: string): string[] {
+  const m = /^(.*)\[([0-9a-z]+):([0-9a-z]+)(?::(\d+))?\](.*)$/.exec(p);
+  if (!m) return [p];
+  const [, pre, a, b, step, post] = m as unknown as [string, string, string, string, string | undefined, string];
+  const out: string[] = [];
+  if (/^\d+$/.test(a)) { for (let i = Number(a); i <= Number(b); i += Number(step ?? 1)) out.push(...expandHostPattern(`${pre}${String(i).padStart(a.length, '0')}${post}`)) }
+  else for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c += Number(step ?? 1)) out.push(...expandHostPattern(`${pre}${String.fromCharCode(c)}${post}`));
+  return out;
+}
+
+function parseIni(inv: Inventory, text: string, file: string): void {
+  let section = 'ungrouped', kind: 'hosts' | 'vars' | 'children' = 'hosts';
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/^\s+|\s+$/g, '');
+    if (!line || line.startsWith('#') || line.startsWith(';')) return;
+    const header = /^\[([^\]:]+)(?::(\w+))?\]$/.exec(line);
+    if (header) {
+      section = header[1]!; kind = (header[2] as 'vars' | 'children' | undefined) ?? 'hosts';
+      if (!['hosts', 'vars', 'children'].includes(kind)) throw new ParseError(`${file}:${i + 1}: Section [${section}:${kind}] has unknown type: ${kind}`);
+      group(inv, section);
+      return;
+    }
+    if (kind === 'vars') {
+      const eq = line.indexOf('=');
+      if (eq < 0) throw new ParseError(`${file}:${i + 1}: Expected key=value, got: ${line}`);
+      group(inv, section).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1));
+    } else if (kind === 'children') {
+      const g = group(inv, section); group(inv, line);
+      if (!g.children.includes(line)) g.children.push(line);
+    } else {
+      const [pattern, ...rest] = line.split(/\s+/);
+      const kv = parseKv(rest.join(' '), false);
+      const vars: Vars = {};
+      for (const [k, v] of Object.entries(kv)) if (k !== '_raw_params') vars[k] = iniValue(String(v));
+      for (const h of expandHostPattern(pattern!)) addHost(inv, h, section, vars);
+    }
+  });
+}
+
+function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
+  const walk = (name: string, data: unknown) => {
+    const g = group(inv, name);
+    if (data === null || data === undefined) return;
+    if (!isDict(data)) throw new ParseError(`Invalid "${name}" entry for "${file}" group, requires a dictionary, found "${typeof data}" instead.`);
+    for (const [h, hv] of Object.entries(isDict(data.hosts) ? data.hosts : {})) for (const hn of expandHostPattern(h)) addHost(inv, hn, name, isDict(hv) ? hv : {});
+    if (isDict(data.vars)) Object.assign(g.vars, data.vars);
+    for (const [c, cd] of Object.entries(isDict(data.children) ? data.children : {})) { if (!g.children.includes(c)) g.children.push(c); walk(c, cd) }
+  };
+  if (!isDict(doc)) throw new ParseError(`${file}: a YAML inventory must be a mapping of groups`);
+  for (const [name, data] of Object.entries(doc)) walk(name, data);
+}
+
+function readVarsDir(dir: string, name: string): Vars {
+  const out: Vars = {};
+  const candidates = [path.join(dir, name), ...['yml', 'yaml', 'json'].map((e) => path.join(dir, `${name}.${e}`))];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    const files = statSync(c).isDirectory() ? readdirSync(c).sort().map((f) => path.join(c, f)).filter((f) => /\.(ya?ml|json)$|^[^.]+$/.test(path.basename(f))) : [c];
+    for (const f of files) { const d = loadYaml(readFileSync(f, 'utf8'), f).documents[0]; if (isDict(d)) Object.assign(out, d) }
+  }
+  return out;
+}
+
+/** Parents first, so that a child group's vars win over its parent's (Ansible sorts groups by depth, then name). */
+function groupDepths(inv: Inventory): Map<string, number> {
+  const depth = new Map<string, number>([['all', 0]]);
+  const visit = (name: string, d: number, seen: Set<string>) => {
+    if (seen.has(name)) return;
+    depth.set(name, Math.max(depth.get(name) ?? 0, d));
+    for (const c of inv.groups.get(name)?.children ?? []) visit(c, d + 1, new Set([...seen, name]));
+  };
+  for (const name of inv.groups.keys()) if (name !== 'all') visit(name, 1, new Set());
+  return depth;
+}
+
+export function loadInventory(sources: string[], playbookDir?: string): Inventory {
+  const inv: Inventory = { hosts: new Map(), groups: new Map([['all', { hosts: [], vars: {}, children: [] }], ['ungrouped', { hosts: [], vars: {}, children: [] }]]), implicitLocalhost: sources.length === 0, sources: [] };
+  const dirs: string[] = [];
+  for (const src of sources) {
+    if (src.includes(',') && !existsSync(src)) {
+      for (const h of src.split(',').map((x) => x.trim()).filter(Boolean)) addHost(inv, h, 'ungrouped');
+      continue;
+    }
+    if (!existsSync(src)) throw new OptionsError(`Unable to parse ${path.resolve(src)} as an inventory source`);
+    const files = statSync(src).isDirectory() ? readdirSync(src).filter((f) => !['group_vars', 'host_vars'].includes(f) && !f.startsWith('.')).map((f) => path.join(src, f)) : [src];
+    dirs.push(statSync(src).isDirectory() ? src : path.dirname(src));
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      if (/\.(ya?ml|json)$/.test(f)) parseYamlInventory(inv, loadYaml(text, f).documents[0], f);
+      else parseIni(inv, text, f);
+      inv.sources.push(path.resolve(f));
+    }
+  }
+  // every group is a child of all; hosts in no group other than all are ungrouped
+  const all = inv.groups.get('all')!;
+  for (const name of inv.groups.keys()) if (name !== 'all' && !all.children.includes(name) && ![...inv.groups.values()].some((g) => g.children.includes(name))) all.children.push(name);
+  for (const h of inv.hosts.keys()) {
+    all.hosts.includes(h) || all.hosts.push(h);
+    const inGroup = [...inv.groups].some(([n, g]) => n !== 'all' && n !== 'ungrouped' && g.hosts.includes(h));
+    const ung = inv.groups.get('ungrouped')!;
+    if (inGroup) ung.hosts = ung.hosts.filter((x) => x !== h); else if (!ung.hosts.includes(h)) ung.hosts.push(h);
+  }
+  for (const d of [...dirs, ...(playbookDir ? [playbookDir] : [])]) {
+    for (const [name, g] of inv.groups) Object.assign(g.vars, readVarsDir(path.join(d, 'group_vars'), name));
+    for (const [name, v] of inv.hosts) Object.assign(v, readVarsDir(path.join(d, 'host_vars'), name));
+  }
+  return inv;
+}
+
+/** The groups a host belongs to, through children too. */
+export function groupsOf(inv: Inventory, host: string): string[] {
+  const direct = [...inv.groups].filter(([, g]) => g.hosts.includes(host)).map(([n]) => n);
+  const out = new Set(direct);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [n, g] of inv.groups) if (!out.has(n) && g.children.some((c) => out.has(c))) { out.add(n); changed = true }
+  }
+  return [...out];
+}
+
+/** Inventory variables of a host: groups by depth then name, then the host's own. */
+export function hostInventoryVars(inv: Inventory, host: string): Vars {
+  const depths = groupDepths(inv);
+  const groups = groupsOf(inv, host).sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+  const out: Vars = {};
+  for (const g of groups) Object.assign(out, inv.groups.get(g)!.vars);
+  Object.assign(out, inv.hosts.get(host) ?? (host === 'localhost' || host === '127.0.0.1' ? IMPLICIT_LOCALHOST : {}));
+  if ((host === 'localhost' || host === '127.0.0.1') && out.ansible_connection === undefined) Object.assign(out, IMPLICIT_LOCALHOST);
+  return out;
+}
+
+/** The hosts of a play's `hosts:` pattern: names, groups, `all`/`*`, wildcards, `a:b` union, `:&` and `:!`. */
+export function matchHosts(inv: Inventory, pattern: unknown): string[] {
+  const allHosts = [...inv.hosts.keys()];
+  const terms = (Array.isArray(pattern) ? pattern.map(pyStr) : pyStr(pattern).split(/[:,]/)).map((t) => t.trim()).filter(Boolean);
+  const expand = (term: string): string[] => {
+    if (term === 'all' || term === '*') return allHosts;
+    const g = inv.groups.get(term);
+    if (g) {
+      const out = new Set(g.hosts);
+      for (const c of g.children) for (const h of expand(c)) out.add(h);
+      return allHosts.filter((h) => out.has(h));
+    }
+    if (inv.hosts.has(term)) return [term];
+    if (term.startsWith('~')) { const re = new RegExp(term.slice(1)); return allHosts.filter((h) => re.test(h)) }
+    if (/[*?[]/.test(term)) { const re = new RegExp('^' + term.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$'); return [...new Set([...allHosts.filter((h) => re.test(h)), ...[...inv.groups.keys()].filter((n) => re.test(n)).flatMap(expand)])] }
+    if (term === 'localhost' || term === '127.0.0.1') return [term]; // the implicit localhost
+    return [];
+  };
+  let result: string[] = [];
+  for (const t of terms) {
+    if (t.startsWith('!')) { const ex = new Set(expand(t.slice(1))); result = result.filter((h) => !ex.has(h)) }
+    else if (t.startsWith('&')) { const keep = new Set(expand(t.slice(1))); result = result.filter((h) => keep.has(h)) }
+    else for (const h of expand(t)) if (!result.includes(h)) result.push(h);
+  }
+  return result;
+}
+
+/** True when tsible can run modules on this host: a local connection (tsible has no SSH or WinRM). The
+ * implicit localhost is local; a localhost written in the inventory without ansible_connection=local is not,
+ * as in Ansible. */
+export function isLocal(vars: Vars, host: string, inv?: Inventory): boolean {
+  const c = vars.ansible_connection;
+  if (c !== undefined) return c === 'local';
+  if ((host === 'localhost' || host === '127.0.0.1') && !(inv?.hosts.has(host) ?? false)) return true;
+  return inv?.defaultConnection === 'local';
+}
