@@ -2,6 +2,9 @@
 // every AWS module shares.
 import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+
+/** The SDK loads only when an AWS task runs: `tsible --version` and plain playbooks never pay for it. */
+export const sdk = () => import('@aws-sdk/client-cloudwatch-logs');
 import { AwsConfigError, connectionInfo, logsClient } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
 

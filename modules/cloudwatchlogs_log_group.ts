@@ -1,21 +1,18 @@
 // amazon.aws.cloudwatchlogs_log_group, as amazon.aws 5.5.1 behaves, except where it loses data: an invalid
 // retention is refused before any call (5.5.1 deletes the group first), check mode writes nothing (5.5.1
 // still calls PutRetentionPolicy), and the existence check reads every page.
-import {
-  CreateLogGroupCommand, DeleteLogGroupCommand, DeleteRetentionPolicyCommand, DescribeLogGroupsCommand,
-  ListTagsLogGroupCommand, PutRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand,
-  type CloudWatchLogsClient, type LogGroup,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { defineModule, type TaskResult } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
 import { pyStr } from '../src/template/python.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor } from './aws_common.js';
+import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
 
 export const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
 
 type Found = LogGroup & { tags: Record<string, string> };
 
 async function describe(logs: CloudWatchLogsClient, name: string): Promise<Found | undefined> {
+  const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk();
   let nextToken: string | undefined;
   do {
     const page = await call(`Unable to describe log group ${name}`, 'DescribeLogGroups', () =>
@@ -62,6 +59,7 @@ export default defineModule({
     if (invalidRetention && args.state === 'present')
       return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
     try {
+      const { CreateLogGroupCommand, DeleteLogGroupCommand, DeleteRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand } = await sdk();
       const logs = await logsFor(args, ctx);
       const found = await describe(logs, name);
       const create = async (): Promise<TaskResult> => {
@@ -123,6 +121,7 @@ export default defineModule({
 });
 
 async function putRetention(logs: CloudWatchLogsClient, name: string, days: number): Promise<void> {
+  const { PutRetentionPolicyCommand } = await sdk();
   await call(`Unable to put retention policy for log group ${name}`, 'PutRetentionPolicy', () =>
     logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })));
 }

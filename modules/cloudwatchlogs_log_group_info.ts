@@ -1,9 +1,9 @@
 // amazon.aws.cloudwatchlogs_log_group_info (and the old name cloudwatchlogs_log_group_facts, which the
 // fixture uses and current Ansible no longer resolves): every prefix match over all pages, with tags.
-import { DescribeLogGroupsCommand, ListTagsLogGroupCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
+import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { defineModule } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor } from './aws_common.js';
+import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
 
 export default defineModule({
   names: ['cloudwatchlogs_log_group_info', 'amazon.aws.cloudwatchlogs_log_group_info', 'community.aws.cloudwatchlogs_log_group_info',
@@ -14,6 +14,7 @@ export default defineModule({
   async run(args, ctx) {
     const prefix: string | null = args.log_group_name;
     try {
+      const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk();
       const logs = await logsFor(args, ctx);
       const groups: LogGroup[] = [];
       let nextToken: string | undefined;

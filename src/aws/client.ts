@@ -54,6 +54,9 @@ export async function logsClient(info: ConnectionInfo, settings: AwsSettings, on
   const key = createHash('sha256').update(JSON.stringify(info)).digest('hex');
   let client = clients.get(key);
   if (!client) {
+    // tsible targets Node 20 by design; the SDK's notice about its future Node 22 requirement would only
+    // interleave with Ansible-shaped output (users can still ask for it by setting the variable to false)
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const sdk = await import('@aws-sdk/client-cloudwatch-logs');
     client = new sdk.CloudWatchLogsClient({
       region: info.region,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
-import { parseKv } from '../playbook/loader.js';
+import { parseKv } from '../playbook/kv.js';
 import { isDict } from '../template/python.js';
 
 export interface CliOptions {

@@ -21,6 +21,7 @@ export async function race(argv: string[], io: { out(s: string): void; err(s: st
   if (!playbook) throw new OptionsError('the following arguments are required: playbook');
   if (!Number.isInteger(processes) || processes < 1 || processes > 50) throw new OptionsError('--processes must be between 1 and 50');
   const endpoint = await startEndpoint({ faults: { throttleRate: throttle } });
+  const started = Date.now();
   const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/tsible.js');
   io.out(`local CloudWatch Logs endpoint: ${endpoint.url}; ${processes} processes racing for the lock\n`);
   const codes = await Promise.all(Array.from({ length: processes }, (_x, i) => new Promise<number>((resolve) => {
@@ -36,6 +37,10 @@ export async function race(argv: string[], io: { out(s: string): void; err(s: st
   })));
   await endpoint.close();
   const left = endpoint.service.model.size;
-  io.out(`\nexit codes: ${codes.join(' ')}; log groups left on the endpoint: ${left}\n`);
+  const byOp = new Map<string, number>();
+  for (const c of endpoint.calls) byOp.set(c.operation, (byOp.get(c.operation) ?? 0) + 1);
+  const creates = byOp.get('CreateLogGroup') ?? 0;
+  io.out(`\nexit codes: ${codes.join(' ')}; log groups left on the endpoint: ${left}; race took ${Date.now() - started} ms\n`);
+  io.out(`api calls: ${endpoint.calls.length} in all, ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}; ${creates} lock attempts, ${(endpoint.calls.length / Math.max(1, creates)).toFixed(1)} calls per attempt\n`);
   return codes.every((c) => c === 0) ? 0 : 2;
 }

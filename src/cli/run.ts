@@ -47,8 +47,10 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
   if (opts.connection) inventory.defaultConnection = opts.connection;
   const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
-  if (!opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
-  if (inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING)) io.err("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
+  // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
+  const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
+  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
+  if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING)) io.err("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
   let endpoint: { url: string; close(): Promise<void> } | undefined;
   if (opts.localAws) {
     const { startEndpoint } = await import('../endpoint/server.js');

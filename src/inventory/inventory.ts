@@ -6,7 +6,7 @@ import { OptionsError, ParseError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
 import { isDict, pyStr } from '../template/python.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
-import { parseKv } from '../playbook/loader.js';
+import { parseKv } from '../playbook/kv.js';
 
 export type Vars = Record<string, unknown>;
 export interface Group { hosts: string[]; vars: Vars; children: string[] }

@@ -20,26 +20,8 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
   return loadYaml(text, file);
 }
 
-/** Splits `a=1 b='two words' free text` into k=v pairs and the free-form rest (parse_kv). */
-export function parseKv(text: string, freeForm: boolean): Raw {
-  const out: Raw = {};
-  const raw: string[] = [];
-  const re = /\s*((?:[^\s'"=]+=)?(?:'[^']*'|"(?:[^"\\]|\\.)*"|\{\{.*?\}\}|[^\s'"]+)+)/gy;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    const token = m[1]!;
-    const eq = /^([A-Za-z_][\w.]*)=([\s\S]*)$/.exec(token);
-    if (eq) out[eq[1]!] = unquote(eq[2]!);
-    else raw.push(token);
-    if (re.lastIndex >= text.length) break;
-  }
-  if (raw.length) {
-    if (!freeForm) out._raw_params = raw.join(' ');
-    else out._raw_params = raw.join(' ');
-  }
-  return out;
-}
-const unquote = (s: string) => (/^'.*'$|^".*"$/s.test(s) ? s.slice(1, -1) : s);
+export { parseKv } from './kv.js';
+import { parseKv } from './kv.js';
 
 function fail(message: string, node: unknown, fallback: Pos): never {
   throw new ParseError(message, { pos: posOf(node) ?? fallback });

@@ -304,4 +304,5 @@ function startsBareArgument(tok: any): boolean {
   }
 }
 
-export { nunjucks, nodes, parserMod, lexer };
+const transformerMod: any = require('nunjucks/src/transformer');
+export { nunjucks, nodes, parserMod, lexer, compilerMod, transformerMod };

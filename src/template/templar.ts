@@ -3,7 +3,7 @@
 // (or 2.19's native one behind the `jinja` switch).
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
-import { installPatches, nunjucks, nodes, parserMod, type VarsResolver } from './nunjucks-patches.js';
+import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, type VarsResolver } from './nunjucks-patches.js';
 import { PyTuple, PyTypeError, isDict, isSafeString, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
@@ -58,17 +58,21 @@ function compile(src: string): Compiled {
   const only = root.children.length === 1 && root.children[0] instanceof nodes.Output && root.children[0].children.length === 1
     && !(root.children[0].children[0] instanceof nodes.TemplateData) ? root.children[0].children[0] : null;
   let single = false, stringFilter = false, singleVar: string | undefined;
-  let source = prepared;
   if (only && /^\{\{-?[\s\S]*-?\}\}$/.test(prepared.trim()) && prepared.trim() === prepared) {
     single = true;
     stringFilter = only instanceof nodes.Filter && STRING_TYPE_FILTERS.has(only.name.value.replace(/^ansible\.builtin\./, ''));
     if (only instanceof nodes.Symbol) singleVar = only.value;
-    const inner = prepared.replace(/^\{\{-?/, '').replace(/-?\}\}$/, '');
-    source = `{{ __tsible_capture((${inner}\n)) }}`;
+    // one expression: hand its native value to __tsible_capture instead of printing it
+    const output = root.children[0];
+    output.children[0] = new nodes.FunCall(only.lineno, only.colno, new nodes.Symbol(only.lineno, only.colno, '__tsible_capture'), new nodes.NodeList(only.lineno, only.colno, [only]));
   }
   let template: any;
   try {
-    template = new nunjucks.Template(source, e, undefined, true);
+    // compile the tree parsed above rather than have Nunjucks lex and parse the text a second time
+    const compiler = new compilerMod.Compiler(undefined, false);
+    compiler.compile(transformerMod.transform(root, e.asyncFilters, undefined));
+    const props = new Function(compiler.getCode())();
+    template = new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
   } catch (err) {
     throw new TemplateError(`template error while templating string: ${cleanNunjucksMessage(err)}. String: ${src}`, { cause: err });
   }
