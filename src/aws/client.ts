@@ -63,7 +63,8 @@ export async function logsClient(info: ConnectionInfo, settings: AwsSettings, on
       ...(info.endpoint ? { endpoint: info.endpoint } : {}),
       ...(info.credentials ? { credentials: info.credentials } : {}),
       ...(info.profile ? { profile: info.profile } : {}),
-      maxAttempts: settings.maxAttempts ?? 5,
+      // botocore's legacy mode, which Ansible uses, makes 5 attempts; AWS_MAX_ATTEMPTS raises it as for any SDK
+      maxAttempts: settings.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
     });
     client.middlewareStack.add((next, context) => async (args) => {
       const event: AwsCallEvent = { operation: String(context.commandName ?? '').replace(/Command$/, ''), input: (args.input ?? {}) as Record<string, unknown> };

@@ -16,6 +16,7 @@ export async function localAws(argv: string[], io: { out(s: string): void }): Pr
       case '--server-error-rate': faults.serverErrorRate = Number(v()); break;
       case '--listing-lag-ms': faults.listingLagMs = Number(v()); break;
       case '--clock-skew-ms': faults.clockSkewMs = Number(v()); break;
+      case '--max-consecutive-throttles': faults.maxConsecutiveThrottles = Number(v()); break;
       default: throw new OptionsError(`unrecognized arguments: ${a}`);
     }
   }

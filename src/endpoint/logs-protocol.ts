@@ -15,8 +15,11 @@ export interface Faults {
   clockSkewMs: number;
   /** Creation times stay at this value (null: the clock runs). */
   frozenClockMs: number | null;
+  /** At most this many throttles in a row for one caller and operation (0: no limit), so that a
+   * client with N retries always gets through when N exceeds it: deterministic tests at a high rate. */
+  maxConsecutiveThrottles: number;
 }
-export const NO_FAULTS: Faults = { latencyMs: 0, throttleRate: 0, serverErrorRate: 0, listingLagMs: 0, clockSkewMs: 0, frozenClockMs: null };
+export const NO_FAULTS: Faults = { latencyMs: 0, throttleRate: 0, serverErrorRate: 0, listingLagMs: 0, clockSkewMs: 0, frozenClockMs: null, maxConsecutiveThrottles: 0 };
 
 interface Journal { creates: Map<string, number>; deletes: Array<{ group: LogGroup; at: number }> }
 

@@ -44,6 +44,7 @@ export async function startEndpoint(opts: EndpointOptions = {}): Promise<LocalEn
   const service = new LogsService(model, { ...NO_FAULTS, ...opts.faults });
   const random = opts.random ?? Math.random;
   const calls: RecordedCall[] = [];
+  const throttleStreaks = new Map<string, number>();
   const persist = () => { if (opts.stateFile) writeFileSync(opts.stateFile, JSON.stringify({ logGroups: model.snapshot() }, null, 2)) };
 
   const server: Server = createServer(async (req, res) => {
@@ -67,7 +68,14 @@ export async function startEndpoint(opts: EndpointOptions = {}): Promise<LocalEn
       const f = service.faults;
       if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
       const record = (status: number, error?: string) => { if (opts.record !== false) calls.push({ operation, input, status, error, at: Date.now(), accessKey }) };
-      if (f.throttleRate > 0 && random() < f.throttleRate) { record(400, 'ThrottlingException'); sendError(res, new AwsError('ThrottlingException', 'Rate exceeded')); return }
+      // one logical call keeps its amz-sdk-invocation-id across retries (the JS SDK and botocore both send it)
+      const streakKey = String(req.headers['amz-sdk-invocation-id'] ?? `${accessKey ?? ''}/${operation}/${JSON.stringify(input)}`);
+      const streak = throttleStreaks.get(streakKey) ?? 0;
+      if (f.throttleRate > 0 && (f.maxConsecutiveThrottles <= 0 || streak < f.maxConsecutiveThrottles) && random() < f.throttleRate) {
+        throttleStreaks.set(streakKey, streak + 1);
+        record(400, 'ThrottlingException'); sendError(res, new AwsError('ThrottlingException', 'Rate exceeded')); return;
+      }
+      throttleStreaks.delete(streakKey);
       if (f.serverErrorRate > 0 && random() < f.serverErrorRate) { record(500, 'ServiceUnavailableException'); sendError(res, new AwsError('ServiceUnavailableException', 'The service cannot complete the request.', 500)); return }
       try {
         const out = service.call(operation, input);
