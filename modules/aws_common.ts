@@ -17,9 +17,9 @@ export const AWS_COMMON_OPTIONS: ArgumentSpec = {
   endpoint_url: { type: 'str', aliases: ['aws_endpoint_url', 'ec2_url', 's3_url'], deprecatedAliases: [dep('ec2_url'), dep('s3_url')], fallbackEnv: ['AWS_URL', 'EC2_URL', 'S3_URL'] },
   region: { type: 'str', aliases: ['aws_region', 'ec2_region'], deprecatedAliases: [dep('ec2_region')], fallbackEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION', 'EC2_REGION'] },
   validate_certs: { type: 'bool', default: true },
-  aws_ca_bundle: { type: 'path' },
+  aws_ca_bundle: { type: 'path', fallbackEnv: ['AWS_CA_BUNDLE'] },
   aws_config: { type: 'dict' },
-  debug_botocore_endpoint_logs: { type: 'bool', default: false },
+  debug_botocore_endpoint_logs: { type: 'bool', default: false, fallbackEnv: ['ANSIBLE_DEBUG_BOTOCORE_LOGS'] },
 };
 
 /** Thrown inside a module to end it with an Ansible-shaped failure. */

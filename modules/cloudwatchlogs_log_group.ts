@@ -111,7 +111,8 @@ export default defineModule({
         changed = true;
         if (!ctx.checkMode) await putRetention(logs, name, args.retention);
       }
-      const final = changed && !ctx.checkMode ? (await describe(logs, name)) ?? found : found;
+      // amazon.aws describes again after any change, in check mode too (where nothing was written)
+      const final = changed ? (await describe(logs, name)) ?? found : found;
       return { changed, ...shape(final) };
     } catch (e) {
       if (e instanceof ModuleFailure) return e.result;

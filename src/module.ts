@@ -70,6 +70,8 @@ export interface ValidatedArgs {
   readonly warnings: string[];
   /** What the module would report as invocation.module_args, also when validation failed. */
   readonly invocation: Record<string, unknown>;
+  /** Values of no_log options, masked wherever they appear in the module's result. */
+  readonly noLogValues?: readonly string[];
 }
 
 function typeLabel(t: string): string {
@@ -168,51 +170,69 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     }
     args[canonical] = value;
   }
-  // AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept
-  const invocation = () => {
-    const out: Record<string, unknown> = { ...raw };
-    for (const [name, opt] of Object.entries(spec)) {
-      if (Object.hasOwn(args, name)) out[name] = args[name];
-      else if (!Object.hasOwn(out, name)) out[name] = opt.default ?? null;
-      if (opt.noLog && out[name] !== null && out[name] !== undefined) out[name] = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER';
-    }
-    for (const k of Object.keys(out)) if (k.startsWith('_ansible_')) delete out[k];
-    return out;
-  };
-  const fail = (error: string): ValidatedArgs => ({ args, error, deprecations, warnings, invocation: invocation() });
-  if (unsupported.length) {
-    const names = Object.keys(spec).sort();
-    const withAliases = names.map((n) => (spec[n]!.aliases?.length ? `${n} (${[...spec[n]!.aliases!].sort().join(', ')})` : n));
-    return fail(`Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${withAliases.join(', ')}.`);
-  }
+  // fallbacks apply before any check, so that even a failed validation reports them in invocation
   for (const [name, opt] of Object.entries(spec)) {
     if ((args[name] === undefined) && opt.fallbackEnv) {
       const found = opt.fallbackEnv.find((e) => env[e] !== undefined);
       if (found) args[name] = env[found];
     }
   }
+  const noLogValues = Object.entries(spec).filter(([n, o]) => o.noLog && typeof args[n] === 'string' && args[n] !== '').map(([n]) => String(args[n]));
+  // AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept
+  const invocation = () => {
+    const out: Record<string, unknown> = { ...raw };
+    for (const [name, opt] of Object.entries(spec)) {
+      if (Object.hasOwn(args, name)) out[name] = args[name];
+      else if (!Object.hasOwn(out, name)) out[name] = opt.default ?? null;
+    }
+    for (const k of Object.keys(out)) if (k.startsWith('_ansible_')) delete out[k];
+    return maskNoLogValues(out, noLogValues) as Record<string, unknown>;
+  };
+  const errors: string[] = [];
+  if (unsupported.length) {
+    const names = Object.keys(spec).sort();
+    const aliases = Object.values(spec).flatMap((o) => o.aliases ?? []).sort();
+    errors.push(`Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`);
+  }
   const missing = Object.entries(spec).filter(([n, o]) => o.required && (args[n] === undefined || args[n] === null)).map(([n]) => n);
-  if (missing.length) return fail(`missing required arguments: ${missing.join(', ')}`);
+  if (missing.length) errors.push(`missing required arguments: ${missing.join(', ')}`);
   for (const group of def.mutuallyExclusive ?? []) {
     const present = group.filter((n) => args[n] !== undefined && args[n] !== null);
-    if (present.length > 1) return fail(`parameters are mutually exclusive: ${group.join('|')}`);
+    if (present.length > 1) errors.push(`parameters are mutually exclusive: ${group.join('|')}`);
   }
   for (const group of def.requiredOneOf ?? []) {
-    if (!group.some((n) => args[n] !== undefined && args[n] !== null)) return fail(`one of the following is required: ${group.join(', ')}`);
+    if (!group.some((n) => args[n] !== undefined && args[n] !== null)) errors.push(`one of the following is required: ${group.join(', ')}`);
   }
   for (const [name, opt] of Object.entries(spec)) {
     let v = args[name];
-    if (v === undefined || v === null) { if (opt.default !== undefined) args[name] = opt.default; else args[name] = null; continue }
+    if (v === undefined || v === null) { args[name] = opt.default !== undefined ? opt.default : null; continue }
     try {
       if (opt.type) v = coerce(v, opt.type, name);
       if (opt.type === 'list' && opt.elements) v = (v as unknown[]).map((x) => coerce(x, opt.elements!, name));
-    } catch (e) { return fail((e as Error).message) }
+    } catch (e) { errors.push((e as Error).message); continue }
     if (opt.choices && !opt.choices.some((c) => c === v || (typeof v === 'string' && pyStr(c) === v))) {
-      return fail(`value of ${name} must be one of: ${opt.choices.map(pyStr).join(', ')}, got: ${pyStr(v)}`);
+      errors.push(`value of ${name} must be one of: ${opt.choices.map(pyStr).join(', ')}, got: ${pyStr(v)}`);
+      continue;
     }
     args[name] = v;
   }
-  return { args, deprecations, warnings, invocation: invocation() };
+  // ansible-core collects every error and reports the first
+  if (errors.length) return { args, error: errors[0], deprecations, warnings, invocation: invocation(), noLogValues };
+  return { args, deprecations, warnings, invocation: invocation(), noLogValues };
+}
+
+/** remove_values: a secret's exact value becomes the placeholder, and any text containing it is starred. */
+export function maskNoLogValues(v: unknown, secrets: readonly string[]): unknown {
+  if (!secrets.length) return v;
+  if (typeof v === 'string') {
+    if (secrets.includes(v)) return 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER';
+    let out = v;
+    for (const s of secrets) out = out.split(s).join('********');
+    return out;
+  }
+  if (Array.isArray(v)) return v.map((x) => maskNoLogValues(x, secrets));
+  if (v !== null && typeof v === 'object') { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) o[k] = maskNoLogValues(x, secrets); return o }
+  return v;
 }
 
 export { toBool };

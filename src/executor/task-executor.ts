@@ -2,7 +2,7 @@
 // failed_when, register. Ansible's order of steps; each step a small named function.
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
-import { validateArgs, type TaskResult, type ModuleContext } from '../module.js';
+import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
 import { runLookup } from '../template/lookups.js';
@@ -114,6 +114,7 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
         else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
       }
       if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result)) result.invocation = { module_args: v.invocation };
+      if (v.noLogValues?.length) result = maskNoLogValues(result, v.noLogValues) as TaskResult;
       if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
       if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
       return result;
