@@ -52,6 +52,7 @@ export default defineModule({
   },
   mutuallyExclusive: [['retention', 'purge_retention_policy'], ['purge_retention_policy', 'overwrite']],
   supportsCheckMode: true,
+  groups: ['amazon.aws.aws', 'community.aws.aws'],
   async run(args, ctx) {
     const name: string = args.log_group_name;
     const invalidRetention = args.retention !== null && !MODULE_RETENTION.includes(args.retention)

@@ -11,6 +11,7 @@ export default defineModule({
   fqcn: 'amazon.aws.cloudwatchlogs_log_group_info',
   argumentSpec: { log_group_name: { type: 'str' }, ...AWS_COMMON_OPTIONS },
   supportsCheckMode: true,
+  groups: ['amazon.aws.aws', 'community.aws.aws'],
   async run(args, ctx) {
     const prefix: string | null = args.log_group_name;
     try {

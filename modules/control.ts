@@ -17,6 +17,6 @@ export const importRole = executor(b('import_role'), { argumentSpec: includeRole
 export const includeVars = executor(b('include_vars'), { freeForm: true, argumentSpec: { file: { type: 'path' }, _raw_params: { type: 'str' }, dir: { type: 'path' }, name: { type: 'str' }, depth: { type: 'int', default: 0 }, files_matching: { type: 'str' }, ignore_files: { type: 'list' }, extensions: { type: 'list', default: ['yaml', 'yml', 'json'] }, ignore_unknown_extensions: { type: 'bool', default: false }, hash_behaviour: { type: 'str' } } });
 export const meta = executor(b('meta'), { freeForm: true, argumentSpec: { _raw_params: { type: 'str', required: true } } });
 export const setStats = executor(b('set_stats'), { argumentSpec: { data: { type: 'dict', required: true }, per_host: { type: 'bool', default: false }, aggregate: { type: 'bool', default: true } } });
-export const addHost = executor(b('add_host'), { anyArgs: true });
+export const addHost = executor(b('add_host'), { anyArgs: true, bypassHostLoop: true });
 export const groupBy = executor(b('group_by'), { argumentSpec: { key: { type: 'str', required: true }, parents: { type: 'list', default: ['all'] } } });
 export const gatherFacts = executor([...b('setup'), ...b('gather_facts')], { anyArgs: true });

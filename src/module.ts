@@ -56,6 +56,10 @@ export interface ModuleDefinition {
   readonly executorAction?: boolean;
   /** An action plugin on the controller (fail, pause, ...): its result has no `invocation`. */
   readonly actionPlugin?: boolean;
+  /** Action groups the module belongs to (module_defaults: group/aws). */
+  readonly groups?: readonly string[];
+  /** Runs once for the whole play, on the first host (add_host's BYPASS_HOST_LOOP). */
+  readonly bypassHostLoop?: boolean;
   /** Where the module's canonical FQCN lives, for messages. */
   readonly fqcn?: string;
   run(args: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> | TaskResult;

@@ -6,10 +6,8 @@ import { loadPlaybook } from '../playbook/loader.js';
 import { PlaybookExecutor } from '../executor/play-executor.js';
 import { DefaultCallback } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
-import { inherited } from '../executor/task-executor.js';
 import type { Task } from '../playbook/model.js';
 import type { Callback } from '../executor/events.js';
-import { truthy } from '../template/python.js';
 import { createStepHooks } from './step.js';
 
 export const systemClock = {
@@ -56,7 +54,8 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
     const { startEndpoint } = await import('../endpoint/server.js');
     endpoint = await startEndpoint();
   }
-  const noLogOf = (t: Task) => truthy(inherited(t, 'no_log') ?? false);
+  let current: PlaybookExecutor | undefined;
+  const noLogOf = (t: Task) => current?.noLog(t) ?? false;
   const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
   const color = !env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY) || env.ANSIBLE_FORCE_COLOR === '1';
   const callback: Callback = cbName === 'json'
@@ -74,6 +73,7 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
         startAtTask: opts.startAtTask, env, inventory, clock: systemClock, random: { next: Math.random }, signal: controller.signal, jinja: opts.jinja,
         aws: { endpointOverride: endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
       }, [callback], hooks);
+      current = executor;
       await executor.run(pb);
       if ([...executor.stats.values()].some((s) => s.failures > 0)) failed = true;
       if ([...executor.stats.values()].some((s) => s.unreachable > 0)) unreachable = true;

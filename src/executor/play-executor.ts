@@ -10,12 +10,13 @@ import { Templar, type JinjaMode } from '../template/templar.js';
 import { isDict, pyStr, truthy } from '../template/python.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
-import { loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
-import { Lockstep } from './lockstep.js';
+import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
+import { Lockstep, taskKey } from './lockstep.js';
+import { gatherFacts } from '../facts.js';
 import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, HostStats, ResultStatus } from './events.js';
-import { OMIT, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
+import { OMIT, mergedKeyword, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
 
 export interface RunOptions {
   readonly extraVars: Vars;
@@ -37,6 +38,9 @@ export interface RunOptions {
 interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; failedTask?: Task; failedResult?: TaskResult; notified: Set<string> }
 
 class EndPlay extends Error {}
+
+/** The implicit first task of a play that gathers facts. */
+const gatherTask = (play: Play): Task => ({ kind: 'task', name: 'Gathering Facts', action: 'gather_facts', actionAsWritten: 'gather_facts', args: {}, keywords: {}, pos: play.pos });
 /** An action plugin raised AnsibleError: TaskExecutor.run returns dict(failed=True, msg=...) as it is. */
 class ActionFailure extends Error { constructor(readonly result: TaskResult) { super(String(result.msg)) } }
 
@@ -51,6 +55,10 @@ export class PlaybookExecutor {
   /** Hosts that failed or were unreachable: later plays leave them out. */
   #gone = new Set<string>();
   #rolesRun = new Set<string>();
+  #onceResults = new Map<string, TaskResult>();
+  /** any_errors_fatal fired: the current task finishes for every host, then the playbook stops. */
+  #fatal = false;
+  #fatalAt = '';
   #handlers: Task[] = [];
   #handlerRoles = new Set<string>();
 
@@ -69,15 +77,14 @@ export class PlaybookExecutor {
     this.#emit('playbookStart', playbook.file);
     for (const w of playbook.warnings) this.#emit('warning', w);
     const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
-    const groups: Vars = {};
-    for (const name of inventory.groups.keys()) groups[name] = matchHosts(inventory, name);
     const magic: Vars = { playbook_dir: path.dirname(playbook.file), ansible_check_mode: this.opts.checkMode, ansible_diff_mode: this.opts.diff, ansible_verbosity: this.opts.verbosity, omit: OMIT,
       ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' }, ansible_run_tags: this.opts.tags.length ? [...this.opts.tags] : ['all'], ansible_skip_tags: [...this.opts.skipTags],
-      groups, ansible_inventory_sources: inventory.sources, ansible_config_file: null };
+      ansible_inventory_sources: inventory.sources, ansible_config_file: null };
     this.vm = new VariableManager(this.opts.extraVars, inventory, magic);
     for (const play of playbook.plays) {
       this.#play = play;
       await this.#runPlay(play);
+      if (this.#fatal) { this.#emit('noHostsLeft'); break }
     }
     this.#emit('playbookEnd', this.stats);
   }
@@ -118,6 +125,7 @@ export class PlaybookExecutor {
 
   async #runHost(play: Play, host: string): Promise<void> {
     try {
+      if (this.#gathers(play)) await this.#runTask(gatherTask(play), host, {});
       // roles and tasks are one section: handlers flush after pre_tasks, after roles+tasks, after post_tasks
       const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, [...play.roles, ...play.tasks], play.postTasks];
       for (const section of sections) {
@@ -132,6 +140,19 @@ export class PlaybookExecutor {
     } finally {
       this.#lockstep.leave(host);
     }
+  }
+
+  #kw(task: Task, key: string): unknown { return inherited(task, key, this.#play) }
+  #inRescuableBlock(task: Task): boolean { for (let b = task.parent; b; b = b.parent) if (b.rescue.length) return true; return false }
+  /** True when the task's output is censored (no_log on the task, a block, a role or the play). */
+  noLog(task: Task): boolean { return truthy(this.#kw(task, 'no_log') ?? false) }
+
+  /** gather_facts: the play keyword, else ANSIBLE_GATHERING (implicit, the default, gathers; explicit does not). */
+  #gathers(play: Play): boolean {
+    const kw = play.keywords.gather_facts;
+    if (kw !== undefined && kw !== null) return truthy(this.#templar('localhost').template(kw));
+    if (play.implicit) return false;
+    return (this.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
   }
 
   /** hostvars: this host's view, and every other inventory host's variables, templated when read. */
@@ -224,7 +245,22 @@ export class PlaybookExecutor {
     if (!this.#started) {
       if (name === this.opts.startAtTask || task.name === this.opts.startAtTask) this.#started = true; else return;
     }
+    // any_errors_fatal: the failing task finishes on every host, then the play is over for all of them
+    if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; return }
     const first = await this.#lockstep.arrive(host, task);
+    if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; this.#lockstep.done(host); return }
+    const def = resolveModule(task.action);
+    const once = def?.bypassHostLoop || truthy(this.#kw(task, 'run_once') ?? false);
+    if (once && !first) {
+      // run_once: the first host ran it for everyone; its result is registered for each host, without output
+      const shared = this.#onceResults.get(taskKey(task));
+      if (shared && !def?.bypassHostLoop) {
+        if (task.keywords.register !== undefined) this.vm.state(host).registered[pyStr(task.keywords.register)] = shared;
+        if (isDict(shared.ansible_facts) && task.action === 'set_fact') Object.assign(this.vm.state(host).facts, shared.ansible_facts);
+      }
+      this.#lockstep.done(host);
+      return;
+    }
     let released = false;
     const release = () => { if (!released) { released = true; this.#lockstep.done(host) } };
     try {
@@ -244,6 +280,7 @@ export class PlaybookExecutor {
           else if (result._meta === 'flush_handlers') { release(); await this.#flushHandlers(host) }
           return;
         }
+        if (once) this.#onceResults.set(taskKey(task), result);
         this.#finish(task, host, result, templar, hr);
         return;
       }
@@ -288,7 +325,7 @@ export class PlaybookExecutor {
       delete r._ansible_facts_cacheable;
       if (lc.index_var !== undefined) { r[pyStr(lc.index_var)] = i; r.ansible_index_var = pyStr(lc.index_var) }
       const label = itemLabel(task, t, items[i]);
-      r._ansible_no_log = r._ansible_no_log ?? truthy(inherited(task, 'no_log') ?? false);
+      r._ansible_no_log = r._ansible_no_log ?? truthy(this.#kw(task, 'no_log') ?? false);
       r._ansible_item_label = isDict(lc) && lc.label !== undefined ? label : items[i];
       const status: ResultStatus = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
       this.#emit('itemResult', host, task, r, status, this.#censorLabel(task, label));
@@ -302,7 +339,7 @@ export class PlaybookExecutor {
   }
 
   #censorLabel(task: Task, label: string): string {
-    return truthy(inherited(task, 'no_log') ?? false) ? '(censored due to no_log)' : label;
+    return truthy(this.#kw(task, 'no_log') ?? false) ? '(censored due to no_log)' : label;
   }
 
   async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
@@ -310,10 +347,10 @@ export class PlaybookExecutor {
       const cond = falseCondition(templar, conditions);
       if (cond !== null) return skippedByWhen(cond);
     } catch (e) { return templateFailure(e, task) }
-    const checkKw = inherited(task, 'check_mode');
+    const checkKw = this.#kw(task, 'check_mode');
     const checkMode = checkKw === undefined ? this.opts.checkMode : truthy(templar.template(checkKw));
-    const noLog = truthy(inherited(task, 'no_log') ?? false);
-    const prepared = this.#prepare(task, host, { templar, ctx: this.#moduleContext(task, host, checkMode) });
+    const noLog = truthy(this.#kw(task, 'no_log') ?? false);
+    const prepared = this.#prepare(this.#withModuleDefaults(task), host, { templar, ctx: this.#moduleContext(task, host, checkMode, templar) });
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
     const untilKw = task.keywords.until;
     let retries = 1;
@@ -352,19 +389,50 @@ export class PlaybookExecutor {
     return result;
   }
 
-  #moduleContext(task: Task, host: string, checkMode: boolean) {
+  #moduleContext(task: Task, host: string, checkMode: boolean, templar: Templar) {
+    // environment: play, blocks, task merge in that order, values templated
+    const env: Record<string, string | undefined> = { ...this.opts.env };
+    for (const e of mergedKeyword(task, 'environment', this.#play)) {
+      const t = templar.template(e);
+      if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
+    }
     return {
       task, host, checkMode, diff: this.opts.diff, verbosity: this.opts.verbosity, basedir: this.#play.basedir, signal: this.opts.signal,
-      env: this.opts.env, clock: this.opts.clock, random: this.opts.random,
+      env, clock: this.opts.clock, random: this.opts.random,
       warn: (m: string) => this.#emit('warning', m),
       services: { awsSettings: this.opts.aws, recordAwsCall: (e: AwsCallEvent) => { this.awsCalls.push(e) } },
     };
   }
 
+  /** module_defaults (play, blocks, task): defaults for this module by any of its names or its action group. */
+  #withModuleDefaults(task: Task): Task {
+    const layers = mergedKeyword(task, 'module_defaults', this.#play);
+    if (!layers.length) return task;
+    const def = resolveModule(task.action);
+    if (!def) return task;
+    const names = new Set([...def.names, task.actionAsWritten]);
+    const groups = def.groups ?? [];
+    const defaults: Record<string, unknown> = {};
+    for (const layer of layers) {
+      for (const entry of Array.isArray(layer) ? layer : [layer]) {
+        if (!isDict(entry)) continue;
+        for (const [key, value] of Object.entries(entry)) {
+          if (!isDict(value)) continue;
+          const group = key.startsWith('group/') ? key.slice(6) : undefined;
+          if (names.has(key) || (group && groups.some((g) => g === group || g.endsWith(`.${group}`) || group.endsWith(`.${g}`)))) Object.assign(defaults, value);
+        }
+      }
+    }
+    return Object.keys(defaults).length ? { ...task, args: { ...defaults, ...task.args } } : task;
+  }
+
   /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. */
   #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
     const templar = run.templar;
-    const own = ['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role'];
+    if ((task.action === 'gather_facts' || task.action === 'setup') && !isLocal(this.vm.inventoryVars(host), host, this.vm.inventory)) {
+      return { failure: { unreachable: true, changed: false, msg: 'Failed to connect to the host via ssh: tsible runs modules on the local machine only; set ansible_connection=local for hosts it should run here' } };
+    }
+    const own = ['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role', 'gather_facts', 'setup', 'add_host', 'group_by'];
     if (!own.includes(task.action)) {
       const def = resolveModule(task.action)!;
       const hv = this.vm.inventoryVars(host);
@@ -411,6 +479,34 @@ export class PlaybookExecutor {
       }
       case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host);
       case 'include_vars': return this.#includeVars(task, host, args);
+      case 'gather_facts': case 'setup': {
+        const facts = gatherFacts(this.opts.env);
+        this.vm.state(host).gathered = facts;
+        const prefixed: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(facts)) prefixed[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
+        // verbose_override: even -v does not print the facts
+        return { ansible_facts: prefixed, changed: false, deprecations: [], warnings: [], _ansible_verbose_override: true };
+      }
+      case 'add_host': {
+        const name = args.name ?? args.hostname ?? args.host;
+        if (name === undefined || name === null) throw new ActionFailure({ failed: true, msg: "name or hostname arg needs to be provided" });
+        const groupsArg = args.groups ?? args.group ?? args.groupname ?? [];
+        const groups = (Array.isArray(groupsArg) ? groupsArg : pyStr(groupsArg).split(',')).map((g) => pyStr(g).trim()).filter(Boolean);
+        const hostVars: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(args)) if (!['name', 'hostname', 'host', 'groups', 'group', 'groupname'].includes(k)) hostVars[k] = v;
+        const hostName = pyStr(name).split(':')[0]!;
+        addHostToInventory(this.vm.inventory, hostName, groups, hostVars);
+        this.vm.invalidate();
+        return { add_host: { host_name: hostName, groups, host_vars: hostVars }, changed: true };
+      }
+      case 'group_by': {
+        if (args.key === undefined) throw new ActionFailure({ failed: true, msg: "the 'key' param is required when using group_by" });
+        const key = pyStr(args.key).replace(/[^A-Za-z0-9_]/g, '_');
+        const parents = (Array.isArray(args.parents) ? args.parents : [args.parents ?? 'all']).map(pyStr);
+        addGroupToInventory(this.vm.inventory, key, host, parents);
+        this.vm.invalidate();
+        return { add_group: key, parent_groups: parents, changed: true };
+      }
       case 'set_stats': return { changed: false, ansible_stats: { data: args.data, per_host: args.per_host ?? false, aggregate: args.aggregate ?? true } };
       default: return { changed: false };
     }
@@ -465,7 +561,7 @@ export class PlaybookExecutor {
         return;
       }
       if (cond !== null) {
-        const r = { ...skippedByWhen(cond), _ansible_no_log: truthy(inherited(task, 'no_log') ?? false) };
+        const r = { ...skippedByWhen(cond), _ansible_no_log: truthy(this.#kw(task, 'no_log') ?? false) };
         if (items === null) this.#emit('taskResult', host, task, r, 'skipped');
         else this.#emit('itemResult', host, task, { ...r, [loopVar]: runExtra[loopVar] }, 'skipped', itemLabel(task, t, runExtra[loopVar]));
         continue;
@@ -539,18 +635,18 @@ export class PlaybookExecutor {
 
   #finish(task: Task, host: string, result: TaskResult, templar: Templar, hr: HostRun): void {
     const failed = isFailed(result);
-    if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = truthy(inherited(task, 'no_log') ?? false);
-    const ignoreErrors = !!inherited(task, 'ignore_errors') && truthy(templar.template(inherited(task, 'ignore_errors')));
+    if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = truthy(this.#kw(task, 'no_log') ?? false);
+    const ignoreErrors = !!this.#kw(task, 'ignore_errors') && truthy(templar.template(this.#kw(task, 'ignore_errors')));
     if (task.keywords.register !== undefined) {
       const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;
       void _ansible_verbose_always; void _ansible_facts_cacheable;
       if (failed && registered.failed === undefined) registered.failed = true;
       this.vm.state(host).registered[pyStr(task.keywords.register)] = registered;
     }
-    if (isDict(result.ansible_facts) && !failed && task.action !== 'include_vars') Object.assign(this.vm.state(host).facts, result.ansible_facts);
+    if (isDict(result.ansible_facts) && !failed && task.action !== 'include_vars' && task.action !== 'gather_facts' && task.action !== 'setup') Object.assign(this.vm.state(host).facts, result.ansible_facts);
     let status: ResultStatus;
     if (result.unreachable) {
-      const ignore = truthy(inherited(task, 'ignore_unreachable') ?? false);
+      const ignore = truthy(this.#kw(task, 'ignore_unreachable') ?? false);
       status = 'unreachable';
       this.#stat(host, 'unreachable');
       if (!ignore) hr.unreachable = true;
@@ -561,12 +657,15 @@ export class PlaybookExecutor {
     else if (failed) {
       status = ignoreErrors ? 'ignored' : 'failed';
       if (ignoreErrors) { this.#stat(host, 'ignored'); this.#stat(host, 'ok') }
-      else { this.#stat(host, 'failures'); hr.failed = true; hr.failedTask = task; hr.failedResult = result }
+      else {
+        this.#stat(host, 'failures'); hr.failed = true; hr.failedTask = task; hr.failedResult = result;
+        if (truthy(this.#kw(task, 'any_errors_fatal') ?? false) && !this.#inRescuableBlock(task)) { this.#fatal = true; this.#fatalAt = taskKey(task) }
+      }
     } else if (result.changed) { status = 'changed'; this.#stat(host, 'changed'); this.#stat(host, 'ok') }
     else { status = 'ok'; this.#stat(host, 'ok') }
     this.#emit('taskResult', host, task, result, status);
-    if (!failed && result.changed && inherited(task, 'notify') !== undefined) {
-      const n = inherited(task, 'notify');
+    if (!failed && result.changed && this.#kw(task, 'notify') !== undefined) {
+      const n = this.#kw(task, 'notify');
       for (const h of Array.isArray(n) ? n : [n]) hr.notified.add(pyStr(h));
     }
   }

@@ -26,10 +26,18 @@ export function templateFailure(err: unknown, task?: Task): TaskResult {
   throw err;
 }
 
-export function inherited(task: Task, key: string): unknown {
+/** A keyword's value as the task inherits it: the task, its blocks (roles, imports), then the play. */
+export function inherited(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown {
   if (task.keywords[key] !== undefined) return task.keywords[key];
   for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return b.keywords[key];
-  return undefined;
+  return play?.keywords[key];
+}
+
+/** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
+export function mergedKeyword(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown[] {
+  const chain: unknown[] = [];
+  for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
+  return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
 }
 export function whenChain(task: Task): unknown[] {
   const out: unknown[] = [];

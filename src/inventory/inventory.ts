@@ -181,7 +181,7 @@ export function matchHosts(inv: Inventory, pattern: unknown): string[] {
   const allHosts = [...inv.hosts.keys()];
   const terms = (Array.isArray(pattern) ? pattern.map(pyStr) : pyStr(pattern).split(/[:,]/)).map((t) => t.trim()).filter(Boolean);
   const expand = (term: string): string[] => {
-    if (term === 'all' || term === '*') return allHosts;
+    if (term === 'all' || term === '*') { const own = inv.groups.get('all')?.hosts ?? []; return [...own, ...allHosts.filter((h) => !own.includes(h))] }
     const g = inv.groups.get(term);
     if (g) {
       const out = new Set(g.hosts);
@@ -211,4 +211,39 @@ export function isLocal(vars: Vars, host: string, inv?: Inventory): boolean {
   if (c !== undefined) return c === 'local';
   if ((host === 'localhost' || host === '127.0.0.1') && !(inv?.hosts.has(host) ?? false)) return true;
   return inv?.defaultConnection === 'local';
+}
+
+/** add_host: the host joins `all` directly (Ansible lists those first) and the named groups. */
+export function addHostToInventory(inv: Inventory, host: string, groups: string[], vars: Vars): void {
+  const isNew = !inv.hosts.has(host);
+  if (isNew) inv.hosts.set(host, {});
+  Object.assign(inv.hosts.get(host)!, vars);
+  const all = inv.groups.get('all')!;
+  if (isNew) all.hosts = [host, ...all.hosts.filter((h) => h !== host)];
+  for (const g of groups) {
+    const grp = inv.groups.get(g) ?? { hosts: [], vars: {}, children: [] };
+    inv.groups.set(g, grp);
+    if (!grp.hosts.includes(host)) grp.hosts.push(host);
+    if (!all.children.includes(g)) all.children.push(g);
+  }
+  if (groups.length) leaveUngrouped(inv, host);
+}
+
+/** A host in some group is no longer ungrouped (InventoryData.reconcile_inventory). */
+function leaveUngrouped(inv: Inventory, host: string): void {
+  const ung = inv.groups.get('ungrouped');
+  if (ung) ung.hosts = ung.hosts.filter((h) => h !== host);
+}
+
+/** group_by: a group named after the key, holding this host, under the given parents. */
+export function addGroupToInventory(inv: Inventory, group: string, host: string, parents: string[]): void {
+  const grp = inv.groups.get(group) ?? { hosts: [], vars: {}, children: [] };
+  inv.groups.set(group, grp);
+  if (!grp.hosts.includes(host)) grp.hosts.push(host);
+  leaveUngrouped(inv, host);
+  for (const p of parents) {
+    const parent = inv.groups.get(p) ?? { hosts: [], vars: {}, children: [] };
+    inv.groups.set(p, parent);
+    if (!parent.children.includes(group)) parent.children.push(group);
+  }
 }

@@ -22,8 +22,17 @@ export function cleanCopy(action: string, result: TaskResult, noLog: boolean): T
   const out: TaskResult = JSON.parse(JSON.stringify(result, (_k, v) => (v === undefined ? null : v)));
   delete out.failed; delete out.skipped;
   if (DEBUG_ACTIONS.has(action)) delete out.invocation;
-  for (const k of Object.keys(out)) if (k.startsWith('_ansible_') && !['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override'].includes(k)) delete out[k];
+  stripInternalKeys(out, ['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override']);
   return out;
+}
+
+/** vars/clean.py strip_internal_keys: `_ansible_*` keys go, recursively through dicts (not lists), the
+ * exceptions kept only at the top. */
+function stripInternalKeys(d: Record<string, unknown>, exceptions: readonly string[] = []): void {
+  for (const k of Object.keys(d)) {
+    if (k.startsWith('_ansible_') && !exceptions.includes(k)) delete d[k];
+    else if (isDict(d[k])) stripInternalKeys(d[k] as Record<string, unknown>);
+  }
 }
 
 /** CallbackBase._clean_results: debug shows what it was asked to show and nothing else. */

@@ -3,16 +3,24 @@
 // registered results, role/include params, extra vars. Magic variables are added on top.
 import type { Block, Play, Task } from '../playbook/model.js';
 import { isDict } from '../template/python.js';
-import { groupsOf, hostInventoryVars, type Inventory } from '../inventory/inventory.js';
+import { groupsOf, hostInventoryVars, matchHosts, type Inventory } from '../inventory/inventory.js';
 
 export type Vars = Record<string, unknown>;
 
-export interface HostVarsState { facts: Vars; registered: Vars; includeVars: Vars }
+export interface HostVarsState { facts: Vars; registered: Vars; includeVars: Vars; gathered?: Vars }
 
 
 export class VariableManager {
   readonly hostState = new Map<string, HostVarsState>();
   constructor(readonly extraVars: Vars, readonly inventory: Inventory, readonly magic: Vars) {}
+
+  #groups: Vars | null = null;
+  /** The inventory changed (add_host, group_by): recompute `groups`. */
+  invalidate(): void { this.#groups = null }
+  groupsDict(): Vars {
+    if (!this.#groups) { const g: Vars = {}; for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name); this.#groups = g }
+    return this.#groups;
+  }
 
   state(host: string): HostVarsState {
     let s = this.hostState.get(host);
@@ -32,6 +40,9 @@ export class VariableManager {
     const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
     for (const r of roles) Object.assign(vars, r!.defaults);
     Object.assign(vars, this.inventoryVars(host));
+    const s0 = this.state(host);
+    // gathered facts sit between inventory and play vars, injected as ansible_* (INJECT_FACTS_AS_VARS)
+    if (s0.gathered) for (const [k, v] of Object.entries(s0.gathered)) vars[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
     Object.assign(vars, play.vars);
     Object.assign(vars, this.magic.__vars_files ?? {});
     for (const r of roles) Object.assign(vars, r!.vars);
@@ -50,10 +61,12 @@ export class VariableManager {
     const { __vars_files, ...magic } = this.magic;
     void __vars_files;
     for (const [k, v] of Object.entries(magic)) if (!(k in vars)) { vars[k] = v; final.add(k) }
+    vars.groups = this.groupsDict();
+    final.add('groups');
     vars.inventory_hostname = host;
     vars.inventory_hostname_short = host.split('.')[0];
     vars.group_names = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort();
-    vars.ansible_facts = s.facts.ansible_facts ?? {};
+    vars.ansible_facts = { ...(s.gathered ?? {}) };
     for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
     if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }
     return { vars, final };
