@@ -15,7 +15,7 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
     if (!opts.files.length) throw new OptionsError('the following arguments are required: playbook');
     return await (await import('./run.js')).runPlaybooks(opts, io);
   } catch (e) {
-    if (e instanceof InterruptedError) { io.err(`ERROR! ${e.message}\n`); return ExitCode.Interrupted }
+    if (e instanceof InterruptedError) { io.err(` [ERROR]: ${e.message}\n`); return ExitCode.Interrupted }
     if (e instanceof OptionsError) { io.err(`${HELP.split('\n')[0]}\ntsible: error: ${e.message}\n`); return ExitCode.OptionsError }
     if (e instanceof TsibleError) { const text = formatError(e); io.err(text.endsWith('\n') ? text : text + '\n'); return e.exitCode }
     io.err(`ERROR! Unexpected Exception, this is probably a bug: ${(e as Error)?.message ?? String(e)}\n`);

@@ -1,12 +1,13 @@
 // `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
 import * as path from 'node:path';
-import { ExitCode, InterruptedError } from '../errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { ExitCode, InterruptedError, TsibleError } from '../errors.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { PlaybookExecutor } from '../executor/play-executor.js';
 import { DefaultCallback } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
-import type { Task } from '../playbook/model.js';
+import type { Task, TaskOrBlock } from '../playbook/model.js';
 import type { Callback } from '../executor/events.js';
 import { createStepHooks } from './step.js';
 
@@ -21,21 +22,35 @@ export const systemClock = {
 };
 
 export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void; err(s: string): void }): Promise<number> {
+  for (const f of opts.files) {
+    if (!existsSync(f)) throw new TsibleError(`the playbook: ${f} could not be found`);
+    if (!statSync(f).isFile()) throw new TsibleError(`the playbook: ${f} does not appear to be a file`);
+  }
   const playbooks = opts.files.map((f) => loadPlaybook(f));
   if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts) io.out('No config file found; using defaults\n');
   if (opts.syntaxCheck) { for (const f of opts.files) io.out(`\nplaybook: ${f}\n`); return ExitCode.Ok }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
+    const { loadInventory, matchHosts } = await import('../inventory/inventory.js');
+    const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
     for (const [i, pb] of playbooks.entries()) {
       io.out(`\nplaybook: ${opts.files[i]}\n`);
-      pb.plays.forEach((play, i) => {
-        io.out(`\n  play #${i + 1} (${String(play.hosts)}): ${play.name ?? ''}\tTAGS: []\n`);
-        if (opts.listHosts) io.out(`    pattern: ['${String(play.hosts)}']\n    hosts (1):\n      localhost\n`);
+      pb.plays.forEach((play, n) => {
+        const hosts = Array.isArray(play.hosts) ? play.hosts.join(',') : String(play.hosts);
+        const playTags = [play.keywords.tags].flat().filter((t) => t !== undefined).map(String);
+        io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
+        if (opts.listHosts) {
+          const matched = matchHosts(inventory, play.hosts);
+          io.out(`    pattern: ['${hosts}']\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`);
+        }
+        const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
         if (opts.listTasks) {
           io.out('    tasks:\n');
-          const walk = (list: readonly any[]) => { for (const n of list) { if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]); else io.out(`      ${n.role ? n.role.name + ' : ' : ''}${n.name ?? n.actionAsWritten}\tTAGS: [${[n.keywords.tags].flat().filter(Boolean).join(', ')}]\n`) } };
-          walk([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
+          for (const { task, tags } of tasks) io.out(`      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`);
         }
-        if (opts.listTags) io.out(`      TASK TAGS: []\n`);
+        if (opts.listTags) {
+          const all = new Set(tasks.flatMap((t) => t.tags).filter((t) => t !== 'never'));
+          io.out(`      TASK TAGS: [${[...all].sort().join(', ')}]\n`);
+        }
       });
     }
     return ExitCode.Ok;
@@ -86,4 +101,16 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   if (controller.signal.aborted) throw new InterruptedError('User interrupted execution');
   // the task queue manager: unreachable hosts (4) win over failed ones (2)
   return unreachable ? ExitCode.HostsUnreachable : failed ? ExitCode.TaskFailed : ExitCode.Ok;
+}
+
+/** The tasks --list-tasks shows (static ones; includes as themselves), with their inherited tags. */
+function listableTasks(list: readonly TaskOrBlock[], inheritedTags: string[] = []): Array<{ task: Task; tags: string[] }> {
+  const out: Array<{ task: Task; tags: string[] }> = [];
+  for (const n of list) {
+    const own = [n.keywords.tags].flat().filter((t) => t !== undefined && t !== null).map(String);
+    const tags = [...new Set([...inheritedTags, ...own])];
+    if (n.kind === 'block') out.push(...listableTasks([...n.block, ...n.rescue, ...n.always], tags));
+    else if (!tags.includes('never')) out.push({ task: n, tags });
+  }
+  return out;
 }

@@ -13,11 +13,12 @@ export function createStepHooks(io: { out(s: string): void }): ExecutorHooks {
   return {
     async beforeTask(point) {
       if (!stepping) return 'run';
-      const name = point.task.name ?? point.task.actionAsWritten;
-      const msg = `Perform task: TASK: ${name} (N)o/(y)es/(c)ontinue: `;
+      const msg = `Perform task: TASK: ${point.name} (N)o/(y)es/(c)ontinue: `;
       io.out(msg);
       const answer = ((await nextLine()) ?? '').trim().toLowerCase();
-      io.out(`\n${msg}${'*'.repeat(Math.max(3, 80 - msg.length))}\n`);
+      // the answer is echoed as a banner of the prompt (display.banner strips it, then pads with stars)
+      const text = msg.trim();
+      io.out(`\n${text} ${'*'.repeat(Math.max(3, 79 - text.length))}\n`);
       if (answer === 'y' || answer === 'yes') return 'run';
       if (answer === 'c' || answer === 'continue') { stepping = false; rl.close(); return 'run' }
       return 'skip';

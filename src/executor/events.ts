@@ -22,7 +22,7 @@ export interface Callback {
   playbookEnd?(stats: Map<string, HostStats>): void;
 }
 
-export interface TaskPoint { readonly host: string; readonly task: Task; readonly vars: () => Record<string, unknown> }
+export interface TaskPoint { readonly host: string; readonly task: Task; readonly name: string; readonly vars: () => Record<string, unknown> }
 export interface ExecutorHooks {
   /** Return 'skip' to skip the task (--step's No). */
   beforeTask?(point: TaskPoint): Promise<'run' | 'skip' | void> | 'run' | 'skip' | void;

@@ -265,10 +265,11 @@ export class PlaybookExecutor {
     const release = () => { if (!released) { released = true; this.#lockstep.done(host) } };
     try {
       for (;;) {
-        const point = { host, task, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
-        if (first && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
+        const point = { host, task, name, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
+        // --step asks before the banner, as Ansible's _take_step does
         const decision = await this.hooks.beforeTask?.(point);
         if (decision === 'skip') return;
+        if (first && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
         templar = this.#templar(host, task, extra);
         const result = await this.#execute(task, host, extra, templar, name, first, release);
         if (result === null) return; // an include: its tasks reported themselves

@@ -1,6 +1,6 @@
 // Runs one task on one host: when, loop, argument templating, the module, until/retries, changed_when,
 // failed_when, register. Ansible's order of steps; each step a small named function.
-import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
+import { InterruptedError, TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
@@ -18,6 +18,7 @@ export const skippedByWhen = (cond: string): TaskResult => { void cond; return {
 
 /** Ansible's wording for a template failure inside a task's options, pointing at the task's YAML. */
 export function templateFailure(err: unknown, task?: Task): TaskResult {
+  if (err instanceof InterruptedError) throw err;
   const where = task ? `\n\n${extendedError(task.pos)}` : '';
   if (err instanceof UndefinedError) {
     return { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}` };
@@ -117,6 +118,7 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
         result = await def.run(v.args, { ...run.ctx, invokedAs: task.actionAsWritten });
       } catch (e) {
         if (e instanceof ModuleFailure) result = e.result;
+        else if (e instanceof InterruptedError) throw e;
         else if (e instanceof TsibleError) result = { failed: true, msg: e.message };
         else if ((e as Error)?.name === 'AbortError') throw e;
         else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };

@@ -22,3 +22,32 @@ export const INHERITED = ['any_errors_fatal', 'check_mode', 'debugger', 'diff', 
   'module_defaults', 'no_log', 'run_once', 'delegate_to', 'become', 'become_user'] as const;
 
 export const LOOP_LOOKUP_PREFIX = 'with_';
+
+/** Types of the keywords whose shape Ansible checks at load time (FieldAttribute isa=...). */
+export const KEYWORD_TYPES: Readonly<Record<string, 'string' | 'dict' | 'list-or-dict' | 'list'>> = {
+  name: 'string', register: 'string', delegate_to: 'string', connection: 'string', become_user: 'string', become_method: 'string',
+  remote_user: 'string', listen: 'list', loop_control: 'dict', vars: 'list-or-dict', tags: 'list', environment: 'list-or-dict',
+};
+
+const YAML_CLASS = (v: unknown) => (Array.isArray(v) ? 'ansible.parsing.yaml.objects.AnsibleSequence' : 'ansible.parsing.yaml.objects.AnsibleMapping');
+
+/** Ansible's load-time message for a keyword of the wrong shape, or undefined when it is fine. */
+export function keywordTypeError(key: string, value: unknown, owner: 'Task' | 'Block' | 'Play'): string | undefined {
+  const type = KEYWORD_TYPES[key];
+  if (!type || value === null || value === undefined) return undefined;
+  const isDict = typeof value === 'object' && !Array.isArray(value);
+  switch (type) {
+    case 'string':
+      if (typeof value === 'object') return `The field '${key}' is supposed to be a string type, however the incoming data structure is a <class '${YAML_CLASS(value)}'>`;
+      return undefined;
+    case 'dict':
+      if (key === 'loop_control' && !isDict) return 'the `loop_control` value must be specified as a dictionary and cannot be a variable itself (though it can contain variables)';
+      return undefined;
+    case 'list-or-dict':
+      if (key === 'vars' && !isDict && !(Array.isArray(value) && value.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))))
+        return `Vars in a ${owner} must be specified as a dictionary, or a list of dictionaries`;
+      return undefined;
+    case 'list':
+      return undefined;
+  }
+}

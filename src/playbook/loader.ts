@@ -7,7 +7,7 @@ import { ParseError, type Pos } from '../errors.js';
 import { loadYaml, posOf } from '../yaml/loader.js';
 import { isDict } from '../template/python.js';
 import { resolveModule } from '../../modules/index.js';
-import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS, keywordTypeError } from './keywords.js';
 import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';
 
 type Raw = Record<string, unknown>;
@@ -45,6 +45,7 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   if ('block' in ds || 'rescue' in ds || 'always' in ds) {
     for (const k of Object.keys(ds)) if (!BLOCK_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
+    for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Block'); if (err) fail(err, ds, pos) }
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
     const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', name: ds.name as string | undefined, block: [], rescue: [], always: [], keywords, pos, parent, role: ctx.role };
@@ -62,6 +63,7 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
 const isStaticInclude = (task: Task) => !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') && task.keywords.loop === undefined && !Object.keys(task.keywords).some((k) => k.startsWith('with_'));
 
 export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos): Task {
+  for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Task'); if (err) fail(err, k === 'vars' ? v : ds, pos) }
   const keywords: Raw = {};
   const candidates: string[] = [];
   for (const [k, v] of Object.entries(ds)) {
@@ -187,6 +189,7 @@ export function loadPlaybook(file: string): Playbook {
 function loadPlay(ds: Raw, ctx: LoadContext): Play {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   for (const k of Object.keys(ds)) if (!PLAY_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
+  for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Play'); if (err) fail(err, ds, pos) }
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '') fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const spec: Raw = typeof r === 'string' ? { role: r } : (r as Raw);

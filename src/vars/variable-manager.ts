@@ -46,7 +46,7 @@ export class VariableManager {
     Object.assign(vars, play.vars);
     Object.assign(vars, this.magic.__vars_files ?? {});
     for (const r of roles) Object.assign(vars, r!.vars);
-    for (const n of chain) if (isDict(n.keywords.vars)) Object.assign(vars, n.keywords.vars);
+    for (const n of chain) for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars]) if (isDict(v)) Object.assign(vars, v);
     const s = this.state(host);
     Object.assign(vars, s.includeVars);
     const final = new Set<string>();

@@ -48,7 +48,7 @@ describe('core playbooks match ansible-playbook 2.14', () => {
         expect(run.stderr).toContain(`The error appears to be in '${dir}/${pb}'`);
       }
     });
-    if (rc === 4 || args.includes('--list-tasks')) continue;
+    if (rc === 4 || args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a))) continue;
     it(`${pb} ${args.join(' ')}: json callback results`, async () => {
       const run = await runCli([pb, ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json' } });
       const json = (text: string) => JSON.parse(text.replace(/^No config file found; using defaults\n/, ''));
