@@ -10,6 +10,7 @@ export async function localAws(argv: string[], io: { out(s: string): void }): Pr
     switch (a) {
       case '--host': host = v(); break;
       case '--port': port = Number(v()); break;
+      case '--frozen-clock-ms': faults.frozenClockMs = Number(v()); break;
       case '--state-file': stateFile = v(); break;
       case '--latency-ms': faults.latencyMs = Number(v()); break;
       case '--throttle-rate': faults.throttleRate = Number(v()); break;
