@@ -2,7 +2,7 @@
 export interface AnsibleAwsFailure extends Record<string, unknown> { failed: true; changed: false; msg: string }
 
 export function awsFailure(prefix: string, operation: string, err: unknown): AnsibleAwsFailure {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number }; $fault?: string; $response?: unknown };
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number }; $fault?: string; $response?: { headers?: Record<string, string> } };
   const meta = e.$metadata;
   if (!meta || meta.httpStatusCode === undefined) {
     // no HTTP answer: connection refused, no credentials, ...
@@ -11,11 +11,16 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
   const code = e.name ?? 'Unknown';
   const retries = Math.max(0, (meta.attempts ?? 1) - 1);
   const reached = retries > 0 && ['ThrottlingException', 'ServiceUnavailableException', 'Throttling', 'TooManyRequestsException'].includes(code) ? ` (reached max retries: ${retries})` : '';
+  const text = `An error occurred (${code}) when calling the ${operation} operation${reached}: ${e.message}`;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.$response?.headers ?? {})) headers[k.toLowerCase()] = String(v);
   return {
     failed: true, changed: false,
-    msg: `${prefix}: An error occurred (${code}) when calling the ${operation} operation${reached}: ${e.message}`,
+    msg: `${prefix}: ${text}`,
+    // what Ansible's default callback shows as "The error was: ..." (botocore's traceback ends with this line)
+    exception: `${code}: ${text}`,
     error: { code, message: e.message },
-    response_metadata: { request_id: meta.requestId, http_status_code: meta.httpStatusCode, retry_attempts: retries },
+    response_metadata: { request_id: meta.requestId, http_status_code: meta.httpStatusCode, http_headers: headers, retry_attempts: retries },
   };
 }
 

@@ -48,6 +48,9 @@ function mask(v: any, top = true): any {
     const o: any = {};
     for (const [k, x] of Object.entries(v)) {
       if (k === 'log_group_class' || k === 'log_group_arn') continue;
+      // Python's own: the library versions and the traceback text (tsible gives its last line)
+      if (k === 'boto3_version' || k === 'botocore_version' || k === 'exception') continue;
+      if (k === 'http_headers') { o[k] = Object.keys(x as object).filter((h) => !['date', 'x-amzn-requestid', 'connection', 'keep-alive'].includes(h)).sort(); continue }
       o[k] = ['creation_time', 'endpoint_url', 'aws_ca_bundle', 'request_id'].includes(k) ? '<masked>' : mask(x, false);
     }
     return o;
