@@ -17,6 +17,7 @@ export default defineModule({
       facts[k] = typeof v === 'string' && BOOLISH.test(v) ? /^(yes|true|on)$/i.test(v) : v;
     }
     if (!Object.keys(facts).length) return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
-    return { changed: false, ansible_facts: facts, _ansible_facts_cacheable: cacheable };
+    void cacheable; // there is no fact cache to keep them in: a cacheable fact lives for the run, like any other
+    return { changed: false, ansible_facts: facts };
   },
 });

@@ -8,7 +8,7 @@ import { isDict } from '../template/python.js';
 export interface CliOptions {
   files: string[]; extraVars: Record<string, unknown>; inventory: string[]; verbosity: number; check: boolean; diff: boolean;
   tags: string[]; skipTags: string[]; listTasks: boolean; listTags: boolean; listHosts: boolean; syntaxCheck: boolean;
-  startAtTask?: string; step: boolean; connection?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
+  startAtTask?: string; step: boolean; connection?: string; breakpoints: string[]; breakWhen: string[]; debugScript?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
 }
 
 function parseExtraVars(text: string): Record<string, unknown> {
@@ -57,6 +57,9 @@ options:
   --syntax-check        perform a syntax check on the playbook, but do not execute it
   --start-at-task       start the playbook at the task matching this name
   --step                one-step-at-a-time: confirm each task before running
+  --break TASK|FILE:LINE  open the debugger before a task (by name, or by its file and line)
+  --break-when EXPR     open the debugger before any task where the Jinja2 expression is true
+  --debug-script FILE   read debugger commands from FILE instead of the terminal
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
   --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
@@ -66,7 +69,7 @@ options:
 `;
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { files: [], extraVars: {}, inventory: [], verbosity: 0, check: false, diff: false, tags: [], skipTags: [], listTasks: false, listTags: false, listHosts: false, syntaxCheck: false, step: false, forks: 5, version: false, help: false, localAws: false, jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14' };
+  const o: CliOptions = { files: [], extraVars: {}, inventory: [], verbosity: 0, check: false, diff: false, tags: [], skipTags: [], listTasks: false, listTags: false, listHosts: false, syntaxCheck: false, step: false, breakpoints: [], breakWhen: [], forks: 5, version: false, help: false, localAws: false, jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -86,6 +89,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--syntax-check': o.syntaxCheck = true; break;
       case '--start-at-task': o.startAtTask = value(); break;
       case '--step': o.step = true; break;
+      case '--break': o.breakpoints.push(value()); break;
+      case '--break-when': o.breakWhen.push(value()); break;
+      case '--debug-script': o.debugScript = value(); break;
       case '-f': case '--forks': o.forks = Number(value()); break;
       case '-c': case '--connection': o.connection = value(); break;
       case '--version': o.version = true; break;

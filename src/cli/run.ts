@@ -8,7 +8,7 @@ import { PlaybookExecutor } from '../executor/play-executor.js';
 import { DefaultCallback } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
 import type { Task, TaskOrBlock } from '../playbook/model.js';
-import type { Callback } from '../executor/events.js';
+import type { Callback, ExecutorHooks } from '../executor/events.js';
 import { createStepHooks } from './step.js';
 
 export const systemClock = {
@@ -79,7 +79,13 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
-  const hooks = opts.step ? createStepHooks(io) : {};
+  const { Debugger, scriptSource, stdinSource } = await import('../debugger/debugger.js');
+  const terminal = opts.debugScript ? undefined : stdinSource({ out: (s) => io.out(s) });
+  const debuggerHooks = new Debugger({ out: (s) => io.out(s) }, opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal!, {
+    globallyEnabled: ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) || (env.ANSIBLE_STRATEGY ?? '') === 'debug',
+    breakpoints: opts.breakpoints, breakWhen: opts.breakWhen,
+  });
+  const hooks = opts.step ? composeHooks(createStepHooks(io), debuggerHooks) : debuggerHooks;
   let failed = false, unreachable = false;
   try {
     for (const pb of playbooks) {
@@ -94,6 +100,7 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
       if ([...executor.stats.values()].some((s) => s.unreachable > 0)) unreachable = true;
     }
   } finally {
+    terminal?.close();
     process.off('SIGINT', onSigint);
     await endpoint?.close();
     (await import('../aws/client.js')).destroyClients();
@@ -113,4 +120,12 @@ function listableTasks(list: readonly TaskOrBlock[], inheritedTags: string[] = [
     else if (!tags.includes('never')) out.push({ task: n, tags });
   }
   return out;
+}
+
+/** --step first, then the debugger. */
+function composeHooks(step: ExecutorHooks, dbg: ExecutorHooks): ExecutorHooks {
+  return {
+    async beforeTask(point) { const d = await step.beforeTask?.(point); if (d === 'skip') return 'skip'; return dbg.beforeTask?.(point) },
+    afterTask: (point, result) => dbg.afterTask?.(point, result),
+  };
 }

@@ -22,9 +22,37 @@ export interface Callback {
   playbookEnd?(stats: Map<string, HostStats>): void;
 }
 
-export interface TaskPoint { readonly host: string; readonly task: Task; readonly name: string; readonly vars: () => Record<string, unknown> }
+/** Where an include was entered: the debugger's `where`. */
+export interface Frame { readonly file: string; readonly line: number; readonly name: string }
+
+/** A task about to run (or just run) on one host: what a controller may look at. */
+export interface TaskPoint {
+  readonly host: string;
+  readonly task: Task;
+  readonly name: string;
+  /** The raw variables the task sees (not templated). */
+  vars(): Record<string, unknown>;
+  /** Evaluates Jinja2 against the task's variables, with extra names on top. */
+  evaluate(expression: string, extra?: Record<string, unknown>): unknown;
+  /** Templates a value (the task's arguments) with extra variables on top. */
+  template(value: unknown, extra?: Record<string, unknown>): unknown;
+  /** A keyword as the task inherits it (task, blocks, play). */
+  keyword(key: string): unknown;
+  /** Include frames from the play down to this task. */
+  readonly stack: readonly Frame[];
+  /** Names of variables that no_log tasks set or registered on this host. */
+  readonly noLogNames: readonly string[];
+  /** AWS calls this task made so far. */
+  awsCalls(): readonly unknown[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a controller asks after a task: run it again, with changed arguments or variables. */
+export interface Redo { readonly redo: true; readonly args?: Record<string, unknown>; readonly vars?: Record<string, unknown> }
+
 export interface ExecutorHooks {
   /** Return 'skip' to skip the task (--step's No). */
   beforeTask?(point: TaskPoint): Promise<'run' | 'skip' | void> | 'run' | 'skip' | void;
-  afterTask?(point: TaskPoint, result: TaskResult): Promise<'redo' | void> | 'redo' | void;
+  /** Called once the result was reported; a Redo rolls the result back and runs the task again. */
+  afterTask?(point: TaskPoint, result: TaskResult): Promise<Redo | void> | Redo | void;
 }

@@ -15,7 +15,7 @@ import { Lockstep, taskKey } from './lockstep.js';
 import { gatherFacts } from '../facts.js';
 import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
-import type { Callback, ExecutorHooks, HostStats, ResultStatus } from './events.js';
+import type { Callback, ExecutorHooks, Frame, HostStats, ResultStatus, TaskPoint } from './events.js';
 import { OMIT, mergedKeyword, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
 
 export interface RunOptions {
@@ -55,6 +55,9 @@ export class PlaybookExecutor {
   /** Hosts that failed or were unreachable: later plays leave them out. */
   #gone = new Set<string>();
   #rolesRun = new Set<string>();
+  /** Include frames per host, for the debugger's `where`. */
+  #stacks = new Map<string, Frame[]>();
+  #secretNames = new Map<string, Set<string>>();
   #onceResults = new Map<string, TaskResult>();
   /** any_errors_fatal fired: the current task finishes for every host, then the playbook stops. */
   #fatal = false;
@@ -166,8 +169,9 @@ export class PlaybookExecutor {
     });
   }
 
-  #templar(host: string, task?: Task | Block, extra: Vars = {}): Templar {
+  #templar(host: string, task?: Task | Block, extra: Vars = {}, finalNames: readonly string[] = []): Templar {
     const { vars, final } = this.vm.getVars(this.#play, host, task, extra);
+    for (const n of finalNames) final.add(n);
     const all = vars;
     const names = Object.keys(vars);
     const varsView = lazyVarsView(() => names, (k) => templar.lookup(k));
@@ -263,18 +267,19 @@ export class PlaybookExecutor {
     }
     let released = false;
     const release = () => { if (!released) { released = true; this.#lockstep.done(host) } };
+    let runTask = task, runExtra = extra, redone = false;
     try {
       for (;;) {
-        const point = { host, task, name, vars: () => this.vm.getVars(this.#play, host, task, extra).vars };
+        const callsBefore = this.awsCalls.length;
+        const point = this.#point(runTask, host, runExtra, name, callsBefore);
         // --step asks before the banner, as Ansible's _take_step does
         const decision = await this.hooks.beforeTask?.(point);
         if (decision === 'skip') return;
-        if (first && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
-        templar = this.#templar(host, task, extra);
-        const result = await this.#execute(task, host, extra, templar, name, first, release);
+        // a redo shows its new result under the same banner, as Ansible's debugger does
+        if (first && !redone && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
+        templar = this.#templar(host, runTask, runExtra);
+        const result = await this.#execute(runTask, host, runExtra, templar, name, first, release);
         if (result === null) return; // an include: its tasks reported themselves
-        const redo = await this.hooks.afterTask?.(point, result);
-        if (redo === 'redo') continue;
         if (task.action === 'meta') {
           // meta tasks report nothing and count in no statistic; flush_handlers runs them right here
           if (isFailed(result)) this.#finish(task, host, result, templar, hr);
@@ -282,12 +287,46 @@ export class PlaybookExecutor {
           return;
         }
         if (once) this.#onceResults.set(taskKey(task), result);
-        this.#finish(task, host, result, templar, hr);
+        const stats = { ...this.stats.get(host)! }, state = { ...hr };
+        this.#finish(runTask, host, result, templar, hr);
+        if (this.#noLog(runTask) && task.keywords.register !== undefined) this.#noLogNames(host).add(pyStr(task.keywords.register));
+        if (this.#noLog(runTask) && isDict(result.ansible_facts)) for (const k of Object.keys(result.ansible_facts)) this.#noLogNames(host).add(k);
+        // the debugger comes after the result is shown, as in Ansible; redo rolls the host back
+        const after = await this.hooks.afterTask?.(point, result);
+        if (after && after.redo) {
+          this.stats.set(host, stats);
+          Object.assign(hr, state);
+          if (after.args) runTask = { ...runTask, args: { ...runTask.args, ...after.args } };
+          if (after.vars) runExtra = { ...runExtra, ...after.vars };
+          redone = true;
+          continue;
+        }
         return;
       }
     } finally {
       release();
     }
+  }
+
+  #noLog(task: Task): boolean { return truthy(this.#kw(task, 'no_log') ?? false) }
+  #noLogNames(host: string): Set<string> {
+    let s = this.#secretNames.get(host);
+    if (!s) { s = new Set(); this.#secretNames.set(host, s) }
+    return s;
+  }
+
+  #point(task: Task, host: string, extra: Vars, name: string, callsBefore: number): TaskPoint {
+    return {
+      host, task, name, env: this.opts.env,
+      vars: () => this.vm.getVars(this.#play, host, task, extra).vars,
+      // the debugger's names (task, task_vars, result) are values, never templates
+      evaluate: (expression, more = {}) => this.#templar(host, task, { ...extra, ...more }, Object.keys(more)).evaluate(expression),
+      template: (value, more = {}) => this.#templar(host, task, { ...extra, ...more }).template(value),
+      keyword: (key) => this.#kw(task, key),
+      stack: [...(this.#stacks.get(host) ?? [])],
+      noLogNames: [...this.#noLogNames(host)],
+      awsCalls: () => this.awsCalls.slice(callsBefore),
+    };
   }
 
   /** Runs a task (with its loop) and returns its final result; null for includes. */
@@ -470,13 +509,14 @@ export class PlaybookExecutor {
         const that = args.that;
         const list = Array.isArray(that) ? that : [that];
         const quiet = truthy(args.quiet ?? false);
+        const verbose = quiet ? {} : { _ansible_verbose_always: true }; // set before evaluating: failures show indented too
         for (const c of list) {
           if (!templar.evaluateConditional(c)) {
             const fm = args.fail_msg ?? args.msg;
-            return { failed: true, changed: false, assertion: pyStr(c), evaluated_to: false, msg: fm === undefined ? 'Assertion failed' : fm };
+            return { failed: true, changed: false, assertion: pyStr(c), evaluated_to: false, msg: fm === undefined ? 'Assertion failed' : fm, ...verbose };
           }
         }
-        return { changed: false, msg: args.success_msg === undefined ? 'All assertions passed' : args.success_msg, ...(quiet ? {} : { _ansible_verbose_always: true }) };
+        return { changed: false, msg: args.success_msg === undefined ? 'All assertions passed' : args.success_msg, ...verbose };
       }
       case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host);
       case 'include_vars': return this.#includeVars(task, host, args);
@@ -603,6 +643,10 @@ export class PlaybookExecutor {
       const taskVars = isDict(task.keywords.vars) ? (p.templar.template(task.keywords.vars) as Vars) : {};
       const includeExtra = { ...p.runExtra, ...taskVars };
       for (let attempt = 1; attempt <= retries; attempt++) {
+        const frames = this.#stacks.get(host) ?? [];
+        this.#stacks.set(host, frames);
+        frames.push({ file: task.pos.file, line: task.pos.line, name: this.#taskName(task, p.templar) });
+        try {
         if (p.role) {
           const { loadRole } = await import('../playbook/loader.js');
           const a = p.role;
@@ -617,6 +661,7 @@ export class PlaybookExecutor {
           (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
           await this.#runList(tasks, host, includeExtra);
         }
+        } finally { frames.pop() }
         if (untilKw === undefined || this.#hosts.get(host)!.failed) break;
         // tsible extension: until/retries on includes (ansible/ansible#17098)
         const after = this.#templar(host, task, includeExtra);

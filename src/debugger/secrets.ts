@@ -1,0 +1,45 @@
+// What the debugger never shows unless the user types `reveal`: values set or registered by no_log tasks,
+// AWS credentials (variables and module options), and any text that contains one of them.
+import { isDict } from '../template/python.js';
+
+export const MASK = '********';
+const CREDENTIAL_NAME = /(^|_)(secret|password|passwd|token|secret_key|session_token|security_token|access_token)(_|$)/i;
+const CREDENTIAL_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'EC2_SECRET_KEY', 'EC2_SECURITY_TOKEN'];
+
+export class Secrets {
+  readonly names = new Set<string>();
+  readonly values = new Set<string>();
+
+  /** Learns the secrets among the variables a task sees. */
+  learn(vars: Record<string, unknown>, noLogNames: Iterable<string>, env: Readonly<Record<string, string | undefined>>): void {
+    for (const n of noLogNames) this.names.add(n);
+    for (const e of CREDENTIAL_ENV) { const v = env[e]; if (v) this.values.add(v) }
+    for (const [k, v] of Object.entries(vars)) {
+      if (this.names.has(k) || CREDENTIAL_NAME.test(k)) { this.names.add(k); collect(v, this.values) }
+    }
+  }
+
+  /** The value as the debugger may print it. */
+  mask(v: unknown, name?: string): unknown {
+    if (name !== undefined && this.names.has(name)) return MASK;
+    if (typeof v === 'string') {
+      if (this.values.has(v)) return MASK;
+      let out = v;
+      for (const s of this.values) if (s.length >= 4) out = out.split(s).join(MASK);
+      return out;
+    }
+    if (Array.isArray(v)) return v.map((x) => this.mask(x));
+    if (isDict(v)) {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = CREDENTIAL_NAME.test(k) && x !== null && x !== '' ? MASK : this.mask(x);
+      return o;
+    }
+    return v;
+  }
+}
+
+function collect(v: unknown, into: Set<string>): void {
+  if (typeof v === 'string' && v !== '') into.add(v);
+  else if (Array.isArray(v)) v.forEach((x) => collect(x, into));
+  else if (isDict(v)) Object.values(v).forEach((x) => collect(x, into));
+}
