@@ -8,7 +8,7 @@ import { isDict } from '../template/python.js';
 export interface CliOptions {
   files: string[]; extraVars: Record<string, unknown>; inventory: string[]; verbosity: number; check: boolean; diff: boolean;
   tags: string[]; skipTags: string[]; listTasks: boolean; listTags: boolean; listHosts: boolean; syntaxCheck: boolean;
-  startAtTask?: string; step: boolean; connection?: string; breakpoints: string[]; breakWhen: string[]; debugScript?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
+  startAtTask?: string; step: boolean; connection?: string; breakpoints: string[]; breakWhen: string[]; debugScript?: string; seed?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
 }
 
 function parseExtraVars(text: string): Record<string, unknown> {
@@ -60,6 +60,7 @@ options:
   --break TASK|FILE:LINE  open the debugger before a task (by name, or by its file and line)
   --break-when EXPR     open the debugger before any task where the Jinja2 expression is true
   --debug-script FILE   read debugger commands from FILE instead of the terminal
+  --seed SEED           seed the random filters (random, shuffle) for a reproducible run
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
   --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
@@ -92,6 +93,7 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--break': o.breakpoints.push(value()); break;
       case '--break-when': o.breakWhen.push(value()); break;
       case '--debug-script': o.debugScript = value(); break;
+      case '--seed': o.seed = value(); break;
       case '-f': case '--forks': o.forks = Number(value()); break;
       case '-c': case '--connection': o.connection = value(); break;
       case '--version': o.version = true; break;

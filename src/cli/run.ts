@@ -10,6 +10,7 @@ import { JsonCallback } from '../output/json-callback.js';
 import type { Task, TaskOrBlock } from '../playbook/model.js';
 import type { Callback, ExecutorHooks } from '../executor/events.js';
 import { createStepHooks } from './step.js';
+import { seededRandom } from '../../filters/core.js';
 
 export const systemClock = {
   now: () => Date.now(),
@@ -80,18 +81,19 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   const { Debugger, scriptSource, stdinSource } = await import('../debugger/debugger.js');
-  const terminal = opts.debugScript ? undefined : stdinSource({ out: (s) => io.out(s) });
-  const debuggerHooks = new Debugger({ out: (s) => io.out(s) }, opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal!, {
+  // one reader of the terminal for --step and the debugger alike; it starts reading only when asked
+  const terminal = stdinSource({ out: (s) => io.out(s) });
+  const debuggerHooks = new Debugger({ out: (s) => io.out(s) }, opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal, {
     globallyEnabled: ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) || (env.ANSIBLE_STRATEGY ?? '') === 'debug',
     breakpoints: opts.breakpoints, breakWhen: opts.breakWhen,
   });
-  const hooks = opts.step ? composeHooks(createStepHooks(io), debuggerHooks) : debuggerHooks;
+  const hooks = opts.step ? composeHooks(createStepHooks(io, terminal), debuggerHooks) : debuggerHooks;
   let failed = false, unreachable = false;
   try {
     for (const pb of playbooks) {
       const executor = new PlaybookExecutor({
         extraVars: opts.extraVars, checkMode: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
-        startAtTask: opts.startAtTask, env, inventory, clock: systemClock, random: { next: Math.random }, signal: controller.signal, jinja: opts.jinja,
+        startAtTask: opts.startAtTask, env, inventory, clock: systemClock, random: opts.seed === undefined ? { next: Math.random } : seededRandom(opts.seed), signal: controller.signal, jinja: opts.jinja,
         aws: { endpointOverride: endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
       }, [callback], hooks);
       current = executor;
@@ -100,7 +102,7 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
       if ([...executor.stats.values()].some((s) => s.unreachable > 0)) unreachable = true;
     }
   } finally {
-    terminal?.close();
+    terminal.close();
     process.off('SIGINT', onSigint);
     await endpoint?.close();
     (await import('../aws/client.js')).destroyClients();

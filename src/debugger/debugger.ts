@@ -56,7 +56,7 @@ export class Debugger implements ExecutorHooks {
     this.#breakpoints = [...opts.breakpoints];
   }
 
-  async beforeTask(point: TaskPoint): Promise<void> {
+  async beforeTask(point: TaskPoint): Promise<Redo | void> {
     // task_vars in a session after the task are the variables the task ran with, as in Ansible
     this.#before = this.#mayStopAfter(point) ? point.vars() : undefined;
     const depth = point.stack.length;
@@ -64,15 +64,18 @@ export class Debugger implements ExecutorHooks {
     let stop = m.kind === 'step' || (m.kind === 'next' && depth <= m.depth) || (m.kind === 'finish' && depth < m.depth);
     if (!stop) stop = this.#breakpoints.some((b) => this.#matches(b, point));
     if (!stop) stop = this.opts.breakWhen.some((expr) => { try { return truthy(point.evaluate(expr)) } catch { return false } });
-    if (stop) await this.#session(point, undefined);
+    // before a task, whatever was changed applies to the run that follows
+    if (stop) return this.#session(point, undefined);
   }
 
   async afterTask(point: TaskPoint, result: TaskResult): Promise<Redo | void> {
+    this.#lastCalls = { name: point.name, calls: point.awsCalls() };
     if (!this.#needsDebugger(point, result)) return;
     return this.#session(point, result, this.#before);
   }
 
   #before: Record<string, unknown> | undefined;
+  #lastCalls: { name: string; calls: readonly unknown[] } | undefined;
   #mayStopAfter(point: TaskPoint): boolean {
     const kw = point.keyword('debugger');
     return (kw !== undefined && kw !== 'never') || this.opts.globallyEnabled || point.keyword('strategy') === 'debug';
@@ -136,10 +139,10 @@ export class Debugger implements ExecutorHooks {
           case 'r': case 'redo':
             this.#lastVars = { ...point.vars(), ...varsOverride };
             return { redo: true, args: Object.keys(argsOverride).length ? { ...argsOverride } : undefined, vars: Object.keys(varsOverride).length ? { ...varsOverride } : undefined };
-          case 'c': case 'continue': this.#mode = { kind: 'run' }; return this.#leave(point);
-          case 'n': case 'next': this.#mode = { kind: 'next', depth: point.stack.length }; return this.#leave(point);
-          case 's': case 'step': this.#mode = { kind: 'step' }; return this.#leave(point);
-          case 'finish': this.#mode = { kind: 'finish', depth: point.stack.length }; return this.#leave(point);
+          case 'c': case 'continue': this.#mode = { kind: 'run' }; return this.#leave(point, result, argsOverride, varsOverride);
+          case 'n': case 'next': this.#mode = { kind: 'next', depth: point.stack.length }; return this.#leave(point, result, argsOverride, varsOverride);
+          case 's': case 'step': this.#mode = { kind: 'step' }; return this.#leave(point, result, argsOverride, varsOverride);
+          case 'finish': this.#mode = { kind: 'finish', depth: point.stack.length }; return this.#leave(point, result, argsOverride, varsOverride);
           case 'q': case 'quit': case 'EOF':
             this.io.out('User interrupted execution\n');
             throw new InterruptedError('User interrupted execution');
@@ -155,7 +158,7 @@ export class Debugger implements ExecutorHooks {
           case 'l': case 'list': this.io.out(this.#list(point)); break;
           case 'w': case 'where': this.io.out(this.#where(point, scope())); break;
           case 'diff': this.io.out(this.#diff({ ...point.vars(), ...varsOverride })); break;
-          case 'calls': this.io.out(this.#calls(point)); break;
+          case 'calls': this.io.out(this.#calls(result === undefined ? this.#lastCalls : { name: point.name, calls: point.awsCalls() })); break;
           case 'reveal': this.#reveal = true; this.io.out('Secrets are shown for the rest of this session.\n'); break;
           default: {
             const assign = /^(task\.args|task_vars)\[(['"])(.+?)\2\]\s*=\s*(.+)$/.exec(text);
@@ -173,7 +176,11 @@ export class Debugger implements ExecutorHooks {
     }
   }
 
-  #leave(point: TaskPoint): void { this.#lastVars = point.vars() }
+  /** Leaving a session: before a task, changes made in it go with the task; after one, they wait for a redo. */
+  #leave(point: TaskPoint, result: TaskResult | undefined, args: Record<string, unknown>, vars: Record<string, unknown>): Redo | void {
+    this.#lastVars = { ...point.vars(), ...vars };
+    if (result === undefined && (Object.keys(args).length || Object.keys(vars).length)) return { redo: true, args: { ...args }, vars: { ...vars } };
+  }
 
   #templatedArgs(point: TaskPoint, vars: Record<string, unknown>): Record<string, unknown> {
     try { return point.template(point.task.args, vars) as Record<string, unknown> } catch { return { ...point.task.args } }
@@ -223,10 +230,11 @@ export class Debugger implements ExecutorHooks {
     return out.length ? out.join('\n') + '\n' : 'No variable changed.\n';
   }
 
-  #calls(point: TaskPoint): string {
-    const calls = point.awsCalls() as Array<{ operation: string; input: unknown; error?: { code: string }; ms?: number }>;
-    if (!calls.length) return 'This task made no AWS call.\n';
-    return calls.map((c, i) => `${i + 1}. ${c.operation} ${pformat(this.#reveal ? c.input : this.#secrets.mask(c.input))} -> ${c.error ? c.error.code : 'ok'}${c.ms !== undefined ? ` (${c.ms} ms)` : ''}`).join('\n') + '\n';
+  #calls(last: { name: string; calls: readonly unknown[] } | undefined): string {
+    if (!last) return 'No task has run yet.\n';
+    const calls = last.calls as Array<{ operation: string; input: unknown; error?: { code: string }; ms?: number }>;
+    if (!calls.length) return `TASK [${last.name}] made no AWS call.\n`;
+    return `TASK [${last.name}]:\n` + calls.map((c, i) => `${i + 1}. ${c.operation} ${pformat(this.#reveal ? c.input : this.#secrets.mask(c.input))} -> ${c.error ? c.error.code : 'ok'}${c.ms !== undefined ? ` (${c.ms} ms)` : ''}`).join('\n') + '\n';
   }
 }
 

@@ -51,8 +51,8 @@ export interface TaskPoint {
 export interface Redo { readonly redo: true; readonly args?: Record<string, unknown>; readonly vars?: Record<string, unknown> }
 
 export interface ExecutorHooks {
-  /** Return 'skip' to skip the task (--step's No). */
-  beforeTask?(point: TaskPoint): Promise<'run' | 'skip' | void> | 'run' | 'skip' | void;
+  /** Return 'skip' to skip the task (--step's No), or changed arguments/variables to run it with. */
+  beforeTask?(point: TaskPoint): Promise<'run' | 'skip' | Redo | void> | 'run' | 'skip' | Redo | void;
   /** Called once the result was reported; a Redo rolls the result back and runs the task again. */
   afterTask?(point: TaskPoint, result: TaskResult): Promise<Redo | void> | Redo | void;
 }

@@ -275,6 +275,10 @@ export class PlaybookExecutor {
         // --step asks before the banner, as Ansible's _take_step does
         const decision = await this.hooks.beforeTask?.(point);
         if (decision === 'skip') return;
+        if (decision && typeof decision === 'object') {
+          if (decision.args) runTask = { ...runTask, args: { ...runTask.args, ...decision.args } };
+          if (decision.vars) runExtra = { ...runExtra, ...decision.vars };
+        }
         // a redo shows its new result under the same banner, as Ansible's debugger does
         if (first && !redone && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
         templar = this.#templar(host, runTask, runExtra);

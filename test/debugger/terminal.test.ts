@@ -1,0 +1,56 @@
+// The debugger and --step at a real terminal: tmux runs tsible in a pseudo-terminal, the test types at the
+// prompts and reads the screen. It waits for text on the screen, never for a fixed time.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, playbookDir } from '../helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+
+async function screenUntil(session: string, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const screen = tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', session);
+    if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${screen}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe.skipIf(!hasTmux)('at a terminal', () => {
+  it('the debugger prompts, evaluates, redoes and quits with 99', async () => {
+    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  vars:\n    var1: value1\n  tasks:\n    - name: use var1\n      debug:\n        msg: "{{ var1 }} {{ wrong_var }}"\n      debugger: on_failed\n    - name: next\n      debug: msg=done\n' });
+    const session = `tsible-dbg-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', `cd ${dir} && NO_COLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 node ${BIN} p.yml; echo "exit=$?"; sleep 30`);
+    try {
+      await screenUntil(session, '[localhost] TASK: use var1 (debug)> ');
+      tmux('send-keys', '-t', session, "p task_vars['var1']", 'Enter');
+      await screenUntil(session, "'value1'");
+      tmux('send-keys', '-t', session, "task_vars['wrong_var'] = 'fixed'", 'Enter');
+      tmux('send-keys', '-t', session, 'r', 'Enter');
+      await screenUntil(session, '"msg": "value1 fixed"');
+      const screen = await screenUntil(session, 'exit=0');
+      expect(screen).toContain('TASK [next]');
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+
+  it('--step asks at the terminal; q at the debugger exits 99', async () => {
+    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: one\n      debug: msg=1\n      debugger: always\n    - name: two\n      debug: msg=2\n' });
+    const session = `tsible-step-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', `cd ${dir} && NO_COLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 node ${BIN} p.yml --step; echo "exit=$?"; sleep 30`);
+    try {
+      await screenUntil(session, 'Perform task: TASK: one (N)o/(y)es/(c)ontinue: ');
+      tmux('send-keys', '-t', session, 'y', 'Enter');
+      await screenUntil(session, '[localhost] TASK: one (debug)> ');
+      tmux('send-keys', '-t', session, 'q', 'Enter');
+      const screen = await screenUntil(session, /exit=\d+/);
+      expect(screen).toContain('User interrupted execution');
+      expect(screen).toContain('exit=99');
+      expect(screen).not.toContain('TASK [two]');
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+});
