@@ -16,6 +16,9 @@ export interface Callback {
   retry?(host: string, task: Task, name: string, retriesLeft: number, result: TaskResult): void;
   included?(file: string, hosts: string[], item?: string): void;
   warning?(message: string): void;
+  /** A line shown from the given verbosity on (display.vv and friends). */
+  verbose?(level: number, message: string): void;
+  playCount?(file: string, count: number): void;
   deprecation?(message: string): void;
   noHostsLeft?(): void;
   noHostsMatched?(): void;

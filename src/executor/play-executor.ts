@@ -78,6 +78,7 @@ export class PlaybookExecutor {
 
   async run(playbook: Playbook): Promise<void> {
     this.#emit('playbookStart', playbook.file);
+    this.#emit('playCount', path.relative(process.cwd(), playbook.file) || playbook.file, playbook.plays.length);
     for (const w of playbook.warnings) this.#emit('warning', w);
     const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
     const magic: Vars = { playbook_dir: path.dirname(playbook.file), ansible_check_mode: this.opts.checkMode, ansible_diff_mode: this.opts.diff, ansible_verbosity: this.opts.verbosity, omit: OMIT,
@@ -254,7 +255,10 @@ export class PlaybookExecutor {
     const first = await this.#lockstep.arrive(host, task);
     if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; this.#lockstep.done(host); return }
     const def = resolveModule(task.action);
-    const once = def?.bypassHostLoop || truthy(this.#kw(task, 'run_once') ?? false);
+    // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
+    const metaAction = task.action === 'meta' ? pyStr(task.args._raw_params ?? '').trim() : '';
+    const perHostMeta = ['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers'].includes(metaAction);
+    const once = def?.bypassHostLoop || (task.action === 'meta' && !perHostMeta) || truthy(this.#kw(task, 'run_once') ?? false);
     if (once && !first) {
       // run_once: the first host ran it for everyone; its result is registered for each host, without output
       const shared = this.#onceResults.get(taskKey(task));
@@ -280,13 +284,15 @@ export class PlaybookExecutor {
           if (decision.vars) runExtra = { ...runExtra, ...decision.vars };
         }
         // a redo shows its new result under the same banner, as Ansible's debugger does
-        if (first && !redone && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
+        if ((first || perHostMeta) && !redone && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
         templar = this.#templar(host, runTask, runExtra);
         const result = await this.#execute(runTask, host, runExtra, templar, name, first, release);
         if (result === null) return; // an include: its tasks reported themselves
         if (task.action === 'meta') {
-          // meta tasks report nothing and count in no statistic; flush_handlers runs them right here
-          if (isFailed(result)) this.#finish(task, host, result, templar, hr);
+          // meta tasks report nothing (a skipped one shows as skipping) and count in no statistic;
+          // flush_handlers runs the handlers right here
+          if (result.skipped) this.#emit('taskResult', host, task, result, 'skipped');
+          else if (isFailed(result)) this.#finish(task, host, result, templar, hr);
           else if (result._meta === 'flush_handlers') { release(); await this.#flushHandlers(host) }
           return;
         }
@@ -389,7 +395,7 @@ export class PlaybookExecutor {
   async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
     try {
       const cond = falseCondition(templar, conditions);
-      if (cond !== null) return skippedByWhen(cond);
+      if (cond !== null) return task.action === 'meta' ? this.#metaSkipped(task, host) : skippedByWhen(cond);
     } catch (e) { return templateFailure(e, task) }
     const checkKw = this.#kw(task, 'check_mode');
     const checkMode = checkKw === undefined ? this.opts.checkMode : truthy(templar.template(checkKw));
@@ -522,7 +528,7 @@ export class PlaybookExecutor {
         }
         return { changed: false, msg: args.success_msg === undefined ? 'All assertions passed' : args.success_msg, ...verbose };
       }
-      case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host);
+      case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host, task);
       case 'include_vars': return this.#includeVars(task, host, args);
       case 'gather_facts': case 'setup': {
         const facts = gatherFacts(this.opts.env);
@@ -557,15 +563,34 @@ export class PlaybookExecutor {
     }
   }
 
-  #meta(what: string, host: string): TaskResult {
+  #metaSkipped(task: Task, host: string): TaskResult {
+    const what = pyStr(task.args._raw_params ?? '').trim();
+    const suffix: Record<string, string> = { flush_handlers: `, not running handlers for ${host}`, clear_facts: `, not clearing facts and fact cache for ${host}`,
+      clear_host_errors: `, not clearing host error state for ${host}`, end_batch: ', continuing current batch', end_play: ', continuing play', end_host: `, continuing execution for ${host}` };
+    const skip_reason = `${what} conditional evaluated to False${suffix[what] ?? ''}`;
+    this.#emit('verbose', 2, `META: ${skip_reason}`);
+    return { msg: what === 'end_host' ? `end_host conditional evaluated to false, continuing execution for ${host}` : what, skipped: true, skip_reason };
+  }
+
+  /** strategy/__init__.py _execute_meta: its result is {msg}, its header goes to -vv as "META: ...". */
+  #meta(what: string, host: string, task: Task): TaskResult {
+    let msg: string;
     switch (what) {
-      case 'noop': case 'refresh_inventory': case 'clear_facts': case 'reset_connection': return { changed: false, skipped: false, _meta: what };
-      case 'flush_handlers': return { changed: false, _meta: 'flush_handlers' };
-      case 'end_play': throw new EndPlay();
-      case 'end_host': case 'end_batch': this.#hosts.get(host)!.ended = true; return { changed: false, _meta: what };
-      case 'clear_host_errors': this.#hosts.get(host)!.failed = false; return { changed: false };
-      default: return { failed: true, msg: `invalid meta action requested: ${what}` };
+      case 'noop': msg = 'noop'; break;
+      case 'refresh_inventory': msg = 'inventory successfully refreshed'; break;
+      case 'clear_facts': this.vm.state(host).gathered = undefined; msg = 'facts cleared'; break;
+      case 'reset_connection': msg = 'no connection, nothing to reset'; break;
+      case 'flush_handlers': msg = `triggered running handlers for ${host}`; break;
+      case 'end_play': msg = 'ending play'; break;
+      case 'end_batch': msg = 'ending batch'; for (const hr of this.#hosts.values()) hr.ended = true; break;
+      case 'end_host': msg = `ending play for ${host}`; this.#hosts.get(host)!.ended = true; break;
+      case 'clear_host_errors': for (const hr of this.#hosts.values()) hr.failed = false; msg = 'cleared host errors'; break;
+      default: throw new ActionFailure({ failed: true, msg: `invalid meta action requested: ${what}` });
     }
+    this.#emit('verbose', 2, `META: ${msg}`);
+    if (what === 'end_play') throw new EndPlay();
+    void task;
+    return { msg, changed: false, _meta: what };
   }
 
   #includeVars(task: Task, host: string, a: Record<string, unknown>): TaskResult {
@@ -623,7 +648,9 @@ export class PlaybookExecutor {
           this.#emit('included', file, [host], items === null ? undefined : itemLabel(task, t, runExtra[loopVar]));
           this.#stat(host, 'ok');
           planned.push({ runExtra, templar: t, file });
-          includeResults.push({ include: fileName, include_args: {}, ...(items === null ? {} : { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }) });
+          const { file: _f, _raw_params: _r, ...includeArgs } = t.template(task.args) as Record<string, unknown>;
+          void _f; void _r;
+          includeResults.push({ include: fileName, include_args: includeArgs, ...(items === null ? {} : { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }) });
         }
       } catch (e) {
         this.#finish(task, host, templateFailure(e, task), t, this.#hosts.get(host)!);
@@ -660,7 +687,9 @@ export class PlaybookExecutor {
           await this.#runList([block], host, includeExtra);
         } else {
           const { documents } = readYamlFile(p.file!);
-          const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
+          // apply: keywords given to every included task, as a block around them would
+          const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
+          const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
           const tasks = loadTaskList(documents[0] ?? [], { file: p.file!, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
           (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
           await this.#runList(tasks, host, includeExtra);

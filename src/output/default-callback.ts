@@ -99,6 +99,8 @@ export class DefaultCallback implements Callback {
   }
 
   playbookStart(file: string): void { if (this.verbosity >= 2) this.#banner(`PLAYBOOK: ${file.split('/').pop()}`) }
+  playCount(file: string, count: number): void { if (this.verbosity >= 2) this.#line(`${count} plays in ${file}`) }
+  verbose(level: number, message: string): void { if (this.verbosity >= level) this.#line(message, 'verbose') }
   playStart(_play: Play, name: string): void { this.#banner(name ? `PLAY [${name}]` : 'PLAY') }
   taskStart(task: Task, name: string, handler?: boolean): void {
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}]`);
