@@ -225,7 +225,9 @@ export class PlaybookExecutor {
 
   #tagsMatch(task: Task): boolean {
     const tags = new Set<string>();
-    for (let n: Task | Block | undefined = task; n; n = n.parent) { const t = n.keywords.tags; for (const x of Array.isArray(t) ? t : t === undefined ? [] : [t]) tags.add(pyStr(x)) }
+    const add = (t: unknown) => { for (const x of Array.isArray(t) ? t : t === undefined || t === null ? [] : [t]) tags.add(pyStr(x)) };
+    for (let n: Task | Block | undefined = task; n; n = n.parent) add(n.keywords.tags);
+    add(this.#play.keywords.tags);
     if (this.opts.skipTags.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
     if (tags.has('always') && !this.opts.skipTags.includes('always')) return true;
     if (!this.opts.tags.length || this.opts.tags.includes('all')) return !tags.has('never');

@@ -75,7 +75,10 @@ export class DefaultCallback implements Callback {
   #warned = new Set<string>();
   constructor(private readonly out: Output, private readonly verbosity: number, private readonly noLogOf: (t: Task) => boolean) {}
 
-  #c(color: keyof typeof COLORS, text: string): string { return this.out.color ? `${COLORS[color]}${text}${COLORS.reset}` : text }
+  /** Display.display colours every line on its own. */
+  #c(color: keyof typeof COLORS, text: string): string {
+    return this.out.color ? text.split('\n').map((l) => `${COLORS[color]}${l}${COLORS.reset}`).join('\n') : text;
+  }
   #line(text: string, color?: keyof typeof COLORS): void { this.out.write((color ? this.#c(color, text) : text) + '\n') }
   #banner(msg: string): void {
     const stars = '*'.repeat(Math.max(3, this.out.columns - [...msg].length));
@@ -181,7 +184,8 @@ export class DefaultCallback implements Callback {
       const s = stats.get(host)!;
       const f = (name: string, n: number, color: keyof typeof COLORS) => { const t = `${name}=${String(n).padEnd(4)}`; return n ? this.#c(color, t) : t };
       const hostColor: keyof typeof COLORS = s.failures || s.unreachable ? 'failed' : s.changed ? 'changed' : 'ok';
-      const hostText = this.out.color ? `${COLORS[hostColor]}${host.padEnd(26)}${COLORS.reset}` : host.padEnd(26);
+      // hostcolor pads the coloured text ("%-37s"), so the spaces come after the colour is reset
+      const hostText = this.out.color ? `${COLORS[hostColor]}${host}${COLORS.reset}${' '.repeat(Math.max(0, 26 - host.length))}` : host.padEnd(26);
       this.#line(`${hostText} : ${f('ok', s.ok, 'ok')} ${f('changed', s.changed, 'changed')} ${f('unreachable', s.unreachable, 'unreachable')} ${f('failed', s.failures, 'failed')} ${f('skipped', s.skipped, 'skipped')} ${f('rescued', s.rescued, 'ok')} ${f('ignored', s.ignored, 'warn')}`);
     }
     this.out.write('\n');

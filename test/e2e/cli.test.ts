@@ -66,3 +66,23 @@ describe('tsible command line', () => {
       'FAILED - RETRYING: [localhost]: include_tasks (5 retries left)', 'FAILED - RETRYING: [localhost]: include_tasks (4 retries left)']);
   });
 });
+
+describe('colours', () => {
+  it('colour each line as ansible-playbook does when forced (ANSIBLE_FORCE_COLOR=1)', async () => {
+    const run = await runCli(['basics.yml'], { cwd: core, env: { ...quiet, ANSIBLE_FORCE_COLOR: '1', NO_COLOR: '' } });
+    // basics.color.ansible.out: ANSIBLE_FORCE_COLOR=1 ansible-playbook basics.yml
+    expect(run.stdout).toBe(readFileSync(path.join(core, 'basics.color.ansible.out'), 'utf8'));
+  });
+  it('turn off with NO_COLOR and when stdout is not a terminal', async () => {
+    expect((await runCli(['basics.yml'], { cwd: core, env: quiet })).stdout).not.toContain('\x1b[');
+  });
+});
+
+describe('variables', () => {
+  it('report a recursive definition with Ansible\'s words instead of overflowing the stack', async () => {
+    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  vars:\n    x: "{{ y }}"\n    y: "{{ x }}"\n  tasks:\n    - debug:\n        msg: "{{ x }}"\n' });
+    const run = await runCli(['p.yml'], { cwd: dir, env: quiet });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/fatal: \[localhost\]: FAILED! => \{"msg": "recursive loop detected in template string: \{\{ [xy] \}\}/);
+  });
+});
