@@ -2,6 +2,7 @@
 // folders beside the inventory and the playbook, and the implicit localhost.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { OptionsError, ParseError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
 import { isDict, pyStr } from '../template/python.js';
@@ -83,7 +84,36 @@ function parseIni(inv: Inventory, text: string, file: string): void {
   });
 }
 
+const require = createRequire(import.meta.url);
+/** The shape of a YAML inventory, checked with ajv (loaded only when a YAML inventory is read). */
+const GROUP_SCHEMA = {
+  $id: 'group', type: ['object', 'null'], additionalProperties: true,
+  properties: {
+    hosts: { type: ['object', 'null'], additionalProperties: { type: ['object', 'null'] } },
+    vars: { type: ['object', 'null'] },
+    children: { type: ['object', 'null'], additionalProperties: { $ref: 'group' } },
+  },
+};
+let validateInventory: ((doc: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
+const pyClass = (v: unknown) => (Array.isArray(v) ? "<class 'list'>" : typeof v === 'string' ? "<class 'str'>" : typeof v === 'number' ? "<class 'int'>" : typeof v === 'boolean' ? "<class 'bool'>" : "<class 'dict'>");
+
+function checkYamlInventory(doc: unknown, file: string): void {
+  if (!validateInventory) {
+    const Ajv = require('ajv').default ?? require('ajv');
+    validateInventory = new Ajv({ allErrors: false, strict: false }).compile({ type: 'object', additionalProperties: GROUP_SCHEMA });
+  }
+  if (validateInventory!(doc)) return;
+  const err = validateInventory!.errors?.[0];
+  const parts = (err?.instancePath ?? '').split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let value: unknown = doc;
+  for (const p of parts) value = (value as Record<string, unknown>)?.[p];
+  const entry = parts[parts.length - 1] ?? '';
+  const group = parts.length >= 2 ? parts[parts.length - 2] === 'hosts' || parts[parts.length - 2] === 'children' ? parts[parts.length - 3] : parts[parts.length - 2] : entry;
+  throw new ParseError(`Invalid "${entry}" entry for "${group}" group in ${file}, requires a dictionary, found "${pyClass(value)}" instead.`);
+}
+
 function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
+  checkYamlInventory(doc, file);
   const walk = (name: string, data: unknown) => {
     const g = group(inv, name);
     if (data === null || data === undefined) return;
