@@ -118,3 +118,7 @@ const raceMs = Number(/race took (\d+) ms/.exec(race.stdout)?.[1] ?? NaN);
 const calls = /api calls: (.*)/.exec(race.stdout)?.[1] ?? '?';
 console.log(`${'5 processes each take and release the lock once'.padEnd(52)} ${ms(raceMs)} (jitter: wait_for 0..14 s between attempts)`);
 console.log(`${'API calls'.padEnd(52)} ${calls}`);
+// the algorithm's floor for one uncontended take-and-release, with amazon.aws 5.5.1's call sequences:
+// create (Describe, Create, Describe, ListTags) + listing (Describe + one ListTags per attempt present)
+// + release (Describe, ListTags, Delete) = 4 + 2 + 3
+console.log(`${'minimum for one uncontended take and release'.padEnd(52)} 9 calls (4 to create the attempt, 2 to list it, 3 to delete it)`);

@@ -93,7 +93,7 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
     for (const pb of playbooks) {
       const executor = new PlaybookExecutor({
         extraVars: opts.extraVars, checkMode: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
-        startAtTask: opts.startAtTask, env, inventory, clock: systemClock, random: opts.seed === undefined ? { next: Math.random } : seededRandom(opts.seed), signal: controller.signal, jinja: opts.jinja,
+        startAtTask: opts.startAtTask, env, inventory, prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined, clock: systemClock, random: opts.seed === undefined ? { next: Math.random } : seededRandom(opts.seed), signal: controller.signal, jinja: opts.jinja,
         aws: { endpointOverride: endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
       }, [callback], hooks);
       current = executor;

@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly aws: AwsSettings;
   readonly jinja?: JinjaMode;
   readonly inventory?: Inventory;
+  /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
+  readonly prompt?: (text: string) => Promise<string | null>;
 }
 
 interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; failedTask?: Task; failedResult?: TaskResult; notified: Set<string> }
@@ -452,7 +454,7 @@ export class PlaybookExecutor {
       task, host, checkMode, diff: this.opts.diff, verbosity: this.opts.verbosity, basedir: this.#play.basedir, signal: this.opts.signal,
       env, clock: this.opts.clock, random: this.opts.random,
       warn: (m: string) => this.#emit('warning', m),
-      services: { awsSettings: this.opts.aws, recordAwsCall: (e: AwsCallEvent) => { this.awsCalls.push(e) } },
+      services: { awsSettings: this.opts.aws, recordAwsCall: (e: AwsCallEvent) => { this.awsCalls.push(e) }, prompt: this.opts.prompt },
     };
   }
 
@@ -737,7 +739,7 @@ export class PlaybookExecutor {
     if (result.skipped) { status = 'skipped'; this.#stat(host, 'skipped') }
     else if (failed) {
       status = ignoreErrors ? 'ignored' : 'failed';
-      if (ignoreErrors) { this.#stat(host, 'ignored'); this.#stat(host, 'ok') }
+      if (ignoreErrors) { this.#stat(host, 'ignored'); this.#stat(host, 'ok'); if (result.changed) this.#stat(host, 'changed') }
       else {
         this.#stat(host, 'failures'); hr.failed = true; hr.failedTask = task; hr.failedResult = result;
         if (truthy(this.#kw(task, 'any_errors_fatal') ?? false) && !this.#inRescuableBlock(task)) { this.#fatal = true; this.#fatalAt = taskKey(task) }

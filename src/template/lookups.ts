@@ -1,6 +1,6 @@
 // Jinja2's and Ansible's template globals, and the lookup plugins behind lookup()/query()/q() and with_*.
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError } from '../errors.js';
 import { PyTuple, isDict, pyStr, truthy, type Dict } from './python.js';
@@ -48,7 +48,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   pipe: (terms) => terms.map((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).replace(/\n$/, '')),
   items: (terms) => flat(terms),
   list: (terms) => terms,
-  indexed_items: (terms) => flat(terms).map((x, i) => PyTuple.of2(i, x)),
+  indexed_items: (terms) => flat(terms).map((x, i) => [i, x]),
   dict: (terms) => terms.flatMap((t) => { if (!isDict(t)) throw new TemplateError('with_dict expects a dict'); return Object.entries(t).map(([key, value]) => ({ key, value })) }),
   together: (terms) => { const lists = terms.map((t) => (Array.isArray(t) ? t : [t])); const n = Math.max(0, ...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => lists.map((l) => (i < l.length ? l[i] : null))) },
   nested: (terms) => { const lists = terms.map((t) => (Array.isArray(t) ? t : [t])); return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]) },
@@ -64,7 +64,12 @@ export const LOOKUPS: Record<string, Lookup> = {
     const re = new RegExp('^' + base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
     for (const root of path.isAbsolute(dir) ? [dir] : ctx.basedirs.flatMap((b) => [path.join(b, 'files', dir), path.join(b, dir)])) {
       if (!existsSync(root)) continue;
-      const hits = readdirSync(root).filter((n) => re.test(n)).map((n) => path.join(root, n)).filter((p) => statSync(p).isFile()).sort();
+      // directory order, as Python's glob returns it (readdirSync would sort)
+      const names: string[] = [];
+      const d = opendirSync(root);
+      for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
+      d.closeSync();
+      const hits = names.filter((n) => re.test(n)).map((n) => path.join(root, n)).filter((p) => statSync(p).isFile());
       if (hits.length) return hits;
     }
     return [];

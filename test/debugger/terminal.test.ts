@@ -54,3 +54,19 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
     }
   });
 });
+
+describe.skipIf(!hasTmux)('pause at a terminal', () => {
+  it('prompts and waits for Enter, recording what was typed', async () => {
+    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: ask\n      pause:\n        prompt: Type a word\n      register: r\n    - debug:\n        var: r.user_input\n' });
+    const session = `tsible-pause-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', `cd ${dir} && NO_COLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 node ${BIN} p.yml; echo "exit=$?"; sleep 30`);
+    try {
+      await screenUntil(session, '[ask]\nType a word:');
+      tmux('send-keys', '-t', session, 'hello', 'Enter');
+      const screen = await screenUntil(session, 'exit=0');
+      expect(screen).toContain('"r.user_input": "hello"');
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+});
