@@ -38,6 +38,8 @@ export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-e EXTR
               playbook [playbook ...]
        tsible local-aws [--host 127.0.0.1] [--port 4566] [--state-file FILE]
        tsible race PLAYBOOK [--processes N] [-e ...]
+       tsible test TARGET_DIR... [--continue-on-error] [--retry-on-error] [-v] [--junit FILE] [--json FILE]
+                   [--local-aws | --cloud-config FILE | --aws-profile NAME] [--allow-disabled|unsupported|unstable|destructive]
 
 Runs Ansible playbooks and task files on the local machine, as ansible-playbook does.
 

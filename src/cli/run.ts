@@ -1,26 +1,15 @@
 // `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { ExitCode, InterruptedError, TsibleError } from '../errors.js';
+import { ExitCode, TsibleError } from '../errors.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
-import { PlaybookExecutor } from '../executor/play-executor.js';
 import { DefaultCallback } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
 import type { Task, TaskOrBlock } from '../playbook/model.js';
-import type { Callback, ExecutorHooks } from '../executor/events.js';
+import type { ExecutorHooks } from '../executor/events.js';
+import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
-import { seededRandom } from '../../filters/core.js';
-
-export const systemClock = {
-  now: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) { reject(new InterruptedError('User interrupted execution')); return }
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new InterruptedError('User interrupted execution')) };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  }),
-};
 
 export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void; err(s: string): void }): Promise<number> {
   for (const f of opts.files) {
@@ -65,18 +54,8 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
   if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
   if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING)) io.err("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
-  let endpoint: { url: string; close(): Promise<void> } | undefined;
-  if (opts.localAws) {
-    const { startEndpoint } = await import('../endpoint/server.js');
-    endpoint = await startEndpoint();
-  }
-  let current: PlaybookExecutor | undefined;
-  const noLogOf = (t: Task) => current?.noLog(t) ?? false;
   const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
   const color = !env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY) || env.ANSIBLE_FORCE_COLOR === '1';
-  const callback: Callback = cbName === 'json'
-    ? new JsonCallback((s) => io.out(s), noLogOf)
-    : new DefaultCallback({ write: (s) => io.out(s), error: (s) => io.err(s), columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79, color }, opts.verbosity, noLogOf);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
@@ -88,28 +67,20 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
     breakpoints: opts.breakpoints, breakWhen: opts.breakWhen,
   });
   const hooks = opts.step ? composeHooks(createStepHooks(io, terminal), debuggerHooks) : debuggerHooks;
-  let failed = false, unreachable = false;
   try {
-    for (const pb of playbooks) {
-      const executor = new PlaybookExecutor({
-        extraVars: opts.extraVars, checkMode: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
-        startAtTask: opts.startAtTask, env, inventory, prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined, clock: systemClock, random: opts.seed === undefined ? { next: Math.random } : seededRandom(opts.seed), signal: controller.signal, jinja: opts.jinja,
-        aws: { endpointOverride: endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
-      }, [callback], hooks);
-      current = executor;
-      await executor.run(pb);
-      if ([...executor.stats.values()].some((s) => s.failures > 0)) failed = true;
-      if ([...executor.stats.values()].some((s) => s.unreachable > 0)) unreachable = true;
-    }
+    const { rc } = await executePlaybooks({
+      playbooks, inventory, extraVars: opts.extraVars, check: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
+      startAtTask: opts.startAtTask, env, seed: opts.seed, jinja: opts.jinja, localAws: opts.localAws, signal: controller.signal, hooks,
+      prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined,
+      callbacks: (noLogOf) => [cbName === 'json'
+        ? new JsonCallback((s) => io.out(s), noLogOf)
+        : new DefaultCallback({ write: (s) => io.out(s), error: (s) => io.err(s), columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79, color }, opts.verbosity, noLogOf)],
+    });
+    return rc;
   } finally {
     terminal.close();
     process.off('SIGINT', onSigint);
-    await endpoint?.close();
-    (await import('../aws/client.js')).destroyClients();
   }
-  if (controller.signal.aborted) throw new InterruptedError('User interrupted execution');
-  // the task queue manager: unreachable hosts (4) win over failed ones (2)
-  return unreachable ? ExitCode.HostsUnreachable : failed ? ExitCode.TaskFailed : ExitCode.Ok;
 }
 
 /** The tasks --list-tasks shows (static ones; includes as themselves), with their inherited tags. */

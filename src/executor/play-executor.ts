@@ -13,6 +13,7 @@ import { lazyVarsView } from '../vars/hostvars.js';
 import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
 import { Lockstep, taskKey } from './lockstep.js';
 import { gatherFacts } from '../facts.js';
+import { extendedError } from '../output/errors.js';
 import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, Frame, HostStats, ResultStatus, TaskPoint } from './events.js';
@@ -690,11 +691,21 @@ export class PlaybookExecutor {
           if (!this.#handlerRoles.has(block.roleRoot!.key)) { this.#handlerRoles.add(block.roleRoot!.key); this.#handlers.push(...block.role!.handlers) }
           await this.#runList([block], host, includeExtra);
         } else {
-          const { documents } = readYamlFile(p.file!);
           // apply: keywords given to every included task, as a block around them would
           const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
           const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
-          const tasks = loadTaskList(documents[0] ?? [], { file: p.file!, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
+          let tasks: TaskOrBlock[];
+          try {
+            const { documents } = readYamlFile(p.file!);
+            tasks = loadTaskList(documents[0] ?? [], { file: p.file!, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
+          } catch (e) {
+            // a file that cannot be loaded fails the host at its include, with the loader's words as `reason`
+            if (!(e instanceof TsibleError)) throw e;
+            const reason = e.pos ? `${e.message}\n\n${extendedError(e.pos)}` : e.message;
+            this.#emit('taskStart', task, this.#taskName(task, p.templar));
+            this.#finish(task, host, { failed: true, reason }, p.templar, this.#hosts.get(host)!);
+            return;
+          }
           (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
           await this.#runList(tasks, host, includeExtra);
         }

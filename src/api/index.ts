@@ -1,0 +1,96 @@
+// tsible as a library, for Node test suites: run a playbook, a task file or an ansible-test target and get the
+// results back as data. The CLI runs through the same executePlaybooks.
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { TsibleError } from '../errors.js';
+import { loadPlaybook } from '../playbook/loader.js';
+import { loadInventory } from '../inventory/inventory.js';
+import { DefaultCallback } from '../output/default-callback.js';
+import { JsonCallback } from '../output/json-callback.js';
+import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
+import type { TaskResult } from '../module.js';
+import { executePlaybooks } from './execute.js';
+
+export interface RunOptions {
+  /** Extra variables (-e), highest precedence. */
+  readonly extraVars?: Record<string, unknown>;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly tags?: readonly string[];
+  readonly skipTags?: readonly string[];
+  /** Inventory sources as -i takes them ('a,b,' or files). */
+  readonly inventory?: readonly string[];
+  /** Serve CloudWatch Logs from the built-in endpoint for this run. */
+  readonly localAws?: boolean;
+  /** Send every AWS call to this endpoint (e.g. one started with startEndpoint()). */
+  readonly awsEndpoint?: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly signal?: AbortSignal;
+  readonly verbosity?: number;
+  readonly seed?: string;
+}
+
+export interface TaskRecord {
+  readonly play: string;
+  readonly task: string;
+  readonly action: string;
+  readonly host: string;
+  readonly status: ResultStatus;
+  readonly result: TaskResult;
+  /** file:line of the task. */
+  readonly path: string;
+}
+
+export interface RunResult {
+  /** ansible-playbook's exit code: 0, 2 (a task failed), 4 (unreachable), ... */
+  readonly rc: number;
+  readonly ok: boolean;
+  readonly stats: Record<string, HostStats>;
+  readonly tasks: readonly TaskRecord[];
+  /** Facts and registered results of each host at the end of the run. */
+  readonly hostvars: Record<string, Record<string, unknown>>;
+  /** What the default callback printed. */
+  readonly output: string;
+  /** The json callback's document. */
+  readonly json: { plays: unknown[]; stats: Record<string, HostStats> };
+}
+
+class Collector implements Callback {
+  readonly tasks: TaskRecord[] = [];
+  #play = '';
+  playStart(_p: unknown, name: string): void { this.#play = name }
+  taskResult(host: string, task: { name?: string; actionAsWritten: string; pos: { file: string; line: number } }, result: TaskResult, status: ResultStatus): void {
+    this.tasks.push({ play: this.#play, task: task.name ?? task.actionAsWritten, action: task.actionAsWritten, host, status, result, path: `${task.pos.file}:${task.pos.line}` });
+  }
+}
+
+/** Runs a playbook (or a bare task file) and returns everything it did. */
+export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  if (!existsSync(file)) throw new TsibleError(`the playbook: ${file} could not be found`);
+  const playbook = loadPlaybook(file);
+  const inventory = loadInventory([...(opts.inventory ?? [])], path.dirname(playbook.file));
+  let output = '', json = '';
+  const collector = new Collector();
+  const controller = new AbortController();
+  opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  const { rc, executors } = await executePlaybooks({
+    playbooks: [playbook], inventory, extraVars: { ...opts.extraVars }, check: opts.check, diff: opts.diff, verbosity: opts.verbosity ?? 0,
+    tags: opts.tags, skipTags: opts.skipTags, env: { ...(opts.env ?? process.env) }, seed: opts.seed, localAws: opts.localAws, awsEndpoint: opts.awsEndpoint,
+    signal: controller.signal,
+    callbacks: (noLog) => [
+      new DefaultCallback({ write: (s) => { output += s }, error: (s) => { output += s }, columns: 79, color: false }, opts.verbosity ?? 0, noLog),
+      new JsonCallback((s) => { json += s }, noLog),
+      collector,
+    ],
+  });
+  const hostvars: Record<string, Record<string, unknown>> = {};
+  for (const ex of executors) for (const [host, st] of ex.vm.hostState) hostvars[host] = { ...(hostvars[host] ?? {}), ...st.facts, ...st.registered };
+  const doc = JSON.parse(json) as RunResult['json'];
+  return { rc, ok: rc === 0, stats: doc.stats, tasks: collector.tasks, hostvars, output, json: doc };
+}
+
+/** Runs a file of tasks as the tasks of an implicit localhost play (what ansible-playbook cannot do). */
+export const runTasks = (file: string, opts: RunOptions = {}): Promise<RunResult> => runPlaybook(file, opts);
+
+export { runTarget, type TargetResult, type TargetOptions } from '../testing/target.js';
+export { startEndpoint, type LocalEndpoint } from '../endpoint/server.js';

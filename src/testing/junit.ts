@@ -1,0 +1,25 @@
+// JUnit XML as Ansible's junit callback writes it: a testsuite per target, a testcase per task result.
+import type { TargetResult } from './target.js';
+import { pyJson } from '../output/default-callback.js';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+export function junitXml(results: readonly TargetResult[]): string {
+  const suites = results.map((r) => {
+    const cases = (r.run?.tasks ?? []).map((t) => {
+      const name = esc(`[${t.host}] ${t.play ? `${t.play}: ` : ''}${t.task}`);
+      const head = `    <testcase classname="${esc(t.path)}" name="${name}">`;
+      if (t.status === 'failed' || t.status === 'unreachable') {
+        const msg = String(t.result.msg ?? t.result.reason ?? 'failed');
+        return `${head}\n      <failure message="${esc(msg)}" type="${t.status}">${esc(pyJson(t.result, 4))}</failure>\n    </testcase>`;
+      }
+      if (t.status === 'skipped') return `${head}\n      <skipped message="${esc(String(t.result.skip_reason ?? t.result.skipped_reason ?? 'skipped'))}"/>\n    </testcase>`;
+      return `${head}</testcase>`;
+    });
+    if (r.status === 'skipped' || r.status === 'unsupported') cases.push(`    <testcase classname="${esc(r.name)}" name="${esc(r.name)}">\n      <skipped message="${esc(`${r.status}: ${r.reason ?? ''}`)}"/>\n    </testcase>`);
+    const failures = (r.run?.tasks ?? []).filter((t) => t.status === 'failed' || t.status === 'unreachable').length;
+    const skipped = (r.run?.tasks ?? []).filter((t) => t.status === 'skipped').length + (r.run ? 0 : 1);
+    return `  <testsuite name="${esc(r.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.ms / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -eux
+ansible-playbook play.yml -i ../../inventory "$@"
