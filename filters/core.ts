@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { dump as yamlDump } from 'js-yaml';
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, isDict, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/template/python.js';
+import { PyTuple, PyTypeError, isDict, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
@@ -29,7 +29,7 @@ export function seededRandom(seed: unknown): RandomSource {
 export function toBool(v: unknown): unknown {
   if (v === null || v === undefined) return v ?? null;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.toLowerCase().trim());
+  if (typeof v === 'string') return ['yes', 'on', '1', 'true'].includes(v.toLowerCase());
   if (typeof v === 'number') return v === 1;
   return false;
 }
@@ -56,7 +56,8 @@ function pythonCompactJson(v: unknown): string {
 const asciiJson = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 
 export function toYaml(v: unknown, nice: boolean, indent = 4): string {
-  return yamlDump(v, { indent: nice ? indent : 2, flowLevel: nice ? -1 : 0, lineWidth: -1, noRefs: true, sortKeys: false });
+  // PyYAML's dump sorts keys by default, and Ansible keeps that default
+  return yamlDump(v, { indent: nice ? indent : 2, flowLevel: nice ? -1 : 0, lineWidth: -1, noRefs: true, sortKeys: true });
 }
 
 function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict {
@@ -161,12 +162,18 @@ export const CORE_FILTERS: FilterTable = {
     });
   }),
   regex_search: variadic((v, args, kw) => {
+    // the group arguments are checked before any matching, as Ansible's filter does
+    const groups = args.slice(1).map((g) => {
+      const text = String(g);
+      const b = /^\\(\d+)$/.exec(text), n = /^\\g<(\w+)>$/.exec(text);
+      if (!b && !n) throw new TemplateError('Unknown argument');
+      return b ? Number(b[1]) : n![1]!;
+    });
     const re = compileRegex(String(args[0]), { ignorecase: truthy(kw.ignorecase ?? false), multiline: truthy(kw.multiline ?? false) });
     const m = re.exec(pyStr(v));
     if (!m) return null;
-    const groups = args.slice(1).map(String);
     if (!groups.length) return m[0];
-    return groups.map((g) => { const b = /^\\(\d+)$/.exec(g); const n = /^\\g<(\w+)>$/.exec(g); return b ? m[Number(b[1])] : n ? m.groups?.[n[1]!] : undefined });
+    return groups.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]));
   }),
   regex_findall: filter(['regex', 'multiline', 'ignorecase'], (v, { regex, multiline = false, ignorecase = false }) => {
     const re = compileRegex(String(regex), { ignorecase: Boolean(ignorecase), multiline: Boolean(multiline), global: true });
@@ -185,16 +192,18 @@ export const CORE_FILTERS: FilterTable = {
   quote: filter([], (v) => { const s = pyStr(v ?? ''); return s === '' ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'` }),
   combine: variadic((v, args, kw) => combine([v, ...args], truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace'))),
   dict2items: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
-    if (!isDict(v)) throw new TemplateError(`dict2items requires a dictionary, got ${typeName(v)} instead.`);
+    if (!isDict(v)) throw new PyTypeError(`dict2items requires a dictionary, got <class '${typeName(v)}'> instead.`);
     return Object.entries(v).map(([k, x]) => ({ [String(key_name)]: k, [String(value_name)]: x }));
   }),
   items2dict: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
+    if (!Array.isArray(v)) throw new PyTypeError(`items2dict requires a list, got <class '${typeName(v)}'> instead.`);
     const out: Dict = {};
-    for (const item of toList(v)) { if (!isDict(item)) throw new TemplateError(`items2dict requires a list of dictionaries`); out[pyStr(item[String(key_name)])] = item[String(value_name)] }
+    for (const item of v) { if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`); out[pyStr(item[String(key_name)])] = item[String(value_name)] }
     return out;
   }),
   flatten: filter(['levels', 'skip_nulls'], (v, { levels, skip_nulls = true }) => flatten(toList(v), levels === undefined || levels === null ? undefined : Number(levels), Boolean(skip_nulls))),
-  mandatory: filter(['msg'], (v, { msg }) => { if (v instanceof PyUndefined) throw new TemplateError(msg !== undefined ? pyStr(msg) : `Mandatory variable ${v.hint.replace(/ is undefined$/, '')} not defined.`); return v }, { acceptsUndefined: true }),
+  // (sic: Ansible's message has two spaces before "not defined")
+  mandatory: filter(['msg'], (v, { msg }) => { if (v instanceof PyUndefined) throw new TemplateError(msg !== undefined ? pyStr(msg) : `Mandatory variable ${v.hint.replace(/ is undefined$/, '')}  not defined.`); return v }, { acceptsUndefined: true }),
   hash: filter(['hashtype'], (v, { hashtype = 'sha1' }) => createHash(String(hashtype)).update(pyStr(v)).digest('hex')),
   checksum: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
   md5: filter([], (v) => createHash('md5').update(pyStr(v)).digest('hex')),
@@ -213,12 +222,15 @@ export const CORE_FILTERS: FilterTable = {
       if (count === 0) throw new TemplateError('empty range for randrange()');
       return st + Math.floor(rnd.next() * count) * sp;
     }
+    if (v === null || typeof v === 'boolean' || isDict(v)) throw new TemplateError('random can only be used on sequences and integers');
     const items = toList(v);
     if (!items.length) throw new TemplateError('Cannot choose from an empty sequence');
     return items[Math.floor(rnd.next() * items.length)];
   }),
   shuffle: filter(['seed'], function (this: unknown, v, { seed }) {
     const rnd = seed === undefined || seed === null ? randomOf(this) : seededRandom(seed);
+    // Ansible's shuffle hands back what it cannot shuffle
+    if (!Array.isArray(v) && typeof v !== 'string' && !isDict(v)) return v;
     const items = [...toList(v)];
     for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); [items[i], items[j]] = [items[j], items[i]] }
     return items;
@@ -251,7 +263,10 @@ export const CORE_FILTERS: FilterTable = {
     const body = pyStr(v).split('\n').map((l) => (d + l).trimEnd() || d.trimEnd()).join('\n');
     return [beg ? beg + '\n' : '', beg ? '' : d.trimEnd() + '\n', body, '\n', beg ? '' : d.trimEnd() + '\n', end ? end + '\n' : ''].join('').replace(/\n$/, '');
   }),
-  strftime: filter(['second', 'utc'], (v, { second, utc = false }) => strftime(pyStr(v), second === undefined || second === null ? undefined : Number(second), Boolean(utc))),
+  strftime: filter(['second', 'utc'], (v, { second, utc = false }) => {
+    if (typeof v !== 'string') throw new PyTypeError(`strftime() argument 1 must be str, not ${typeName(v)}`);
+    return strftime(v, second === undefined || second === null ? undefined : Number(second), Boolean(utc));
+  }),
   to_datetime: filter(['format'], (v, { format = '%Y-%m-%d %H:%M:%S' }) => { void format; return pyStr(v) }),
   split: filter(['separator', 'maxsplit'], (v, { separator, maxsplit = -1 }) => {
     const s = pyStr(v);

@@ -22,7 +22,7 @@ export function toList(value: unknown): unknown[] {
   if (typeof value === 'string') return [...value];
   if (isDict(value)) return Object.keys(value);
   if (value !== null && typeof value === 'object' && Symbol.iterator in value) return [...(value as Iterable<unknown>)];
-  throw new TemplateError(`TypeError: '${typeName(value)}' object is not iterable`);
+  throw new PYOPS.PyTypeError(`'${typeName(value)}' object is not iterable`);
 }
 
 const sortKey = (caseSensitive: boolean) => (v: unknown) => (!caseSensitive && typeof v === 'string' ? v.toLowerCase() : v);
@@ -100,7 +100,7 @@ export function length(value: unknown): number {
   if (typeof value === 'string') return [...value].length;
   if (Array.isArray(value)) return value.length;
   if (isDict(value)) return Object.keys(value).length;
-  throw new TemplateError(`TypeError: object of type '${typeName(value)}' has no len()`);
+  throw new PYOPS.PyTypeError(`object of type '${typeName(value)}' has no len()`);
 }
 
 export const JINJA2_FILTERS: FilterTable = {
@@ -146,7 +146,7 @@ export const JINJA2_FILTERS: FilterTable = {
   items: filter([], (v) => Object.entries(v as Dict).map(([k, x]) => PyTuple.of2(k, x)), { acceptsUndefined: false }),
   join: filter(['d', 'attribute'], (v, { d = '', attribute }) =>
     toList(v).map((x) => pyStr(attribute === undefined ? x : getAttribute(x, attribute))).join(pyStr(d))),
-  last: filter([], (v) => { const items = toList(v); if (!items.length) return new PyUndefined('No last item, sequence was empty.'); return items[items.length - 1] }),
+  last: filter([], (v) => { if (!Array.isArray(v) && typeof v !== 'string' && !isDict(v)) throw new PYOPS.PyTypeError(`'${typeName(v)}' object is not reversible`); const items = toList(v); if (!items.length) return new PyUndefined('No last item, sequence was empty.'); return items[items.length - 1] }),
   length: filter([], (v) => length(v)),
   list: filter([], (v) => [...toList(v)]),
   lower: filter([], (v) => pyStr(v).toLowerCase()),
@@ -206,7 +206,9 @@ export const JINJA2_FILTERS: FilterTable = {
   upper: filter([], (v) => pyStr(v).toUpperCase()),
   urlencode: filter([], (v) => {
     const enc = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%2F/g, '/');
-    if (isDict(v)) return Object.entries(v).map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(pyStr(x))}`).join('&');
+    // query-string pairs quote a space as '+', as urllib's quote_plus does
+    const qs = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%20/g, '+');
+    if (isDict(v)) return Object.entries(v).map(([k, x]) => `${qs(k)}=${qs(x)}`).join('&');
     return enc(v);
   }),
   wordcount: filter([], (v) => (pyStr(v).match(/\w+/g) ?? []).length),

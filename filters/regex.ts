@@ -38,5 +38,19 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
 
 /** Python's replacement string (\1, \g<name>) to JS's ($1, $<name>). */
 export function translateReplacement(repl: string): string {
-  return repl.replace(/\$/g, '$$$$').replace(/\\g<(\w+)>/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`)).replace(/\\(\d+)/g, '$$$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
+  // left to right, as Python's re.sub reads its template: \\ is a backslash, \N and \g<name> are groups
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i]!;
+    if (c === '$') { out += '$$'; continue }
+    if (c !== '\\' || i === repl.length - 1) { out += c; continue }
+    const n = repl[i + 1]!;
+    const named = /^g<(\w+)>/.exec(repl.slice(i + 1));
+    if (named) { out += /^\d+$/.test(named[1]!) ? `$${named[1]}` : `$<${named[1]}>`; i += named[0].length; continue }
+    const num = /^\d{1,2}/.exec(repl.slice(i + 1));
+    if (num) { out += `$${num[0]}`; i += num[0].length; continue }
+    out += n === 'n' ? '\n' : n === 't' ? '\t' : n === '\\' ? '\\' : '\\' + n;
+    i++;
+  }
+  return out;
 }

@@ -87,7 +87,8 @@ export function loopItems(task: Task, templar: Templar): unknown[] | null {
   if (lookup === 'items' || lookup === 'list' || lookup === 'indexed_items' || lookup === 'flattened') terms = Array.isArray(terms) ? terms : [terms];
   const args = lookup === 'dict' ? [terms] : Array.isArray(terms) && ['nested', 'together', 'subelements', 'cartesian'].includes(lookup) ? terms : Array.isArray(terms) ? terms : [terms];
   const result = runLookup(lookup, args, templar.lookupContext, true);
-  return result as unknown[];
+  // loop items reach the task as lists, never tuples (wrap_var turns them into lists)
+  return (result as unknown[]).map((x) => (Array.isArray(x) ? [...x] : x));
 }
 
 /** The label Ansible prints for a loop item. */

@@ -48,7 +48,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   pipe: (terms) => terms.map((t) => execSync(pyStr(t), { encoding: 'utf8', shell: '/bin/sh' }).replace(/\n$/, '')),
   items: (terms) => flat(terms),
   list: (terms) => terms,
-  indexed_items: (terms) => flat(terms).map((x, i) => [i, x]),
+  indexed_items: (terms) => flat(terms).map((x, i) => PyTuple.of2(i, x)),
   dict: (terms) => terms.flatMap((t) => { if (!isDict(t)) throw new TemplateError('with_dict expects a dict'); return Object.entries(t).map(([key, value]) => ({ key, value })) }),
   together: (terms) => { const lists = terms.map((t) => (Array.isArray(t) ? t : [t])); const n = Math.max(0, ...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => lists.map((l) => (i < l.length ? l[i] : null))) },
   nested: (terms) => { const lists = terms.map((t) => (Array.isArray(t) ? t : [t])); return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]) },
@@ -148,8 +148,10 @@ export function runLookup(name: string, args: unknown[], ctx: LookupContext, wan
     throw e;
   }
   if (want) return result;
+  // ','.join(ran) raises TypeError for anything but strings, and Ansible then returns the list itself
+  if (!result.every((x) => typeof x === 'string')) return result.length === 1 ? result[0] : result;
   if (result.length === 1) return result[0];
-  return result.map(pyStr).join(',');
+  return result.join(',');
 }
 
 function lookupContextOf(self: unknown): LookupContext {
@@ -163,7 +165,8 @@ function range(...args: unknown[]): number[] {
   const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
   if (step === 0) throw new TemplateError('range() arg 3 must not be zero');
   const out: number[] = [];
-  for (let i = start; step > 0 ? i < stop : i > stop; i += step) { out.push(i); if (out.length > 100_000) throw new TemplateError('Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).') }
+  // Ansible's Jinja2 is not sandboxed, so no MAX_RANGE; ten million keeps a typo from eating the memory
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) { out.push(i); if (out.length > 10_000_000) throw new TemplateError('range() of more than 10,000,000 items') }
   return out;
 }
 

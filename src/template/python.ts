@@ -232,7 +232,9 @@ export function percentFormat(fmt: string, args: unknown): string {
       switch (conv) {
         case 's': s = pyStr(v); break;
         case 'r': s = pyRepr(v); break;
-        case 'd': case 'i': s = String(Math.trunc(Number(v))); break;
+        case 'd': case 'i':
+          if (typeof v !== 'number' && typeof v !== 'boolean') throw new PyTypeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
+          s = String(Math.trunc(Number(v))); break;
         case 'f': case 'F': s = Number(v).toFixed(prec === undefined ? 6 : Number(prec)); break;
         case 'e': case 'E': s = Number(v).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') s = s.toUpperCase(); break;
         case 'x': s = Math.trunc(Number(v)).toString(16); break;

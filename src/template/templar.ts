@@ -190,6 +190,8 @@ export class Templar implements VarsResolver {
     } catch (err) {
       const cause = unwrap(err);
       if (cause instanceof PyTypeError) throw new TemplateError(`Unexpected templating type error occurred on (${src}): ${cause.message}. ${cause.message}`, { cause });
+      const missing = /(?:filter not found: |no test named ')([\w.]+)/.exec(String((cause as Error)?.message ?? ''));
+      if (missing) throw new TemplateError(`template error while templating string: Could not load "${missing[1]}": '${missing[1]}'. String: ${src}. Could not load "${missing[1]}": '${missing[1]}'`, { cause });
       if (cause instanceof TsibleError) throw cause;
       throw new TemplateError(`An unhandled exception occurred while templating '${src}'. Error was a ${(cause as Error)?.name ?? 'Error'}, original message: ${cleanNunjucksMessage(cause)}`, { cause });
     }
