@@ -279,6 +279,25 @@ export function installPatches(): void {
     this._emit(': ');
     this._compileExpression(node.value, frame);
   };
+  // A dict literal nested in {{ }} may close with '}}' ({{ {'a': {'b': 1}} }}): Jinja2's lexer counts braces,
+  // so inside an open '{' the '}}' is two closing braces, not the end of the expression.
+  const Tokenizer = Object.getPrototypeOf(lexer.lex(''));
+  const origNextToken = Tokenizer.nextToken;
+  Tokenizer.nextToken = function (this: any) {
+    if (this.in_code && this.tsibleCurly > 0 && this.str.startsWith('}', this.index)) {
+      const lineno = this.lineno, colno = this.colno;
+      this.forward();
+      this.tsibleCurly--;
+      return { type: lexer.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
+    }
+    const tok = origNextToken.call(this);
+    if (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_CURLY) this.tsibleCurly = (this.tsibleCurly ?? 0) + 1;
+      else if (tok.type === lexer.TOKEN_RIGHT_CURLY) this.tsibleCurly = Math.max(0, (this.tsibleCurly ?? 0) - 1);
+      else if (tok.type === lexer.TOKEN_VARIABLE_END || tok.type === lexer.TOKEN_BLOCK_END) this.tsibleCurly = 0;
+    }
+    return tok;
+  };
   // Literal names in generated error strings must not break the generated JS (a newline in 'a\nb'.f()).
   const origGetNodeName = Compiler.prototype._getNodeName;
   Compiler.prototype._getNodeName = function (this: any, node: any) {
