@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { dump as yamlDump } from 'js-yaml';
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, PyTypeError, isDict, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/template/python.js';
+import { PyTuple, PyTypeError, copyDict, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
@@ -62,20 +62,20 @@ export function toYaml(v: unknown, nice: boolean, indent = 4): string {
 
 function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict {
   const merge = (a: Dict, b: Dict): Dict => {
-    const out: Dict = { ...a };
+    const out: Dict = copyDict(a);
     for (const [k, v] of Object.entries(b)) {
-      const cur = out[k];
-      if (recursive && isDict(cur) && isDict(v)) out[k] = merge(cur, v);
+      const cur = Object.hasOwn(out, k) ? out[k] : undefined;
+      if (recursive && isDict(cur) && isDict(v)) setKey(out, k, merge(cur, v));
       else if (Array.isArray(cur) && Array.isArray(v) && listMerge !== 'replace') {
         switch (listMerge) {
           case 'keep': break;
-          case 'append': out[k] = [...cur, ...v]; break;
-          case 'prepend': out[k] = [...v, ...cur]; break;
-          case 'append_rp': out[k] = [...cur.filter((x) => !v.some((y) => pyEq(x, y))), ...v]; break;
-          case 'prepend_rp': out[k] = [...v, ...cur.filter((x) => !v.some((y) => pyEq(x, y)))]; break;
+          case 'append': setKey(out, k, [...cur, ...v]); break;
+          case 'prepend': setKey(out, k, [...v, ...cur]); break;
+          case 'append_rp': setKey(out, k, [...cur.filter((x) => !v.some((y) => pyEq(x, y))), ...v]); break;
+          case 'prepend_rp': setKey(out, k, [...v, ...cur.filter((x) => !v.some((y) => pyEq(x, y)))]); break;
           default: throw new TemplateError(`'${listMerge}' is not a valid list_merge value`);
         }
-      } else out[k] = v;
+      } else setKey(out, k, v);
     }
     return out;
   };
@@ -198,7 +198,7 @@ export const CORE_FILTERS: FilterTable = {
   items2dict: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
     if (!Array.isArray(v)) throw new PyTypeError(`items2dict requires a list, got <class '${typeName(v)}'> instead.`);
     const out: Dict = {};
-    for (const item of v) { if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`); out[pyStr(item[String(key_name)])] = item[String(value_name)] }
+    for (const item of v) { if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`); setKey(out, pyStr(item[String(key_name)]), item[String(value_name)]) }
     return out;
   }),
   flatten: filter(['levels', 'skip_nulls'], (v, { levels, skip_nulls = true }) => flatten(toList(v), levels === undefined || levels === null ? undefined : Number(levels), Boolean(skip_nulls))),

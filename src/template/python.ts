@@ -6,6 +6,13 @@ import { PyUndefined, assertDefined } from './undefined.js';
 
 export type Dict = Record<string, unknown>;
 
+/** Sets a key on a plain object as data, even when it is named __proto__ (an assignment would set the prototype). */
+export function setKey(o: Dict, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+/** A shallow copy that keeps every own key as data. */
+export function copyDict(d: Dict): Dict { const o: Dict = {}; for (const [k, v] of Object.entries(d)) setKey(o, k, v); return o }
+
 /** A Python tuple: renders with parentheses, compares like a list. */
 export class PyTuple extends Array<unknown> {
   static of2(...items: unknown[]): PyTuple { const t = new PyTuple(); t.push(...items); return t }

@@ -4,7 +4,7 @@
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, type VarsResolver } from './nunjucks-patches.js';
-import { PyTuple, PyTypeError, isDict, isSafeString, parsePythonLiteral, pyStr, truthy } from './python.js';
+import { PyTuple, PyTypeError, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
@@ -238,7 +238,7 @@ function normalizeNative(v: unknown): unknown {
   if (v instanceof PyUndefined) v.fail();
   if (v instanceof PyTuple) return [...v].map(normalizeNative);
   if (Array.isArray(v)) return v.map(normalizeNative);
-  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) o[k] = normalizeNative(x); return o }
+  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, normalizeNative(x)); return o }
   return v;
 }
 
