@@ -14,6 +14,8 @@ export interface AwsSettings {
   readonly fallbackCredentials?: { accessKeyId: string; secretAccessKey: string };
   readonly hooks?: AwsHooks;
   readonly maxAttempts?: number;
+  /** Builds the client instead (the explorer's in-memory transport); no caching, no middleware. */
+  readonly clientFactory?: (info: ConnectionInfo) => Promise<CloudWatchLogsClient>;
 }
 
 export interface ConnectionInfo { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; profile?: string }
@@ -51,6 +53,7 @@ export const SECRET_OPTIONS = ['secret_key', 'session_token', 'aws_secret_key', 
 
 /** One client per distinct configuration; the secret enters the cache key only as a hash. */
 export async function logsClient(info: ConnectionInfo, settings: AwsSettings, onCall: (e: AwsCallEvent) => void): Promise<CloudWatchLogsClient> {
+  if (settings.clientFactory) return settings.clientFactory(info);
   const key = createHash('sha256').update(JSON.stringify(info)).digest('hex');
   let client = clients.get(key);
   if (!client) {

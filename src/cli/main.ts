@@ -9,6 +9,7 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
   try {
     if (argv[0] === 'local-aws') return await (await import('./local-aws.js')).localAws(argv.slice(1), io);
     if (argv[0] === 'race') return await (await import('./race.js')).race(argv.slice(1), io);
+    if (argv[0] === 'explore') return await (await import('../explorer/explore.js')).explore(argv.slice(1), io);
     if (argv[0] === 'test') return await (await import('./test.js')).testTargets(argv.slice(1), io);
     const opts = parseArgs(argv);
     if (opts.help) { io.out(HELP); return ExitCode.Ok }

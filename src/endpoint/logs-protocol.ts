@@ -46,6 +46,9 @@ function decodeToken(token: unknown): string {
 /** Serves operations against a model, applying listing lag from its own journal. */
 export class LogsService {
   readonly journal: Journal = { creates: new Map(), deletes: [] };
+  /** Under listing lag, decides whether one describe misses one young change (default: always). The explorer
+   * lets its schedule decide, as an eventually consistent listing may or may not show a recent change. */
+  missesChange: (name: string, ageMs: number) => boolean = () => true;
   constructor(readonly model: LogsModel, public faults: Faults = { ...NO_FAULTS }) {}
 
   #visibleGroups(prefix?: string, pattern?: string): LogGroup[] {
@@ -55,9 +58,10 @@ export class LogsService {
     const now = this.model.clock.nowMs();
     this.journal.deletes = this.journal.deletes.filter((d) => now - d.at < lag);
     for (const [n, at] of this.journal.creates) if (now - at >= lag) this.journal.creates.delete(n);
-    const visible = groups.filter((g) => !this.journal.creates.has(g.logGroupName));
+    const hidden = (name: string, at: number) => this.missesChange(name, now - at);
+    const visible = groups.filter((g) => { const at = this.journal.creates.get(g.logGroupName); return at === undefined || !hidden(g.logGroupName, at) });
     for (const d of this.journal.deletes) {
-      if ((!prefix || d.group.logGroupName.startsWith(prefix)) && (!pattern || d.group.logGroupName.includes(pattern)) && !visible.some((g) => g.logGroupName === d.group.logGroupName)) visible.push(d.group);
+      if (hidden(d.group.logGroupName, d.at) && (!prefix || d.group.logGroupName.startsWith(prefix)) && (!pattern || d.group.logGroupName.includes(pattern)) && !visible.some((g) => g.logGroupName === d.group.logGroupName)) visible.push(d.group);
     }
     return visible.sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
   }

@@ -1,0 +1,114 @@
+// `tsible explore PLAYBOOK --processes N`: many schedules of N copies racing, until one breaks the invariant or the
+// budget runs out. Every schedule has its own seed; a violation prints the seed, and `--replay SEED` runs it again.
+import { OptionsError } from '../errors.js';
+import { loadPlaybook } from '../playbook/loader.js';
+import { seededRandom } from '../../filters/core.js';
+import { runSchedule, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
+import type { Playbook } from '../playbook/model.js';
+
+const summarize = (body: unknown): string => {
+  if (body && typeof body === 'object' && '__type' in body) return String((body as { __type: string }).__type);
+  const groups = (body as { logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined)?.logGroups;
+  if (groups) return `[${groups.map((g) => `${g.logGroupName.split('/').pop()}@${g.creationTime % 100_000_000}`).join(', ')}]`;
+  return 'ok';
+};
+
+/** The numbered trace a violation prints: process, task, call, parameters, result. */
+export function formatTrace(trace: readonly Step[], upTo = trace.length): string {
+  return trace.slice(0, upTo).filter((s) => s.kind !== 'task').map((s, n) =>
+    `${String(n + 1).padStart(4)}. +${s.at} ms  p${s.process + 1}  ${s.task ? `[${s.task}] ` : ''}${s.label}${s.detail ? `  -> ${s.detail.status} ${summarize(s.detail.body)}` : ''}`).join('\n');
+}
+
+export interface ExploreOptions {
+  readonly playbook: Playbook;
+  readonly processes: number;
+  readonly schedules: number;
+  readonly seed: number;
+  readonly seconds?: number;
+  readonly listingLagMs?: number;
+  readonly clockTies?: boolean;
+  /** All processes use the same lock_process_id. */
+  readonly sharedId?: boolean;
+  readonly extraVars?: Record<string, unknown>;
+  readonly onProgress?: (explored: number) => void;
+}
+
+export interface ExploreReport { readonly explored: number; readonly found?: ScheduleOutcome; readonly failures: number; readonly firstFailure?: ScheduleOutcome }
+
+function simulation(o: ExploreOptions): SimulationOptions {
+  return {
+    playbook: o.playbook, processes: o.processes, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false },
+    extraVars: (i) => ({ resource_prefix: `p${i + 1}`, aws_access_key: '', aws_secret_key: '', security_token: '', aws_region: 'us-east-1',
+      ...(o.sharedId ? { lock_process_id: 'shared' } : {}), ...o.extraVars }),
+  };
+}
+
+/** One schedule, chosen entirely by its seed. */
+export function runSeed(o: ExploreOptions, seed: number): Promise<ScheduleOutcome> {
+  const pick = seededRandom(`choose/${seed}`);
+  return runSchedule(simulation(o), seed, (runnable) => runnable[Math.floor(pick.next() * runnable.length)]!);
+}
+
+/** Random search: schedule seeds drawn from one master seed, within a schedule and time budget. */
+export async function exploreRandom(o: ExploreOptions): Promise<ExploreReport> {
+  const started = Date.now();
+  const master = seededRandom(o.seed);
+  let explored = 0, failures = 0, firstFailure: ScheduleOutcome | undefined;
+  while (explored < o.schedules && (o.seconds === undefined || Date.now() - started < o.seconds * 1000)) {
+    const outcome = await runSeed(o, Math.floor(master.next() * 2 ** 31));
+    explored++;
+    if (outcome.failures.length) { failures++; firstFailure ??= outcome }
+    o.onProgress?.(explored);
+    if (outcome.violation) return { explored, found: outcome, failures, firstFailure };
+  }
+  return { explored, failures, firstFailure };
+}
+
+export async function explore(argv: string[], io: { out(s: string): void }): Promise<number> {
+  let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false;
+  let replay: number | undefined;
+  const extra: Record<string, unknown> = {};
+  const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new OptionsError(`argument ${a}: expected one argument`); return x };
+    switch (a) {
+      case '--processes': processes = num(a, v()); break;
+      case '--schedules': schedules = num(a, v()); break;
+      case '--seed': seed = num(a, v()); break;
+      case '--seconds': seconds = num(a, v()); break;
+      case '--listing-lag-ms': lag = num(a, v()); break;
+      case '--clock-ties': ties = true; break;
+      case '--shared-id': sharedId = true; break;
+      case '--replay': replay = num(a, v()); break;
+      case '-e': case '--extra-vars': {
+        const text = v();
+        if (text.trimStart().startsWith('{')) Object.assign(extra, JSON.parse(text));
+        else for (const pair of text.split(/\s+/).filter(Boolean)) { const eq = pair.indexOf('='); if (eq < 1) throw new OptionsError(`argument -e: expected key=value, got '${pair}'`); extra[pair.slice(0, eq)] = pair.slice(eq + 1) }
+      } break;
+      default: if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`); file = a;
+    }
+  }
+  if (!file) throw new OptionsError('the following arguments are required: playbook');
+  if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, extraVars: extra,
+    onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
+
+  if (replay !== undefined) {
+    const outcome = await runSeed(options, replay);
+    io.out(`${formatTrace(outcome.trace, outcome.violation?.step)}\n\n${outcome.violation ? `VIOLATION: ${outcome.violation.message}` : 'no violation in this schedule'}\n`);
+    for (const f of outcome.failures) io.out(`failed: ${f}\n`);
+    return outcome.violation ? 2 : 0;
+  }
+  const started = Date.now();
+  const report = await exploreRandom(options);
+  const rate = report.explored / Math.max(0.001, (Date.now() - started) / 1000);
+  const ff = report.firstFailure;
+  const failed = ff ? `; ${report.failures} schedule(s) ended with a failed process, first --replay ${ff.seed}: ${ff.failures[0]}` : '';
+  if (!report.found) {
+    io.out(`\rexplored ${report.explored} schedules (${rate.toFixed(0)}/s), no violation found${failed} (a search, not a proof)\n`);
+    return 0;
+  }
+  const v = report.found.violation!;
+  io.out(`\rVIOLATION after ${report.explored} schedules: ${v.message}\nreproduce with: --replay ${report.found.seed}\n\n${formatTrace(report.found.trace, v.step)}\n`);
+  return 2;
+}

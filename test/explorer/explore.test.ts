@@ -1,0 +1,88 @@
+// tsible explore: deterministic simulation of racing copies of a playbook. Task files with known bugs by
+// construction check that the search finds them and that a correct lock stays clean; replay must be exact.
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exploreRandom, formatTrace, runSeed, type ExploreOptions } from '../../src/explorer/explore.js';
+import { loadPlaybook } from '../../src/playbook/loader.js';
+import { ROOT, runCli } from '../helpers.js';
+
+const here = path.join(ROOT, 'test/explorer');
+const options = (file: string, more: Partial<ExploreOptions> = {}): ExploreOptions =>
+  ({ playbook: loadPlaybook(file), processes: 2, schedules: 200, seed: 1, ...more });
+const fixture = path.join(ROOT, 'playbooks/explore-lock.yml');
+
+describe('known-bug task files', () => {
+  it('finds the check-then-create race within 200 schedules, with a trace that shows both winners', async () => {
+    const report = await exploreRandom(options(path.join(here, 'racy-lock.yml')));
+    expect(report.found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
+    const text = formatTrace(report.found!.trace, report.found!.violation!.step);
+    expect(text.match(/won_lock is true: holds locks\/racy/g)).toHaveLength(2);
+    // both listings ran before either create: the race itself is in the trace
+    const calls = report.found!.trace.filter((s) => s.kind === 'aws');
+    const firstCreate = calls.findIndex((s) => s.label.startsWith('CreateLogGroup'));
+    expect(new Set(calls.slice(0, firstCreate).filter((s) => s.task === 'cloudwatchlogs_log_group_info').map((s) => s.process))).toEqual(new Set([0, 1]));
+  });
+
+  it('reports no violation for a compare-and-swap lock on CreateLogGroup, 3 processes', async () => {
+    const report = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { processes: 3, schedules: 150 }));
+    expect(report.found).toBeUndefined();
+    expect(report.explored).toBe(150);
+    expect(report.failures).toBe(0); // losers are rescued, not failed
+  });
+
+  it('replays a reported seed to the same trace, byte for byte', async () => {
+    const o = options(path.join(here, 'racy-lock.yml'));
+    const { found } = await exploreRandom(o);
+    const again = await runSeed(o, found!.seed);
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(found!.trace));
+    expect(again.violation).toEqual(found!.violation);
+    const other = await runSeed(o, found!.seed + 1);
+    expect(JSON.stringify(other.trace)).not.toBe(JSON.stringify(found!.trace)); // the seed does decide
+  });
+});
+
+describe('the fixture obtain-lock.yaml, unchanged', () => {
+  it('has no two-winner schedule with faults off (60 schedules, 2 processes)', async () => {
+    const report = await exploreRandom(options(fixture, { schedules: 60 }));
+    expect(report.found).toBeUndefined();
+    expect(report.explored).toBe(60);
+  });
+
+  it.each([
+    ['a same-millisecond clock', { clockTies: true }],
+    ['listing lag', { listingLagMs: 2000 }],
+    ['two processes sharing an id', { sharedId: true }],
+    ['a holder that overruns lock_timeout_seconds', { extraVars: { lock_timeout_seconds: 120, hold_seconds: 400 } }],
+  ] as const)('finds two winners under %s', async (_name, faults) => {
+    const report = await exploreRandom(options(fixture, { schedules: 100, ...faults }));
+    expect(report.found?.violation?.message).toMatch(/^processes p\d and p\d hold the lock at the same time$/);
+  });
+
+  it('shows that a loser deleting its attempt between another process\'s listing and tag call fails that process, as amazon.aws 5.5.1 does', async () => {
+    const report = await exploreRandom(options(fixture, { schedules: 60 }));
+    expect(report.firstFailure?.failures[0]).toMatch(/^p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group ansible-testing-locks\/aws_ses_rule_set\/p\d: .*ResourceNotFoundException/);
+    const replayed = await runSeed(options(fixture), report.firstFailure!.seed);
+    const tagCall = replayed.trace.find((s) => s.label.startsWith('ListTagsLogGroup') && s.detail?.status === 400);
+    expect(tagCall?.task).toBe('Get Lock Attempt Lock Groups');
+  });
+});
+
+describe('tsible explore CLI', () => {
+  it('prints the seed and the numbered trace, and --replay reproduces the same trace', async () => {
+    const file = path.join(here, 'racy-lock.yml');
+    const run = await runCli(['explore', file, '--processes', '2', '--schedules', '200']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('');
+    const seed = /reproduce with: --replay (\d+)/.exec(run.stdout)![1]!;
+    const trace = run.stdout.slice(run.stdout.indexOf('   1. '));
+    const replay = await runCli(['explore', file, '--processes', '2', '--replay', seed]);
+    expect(replay.code).toBe(2);
+    expect(replay.stdout.slice(0, replay.stdout.indexOf('\n\nVIOLATION'))).toBe(trace.trimEnd());
+  });
+
+  it('rejects bad options with the usage error code', async () => {
+    const run = await runCli(['explore', path.join(here, 'cas-lock.yml'), '--processes', 'two']);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain("argument --processes: invalid int value: 'two'");
+  });
+});
