@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, type Pos } from '../errors.js';
-import { loadYaml, posOf } from '../yaml/loader.js';
+import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { isDict } from '../template/python.js';
 import { resolveModule } from '../../modules/index.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS, keywordTypeError } from './keywords.js';
@@ -12,12 +12,35 @@ import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js'
 
 type Raw = Record<string, unknown>;
 
+// Parsed files by path, reused while the text is the same (an include in a loop reads its file every time, as
+// Ansible's DataLoader does; parsing it again is what costs). Callers get their own copy, as DataLoader gives.
+const parsed = new Map<string, { text: string; loaded: { documents: unknown[]; warnings: string[] } }>();
+const PARSE_CACHE_ENTRIES = 256;
+
+/** A copy of loaded YAML that keeps every node's position. */
+function copyLoaded<T>(node: T): T {
+  if (Array.isArray(node)) { const out = node.map(copyLoaded); setPos(out, posOf(node)); return out as T }
+  if (isDict(node) && Object.getPrototypeOf(node) === Object.prototype) {
+    const out: Raw = {};
+    for (const [k, v] of Object.entries(node)) out[k] = copyLoaded(v);
+    setPos(out, posOf(node));
+    return out as T;
+  }
+  return node;
+}
+
 export function readYamlFile(file: string): { documents: unknown[]; warnings: string[] } {
   let text: string;
   try { text = readFileSync(file, 'utf8') } catch (e) {
     throw new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, { cause: e });
   }
-  return loadYaml(text, file);
+  let hit = parsed.get(file);
+  if (hit?.text !== text) {
+    hit = { text, loaded: loadYaml(text, file) };
+    if (parsed.size >= PARSE_CACHE_ENTRIES) parsed.delete(parsed.keys().next().value!);
+    parsed.set(file, hit);
+  }
+  return { documents: copyLoaded(hit.loaded.documents), warnings: [...hit.loaded.warnings] };
 }
 
 export { parseKv } from './kv.js';

@@ -57,3 +57,22 @@ describe('loadYaml', () => {
     }
   });
 });
+
+describe('readYamlFile (parsed files are reused while their text is unchanged)', () => {
+  it('gives each caller its own copy, with positions, and reads a changed file again', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { readYamlFile } = await import('../../src/playbook/loader.js');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tsible-yaml-')), 'tasks.yml');
+    writeFileSync(file, '- name: one\n  debug: {msg: a}\n');
+    const first = readYamlFile(file).documents[0] as any[];
+    first[0].debug.msg = 'changed by a caller';
+    const second = readYamlFile(file).documents[0] as any[];
+    expect(second[0].debug.msg).toBe('a');
+    expect(posOf(second[0])).toMatchObject({ file, line: 1 });
+    expect(posOf(second[0].debug)).toMatchObject({ line: 2 });
+    writeFileSync(file, '- name: two\n  debug: {msg: b}\n');
+    expect((readYamlFile(file).documents[0] as any[])[0]).toEqual({ name: 'two', debug: { msg: 'b' } });
+  });
+});
