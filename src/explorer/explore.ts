@@ -27,6 +27,8 @@ export interface ExploreOptions {
   readonly seconds?: number;
   readonly listingLagMs?: number;
   readonly clockTies?: boolean;
+  /** A winner stops for this many seconds before its next move. */
+  readonly pauseAfterWinSeconds?: number;
   /** All processes use the same lock_process_id. */
   readonly sharedId?: boolean;
   readonly extraVars?: Record<string, unknown>;
@@ -37,7 +39,7 @@ export interface ExploreReport { readonly explored: number; readonly found?: Sch
 
 function simulation(o: ExploreOptions): SimulationOptions {
   return {
-    playbook: o.playbook, processes: o.processes, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false },
+    playbook: o.playbook, processes: o.processes, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
     extraVars: (i) => ({ resource_prefix: `p${i + 1}`, aws_access_key: '', aws_secret_key: '', security_token: '', aws_region: 'us-east-1',
       ...(o.sharedId ? { lock_process_id: 'shared' } : {}), ...o.extraVars }),
   };
@@ -65,7 +67,7 @@ export async function exploreRandom(o: ExploreOptions): Promise<ExploreReport> {
 }
 
 export async function explore(argv: string[], io: { out(s: string): void }): Promise<number> {
-  let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false;
+  let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false, pause = 0;
   let replay: number | undefined;
   const extra: Record<string, unknown> = {};
   const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
@@ -79,6 +81,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--listing-lag-ms': lag = num(a, v()); break;
       case '--clock-ties': ties = true; break;
       case '--shared-id': sharedId = true; break;
+      case '--pause-after-win': pause = num(a, v()); break;
       case '--replay': replay = num(a, v()); break;
       case '-e': case '--extra-vars': {
         const text = v();
@@ -90,7 +93,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   }
   if (!file) throw new OptionsError('the following arguments are required: playbook');
   if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
-  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, extraVars: extra,
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra,
     onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
 
   if (replay !== undefined) {

@@ -11,7 +11,7 @@ import { seededRandom } from '../../filters/core.js';
 import { isDict, truthy } from '../template/python.js';
 
 /** One move of one process; `at` is virtual milliseconds since the schedule began. */
-export interface Step { readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'hold'; readonly label: string; readonly task: string; readonly at: number; readonly detail?: { status: number; body: unknown } }
+export interface Step { readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'note'; readonly label: string; readonly task: string; readonly at: number; readonly detail?: { status: number; body: unknown } }
 export interface Violation { readonly message: string; readonly step: number }
 export interface ScheduleOutcome { readonly seed: number; readonly trace: Step[]; readonly violation?: Violation; readonly failures: string[] }
 
@@ -20,14 +20,18 @@ export interface SimulationOptions {
   readonly processes: number;
   /** Extra vars per process (resource_prefix differs by default). */
   readonly extraVars: (i: number) => Record<string, unknown>;
-  readonly faults?: Partial<Faults> & { clockTies?: boolean };
+  readonly faults?: Partial<Faults> & {
+    clockTies?: boolean;
+    /** A process that just won stops for this long (a GC pause, a suspended VM) before its next move. */
+    pauseAfterWinMs?: number;
+  };
   readonly maxSteps?: number;
 }
 
 /** Picks which waiting process moves next. */
 export type Chooser = (runnable: readonly number[], stepIndex: number) => number;
 
-interface Proc { waiting?: (go: boolean) => void; wakeAt?: number; done: boolean; label: string; kind: Exclude<Step['kind'], 'hold'>; holds: boolean }
+interface Proc { waiting?: (go: boolean) => void; wakeAt?: number; pauseMs?: number; done: boolean; label: string; kind: Exclude<Step['kind'], 'note'>; holds: boolean }
 
 type SimulatedRequest = { headers: Record<string, string>; body?: unknown };
 // One SDK client per process slot, built once (building one costs more than a whole step); its transport calls
@@ -57,7 +61,21 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const { Readable } = await import('node:stream');
 
   /** The interleaving point: the process stops here until the scheduler picks it. */
-  const point = (i: number, kind: Proc['kind'], label: string) => new Promise<boolean>((resolve) => { procs[i]!.waiting = resolve; procs[i]!.kind = kind; procs[i]!.label = label; kick() });
+  const point = (i: number, kind: Proc['kind'], label: string) => new Promise<boolean>((resolve) => {
+    const p = procs[i]!;
+    if (p.pauseMs !== undefined && !stop.signal.aborted) {
+      // the pause is a move of its own: the process sleeps, then reaches this point as if nothing happened
+      const ms = p.pauseMs;
+      p.pauseMs = undefined;
+      p.wakeAt = now + ms;
+      p.waiting = () => { void point(i, kind, label).then(resolve) };
+      p.kind = 'sleep'; p.label = `wakes from the pause`;
+      trace.push({ process: i, kind: 'note', label: `pauses for ${ms} ms (fault)`, task: taskOf[i] ?? '', at: now - start });
+      kick();
+      return;
+    }
+    p.waiting = resolve; p.kind = kind; p.label = label; kick();
+  });
 
   let scheduled = false;
   const kick = () => { if (!scheduled) { scheduled = true; setImmediate(schedule) } };
@@ -117,14 +135,15 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const release = (i: number, name: string) => {
     if (attemptOf[i] !== name || !procs[i]!.holds) return;
     procs[i]!.holds = false;
-    trace.push({ process: i, kind: 'hold', label: `released ${name}`, task: taskOf[i] ?? '', at: now - start });
+    trace.push({ process: i, kind: 'note', label: `released ${name}`, task: taskOf[i] ?? '', at: now - start });
   };
   const afterTask = (i: number, vars: Record<string, unknown>) => {
     if (stop.signal.aborted) return;
     if (typeof vars.lock_attempt_log_group_name === 'string') attemptOf[i] = vars.lock_attempt_log_group_name;
     if (truthy(vars.won_lock ?? false) && !procs[i]!.holds && model.list().some((g) => g.logGroupName === attemptOf[i])) {
       procs[i]!.holds = true;
-      trace.push({ process: i, kind: 'hold', label: `won_lock is true: holds ${attemptOf[i]}`, task: taskOf[i] ?? '', at: now - start });
+      if (opts.faults?.pauseAfterWinMs) procs[i]!.pauseMs = opts.faults.pauseAfterWinMs;
+      trace.push({ process: i, kind: 'note', label: `won_lock is true: holds ${attemptOf[i]}`, task: taskOf[i] ?? '', at: now - start });
       const holders = procs.map((p, j) => (p.holds ? j : -1)).filter((j) => j >= 0);
       if (holders.length > 1 && !violation) violation = { message: `processes ${holders.map((h) => `p${h + 1}`).join(' and ')} hold the lock at the same time`, step: trace.length };
     }

@@ -53,6 +53,7 @@ describe('the fixture obtain-lock.yaml, unchanged', () => {
     ['listing lag', { listingLagMs: 2000 }],
     ['two processes sharing an id', { sharedId: true }],
     ['a holder that overruns lock_timeout_seconds', { extraVars: { lock_timeout_seconds: 120, hold_seconds: 400 } }],
+    ['a winner pausing past lock_timeout_seconds while others keep trying', { pauseAfterWinSeconds: 1000, extraVars: { max_obtain_lock_attempts: 40 } }],
   ] as const)('finds two winners under %s', async (_name, faults) => {
     const report = await exploreRandom(options(fixture, { schedules: 100, ...faults }));
     expect(report.found?.violation?.message).toMatch(/^processes p\d and p\d hold the lock at the same time$/);
