@@ -1,6 +1,6 @@
 // `tsible explore PLAYBOOK --processes N`: many schedules of N copies racing, until one breaks the invariant or the
 // budget runs out. Every schedule has its own seed; a violation prints the seed, and `--replay SEED` runs it again.
-import { OptionsError } from '../errors.js';
+import { OptionsError, TsibleError } from '../errors.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { seededRandom } from '../../filters/core.js';
 import { runSchedule, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
@@ -32,6 +32,7 @@ export interface ExploreOptions {
   /** All processes use the same lock_process_id. */
   readonly sharedId?: boolean;
   readonly extraVars?: Record<string, unknown>;
+  readonly invariants?: readonly string[];
   readonly onProgress?: (explored: number) => void;
 }
 
@@ -39,7 +40,7 @@ export interface ExploreReport { readonly explored: number; readonly found?: Sch
 
 function simulation(o: ExploreOptions): SimulationOptions {
   return {
-    playbook: o.playbook, processes: o.processes, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
+    playbook: o.playbook, processes: o.processes, invariants: o.invariants, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
     extraVars: (i) => ({ resource_prefix: `p${i + 1}`, aws_access_key: '', aws_secret_key: '', security_token: '', aws_region: 'us-east-1',
       ...(o.sharedId ? { lock_process_id: 'shared' } : {}), ...o.extraVars }),
   };
@@ -61,7 +62,7 @@ export async function exploreRandom(o: ExploreOptions): Promise<ExploreReport> {
     explored++;
     if (outcome.failures.length) { failures++; firstFailure ??= outcome }
     o.onProgress?.(explored);
-    if (outcome.violation) return { explored, found: outcome, failures, firstFailure };
+    if (outcome.violation || outcome.error) return { explored, found: outcome, failures, firstFailure };
   }
   return { explored, failures, firstFailure };
 }
@@ -70,6 +71,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false, pause = 0;
   let replay: number | undefined;
   const extra: Record<string, unknown> = {};
+  const invariants: string[] = [];
   const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new OptionsError(`argument ${a}: expected one argument`); return x };
@@ -83,6 +85,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--shared-id': sharedId = true; break;
       case '--pause-after-win': pause = num(a, v()); break;
       case '--replay': replay = num(a, v()); break;
+      case '--invariant': invariants.push(v()); break;
       case '-e': case '--extra-vars': {
         const text = v();
         if (text.trimStart().startsWith('{')) Object.assign(extra, JSON.parse(text));
@@ -93,11 +96,12 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   }
   if (!file) throw new OptionsError('the following arguments are required: playbook');
   if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
-  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra,
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants,
     onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
 
   if (replay !== undefined) {
     const outcome = await runSeed(options, replay);
+    if (outcome.error) throw new TsibleError(outcome.error);
     io.out(`${formatTrace(outcome.trace, outcome.violation?.step)}\n\n${outcome.violation ? `VIOLATION: ${outcome.violation.message}` : 'no violation in this schedule'}\n`);
     for (const f of outcome.failures) io.out(`failed: ${f}\n`);
     return outcome.violation ? 2 : 0;
@@ -111,6 +115,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
     io.out(`\rexplored ${report.explored} schedules (${rate.toFixed(0)}/s), no violation found${failed} (a search, not a proof)\n`);
     return 0;
   }
+  if (report.found.error) throw new TsibleError(report.found.error);
   const v = report.found.violation!;
   io.out(`\rVIOLATION after ${report.explored} schedules: ${v.message}\nreproduce with: --replay ${report.found.seed}\n\n${formatTrace(report.found.trace, v.step)}\n`);
   return 2;

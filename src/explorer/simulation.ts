@@ -9,11 +9,12 @@ import type { Playbook } from '../playbook/model.js';
 import { loadInventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
 import { isDict, truthy } from '../template/python.js';
+import { Templar } from '../template/templar.js';
 
 /** One move of one process; `at` is virtual milliseconds since the schedule began. */
 export interface Step { readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'note'; readonly label: string; readonly task: string; readonly at: number; readonly detail?: { status: number; body: unknown } }
 export interface Violation { readonly message: string; readonly step: number }
-export interface ScheduleOutcome { readonly seed: number; readonly trace: Step[]; readonly violation?: Violation; readonly failures: string[] }
+export interface ScheduleOutcome { readonly seed: number; readonly trace: Step[]; readonly violation?: Violation; readonly failures: string[]; readonly error?: string }
 
 export interface SimulationOptions {
   readonly playbook: Playbook;
@@ -26,12 +27,19 @@ export interface SimulationOptions {
     pauseAfterWinMs?: number;
   };
   readonly maxSteps?: number;
+  /** Users' invariants: Jinja2 conditionals over `processes`, the list of every process's variables as of its
+   * last finished task (`{}` before its first). Checked after every task. */
+  readonly invariants?: readonly string[];
 }
 
 /** Picks which waiting process moves next. */
 export type Chooser = (runnable: readonly number[], stepIndex: number) => number;
 
 interface Proc { waiting?: (go: boolean) => void; wakeAt?: number; pauseMs?: number; done: boolean; label: string; kind: Exclude<Step['kind'], 'note'>; holds: boolean }
+
+/** Left out of the invariants' view of a process: the inventory and the magic variables all copies share. */
+const HIDDEN_VARS = new Set(['hostvars', 'groups', 'group_names', 'inventory_hostname', 'inventory_hostname_short', 'inventory_dir', 'inventory_file',
+  'playbook_dir', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'role_names', 'ansible_role_names', 'omit', 'ansible_version', 'vars']);
 
 type SimulatedRequest = { headers: Record<string, string>; body?: unknown };
 // One SDK client per process slot, built once (building one costs more than a whole step); its transport calls
@@ -137,8 +145,26 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     procs[i]!.holds = false;
     trace.push({ process: i, kind: 'note', label: `released ${name}`, task: taskOf[i] ?? '', at: now - start });
   };
+  const snapshots: Array<Record<string, unknown>> = procs.map(() => ({}));
+  const userInvariants = opts.invariants ?? [];
+  let error: string | undefined;
   const afterTask = (i: number, vars: Record<string, unknown>) => {
     if (stop.signal.aborted) return;
+    if (userInvariants.length) {
+      for (const expr of userInvariants) {
+        let holds: boolean;
+        // a Templar per check: it caches the variables it resolved
+        try { holds = new Templar({ lookupVar: (n) => (n === 'processes' ? snapshots : undefined) }).evaluateConditional(expr) } catch (e) {
+          error = `the invariant '${expr}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`;
+          violation ??= { message: error, step: trace.length };
+          return;
+        }
+        if (!holds && !violation) {
+          trace.push({ process: i, kind: 'note', label: `invariant false: ${expr}`, task: taskOf[i] ?? '', at: now - start });
+          violation = { message: `the invariant '${expr}' is false after p${i + 1}'s task '${taskOf[i] ?? ''}'`, step: trace.length };
+        }
+      }
+    }
     if (typeof vars.lock_attempt_log_group_name === 'string') attemptOf[i] = vars.lock_attempt_log_group_name;
     if (truthy(vars.won_lock ?? false) && !procs[i]!.holds && model.list().some((g) => g.logGroupName === attemptOf[i])) {
       procs[i]!.holds = true;
@@ -160,7 +186,12 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     }, [{ taskStart: (_task, name) => { taskOf[i] = name }, taskResult: (_h, task, result, status) => { if (status === 'failed') lastFailure = `p${i + 1}: ${taskOf[i]}: ${String(result.msg ?? '')}` },
       // a failure counts once the run ends with it (a rescued one does not)
       playbookEnd: (stats) => { if (!stop.signal.aborted && [...stats.values()].some((h) => h.failures > 0)) failures.push(lastFailure) } }], {
-      afterTask: (point) => { const v = point.vars(); const facts = isDict(v) ? v : {}; afterTask(i, facts) },
+      afterTask: (point) => {
+        const v = point.vars();
+        // the invariants see values as this process's templates render them (its vars may refer to each other)
+        if (opts.invariants?.length) { const own = point.template(Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k)))); snapshots[i] = isDict(own) ? own : {} }
+        afterTask(i, isDict(v) ? v : {});
+      },
     });
     await point(i, 'task', 'start');
     try { await executor.run(opts.playbook) } catch (e) {
@@ -168,5 +199,5 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     } finally { procs[i]!.done = true; procs[i]!.holds = false; kick() }
   });
   await Promise.all(runs);
-  return { seed, trace, violation, failures };
+  return error ? { seed, trace, failures, error } : { seed, trace, violation, failures };
 }

@@ -41,6 +41,24 @@ describe('known-bug task files', () => {
   });
 });
 
+describe('user invariants (--invariant, Jinja2 over every process\'s variables)', () => {
+  it('reports the first task after which an invariant is false, in the trace too', async () => {
+    const expr = "processes | selectattr('won_lock', 'defined') | list | length < 2";
+    const report = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { invariants: [expr], schedules: 5 }));
+    expect(report.explored).toBe(1);
+    expect(report.found?.violation?.message).toMatch(/^the invariant '.*' is false after p\d's task 'set_fact'$/);
+    expect(formatTrace(report.found!.trace, report.found!.violation!.step)).toContain(`invariant false: ${expr}`);
+  });
+
+  it('holds for a true one, and an invariant that cannot be evaluated is an error, not a violation', async () => {
+    const ok = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { invariants: ["processes | selectattr('won_lock', 'defined') | selectattr('won_lock') | list | length <= 1"], schedules: 30 }));
+    expect(ok.found).toBeUndefined();
+    const run = await runCli(['explore', path.join(here, 'cas-lock.yml'), '--schedules', '3', '--invariant', 'processes[0].nope.x']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("ERROR! the invariant 'processes[0].nope.x' could not be evaluated: 'dict object' has no attribute 'nope'");
+  });
+});
+
 describe('the fixture obtain-lock.yaml, unchanged', () => {
   it('has no two-winner schedule with faults off (60 schedules, 2 processes)', async () => {
     const report = await exploreRandom(options(fixture, { schedules: 60 }));
