@@ -33,6 +33,7 @@ export interface ExploreOptions {
   readonly sharedId?: boolean;
   readonly extraVars?: Record<string, unknown>;
   readonly invariants?: readonly string[];
+  readonly liveness?: boolean;
   readonly onProgress?: (explored: number) => void;
 }
 
@@ -40,7 +41,7 @@ export interface ExploreReport { readonly explored: number; readonly found?: Sch
 
 function simulation(o: ExploreOptions): SimulationOptions {
   return {
-    playbook: o.playbook, processes: o.processes, invariants: o.invariants, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
+    playbook: o.playbook, processes: o.processes, invariants: o.invariants, liveness: o.liveness, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
     extraVars: (i) => ({ resource_prefix: `p${i + 1}`, aws_access_key: '', aws_secret_key: '', security_token: '', aws_region: 'us-east-1',
       ...(o.sharedId ? { lock_process_id: 'shared' } : {}), ...o.extraVars }),
   };
@@ -72,6 +73,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   let replay: number | undefined;
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
+  let liveness = false;
   const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new OptionsError(`argument ${a}: expected one argument`); return x };
@@ -86,6 +88,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--pause-after-win': pause = num(a, v()); break;
       case '--replay': replay = num(a, v()); break;
       case '--invariant': invariants.push(v()); break;
+      case '--liveness': liveness = true; break;
       case '-e': case '--extra-vars': {
         const text = v();
         if (text.trimStart().startsWith('{')) Object.assign(extra, JSON.parse(text));
@@ -96,7 +99,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   }
   if (!file) throw new OptionsError('the following arguments are required: playbook');
   if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
-  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants,
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness,
     onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
 
   if (replay !== undefined) {

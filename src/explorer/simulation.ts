@@ -30,6 +30,8 @@ export interface SimulationOptions {
   /** Users' invariants: Jinja2 conditionals over `processes`, the list of every process's variables as of its
    * last finished task (`{}` before its first). Checked after every task. */
   readonly invariants?: readonly string[];
+  /** Liveness: a schedule where some process never held the lock, or ended failed, is a violation too. */
+  readonly liveness?: boolean;
 }
 
 /** Picks which waiting process moves next. */
@@ -146,6 +148,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     trace.push({ process: i, kind: 'note', label: `released ${name}`, task: taskOf[i] ?? '', at: now - start });
   };
   const snapshots: Array<Record<string, unknown>> = procs.map(() => ({}));
+  const everHeld: boolean[] = procs.map(() => false);
   const userInvariants = opts.invariants ?? [];
   let error: string | undefined;
   const afterTask = (i: number, vars: Record<string, unknown>) => {
@@ -168,6 +171,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     if (typeof vars.lock_attempt_log_group_name === 'string') attemptOf[i] = vars.lock_attempt_log_group_name;
     if (truthy(vars.won_lock ?? false) && !procs[i]!.holds && model.list().some((g) => g.logGroupName === attemptOf[i])) {
       procs[i]!.holds = true;
+      everHeld[i] = true;
       if (opts.faults?.pauseAfterWinMs) procs[i]!.pauseMs = opts.faults.pauseAfterWinMs;
       trace.push({ process: i, kind: 'note', label: `won_lock is true: holds ${attemptOf[i]}`, task: taskOf[i] ?? '', at: now - start });
       const holders = procs.map((p, j) => (p.holds ? j : -1)).filter((j) => j >= 0);
@@ -199,5 +203,10 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     } finally { procs[i]!.done = true; procs[i]!.holds = false; kick() }
   });
   await Promise.all(runs);
+  if (opts.liveness && !violation && !error) {
+    const starved = everHeld.flatMap((held, i) => (held ? [] : [`p${i + 1}`]));
+    if (failures.length) violation = { message: `liveness: ${failures[0]}`, step: trace.length };
+    else if (starved.length) violation = { message: `liveness: ${starved.join(' and ')} never held the lock`, step: trace.length };
+  }
   return error ? { seed, trace, failures, error } : { seed, trace, violation, failures };
 }

@@ -59,6 +59,18 @@ describe('user invariants (--invariant, Jinja2 over every process\'s variables)'
   });
 });
 
+describe('liveness (--liveness)', () => {
+  it('makes a starved process a violation: the compare-and-swap lock tries once, so a loser never holds it', async () => {
+    const report = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { liveness: true, schedules: 20 }));
+    expect(report.found?.violation?.message).toMatch(/^liveness: p\d never held the lock$/);
+  });
+
+  it('makes a failed process a violation: the fixture fails on a group deleted between listing and tags', async () => {
+    const report = await exploreRandom(options(fixture, { liveness: true, schedules: 60 }));
+    expect(report.found?.violation?.message).toMatch(/^liveness: p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group/);
+  });
+});
+
 describe('the fixture obtain-lock.yaml, unchanged', () => {
   it('has no two-winner schedule with faults off (60 schedules, 2 processes)', async () => {
     const report = await exploreRandom(options(fixture, { schedules: 60 }));
