@@ -126,10 +126,10 @@ console.log(`${'minimum for one uncontended take and release'.padEnd(52)} 9 call
 
 // The explorer (issue 7): schedules per second on the fixture's lock with 3 processes, faults off
 {
-  const { exploreRandom } = await import('../src/explorer/explore.js');
+  const { exploreSchedules } = await import('../src/explorer/explore.js');
   const { loadPlaybook } = await import('../src/playbook/loader.js');
   const started = performance.now();
-  const report = await exploreRandom({ playbook: loadPlaybook(path.join(root, 'playbooks/explore-lock.yml')), processes: 3, schedules: 100, seed: 1 });
+  const report = await exploreSchedules({ playbook: loadPlaybook(path.join(root, 'playbooks/explore-lock.yml')), processes: 3, schedules: 100, seed: 1 });
   const rate = report.explored / ((performance.now() - started) / 1000);
   console.log(`\n${'explore: fixture lock, 3 processes, schedules/s'.padEnd(52)} ${rate.toFixed(0)} schedules/s (target >= 1,000)`);
 }

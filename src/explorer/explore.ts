@@ -3,7 +3,7 @@
 import { OptionsError, TsibleError } from '../errors.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { seededRandom } from '../../filters/core.js';
-import { runSchedule, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
+import { runSchedule, type Chooser, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
 import type { Playbook } from '../playbook/model.js';
 
 const summarize = (body: unknown): string => {
@@ -34,6 +34,10 @@ export interface ExploreOptions {
   readonly extraVars?: Record<string, unknown>;
   readonly invariants?: readonly string[];
   readonly liveness?: boolean;
+  /** random (default) or pct; pct's bug depth and its bound on steps per schedule. */
+  readonly strategy?: 'random' | 'pct';
+  readonly depth?: number;
+  readonly pctSteps?: number;
   readonly onProgress?: (explored: number) => void;
 }
 
@@ -49,12 +53,39 @@ function simulation(o: ExploreOptions): SimulationOptions {
 
 /** One schedule, chosen entirely by its seed. */
 export function runSeed(o: ExploreOptions, seed: number): Promise<ScheduleOutcome> {
-  const pick = seededRandom(`choose/${seed}`);
-  return runSchedule(simulation(o), seed, (runnable) => runnable[Math.floor(pick.next() * runnable.length)]!);
+  return runSchedule(simulation(o), seed, o.strategy === 'pct' ? pctChooser(o, seed) : randomChooser(seed));
 }
 
-/** Random search: schedule seeds drawn from one master seed, within a schedule and time budget. */
-export async function exploreRandom(o: ExploreOptions): Promise<ExploreReport> {
+const randomChooser = (seed: number): Chooser => {
+  const pick = seededRandom(`choose/${seed}`);
+  return (runnable) => runnable[Math.floor(pick.next() * runnable.length)]!;
+};
+
+/**
+ * Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): every process gets a random priority above
+ * `depth`, the highest-priority runnable one always moves, and at depth-1 random steps the process moving drops
+ * to a priority below all others. A bug that needs d ordering constraints is found with probability at least
+ * 1/(n·k^(d-1)) per schedule, where k bounds the steps; the seed fixes priorities and change points.
+ */
+function pctChooser(o: ExploreOptions, seed: number): Chooser {
+  const rnd = seededRandom(`pct/${seed}`);
+  const depth = o.depth ?? 3, steps = o.pctSteps ?? 400;
+  const priority = Array.from({ length: o.processes }, (_x, i) => depth + i);
+  for (let i = priority.length - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); [priority[i], priority[j]] = [priority[j]!, priority[i]!] }
+  const changes = new Map<number, number>();
+  for (let d = 1; d < depth; d++) changes.set(Math.floor(rnd.next() * steps), d);
+  const top = (runnable: readonly number[]) => runnable.reduce((a, b) => (priority[b]! > priority[a]! ? b : a));
+  return (runnable, step) => {
+    const chosen = top(runnable);
+    const lowered = changes.get(step);
+    if (lowered === undefined) return chosen;
+    priority[chosen] = lowered;
+    return top(runnable);
+  };
+}
+
+/** The search: schedule seeds drawn from one master seed, within a schedule and time budget. */
+export async function exploreSchedules(o: ExploreOptions): Promise<ExploreReport> {
   const started = Date.now();
   const master = seededRandom(o.seed);
   let explored = 0, failures = 0, firstFailure: ScheduleOutcome | undefined;
@@ -73,7 +104,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   let replay: number | undefined;
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
-  let liveness = false;
+  let liveness = false, strategy: 'random' | 'pct' = 'random', depth = 3;
   const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new OptionsError(`argument ${a}: expected one argument`); return x };
@@ -89,6 +120,8 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--replay': replay = num(a, v()); break;
       case '--invariant': invariants.push(v()); break;
       case '--liveness': liveness = true; break;
+      case '--strategy': { const x = v(); if (x !== 'random' && x !== 'pct') throw new OptionsError(`argument --strategy: invalid choice: '${x}' (choose from 'random', 'pct')`); strategy = x } break;
+      case '--depth': depth = num(a, v()); break;
       case '-e': case '--extra-vars': {
         const text = v();
         if (text.trimStart().startsWith('{')) Object.assign(extra, JSON.parse(text));
@@ -99,7 +132,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   }
   if (!file) throw new OptionsError('the following arguments are required: playbook');
   if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
-  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness,
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strategy, depth,
     onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
 
   if (replay !== undefined) {
@@ -110,7 +143,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
     return outcome.violation ? 2 : 0;
   }
   const started = Date.now();
-  const report = await exploreRandom(options);
+  const report = await exploreSchedules(options);
   const rate = report.explored / Math.max(0.001, (Date.now() - started) / 1000);
   const ff = report.firstFailure;
   const failed = ff ? `; ${report.failures} schedule(s) ended with a failed process, first --replay ${ff.seed}: ${ff.failures[0]}` : '';

@@ -2,7 +2,7 @@
 // construction check that the search finds them and that a correct lock stays clean; replay must be exact.
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exploreRandom, formatTrace, runSeed, type ExploreOptions } from '../../src/explorer/explore.js';
+import { exploreSchedules, formatTrace, runSeed, type ExploreOptions } from '../../src/explorer/explore.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
 
@@ -13,7 +13,7 @@ const fixture = path.join(ROOT, 'playbooks/explore-lock.yml');
 
 describe('known-bug task files', () => {
   it('finds the check-then-create race within 200 schedules, with a trace that shows both winners', async () => {
-    const report = await exploreRandom(options(path.join(here, 'racy-lock.yml')));
+    const report = await exploreSchedules(options(path.join(here, 'racy-lock.yml')));
     expect(report.found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
     const text = formatTrace(report.found!.trace, report.found!.violation!.step);
     expect(text.match(/won_lock is true: holds locks\/racy/g)).toHaveLength(2);
@@ -24,7 +24,7 @@ describe('known-bug task files', () => {
   });
 
   it('reports no violation for a compare-and-swap lock on CreateLogGroup, 3 processes', async () => {
-    const report = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { processes: 3, schedules: 150 }));
+    const report = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { processes: 3, schedules: 150 }));
     expect(report.found).toBeUndefined();
     expect(report.explored).toBe(150);
     expect(report.failures).toBe(0); // losers are rescued, not failed
@@ -32,7 +32,7 @@ describe('known-bug task files', () => {
 
   it('replays a reported seed to the same trace, byte for byte', async () => {
     const o = options(path.join(here, 'racy-lock.yml'));
-    const { found } = await exploreRandom(o);
+    const { found } = await exploreSchedules(o);
     const again = await runSeed(o, found!.seed);
     expect(JSON.stringify(again.trace)).toBe(JSON.stringify(found!.trace));
     expect(again.violation).toEqual(found!.violation);
@@ -41,17 +41,33 @@ describe('known-bug task files', () => {
   });
 });
 
+describe('--strategy pct (priorities with depth-1 change points)', () => {
+  it('finds the racy lock, not the compare-and-swap one, and its seeds replay exactly', async () => {
+    const racy = options(path.join(here, 'racy-lock.yml'), { strategy: 'pct', depth: 2 });
+    const { found } = await exploreSchedules(racy);
+    expect(found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
+    expect(JSON.stringify((await runSeed(racy, found!.seed)).trace)).toBe(JSON.stringify(found!.trace));
+    const cas = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { strategy: 'pct', processes: 3, schedules: 100 }));
+    expect(cas.found).toBeUndefined();
+  });
+
+  it('with depth 1 never preempts: the highest-priority process runs until it waits, so the racy lock is safe', async () => {
+    const report = await exploreSchedules(options(path.join(here, 'racy-lock.yml'), { strategy: 'pct', depth: 1, schedules: 50 }));
+    expect(report.found).toBeUndefined();
+  });
+});
+
 describe('user invariants (--invariant, Jinja2 over every process\'s variables)', () => {
   it('reports the first task after which an invariant is false, in the trace too', async () => {
     const expr = "processes | selectattr('won_lock', 'defined') | list | length < 2";
-    const report = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { invariants: [expr], schedules: 5 }));
+    const report = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { invariants: [expr], schedules: 5 }));
     expect(report.explored).toBe(1);
     expect(report.found?.violation?.message).toMatch(/^the invariant '.*' is false after p\d's task 'set_fact'$/);
     expect(formatTrace(report.found!.trace, report.found!.violation!.step)).toContain(`invariant false: ${expr}`);
   });
 
   it('holds for a true one, and an invariant that cannot be evaluated is an error, not a violation', async () => {
-    const ok = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { invariants: ["processes | selectattr('won_lock', 'defined') | selectattr('won_lock') | list | length <= 1"], schedules: 30 }));
+    const ok = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { invariants: ["processes | selectattr('won_lock', 'defined') | selectattr('won_lock') | list | length <= 1"], schedules: 30 }));
     expect(ok.found).toBeUndefined();
     const run = await runCli(['explore', path.join(here, 'cas-lock.yml'), '--schedules', '3', '--invariant', 'processes[0].nope.x']);
     expect(run.code).toBe(1);
@@ -61,19 +77,19 @@ describe('user invariants (--invariant, Jinja2 over every process\'s variables)'
 
 describe('liveness (--liveness)', () => {
   it('makes a starved process a violation: the compare-and-swap lock tries once, so a loser never holds it', async () => {
-    const report = await exploreRandom(options(path.join(here, 'cas-lock.yml'), { liveness: true, schedules: 20 }));
+    const report = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { liveness: true, schedules: 20 }));
     expect(report.found?.violation?.message).toMatch(/^liveness: p\d never held the lock$/);
   });
 
   it('makes a failed process a violation: the fixture fails on a group deleted between listing and tags', async () => {
-    const report = await exploreRandom(options(fixture, { liveness: true, schedules: 60 }));
+    const report = await exploreSchedules(options(fixture, { liveness: true, schedules: 60 }));
     expect(report.found?.violation?.message).toMatch(/^liveness: p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group/);
   });
 });
 
 describe('the fixture obtain-lock.yaml, unchanged', () => {
   it('has no two-winner schedule with faults off (60 schedules, 2 processes)', async () => {
-    const report = await exploreRandom(options(fixture, { schedules: 60 }));
+    const report = await exploreSchedules(options(fixture, { schedules: 60 }));
     expect(report.found).toBeUndefined();
     expect(report.explored).toBe(60);
   });
@@ -85,12 +101,12 @@ describe('the fixture obtain-lock.yaml, unchanged', () => {
     ['a holder that overruns lock_timeout_seconds', { extraVars: { lock_timeout_seconds: 120, hold_seconds: 400 } }],
     ['a winner pausing past lock_timeout_seconds while others keep trying', { pauseAfterWinSeconds: 1000, extraVars: { max_obtain_lock_attempts: 40 } }],
   ] as const)('finds two winners under %s', async (_name, faults) => {
-    const report = await exploreRandom(options(fixture, { schedules: 100, ...faults }));
+    const report = await exploreSchedules(options(fixture, { schedules: 100, ...faults }));
     expect(report.found?.violation?.message).toMatch(/^processes p\d and p\d hold the lock at the same time$/);
   });
 
   it('shows that a loser deleting its attempt between another process\'s listing and tag call fails that process, as amazon.aws 5.5.1 does', async () => {
-    const report = await exploreRandom(options(fixture, { schedules: 60 }));
+    const report = await exploreSchedules(options(fixture, { schedules: 60 }));
     expect(report.firstFailure?.failures[0]).toMatch(/^p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group ansible-testing-locks\/aws_ses_rule_set\/p\d: .*ResourceNotFoundException/);
     const replayed = await runSeed(options(fixture), report.firstFailure!.seed);
     const tagCall = replayed.trace.find((s) => s.label.startsWith('ListTagsLogGroup') && s.detail?.status === 400);
