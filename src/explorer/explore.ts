@@ -1,5 +1,6 @@
 // `tsible explore PLAYBOOK --processes N`: many schedules of N copies racing, until one breaks the invariant or the
-// budget runs out. Every schedule has its own seed; a violation prints the seed, and `--replay SEED` runs it again.
+// budget runs out. Every schedule has its own seed; a violation is shrunk to fewer context switches and printed as
+// a schedule (`1x12.2x3...`) that `--replay` runs again exactly, as it does a seed.
 import { OptionsError, TsibleError } from '../errors.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { seededRandom } from '../../filters/core.js';
@@ -56,6 +57,75 @@ export function runSeed(o: ExploreOptions, seed: number): Promise<ScheduleOutcom
   return runSchedule(simulation(o), seed, o.strategy === 'pct' ? pctChooser(o, seed) : randomChooser(seed));
 }
 
+/** A schedule as text: its seed, then runs of process numbers: `77:1x12.2x3.1x40` (p1 moves 12 times, then p2 3 times, ...). */
+export function encodeSchedule(seed: number, choices: readonly number[]): string {
+  const runs: string[] = [];
+  for (let k = 0; k < choices.length;) { let n = 1; while (choices[k + n] === choices[k]) n++; runs.push(`${choices[k]! + 1}x${n}`); k += n }
+  return `${seed}:${runs.join('.')}`;
+}
+export function decodeSchedule(text: string): { seed: number; choices: number[] } {
+  const bad = () => new OptionsError(`argument --replay: expected a seed or a schedule like 77:1x12.2x3, got '${text}'`);
+  const [seed, runs, ...rest] = text.split(':');
+  if (!/^\d+$/.test(seed ?? '') || runs === undefined || rest.length) throw bad();
+  const choices: number[] = [];
+  for (const run of runs.split('.')) {
+    const m = /^(\d+)x(\d+)$/.exec(run);
+    if (!m || Number(m[1]) < 1) throw bad();
+    for (let n = 0; n < Number(m[2]); n++) choices.push(Number(m[1]) - 1);
+  }
+  return { seed: Number(seed), choices };
+}
+
+/** Follows a list of choices; where a choice cannot move (or the list ran out), the previous process keeps
+ * moving if it can, else the lowest-numbered one. */
+const listChooser = (choices: readonly number[]): Chooser => {
+  let last = -1;
+  return (runnable, decision) => {
+    const wanted = choices[decision];
+    last = wanted !== undefined && runnable.includes(wanted) ? wanted : runnable.includes(last) ? last : runnable[0]!;
+    return last;
+  };
+};
+
+/** Replays a list of choices; the seed still decides everything else random (`15|random`, what a lagging listing misses). */
+export const runChoices = (o: ExploreOptions, seed: number, choices: readonly number[]): Promise<ScheduleOutcome> => runSchedule(simulation(o), seed, listChooser(choices));
+
+const switches = (c: readonly number[]) => c.reduce((n, p, k) => n + (k > 0 && p !== c[k - 1] ? 1 : 0), 0);
+
+type Run = { p: number; n: number };
+const toRuns = (c: readonly number[]): Run[] => { const r: Run[] = []; for (const p of c) { const last = r[r.length - 1]; if (last?.p === p) last.n++; else r.push({ p, n: 1 }) } return r };
+const fromRuns = (runs: readonly Run[]): number[] => runs.flatMap((r) => Array<number>(r.n).fill(r.p));
+
+/**
+ * Shrinks a violating schedule to fewer context switches, then fewer moves: for each run of moves (latest first)
+ * it tries dropping the run (its process moves later, when the schedule falls back to it) and merging it into the
+ * same process's previous run; a candidate is kept when its replay still breaks an invariant and is smaller.
+ */
+export async function shrink(o: ExploreOptions, found: ScheduleOutcome, budget = { replays: 200, ms: 15_000 }): Promise<ScheduleOutcome> {
+  let best = found;
+  const size = (r: ScheduleOutcome) => [switches(r.choices), r.choices.length] as const;
+  const smaller = (a: ScheduleOutcome, b: ScheduleOutcome) => { const [x, y] = size(a), [u, v] = size(b); return x < u || (x === u && y < v) };
+  const started = Date.now();
+  let tries = 0, improved = true;
+  const left = () => tries < budget.replays && Date.now() - started < budget.ms;
+  while (improved && left()) {
+    improved = false;
+    const runs = toRuns(best.choices);
+    const candidates: Run[][] = [];
+    for (let r = runs.length - 1; r > 0; r--) {
+      candidates.push(runs.filter((_x, k) => k !== r));
+      if (r >= 2 && runs[r - 2]!.p === runs[r]!.p) candidates.push(runs.flatMap((x, k) => (k === r ? [] : k === r - 2 ? [{ p: x.p, n: x.n + runs[r]!.n }] : [x])));
+    }
+    for (const cand of candidates) {
+      if (!left()) break;
+      tries++;
+      const result = await runChoices(o, found.seed, fromRuns(cand));
+      if (result.violation && !result.error && smaller(result, best)) { best = result; improved = true; break }
+    }
+  }
+  return best;
+}
+
 const randomChooser = (seed: number): Chooser => {
   const pick = seededRandom(`choose/${seed}`);
   return (runnable) => runnable[Math.floor(pick.next() * runnable.length)]!;
@@ -101,7 +171,7 @@ export async function exploreSchedules(o: ExploreOptions): Promise<ExploreReport
 
 export async function explore(argv: string[], io: { out(s: string): void }): Promise<number> {
   let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false, pause = 0;
-  let replay: number | undefined;
+  let replay: string | undefined, shrinking = true;
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
   let liveness = false, strategy: 'random' | 'pct' = 'random', depth = 3;
@@ -117,7 +187,8 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--clock-ties': ties = true; break;
       case '--shared-id': sharedId = true; break;
       case '--pause-after-win': pause = num(a, v()); break;
-      case '--replay': replay = num(a, v()); break;
+      case '--replay': replay = v(); break;
+      case '--no-shrink': shrinking = false; break;
       case '--invariant': invariants.push(v()); break;
       case '--liveness': liveness = true; break;
       case '--strategy': { const x = v(); if (x !== 'random' && x !== 'pct') throw new OptionsError(`argument --strategy: invalid choice: '${x}' (choose from 'random', 'pct')`); strategy = x } break;
@@ -136,7 +207,8 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
     onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
 
   if (replay !== undefined) {
-    const outcome = await runSeed(options, replay);
+    const schedule = /^\d+$/.test(replay) ? undefined : decodeSchedule(replay);
+    const outcome = schedule ? await runChoices(options, schedule.seed, schedule.choices) : await runSeed(options, Number(replay));
     if (outcome.error) throw new TsibleError(outcome.error);
     io.out(`${formatTrace(outcome.trace, outcome.violation?.step)}\n\n${outcome.violation ? `VIOLATION: ${outcome.violation.message}` : 'no violation in this schedule'}\n`);
     for (const f of outcome.failures) io.out(`failed: ${f}\n`);
@@ -153,6 +225,14 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   }
   if (report.found.error) throw new TsibleError(report.found.error);
   const v = report.found.violation!;
-  io.out(`\rVIOLATION after ${report.explored} schedules: ${v.message}\nreproduce with: --replay ${report.found.seed}\n\n${formatTrace(report.found.trace, v.step)}\n`);
+  io.out(`\rVIOLATION after ${report.explored} schedules: ${v.message}\n`);
+  let shown = report.found;
+  if (shrinking) {
+    io.out('shrinking...');
+    shown = await shrink(options, report.found);
+    const size = (r: ScheduleOutcome) => `${r.choices.length} moves, ${switches(r.choices)} switches`;
+    io.out(`\rfound by seed ${report.found.seed} (${size(report.found)}; --replay ${report.found.seed}), shrunk to ${size(shown)}: ${shown.violation!.message}\n`);
+  }
+  io.out(`reproduce with: --replay ${shrinking ? encodeSchedule(shown.seed, shown.choices) : shown.seed}\n\n${formatTrace(shown.trace, shown.violation!.step)}\n`);
   return 2;
 }

@@ -14,7 +14,7 @@ import { Templar } from '../template/templar.js';
 /** One move of one process; `at` is virtual milliseconds since the schedule began. */
 export interface Step { readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'note'; readonly label: string; readonly task: string; readonly at: number; readonly detail?: { status: number; body: unknown } }
 export interface Violation { readonly message: string; readonly step: number }
-export interface ScheduleOutcome { readonly seed: number; readonly trace: Step[]; readonly violation?: Violation; readonly failures: string[]; readonly error?: string }
+export interface ScheduleOutcome { readonly seed: number; readonly trace: Step[]; readonly choices: readonly number[]; readonly violation?: Violation; readonly failures: string[]; readonly error?: string }
 
 export interface SimulationOptions {
   readonly playbook: Playbook;
@@ -35,7 +35,7 @@ export interface SimulationOptions {
 }
 
 /** Picks which waiting process moves next. */
-export type Chooser = (runnable: readonly number[], stepIndex: number) => number;
+export type Chooser = (runnable: readonly number[], decision: number) => number;
 
 interface Proc { waiting?: (go: boolean) => void; wakeAt?: number; pauseMs?: number; done: boolean; label: string; kind: Exclude<Step['kind'], 'note'>; holds: boolean }
 
@@ -63,6 +63,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const taskOf: string[] = [];
   const procs: Proc[] = Array.from({ length: opts.processes }, () => ({ done: false, label: 'start', kind: 'task' as const, holds: false }));
   const trace: Step[] = [];
+  const choices: number[] = [];
   const failures: string[] = [];
   let violation: Violation | undefined;
   const maxSteps = opts.maxSteps ?? 5000;
@@ -103,7 +104,8 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       for (const i of sleepers) if (procs[i]!.wakeAt! <= now) procs[i]!.wakeAt = undefined;
       runnable = procs.map((p, i) => (p.done || p.wakeAt !== undefined ? -1 : i)).filter((i) => i >= 0);
     }
-    const i = choose(runnable, trace.length);
+    const i = choose(runnable, choices.length);
+    choices.push(i);
     const p = procs[i]!;
     trace.push({ process: i, kind: p.kind, label: p.label, task: taskOf[i] ?? '', at: now - start });
     const go = p.waiting!;
@@ -208,5 +210,5 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     if (failures.length) violation = { message: `liveness: ${failures[0]}`, step: trace.length };
     else if (starved.length) violation = { message: `liveness: ${starved.join(' and ')} never held the lock`, step: trace.length };
   }
-  return error ? { seed, trace, failures, error } : { seed, trace, violation, failures };
+  return error ? { seed, trace, choices, failures, error } : { seed, trace, choices, violation, failures };
 }

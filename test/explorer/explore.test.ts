@@ -2,7 +2,7 @@
 // construction check that the search finds them and that a correct lock stays clean; replay must be exact.
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exploreSchedules, formatTrace, runSeed, type ExploreOptions } from '../../src/explorer/explore.js';
+import { decodeSchedule, encodeSchedule, exploreSchedules, formatTrace, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
 
@@ -38,6 +38,27 @@ describe('known-bug task files', () => {
     expect(again.violation).toEqual(found!.violation);
     const other = await runSeed(o, found!.seed + 1);
     expect(JSON.stringify(other.trace)).not.toBe(JSON.stringify(found!.trace)); // the seed does decide
+  });
+});
+
+describe('shrinking', () => {
+  it('shrinks the fixture\'s shared-id violation to one context switch, and the shrunk schedule replays exactly', async () => {
+    const o = options(fixture, { sharedId: true, schedules: 100 });
+    const { found } = await exploreSchedules(o);
+    const small = await shrink(o, found!);
+    const switches = (c: readonly number[]) => c.filter((p, k) => k > 0 && p !== c[k - 1]).length;
+    expect(switches(small.choices)).toBe(1); // p1 takes the lock alone, then p2 runs alone and takes it too
+    expect(switches(found!.choices)).toBeGreaterThanOrEqual(1);
+    expect(small.violation?.message).toMatch(/hold the lock at the same time/);
+    const text = encodeSchedule(small.seed, small.choices);
+    expect(text).toMatch(/^\d+:\d+x\d+\.\d+x\d+$/);
+    const { seed, choices } = decodeSchedule(text);
+    const again = await runChoices(o, seed, choices);
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(small.trace));
+  });
+
+  it('refuses a malformed schedule', () => {
+    expect(() => decodeSchedule('1x2.2x')).toThrow("argument --replay: expected a seed or a schedule like 77:1x12.2x3, got '1x2.2x'");
   });
 });
 
@@ -115,12 +136,12 @@ describe('the fixture obtain-lock.yaml, unchanged', () => {
 });
 
 describe('tsible explore CLI', () => {
-  it('prints the seed and the numbered trace, and --replay reproduces the same trace', async () => {
+  it('prints the shrunk schedule and its numbered trace, and --replay reproduces the same trace', async () => {
     const file = path.join(here, 'racy-lock.yml');
     const run = await runCli(['explore', file, '--processes', '2', '--schedules', '200']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('');
-    const seed = /reproduce with: --replay (\d+)/.exec(run.stdout)![1]!;
+    const seed = /reproduce with: --replay (\d+:[\dx.]+)/.exec(run.stdout)![1]!;
     const trace = run.stdout.slice(run.stdout.indexOf('   1. '));
     const replay = await runCli(['explore', file, '--processes', '2', '--replay', seed]);
     expect(replay.code).toBe(2);
