@@ -31,8 +31,11 @@ export default defineModule({
         try {
           tags = (await logs.send(new ListTagsLogGroupCommand({ logGroupName: g.logGroupName }))).tags ?? {};
         } catch (e) {
-          // a group deleted between the listing and this call fails the task too, as in amazon.aws 5.5.1
           const code = (e as { name?: string }).name;
+          // a group deleted between the listing and this call: amazon.aws 5.5.1 fails the task, which makes the
+          // fixture's lock fail a process whenever a loser cleans up at that moment. tsible leaves the group out
+          // (it is gone), unless TSIBLE_STRICT_AMAZON_AWS=1 asks for 5.5.1's behaviour exactly
+          if (code === 'ResourceNotFoundException' && ctx.env.TSIBLE_STRICT_AMAZON_AWS !== '1') continue;
           if (code === 'AccessDeniedException') ctx.warn(`Permission denied listing tags for log group ${g.logGroupName}`);
           else await call(`Unable to describe tags for log group ${g.logGroupName}`, 'ListTagsLogGroup', () => Promise.reject(e));
         }

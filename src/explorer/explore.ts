@@ -35,6 +35,8 @@ export interface ExploreOptions {
   readonly extraVars?: Record<string, unknown>;
   readonly invariants?: readonly string[];
   readonly liveness?: boolean;
+  /** The AWS modules behave as amazon.aws 5.5.1 does even where tsible deliberately differs (TSIBLE_STRICT_AMAZON_AWS). */
+  readonly strictAmazonAws?: boolean;
   /** random (default) or pct; pct's bug depth and its bound on steps per schedule. */
   readonly strategy?: 'random' | 'pct';
   readonly depth?: number;
@@ -46,7 +48,7 @@ export interface ExploreReport { readonly explored: number; readonly found?: Sch
 
 function simulation(o: ExploreOptions): SimulationOptions {
   return {
-    playbook: o.playbook, processes: o.processes, invariants: o.invariants, liveness: o.liveness, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
+    playbook: o.playbook, processes: o.processes, invariants: o.invariants, liveness: o.liveness, env: o.strictAmazonAws ? { TSIBLE_STRICT_AMAZON_AWS: '1' } : {}, faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000 },
     extraVars: (i) => ({ resource_prefix: `p${i + 1}`, aws_access_key: '', aws_secret_key: '', security_token: '', aws_region: 'us-east-1',
       ...(o.sharedId ? { lock_process_id: 'shared' } : {}), ...o.extraVars }),
   };
@@ -174,7 +176,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   let replay: string | undefined, shrinking = true;
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
-  let liveness = false, strategy: 'random' | 'pct' = 'random', depth = 3;
+  let liveness = false, strict = false, strategy: 'random' | 'pct' = 'random', depth = 3;
   const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new OptionsError(`argument ${a}: expected one argument`); return x };
@@ -191,6 +193,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--no-shrink': shrinking = false; break;
       case '--invariant': invariants.push(v()); break;
       case '--liveness': liveness = true; break;
+      case '--strict-amazon-aws': strict = true; break;
       case '--strategy': { const x = v(); if (x !== 'random' && x !== 'pct') throw new OptionsError(`argument --strategy: invalid choice: '${x}' (choose from 'random', 'pct')`); strategy = x } break;
       case '--depth': depth = num(a, v()); break;
       case '-e': case '--extra-vars': {
@@ -203,7 +206,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
   }
   if (!file) throw new OptionsError('the following arguments are required: playbook');
   if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
-  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strategy, depth,
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strictAmazonAws: strict, strategy, depth,
     onProgress: (n) => { if (n % 100 === 0) io.out(`\rexplored ${n} schedules...`) } };
 
   if (replay !== undefined) {

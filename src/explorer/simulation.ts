@@ -30,6 +30,8 @@ export interface SimulationOptions {
   /** Users' invariants: Jinja2 conditionals over `processes`, the list of every process's variables as of its
    * last finished task (`{}` before its first). Checked after every task. */
   readonly invariants?: readonly string[];
+  /** Environment for every copy, on top of the simulated AWS settings. */
+  readonly env?: Record<string, string>;
   /** Liveness: a schedule where some process never held the lock, or ended failed, is a violation too. */
   readonly liveness?: boolean;
 }
@@ -185,7 +187,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     const random = seededRandom(`${seed}/${i}`);
     let lastFailure = `p${i + 1}: failed`;
     const executor = new PlaybookExecutor({
-      extraVars: opts.extraVars(i), checkMode: false, diff: false, verbosity: 0, tags: [], skipTags: [], env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'simulated', AWS_SECRET_ACCESS_KEY: 'simulated' }, inventory: loadInventory([]),
+      extraVars: opts.extraVars(i), checkMode: false, diff: false, verbosity: 0, tags: [], skipTags: [], env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'simulated', AWS_SECRET_ACCESS_KEY: 'simulated', ...opts.env }, inventory: loadInventory([]),
       clock: { now: () => now, sleep: async (ms: number) => { procs[i]!.wakeAt = now + ms; await point(i, 'sleep', `sleep ${ms} ms`) } },
       random, signal: stop.signal,
       aws: { clientFactory: clientFor(i) },

@@ -102,17 +102,18 @@ describe('liveness (--liveness)', () => {
     expect(report.found?.violation?.message).toMatch(/^liveness: p\d never held the lock$/);
   });
 
-  it('makes a failed process a violation: the fixture fails on a group deleted between listing and tags', async () => {
-    const report = await exploreSchedules(options(fixture, { liveness: true, schedules: 60 }));
+  it('makes a failed process a violation: with amazon.aws 5.5.1\'s exact behaviour the fixture fails on a group deleted between listing and tags', async () => {
+    const report = await exploreSchedules(options(fixture, { liveness: true, strictAmazonAws: true, schedules: 60 }));
     expect(report.found?.violation?.message).toMatch(/^liveness: p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group/);
   });
 });
 
 describe('the fixture obtain-lock.yaml, unchanged', () => {
-  it('has no two-winner schedule with faults off (60 schedules, 2 processes)', async () => {
-    const report = await exploreSchedules(options(fixture, { schedules: 60 }));
+  it('has no two-winner schedule with faults off, and every process gets the lock (60 schedules, 2 processes)', async () => {
+    const report = await exploreSchedules(options(fixture, { schedules: 60, liveness: true }));
     expect(report.found).toBeUndefined();
     expect(report.explored).toBe(60);
+    expect(report.failures).toBe(0); // tsible's info module leaves out a group that vanished before its tag call
   });
 
   it.each([
@@ -126,10 +127,10 @@ describe('the fixture obtain-lock.yaml, unchanged', () => {
     expect(report.found?.violation?.message).toMatch(/^processes p\d and p\d hold the lock at the same time$/);
   });
 
-  it('shows that a loser deleting its attempt between another process\'s listing and tag call fails that process, as amazon.aws 5.5.1 does', async () => {
-    const report = await exploreSchedules(options(fixture, { schedules: 60 }));
+  it('shows that a loser deleting its attempt between another process\'s listing and tag call fails that process under amazon.aws 5.5.1\'s behaviour (TSIBLE_STRICT_AMAZON_AWS=1)', async () => {
+    const report = await exploreSchedules(options(fixture, { schedules: 60, strictAmazonAws: true }));
     expect(report.firstFailure?.failures[0]).toMatch(/^p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group ansible-testing-locks\/aws_ses_rule_set\/p\d: .*ResourceNotFoundException/);
-    const replayed = await runSeed(options(fixture), report.firstFailure!.seed);
+    const replayed = await runSeed(options(fixture, { strictAmazonAws: true }), report.firstFailure!.seed);
     const tagCall = replayed.trace.find((s) => s.label.startsWith('ListTagsLogGroup') && s.detail?.status === 400);
     expect(tagCall?.task).toBe('Get Lock Attempt Lock Groups');
   });
