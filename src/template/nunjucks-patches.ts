@@ -295,6 +295,8 @@ export function installPatches(): void {
       if (tok.type === lexer.TOKEN_LEFT_CURLY) this.tsibleCurly = (this.tsibleCurly ?? 0) + 1;
       else if (tok.type === lexer.TOKEN_RIGHT_CURLY) this.tsibleCurly = Math.max(0, (this.tsibleCurly ?? 0) - 1);
       else if (tok.type === lexer.TOKEN_VARIABLE_END || tok.type === lexer.TOKEN_BLOCK_END) this.tsibleCurly = 0;
+      // Jinja2 knows none/None, not null: `null` is a variable name (usually undefined)
+      else if (tok.type === lexer.TOKEN_NONE && tok.value === 'null') tok.type = lexer.TOKEN_SYMBOL;
     }
     return tok;
   };
