@@ -8,6 +8,7 @@ import { PyTuple, PyTypeError, isDict, isSafeString, setKey, parsePythonLiteral,
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
+import { COMMUNITY_FILTERS } from '../../filters/community.js';
 import { TESTS } from '../../filters/tests.js';
 import { GLOBALS, type LookupContext } from './lookups.js';
 
@@ -26,6 +27,7 @@ function env(): any {
     environment.addFilter(name, fn);
     if (/^[a-z_0-9]+$/.test(name)) environment.addFilter(`ansible.builtin.${name}`, fn);
   }
+  for (const [name, fn] of Object.entries(COMMUNITY_FILTERS)) environment.addFilter(name, fn);
   for (const [name, fn] of Object.entries(TESTS)) environment.addTest(name, fn);
   for (const [name, value] of Object.entries(GLOBALS)) environment.addGlobal(name, value);
   return environment;

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Records what real Ansible (ansible-playbook, 2.14) makes of every case in cases.json: the value set_fact
-// stores and its Python type, the text form ("@@" + template), or the error. Needs ansible-playbook;
-// CI only compares tsible's answers with cases.ansible-2.14.json.
+// Records what real Ansible (ansible-playbook, 2.14) makes of every case in cases.json (or the file named as the
+// first argument, e.g. json_query.json): the value set_fact stores and its Python type, the text form ("@@" +
+// template), or the error, into <name>.ansible-2.14.json. Needs ansible-playbook; CI only compares tsible's
+// answers with the recorded file.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const { cases } = JSON.parse(readFileSync(path.join(here, 'cases.json'), 'utf8'));
+const input = process.argv[2] ?? 'cases.json';
+const { cases } = JSON.parse(readFileSync(path.join(here, input), 'utf8'));
 const work = mkdtempSync(path.join(tmpdir(), 'templating-goldens-'));
 mkdirSync(path.join(work, 'files'));
 writeFileSync(path.join(work, 'files/sample.txt'), 'line one\nline two\n');
@@ -31,5 +33,5 @@ const out = cases.map((c, i) => {
   return { ...c, expected: { native: n.error !== undefined ? n : { ...n, type: native.failed ? undefined : type.ansible_facts?.probe_type }, text: one(text, 'probe_text') } };
 });
 const version = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-writeFileSync(path.join(here, 'cases.ansible-2.14.json'), JSON.stringify({ generator: 'test/golden/templating/regenerate.mjs', ansible: version, count: out.length, cases: out }, null, 1) + '\n');
+writeFileSync(path.join(here, input.replace(/\.json$/, '.ansible-2.14.json')), JSON.stringify({ generator: `test/golden/templating/regenerate.mjs ${input}`, ansible: version, count: out.length, cases: out }, null, 1) + '\n');
 console.log(`${out.length} cases recorded`);
