@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { TemplateError } from '../src/errors.js';
 import { PyTuple, PyTypeError, isDict, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
+import { UnsafeText } from '../src/yaml/loader.js';
 import { filter, type FilterTable } from './helpers.js';
 
 interface JmesPath { search(data: unknown, expression: string): unknown }
@@ -15,7 +16,7 @@ function plain(v: unknown): unknown {
   if (v instanceof PyUndefined) v.fail();
   if (v instanceof PyTuple || Array.isArray(v)) return [...(v as unknown[])].map(plain);
   if (isDict(v)) { const o: Dict = {}; for (const k of Object.keys(v)) o[k] = plain(v[k]); return o }
-  if (v !== null && typeof v === 'object' && typeof (v as { toString?: unknown }).toString === 'function' && !(v instanceof Date)) return String(v); // !unsafe text
+  if (v instanceof UnsafeText) return v.value;
   return v ?? null;
 }
 

@@ -11,7 +11,8 @@ export interface CliOptions {
   startAtTask?: string; step: boolean; connection?: string; breakpoints: string[]; breakWhen: string[]; debugScript?: string; seed?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
 }
 
-function parseExtraVars(text: string): Record<string, unknown> {
+/** One -e value as ansible-playbook reads it: key=value pairs, a YAML/JSON document, or @file. */
+export function parseExtraVars(text: string): Record<string, unknown> {
   if (text.startsWith('@')) {
     const file = text.slice(1);
     let content: string;

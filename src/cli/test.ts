@@ -2,6 +2,7 @@
 // reports for CI.
 import { writeFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
+import { parseExtraVars } from './options.js';
 import type { TargetResult, TargetOptions } from '../testing/target.js';
 import { junitXml } from '../testing/junit.js';
 
@@ -26,7 +27,7 @@ export async function testTargets(argv: string[], io: { out(s: string): void; er
       case '--allow-unsupported': opts.allowUnsupported = true; break;
       case '--allow-unstable': opts.allowUnstable = true; break;
       case '--allow-destructive': opts.allowDestructive = true; break;
-      case '-e': case '--extra-vars': opts.extraVars = { ...opts.extraVars, ...Object.fromEntries([value().split('=')]) }; break;
+      case '-e': case '--extra-vars': opts.extraVars = { ...opts.extraVars, ...parseExtraVars(value()) }; break;
       default:
         if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`);
         dirs.push(a);

@@ -3,6 +3,7 @@
 // a schedule (`1x12.2x3...`) that `--replay` runs again exactly, as it does a seed.
 import { OptionsError, TsibleError } from '../errors.js';
 import { loadPlaybook } from '../playbook/loader.js';
+import { parseExtraVars } from '../cli/options.js';
 import { seededRandom } from '../../filters/core.js';
 import { runSchedule, type Chooser, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
 import type { Playbook } from '../playbook/model.js';
@@ -196,11 +197,7 @@ export async function explore(argv: string[], io: { out(s: string): void }): Pro
       case '--strict-amazon-aws': strict = true; break;
       case '--strategy': { const x = v(); if (x !== 'random' && x !== 'pct') throw new OptionsError(`argument --strategy: invalid choice: '${x}' (choose from 'random', 'pct')`); strategy = x } break;
       case '--depth': depth = num(a, v()); break;
-      case '-e': case '--extra-vars': {
-        const text = v();
-        if (text.trimStart().startsWith('{')) Object.assign(extra, JSON.parse(text));
-        else for (const pair of text.split(/\s+/).filter(Boolean)) { const eq = pair.indexOf('='); if (eq < 1) throw new OptionsError(`argument -e: expected key=value, got '${pair}'`); extra[pair.slice(0, eq)] = pair.slice(eq + 1) }
-      } break;
+      case '-e': case '--extra-vars': Object.assign(extra, parseExtraVars(v())); break;
       default: if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`); file = a;
     }
   }

@@ -83,12 +83,16 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       p.wakeAt = now + ms;
       p.waiting = () => { void point(i, kind, label).then(resolve) };
       p.kind = 'sleep'; p.label = `wakes from the pause`;
-      trace.push({ process: i, kind: 'note', label: `pauses for ${ms} ms (fault)`, task: taskOf[i] ?? '', at: now - start });
+      note(i, `pauses for ${ms} ms (fault)`);
       kick();
       return;
     }
     p.waiting = resolve; p.kind = kind; p.label = label; kick();
   });
+
+  /** A line in the trace that is not a move: a win, a release, a pause, a false invariant. */
+  const note = (i: number, label: string) => { trace.push({ process: i, kind: 'note', label, task: taskOf[i] ?? '', at: now - start }) };
+  const runnableNow = () => procs.flatMap((p, i) => (p.done || p.wakeAt !== undefined ? [] : [i]));
 
   let scheduled = false;
   const kick = () => { if (!scheduled) { scheduled = true; setImmediate(schedule) } };
@@ -98,13 +102,14 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     if (violation || trace.length >= maxSteps) { stop.abort(); for (const p of procs) { const w = p.waiting; p.waiting = undefined; w?.(false) } return }
     // every live process must have reached a point before anyone moves: that is what makes a run deterministic
     if (procs.some((p) => !p.done && !p.waiting)) return;
-    let runnable = procs.map((p, i) => (p.done || p.wakeAt !== undefined ? -1 : i)).filter((i) => i >= 0);
+    let runnable = runnableNow();
     if (!runnable.length) {
-      const sleepers = procs.map((p, i) => (p.wakeAt !== undefined && !p.done ? i : -1)).filter((i) => i >= 0);
+      // nobody can move: the virtual clock jumps to the earliest wake-up
+      const sleepers = procs.filter((p) => p.wakeAt !== undefined && !p.done);
       if (!sleepers.length) return;
-      now = Math.max(now, Math.min(...sleepers.map((i) => procs[i]!.wakeAt!)));
-      for (const i of sleepers) if (procs[i]!.wakeAt! <= now) procs[i]!.wakeAt = undefined;
-      runnable = procs.map((p, i) => (p.done || p.wakeAt !== undefined ? -1 : i)).filter((i) => i >= 0);
+      now = Math.max(now, Math.min(...sleepers.map((p) => p.wakeAt!)));
+      for (const p of sleepers) if (p.wakeAt! <= now) p.wakeAt = undefined;
+      runnable = runnableNow();
     }
     const i = choose(runnable, choices.length);
     choices.push(i);
@@ -149,7 +154,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const release = (i: number, name: string) => {
     if (attemptOf[i] !== name || !procs[i]!.holds) return;
     procs[i]!.holds = false;
-    trace.push({ process: i, kind: 'note', label: `released ${name}`, task: taskOf[i] ?? '', at: now - start });
+    note(i, `released ${name}`);
   };
   const snapshots: Array<Record<string, unknown>> = procs.map(() => ({}));
   const everHeld: boolean[] = procs.map(() => false);
@@ -157,19 +162,17 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   let error: string | undefined;
   const afterTask = (i: number, vars: Record<string, unknown>) => {
     if (stop.signal.aborted) return;
-    if (userInvariants.length) {
-      for (const expr of userInvariants) {
-        let holds: boolean;
-        // a Templar per check: it caches the variables it resolved
-        try { holds = new Templar({ lookupVar: (n) => (n === 'processes' ? snapshots : undefined) }).evaluateConditional(expr) } catch (e) {
-          error = `the invariant '${expr}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`;
-          violation ??= { message: error, step: trace.length };
-          return;
-        }
-        if (!holds && !violation) {
-          trace.push({ process: i, kind: 'note', label: `invariant false: ${expr}`, task: taskOf[i] ?? '', at: now - start });
-          violation = { message: `the invariant '${expr}' is false after p${i + 1}'s task '${taskOf[i] ?? ''}'`, step: trace.length };
-        }
+    for (const expr of userInvariants) {
+      let holds: boolean;
+      // a Templar per check: it caches the variables it resolved
+      try { holds = new Templar({ lookupVar: (n) => (n === 'processes' ? snapshots : undefined) }).evaluateConditional(expr) } catch (e) {
+        error = `the invariant '${expr}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`;
+        violation ??= { message: error, step: trace.length };
+        return;
+      }
+      if (!holds && !violation) {
+        note(i, `invariant false: ${expr}`);
+        violation = { message: `the invariant '${expr}' is false after p${i + 1}'s task '${taskOf[i] ?? ''}'`, step: trace.length };
       }
     }
     if (typeof vars.lock_attempt_log_group_name === 'string') attemptOf[i] = vars.lock_attempt_log_group_name;
@@ -177,8 +180,8 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       procs[i]!.holds = true;
       everHeld[i] = true;
       if (opts.faults?.pauseAfterWinMs) procs[i]!.pauseMs = opts.faults.pauseAfterWinMs;
-      trace.push({ process: i, kind: 'note', label: `won_lock is true: holds ${attemptOf[i]}`, task: taskOf[i] ?? '', at: now - start });
-      const holders = procs.map((p, j) => (p.holds ? j : -1)).filter((j) => j >= 0);
+      note(i, `won_lock is true: holds ${attemptOf[i]}`);
+      const holders = procs.flatMap((p, j) => (p.holds ? [j] : []));
       if (holders.length > 1 && !violation) violation = { message: `processes ${holders.map((h) => `p${h + 1}`).join(' and ')} hold the lock at the same time`, step: trace.length };
     }
   };

@@ -149,6 +149,15 @@ describe('tsible explore CLI', () => {
     expect(replay.stdout.slice(0, replay.stdout.indexOf('\n\nVIOLATION'))).toBe(trace.trimEnd());
   });
 
+  it('reads -e as ansible-playbook does (JSON, key=value) and refuses what it refuses', async () => {
+    const run = await runCli(['explore', fixture, '--schedules', '20', '--no-shrink', '-e', '{"lock_timeout_seconds": 120}', '-e', 'hold_seconds=400']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('hold the lock at the same time');
+    const bad = await runCli(['explore', fixture, '-e', 'not a dict']);
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain("Invalid extra vars data supplied. 'not a dict' could not be made into a dictionary");
+  });
+
   it('rejects bad options with the usage error code', async () => {
     const run = await runCli(['explore', path.join(here, 'cas-lock.yml'), '--processes', 'two']);
     expect(run.code).toBe(5);

@@ -5,37 +5,20 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Templar } from '../../src/template/templar.js';
-import { OMIT, removeOmitted, templateFailure } from '../../src/executor/task-executor.js';
-import setFact from '../../modules/set_fact.js';
-import { lazyVarsView } from '../../src/vars/hostvars.js';
+import { knownDifferences, pyTypeOf, renderAsSetFact, type Answer } from './render.js';
 import { ROOT } from '../helpers.js';
 
 const recorded = (name: string) => JSON.parse(readFileSync(path.join(ROOT, `test/golden/templating/${name}.ansible-2.14.json`), 'utf8')).cases;
 // the generated corpus, then hand-written cases for filters the corpus reaches only by name (json_query)
 const golden = { cases: [...recorded('cases'), ...recorded('json_query')] };
-const known = new Set(readFileSync(path.join(ROOT, 'test/template/KNOWN_DIFFERENCES'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]!));
+const known = knownDifferences();
 process.env.TZ = 'UTC';
 
 /** Inputs whose answers depend on randomness or the machine: compared by type only. */
 const TYPE_ONLY = /\b(random|shuffle|to_uuid4|now\(|expanduser|lookup\('env', 'HOME'\))/;
 
-function evaluate(template: string, vars: Record<string, unknown>): { value?: unknown; error?: string } {
-  const all: Record<string, unknown> = { ...vars, omit: OMIT, inventory_hostname: 'localhost' };
-  const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => n === 'omit' || n === 'vars', random: { next: () => 0.5 }, lookup: { basedirs: [ROOT] } });
-  const names = Object.keys(all);
-  all.vars = lazyVarsView(() => names, (k) => templar.lookup(k));
-  try {
-    const args = removeOmitted({ probe: templar.template(template) }) as Record<string, unknown>;
-    const r = setFact.run(args, {} as never) as Record<string, unknown>;
-    if (r.failed) return { error: String(r.msg) };
-    return { value: (r.ansible_facts as Record<string, unknown>).probe };
-  } catch (e) {
-    return { error: String(templateFailure(e).msg) };
-  }
-}
+const evaluate = (template: string, vars: Record<string, unknown>): Answer => renderAsSetFact(template, vars, { inventory_hostname: 'localhost' }, ROOT);
 
-const kind = (v: unknown) => (v === null ? 'NoneType' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : 'dict');
 const pyKind = (t: string | undefined) => (t === undefined ? undefined : t === 'str' || /(Unicode|Text)$/.test(t) ? 'str' : t === 'tuple' ? 'list' : t);
 /** Ansible repeats an undefined variable's message once per layer of lazy templating it went through
  * (task vars add layers); the message itself is what must match. */
@@ -49,8 +32,8 @@ function same(expected: { value?: unknown; error?: string; type?: string }, got:
   if (!('value' in expected)) return got.error !== undefined;
   if (got.error !== undefined) return false;
   const want = pyKind(expected.type);
-  if (typeOnly) return want === undefined || want === kind(got.value) || (want === 'float' && typeof got.value === 'number');
-  if (want !== undefined && want !== kind(got.value) && !(want === 'float' && typeof got.value === 'number')) return false;
+  if (typeOnly) return want === undefined || want === pyTypeOf(got.value) || (want === 'float' && typeof got.value === 'number');
+  if (want !== undefined && want !== pyTypeOf(got.value) && !(want === 'float' && typeof got.value === 'number')) return false;
   return JSON.stringify(sorted(got.value)) === JSON.stringify(sorted(expected.value));
 }
 
