@@ -4,20 +4,21 @@ import { createHash, randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
-import { dump as yamlDump } from 'js-yaml';
+import { DUMP_SCHEMA, NOT_RESOLVED, defineScalarTag, dump as yamlDump, type ScalarTagDefinition, type ScalarTagOptions } from 'js-yaml';
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, PyTypeError, copyDict, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
+import { PyFloat, PyTuple, PyValueError, PyTypeError, copyDict, floatRepr, isFloat, isNum, pyFloat, pyJson, pyJsonLoads, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
-import { loadYaml } from '../src/yaml/loader.js';
+import { loadYaml, resolvePlainScalar } from '../src/yaml/loader.js';
+import { PyRandom } from './pyrandom.js';
 
 export interface RandomSource { next(): number }
 /** The templar puts its seeded source in the render context; filters read it from `this`. */
 export const randomOf = (self: unknown): RandomSource => ((self as { ctx?: { __tsible_random?: RandomSource } })?.ctx?.__tsible_random) ?? { next: Math.random };
 
-/** Mersenne-free, seedable PRNG (mulberry32) for `random(seed=...)` and `shuffle(seed=...)`. */
+/** A small seedable PRNG (mulberry32) for tsible's own choices (the explorer's schedules); templates use PyRandom. */
 export function seededRandom(seed: unknown): RandomSource {
   let h = 1779033703;
   for (const ch of pyStr(seed)) { h = Math.imul(h ^ ch.charCodeAt(0), 3432918353); h = (h << 13) | (h >>> 19) }
@@ -30,34 +31,53 @@ export function toBool(v: unknown): unknown {
   if (v === null || v === undefined) return v ?? null;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string') return ['yes', 'on', '1', 'true'].includes(v.toLowerCase());
-  if (typeof v === 'number') return v === 1;
+  if (isNum(v)) return Number(v) === 1;
   return false;
 }
 
-export function toJson(v: unknown, indent?: number, sortKeys = false): string {
-  const normalize = (x: unknown): unknown => {
-    if (x instanceof PyUndefined) x.fail();
-    if (Array.isArray(x)) return x.map(normalize);
-    if (isDict(x)) { const keys = Object.keys(x); if (sortKeys) keys.sort(); const o: Dict = {}; for (const k of keys) o[k] = normalize(x[k]); return o }
-    if (typeof x === 'number' && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
-    return x;
-  };
-  const text = JSON.stringify(normalize(v), null, indent);
-  if (text === undefined) return 'null';
-  // Python's json.dumps puts a space after ':' and ',' in compact mode
-  return indent === undefined ? pythonCompactJson(normalize(v)) : text.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+export function toJson(v: unknown, indent?: number, sortKeys = false, ensureAscii = true): string {
+  return pyJson(v, { indent, sortKeys, ensureAscii });
 }
-function pythonCompactJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(pythonCompactJson).join(', ')}]`;
-  if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${asciiJson(k)}: ${pythonCompactJson(x)}`).join(', ')}}`;
-  if (typeof v === 'string') return asciiJson(v);
-  return JSON.stringify(v) ?? 'null';
-}
-const asciiJson = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
+// PyYAML's dumper: a string is quoted when PyYAML's own resolvers would read it as something else (so `y` and
+// `1e3` stay plain, `yes` and `1.0` are quoted), and floats are written as PyYAML writes them (repr() lower-cased,
+// '1e+16' as '1.0e+16', .inf/.nan; boxed floats included).
+const baseTag = (name: string) => DUMP_SCHEMA.tags.find((t) => t.tagName === `tag:yaml.org,2002:${name}`) as ScalarTagDefinition<unknown>;
+const pyKind = (v: unknown) => (v === null ? 'null' : typeof v === 'boolean' ? 'bool' : isFloat(v) ? 'float' : isNum(v) ? 'int' : 'str');
+const asPyYaml = (name: 'null' | 'bool' | 'int' | 'float', overrides: Partial<ScalarTagOptions<unknown>> = {}) => {
+  const base = baseTag(name);
+  return defineScalarTag(base.tagName, {
+    implicit: true,
+    implicitFirstChars: null,
+    resolve: (source, isExplicit, tagName) => {
+      if (isExplicit) return base.resolve(source, isExplicit, tagName);
+      const v = resolvePlainScalar(source);
+      return pyKind(v) === name && !(typeof v === 'string') ? v : NOT_RESOLVED;
+    },
+    identify: base.identify,
+    represent: base.represent,
+    ...overrides,
+  });
+};
+const YAML_SCHEMA = DUMP_SCHEMA.withTags(
+  asPyYaml('null'), asPyYaml('bool'), asPyYaml('int'),
+  asPyYaml('float', {
+    identify: (o) => o instanceof PyFloat || (typeof o === 'number' && !Number.isInteger(o)),
+    represent: (o) => {
+      const n = Number(o);
+      if (Number.isNaN(n)) return '.nan';
+      if (!Number.isFinite(n)) return n > 0 ? '.inf' : '-.inf';
+      const r = floatRepr(n).toLowerCase();
+      return !r.includes('.') && r.includes('e') ? r.replace('e', '.0e') : r;
+    },
+  }),
+  // PyYAML's value resolver: a lone '=' is quoted
+  defineScalarTag('tag:yaml.org,2002:value', { implicit: true, implicitFirstChars: ['='], resolve: (s) => (s === '=' ? '=' : NOT_RESOLVED), identify: () => false, represent: (o) => String(o) }),
+);
 
 export function toYaml(v: unknown, nice: boolean, indent = 4): string {
   // PyYAML's dump sorts keys by default, and Ansible keeps that default
-  return yamlDump(v, { indent: nice ? indent : 2, flowLevel: nice ? -1 : 0, lineWidth: -1, noRefs: true, sortKeys: true });
+  return yamlDump(v, { schema: YAML_SCHEMA, indent: nice ? indent : 2, flowLevel: nice ? -1 : 0, lineWidth: -1, noRefs: true, sortKeys: true });
 }
 
 function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict {
@@ -141,9 +161,9 @@ export const CORE_FILTERS: FilterTable = {
   bool: filter([], toBool),
   ternary: filter(['true_val', 'false_val', 'none_val'], (v, { true_val, false_val, none_val = null }) =>
     v === null && none_val !== null ? none_val : truthy(v) ? true_val : false_val),
-  to_json: filter(['indent', 'sort_keys', 'ensure_ascii'], (v, { indent, sort_keys = false }) => toJson(v, indent === undefined ? undefined : Number(indent), Boolean(sort_keys))),
+  to_json: filter(['indent', 'sort_keys', 'ensure_ascii'], (v, { indent, sort_keys = false, ensure_ascii = true }) => toJson(v, indent === undefined || indent === null ? undefined : Number(indent), truthy(sort_keys), truthy(ensure_ascii))),
   to_nice_json: filter(['indent', 'sort_keys'], (v, { indent = 4, sort_keys = true }) => toJson(v, Number(indent), Boolean(sort_keys))),
-  from_json: filter([], (v) => { try { return JSON.parse(pyStr(v)) } catch (e) { throw new TemplateError(`from_json: ${(e as Error).message}`) } }),
+  from_json: filter([], (v) => pyJsonLoads(pyStr(v))),
   to_yaml: filter(['indent', 'default_flow_style'], (v) => toYaml(v, false)),
   to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, { indent = 4 }) => toYaml(v, true, Number(indent))),
   from_yaml: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml>').documents[0] ?? null : v)),
@@ -216,22 +236,28 @@ export const CORE_FILTERS: FilterTable = {
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   }),
   random: filter(['start', 'step', 'seed'], function (this: unknown, v, { start = 0, step = 1, seed }) {
-    const rnd = seed === undefined || seed === null ? randomOf(this) : seededRandom(seed);
-    if (typeof v === 'number') {
-      const st = Number(start), sp = Number(step); const count = Math.max(0, Math.ceil((v - st) / sp));
-      if (count === 0) throw new TemplateError('empty range for randrange()');
+    // Ansible's rand(): Random(seed) when seeded (Python's generator, so the same answers), else the run's source
+    const py = seed === undefined || seed === null ? undefined : new PyRandom(seed);
+    const rnd = randomOf(this);
+    if (typeof v === 'number' && Number.isInteger(v)) {
+      const st = Number(start) || 0, sp = Number(step) || 1;
+      if (py) return py.randrange(st, v, sp);
+      const count = Math.max(0, Math.ceil((v - st) / sp));
+      if (count === 0) throw new PyValueError(sp === 1 ? `empty range for randrange() (${st}, ${v}, ${v - st})` : 'empty range for randrange()');
       return st + Math.floor(rnd.next() * count) * sp;
     }
-    if (v === null || typeof v === 'boolean' || isDict(v)) throw new TemplateError('random can only be used on sequences and integers');
+    if (v === null || typeof v === 'boolean' || isDict(v) || isNum(v)) throw new TemplateError('random can only be used on sequences and integers');
+    if (truthy(start === 0 ? null : start) || truthy(step === 1 ? null : step)) throw new TemplateError('start and step can only be used with integer values');
     const items = toList(v);
     if (!items.length) throw new TemplateError('Cannot choose from an empty sequence');
-    return items[Math.floor(rnd.next() * items.length)];
+    return items[py ? py.below(items.length) : Math.floor(rnd.next() * items.length)];
   }),
   shuffle: filter(['seed'], function (this: unknown, v, { seed }) {
-    const rnd = seed === undefined || seed === null ? randomOf(this) : seededRandom(seed);
     // Ansible's shuffle hands back what it cannot shuffle
     if (!Array.isArray(v) && typeof v !== 'string' && !isDict(v)) return v;
     const items = [...toList(v)];
+    if (truthy(seed ?? null)) { new PyRandom(seed).shuffle(items); return items }
+    const rnd = randomOf(this);
     for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); [items[i], items[j]] = [items[j], items[i]] }
     return items;
   }),
@@ -292,9 +318,10 @@ export const CORE_FILTERS: FilterTable = {
   intersect: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => toList(b).some((y) => pyEq(x, y))))),
   difference: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => !toList(b).some((y) => pyEq(x, y))))),
   symmetric_difference: filter(['b'], (v, { b }) => { const a = toList(v), c = toList(b); return unique([...a.filter((x) => !c.some((y) => pyEq(x, y))), ...c.filter((x) => !a.some((y) => pyEq(x, y)))]) }),
-  log: filter(['base'], (v, { base }) => (base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base)))),
-  pow: filter(['y'], (v, { y }) => Math.pow(Number(v), Number(y))),
-  root: filter(['base'], (v, { base = 2 }) => (Number(base) === 2 ? Math.sqrt(Number(v)) : Math.pow(Number(v), 1 / Number(base)))),
+  // math.log, math.pow and math.sqrt always return floats
+  log: filter(['base'], (v, { base }) => pyFloat(base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base)))),
+  pow: filter(['y'], (v, { y }) => pyFloat(Math.pow(Number(v), Number(y)))),
+  root: filter(['base'], (v, { base = 2 }) => pyFloat(Number(base) === 2 ? Math.sqrt(Number(v)) : Math.pow(Number(v), 1 / Number(base)))),
   human_readable: filter(['isbits', 'unit'], (v, { isbits = false, unit }) => humanReadable(Number(v), Boolean(isbits), unit as string | undefined)),
   human_to_bytes: filter(['default_unit', 'isbits'], (v, { default_unit, isbits = false }) => humanToBytes(v, default_unit as string | undefined, Boolean(isbits))),
   rekey_on_member: filter(['key', 'duplicates'], (v, { key, duplicates = 'error' }) => {

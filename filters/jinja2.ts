@@ -74,6 +74,7 @@ const round = (value: number, precision: number, method: string) => {
 };
 
 export function toInt(value: unknown, dflt = 0, base = 10): number {
+  if (value instanceof PYOPS.PyFloat) value = value.value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : dflt;
   if (typeof value === 'string') {
@@ -90,6 +91,7 @@ export function toInt(value: unknown, dflt = 0, base = 10): number {
   return dflt;
 }
 export function toFloat(value: unknown, dflt = 0): number {
+  if (value instanceof PYOPS.PyFloat) return value.value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;
   if (typeof value === 'string') { const s = value.trim().toLowerCase(); if (s === 'inf' || s === 'infinity') return Infinity; if (s === 'nan') return NaN; const f = Number(s); return s !== '' && !Number.isNaN(f) ? f : dflt }
@@ -104,7 +106,7 @@ export function length(value: unknown): number {
 }
 
 export const JINJA2_FILTERS: FilterTable = {
-  abs: filter([], (v) => Math.abs(v)),
+  abs: filter([], (v) => (PYOPS.isFloat(v) ? PYOPS.pyFloat(Math.abs(Number(v))) : Math.abs(v))),
   attr: filter(['name'], (v, p) => memberLookup(v, p.name)),
   batch: filter(['linecount', 'fill_with'], (v, { linecount, fill_with = null }) => {
     const items = toList(v); const n = Number(linecount); const out: unknown[][] = [];
@@ -124,7 +126,7 @@ export const JINJA2_FILTERS: FilterTable = {
   }),
   escape: filter([], (v) => pyStr(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;')),
   first: filter([], (v) => { const items = toList(v); if (!items.length) return new PyUndefined('No first item, sequence was empty.'); return items[0] }),
-  float: filter(['default'], (v, { default: d = 0.0 }) => toFloat(v, Number(d))),
+  float: filter(['default'], (v, { default: d = 0.0 }) => PYOPS.pyFloat(toFloat(v, Number(d)))),
   format: variadic((v, args, kw) => { void kw; const { pyMod } = PYOPS; return pyMod(pyStr(v), args.length === 1 ? args[0] : PyTuple.of2(...args)) }),
   groupby: filter(['attribute', 'default', 'case_sensitive'], (v, { attribute, default: d, case_sensitive = false }) => {
     const key = (x: unknown) => getAttribute(x, attribute, d);
@@ -178,7 +180,11 @@ export const JINJA2_FILTERS: FilterTable = {
     return out + rest;
   }),
   reverse: filter([], (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...toList(v)].reverse())),
-  round: filter(['precision', 'method'], (v, { precision = 0, method = 'common' }) => round(Number(v), Number(precision), String(method))),
+  // round(int, n) stays an int in Python; ceil/floor divide, so they always give a float
+  round: filter(['precision', 'method'], (v, { precision = 0, method = 'common' }) => {
+    const r = round(Number(v), Number(precision), String(method));
+    return method === 'common' && !PYOPS.isFloat(v) ? r : PYOPS.pyFloat(r);
+  }),
   safe: filter([], (v) => v),
   select: variadic(function (this: unknown, v, args) { return selectOrReject(env, this, v, args, false, (b) => b) }),
   selectattr: variadic(function (this: unknown, v, args) { return selectOrReject(env, this, v, args, true, (b) => b) }),
@@ -194,7 +200,7 @@ export const JINJA2_FILTERS: FilterTable = {
   striptags: filter([], (v) => pyStr(v).replace(/<!--[\s\S]*?-->|<[^>]*>/g, '').replace(/\s+/g, ' ').trim()),
   sum: filter(['attribute', 'start'], (v, { attribute, start = 0 }) => toList(v).reduce<unknown>((acc, x) => PYOPS.pyAdd(acc, attribute === undefined ? x : getAttribute(x, attribute)), start)),
   title: filter([], (v) => pyStr(v).replace(/([\w'])([\w']*)/g, (_m, a: string, b: string) => a.toUpperCase() + b.toLowerCase())),
-  tojson: filter(['indent'], (v, { indent }) => JSON.stringify(v, null, indent === undefined ? undefined : Number(indent)).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027')),
+  tojson: filter(['indent'], (v, { indent }) => PYOPS.pyJson(v, { indent: indent === undefined || indent === null ? undefined : Number(indent), sortKeys: true }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027')),
   trim: filter(['chars'], (v, { chars }) => { const s = pyStr(v); if (chars === undefined || chars === null) return s.trim(); const c = String(chars); let a = 0, b = s.length; while (a < b && c.includes(s[a]!)) a++; while (b > a && c.includes(s[b - 1]!)) b--; return s.slice(a, b) }),
   truncate: filter(['length', 'killwords', 'end', 'leeway'], (v, { length: len = 255, killwords = false, end = '...', leeway = 5 }) => {
     const s = pyStr(v); const n = Number(len), e = String(end);

@@ -2,13 +2,12 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, isDict, pyCompareOp, pyEq, pyIn, truthy, type Dict } from '../src/template/python.js';
+import { PyTuple, isDict, isFloat, isInt, isNum, pyCompareOp, pyEq, pyIn, truthy, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, type TestTable } from './helpers.js';
 import { compileRegex } from './regex.js';
 import { compareVersions } from './version.js';
 
-const isNumber = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
 
 function resultTest(name: string, check: (r: Dict) => boolean) {
   return filter([], (v) => {
@@ -53,9 +52,9 @@ export const TESTS: TestTable = {
   false: filter([], (v) => v === false),
   true: filter([], (v) => v === true),
   none: filter([], (v) => v === null),
-  float: filter([], (v) => typeof v === 'number' && !Number.isInteger(v)),
-  integer: filter([], (v) => typeof v === 'number' && Number.isInteger(v)),
-  number: filter([], (v) => isNumber(v)),
+  float: filter([], (v) => isFloat(v)),
+  integer: filter([], (v) => isInt(v)),
+  number: filter([], (v) => isNum(v)),
   in: filter(['seq'], (v, { seq }) => pyIn(v, seq)),
   iterable: filter([], (v) => typeof v === 'string' || Array.isArray(v) || isDict(v)),
   sequence: filter([], (v) => typeof v === 'string' || Array.isArray(v) || isDict(v)),

@@ -2,7 +2,7 @@
 // validation follows ansible-core's ArgumentSpecValidator: aliases, unsupported parameters, required,
 // mutual exclusion, type coercion, choices, defaults, in that order and with its messages.
 import type { Task } from './playbook/model.js';
-import { pyRepr, pyStr, isDict } from './template/python.js';
+import { BOOLEANS_TEXT, pyBoolean, pyRepr, pyStr, isDict, isNum, isFloat, pyFloat, PyFloat } from './template/python.js';
 import { toBool } from '../filters/core.js';
 
 export type TaskResult = Record<string, unknown>;
@@ -84,14 +84,12 @@ function typeLabel(t: string): string {
 function pyTypeOf(v: unknown): string {
   if (typeof v === 'string') return "<class 'str'>";
   if (typeof v === 'boolean') return "<class 'bool'>";
-  if (typeof v === 'number') return Number.isInteger(v) ? "<class 'int'>" : "<class 'float'>";
+  if (typeof v === 'number' || v instanceof PyFloat) return isFloat(v) ? "<class 'float'>" : "<class 'int'>";
   if (Array.isArray(v)) return "<class 'list'>";
   if (v === null) return "<class 'NoneType'>";
   return "<class 'dict'>";
 }
 
-const BOOLEANS_TRUE = ['y', 'yes', 'on', '1', 'true', 't', '1.0'];
-const BOOLEANS_FALSE = ['n', 'no', 'off', '0', 'false', 'f', '0.0'];
 
 /** ansible-core's type checkers (module_utils/common/validation.py), returning the converted value or throwing its message. */
 export function coerce(value: unknown, type: ArgType, name: string): unknown {
@@ -103,25 +101,22 @@ export function coerce(value: unknown, type: ArgType, name: string): unknown {
       if (typeof value === 'string' || value === null) return value;
       return typeof value === 'object' ? pyRepr(value) : pyStr(value);
     case 'bool': {
-      if (typeof value === 'boolean') return value;
-      if (typeof value !== 'string' && typeof value !== 'number') return cannot('a bool');
-      const s = pyStr(value).toLowerCase().trim();
-      if (BOOLEANS_TRUE.includes(s)) return true;
-      if (BOOLEANS_FALSE.includes(s)) return false;
-      return fail(`The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${[...BOOLEANS_TRUE, ...BOOLEANS_FALSE].map((b) => `'${b}'`).join(', ')}`);
+      if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value)) return cannot('a bool');
+      const b = pyBoolean(value, true);
+      return b ?? fail(`The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`);
     }
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value.replace(/_/g, ''))) return parseInt(value.replace(/_/g, ''), 10);
       return cannot('an int');
     case 'float':
-      if (typeof value === 'number') return value;
-      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+      if (isNum(value)) return pyFloat(Number(value));
+      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return pyFloat(Number(value));
       return cannot('a float');
     case 'list':
       if (Array.isArray(value)) return value;
       if (typeof value === 'string') return value.split(',');
-      if (typeof value === 'number') return [pyStr(value)];
+      if (isNum(value)) return [pyStr(value)];
       return cannot('a list');
     case 'dict':
       if (isDict(value)) return value;

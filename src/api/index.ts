@@ -10,6 +10,7 @@ import { JsonCallback } from '../output/json-callback.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import type { TaskResult } from '../module.js';
 import { executePlaybooks } from './execute.js';
+import { toPlain } from '../template/python.js';
 
 export interface RunOptions {
   /** Extra variables (-e), highest precedence. */
@@ -47,7 +48,8 @@ export interface RunResult {
   readonly ok: boolean;
   readonly stats: Record<string, HostStats>;
   readonly tasks: readonly TaskRecord[];
-  /** Facts and registered results of each host at the end of the run. */
+  /** Facts and registered results of each host at the end of the run, as plain JS data (a Python float 3.0 is
+   * the number 3 here; the printed output and `json` keep Python's form). */
   readonly hostvars: Record<string, Record<string, unknown>>;
   /** What the default callback printed. */
   readonly output: string;
@@ -60,7 +62,7 @@ class Collector implements Callback {
   #play = '';
   playStart(_p: unknown, name: string): void { this.#play = name }
   taskResult(host: string, task: { name?: string; actionAsWritten: string; pos: { file: string; line: number } }, result: TaskResult, status: ResultStatus): void {
-    this.tasks.push({ play: this.#play, task: task.name ?? task.actionAsWritten, action: task.actionAsWritten, host, status, result, path: `${task.pos.file}:${task.pos.line}` });
+    this.tasks.push({ play: this.#play, task: task.name ?? task.actionAsWritten, action: task.actionAsWritten, host, status, result: toPlain(result) as TaskResult, path: `${task.pos.file}:${task.pos.line}` });
   }
 }
 
@@ -84,7 +86,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
     ],
   });
   const hostvars: Record<string, Record<string, unknown>> = {};
-  for (const ex of executors) for (const [host, st] of ex.vm.hostState) hostvars[host] = { ...(hostvars[host] ?? {}), ...st.facts, ...st.registered };
+  for (const ex of executors) for (const [host, st] of ex.vm.hostState) hostvars[host] = toPlain({ ...(hostvars[host] ?? {}), ...st.facts, ...st.registered }) as Record<string, unknown>;
   const doc = JSON.parse(json) as RunResult['json'];
   return { rc, ok: rc === 0, stats: doc.stats, tasks: collector.tasks, hostvars, output, json: doc };
 }

@@ -7,7 +7,7 @@ import type { Block, Play, Playbook, Task, TaskOrBlock } from '../playbook/model
 import { loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode } from '../template/templar.js';
-import { isDict, pyStr, truthy } from '../template/python.js';
+import { isDict, pyBoolean, pyStr, truthy } from '../template/python.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
 import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
@@ -498,7 +498,7 @@ export class PlaybookExecutor {
       return prepareModule(task, run);
     }
     let args: Record<string, unknown>;
-    try { args = removeOmitted(templar.template(task.args)) as Record<string, unknown> } catch (e) { return { failure: templateFailure(e, task) } }
+    try { args = removeOmitted(templar.template(task.args)) as Record<string, unknown> } catch (e) { return { failure: templateFailure(e, task, task.args) } }
     const act = async (): Promise<TaskResult> => {
       try { return this.#runAction(task, host, args, templar) } catch (e) { if (e instanceof EndPlay || e instanceof ActionFailure) throw e; return templateFailure(e, task) }
     };
@@ -523,7 +523,7 @@ export class PlaybookExecutor {
         if (args.that === undefined) throw new ActionFailure({ failed: true, msg: 'conditional required in "that" string' });
         const that = args.that;
         const list = Array.isArray(that) ? that : [that];
-        const quiet = truthy(args.quiet ?? false);
+        const quiet = pyBoolean(args.quiet ?? false, false); // the assert action: boolean(quiet, strict=False)
         const verbose = quiet ? {} : { _ansible_verbose_always: true }; // set before evaluating: failures show indented too
         for (const c of list) {
           if (!templar.evaluateConditional(c)) {

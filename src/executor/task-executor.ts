@@ -6,7 +6,7 @@ import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } fr
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
 import { runLookup } from '../template/lookups.js';
-import { isDict, pyRepr, pyStr, truthy } from '../template/python.js';
+import { PyValueError, isDict, pyRepr, pyStr, truthy } from '../template/python.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
 import { extendedError } from '../output/errors.js';
@@ -17,9 +17,12 @@ export const OMIT = '__omit_place_holder__tsible00000000000000000000000000000000
 export const skippedByWhen = (cond: string): TaskResult => { void cond; return { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
 
 /** Ansible's wording for a template failure inside a task's options, pointing at the task's YAML. */
-export function templateFailure(err: unknown, task?: Task): TaskResult {
+export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): TaskResult {
   if (err instanceof InterruptedError) throw err;
   const where = task ? `\n\n${extendedError(task.pos)}` : '';
+  // a ValueError while templating the args is FieldAttribute post-validation failing for 'args'
+  if (err instanceof PyValueError && rawArgs !== undefined)
+    return { failed: true, msg: `the field 'args' has an invalid value (${pyRepr(rawArgs)}), and could not be converted to an dict.The error was: ${err.message}. ${err.message}${where}` };
   if (err instanceof UndefinedError) {
     return { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}` };
   }

@@ -4,7 +4,7 @@
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
-import { isDict } from '../template/python.js';
+import { deepCopy, isDict, pyJson } from '../template/python.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = { ok: '\x1b[0;32m', changed: '\x1b[0;33m', skipped: '\x1b[0;36m', failed: '\x1b[0;31m', warn: '\x1b[1;35m', reset: '\x1b[0m', unreachable: '\x1b[1;31m', debug: '\x1b[0;90m', verbose: '\x1b[0;34m' };
@@ -19,7 +19,7 @@ export function cleanCopy(action: string, result: TaskResult, noLog: boolean): T
     for (const k of ['attempts', 'changed', 'retries']) if (result[k] !== undefined) x[k] = result[k];
     return x;
   }
-  const out: TaskResult = JSON.parse(JSON.stringify(result, (_k, v) => (v === undefined ? null : v)));
+  const out = deepCopy(result) as TaskResult;
   delete out.failed; delete out.skipped;
   if (DEBUG_ACTIONS.has(action)) delete out.invocation;
   stripInternalKeys(out, ['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override']);
@@ -53,21 +53,8 @@ export function dumpResults(result: TaskResult, verbosity: number, indent?: numb
   if (verbosity < 3) { delete r.invocation; delete r.diff }
   delete r.exception;
   if (indent === undefined && (result._ansible_verbose_always || verbosity > 2)) indent = 4;
-  return pyJson(r, indent);
+  return pyJson(r, { indent });
 }
-
-export function pyJson(v: unknown, indent?: number, level = 0): string {
-  const nl = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1));
-  const end = indent === undefined ? '' : '\n' + ' '.repeat(indent * level);
-  const sep = indent === undefined ? ', ' : ',' + nl;
-  if (Array.isArray(v)) return v.length ? `[${nl}${v.map((x) => pyJson(x, indent, level + 1)).join(sep)}${end}]` : '[]';
-  if (isDict(v)) { const e = Object.entries(v); return e.length ? `{${nl}${e.map(([k, x]) => `${asciiJson(k)}: ${pyJson(x, indent, level + 1)}`).join(sep)}${end}}` : '{}' }
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : JSON.stringify(v);
-  if (typeof v === 'string') return asciiJson(v);
-  if (v === undefined) return 'null';
-  return JSON.stringify(v) ?? 'null';
-}
-const asciiJson = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 
 export interface Output { write(text: string): void; error(text: string): void; columns: number; color: boolean }
 

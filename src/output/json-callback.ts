@@ -3,6 +3,7 @@ import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import { cleanCopy } from './default-callback.js';
+import { pyJson } from '../template/python.js';
 
 interface TaskEntry { task: { name: string; id: string; path: string; duration: { start: string; end?: string } }; hosts: Record<string, TaskResult> }
 interface PlayEntry { play: { name: string; id: string; path: string; duration: { start: string; end?: string } }; tasks: TaskEntry[] }
@@ -36,6 +37,6 @@ export class JsonCallback implements Callback {
     for (const p of this.plays) { p.play.duration.end ??= now; for (const t of p.tasks) t.task.duration.end ??= now }
     const s: Record<string, HostStats> = {};
     for (const [h, v] of stats) s[h] = v;
-    this.write(JSON.stringify({ custom_stats: {}, global_custom_stats: {}, plays: this.plays, stats: s }, null, 4) + '\n');
+    this.write(pyJson({ custom_stats: {}, global_custom_stats: {}, plays: this.plays, stats: s }, { indent: 4, ensureAscii: false }) + '\n');
   }
 }

@@ -3,7 +3,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError } from '../errors.js';
-import { PyTuple, isDict, pyStr, truthy, type Dict } from './python.js';
+import { PyNamespace, PyTuple, isDict, pyStr, truthy, typeName, type Dict } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { splitKeywords } from '../../filters/helpers.js';
 
@@ -170,12 +170,16 @@ function range(...args: unknown[]): number[] {
   return out;
 }
 
-class Namespace { constructor(init: Dict) { Object.assign(this, init) } __str__(): string { return `<Namespace ${JSON.stringify(this)}>` } }
 
 export const GLOBALS: Dict = {
   range,
   dict: (...args: unknown[]) => { const { keywords } = splitKeywords(args); return keywords },
-  namespace: (...args: unknown[]) => new Namespace(splitKeywords(args).keywords),
+  namespace: (...args: unknown[]) => {
+    const { positional, keywords } = splitKeywords(args);
+    const init: Dict = {};
+    for (const p of positional) if (isDict(p)) Object.assign(init, p); else throw new TemplateError(`'${typeName(p)}' object is not iterable`);
+    return new PyNamespace({ ...init, ...keywords });
+  },
   lookup(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), false) },
   query(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), true) },
   q(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), true) },

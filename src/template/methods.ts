@@ -1,6 +1,6 @@
 // Python methods that templates call on str, list and dict values ('x'.startswith, d.get, d.items() ...),
 // and Jinja2's attribute/item lookup that finds them.
-import { PyTuple, isDict, pyEq, pyStr, typeName, PyTypeError, type Dict } from './python.js';
+import { PyNamespace, PyTuple, isDict, isFloat, isNum, pyEq, pyFloat, pyStr, typeName, PyTypeError, type Dict } from './python.js';
 import { PyUndefined } from './undefined.js';
 
 type Method = (self: any, ...args: any[]) => unknown;
@@ -117,6 +117,10 @@ const DICT_METHODS: Record<string, Method> = {
   setdefault: (d: Dict, k: string, v: unknown = null) => { if (!Object.hasOwn(d, k)) d[k] = v; return d[k] },
 };
 
+const FLOAT_METHODS: Record<string, Method> = {
+  is_integer: (n: unknown) => Number.isInteger(Number(n)),
+};
+
 const bind = (fn: Method, self: unknown) => (...args: unknown[]) => fn(self, ...args);
 
 /** Names that must never be reachable from a template (prototype pollution, code execution). */
@@ -124,6 +128,7 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGet
 
 function describe(obj: unknown): string {
   if (obj === null || obj === undefined) return "'None'";
+  if (obj instanceof PyNamespace) return "'jinja2.utils.Namespace object'";
   return `'${typeName(obj)} object'`;
 }
 
@@ -151,6 +156,11 @@ export function memberLookup(obj: unknown, key: unknown): unknown {
     if (m) return bind(m, obj);
   } else if (typeof obj === 'string') {
     const m = STR_METHODS[name];
+    if (m) return bind(m, obj);
+  } else if (isNum(obj)) {
+    if (name === 'real') return obj;
+    if (name === 'imag') return isFloat(obj) ? pyFloat(0) : 0;
+    const m = isFloat(obj) ? FLOAT_METHODS[name] : undefined;
     if (m) return bind(m, obj);
   } else if (obj !== null && typeof obj === 'object' && Object.hasOwn(obj, name)) {
     return (obj as Dict)[name]; // namespace() and other host objects expose own properties only

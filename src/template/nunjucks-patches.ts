@@ -38,6 +38,11 @@ const helpers = {
   },
   in: py.pyIn,
   add: py.pyAdd, sub: py.pySub, mul: py.pyMul, div: py.pyDiv, floordiv: py.pyFloorDiv, mod: py.pyMod, pow: py.pyPow, neg: py.pyNeg,
+  float: (n: number) => new py.PyFloat(n),
+  nsSet: (ns: unknown, attr: string, value: unknown) => {
+    if (!(ns instanceof py.PyNamespace)) throw new TemplateError('cannot assign attribute on non-namespace object');
+    py.setKey(ns as unknown as py.Dict, attr, value);
+  },
   pos: (a: unknown) => { if (a instanceof PyUndefined) a.fail(); return a },
   concat: (a: unknown, b: unknown) => py.pyStr(a) + py.pyStr(b),
   tuple: (items: unknown[]) => { const t = new py.PyTuple(); t.push(...items); return t },
@@ -140,6 +145,33 @@ export function installPatches(): void {
     if (!(node.cond instanceof PyCond)) node.cond = new PyCond(node.cond.lineno, node.cond.colno, node.cond);
     return origCompileIf.call(this, node, frame, async);
   };
+  // Jinja2 scopes {% set %} inside a for loop to one iteration of the loop body: each iteration runs in a fresh
+  // frame that isolates writes, so a set never reaches an outer variable of the same name nor the next
+  // iteration (reads still see outer variables and the loop's own).
+  const LoopBody = nodes.Node.extend('PyLoopBody', { fields: ['body'] });
+  Compiler.prototype.compilePyLoopBody = function (this: any, node: any, frame: any) {
+    this._emitLine('frame = frame.push(true);');
+    this.compile(node.body, frame);
+    this._emitLine('frame = frame.pop();');
+  };
+  const origCompileFor = Compiler.prototype.compileFor;
+  Compiler.prototype.compileFor = function (this: any, node: any, frame: any) {
+    if (!(node.body instanceof LoopBody)) node.body = new LoopBody(node.body.lineno, node.body.colno, node.body);
+    return origCompileFor.call(this, node, frame);
+  };
+  // {% set ns.attr = value %} assigns an attribute of a namespace() object (Jinja2's NSRef target).
+  const origCompileSet = Compiler.prototype.compileSet;
+  Compiler.prototype.compileSet = function (this: any, node: any, frame: any) {
+    const target = node.targets[0];
+    if (!(target instanceof nodes.LookupVal)) return origCompileSet.call(this, node, frame);
+    if (node.targets.length > 1 || !(target.target instanceof nodes.Symbol) || !(target.val instanceof nodes.Literal))
+      this.fail('can\'t assign to this expression', node.lineno, node.colno);
+    this._emit('runtime.tsible.nsSet(');
+    this.compile(target.target, frame);
+    this._emit(`, ${JSON.stringify(String(target.val.value))}, `);
+    if (node.value) this._compileExpression(node.value, frame); else this.compile(node.body, frame);
+    this._emitLine(');');
+  };
   // Python comparisons: deep ==, TypeError on unordered types, chaining.
   Compiler.prototype.compileCompare = function (this: any, node: any, frame: any) {
     this._emit('runtime.tsible.compare(');
@@ -163,10 +195,37 @@ export function installPatches(): void {
   Compiler.prototype.compileConcat = binary('concat');
   Compiler.prototype.compileNeg = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.neg('); this.compile(node.target, frame); this._emit(')') };
   Compiler.prototype.compilePos = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.pos('); this.compile(node.target, frame); this._emit(')') };
+  // Jinja2 allows a trailing comma in lists, dicts and tuples; `(1,)` is a one-element tuple and `()` an empty one.
+  Parser.prototype.parseAggregate = function (this: any) {
+    const tok = this.nextToken();
+    let node: any;
+    switch (tok.type) {
+      case lexer.TOKEN_LEFT_PAREN: node = new nodes.Group(tok.lineno, tok.colno); break;
+      case lexer.TOKEN_LEFT_BRACKET: node = new nodes.Array(tok.lineno, tok.colno); break;
+      case lexer.TOKEN_LEFT_CURLY: node = new nodes.Dict(tok.lineno, tok.colno); break;
+      default: return null;
+    }
+    const closing = (t: any) => t.type === lexer.TOKEN_RIGHT_PAREN || t.type === lexer.TOKEN_RIGHT_BRACKET || t.type === lexer.TOKEN_RIGHT_CURLY;
+    for (;;) {
+      if (closing(this.peekToken())) { this.nextToken(); break }
+      if (node.children.length > 0) {
+        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+        if (node instanceof nodes.Group) node.tsibleTuple = true;
+        if (closing(this.peekToken())) { this.nextToken(); break }
+      }
+      if (node instanceof nodes.Dict) {
+        const key = this.parsePrimary();
+        if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
+        const value = this.parseExpression();
+        node.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
+      } else node.addChild(this.parseExpression());
+    }
+    return node;
+  };
   // (a, b) is a tuple in Jinja2, not JS's comma operator.
   const origCompileGroup = Compiler.prototype.compileGroup;
   Compiler.prototype.compileGroup = function (this: any, node: any, frame: any) {
-    if (node.children.length > 1) { this._emit('runtime.tsible.tuple('); this._compileAggregate(node, frame, '[', ']'); this._emit(')'); return }
+    if (node.children.length !== 1 || node.tsibleTuple) { this._emit('runtime.tsible.tuple('); this._compileAggregate(node, frame, '[', ']'); this._emit(')'); return }
     return origCompileGroup.call(this, node, frame);
   };
   // Tests take any number of positional and keyword arguments: `is version('2.10', '>=')`.
@@ -211,6 +270,23 @@ export function installPatches(): void {
       if (not) node = new nodes.Not(node.lineno, node.colno, node);
     }
     return node;
+  };
+  // 1.0 and 1e3 are float literals: boxed so that they print as 1.0 and 1000.0.
+  const origParsePrimary = Parser.prototype.parsePrimary;
+  Parser.prototype.parsePrimary = function (this: any, noPostfix: boolean) {
+    const tok = this.peekToken();
+    const node = origParsePrimary.call(this, noPostfix);
+    if (tok && tok.type === lexer.TOKEN_FLOAT) {
+      let lit = node;
+      while (lit && !(lit instanceof nodes.Literal) && (lit.target || lit.name)) lit = lit.target ?? lit.name;
+      if (lit instanceof nodes.Literal && typeof lit.value === 'number') lit.value = py.pyFloat(lit.value);
+    }
+    return node;
+  };
+  const origCompileLiteral = Compiler.prototype.compileLiteral;
+  Compiler.prototype.compileLiteral = function (this: any, node: any, frame: any) {
+    if (node.value instanceof py.PyFloat) { this._emit(`runtime.tsible.float(${node.value.value})`); return }
+    return origCompileLiteral.call(this, node, frame);
   };
   // x.0, x.0.name and keyword attribute names (x.true) are lookups in Jinja2.
   Parser.prototype.parsePostfix = function (this: any, node: any) {
@@ -289,6 +365,15 @@ export function installPatches(): void {
       this.forward();
       this.tsibleCurly--;
       return { type: lexer.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
+    }
+    // Jinja2 floats may have an exponent (1e3, 1.5e-3); Nunjucks' lexer would read `1e3` as a name
+    if (this.in_code && /[0-9]/.test(this.str[this.index] ?? '') && !/[\w.]/.test(this.str[this.index - 1] ?? '')) {
+      const m = /^[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+(?![\w.])/.exec(this.str.slice(this.index, this.index + 64));
+      if (m) {
+        const lineno = this.lineno, colno = this.colno;
+        for (let k = 0; k < m[0].length; k++) this.forward();
+        return { type: lexer.TOKEN_FLOAT, value: m[0].replace(/_/g, ''), lineno, colno };
+      }
     }
     const tok = origNextToken.call(this);
     if (tok) {

@@ -18,19 +18,68 @@ export class PyTuple extends Array<unknown> {
   static of2(...items: unknown[]): PyTuple { const t = new PyTuple(); t.push(...items); return t }
 }
 
+/**
+ * A Python float with an integral value (3.0, 10 / 2, '2' | float). JS has one number type, so such a float
+ * would print as 3; boxing it keeps Python's text (`3.0`) and type. Floats with a fraction, inf and nan stay JS
+ * numbers (a non-integral number is always a float). valueOf() lets JS arithmetic and Number() see through it;
+ * toJSON() makes it a plain number for JSON.stringify (the SDK, the API); pyJson prints `3.0`.
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+  valueOf(): number { return this.value }
+  toString(): string { return floatRepr(this.value) }
+  toJSON(): number { return this.value }
+}
+/** A float result: boxed when integral. */
+export const pyFloat = (n: number): number | PyFloat => (Number.isInteger(n) ? new PyFloat(n) : n);
+/** int, float or bool (a Python number; bool is an int subclass). */
+export const isNum = (v: unknown): v is number | boolean | PyFloat => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+/** Python float (boxed or a non-integral number). */
+export const isFloat = (v: unknown): boolean => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
+/** Python int (not bool). */
+export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+/** int + float is a float: the result type of an arithmetic operator. */
+const numResult = (a: unknown, b: unknown, n: number): number | PyFloat => (isFloat(a) || isFloat(b) ? pyFloat(n) : n);
+
+/** A deep copy of a value that keeps Python's types (tuples, boxed floats); undefined and functions become None. */
+export function deepCopy(v: unknown): unknown {
+  if (v instanceof PyTuple) { const t = new PyTuple(); for (const x of v) t.push(deepCopy(x)); return t }
+  if (Array.isArray(v)) return v.map(deepCopy);
+  if (isDict(v)) { const o: Dict = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, deepCopy(x)); return o }
+  if (v === undefined || typeof v === 'function') return null;
+  return v;
+}
+
+/** Jinja2's namespace(): attributes assignable with {% set ns.attr = ... %}, even inside loops. */
+export class PyNamespace {
+  constructor(init: Dict) { for (const [k, v] of Object.entries(init)) setKey(this as unknown as Dict, k, v) }
+  __str__(): string { return `<Namespace ${pyRepr({ ...this })}>` }
+}
+
+/** Plain JS data for callers outside the templating world (the library API): boxed floats become numbers,
+ * tuples arrays; everything else is copied as it is. */
+export function toPlain(v: unknown): unknown {
+  if (v instanceof PyFloat) return v.value;
+  if (Array.isArray(v)) return Array.from(v, toPlain);
+  if (isDict(v)) { const o: Dict = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, toPlain(x)); return o }
+  return v;
+}
+
 export const isDict = (v: unknown): v is Dict =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyUndefined)
-  && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  && !(v instanceof PyFloat) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 export const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyFloat) return 'float';
   if (typeof v === 'string') return 'str';
   if (v instanceof PyTuple) return 'tuple';
   if (Array.isArray(v)) return 'list';
   if (v instanceof PyUndefined) return 'AnsibleUndefined';
+  if (v instanceof PyNamespace) return 'Namespace';
   if (typeof v === 'function') return 'function';
   return 'dict';
 }
@@ -43,6 +92,7 @@ export function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === false) return false;
   if (v === true) return true;
   if (typeof v === 'number') return v !== 0;
+  if (v instanceof PyFloat) return v.value !== 0;
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof PyUndefined) v.fail();
@@ -50,12 +100,22 @@ export function truthy(v: unknown): boolean {
   return true;
 }
 
-function floatRepr(n: number): string {
+/** Python's repr() of a float: shortest round-trip digits, positional between 1e-4 and 1e16, else 1e+16 / 1e-05. */
+export function floatRepr(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
-  return String(n);
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const [mant, expText] = n.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const digits = mant.replace(/^-/, '').replace('.', ''), sign = n < 0 ? '-' : '';
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0'), frac = digits.slice(exp + 1);
+  return `${sign}${intPart}.${frac || '0'}`;
 }
+/** Python repr() of an int or float held in a JS number. */
+const numberRepr = (n: number): string => (Number.isInteger(n) ? String(n) : floatRepr(n));
 
 /** Python repr() of a str: single quotes unless the text has ' and no ". */
 export function reprString(s: string): string {
@@ -81,16 +141,145 @@ export function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
-  if (typeof v === 'number') return floatRepr(v);
+  if (typeof v === 'number') return numberRepr(v);
+  if (v instanceof PyFloat) return floatRepr(v.value);
   if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (v instanceof PyUndefined) return v.fail();
+  if (v instanceof PyNamespace) return v.__str__();
   if (typeof v === 'object') {
     const entries = Object.entries(v as Dict).map(([k, val]) => `${reprString(k)}: ${pyRepr(val)}`);
     return `{${entries.join(', ')}}`;
   }
   return String(v);
 }
+
+export interface JsonOptions { indent?: number; sortKeys?: boolean; ensureAscii?: boolean }
+const jsonString = (s: string, ascii: boolean) => {
+  const t = JSON.stringify(s);
+  return ascii ? t.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : t;
+};
+/**
+ * Python's json.dumps: separators ', ' and ': ' (',' before a newline when indenting), floats as repr (3.0,
+ * 1e-05), NaN and Infinity bare, tuples as lists, non-ASCII escaped unless ensureAscii is false.
+ */
+export function pyJson(v: unknown, opts: JsonOptions = {}, level = 0): string {
+  const { indent } = opts;
+  const nl = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1));
+  const end = indent === undefined ? '' : '\n' + ' '.repeat(indent * level);
+  const sep = indent === undefined ? ', ' : ',' + nl;
+  if (v instanceof PyUndefined) v.fail();
+  if (Array.isArray(v)) return v.length ? `[${nl}${v.map((x) => pyJson(x, opts, level + 1)).join(sep)}${end}]` : '[]';
+  if (isDict(v)) {
+    const keys = Object.keys(v); if (opts.sortKeys) keys.sort();
+    return keys.length ? `{${nl}${keys.map((k) => `${jsonString(k, opts.ensureAscii !== false)}: ${pyJson(v[k], opts, level + 1)}`).join(sep)}${end}}` : '{}';
+  }
+  if (typeof v === 'number' || v instanceof PyFloat) {
+    const n = Number(v);
+    if (Number.isNaN(n)) return 'NaN';
+    if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+    return isFloat(v) ? floatRepr(n) : String(n);
+  }
+  if (typeof v === 'string' || isSafeString(v)) return jsonString(String(v), opts.ensureAscii !== false);
+  if (v === undefined || v === null) return 'null';
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** Python's ValueError (json.JSONDecodeError and kin): raised while templating a task's args, Ansible reports
+ * it as an invalid value of the field 'args'. */
+export class PyValueError extends TemplateError {}
+
+/**
+ * Python's json.loads: floats stay floats (3.0), NaN/Infinity accepted, duplicate keys keep the last, and its
+ * error messages ("Expecting value: line 1 column 1 (char 0)").
+ */
+export function pyJsonLoads(text: string): unknown {
+  let i = 0;
+  const fail = (msg: string, at = i): never => {
+    const line = text.slice(0, at).split('\n').length, col = at - (text.lastIndexOf('\n', at - 1) + 1) + 1;
+    throw new PyValueError(`${msg}: line ${line} column ${col} (char ${at})`);
+  };
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++ };
+  const str = (): string => {
+    const start = i++;
+    let raw = '';
+    for (;;) {
+      if (i >= text.length) fail('Unterminated string starting at', start);
+      const c = text[i]!;
+      if (c === '"') { i++; break }
+      if (c < ' ') fail('Invalid control character at');
+      if (c === '\\') {
+        const e = text[i + 1];
+        if (e === undefined) fail('Unterminated string starting at', start);
+        if (e === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('Invalid \\uXXXX escape', i + 1); raw += text.slice(i, i + 6); i += 6; continue }
+        if (!'"\\/bfnrt'.includes(e!)) fail(`Invalid \\escape: ${reprString(e!)}`);
+        raw += c + e; i += 2; continue;
+      }
+      raw += c; i++;
+    }
+    return JSON.parse(`"${raw}"`) as string;
+  };
+  const value = (): unknown => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++; ws();
+      const o: Dict = {};
+      if (text[i] === '}') { i++; return o }
+      for (;;) {
+        if (text[i] !== '"') fail('Expecting property name enclosed in double quotes');
+        const k = str(); ws();
+        if (text[i] !== ':') fail("Expecting ':' delimiter");
+        i++;
+        setKey(o, k, value()); ws();
+        if (text[i] === '}') { i++; return o }
+        if (text[i] !== ',') fail("Expecting ',' delimiter");
+        i++; ws();
+      }
+    }
+    if (c === '[') {
+      i++; ws();
+      const a: unknown[] = [];
+      if (text[i] === ']') { i++; return a }
+      for (;;) {
+        a.push(value()); ws();
+        if (text[i] === ']') { i++; return a }
+        if (text[i] !== ',') fail("Expecting ',' delimiter");
+        i++;
+      }
+    }
+    if (c === '"') return str();
+    for (const [word, v] of [['null', null], ['true', true], ['false', false], ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]] as const)
+      if (text.startsWith(word, i)) { i += word.length; return v }
+    const m = /^(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i));
+    if (!m) return fail('Expecting value');
+    i += m[0].length;
+    return m[2] !== undefined || m[3] !== undefined ? pyFloat(Number(m[0])) : Number(m[0]);
+  };
+  ws();
+  const v = value();
+  ws();
+  if (i < text.length) fail('Extra data');
+  return v;
+}
+
+const BOOLEANS_TRUE = ['y', 'yes', 'on', '1', 'true', 't'];
+const BOOLEANS_FALSE = ['n', 'no', 'off', '0', 'false', 'f'];
+/** ansible.module_utils.parsing.convert_bool.boolean: strings by their lower-cased text, numbers equal to 1 or 0;
+ * anything else is false when not strict, else undefined (the caller words the error). */
+export function pyBoolean(value: unknown, strict: boolean): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' || isSafeString(value)) {
+    const s = String(value).toLowerCase().trim();
+    if (BOOLEANS_TRUE.includes(s)) return true;
+    if (BOOLEANS_FALSE.includes(s)) return false;
+  } else if (isNum(value)) {
+    if (Number(value) === 1) return true;
+    if (Number(value) === 0) return false;
+  }
+  return strict ? undefined : false;
+}
+export const BOOLEANS_TEXT = "'y', 'yes', 'on', '1', 'true', 't', 1, 1.0, True, 'n', 'no', 'off', '0', 'false', 'f', 0, 0.0, False";
 
 /** Nunjucks' SafeString (what a macro call returns) is a str to Python. */
 export const isSafeString = (v: unknown): boolean => v instanceof String;
@@ -111,8 +300,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined) a = null;
   if (b === undefined) b = null;
-  const na = typeof a === 'number' || typeof a === 'boolean', nb = typeof b === 'number' || typeof b === 'boolean';
-  if (na && nb) return Number(a) === Number(b);
+  if (isNum(a) && isNum(b)) return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) {
     if ((a instanceof PyTuple) !== (b instanceof PyTuple)) return false;
     return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
@@ -130,8 +318,7 @@ type OrderOp = keyof typeof OP_SYMBOL;
 /** Python's three-way ordering for <, <=, >, >=; unrelated types raise TypeError as Python does. */
 export function pyCompare(a: unknown, b: unknown, op: OrderOp): number {
   assertDefined(a); assertDefined(b);
-  const na = typeof a === 'number' || typeof a === 'boolean', nb = typeof b === 'number' || typeof b === 'boolean';
-  if (na && nb) return Number(a) - Number(b);
+  if (isNum(a) && isNum(b)) return Number(a) - Number(b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (Array.isArray(a) && Array.isArray(b) && (a instanceof PyTuple) === (b instanceof PyTuple)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
@@ -166,65 +353,67 @@ export function pyIn(needle: unknown, haystack: unknown): boolean {
   throw new PyTypeError(`argument of type '${typeName(haystack)}' is not iterable`);
 }
 
-const isNum = (v: unknown): v is number | boolean => typeof v === 'number' || typeof v === 'boolean';
 const unsupported = (op: string, a: unknown, b: unknown) =>
   new PyTypeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 
 export function pyAdd(a: unknown, b: unknown): unknown {
   assertDefined(a); assertDefined(b);
-  if (isNum(a) && isNum(b)) return Number(a) + Number(b);
+  if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) + Number(b));
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
   if (typeof a === 'string') throw new PyTypeError(`can only concatenate str (not "${typeName(b)}") to str`);
   if (Array.isArray(a)) throw new PyTypeError(`can only concatenate list (not "${typeName(b)}") to list`);
   throw unsupported('+', a, b);
 }
-export function pySub(a: unknown, b: unknown): number {
+export function pySub(a: unknown, b: unknown): number | PyFloat {
   assertDefined(a); assertDefined(b);
-  if (isNum(a) && isNum(b)) return Number(a) - Number(b);
+  if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) - Number(b));
   throw unsupported('-', a, b);
 }
 export function pyMul(a: unknown, b: unknown): unknown {
   assertDefined(a); assertDefined(b);
-  if (isNum(a) && isNum(b)) return Number(a) * Number(b);
+  if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) * Number(b));
   const seqTimes = (s: unknown, n: unknown) => {
     const k = Math.max(0, Number(n));
     if (typeof s === 'string') return s.repeat(k);
     const out: unknown[] = []; for (let i = 0; i < k; i++) out.push(...(s as unknown[])); return out;
   };
-  if ((typeof a === 'string' || Array.isArray(a)) && typeof b === 'number' && Number.isInteger(b)) return seqTimes(a, b);
-  if ((typeof b === 'string' || Array.isArray(b)) && typeof a === 'number' && Number.isInteger(a)) return seqTimes(b, a);
+  if ((typeof a === 'string' || Array.isArray(a)) && (isInt(b) || typeof b === 'boolean')) return seqTimes(a, b);
+  if ((typeof b === 'string' || Array.isArray(b)) && (isInt(a) || typeof a === 'boolean')) return seqTimes(b, a);
+  if (typeof a === 'string' || Array.isArray(a) || typeof b === 'string' || Array.isArray(b))
+    throw new PyTypeError(`can't multiply sequence by non-int of type '${typeName(typeof a === 'string' || Array.isArray(a) ? b : a)}'`);
   throw unsupported('*', a, b);
 }
-export function pyDiv(a: unknown, b: unknown): number {
+export function pyDiv(a: unknown, b: unknown): number | PyFloat {
   assertDefined(a); assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('/', a, b);
-  if (Number(b) === 0) throw new TemplateError('ZeroDivisionError: division by zero');
-  return Number(a) / Number(b);
+  if (Number(b) === 0) throw new TemplateError(isFloat(a) || isFloat(b) ? 'ZeroDivisionError: float division by zero' : 'ZeroDivisionError: division by zero');
+  return pyFloat(Number(a) / Number(b));
 }
-export function pyFloorDiv(a: unknown, b: unknown): number {
+export function pyFloorDiv(a: unknown, b: unknown): number | PyFloat {
   assertDefined(a); assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('//', a, b);
-  if (Number(b) === 0) throw new TemplateError('ZeroDivisionError: integer division or modulo by zero');
-  return Math.floor(Number(a) / Number(b));
+  if (Number(b) === 0) throw new TemplateError(isFloat(a) || isFloat(b) ? 'ZeroDivisionError: float divmod()' : 'ZeroDivisionError: integer division or modulo by zero');
+  return numResult(a, b, Math.floor(Number(a) / Number(b)));
 }
 export function pyMod(a: unknown, b: unknown): unknown {
   assertDefined(a); assertDefined(b);
   if (typeof a === 'string') return percentFormat(a, b);
   if (!isNum(a) || !isNum(b)) throw unsupported('%', a, b);
-  if (Number(b) === 0) throw new TemplateError('ZeroDivisionError: integer division or modulo by zero');
+  if (Number(b) === 0) throw new TemplateError(isFloat(a) || isFloat(b) ? 'ZeroDivisionError: float modulo' : 'ZeroDivisionError: integer division or modulo by zero');
   const x = Number(a), y = Number(b);
-  return ((x % y) + y) % y;
+  return numResult(a, b, ((x % y) + y) % y);
 }
-export function pyPow(a: unknown, b: unknown): number {
+export function pyPow(a: unknown, b: unknown): number | PyFloat {
   assertDefined(a); assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('** or pow()', a, b);
-  return Math.pow(Number(a), Number(b));
+  const r = Math.pow(Number(a), Number(b));
+  return isFloat(a) || isFloat(b) || Number(b) < 0 ? pyFloat(r) : r;
 }
-export function pyNeg(a: unknown): number {
+export function pyNeg(a: unknown): number | PyFloat {
   assertDefined(a);
   if (!isNum(a)) throw new PyTypeError(`bad operand type for unary -: '${typeName(a)}'`);
-  return -Number(a);
+  return isFloat(a) ? pyFloat(-Number(a)) : -Number(a);
 }
 
 /** printf-style `'%s-%03d' % (a, 7)`. */
@@ -240,14 +429,14 @@ export function percentFormat(fmt: string, args: unknown): string {
         case 's': s = pyStr(v); break;
         case 'r': s = pyRepr(v); break;
         case 'd': case 'i':
-          if (typeof v !== 'number' && typeof v !== 'boolean') throw new PyTypeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
+          if (!isNum(v)) throw new PyTypeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
           s = String(Math.trunc(Number(v))); break;
         case 'f': case 'F': s = Number(v).toFixed(prec === undefined ? 6 : Number(prec)); break;
         case 'e': case 'E': s = Number(v).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') s = s.toUpperCase(); break;
         case 'x': s = Math.trunc(Number(v)).toString(16); break;
         case 'X': s = Math.trunc(Number(v)).toString(16).toUpperCase(); break;
         case 'o': s = Math.trunc(Number(v)).toString(8); break;
-        case 'c': s = typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v); break;
+        case 'c': s = isInt(v) ? String.fromCodePoint(v) : pyStr(v); break;
         default: s = pyStr(v);
       }
       if (flags.includes('+') && /[dif]/.test(conv) && Number(v) >= 0) s = '+' + s;
@@ -342,7 +531,8 @@ export function parsePythonLiteral(text: string): { ok: true; value: unknown } |
       case 'False': case 'false': return false;
       case 'None': case 'null': return null;
     }
-    return Number(m[0].replace(/_/g, ''));
+    const n = Number(m[0].replace(/_/g, ''));
+    return /[.eE]/.test(m[0]) ? pyFloat(n) : n;
   };
   try {
     const v = value();

@@ -4,7 +4,7 @@
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, type VarsResolver } from './nunjucks-patches.js';
-import { PyTuple, PyTypeError, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
+import { PyFloat, PyTuple, PyTypeError, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
@@ -164,7 +164,7 @@ export class Templar implements VarsResolver {
       // 2.14's fast path: `{{ name }}` of a variable holding a bool, number or None returns it as it is
       const v = this.lookup(c.singleVar);
       isVariable = v !== undefined;
-      if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+      if (v === null || typeof v === 'boolean' || typeof v === 'number' || v instanceof PyFloat) return v;
     }
     let captured: unknown = undefined;
     const text = this.#render(c, src, (v: unknown) => { captured = v; return '' });
@@ -178,7 +178,7 @@ export class Templar implements VarsResolver {
     if (c.stringFilter) return captured;
     if (captured === null || captured === undefined) return isVariable ? null : '';
     if (typeof captured === 'boolean') return captured;
-    if (typeof captured === 'number') return pyStr(captured);
+    if (typeof captured === 'number' || captured instanceof PyFloat) return pyStr(captured);
     if (typeof captured === 'string') return literalFromText(captured);
     if (captured instanceof PyTuple) return pyStr(captured); // 2.14 re-reads only '[...]' and '{...}'
     if (Array.isArray(captured) || isDict(captured)) return normalizeNative(captured);
@@ -203,7 +203,7 @@ export class Templar implements VarsResolver {
   evaluateConditional(conditional: unknown): boolean {
     if (typeof conditional === 'boolean') return conditional;
     if (conditional === null || conditional === undefined) return true;
-    if (typeof conditional === 'number') return conditional !== 0;
+    if (typeof conditional === 'number' || conditional instanceof PyFloat) return Number(conditional) !== 0;
     let expr = pyStr(conditional instanceof UnsafeText ? conditional.value : conditional).trim();
     if (expr === '') return true;
     if (isTemplate(expr)) {

@@ -1,6 +1,6 @@
 // JUnit XML as Ansible's junit callback writes it: a testsuite per target, a testcase per task result.
 import type { TargetResult } from './target.js';
-import { pyJson } from '../output/default-callback.js';
+import { pyJson } from '../template/python.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
@@ -11,7 +11,7 @@ export function junitXml(results: readonly TargetResult[]): string {
       const head = `    <testcase classname="${esc(t.path)}" name="${name}">`;
       if (t.status === 'failed' || t.status === 'unreachable') {
         const msg = String(t.result.msg ?? t.result.reason ?? 'failed');
-        return `${head}\n      <failure message="${esc(msg)}" type="${t.status}">${esc(pyJson(t.result, 4))}</failure>\n    </testcase>`;
+        return `${head}\n      <failure message="${esc(msg)}" type="${t.status}">${esc(pyJson(t.result, { indent: 4 }))}</failure>\n    </testcase>`;
       }
       if (t.status === 'skipped') return `${head}\n      <skipped message="${esc(String(t.result.skip_reason ?? t.result.skipped_reason ?? 'skipped'))}"/>\n    </testcase>`;
       return `${head}</testcase>`;

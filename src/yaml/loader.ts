@@ -4,6 +4,7 @@
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, YAMLException } from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
 import { ParseError, type Pos } from '../errors.js';
+import { isNum, pyFloat } from '../template/python.js';
 
 /** A string tagged `!unsafe`: never templated. */
 export class UnsafeText {
@@ -58,8 +59,8 @@ export function resolvePlainScalar(text: string): unknown {
     if (t[0] === '-' || t[0] === '+') { if (t[0] === '-') sign = -1; t = t.slice(1) }
     if (t === '.inf') return sign * Infinity;
     if (t === '.nan') return NaN;
-    if (t.includes(':')) return sign * sexagesimal(t);
-    return sign * Number(t);
+    if (t.includes(':')) return pyFloat(sign * sexagesimal(t));
+    return pyFloat(sign * Number(t));
   }
   if (TIMESTAMP_RE.test(text)) return text; // Python date/datetime; kept as its ISO text
   return text;
@@ -196,8 +197,8 @@ function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos
     case '!vault-encrypted':
       throw new ParseError('A vault encrypted value was found, but tsible cannot decrypt Ansible Vault data (no vault secrets are supported)', { pos });
     case '!!str': return raw;
-    case '!!int': { const v = resolvePlainScalar(raw); if (typeof v === 'number') return Math.trunc(v); break }
-    case '!!float': { const v = Number(raw); if (!Number.isNaN(v) || /nan/i.test(raw)) return v; break }
+    case '!!int': { const v = resolvePlainScalar(raw); if (isNum(v) && typeof v !== 'boolean') return Math.trunc(Number(v)); break }
+    case '!!float': { const v = resolvePlainScalar(raw); if (isNum(v) && typeof v !== 'boolean') return pyFloat(Number(v)); break }
     case '!!bool': { const v = resolvePlainScalar(raw); if (typeof v === 'boolean') return v; break }
     case '!!null': return null;
     default:

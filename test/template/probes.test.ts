@@ -24,7 +24,7 @@ function matches(expected: any, got: { value?: unknown; error?: string }, check:
   if (expected.error !== undefined) return got.error === expected.message;
   if (got.error !== undefined) return false;
   if (check === 'type') return pyTypeOf(got.value) === expected.type;
-  return JSON.stringify(got.value) === JSON.stringify(expected.value) && (expected.type === 'tuple' || pyTypeOf(got.value) === expected.type || (expected.type === 'float' && typeof got.value === 'number'));
+  return JSON.stringify(got.value) === JSON.stringify(expected.value) && (expected.type === 'tuple' || pyTypeOf(got.value) === expected.type);
 }
 
 const outcomes: Array<{ id: string; ok: boolean }> = [];

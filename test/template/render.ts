@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Templar } from '../../src/template/templar.js';
+import { PyTuple, typeName } from '../../src/template/python.js';
 import { OMIT, removeOmitted, templateFailure } from '../../src/executor/task-executor.js';
 import setFact from '../../modules/set_fact.js';
 import { lazyVarsView } from '../../src/vars/hostvars.js';
@@ -17,18 +18,19 @@ export function renderAsSetFact(template: string, hostVars: Record<string, unkno
   const names = Object.keys(all);
   all.vars = lazyVarsView(() => names, (k) => templar.lookup(k));
   all.hostvars = { [String(magic.inventory_hostname)]: all.vars };
+  const raw = { probe: template };
   try {
-    const args = removeOmitted({ probe: templar.template(template) }) as Record<string, unknown>;
+    const args = removeOmitted(templar.template(raw)) as Record<string, unknown>;
     const r = setFact.run(args, {} as never) as Record<string, unknown>;
     if (r.failed) return { error: String(r.msg) };
     return { value: (r.ansible_facts as Record<string, unknown>).probe };
   } catch (e) {
-    return { error: String(templateFailure(e).msg) };
+    return { error: String(templateFailure(e, undefined, raw).msg) };
   }
 }
 
 /** Python's type name for a value as set_fact stores it. */
-export const pyTypeOf = (v: unknown): string => (v === null ? 'NoneType' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : 'dict');
+export const pyTypeOf = (v: unknown): string => (v instanceof PyTuple ? 'list' : typeName(v));
 
 /** test/template/KNOWN_DIFFERENCES: case id → why tsible's answer differs from Ansible's. */
 export const knownDifferences = (): Map<string, string> => new Map(readFileSync(path.join(ROOT, 'test/template/KNOWN_DIFFERENCES'), 'utf8')

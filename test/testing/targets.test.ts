@@ -77,6 +77,14 @@ describe('library API', () => {
     expect((r.json.plays[0] as any).tasks[1].hosts.localhost.stdout).toBe('hi');
   });
 
+  it('hands back plain JS values: a Python float 3.0 is the number 3, while the printed output keeps 3.0', async () => {
+    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  vars:\n    r: 3.0\n  tasks:\n    - set_fact:\n        pair: "{{ [r, (1, 2.0)] }}"\n    - debug: var=pair\n' });
+    const r = await runPlaybook(path.join(dir, 'p.yml'));
+    expect(r.hostvars.localhost!.pair).toStrictEqual([3, [1, 2]]);
+    expect(r.tasks[0]!.result.ansible_facts).toStrictEqual({ pair: [3, [1, 2]] });
+    expect(r.output).toContain('"pair": [\n        3.0,\n        [\n            1,\n            2.0\n        ]\n    ]');
+  });
+
   it('runTasks runs a bare task file; check mode and an abort signal are honoured', async () => {
     const dir = playbookDir({ 't.yml': '- command: touch created\n  args:\n    creates: created\n- wait_for:\n    timeout: 30\n' });
     const controller = new AbortController();
