@@ -13,6 +13,7 @@ import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { loadYaml, resolvePlainScalar } from '../src/yaml/loader.js';
 import { PyRandom } from './pyrandom.js';
+import { passwordHash } from './crypt.js';
 
 export interface RandomSource { next(): number }
 /** The templar puts its seeded source in the render context; filters read it from `this`. */
@@ -251,6 +252,11 @@ export const CORE_FILTERS: FilterTable = {
     const items = toList(v);
     if (!items.length) throw new TemplateError('Cannot choose from an empty sequence');
     return items[py ? py.below(items.length) : Math.floor(rnd.next() * items.length)];
+  }),
+  password_hash: filter(['hashtype', 'salt', 'salt_size', 'rounds', 'ident'], function (this: unknown, v, { hashtype = 'sha512', salt, salt_size, rounds }) {
+    const rnd = randomOf(this);
+    return passwordHash(pyStr(v), pyStr(hashtype), salt === undefined || salt === null ? null : pyStr(salt), salt_size === undefined || salt_size === null ? null : Number(salt_size),
+      rounds === undefined || rounds === null ? null : Number(rounds), { below: (n) => Math.floor(rnd.next() * n) });
   }),
   shuffle: filter(['seed'], function (this: unknown, v, { seed }) {
     // Ansible's shuffle hands back what it cannot shuffle

@@ -183,7 +183,7 @@ export class PlaybookExecutor {
     all.hostvars = this.#hostvars(host, varsView);
     final.add('vars'); final.add('hostvars');
     const basedirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, this.#play?.basedir].filter((x): x is string => Boolean(x));
-    const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => final.has(n), random: this.opts.random, jinja: this.opts.jinja, lookup: { basedirs, vars: () => all } });
+    const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => final.has(n), random: this.opts.random, jinja: this.opts.jinja, lookup: { basedirs, vars: () => all, warn: (m) => this.#emit('warning', m) } });
     return templar;
   }
 

@@ -1,18 +1,30 @@
 // Jinja2's and Ansible's template globals, and the lookup plugins behind lookup()/query()/q() and with_*.
 import { execSync } from 'node:child_process';
-import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, opendirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { TemplateError } from '../errors.js';
-import { PyNamespace, PyTuple, isDict, pyStr, truthy, typeName, type Dict } from './python.js';
+import { PyNamespace, PyTuple, isDict, pyRepr, pyStr, truthy, typeName, type Dict } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { splitKeywords } from '../../filters/helpers.js';
+import { PyRandom } from '../../filters/pyrandom.js';
+import { SALT_CHARS, passwordHash } from '../../filters/crypt.js';
+import { parseKv } from '../playbook/kv.js';
+import { configValue } from '../config.js';
 
 /** What a lookup can see: the task's variables and where to find relative files. */
 export interface LookupContext {
   readonly basedirs: readonly string[];
   readonly vars?: () => Dict;
   readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown };
+  /** Ansible's display.warning, through the run's callbacks. */
+  readonly warn?: (message: string) => void;
 }
+
+/** AnsibleLookupError: the plugin decided to fail; re-raised as it is (errors=warn/ignore still apply). */
+export class LookupFailure extends TemplateError {}
+/** AnsibleOptionsError: the lookup was called wrongly; re-raised as it is, whatever errors= says. */
+export class LookupOptionsError extends TemplateError {}
 
 type Lookup = (terms: unknown[], kw: Dict, ctx: LookupContext) => unknown[];
 
@@ -74,6 +86,23 @@ export const LOOKUPS: Record<string, Lookup> = {
     }
     return [];
   }),
+  password: (terms, kw, ctx) => terms.map((t) => passwordLookup(pyStr(t), kw, ctx)),
+  config: (terms, kw, ctx) => {
+    if ((kw.plugin_type ?? null) !== null || (kw.plugin_name ?? null) !== null) {
+      if ((kw.plugin_type ?? null) === null || (kw.plugin_name ?? null) === null) throw new LookupOptionsError('Both plugin_type and plugin_name are required, cannot use one without the other');
+      throw new LookupFailure(`tsible does not know the settings of ${pyStr(kw.plugin_type)} plugin "${pyStr(kw.plugin_name)}"`);
+    }
+    const missing = kw.on_missing ?? 'error';
+    if (typeof missing !== 'string' || !['error', 'warn', 'skip'].includes(missing)) throw new LookupOptionsError(`Invalid value "${pyStr(missing)}" for configuration option "plugin_type: lookup plugin: config setting: on_missing ", valid values are: error, skip, warn`);
+    return terms.flatMap((t) => {
+      if (typeof t !== 'string') throw new LookupOptionsError(`Invalid setting identifier, "${pyStr(t)}" is not a string, its a <class '${typeName(t)}'>`);
+      const v = configValue(t);
+      if (v !== undefined) return [v];
+      if (missing === 'error') throw new LookupFailure(`Unable to find setting ${t}. module 'ansible.constants' has no attribute '${t}'. module 'ansible.constants' has no attribute '${t}'`);
+      if (missing === 'warn') (ctx.warn ?? ((m) => process.stderr.write(`[WARNING]: ${m}\n`)))(`Skipping, did not find setting ${t}`);
+      return [];
+    });
+  },
   sequence: (terms, kw) => terms.length ? terms.flatMap((t) => sequence(parseSequenceTerm(pyStr(t)))) : sequence(kw),
   subelements: (terms, kw) => {
     const [items, key, opts] = terms as [unknown, unknown, Dict | undefined];
@@ -142,12 +171,15 @@ export function runLookup(name: string, args: unknown[], ctx: LookupContext, wan
   try {
     result = plugin(positional, keywords, ctx);
   } catch (e) {
+    if (e instanceof LookupOptionsError) throw e;
     if (errors === 'ignore') return want ? [] : null;
     if (errors === 'warn') return want ? [] : null;
-    if (e instanceof TemplateError) throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${short}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${e.message}`, { cause: e });
+    if (e instanceof LookupFailure) throw e;
+    // AnsibleError(msg, orig_exc=e): the message, then the original's
+    if (e instanceof TemplateError) throw new TemplateError(`An unhandled exception occurred while running the lookup plugin '${short}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${e.message}. ${e.message}`, { cause: e });
     throw e;
   }
-  if (want) return result;
+  if (want || result.length === 0) return result;
   // ','.join(ran) raises TypeError for anything but strings, and Ansible then returns the list itself
   if (!result.every((x) => typeof x === 'string')) return result.length === 1 ? result[0] : result;
   if (result.length === 1) return result[0];
@@ -170,6 +202,66 @@ function range(...args: unknown[]): number[] {
   return out;
 }
 
+
+// Python's string module constants, by the names the password lookup's `chars` accepts.
+const ascii_lowercase = 'abcdefghijklmnopqrstuvwxyz', ascii_uppercase = ascii_lowercase.toUpperCase(), digits = '0123456789';
+const punctuation = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~', whitespace = ' \t\n\r\x0b\x0c';
+const STRING_CONSTANTS: Record<string, string> = {
+  ascii_lowercase, ascii_uppercase, ascii_letters: ascii_lowercase + ascii_uppercase, digits, hexdigits: '0123456789abcdefABCDEF',
+  octdigits: '01234567', punctuation, whitespace, printable: digits + ascii_lowercase + ascii_uppercase + punctuation + whitespace,
+};
+const PASSWORD_PARAMS = ['length', 'encrypt', 'chars', 'ident', 'seed'];
+
+/**
+ * ansible.builtin.password: `path [length=N chars=a,b encrypt=sha512_crypt seed=S]`. An existing file's
+ * content (up to ` salt=`) is the password; otherwise a new one is drawn (Python's Random(seed) when seeded, so
+ * the same password as Ansible) and stored with mode 0600, unless the path is /dev/null.
+ */
+function passwordLookup(term: string, kw: Dict, ctx: LookupContext): string {
+  const space = term.indexOf(' ');
+  let relpath = space < 0 ? term : term.slice(0, space);
+  const params: Dict = {};
+  if (space >= 0) {
+    const parsed = parseKv(term.slice(space + 1), true) as Dict;
+    for (const [k, v] of Object.entries(parsed)) if (k !== '_raw_params') params[k] = v;
+    if (parsed._raw_params !== undefined) {
+      relpath = `${relpath} ${pyStr(parsed._raw_params)}`;
+      if (!term.startsWith(relpath)) throw new TemplateError('Unrecognized value after key=value parameters given to password lookup');
+    }
+  }
+  const invalid = Object.keys(params).filter((k) => !PASSWORD_PARAMS.includes(k));
+  if (invalid.length) throw new TemplateError(`Unrecognized parameter(s) given to password lookup: ${invalid.join(', ')}`);
+  const opt = (k: string, dflt: unknown) => (params[k] !== undefined ? params[k] : kw[k] !== undefined && kw[k] !== null ? kw[k] : dflt);
+  const length = Number(opt('length', 20));
+  if (!Number.isInteger(length)) throw new TemplateError(`invalid literal for int() with base 10: ${pyRepr(opt('length', 20))}`);
+  let chars = opt('chars', ['ascii_letters', 'digits', '.,:-_']);
+  if (typeof chars === 'string') chars = [...(chars.includes(',,') ? [','] : []), ...chars.replace(/,,/g, ',').split(',').filter((c) => c)];
+  const candidates = (chars as unknown[]).map((c) => STRING_CONSTANTS[pyStr(c)] ?? pyStr(c)).join('').replace(/["']/g, '');
+  const seed = opt('seed', null), encrypt = opt('encrypt', null);
+  const file = path.resolve(ctx.basedirs[ctx.basedirs.length - 1] ?? process.cwd(), relpath);
+  const devNull = file === '/dev/null';
+  const draw = (n: number, from: string, rnd: { below(n: number): number }) => Array.from({ length: n }, () => from[rnd.below(from.length)]).join('');
+  const existed = !devNull && existsSync(file);
+  let content = existed ? readFileSync(file, 'utf8').replace(/\s+$/, '') : null;
+  let password: string, salt: string | null = null;
+  if (content === null) {
+    const rnd = seed !== null ? new PyRandom(seed) : new PyRandom(Number.parseInt(randomBytes(6).toString('hex'), 16));
+    password = draw(length, candidates, rnd);
+  } else {
+    const at = content.lastIndexOf(' salt=');
+    password = at < 0 ? content : content.slice(0, at);
+    if (at >= 0) salt = content.slice(at + 6).replace(/ ident=.*$/, '');
+  }
+  const needsSalt = encrypt !== null && !salt;
+  if (needsSalt) salt = draw(encrypt === 'md5_crypt' || encrypt === 'md5' ? 8 : 16, SALT_CHARS, new PyRandom(Number.parseInt(randomBytes(6).toString('hex'), 16)));
+  if (!devNull && (!existed || needsSalt)) {
+    content = encrypt !== null || salt ? `${password} salt=${salt}` : password;
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    try { writeFileSync(file, content + '\n', { mode: 0o600, flag: existed ? 'w' : 'wx' }) }
+    catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; return passwordLookup(term, kw, ctx) } // another process wrote it first
+  }
+  return encrypt !== null ? passwordHash(password, pyStr(encrypt), salt) : password;
+}
 
 export const GLOBALS: Dict = {
   range,
