@@ -5,11 +5,13 @@ import { formatError } from '../output/errors.js';
 
 export const VERSION = '0.1.0';
 
-export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
+const DEFAULT_IO = { out: (s: string) => { process.stdout.write(s) }, err: (s: string) => { process.stderr.write(s) } };
+
+export async function main(argv: string[], io = DEFAULT_IO): Promise<number> {
   try {
     if (argv[0] === 'local-aws') return await (await import('./local-aws.js')).localAws(argv.slice(1), io);
     if (argv[0] === 'race') return await (await import('./race.js')).race(argv.slice(1), io);
-    if (argv[0] === 'explore') return await (await import('../explorer/explore.js')).explore(argv.slice(1), io);
+    if (argv[0] === 'explore') return await (await import('../explorer/explore.js')).explore(argv.slice(1), { isTTY: io === DEFAULT_IO ? Boolean(process.stdout.isTTY) : false, ...io });
     if (argv[0] === 'test') return await (await import('./test.js')).testTargets(argv.slice(1), io);
     const opts = parseArgs(argv);
     if (opts.help) { io.out(HELP); return ExitCode.Ok }

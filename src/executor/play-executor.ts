@@ -125,6 +125,7 @@ export class PlaybookExecutor {
       if (isDict(doc)) Object.assign(varsFiles, doc);
     }
     magic.__vars_files = varsFiles;
+    this.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
     this.#lockstep = new Lockstep(hosts);
     await Promise.all(hosts.map((h) => this.#runHost(play, h)));
     for (const h of hosts) { const hr = this.#hosts.get(h)!; if (hr.failed || hr.unreachable) this.#gone.add(h) }

@@ -8,13 +8,31 @@ import { PlaybookExecutor } from '../executor/play-executor.js';
 import type { Playbook } from '../playbook/model.js';
 import { loadInventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
-import { isDict, truthy } from '../template/python.js';
+import { isDict, pyRepr, truthy } from '../template/python.js';
 import { Templar } from '../template/templar.js';
 
-/** One move of one process; `at` is virtual milliseconds since the schedule began. */
-export interface Step { readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'note'; readonly label: string; readonly task: string; readonly at: number; readonly detail?: { status: number; body: unknown } }
+/** One move of one process; `at` is virtual milliseconds since the schedule began. `detail` is an AWS call's
+ * answer (status 0: the reply was lost), `changed` the variables the move's task changed (when recorded). */
+export interface Step {
+  readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'note'; readonly label: string; readonly task: string; readonly at: number;
+  readonly detail?: { status: number; body: unknown; fault?: string }; changed?: string;
+  /** The log groups that exist after this move (recorded with the variables, for pictures). */
+  groups?: string[];
+}
 export interface Violation { readonly message: string; readonly step: number }
-export interface ScheduleOutcome { readonly seed: number; readonly trace: Step[]; readonly choices: readonly number[]; readonly violation?: Violation; readonly failures: string[]; readonly error?: string }
+/**
+ * A fault the schedule applies at one decision to the process it picks: c crash (it never moves again, no cleanup
+ * runs), p<ms> pause (it sleeps that long first), l lost reply (the server applies the call, the client sees a
+ * network error), t / a / u an injected ThrottlingException / OperationAbortedException / ServiceUnavailable
+ * (the server does not apply the call). The SDK's retry behaviour follows as it would.
+ */
+export type Fault = 'c' | 'l' | 't' | 'a' | 'u' | `p${number}`;
+export interface ScheduleOutcome {
+  readonly seed: number; readonly trace: Step[]; readonly choices: readonly number[]; readonly violation?: Violation; readonly failures: string[]; readonly error?: string;
+  /** The faults applied, by decision. */
+  readonly faults: ReadonlyMap<number, Fault>;
+  readonly processes: number;
+}
 
 export interface SimulationOptions {
   readonly playbook: Playbook;
@@ -25,7 +43,19 @@ export interface SimulationOptions {
     clockTies?: boolean;
     /** A process that just won stops for this long (a GC pause, a suspended VM) before its next move. */
     pauseAfterWinMs?: number;
+    /** Budgets per schedule for faults at any interleaving point (drawn from the seed unless `plan` is given). */
+    crashes?: number;
+    lostReplies?: number;
+    injectedErrors?: number;
+    pauses?: number;
+    /** The longest pause at any point. */
+    maxPauseMs?: number;
   };
+  /** Replays: exactly these faults at these decisions, nothing drawn. */
+  readonly faultPlan?: ReadonlyMap<number, Fault>;
+  /** Record what each task changed in the trace (`Step.changed`) and the log groups after each move: for the
+   * traces people read, not for the search (it costs a variable snapshot per task). */
+  readonly recordVars?: boolean;
   readonly maxSteps?: number;
   /** Users' invariants: Jinja2 conditionals over `processes`, the list of every process's variables as of its
    * last finished task (`{}` before its first). Checked after every task. */
@@ -36,20 +66,36 @@ export interface SimulationOptions {
   readonly liveness?: boolean;
 }
 
-/** Picks which waiting process moves next. */
-export type Chooser = (runnable: readonly number[], decision: number) => number;
+/** Picks which waiting process moves next; `previous` is the process that made the last move. */
+export type Chooser = (runnable: readonly number[], decision: number, previous: number | undefined) => number;
 
-interface Proc { waiting?: (go: boolean) => void; wakeAt?: number; pauseMs?: number; done: boolean; label: string; kind: Exclude<Step['kind'], 'note'>; holds: boolean }
+interface Proc {
+  waiting?: (go: boolean) => void; wakeAt?: number; pauseMs?: number; done: boolean; label: string; kind: Exclude<Step['kind'], 'note'>; holds: boolean;
+  crashed?: boolean; crash?: () => void;
+  /** A fault for the AWS call this process is about to make. */
+  callFault?: Fault;
+}
+
+/** The fault a schedule may apply at a decision, by kind of move, with its budget. */
+const FAULT_RATE = 0.03;
+const ERROR_OF: Record<string, { code: string; status: number; message: string }> = {
+  t: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+  a: { code: 'OperationAbortedException', status: 400, message: 'Multiple requests to modify the same resource were in conflict.' },
+  u: { code: 'ServiceUnavailableException', status: 503, message: 'The server failed to fulfill the request. Please try again.' },
+};
+// the SDK's standard retry mode: 3 attempts by default, but tsible's clients make 5 (botocore's legacy mode, as
+// Ansible does); throttling and transient errors (5xx, timeouts, network) are retried after
+// random * 2^retries * base ms (base 500 for throttling, 100 otherwise), capped at 20 s
+const MAX_ATTEMPTS = 5;
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException', 'TransactionInProgressException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled', 'SlowDown', 'PriorRequestNotComplete', 'EC2ThrottledException']);
+const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /** Left out of the invariants' view of a process: the inventory and the magic variables all copies share. */
 const HIDDEN_VARS = new Set(['hostvars', 'groups', 'group_names', 'inventory_hostname', 'inventory_hostname_short', 'inventory_dir', 'inventory_file',
   'playbook_dir', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'role_names', 'ansible_role_names', 'omit', 'ansible_version', 'vars']);
 
-type SimulatedRequest = { headers: Record<string, string>; body?: unknown };
-// One SDK client per process slot, built once (building one costs more than a whole step); its transport calls
-// the running schedule's handler for that slot. Schedules therefore run one at a time.
-const sdkClients: CloudWatchLogsClient[] = [];
-const handlers: Array<(request: SimulatedRequest) => Promise<unknown>> = [];
+/** What the modules call on a client: `send(new XCommand(input))`. */
+type SimulatedCommand = { input?: Record<string, unknown>; constructor: { name: string } };
 
 /** Runs one schedule to completion (or a violation) and returns its trace. */
 export async function runSchedule(opts: SimulationOptions, seed: number, choose: Chooser): Promise<ScheduleOutcome> {
@@ -69,9 +115,20 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const failures: string[] = [];
   let violation: Violation | undefined;
   const maxSteps = opts.maxSteps ?? 5000;
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const sdk = await import('@aws-sdk/client-cloudwatch-logs');
-  const { Readable } = await import('node:stream');
+  const faults = new Map<number, Fault>();
+  const plan = opts.faultPlan;
+  const faultDraws = seededRandom(`faults/${seed}`);
+  const budget = { c: opts.faults?.crashes ?? 0, p: opts.faults?.pauses ?? 0, l: opts.faults?.lostReplies ?? 0, e: opts.faults?.injectedErrors ?? 0 };
+  /** Draws the fault (if any) for process i's move at decision k, within the budgets. */
+  const drawFault = (p: Proc): Fault | undefined => {
+    const hit = () => faultDraws.next() < FAULT_RATE;
+    if (budget.c > 0 && hit()) { budget.c--; return 'c' }
+    if (budget.p > 0 && hit()) { budget.p--; return `p${1 + Math.floor(faultDraws.next() * (opts.faults?.maxPauseMs ?? 60_000))}` }
+    if (p.kind !== 'aws') return undefined;
+    if (budget.l > 0 && hit()) { budget.l--; return 'l' }
+    if (budget.e > 0 && hit()) { budget.e--; return (['t', 'a', 'u'] as const)[Math.floor(faultDraws.next() * 3)] }
+    return undefined;
+  };
 
   /** The interleaving point: the process stops here until the scheduler picks it. */
   const point = (i: number, kind: Proc['kind'], label: string) => new Promise<boolean>((resolve) => {
@@ -111,42 +168,96 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       for (const p of sleepers) if (p.wakeAt! <= now) p.wakeAt = undefined;
       runnable = runnableNow();
     }
-    const i = choose(runnable, choices.length);
+    const decision = choices.length;
+    const i = choose(runnable, decision, choices[decision - 1]);
     choices.push(i);
     const p = procs[i]!;
+    const fault = plan ? plan.get(decision) : drawFault(p);
+    if (fault !== undefined) {
+      faults.set(decision, fault);
+      if (fault === 'c') {
+        // the process is gone: it never moves again and nothing of it runs (no always:, no cleanup)
+        note(i, `crashes (fault)${p.holds ? ' while holding the lock: its attempt stays until it expires' : ''} before ${p.label}`);
+        p.waiting = undefined; p.done = true; p.crashed = true; p.holds = false;
+        p.crash?.();
+        kick();
+        return;
+      }
+      if (fault.startsWith('p')) {
+        const ms = Number(fault.slice(1));
+        note(i, `pauses for ${ms} ms (fault) before ${p.label}`);
+        p.wakeAt = now + ms;
+        kick();
+        return;
+      }
+      // a call fault only means something for an AWS call; elsewhere the plan's entry is dropped
+      if (p.kind === 'aws') p.callFault = fault; else faults.delete(decision);
+    }
     trace.push({ process: i, kind: p.kind, label: p.label, task: taskOf[i] ?? '', at: now - start });
     const go = p.waiting!;
     p.waiting = undefined;
     go(true);
   }
 
-  const clientFor = (i: number) => async (): Promise<CloudWatchLogsClient> => {
-    handlers[i] = handle(i);
-    return sdkClients[i] ??= new sdk.CloudWatchLogsClient({
-      region: 'us-east-1', endpoint: 'http://simulated.invalid', credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' }, maxAttempts: 1,
-      requestHandler: {
-        handle: (request: SimulatedRequest) => handlers[i]!(request),
-        updateHttpClientConfig() { /* nothing to configure */ },
-        httpHandlerConfigs() { return {} },
-      } as never,
-    });
+  // The modules' client: each send() is an interleaving point that the model answers directly (the SDK's
+  // middleware would cost half of every schedule), with the SDK's error shape and its retries kept.
+  const clientFor = (i: number) => async (): Promise<CloudWatchLogsClient> => ({
+    send: (command: SimulatedCommand) => send(i, command.constructor.name.replace(/Command$/, ''), command.input ?? {}),
+    destroy() { /* nothing to release */ },
+  }) as unknown as CloudWatchLogsClient;
+  let requests = 0;
+  const send = async (i: number, op: string, input: Record<string, unknown>) => {
+    let totalRetryDelay = 0;
+    for (let attempt = 1; ; attempt++) {
+      const requestId = `sim-${++requests}`;
+      const answer = await attemptCall(i, op, input);
+      if ('body' in answer) return { ...(answer.body as object), $metadata: { httpStatusCode: 200, requestId, attempts: attempt, totalRetryDelay } };
+      const { error } = answer;
+      const $metadata = { httpStatusCode: error.status, requestId, attempts: attempt, totalRetryDelay };
+      const retryable = THROTTLING.has(error.code) || TRANSIENT.has(error.code) || [500, 502, 503, 504].includes(error.status);
+      if (attempt >= MAX_ATTEMPTS || !retryable) {
+        const e = Object.assign(new Error(error.message), {
+          name: error.code, $fault: error.status >= 500 ? 'server' : 'client',
+          $metadata: error.status ? $metadata : { attempts: attempt, totalRetryDelay },
+          ...(error.status ? { $response: { statusCode: error.status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code } } } : { code: 'ECONNRESET' }),
+        });
+        throw e;
+      }
+      const delay = Math.floor(Math.min(20_000, retryDraws(i).next() * 2 ** (attempt - 1) * (THROTTLING.has(error.code) ? 500 : 100)));
+      totalRetryDelay += delay;
+      procs[i]!.wakeAt = now + delay;
+      if (!(await point(i, 'sleep', `SDK retry ${attempt} of ${op} after ${error.code}, in ${delay} ms`))) throw new Error('the schedule stopped');
+    }
   };
-  const handle = (i: number) => async (request: SimulatedRequest) => {
-    const op = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const body0 = request.body;
-    const input = body0 ? JSON.parse(typeof body0 === 'string' ? body0 : new TextDecoder().decode(body0 as Uint8Array)) : {};
+  const retryStreams: Array<ReturnType<typeof seededRandom>> = [];
+  const retryDraws = (i: number) => (retryStreams[i] ??= seededRandom(`retry/${seed}/${i}`));
+  type Answer = { body: unknown } | { error: { code: string; status: number; message: string } };
+  /** One attempt: the point, then the model's answer, an injected error, or an applied call whose reply is lost. */
+  const attemptCall = async (i: number, op: string, input: Record<string, unknown>): Promise<Answer> => {
     if (!(await point(i, 'aws', `${op} ${JSON.stringify(input)}`))) throw new Error('the schedule stopped');
     const step = trace.length - 1;
+    const p = procs[i]!;
+    const fault = p.callFault;
+    p.callFault = undefined;
     if (!opts.faults?.clockTies) now += 1; // every call takes a millisecond unless ties are wanted
+    const injected = fault !== undefined ? ERROR_OF[fault] : undefined;
+    if (injected) {
+      trace[step] = { ...trace[step]!, detail: { status: injected.status, body: { __type: injected.code, message: injected.message }, fault } };
+      return { error: injected };
+    }
     let status = 200, body: unknown;
     try { body = service.call(op, input) } catch (e) {
       if (!(e instanceof AwsError)) throw e;
       status = e.status; body = { __type: e.code, message: e.message };
     }
-    trace[step] = { ...trace[step]!, detail: { status, body } };
     if (op === 'DeleteLogGroup' && status === 200) release(i, String(input.logGroupName));
-    const text = JSON.stringify(body);
-    return { response: ({ statusCode: status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `sim-${trace.length}`, ...(status >= 400 ? { 'x-amzn-errortype': (body as { __type: string }).__type } : {}) }, body: Readable.from([Buffer.from(text)]) }) };
+    if (fault === 'l') {
+      trace[step] = { ...trace[step]!, detail: { status: 0, body, fault }, ...(opts.recordVars ? { groups: model.list().map((g) => g.logGroupName) } : {}) };
+      return { error: { code: 'TimeoutError', status: 0, message: 'Connection timed out after the request was sent (simulated lost reply)' } };
+    }
+    trace[step] = { ...trace[step]!, detail: { status, body }, ...(opts.recordVars ? { groups: model.list().map((g) => g.logGroupName) } : {}) };
+    if (status !== 200) return { error: { code: (body as { __type: string }).__type, status, message: (body as { message: string }).message } };
+    return { body };
   };
 
   // the default invariant: at most one process between winning the lock and releasing its attempt
@@ -157,6 +268,29 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     note(i, `released ${name}`);
   };
   const snapshots: Array<Record<string, unknown>> = procs.map(() => ({}));
+  // what each task changed, as Python reprs, on the process's last move (for the traces people read)
+  const seenVars: Array<Map<string, string>> = procs.map(() => new Map());
+  const changedAt = new Map<number, Map<string, string>>();
+  const recordChanges = (i: number, vars: Record<string, unknown>) => {
+    const changed: string[] = [];
+    for (const [k, v] of Object.entries(vars)) {
+      if (HIDDEN_VARS.has(k) || typeof v === 'function') continue;
+      let text: string;
+      try { text = pyRepr(v) } catch { continue } // an undefined or unrenderable value: not shown
+      if (seenVars[i]!.get(k) !== text) { seenVars[i]!.set(k, text); changed.push(`${k}=${text.length > 120 ? `${text.slice(0, 117)}...` : text}`) }
+    }
+    let last = -1;
+    for (let k = trace.length - 1; k >= 0; k--) if (trace[k]!.process === i && trace[k]!.kind !== 'note') { last = k; break }
+    const step = trace[last];
+    if (step && changed.length && seenVars[i]!.has('\u0000started')) {
+      // several tasks may end on one move (skipped loop items, includes): a name keeps its latest value
+      const all = changedAt.get(last) ?? new Map<string, string>();
+      for (const c of changed) all.set(c.slice(0, c.indexOf('=')), c);
+      changedAt.set(last, all);
+      step.changed = [...all.values()].join(', ');
+    }
+    seenVars[i]!.set('\u0000started', '');
+  };
   const everHeld: boolean[] = procs.map(() => false);
   const userInvariants = opts.invariants ?? [];
   let error: string | undefined;
@@ -199,21 +333,28 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       playbookEnd: (stats) => { if (!stop.signal.aborted && [...stats.values()].some((h) => h.failures > 0)) failures.push(lastFailure) } }], {
       afterTask: (point) => {
         const v = point.vars();
+        if (opts.recordVars) recordChanges(i, isDict(v) ? v : {});
         // the invariants see values as this process's templates render them (its vars may refer to each other)
         if (opts.invariants?.length) { const own = point.template(Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k)))); snapshots[i] = isDict(own) ? own : {} }
         afterTask(i, isDict(v) ? v : {});
       },
     });
-    await point(i, 'task', 'start');
-    try { await executor.run(opts.playbook) } catch (e) {
+    // a crashed process's run never settles (it waits forever at its point); the schedule stops waiting for it
+    const crashed = new Promise<void>((resolve) => { procs[i]!.crash = resolve });
+    const run = (async () => {
+      await point(i, 'task', 'start');
+      await executor.run(opts.playbook);
+    })();
+    try { await Promise.race([run, crashed]) } catch (e) {
       if (!stop.signal.aborted) failures.push(`p${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
     } finally { procs[i]!.done = true; procs[i]!.holds = false; kick() }
   });
   await Promise.all(runs);
   if (opts.liveness && !violation && !error) {
-    const starved = everHeld.flatMap((held, i) => (held ? [] : [`p${i + 1}`]));
+    const starved = everHeld.flatMap((held, i) => (held || procs[i]!.crashed ? [] : [`p${i + 1}`]));
     if (failures.length) violation = { message: `liveness: ${failures[0]}`, step: trace.length };
     else if (starved.length) violation = { message: `liveness: ${starved.join(' and ')} never held the lock`, step: trace.length };
   }
-  return error ? { seed, trace, choices, failures, error } : { seed, trace, choices, violation, failures };
+  const common = { seed, trace, choices, failures, faults, processes: opts.processes };
+  return error ? { ...common, error } : { ...common, violation };
 }

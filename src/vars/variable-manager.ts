@@ -15,8 +15,12 @@ export class VariableManager {
   constructor(readonly extraVars: Vars, readonly inventory: Inventory, readonly magic: Vars) {}
 
   #groups: Vars | null = null;
-  /** The inventory changed (add_host, group_by): recompute `groups`. */
-  invalidate(): void { this.#groups = null }
+  #groupNames = new Map<string, string[]>();
+  /** The layers below the host's facts that only change with the inventory or the play, per task and host. */
+  #static = new WeakMap<object, Map<string, { gathered: Vars | undefined; base: Vars; params: Vars }>>();
+  /** The inventory changed (add_host, group_by) or a play starts (its magic variables and vars_files):
+   * recompute `groups` and the cached layers. */
+  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#static = new WeakMap() }
   groupsDict(): Vars {
     if (!this.#groups) { const g: Vars = {}; for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name); this.#groups = g }
     return this.#groups;
@@ -32,43 +36,60 @@ export class VariableManager {
 
   /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
   getVars(play: Play, host: string, task?: Task | Block, extra: Vars = {}): { vars: Vars; final: Set<string> } {
-    const vars: Vars = {};
     const chain: Array<Task | Block> = [];
     for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
-    // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play
-    const playRoles = play.roles.map((b) => b.role).filter((r) => r !== undefined);
-    const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
-    for (const r of roles) Object.assign(vars, r!.defaults);
-    Object.assign(vars, this.inventoryVars(host));
-    const s0 = this.state(host);
-    // gathered facts sit between inventory and play vars, injected as ansible_* (INJECT_FACTS_AS_VARS)
-    if (s0.gathered) for (const [k, v] of Object.entries(s0.gathered)) vars[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
-    Object.assign(vars, play.vars);
-    Object.assign(vars, this.magic.__vars_files ?? {});
-    for (const r of roles) Object.assign(vars, r!.vars);
-    for (const n of chain) for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars]) if (isDict(v)) Object.assign(vars, v);
+    const layers = this.#staticLayers(play, host, task, chain);
+    const vars: Vars = { ...layers.base };
     const s = this.state(host);
     Object.assign(vars, s.includeVars);
     const final = new Set<string>();
     for (const [k, v] of Object.entries(s.facts)) { vars[k] = v; final.add(k) }
     for (const [k, v] of Object.entries(s.registered)) { vars[k] = v; final.add(k) }
-    // role parameters belong to that one use of the role
-    for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(vars, r!.params);
+    Object.assign(vars, layers.params);
     Object.assign(vars, extra);
     for (const k of Object.keys(extra)) final.delete(k);
     Object.assign(vars, this.extraVars);
     for (const k of Object.keys(this.extraVars)) final.delete(k);
-    const { __vars_files, ...magic } = this.magic;
-    void __vars_files;
-    for (const [k, v] of Object.entries(magic)) if (!(k in vars)) { vars[k] = v; final.add(k) }
+    for (const k in this.magic) if (k !== '__vars_files' && !(k in vars)) { vars[k] = this.magic[k]; final.add(k) }
     vars.groups = this.groupsDict();
     final.add('groups');
     vars.inventory_hostname = host;
     vars.inventory_hostname_short = host.split('.')[0];
-    vars.group_names = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort();
+    let groupNames = this.#groupNames.get(host);
+    if (!groupNames) { groupNames = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort(); this.#groupNames.set(host, groupNames) }
+    vars.group_names = [...groupNames];
     vars.ansible_facts = { ...(s.gathered ?? {}) };
     for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
     if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }
     return { vars, final };
+  }
+
+  /** Role defaults, inventory, gathered facts, play vars, vars_files, role vars and the blocks' and task's vars,
+   * in that order, and the role parameters (applied above the facts): computed once per task and host. */
+  #staticLayers(play: Play, host: string, task: Task | Block | undefined, chain: ReadonlyArray<Task | Block>): { base: Vars; params: Vars } {
+    const key: object = task ?? play;
+    let byHost = this.#static.get(key);
+    if (!byHost) { byHost = new Map(); this.#static.set(key, byHost) }
+    const gathered = this.state(host).gathered;
+    const hit = byHost.get(host);
+    if (hit && hit.gathered === gathered) return hit;
+    const base: Vars = {};
+    // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play
+    const playRoles = play.roles.map((b) => b.role).filter((r) => r !== undefined);
+    const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
+    for (const r of roles) Object.assign(base, r!.defaults);
+    Object.assign(base, this.inventoryVars(host));
+    // gathered facts sit between inventory and play vars, injected as ansible_* (INJECT_FACTS_AS_VARS)
+    if (gathered) for (const [k, v] of Object.entries(gathered)) base[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
+    Object.assign(base, play.vars);
+    Object.assign(base, this.magic.__vars_files ?? {});
+    for (const r of roles) Object.assign(base, r!.vars);
+    for (const n of chain) for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars]) if (isDict(v)) Object.assign(base, v);
+    // role parameters belong to that one use of the role
+    const params: Vars = {};
+    for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
+    const entry = { gathered, base, params };
+    byHost.set(host, entry);
+    return entry;
   }
 }

@@ -58,7 +58,7 @@ describe('shrinking', () => {
   });
 
   it('refuses a malformed schedule', () => {
-    expect(() => decodeSchedule('1x2.2x')).toThrow("argument --replay: expected a seed or a schedule like 77:1x12.2x3, got '1x2.2x'");
+    expect(() => decodeSchedule('1x2.2x')).toThrow("argument --replay: expected a seed or a schedule like 77:1x12.2x3 (or 77:1x12.2x3:14c), got '1x2.2x'");
   });
 });
 

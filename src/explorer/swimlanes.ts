@@ -1,0 +1,79 @@
+// `tsible explore --html FILE`: a schedule as swimlanes, one lane per process, time downwards, the log groups that
+// exist after each call on the right, each process's time holding the lock shaded, the violating move marked.
+// One self-contained HTML file (no scripts, no external assets) that reads without the text trace.
+import type { ScheduleOutcome, Step } from './simulation.js';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A call's parameters without the JSON noise: `DescribeLogGroups logGroupNamePrefix=locks/` */
+function callText(label: string): string {
+  const m = /^(\w+) (\{.*\})$/.exec(label);
+  if (!m) return label;
+  try {
+    const args = Object.entries(JSON.parse(m[2]!) as Record<string, unknown>).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return `${m[1]} ${args.join(' ')}`;
+  } catch { return label }
+}
+
+function resultText(step: Step): string {
+  const d = step.detail;
+  if (!d) return '';
+  if (d.fault === 'l') return 'applied, reply lost (fault)';
+  const body = d.body as { __type?: string; logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined;
+  if (body?.__type) return `${d.status} ${body.__type}${d.fault ? ' (injected)' : ''}`;
+  if (body?.logGroups) return `${d.status}: ${body.logGroups.length ? body.logGroups.map((g) => `${g.logGroupName.split('/').pop()} @${g.creationTime % 100_000}`).join(', ') : 'none'}`;
+  return String(d.status);
+}
+
+export function swimlanes(outcome: ScheduleOutcome, title: string): string {
+  const n = outcome.processes;
+  const upTo = outcome.violation ? outcome.violation.step : outcome.trace.length;
+  const steps = outcome.trace.slice(0, upTo).map((s, index) => ({ s, index })).filter(({ s }) => s.kind !== 'task' || s.changed);
+  const holding = Array<boolean>(n).fill(false);
+  let groups: string[] = [];
+  const rows: string[] = [];
+  steps.forEach(({ s }, row) => {
+    if (s.kind === 'note' && s.label.startsWith('won_lock is true')) holding[s.process] = true;
+    const violating = outcome.violation !== undefined && row === steps.length - 1;
+    const cells: string[] = [];
+    for (let p = 0; p < n; p++) {
+      const classes = [holding[p] ? 'holds' : ''];
+      if (p !== s.process) { cells.push(`<td class="${classes.join(' ')}"></td>`); continue }
+      const kind = s.kind === 'note' ? (/fault/.test(s.label) ? 'fault' : /invariant|won_lock/.test(s.label) ? 'win' : 'note') : s.detail?.fault ? 'fault' : s.kind;
+      const body = s.kind === 'aws' ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
+        : s.kind === 'task' ? '<i>task done</i>' : `<b>${esc(s.label)}</b>`;
+      const vars = s.changed ? `<div class="vars">${esc(s.changed)}</div>` : '';
+      cells.push(`<td class="${classes.join(' ')}"><div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div></td>`);
+    }
+    if (s.groups) groups = s.groups;
+    rows.push(`<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td></tr>`);
+    if (s.kind === 'note' && (s.label.startsWith('released') || s.label.startsWith('crashes'))) holding[s.process] = false;
+  });
+  const verdict = outcome.violation ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>` : '<p class="verdict ok">no violation in this schedule</p>';
+  const heads = Array.from({ length: n }, (_x, p) => `<th>p${p + 1}</th>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>
+body { font: 13px/1.35 system-ui, sans-serif; margin: 1.5em; color: #222 }
+h1 { font-size: 16px } .verdict { font-weight: bold; padding: .4em .6em; display: inline-block; border-radius: 4px }
+.bad { background: #fde2e1; color: #a40000 } .ok { background: #e3f5e1; color: #1d5e17 }
+table { border-collapse: collapse; width: 100% } th { position: sticky; top: 0; background: #f4f4f4; padding: .4em; border-bottom: 2px solid #999 }
+td { vertical-align: top; padding: 3px 6px; border-left: 1px dashed #bbb } td.num, td.time { color: #777; white-space: nowrap; border-left: none }
+td.holds { background: #e3f5e1 } td.state { font-family: ui-monospace, monospace; font-size: 11px; color: #444; border-left: 2px solid #999; background: #fafafa }
+.box { border-radius: 4px; padding: 3px 6px; border: 1px solid #ccc; background: #fff } .task { color: #777; font-size: 11px }
+.aws { border-color: #6a9be0 } .sleep { color: #666; background: #f2f2f2 } .win { background: #fff4c2; border-color: #d9b100 }
+.fault { background: #ffe6cc; border-color: #e07b00 } .note { background: #f7f7f7 } .res { color: #333 }
+.vars { font-family: ui-monospace, monospace; font-size: 11px; color: #555; margin-top: 2px }
+.violation { border: 2px solid #c00; box-shadow: 0 0 0 3px #fbb } tr.violating td { background: #fff0f0 }
+.legend span { display: inline-block; margin-right: 1em }
+</style></head><body>
+<h1>${esc(title)}</h1>
+${verdict}
+<p class="legend"><span class="box aws">AWS call &rarr; answer</span><span class="box sleep">wait</span><span class="box win">won the lock / invariant</span><span class="box fault">fault</span><span style="background:#e3f5e1;padding:0 .4em">lane shaded: the process holds the lock</span></p>
+<p>Schedule: <code>${esc(`${outcome.seed}`)}</code>, ${n} processes, ${outcome.choices.length} moves. The right column shows the log groups that exist after each call.</p>
+<table><thead><tr><th>#</th><th>time</th>${heads}<th>log groups (endpoint state)</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+</body></html>
+`;
+}

@@ -1,0 +1,139 @@
+// The explorer's faults at any interleaving point (crashes, lost replies, injected AWS errors, pauses), its
+// bounded-exhaustive strategy, shrinking to fewer processes and faults, the variables in traces, and the
+// swimlane picture. Every found schedule must replay exactly, faults included.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSchedule, encodeSchedule, exploreSchedules, formatTrace, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
+import type { ScheduleOutcome } from '../../src/explorer/simulation.js';
+import { loadPlaybook } from '../../src/playbook/loader.js';
+import { ROOT, runCli } from '../helpers.js';
+
+const here = path.join(ROOT, 'test/explorer');
+const fixture = path.join(ROOT, 'playbooks/explore-lock.yml');
+const racy = path.join(here, 'racy-lock.yml');
+const cas = path.join(here, 'cas-lock.yml');
+const options = (file: string, more: Partial<ExploreOptions> = {}): ExploreOptions => ({ playbook: loadPlaybook(file), processes: 2, schedules: 200, seed: 1, ...more });
+
+/** The first schedule (by seed) in which `wanted` holds. */
+async function firstWhere(o: ExploreOptions, wanted: (r: ScheduleOutcome) => boolean, tries = 200): Promise<ScheduleOutcome> {
+  for (let seed = 1; seed <= tries; seed++) { const r = await runSeed(o, seed); if (wanted(r)) return r }
+  throw new Error('no schedule found');
+}
+const replaysExactly = async (o: ExploreOptions, r: ScheduleOutcome) => {
+  const { seed, choices, faults } = decodeSchedule(encodeSchedule(r.seed, r.choices, r.faults));
+  const again = await runChoices(o, seed, choices, faults);
+  expect(JSON.stringify(again.trace)).toBe(JSON.stringify(r.trace));
+  expect([...again.faults]).toEqual([...r.faults]);
+};
+
+describe('faults at any interleaving point', () => {
+  it('a crash stops a process for good: no further move, no cleanup, and its held lock blocks the other until it expires', async () => {
+    const o = options(fixture, { crashes: 1, liveness: true });
+    // a holder that crashes: the other process runs out of attempts long before the 900 s lock expires
+    const r = await firstWhere(o, (x) => x.trace.some((s) => s.kind === 'note' && /crashes \(fault\) while holding the lock/.test(s.label)));
+    const crash = r.trace.findIndex((s) => /crashes \(fault\)/.test(s.label));
+    const who = r.trace[crash]!.process;
+    expect(r.trace.slice(crash + 1).some((s) => s.process === who)).toBe(false);
+    expect([...r.faults.values()]).toEqual(['c']);
+    expect(r.violation?.message).toMatch(/^liveness: p\d: Check Obtained Lock: Assertion failed/);
+    await replaysExactly(o, r);
+    expect(encodeSchedule(r.seed, r.choices, r.faults)).toMatch(/:\d+c$/);
+  });
+
+  it('a lost reply: the server applied CreateLogGroup, the SDK retries it and gets ResourceAlreadyExistsException', async () => {
+    const o = options(fixture, { lostReplies: 1 });
+    const r = await firstWhere(o, (x) => x.trace.some((s) => s.detail?.fault === 'l' && s.label.startsWith('CreateLogGroup')));
+    const lost = r.trace.findIndex((s) => s.detail?.fault === 'l');
+    const p = r.trace[lost]!.process;
+    const next = r.trace.slice(lost + 1).filter((s) => s.process === p && s.kind !== 'note');
+    expect(next[0]!.label).toMatch(/^SDK retry 1 of CreateLogGroup after TimeoutError, in \d+ ms$/);
+    expect(next[1]!.label).toBe(r.trace[lost]!.label);
+    expect(next[1]!.detail).toMatchObject({ status: 400, body: { __type: 'ResourceAlreadyExistsException' } });
+    expect(r.failures.some((f) => f.includes('Unable to create log group: An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup operation'))).toBe(true);
+    expect(formatTrace(r.trace)).toContain('reply lost (fault)');
+    await replaysExactly(o, r);
+  });
+
+  it('injected errors: throttling is retried by the SDK (and then succeeds), OperationAbortedException is not', async () => {
+    const o = options(fixture, { injectedErrors: 1 });
+    const throttled = await firstWhere(o, (x) => [...x.faults.values()].includes('t'));
+    const at = throttled.trace.findIndex((s) => s.detail?.fault === 't');
+    const p = throttled.trace[at]!.process;
+    const next = throttled.trace.slice(at + 1).filter((s) => s.process === p && s.kind !== 'note');
+    expect(throttled.trace[at]!.detail).toMatchObject({ status: 400, body: { __type: 'ThrottlingException' } });
+    expect(next[0]!.label).toMatch(/^SDK retry 1 of \w+ after ThrottlingException/);
+    expect(next[1]!.label).toBe(throttled.trace[at]!.label);
+    expect(next[1]!.detail!.status).toBe(200);
+    const aborted = await firstWhere(o, (x) => [...x.faults.values()].includes('a'));
+    expect(aborted.failures.join('\n')).toContain('(OperationAbortedException)');
+    await replaysExactly(o, aborted);
+  });
+
+  it('a pause at any point: the process sleeps first, the others go on', async () => {
+    const o = options(fixture, { pauses: 1, maxPauseSeconds: 600 });
+    const r = await firstWhere(o, (x) => [...x.faults.values()].some((f) => f.startsWith('p')));
+    const [decision, fault] = [...r.faults][0]!;
+    const ms = Number(fault.slice(1));
+    const note = r.trace.find((s) => s.kind === 'note' && s.label.startsWith(`pauses for ${ms} ms (fault)`))!;
+    const after = r.trace.filter((s) => s.process === note.process && s.kind !== 'note' && s.at >= note.at);
+    expect(after[0]!.at).toBeGreaterThanOrEqual(note.at + ms);
+    expect(decision).toBeGreaterThanOrEqual(0);
+    await replaysExactly(o, r);
+  });
+
+  it('shrinks to the fewest processes and faults: three processes and spare faults become the two the race needs', async () => {
+    const o = options(racy, { processes: 3, pauses: 2, maxPauseSeconds: 1 });
+    const { found } = await exploreSchedules(o);
+    expect(found?.violation).toBeDefined();
+    const small = await shrink(o, found!);
+    expect(small.processes).toBe(2);
+    expect(small.faults.size).toBe(0);
+    expect(small.violation!.message).toMatch(/hold the lock at the same time/);
+    const again = await runChoices({ ...o, processes: 2 }, small.seed, small.choices, small.faults);
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(small.trace));
+  });
+});
+
+describe('--strategy exhaustive', () => {
+  it('finds the racy lock with one preemption', async () => {
+    const report = await exploreSchedules(options(racy, { strategy: 'exhaustive', preemptions: 1, schedules: 1000 }));
+    expect(report.found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
+  });
+
+  it('runs every schedule within its bounds for the compare-and-swap lock and the fixture (faults off), and finds nothing', async () => {
+    const c = await exploreSchedules(options(cas, { strategy: 'exhaustive', preemptions: 2, processes: 3, schedules: 5000 }));
+    expect([c.complete, c.found]).toEqual([true, undefined]);
+    expect(c.explored).toBeGreaterThan(100);
+    const f = await exploreSchedules(options(fixture, { strategy: 'exhaustive', preemptions: 2, depth: 30, schedules: 5000 }));
+    expect([f.complete, f.found, f.failures]).toEqual([true, undefined, 0]);
+    expect(f.explored).toBeGreaterThan(20);
+  });
+
+  it('says whether the bounded space was covered', async () => {
+    const partial = await runCli(['explore', cas, '--strategy', 'exhaustive', '--processes', '3', '--schedules', '5']);
+    expect(partial.code).toBe(0);
+    expect(partial.stdout).toBe('explored 5 schedules (' + /\((\d+)\/s\)/.exec(partial.stdout)![1] + '/s), not all schedules within the bounds (2 preemption(s), 100 decisions): the budget ran out, no violation found (a search, not a proof)\n');
+  });
+});
+
+describe('what a violation shows', () => {
+  it('the trace carries the variables each task changed, and --html draws the schedule as swimlanes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tsible-lanes-'));
+    const file = path.join(dir, 'race.html');
+    const run = await runCli(['explore', fixture, '--shared-id', '--schedules', '50', '--html', file]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain('\r'); // not a terminal: no progress line rewriting
+    expect(run.stdout).toMatch(/\n {8}p1 vars: .*won_lock=True/);
+    expect(run.stdout).toContain(`swimlanes written to ${file}`);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<th>p1</th><th>p2</th><th>log groups (endpoint state)</th>');
+    expect(html).toContain('VIOLATION: processes p1 and p2 hold the lock at the same time');
+    expect(html.match(/<tr class="violating">/g)).toHaveLength(1);
+    expect(html).toContain('class="holds"'); // the lanes of lock holders are shaded
+    expect(html).toContain('ansible-testing-locks/aws_ses_rule_set/shared'); // the endpoint's state column
+    expect(html).not.toMatch(/<script/);
+  });
+});
