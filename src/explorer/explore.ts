@@ -2,7 +2,9 @@
 // budget runs out. Every schedule has its own seed; a violation is shrunk to fewer context switches and printed as
 // a schedule (`1x12.2x3...`) that `--replay` runs again exactly, as it does a seed.
 import { writeFileSync } from 'node:fs';
-import { OptionsError, TsibleError } from '../errors.js';
+import { ExitCode, OptionsError, TsibleError } from '../errors.js';
+import { scriptSource, stdinSource } from '../debugger/debugger.js';
+import { ScheduleDebugger } from './schedule-debugger.js';
 import { swimlanes } from './swimlanes.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { parseExtraVars } from '../cli/options.js';
@@ -271,7 +273,7 @@ export interface ExploreIo { out(s: string): void; isTTY?: boolean; writeFile?(f
 
 export async function explore(argv: string[], io: ExploreIo): Promise<number> {
   let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false, pause = 0;
-  let replay: string | undefined, shrinking = true, html: string | undefined;
+  let replay: string | undefined, shrinking = true, html: string | undefined, debug = false, debugScript: string | undefined;
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
   let liveness = false, strict = false, strategy: 'random' | 'pct' | 'exhaustive' = 'random', depth: number | undefined, preemptions = 2;
@@ -296,6 +298,8 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
       case '--replay': replay = v(); break;
       case '--no-shrink': shrinking = false; break;
       case '--html': html = v(); break;
+      case '--debug': debug = true; break;
+      case '--debug-script': debug = true; debugScript = v(); break;
       case '--invariant': invariants.push(v()); break;
       case '--liveness': liveness = true; break;
       case '--strict-amazon-aws': strict = true; break;
@@ -308,6 +312,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
   }
   if (!file) throw new OptionsError('the following arguments are required: playbook');
   if (processes < 1) throw new OptionsError('argument --processes: must be at least 1');
+  if (debug && replay === undefined) throw new OptionsError('argument --debug: only with --replay (debug a schedule the search found)');
   // progress rewrites one line on a terminal; elsewhere (CI logs, pipes) it would only add noise
   const progress = (text: string) => { if (io.isTTY) io.out(`\r${text}`) };
   const line = (text: string) => io.out(`${io.isTTY ? '\r' : ''}${text}`);
@@ -322,7 +327,16 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
 
   if (replay !== undefined) {
     const schedule = /^\d+$/.test(replay) ? undefined : decodeSchedule(replay);
-    const outcome = schedule ? await runChoices(options, schedule.seed, schedule.choices, schedule.faults, true) : await runSeed(options, Number(replay), true);
+    let outcome: ScheduleOutcome;
+    if (debug) {
+      // a seed's schedule is found by running it once; then the debugger walks it
+      const moves = schedule ?? await runSeed(options, Number(replay));
+      const input = debugScript ? scriptSource(debugScript, io) : stdinSource(io);
+      try {
+        outcome = await runSchedule(simulation(options, { faultPlan: moves.faults, recordVars: true, controller: new ScheduleDebugger(io, input, moves.choices.length) }), moves.seed, listChooser(moves.choices));
+      } finally { if ('close' in input) (input as { close(): void }).close() }
+      if (outcome.interrupted) { io.out('User interrupted execution\n'); return ExitCode.Interrupted }
+    } else outcome = schedule ? await runChoices(options, schedule.seed, schedule.choices, schedule.faults, true) : await runSeed(options, Number(replay), true);
     if (outcome.error) throw new TsibleError(outcome.error);
     io.out(`${formatTrace(outcome.trace, outcome.violation?.step)}\n\n${outcome.violation ? `VIOLATION: ${outcome.violation.message}` : 'no violation in this schedule'}\n`);
     for (const f of outcome.failures) io.out(`failed: ${f}\n`);

@@ -28,6 +28,8 @@ export interface Violation { readonly message: string; readonly step: number }
  */
 export type Fault = 'c' | 'l' | 't' | 'a' | 'u' | `p${number}`;
 export interface ScheduleOutcome {
+  /** The controller quit the run. */
+  readonly interrupted?: boolean;
   readonly seed: number; readonly trace: Step[]; readonly choices: readonly number[]; readonly violation?: Violation; readonly failures: string[]; readonly error?: string;
   /** The faults applied, by decision. */
   readonly faults: ReadonlyMap<number, Fault>;
@@ -51,6 +53,8 @@ export interface SimulationOptions {
     /** The longest pause at any point. */
     maxPauseMs?: number;
   };
+  /** Asked before every move (the schedule debugger): which process moves, or 'quit'. */
+  readonly controller?: ScheduleController;
   /** Replays: exactly these faults at these decisions, nothing drawn. */
   readonly faultPlan?: ReadonlyMap<number, Fault>;
   /** Record what each task changed in the trace (`Step.changed`) and the log groups after each move: for the
@@ -64,6 +68,31 @@ export interface SimulationOptions {
   readonly env?: Record<string, string>;
   /** Liveness: a schedule where some process never held the lock, or ended failed, is a violation too. */
   readonly liveness?: boolean;
+}
+
+/** What a controller sees of a process at a decision. */
+export interface ProcessView { readonly index: number; readonly next: string; readonly kind: Step['kind']; readonly task: string; readonly done: boolean; readonly crashed: boolean; readonly holds: boolean; readonly sleepsUntil?: number }
+/** What a controller can do besides choosing: look at processes and the endpoint, change a process's variables. */
+export interface ScheduleInspector {
+  readonly trace: readonly Step[];
+  processes(): ProcessView[];
+  /** Evaluates Jinja2 with process i's variables, as its last finished task left them. */
+  evaluate(i: number, expression: string): unknown;
+  /** Process i's variables (what set_fact and register left, plus the play's). */
+  vars(i: number): Record<string, unknown>;
+  /** Names of variables that no_log tasks of process i set or registered. */
+  noLogNames(i: number): readonly string[];
+  /** Sets a variable of process i as set_fact would. */
+  setFact(i: number, name: string, value: unknown): void;
+  /** The log groups that exist, with their creation times in virtual milliseconds since the schedule began. */
+  groups(): Array<{ name: string; createdAt: number }>;
+  /** Virtual milliseconds since the schedule began. */
+  now(): number;
+}
+export interface ScheduleController {
+  beforeMove(decision: number, runnable: readonly number[], scheduled: number, inspect: ScheduleInspector): Promise<number | 'quit'>;
+  /** After process i finished a task (tasks without AWS calls are not moves, so this is where they show). */
+  afterTask?(i: number, task: string, inspect: ScheduleInspector): Promise<'quit' | void>;
 }
 
 /** Picks which waiting process moves next; `previous` is the process that made the last move. */
@@ -147,16 +176,35 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     p.waiting = resolve; p.kind = kind; p.label = label; kick();
   });
 
+  const stopAll = () => { stop.abort(); for (const p of procs) { const w = p.waiting; p.waiting = undefined; w?.(false) } };
+  const executors: PlaybookExecutor[] = [];
+  const lastPoints: Array<{ evaluate(expression: string, extra?: Record<string, unknown>): unknown; vars(): Record<string, unknown>; readonly noLogNames: readonly string[] } | undefined> = [];
+  const inspector: ScheduleInspector = {
+    trace,
+    processes: () => procs.map((p, index) => ({ index, next: p.label, kind: p.kind, task: taskOf[index] ?? '', done: p.done, crashed: Boolean(p.crashed), holds: p.holds, ...(p.wakeAt !== undefined ? { sleepsUntil: p.wakeAt - start } : {}) })),
+    evaluate: (i, expression) => {
+      const point = lastPoints[i];
+      if (!point) throw new Error(`p${i + 1} has not finished a task yet`);
+      return point.evaluate(expression);
+    },
+    vars: (i) => { const v = lastPoints[i]?.vars() ?? {}; return Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k))) },
+    noLogNames: (i) => lastPoints[i]?.noLogNames ?? [],
+    setFact: (i, name, value) => { executors[i]!.vm.state('localhost').facts[name] = value },
+    groups: () => model.list().map((g) => ({ name: g.logGroupName, createdAt: g.creationTime - start })),
+    now: () => now - start,
+  };
+
   /** A line in the trace that is not a move: a win, a release, a pause, a false invariant. */
   const note = (i: number, label: string) => { trace.push({ process: i, kind: 'note', label, task: taskOf[i] ?? '', at: now - start }) };
   const runnableNow = () => procs.flatMap((p, i) => (p.done || p.wakeAt !== undefined ? [] : [i]));
 
-  let scheduled = false;
-  const kick = () => { if (!scheduled) { scheduled = true; setImmediate(schedule) } };
-  function schedule() {
+  let scheduled = false, interrupted = false;
+  const kick = () => { if (!scheduled) { scheduled = true; setImmediate(() => { void schedule() }) } };
+  // while a controller is asked (awaited below) every live process is parked at its point, so nothing can kick
+  async function schedule() {
     scheduled = false;
     // stopping: every waiting process gives up at its point (its call fails, its sleep ends) and the run unwinds
-    if (violation || trace.length >= maxSteps) { stop.abort(); for (const p of procs) { const w = p.waiting; p.waiting = undefined; w?.(false) } return }
+    if (violation || interrupted || trace.length >= maxSteps) { stopAll(); return }
     // every live process must have reached a point before anyone moves: that is what makes a run deterministic
     if (procs.some((p) => !p.done && !p.waiting)) return;
     let runnable = runnableNow();
@@ -169,7 +217,12 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       runnable = runnableNow();
     }
     const decision = choices.length;
-    const i = choose(runnable, decision, choices[decision - 1]);
+    let i = choose(runnable, decision, choices[decision - 1]);
+    if (opts.controller) {
+      const wanted = await opts.controller.beforeMove(decision, runnable, i, inspector);
+      if (wanted === 'quit') { interrupted = true; violation = undefined; stopAll(); return }
+      if (runnable.includes(wanted)) i = wanted;
+    }
     choices.push(i);
     const p = procs[i]!;
     const fault = plan ? plan.get(decision) : drawFault(p);
@@ -331,7 +384,11 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     }, [{ taskStart: (_task, name) => { taskOf[i] = name }, taskResult: (_h, task, result, status) => { if (status === 'failed') lastFailure = `p${i + 1}: ${taskOf[i]}: ${String(result.msg ?? '')}` },
       // a failure counts once the run ends with it (a rescued one does not)
       playbookEnd: (stats) => { if (!stop.signal.aborted && [...stats.values()].some((h) => h.failures > 0)) failures.push(lastFailure) } }], {
-      afterTask: (point) => {
+      afterTask: async (point) => {
+        if (opts.controller) {
+          lastPoints[i] = point;
+          if (!stop.signal.aborted && (await opts.controller.afterTask?.(i, point.name, inspector)) === 'quit') { interrupted = true; stopAll() }
+        }
         const v = point.vars();
         if (opts.recordVars) recordChanges(i, isDict(v) ? v : {});
         // the invariants see values as this process's templates render them (its vars may refer to each other)
@@ -339,6 +396,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
         afterTask(i, isDict(v) ? v : {});
       },
     });
+    executors[i] = executor;
     // a crashed process's run never settles (it waits forever at its point); the schedule stops waiting for it
     const crashed = new Promise<void>((resolve) => { procs[i]!.crash = resolve });
     const run = (async () => {
@@ -355,6 +413,6 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     if (failures.length) violation = { message: `liveness: ${failures[0]}`, step: trace.length };
     else if (starved.length) violation = { message: `liveness: ${starved.join(' and ')} never held the lock`, step: trace.length };
   }
-  const common = { seed, trace, choices, failures, faults, processes: opts.processes };
+  const common = { seed, trace, choices, failures, faults, processes: opts.processes, ...(interrupted ? { interrupted } : {}) };
   return error ? { ...common, error } : { ...common, violation };
 }

@@ -1,7 +1,7 @@
 // The explorer's faults at any interleaving point (crashes, lost replies, injected AWS errors, pauses), its
 // bounded-exhaustive strategy, shrinking to fewer processes and faults, the variables in traces, and the
 // swimlane picture. Every found schedule must replay exactly, faults included.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,5 +135,40 @@ describe('what a violation shows', () => {
     expect(html).toContain('class="holds"'); // the lanes of lock holders are shaded
     expect(html).toContain('ansible-testing-locks/aws_ses_rule_set/shared'); // the endpoint's state column
     expect(html).not.toMatch(/<script/);
+  });
+});
+
+describe('--replay SCHEDULE --debug', () => {
+  const script = (lines: string[]) => { const dir = mkdtempSync(path.join(tmpdir(), 'tsible-xdbg-')); const f = path.join(dir, 'cmds'); writeFileSync(f, lines.join('\n') + '\n'); return f };
+  const shared = ['explore', fixture, '--processes', '2', '--shared-id', '--replay', '689171702:1x7.2x9'];
+
+  it('stops before each move, looks at any process and the endpoint, and ends with the trace and the verdict', async () => {
+    const run = await runCli([...shared, '--debug-script', script(['w', 'n', 'n', 'n', 'groups', 'b ListTagsLogGroup', 'c', 'p2', 'w', 'trace', 'clear', 'c'])]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('-> move 1/16 at +0 ms: p1 start\n   could also move: p2\n(explore p1)> w\n-> p1 start\n   p2 start\n');
+    expect(run.stdout).toContain('(explore p1)> groups\nansible-testing-locks/aws_ses_rule_set/shared  created at +2 ms\n');
+    expect(run.stdout).toMatch(/\(explore p1\)> c\n-> move 5\/16 at \+3 ms: p1 \[Create Lock Attempt Log Group\] ListTagsLogGroup/);
+    expect(run.stdout).toContain('(explore p1)> p2\np2 start\n(explore p2)> w\n-> p1 [Create Lock Attempt Log Group] ListTagsLogGroup');
+    expect(run.stdout.trimEnd().endsWith('VIOLATION: processes p1 and p2 hold the lock at the same time')).toBe(true);
+  });
+
+  it('changes a variable of one process and lets another move first (a what-if off the recorded schedule)', async () => {
+    // p1 has just taken the lock alone; telling it it did not makes it back off, so the two winners disappear
+    const run = await runCli([...shared, '--debug-script', script(['b Determine if Won Lock', 'c', 'p won_lock', 'set won_lock = false', 'p won_lock', 'c'])]);
+    expect(run.stdout).toMatch(/\(explore p1\)> p won_lock\nTrue\n\(explore p1\)> set won_lock = false\np1: won_lock = False\n\(explore p1\)> p won_lock\nFalse\n/);
+    const moved = await runCli([...shared, '--debug-script', script(['move 2', 'c'])]);
+    expect(moved.stdout).toContain('what-if: p2 moves instead of p1; from here the schedule is followed where it can be');
+    expect(moved.stdout).toMatch(/\n {3}1\. \+0 ms {2}p2 {2}\(task starts\)/);
+  });
+
+  it('quits with exit code 99, needs --replay, and keeps credentials masked', async () => {
+    const quit = await runCli([...shared, '-e', 'aws_secret_key=s3cr3t-value', '--debug-script', script(['b ListTagsLogGroup', 'c', 'p aws_secret_key', 'vars', 'reveal', 'p aws_secret_key', 'q'])]);
+    expect(quit.code).toBe(99);
+    expect(quit.stdout).toContain("(explore p1)> p aws_secret_key\n'********'\n");
+    expect(quit.stdout.slice(0, quit.stdout.indexOf('reveal'))).not.toContain('s3cr3t-value');
+    expect(quit.stdout).toContain("(explore p1)> p aws_secret_key\n's3cr3t-value'\n(explore p1)> q\nUser interrupted execution\n");
+    const bad = await runCli(['explore', fixture, '--debug']);
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain('argument --debug: only with --replay');
   });
 });
