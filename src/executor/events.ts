@@ -35,6 +35,8 @@ export interface TaskPoint {
   readonly name: string;
   /** The raw variables the task sees (not templated). */
   vars(): Record<string, unknown>;
+  /** One of them (undefined when not set), without building the whole dictionary. */
+  variable(name: string): unknown;
   /** Evaluates Jinja2 against the task's variables, with extra names on top. */
   evaluate(expression: string, extra?: Record<string, unknown>): unknown;
   /** Templates a value (the task's arguments) with extra variables on top. */

@@ -175,16 +175,20 @@ export class PlaybookExecutor {
   }
 
   #templar(host: string, task?: Task | Block, extra: Vars = {}, finalNames: readonly string[] = []): Templar {
-    const { vars, final } = this.vm.getVars(this.#play, host, task, extra);
-    for (const n of finalNames) final.add(n);
-    const all = vars;
-    const names = Object.keys(vars);
-    const varsView = lazyVarsView(() => names, (k) => templar.lookup(k));
-    all.vars = varsView;
-    all.hostvars = this.#hostvars(host, varsView);
-    final.add('vars'); final.add('hostvars');
+    // variables are resolved name by name as templates ask for them; `vars` and `hostvars` are views built on use
+    const taskVars = this.vm.resolver(this.#play, host, task, extra);
+    let varsView: Record<string, unknown> | undefined, hostvars: Record<string, unknown> | undefined;
+    const views = (n: 'vars' | 'hostvars'): Record<string, unknown> => {
+      varsView ??= lazyVarsView(() => Object.keys(taskVars.all()), (k) => templar.lookup(k));
+      return n === 'vars' ? varsView : (hostvars ??= this.#hostvars(host, varsView));
+    };
     const basedirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, this.#play?.basedir].filter((x): x is string => Boolean(x));
-    const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => final.has(n), random: this.opts.random, jinja: this.opts.jinja, lookup: { basedirs, vars: () => all, warn: (m) => this.#emit('warning', m) } });
+    const templar: Templar = new Templar({
+      lookupVar: (n) => (n === 'vars' || n === 'hostvars' ? views(n) : taskVars.lookup(n)),
+      isFinal: (n) => n === 'vars' || n === 'hostvars' || finalNames.includes(n) || taskVars.isFinal(n),
+      random: this.opts.random, jinja: this.opts.jinja,
+      lookup: { basedirs, vars: () => ({ ...taskVars.all(), vars: views('vars'), hostvars: views('hostvars') }), warn: (m) => this.#emit('warning', m) },
+    });
     return templar;
   }
 
@@ -335,6 +339,7 @@ export class PlaybookExecutor {
     return {
       host, task, name, env: this.opts.env,
       vars: () => this.vm.getVars(this.#play, host, task, extra).vars,
+      variable: (n) => this.vm.resolver(this.#play, host, task, extra).lookup(n),
       // the debugger's names (task, task_vars, result) are values, never templates
       evaluate: (expression, more = {}) => this.#templar(host, task, { ...extra, ...more }, Object.keys(more)).evaluate(expression),
       template: (value, more = {}) => this.#templar(host, task, { ...extra, ...more }).template(value),

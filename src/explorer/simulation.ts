@@ -347,7 +347,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const everHeld: boolean[] = procs.map(() => false);
   const userInvariants = opts.invariants ?? [];
   let error: string | undefined;
-  const afterTask = (i: number, vars: Record<string, unknown>) => {
+  const afterTask = (i: number, variable: (name: string) => unknown) => {
     if (stop.signal.aborted) return;
     for (const expr of userInvariants) {
       let holds: boolean;
@@ -362,8 +362,9 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
         violation = { message: `the invariant '${expr}' is false after p${i + 1}'s task '${taskOf[i] ?? ''}'`, step: trace.length };
       }
     }
-    if (typeof vars.lock_attempt_log_group_name === 'string') attemptOf[i] = vars.lock_attempt_log_group_name;
-    if (truthy(vars.won_lock ?? false) && !procs[i]!.holds && model.list().some((g) => g.logGroupName === attemptOf[i])) {
+    const attempt = variable('lock_attempt_log_group_name');
+    if (typeof attempt === 'string') attemptOf[i] = attempt;
+    if (truthy(variable('won_lock') ?? false) && !procs[i]!.holds && model.list().some((g) => g.logGroupName === attemptOf[i])) {
       procs[i]!.holds = true;
       everHeld[i] = true;
       if (opts.faults?.pauseAfterWinMs) procs[i]!.pauseMs = opts.faults.pauseAfterWinMs;
@@ -389,11 +390,13 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
           lastPoints[i] = point;
           if (!stop.signal.aborted && (await opts.controller.afterTask?.(i, point.name, inspector)) === 'quit') { interrupted = true; stopAll() }
         }
-        const v = point.vars();
-        if (opts.recordVars) recordChanges(i, isDict(v) ? v : {});
-        // the invariants see values as this process's templates render them (its vars may refer to each other)
-        if (opts.invariants?.length) { const own = point.template(Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k)))); snapshots[i] = isDict(own) ? own : {} }
-        afterTask(i, isDict(v) ? v : {});
+        if (opts.recordVars || opts.invariants?.length) {
+          const v = point.vars();
+          if (opts.recordVars) recordChanges(i, isDict(v) ? v : {});
+          // the invariants see values as this process's templates render them (its vars may refer to each other)
+          if (opts.invariants?.length) { const own = point.template(Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k)))); snapshots[i] = isDict(own) ? own : {} }
+        }
+        afterTask(i, (n) => point.variable(n));
       },
     });
     executors[i] = executor;

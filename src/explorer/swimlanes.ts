@@ -42,11 +42,15 @@ export function swimlanes(outcome: ScheduleOutcome, title: string): string {
       const kind = s.kind === 'note' ? (/fault/.test(s.label) ? 'fault' : /invariant|won_lock/.test(s.label) ? 'win' : 'note') : s.detail?.fault ? 'fault' : s.kind;
       const body = s.kind === 'aws' ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
         : s.kind === 'task' ? '<i>task done</i>' : `<b>${esc(s.label)}</b>`;
-      const vars = s.changed ? `<div class="vars">${esc(s.changed)}</div>` : '';
+      // the picture names what changed; the text trace has the values in full
+      const vars = s.changed ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>` : '';
       cells.push(`<td class="${classes.join(' ')}"><div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div></td>`);
     }
+    const before = groups.join('\n');
     if (s.groups) groups = s.groups;
-    rows.push(`<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td></tr>`);
+    // the endpoint's state is written where it changed; an unchanged row says so with a ditto mark
+    const state = row > 0 && groups.join('\n') === before ? '<td class="state same">&#8243;</td>' : `<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td>`;
+    rows.push(`<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`);
     if (s.kind === 'note' && (s.label.startsWith('released') || s.label.startsWith('crashes'))) holding[s.process] = false;
   });
   const verdict = outcome.violation ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>` : '<p class="verdict ok">no violation in this schedule</p>';
@@ -59,7 +63,7 @@ h1 { font-size: 16px } .verdict { font-weight: bold; padding: .4em .6em; display
 .bad { background: #fde2e1; color: #a40000 } .ok { background: #e3f5e1; color: #1d5e17 }
 table { border-collapse: collapse; width: 100% } th { position: sticky; top: 0; background: #f4f4f4; padding: .4em; border-bottom: 2px solid #999 }
 td { vertical-align: top; padding: 3px 6px; border-left: 1px dashed #bbb } td.num, td.time { color: #777; white-space: nowrap; border-left: none }
-td.holds { background: #e3f5e1 } td.state { font-family: ui-monospace, monospace; font-size: 11px; color: #444; border-left: 2px solid #999; background: #fafafa }
+td.holds { background: #e3f5e1 } td.state.same { color: #aaa; text-align: center } td.state { font-family: ui-monospace, monospace; font-size: 11px; color: #444; border-left: 2px solid #999; background: #fafafa }
 .box { border-radius: 4px; padding: 3px 6px; border: 1px solid #ccc; background: #fff } .task { color: #777; font-size: 11px }
 .aws { border-color: #6a9be0 } .sleep { color: #666; background: #f2f2f2 } .win { background: #fff4c2; border-color: #d9b100 }
 .fault { background: #ffe6cc; border-color: #e07b00 } .note { background: #f7f7f7 } .res { color: #333 }
@@ -70,7 +74,7 @@ td.holds { background: #e3f5e1 } td.state { font-family: ui-monospace, monospace
 <h1>${esc(title)}</h1>
 ${verdict}
 <p class="legend"><span class="box aws">AWS call &rarr; answer</span><span class="box sleep">wait</span><span class="box win">won the lock / invariant</span><span class="box fault">fault</span><span style="background:#e3f5e1;padding:0 .4em">lane shaded: the process holds the lock</span></p>
-<p>Schedule: <code>${esc(`${outcome.seed}`)}</code>, ${n} processes, ${outcome.choices.length} moves. The right column shows the log groups that exist after each call.</p>
+<p>Seed <code>${esc(`${outcome.seed}`)}</code>, ${n} processes, ${outcome.choices.length} moves. The right column shows the log groups that exist after each call (&#8243;: unchanged).</p>
 <table><thead><tr><th>#</th><th>time</th>${heads}<th>log groups (endpoint state)</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>

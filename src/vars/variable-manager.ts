@@ -7,6 +7,10 @@ import { groupsOf, hostInventoryVars, matchHosts, type Inventory } from '../inve
 
 export type Vars = Record<string, unknown>;
 
+/** One task's variables, name by name: its value (undefined when not set), whether it is final (never templated
+ * again: facts, registered results, magic variables), and the whole dictionary when needed. */
+export interface TaskVars { lookup(name: string): unknown; isFinal(name: string): boolean; all(): Vars }
+
 export interface HostVarsState { facts: Vars; registered: Vars; includeVars: Vars; gathered?: Vars }
 
 
@@ -62,6 +66,56 @@ export class VariableManager {
     for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
     if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }
     return { vars, final };
+  }
+
+  /**
+   * The same variables as getVars, resolved one name at a time without building the whole dictionary (what a
+   * task's templates need; `all()` builds it when something must list every name). The host's facts, registered
+   * results and include_vars are taken as they are now, as getVars would.
+   */
+  resolver(play: Play, host: string, task?: Task | Block, extra: Vars = {}): TaskVars {
+    const chain: Array<Task | Block> = [];
+    for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
+    const layers = this.#staticLayers(play, host, task, chain);
+    const s = this.state(host);
+    const facts = { ...s.facts }, registered = { ...s.registered }, includeVars = { ...s.includeVars };
+    // highest precedence first
+    const ordered: Vars[] = [this.extraVars, extra, layers.params, registered, facts, includeVars, layers.base];
+    const role = chain.length ? chain[chain.length - 1]!.role : undefined;
+    const special = (name: string): { value: unknown } | undefined => {
+      switch (name) {
+        case 'groups': return { value: this.groupsDict() };
+        case 'inventory_hostname': return { value: host };
+        case 'inventory_hostname_short': return { value: host.split('.')[0] };
+        case 'group_names': {
+          let groupNames = this.#groupNames.get(host);
+          if (!groupNames) { groupNames = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort(); this.#groupNames.set(host, groupNames) }
+          return { value: [...groupNames] };
+        }
+        case 'ansible_facts': return { value: { ...(s.gathered ?? {}) } };
+        case 'role_name': return role ? { value: role.name } : undefined;
+        case 'role_path': return role ? { value: role.path } : undefined;
+      }
+      return undefined;
+    };
+    let all: Vars | undefined;
+    return {
+      lookup: (name) => {
+        const sp = special(name);
+        if (sp) return sp.value;
+        for (const layer of ordered) if (Object.hasOwn(layer, name)) return layer[name];
+        if (name !== '__vars_files' && Object.hasOwn(this.magic, name)) return this.magic[name];
+        return undefined;
+      },
+      isFinal: (name) => {
+        if (special(name)) return true;
+        if (Object.hasOwn(this.extraVars, name) || Object.hasOwn(extra, name)) return false;
+        if (Object.hasOwn(registered, name) || Object.hasOwn(facts, name)) return true;
+        if (ordered.some((layer) => Object.hasOwn(layer, name))) return false;
+        return name !== '__vars_files' && Object.hasOwn(this.magic, name);
+      },
+      all: () => (all ??= this.getVars(play, host, task, extra).vars),
+    };
   }
 
   /** Role defaults, inventory, gathered facts, play vars, vars_files, role vars and the blocks' and task's vars,
