@@ -148,13 +148,20 @@ function splitFields(text: string): string[] {
   return fields;
 }
 
+/** Each argument spec's aliases, built once. */
+const ALIASES = new WeakMap<object, Map<string, string>>();
+
 export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
   const deprecations: object[] = [];
   const warnings: string[] = [];
   if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations, warnings, invocation: { ...raw } };
   const spec = def.argumentSpec;
-  const aliasOf = new Map<string, string>();
-  for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliasOf.set(a, name);
+  let aliasOf = ALIASES.get(spec);
+  if (!aliasOf) {
+    aliasOf = new Map<string, string>();
+    for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliasOf.set(a, name);
+    ALIASES.set(spec, aliasOf);
+  }
   const args: Record<string, any> = {};
   const unsupported: string[] = [];
   for (const [key, value] of Object.entries(raw)) {

@@ -25,9 +25,15 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
 }
 
 /** amazon.aws's camel_dict_to_snake_dict (ansible.module_utils.common.dict_transformations). */
+const snakeNames = new Map<string, string>();
 export function camelToSnake(name: string): string {
+  let snake = snakeNames.get(name);
+  if (snake === undefined) { snake = toSnake(name); if (snakeNames.size < 10_000) snakeNames.set(name, snake) }
+  return snake;
+}
+function toSnake(name: string): string {
   const plural = /^(.*?)([A-Z]{3,})s$/.exec(name);
-  if (plural) return `${camelToSnake(plural[1]!)}${plural[1] ? '_' : ''}${plural[2]!.toLowerCase()}s`;
+  if (plural) return `${toSnake(plural[1]!)}${plural[1] ? '_' : ''}${plural[2]!.toLowerCase()}s`;
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 export function camelDictToSnakeDict(v: unknown, ignore: readonly string[] = []): unknown {

@@ -1,7 +1,7 @@
 // Reads playbooks and task files into Play/Block/Task, finding each task's module the way Ansible does
 // (short names, FQCNs, old names, action:/local_action:, k=v free-form) and refusing what Ansible refuses,
 // in its words, with the position of the offending YAML.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
@@ -12,9 +12,11 @@ import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js'
 
 type Raw = Record<string, unknown>;
 
-// Parsed files by path, reused while the text is the same (an include in a loop reads its file every time, as
-// Ansible's DataLoader does; parsing it again is what costs). Callers get their own copy, as DataLoader gives.
-const parsed = new Map<string, { text: string; loaded: { documents: unknown[]; warnings: string[] } }>();
+// Parsed files by path, reused while the file is the same (an include in a loop reads its file every time, as
+// Ansible's DataLoader does; parsing it again is what costs). "The same": same size, modification time and inode
+// (one stat instead of reading the text), and the text is compared when the stat cannot tell (a change within the
+// file system's timestamp granularity). Callers get their own copy, as DataLoader gives.
+const parsed = new Map<string, { text: string; stamp: string; loaded: { documents: unknown[]; warnings: string[] } }>();
 const PARSE_CACHE_ENTRIES = 256;
 
 /** A copy of loaded YAML that keeps every node's position. */
@@ -30,13 +32,16 @@ function copyLoaded<T>(node: T): T {
 }
 
 export function readYamlFile(file: string): { documents: unknown[]; warnings: string[] } {
-  let text: string;
-  try { text = readFileSync(file, 'utf8') } catch (e) {
-    throw new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, { cause: e });
-  }
+  const missing = (e: unknown) => new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, { cause: e });
+  let stamp: string;
+  try { const st = statSync(file); stamp = `${st.size}/${st.mtimeMs}/${st.ino}`; if (Date.now() - st.mtimeMs < 2000) stamp += `/${Math.random()}` } catch (e) { throw missing(e) }
   let hit = parsed.get(file);
-  if (hit?.text !== text) {
-    hit = { text, loaded: loadYaml(text, file) };
+  if (hit?.stamp === stamp) return { documents: copyLoaded(hit.loaded.documents), warnings: [...hit.loaded.warnings] };
+  let text: string;
+  try { text = readFileSync(file, 'utf8') } catch (e) { throw missing(e) }
+  if (hit?.text === text) hit.stamp = stamp;
+  else {
+    hit = { text, stamp, loaded: loadYaml(text, file) };
     if (parsed.size >= PARSE_CACHE_ENTRIES) parsed.delete(parsed.keys().next().value!);
     parsed.set(file, hit);
   }
@@ -134,7 +139,7 @@ export function resolveTaskFile(name: string, ctx: { basedir: string; file?: str
     path.join(ctx.basedir, name),
     path.join(ctx.basedir, 'tasks', name),
   ];
-  for (const c of candidates) { try { readFileSync(c); return c } catch { /* next */ } }
+  for (const c of candidates) if (statSync(c, { throwIfNoEntry: false })?.isFile()) return c;
   return candidates[0]!;
 }
 

@@ -24,7 +24,7 @@ export class VariableManager {
   #static = new WeakMap<object, Map<string, { gathered: Vars | undefined; base: Vars; params: Vars }>>();
   /** The inventory changed (add_host, group_by) or a play starts (its magic variables and vars_files):
    * recompute `groups` and the cached layers. */
-  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#static = new WeakMap() }
+  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#inventoryVars.clear(); this.#static = new WeakMap() }
   groupsDict(): Vars {
     if (!this.#groups) { const g: Vars = {}; for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name); this.#groups = g }
     return this.#groups;
@@ -36,7 +36,13 @@ export class VariableManager {
     return s;
   }
 
-  inventoryVars(host: string): Vars { return hostInventoryVars(this.inventory, host) }
+  #inventoryVars = new Map<string, Vars>();
+  /** A host's inventory variables (group and host vars), computed once until the inventory changes. */
+  inventoryVars(host: string): Vars {
+    let v = this.#inventoryVars.get(host);
+    if (!v) { v = hostInventoryVars(this.inventory, host); this.#inventoryVars.set(host, v) }
+    return v;
+  }
 
   /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
   getVars(play: Play, host: string, task?: Task | Block, extra: Vars = {}): { vars: Vars; final: Set<string> } {
