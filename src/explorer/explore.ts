@@ -6,6 +6,7 @@ import { ExitCode, OptionsError, TsibleError } from '../errors.js';
 import { scriptSource, stdinSource } from '../debugger/debugger.js';
 import { ScheduleDebugger } from './schedule-debugger.js';
 import { swimlanes } from './swimlanes.js';
+import { exploreInWorkers, scheduleSeeds, workerCount } from './parallel.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { parseExtraVars } from '../cli/options.js';
 import { seededRandom } from '../../filters/core.js';
@@ -63,6 +64,10 @@ export interface ExploreOptions {
   readonly preemptions?: number;
   readonly pctSteps?: number;
   readonly onProgress?: (explored: number) => void;
+  /** Where the playbook came from: random and PCT searches then run in worker threads (`workers`, default one
+   * per core) when the package is built. */
+  readonly playbookFile?: string;
+  readonly workers?: number;
 }
 
 export interface ExploreReport {
@@ -257,10 +262,12 @@ function pctChooser(o: ExploreOptions, seed: number): Chooser {
 export async function exploreSchedules(o: ExploreOptions): Promise<ExploreReport> {
   const started = Date.now();
   if (o.strategy === 'exhaustive') return exploreExhaustive(o, started);
-  const master = seededRandom(o.seed);
+  const threads = workerCount(o.workers, o.playbookFile);
+  if (threads > 1) return exploreInWorkers(o, o.playbookFile!, threads, (seed) => runSeed(o, seed));
+  const seeds = scheduleSeeds(o.seed, o.schedules);
   let explored = 0, failures = 0, firstFailure: ScheduleOutcome | undefined;
   while (explored < o.schedules && (o.seconds === undefined || Date.now() - started < o.seconds * 1000)) {
-    const outcome = await runSeed(o, Math.floor(master.next() * 2 ** 31));
+    const outcome = await runSeed(o, seeds[explored]!);
     explored++;
     if (outcome.failures.length) { failures++; firstFailure ??= outcome }
     o.onProgress?.(explored);
@@ -277,7 +284,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
   let liveness = false, strict = false, strategy: 'random' | 'pct' | 'exhaustive' = 'random', depth: number | undefined, preemptions = 2;
-  let crashes = 0, lostReplies = 0, injectedErrors = 0, pauses = 0, maxPause = 60;
+  let crashes = 0, lostReplies = 0, injectedErrors = 0, pauses = 0, maxPause = 60, workers: number | undefined;
   const num = (flag: string, x: string) => { const n = Number(x); if (!Number.isInteger(n) || n < 0) throw new OptionsError(`argument ${flag}: invalid int value: '${x}'`); return n };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new OptionsError(`argument ${a}: expected one argument`); return x };
@@ -306,6 +313,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
       case '--strategy': { const x = v(); if (x !== 'random' && x !== 'pct' && x !== 'exhaustive') throw new OptionsError(`argument --strategy: invalid choice: '${x}' (choose from 'random', 'pct', 'exhaustive')`); strategy = x } break;
       case '--depth': depth = num(a, v()); break;
       case '--preemptions': preemptions = num(a, v()); break;
+      case '--workers': workers = Math.max(1, num(a, v())); break;
       case '-e': case '--extra-vars': Object.assign(extra, parseExtraVars(v())); break;
       default: if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`); file = a;
     }
@@ -317,7 +325,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
   const progress = (text: string) => { if (io.isTTY) io.out(`\r${text}`) };
   const line = (text: string) => io.out(`${io.isTTY ? '\r' : ''}${text}`);
   const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strictAmazonAws: strict, strategy,
-    depth: depth ?? (strategy === 'exhaustive' ? 100 : 3), preemptions, crashes, lostReplies, injectedErrors, pauses, maxPauseSeconds: maxPause,
+    depth: depth ?? (strategy === 'exhaustive' ? 100 : 3), preemptions, playbookFile: file, workers, crashes, lostReplies, injectedErrors, pauses, maxPauseSeconds: maxPause,
     onProgress: (n) => { if (n % 100 === 0) progress(`explored ${n} schedules...`) } };
   const picture = (outcome: ScheduleOutcome, title: string) => {
     if (!html) return;

@@ -172,3 +172,15 @@ describe('--replay SCHEDULE --debug', () => {
     expect(bad.stderr).toContain('argument --debug: only with --replay');
   });
 });
+
+describe('--workers', () => {
+  it('spreads schedules over worker processes and reports what one process would: the same first violation and count', async () => {
+    const args = ['explore', fixture, '--processes', '2', '--clock-ties', '--no-shrink'];
+    const one = await runCli([...args, '--workers', '1']);
+    const two = await runCli([...args, '--workers', '2']);
+    expect(one.code).toBe(2);
+    expect(two.stdout).toBe(one.stdout);
+    const clean = await runCli(['explore', cas, '--processes', '3', '--schedules', '40', '--workers', '2']);
+    expect(clean.stdout).toMatch(/^explored 40 schedules \(\d+\/s\), no violation found \(a search, not a proof\)\n$/);
+  });
+});
