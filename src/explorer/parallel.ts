@@ -40,18 +40,20 @@ export async function exploreInWorkers(o: ExploreOptions, file: string, threads:
   const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   workers.forEach((worker, w) => worker.send({ file, options, w, of: threads } satisfies Share));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+    let finished = false;
     worker.on('message', (m: FromWorker) => {
-      if (m.t === 'done') { resolve(); return }
+      if (m.t === 'done') { finished = true; resolve(); return }
       ran.add(m.index); explored++;
       if (m.failed) failedAt.push(m.index);
       if (m.violated && m.index < cutoff) {
         cutoff = m.index;
-        for (const other of workers) if (other.connected) other.send({ t: 'stop', after: cutoff } satisfies ToWorker);
+        // a worker that already finished may have closed its channel: nothing to tell it then
+        for (const other of workers) if (other.connected) other.send({ t: 'stop', after: cutoff } satisfies ToWorker, () => { /* gone */ });
       }
       onProgress?.(explored);
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => { if (code !== 0) reject(new Error(`an explorer worker stopped with exit code ${code}`)) });
+    worker.on('error', (e) => { if (!finished) reject(e) });
+    worker.on('exit', (code) => { if (!finished && code !== 0) reject(new Error(`an explorer worker stopped with exit code ${code}`)) });
   })));
   for (const w of workers) if (w.connected) w.disconnect();
   const failures = failedAt.filter((i) => i <= cutoff).sort((a, b) => a - b);
@@ -67,6 +69,8 @@ if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
   let share: ((s: Share) => void) | undefined;
   const shared = new Promise<Share>((resolve) => { share = resolve });
   process.on('message', (m: ToWorker | Share) => { if ('t' in m) stopAfter = Math.min(stopAfter, m.after); else share!(m) });
+  // the search is over (or its process died): stop at once
+  process.on('disconnect', () => process.exit(0));
   const send = (m: FromWorker) => new Promise<void>((resolve) => { process.send!(m, undefined, {}, () => resolve()) });
   void (async () => {
     const { file, options, w, of } = await shared;
@@ -84,6 +88,6 @@ if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
       if (violated) break;
     }
     await send({ t: 'done' });
-    process.disconnect();
+    if (process.connected) process.disconnect();
   })();
 }
