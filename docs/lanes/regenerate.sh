@@ -4,6 +4,7 @@
 set -euo pipefail
 x() { local out="$1"; shift; node bin/tsible.js explore playbooks/explore-lock.yml --processes 2 "$@" --html "docs/lanes/$out.html" > /dev/null || true; }
 x clock-ties      --clock-ties --replay 598804832:1x1.2x7.1x7
+x clock-skew      --clock-skew-ms 20 --replay 381708584:1x1.2x7.1x7
 x listing-lag     --listing-lag-ms 2000 --replay 381708584:1x7.2x7
 x shared-id       --shared-id --replay 689171702:1x7.2x9
 x overrun         -e '{"lock_timeout_seconds": 120, "hold_seconds": 400}' --replay 1688465402:1x7.2x52

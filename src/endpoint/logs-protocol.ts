@@ -49,6 +49,8 @@ export class LogsService {
   /** Under listing lag, decides whether one describe misses one young change (default: always). The explorer
    * lets its schedule decide, as an eventually consistent listing may or may not show a recent change. */
   missesChange: (name: string, ageMs: number) => boolean = () => true;
+  /** Milliseconds added to a new group's creation time (negative: earlier); the explorer draws it per create. */
+  creationSkew: (name: string) => number = () => this.faults.clockSkewMs;
   constructor(readonly model: LogsModel, public faults: Faults = { ...NO_FAULTS }) {}
 
   #visibleGroups(prefix?: string, pattern?: string): LogGroup[] {
@@ -70,7 +72,8 @@ export class LogsService {
     CreateLogGroup: (b) => {
       const g = this.model.createLogGroup(b.logGroupName, { kmsKeyId: b.kmsKeyId, tags: b.tags, logGroupClass: b.logGroupClass });
       const f = this.faults;
-      if (f.frozenClockMs !== null || f.clockSkewMs) (g as { creationTime: number }).creationTime = (f.frozenClockMs ?? g.creationTime) + f.clockSkewMs;
+      const skew = this.creationSkew(g.logGroupName);
+      if (f.frozenClockMs !== null || skew) (g as { creationTime: number }).creationTime = (f.frozenClockMs ?? g.creationTime) + skew;
       if (f.listingLagMs > 0) this.journal.creates.set(g.logGroupName, this.model.clock.nowMs());
       return {};
     },

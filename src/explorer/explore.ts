@@ -10,13 +10,13 @@ import { exploreInWorkers, scheduleSeeds, workerCount } from './parallel.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { parseExtraVars } from '../cli/options.js';
 import { seededRandom } from '../../filters/core.js';
-import { runSchedule, type Chooser, type Fault, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
+import { SIM_EPOCH, runSchedule, type Chooser, type Fault, type ScheduleOutcome, type SimulationOptions, type Step } from './simulation.js';
 import type { Playbook } from '../playbook/model.js';
 
 const summarize = (body: unknown): string => {
   if (body && typeof body === 'object' && '__type' in body) return String((body as { __type: string }).__type);
   const groups = (body as { logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined)?.logGroups;
-  if (groups) return `[${groups.map((g) => `${g.logGroupName.split('/').pop()}@${g.creationTime % 100_000_000}`).join(', ')}]`;
+  if (groups) return `[${groups.map((g) => `${g.logGroupName.split('/').pop()}@${g.creationTime - SIM_EPOCH}`).join(', ')}]`;
   return 'ok';
 };
 
@@ -42,6 +42,8 @@ export interface ExploreOptions {
   readonly seconds?: number;
   readonly listingLagMs?: number;
   readonly clockTies?: boolean;
+  /** A create may get a creation time up to this many milliseconds earlier than its moment. */
+  readonly clockSkewMs?: number;
   /** A winner stops for this many seconds before its next move. */
   readonly pauseAfterWinSeconds?: number;
   /** All processes use the same lock_process_id. */
@@ -80,7 +82,7 @@ function simulation(o: ExploreOptions, more: Partial<SimulationOptions> = {}): S
   return {
     ...more,
     playbook: o.playbook, processes: o.processes, invariants: o.invariants, liveness: o.liveness, env: o.strictAmazonAws ? { TSIBLE_STRICT_AMAZON_AWS: '1' } : {},
-    faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000,
+    faults: { listingLagMs: o.listingLagMs ?? 0, clockTies: o.clockTies ?? false, clockSkewMs: o.clockSkewMs ?? 0, pauseAfterWinMs: (o.pauseAfterWinSeconds ?? 0) * 1000,
       crashes: o.crashes, lostReplies: o.lostReplies, injectedErrors: o.injectedErrors, pauses: o.pauses, maxPauseMs: (o.maxPauseSeconds ?? 60) * 1000 },
     extraVars: (i) => ({ resource_prefix: `p${i + 1}`, aws_access_key: '', aws_secret_key: '', security_token: '', aws_region: 'us-east-1',
       ...(o.sharedId ? { lock_process_id: 'shared' } : {}), ...o.extraVars }),
@@ -279,7 +281,7 @@ export async function exploreSchedules(o: ExploreOptions): Promise<ExploreReport
 export interface ExploreIo { out(s: string): void; isTTY?: boolean; writeFile?(file: string, text: string): void }
 
 export async function explore(argv: string[], io: ExploreIo): Promise<number> {
-  let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, seconds = 60, sharedId = false, pause = 0;
+  let file: string | undefined, processes = 2, schedules = 1000, seed = 1, lag = 0, ties = false, skew = 0, seconds = 60, sharedId = false, pause = 0;
   let replay: string | undefined, shrinking = true, html: string | undefined, debug = false, debugScript: string | undefined;
   const extra: Record<string, unknown> = {};
   const invariants: string[] = [];
@@ -295,6 +297,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
       case '--seconds': seconds = num(a, v()); break;
       case '--listing-lag-ms': lag = num(a, v()); break;
       case '--clock-ties': ties = true; break;
+      case '--clock-skew-ms': skew = num(a, v()); break;
       case '--shared-id': sharedId = true; break;
       case '--pause-after-win': pause = num(a, v()); break;
       case '--crash': crashes = num(a, v()); break;
@@ -324,7 +327,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
   // progress rewrites one line on a terminal; elsewhere (CI logs, pipes) it would only add noise
   const progress = (text: string) => { if (io.isTTY) io.out(`\r${text}`) };
   const line = (text: string) => io.out(`${io.isTTY ? '\r' : ''}${text}`);
-  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strictAmazonAws: strict, strategy,
+  const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, clockSkewMs: skew, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strictAmazonAws: strict, strategy,
     depth: depth ?? (strategy === 'exhaustive' ? 100 : 3), preemptions, playbookFile: file, workers, crashes, lostReplies, injectedErrors, pauses, maxPauseSeconds: maxPause,
     onProgress: (n) => { if (n % 100 === 0) progress(`explored ${n} schedules...`) } };
   const picture = (outcome: ScheduleOutcome, title: string) => {

@@ -123,18 +123,25 @@ const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutExce
 const HIDDEN_VARS = new Set(['hostvars', 'groups', 'group_names', 'inventory_hostname', 'inventory_hostname_short', 'inventory_dir', 'inventory_file',
   'playbook_dir', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'role_names', 'ansible_role_names', 'omit', 'ansible_version', 'vars']);
 
+/** The virtual clock's start: creation times in traces are shown relative to it. */
+export const SIM_EPOCH = 1_700_000_000_000;
+
 /** What the modules call on a client: `send(new XCommand(input))`. */
 type SimulatedCommand = { input?: Record<string, unknown>; constructor: { name: string } };
 
 /** Runs one schedule to completion (or a violation) and returns its trace. */
 export async function runSchedule(opts: SimulationOptions, seed: number, choose: Chooser): Promise<ScheduleOutcome> {
-  let now = 1_700_000_000_000;
+  let now = SIM_EPOCH;
   const clock = { nowMs: () => now };
   const model = new LogsModel(clock);
   const service = new LogsService(model, { ...NO_FAULTS, ...opts.faults });
   // under listing lag the schedule decides, per describe and young change, whether the listing shows it
   const visibility = seededRandom(`visibility/${seed}`);
   service.missesChange = () => visibility.next() < 0.5;
+  // under clock skew a create may be stamped up to D ms early (the servers' clocks disagree), as the seed decides
+  const skewDraws = seededRandom(`skew/${seed}`);
+  const maxSkew = opts.faults?.clockSkewMs ?? 0;
+  service.creationSkew = () => (maxSkew > 0 ? -Math.floor(skewDraws.next() * (maxSkew + 1)) : 0);
   const start = now;
   const stop = new AbortController();
   const taskOf: string[] = [];

@@ -1,7 +1,7 @@
 // `tsible explore --html FILE`: a schedule as swimlanes, one lane per process, time downwards, the log groups that
 // exist after each call on the right, each process's time holding the lock shaded, the violating move marked.
 // One self-contained HTML file (no scripts, no external assets) that reads without the text trace.
-import type { ScheduleOutcome, Step } from './simulation.js';
+import { SIM_EPOCH, type ScheduleOutcome, type Step } from './simulation.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -21,7 +21,7 @@ function resultText(step: Step): string {
   if (d.fault === 'l') return 'applied, reply lost (fault)';
   const body = d.body as { __type?: string; logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined;
   if (body?.__type) return `${d.status} ${body.__type}${d.fault ? ' (injected)' : ''}`;
-  if (body?.logGroups) return `${d.status}: ${body.logGroups.length ? body.logGroups.map((g) => `${g.logGroupName.split('/').pop()} @${g.creationTime % 100_000}`).join(', ') : 'none'}`;
+  if (body?.logGroups) return `${d.status}: ${body.logGroups.length ? body.logGroups.map((g) => `${g.logGroupName.split('/').pop()} @${g.creationTime - SIM_EPOCH}`).join(', ') : 'none'}`;
   return String(d.status);
 }
 

@@ -96,6 +96,23 @@ describe('faults at any interleaving point', () => {
   });
 });
 
+describe('clock skew', () => {
+  it('a create stamped up to D ms early makes a later attempt look as old as the winner\'s: two winners', async () => {
+    const o = options(fixture, { clockSkewMs: 20, schedules: 50 });
+    const { found } = await exploreSchedules(o);
+    expect(found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
+    const wins = found!.trace.filter((s) => s.label.startsWith('won_lock is true'));
+    expect(wins).toHaveLength(2);
+    // the second winner's listing shows its own attempt stamped no later than the first winner's, made earlier
+    const second = wins[1]!.process, first = wins[0]!.process;
+    const listing = [...found!.trace].reverse().find((s) => s.process === second && s.label.startsWith('DescribeLogGroups') && s.label.includes('aws_ses_rule_set/"'))!;
+    const groups = (listing.detail!.body as { logGroups: Array<{ logGroupName: string; creationTime: number }> }).logGroups;
+    const stamp = (p: number) => groups.find((g) => g.logGroupName.endsWith(`/p${p + 1}`))!.creationTime;
+    expect(stamp(second)).toBeLessThanOrEqual(stamp(first));
+    await replaysExactly(o, found!);
+  });
+});
+
 describe('--strategy exhaustive', () => {
   it('finds the racy lock with one preemption', async () => {
     const report = await exploreSchedules(options(racy, { strategy: 'exhaustive', preemptions: 1, schedules: 1000 }));
