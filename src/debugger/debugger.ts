@@ -9,6 +9,7 @@ import type { TaskResult } from '../module.js';
 import { isDict, pyStr, truthy } from '../template/python.js';
 import { pformat } from './pformat.js';
 import { MASK, Secrets } from './secrets.js';
+import { Breakpoints } from './breakpoints.js';
 
 export interface LineSource { next(prompt: string): Promise<string | null> }
 
@@ -47,13 +48,13 @@ h, help              this text
 
 export class Debugger implements ExecutorHooks {
   #mode: Mode = { kind: 'run' };
-  #breakpoints: string[];
+  #breakpoints: Breakpoints;
   #lastVars: Record<string, unknown> | undefined;
   #reveal = false;
   #secrets = new Secrets();
 
   constructor(private readonly io: { out(s: string): void }, private readonly input: LineSource, private readonly opts: DebuggerOptions) {
-    this.#breakpoints = [...opts.breakpoints];
+    this.#breakpoints = new Breakpoints(opts.breakpoints);
   }
 
   async beforeTask(point: TaskPoint): Promise<Redo | void> {
@@ -147,14 +148,8 @@ export class Debugger implements ExecutorHooks {
             this.io.out('User interrupted execution\n');
             throw new InterruptedError('User interrupted execution');
           case 'h': case 'help': case '?': this.io.out(HELP); break;
-          case 'b': case 'break':
-            if (!arg) this.io.out(this.#breakpoints.length ? this.#breakpoints.map((b, i) => `${i + 1}: ${b}`).join('\n') + '\n' : 'No breakpoints.\n');
-            else { this.#breakpoints.push(arg); this.io.out(`Breakpoint ${this.#breakpoints.length} at ${arg}\n`) }
-            break;
-          case 'clear':
-            if (!arg) { this.#breakpoints = []; this.io.out('Deleted all breakpoints\n') }
-            else { const n = Number(arg); const gone = this.#breakpoints.splice(n - 1, 1); this.io.out(gone.length ? `Deleted breakpoint ${n}\n` : `No breakpoint number ${arg}\n`) }
-            break;
+          case 'b': case 'break': this.io.out(this.#breakpoints.command('break', arg)); break;
+          case 'clear': this.io.out(this.#breakpoints.command('clear', arg)); break;
           case 'l': case 'list': this.io.out(this.#list(point)); break;
           case 'w': case 'where': this.io.out(this.#where(point, scope())); break;
           case 'diff': this.io.out(this.#diff({ ...point.vars(), ...varsOverride })); break;

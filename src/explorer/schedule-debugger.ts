@@ -5,6 +5,7 @@
 // (`move 2`): a what-if off the recorded schedule, which then goes on as recorded where it can.
 import { pformat } from '../debugger/pformat.js';
 import { Secrets, MASK } from '../debugger/secrets.js';
+import { Breakpoints } from '../debugger/breakpoints.js';
 import type { LineSource } from '../debugger/debugger.js';
 import { TsibleError } from '../errors.js';
 import type { ScheduleController, ScheduleInspector } from './simulation.js';
@@ -36,7 +37,7 @@ export class ScheduleDebugger implements ScheduleController {
   #stepping = true;
   #taskStepping = false;
   #selected = 0;
-  #breakpoints: string[] = [];
+  #breakpoints = new Breakpoints();
   #reveal = false;
   #secrets = new Secrets();
   constructor(private readonly io: { out(s: string): void }, private readonly input: LineSource, private readonly moves: number) {}
@@ -126,14 +127,8 @@ export class ScheduleDebugger implements ScheduleController {
             break;
           }
           case 'trace': this.io.out(`${formatTrace(inspect.trace) || '(no moves yet)'}\n`); break;
-          case 'b': case 'break':
-            if (!arg) this.io.out(this.#breakpoints.length ? this.#breakpoints.map((b, i) => `${i + 1}: ${b}`).join('\n') + '\n' : 'No breakpoints.\n');
-            else { this.#breakpoints.push(arg); this.io.out(`Breakpoint ${this.#breakpoints.length} at ${arg}\n`) }
-            break;
-          case 'clear':
-            if (!arg) { this.#breakpoints = []; this.io.out('Deleted all breakpoints\n') }
-            else { const k = Number(arg); const gone = this.#breakpoints.splice(k - 1, 1); this.io.out(gone.length ? `Deleted breakpoint ${k}\n` : `No breakpoint number ${arg}\n`) }
-            break;
+          case 'b': case 'break': this.io.out(this.#breakpoints.command('break', arg)); break;
+          case 'clear': this.io.out(this.#breakpoints.command('clear', arg)); break;
           case 'reveal': this.#reveal = true; this.io.out('Secrets are shown for the rest of this session.\n'); break;
           default: this.io.out(`***'${text}' is not a command (type h for help)\n`);
         }
