@@ -148,20 +148,22 @@ function splitFields(text: string): string[] {
   return fields;
 }
 
-/** Each argument spec's aliases, built once. */
-const ALIASES = new WeakMap<object, Map<string, string>>();
+/** Each argument spec's aliases and entries, built once. */
+const PREPARED = new WeakMap<object, { aliasOf: Map<string, string>; entries: Array<[string, ArgumentSpec[string]]> }>();
 
 export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
   const deprecations: object[] = [];
   const warnings: string[] = [];
   if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations, warnings, invocation: { ...raw } };
   const spec = def.argumentSpec;
-  let aliasOf = ALIASES.get(spec);
-  if (!aliasOf) {
-    aliasOf = new Map<string, string>();
-    for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliasOf.set(a, name);
-    ALIASES.set(spec, aliasOf);
+  let prepared = PREPARED.get(spec);
+  if (!prepared) {
+    const aliases = new Map<string, string>();
+    for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliases.set(a, name);
+    prepared = { aliasOf: aliases, entries: Object.entries(spec) };
+    PREPARED.set(spec, prepared);
   }
+  const { aliasOf, entries } = prepared;
   const args: Record<string, any> = {};
   const unsupported: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
@@ -177,17 +179,17 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     args[canonical] = value;
   }
   // fallbacks apply before any check, so that even a failed validation reports them in invocation
-  for (const [name, opt] of Object.entries(spec)) {
+  for (const [name, opt] of entries) {
     if ((args[name] === undefined) && opt.fallbackEnv) {
       const found = opt.fallbackEnv.find((e) => env[e] !== undefined);
       if (found) args[name] = env[found];
     }
   }
-  const noLogValues = Object.entries(spec).filter(([n, o]) => o.noLog && typeof args[n] === 'string' && args[n] !== '').map(([n]) => String(args[n]));
+  const noLogValues = entries.filter(([n, o]) => o.noLog && typeof args[n] === 'string' && args[n] !== '').map(([n]) => String(args[n]));
   // AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept
   const invocation = () => {
     const out: Record<string, unknown> = { ...raw };
-    for (const [name, opt] of Object.entries(spec)) {
+    for (const [name, opt] of entries) {
       if (Object.hasOwn(args, name)) out[name] = args[name];
       else if (!Object.hasOwn(out, name)) out[name] = opt.default ?? null;
     }
@@ -200,7 +202,7 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     const aliases = Object.values(spec).flatMap((o) => o.aliases ?? []).sort();
     errors.push(`Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`);
   }
-  const missing = Object.entries(spec).filter(([n, o]) => o.required && (args[n] === undefined || args[n] === null)).map(([n]) => n);
+  const missing = entries.filter(([n, o]) => o.required && (args[n] === undefined || args[n] === null)).map(([n]) => n);
   if (missing.length) errors.push(`missing required arguments: ${missing.join(', ')}`);
   for (const group of def.mutuallyExclusive ?? []) {
     const present = group.filter((n) => args[n] !== undefined && args[n] !== null);
@@ -209,7 +211,7 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
   for (const group of def.requiredOneOf ?? []) {
     if (!group.some((n) => args[n] !== undefined && args[n] !== null)) errors.push(`one of the following is required: ${group.join(', ')}`);
   }
-  for (const [name, opt] of Object.entries(spec)) {
+  for (const [name, opt] of entries) {
     let v = args[name];
     if (v === undefined || v === null) { args[name] = opt.default !== undefined ? opt.default : null; continue }
     try {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { InterruptedError, TsibleError } from '../errors.js';
 import type { Block, Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
-import { loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
+import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode } from '../template/templar.js';
 import { isDict, pyBoolean, pyStr, truthy } from '../template/python.js';
@@ -80,6 +80,7 @@ export class PlaybookExecutor {
   }
 
   async run(playbook: Playbook): Promise<void> {
+    forgetRunCaches(); // include files are looked up afresh for every run
     this.#emit('playbookStart', playbook.file);
     this.#emit('playCount', path.relative(process.cwd(), playbook.file) || playbook.file, playbook.plays.length);
     for (const w of playbook.warnings) this.#emit('warning', w);

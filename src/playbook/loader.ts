@@ -131,15 +131,23 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
   return { kind: 'task', name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name), action: def.names[0]!, actionAsWritten: actionName!, args, keywords, pos, parent, role: ctx.role, listen };
 }
 
+// Where each include's file was found, during one run (an include in a loop asks again and again); a playbook
+// run starts with forgetRunCaches(). Only finds are kept: a file that appears later is found then.
+const resolved = new Map<string, string>();
+export function forgetRunCaches(): void { resolved.clear() }
+
 export function resolveTaskFile(name: string, ctx: { basedir: string; file?: string; role?: Role }): string {
   if (path.isAbsolute(name)) return name;
+  const key = `${ctx.role?.path ?? ''}\0${ctx.file ? path.dirname(ctx.file) : ''}\0${ctx.basedir}\0${name}`;
+  const known = resolved.get(key);
+  if (known !== undefined) return known;
   const candidates = [
     ...(ctx.role ? [path.join(ctx.role.path, 'tasks', name)] : []),
     ...(ctx.file ? [path.join(path.dirname(ctx.file), name)] : []),
     path.join(ctx.basedir, name),
     path.join(ctx.basedir, 'tasks', name),
   ];
-  for (const c of candidates) if (statSync(c, { throwIfNoEntry: false })?.isFile()) return c;
+  for (const c of candidates) if (statSync(c, { throwIfNoEntry: false })?.isFile()) { if (resolved.size < 10_000) resolved.set(key, c); return c }
   return candidates[0]!;
 }
 
