@@ -4,14 +4,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
-import { DUMP_SCHEMA, NOT_RESOLVED, defineScalarTag, dump as yamlDump, type ScalarTagDefinition, type ScalarTagOptions } from 'js-yaml';
 import { TemplateError } from '../src/errors.js';
 import { PyFloat, PyTuple, PyValueError, PyTypeError, copyDict, floatRepr, isFloat, isNum, pyFloat, pyJson, pyJsonLoads, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
-import { loadYaml, resolvePlainScalar } from '../src/yaml/loader.js';
+import { loadYaml } from '../src/yaml/loader.js';
+import { pyYamlDump } from './yaml-dump.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
 
@@ -40,45 +40,11 @@ export function toJson(v: unknown, indent?: number, sortKeys = false, ensureAsci
   return pyJson(v, { indent, sortKeys, ensureAscii });
 }
 
-// PyYAML's dumper: a string is quoted when PyYAML's own resolvers would read it as something else (so `y` and
-// `1e3` stay plain, `yes` and `1.0` are quoted), and floats are written as PyYAML writes them (repr() lower-cased,
-// '1e+16' as '1.0e+16', .inf/.nan; boxed floats included).
-const baseTag = (name: string) => DUMP_SCHEMA.tags.find((t) => t.tagName === `tag:yaml.org,2002:${name}`) as ScalarTagDefinition<unknown>;
-const pyKind = (v: unknown) => (v === null ? 'null' : typeof v === 'boolean' ? 'bool' : isFloat(v) ? 'float' : isNum(v) ? 'int' : 'str');
-const asPyYaml = (name: 'null' | 'bool' | 'int' | 'float', overrides: Partial<ScalarTagOptions<unknown>> = {}) => {
-  const base = baseTag(name);
-  return defineScalarTag(base.tagName, {
-    implicit: true,
-    implicitFirstChars: null,
-    resolve: (source, isExplicit, tagName) => {
-      if (isExplicit) return base.resolve(source, isExplicit, tagName);
-      const v = resolvePlainScalar(source);
-      return pyKind(v) === name && !(typeof v === 'string') ? v : NOT_RESOLVED;
-    },
-    identify: base.identify,
-    represent: base.represent,
-    ...overrides,
-  });
-};
-const YAML_SCHEMA = DUMP_SCHEMA.withTags(
-  asPyYaml('null'), asPyYaml('bool'), asPyYaml('int'),
-  asPyYaml('float', {
-    identify: (o) => o instanceof PyFloat || (typeof o === 'number' && !Number.isInteger(o)),
-    represent: (o) => {
-      const n = Number(o);
-      if (Number.isNaN(n)) return '.nan';
-      if (!Number.isFinite(n)) return n > 0 ? '.inf' : '-.inf';
-      const r = floatRepr(n).toLowerCase();
-      return !r.includes('.') && r.includes('e') ? r.replace('e', '.0e') : r;
-    },
-  }),
-  // PyYAML's value resolver: a lone '=' is quoted
-  defineScalarTag('tag:yaml.org,2002:value', { implicit: true, implicitFirstChars: ['='], resolve: (s) => (s === '=' ? '=' : NOT_RESOLVED), identify: () => false, represent: (o) => String(o) }),
-);
-
-export function toYaml(v: unknown, nice: boolean, indent = 4): string {
-  // PyYAML's dump sorts keys by default, and Ansible keeps that default
-  return yamlDump(v, { schema: YAML_SCHEMA, indent: nice ? indent : 2, flowLevel: nice ? -1 : 0, lineWidth: -1, noRefs: true, sortKeys: true });
+/** to_yaml (flow style for collections of scalars: PyYAML's default_flow_style=None) and to_nice_yaml (block, 4). */
+export function toYaml(v: unknown, nice: boolean, o: { indent?: unknown; width?: unknown; sort_keys?: unknown; default_flow_style?: unknown } = {}): string {
+  const num = (x: unknown) => (x === undefined || x === null ? undefined : Number(x));
+  const flow = nice ? false : o.default_flow_style === undefined || o.default_flow_style === null ? null : truthy(o.default_flow_style);
+  return pyYamlDump(v, { flowStyle: flow, indent: num(o.indent) ?? (nice ? 4 : undefined), width: num(o.width), sortKeys: o.sort_keys === undefined ? true : truthy(o.sort_keys) });
 }
 
 function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict {
@@ -165,8 +131,8 @@ export const CORE_FILTERS: FilterTable = {
   to_json: filter(['indent', 'sort_keys', 'ensure_ascii'], (v, { indent, sort_keys = false, ensure_ascii = true }) => toJson(v, indent === undefined || indent === null ? undefined : Number(indent), truthy(sort_keys), truthy(ensure_ascii))),
   to_nice_json: filter(['indent', 'sort_keys'], (v, { indent = 4, sort_keys = true }) => toJson(v, Number(indent), Boolean(sort_keys))),
   from_json: filter([], (v) => pyJsonLoads(pyStr(v))),
-  to_yaml: filter(['indent', 'default_flow_style'], (v) => toYaml(v, false)),
-  to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, { indent = 4 }) => toYaml(v, true, Number(indent))),
+  to_yaml: filter(['indent', 'default_flow_style', 'width', 'sort_keys'], (v, kw) => toYaml(v, false, kw)),
+  to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, kw) => toYaml(v, true, kw)),
   from_yaml: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml>').documents[0] ?? null : v)),
   from_yaml_all: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml_all>').documents : v)),
   b64encode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),

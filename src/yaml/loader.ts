@@ -37,6 +37,20 @@ function sexagesimal(text: string): number {
   return value;
 }
 
+/** Which of PyYAML's implicit resolvers claims a plain scalar ('str' when none does): what its dumper checks to
+ * decide whether a string may be written plain. */
+export function plainScalarKind(text: string): 'null' | 'bool' | 'int' | 'float' | 'timestamp' | 'merge' | 'value' | 'yaml' | 'str' {
+  if (NULLS.has(text)) return 'null';
+  if (BOOL_TRUE.has(text) || BOOL_FALSE.has(text)) return 'bool';
+  if (INT_RE.test(text)) return 'int';
+  if (FLOAT_RE.test(text)) return 'float';
+  if (TIMESTAMP_RE.test(text)) return 'timestamp';
+  if (text === '<<') return 'merge';
+  if (text === '=') return 'value';
+  if (text === '!' || text === '&' || text === '*') return 'yaml';
+  return 'str';
+}
+
 /** PyYAML's implicit resolver for a plain scalar. */
 export function resolvePlainScalar(text: string): unknown {
   if (NULLS.has(text)) return null;
