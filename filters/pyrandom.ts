@@ -2,9 +2,24 @@
 // idiom `{{ 59 | random(seed=inventory_hostname) }}` must give the same minute under tsible as under Ansible.
 import { createHash } from 'node:crypto';
 import { TemplateError } from '../src/errors.js';
-import { PyValueError } from '../src/template/python.js';
+import { PyValueError, isNum } from '../src/template/python.js';
 
 const N = 624, M = 397;
+
+/** hash(x) of a finite Python float: the exact value as a fraction n / 2^k, reduced modulo 2^61 - 1, signed. */
+function floatHash(x: number): bigint {
+  const P = (1n << 61n) - 1n;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const exp = Number((bits >> 52n) & 0x7ffn), frac = bits & ((1n << 52n) - 1n);
+  const mantissa = exp === 0 ? frac : frac | (1n << 52n);
+  const shift = (exp === 0 ? 1 : exp) - 1075; // x = mantissa * 2^shift
+  const pow = (b: bigint, e: bigint) => { let r = 1n; b %= P; while (e > 0n) { if (e & 1n) r = (r * b) % P; b = (b * b) % P; e >>= 1n } return r };
+  let h = shift >= 0 ? (mantissa % P) * pow(2n, BigInt(shift)) % P : (mantissa % P) * pow(pow(2n, BigInt(-shift)), P - 2n) % P;
+  if (x < 0) h = -h;
+  return h === -1n ? -2n : h;
+}
 
 export class PyRandom {
   readonly #mt = new Uint32Array(N);
@@ -18,6 +33,11 @@ export class PyRandom {
       n = BigInt('0x' + Buffer.concat([bytes, createHash('sha512').update(bytes).digest()]).toString('hex'));
     } else if (typeof seed === 'number' && Number.isInteger(seed)) n = BigInt(Math.abs(seed));
     else if (typeof seed === 'boolean') n = seed ? 1n : 0n;
+    else if (isNum(seed) && Number.isFinite(Number(seed))) {
+      // Random(2.5) seeds with hash(2.5), taken as an unsigned machine word
+      const h = floatHash(Number(seed));
+      n = h >= 0n ? h : (1n << 64n) + h;
+    }
     else throw new TemplateError('The only supported seed types are: None, int, float, str, bytes, and bytearray.');
     const key: number[] = [];
     for (let x = n; x > 0n; x >>= 32n) key.push(Number(x & 0xffffffffn));
