@@ -278,6 +278,31 @@ export async function exploreSchedules(o: ExploreOptions): Promise<ExploreReport
   return { explored, failures, firstFailure };
 }
 
+export const EXPLORE_HELP = `usage: tsible explore PLAYBOOK [--processes N] [-e EXTRA_VARS] [options]
+
+Races N copies of a playbook or task file against one in-memory CloudWatch Logs model, in simulated time, and
+searches the schedules (which copy moves at each AWS call or wait) for one that breaks the lock.
+
+search:
+  --strategy random|pct|exhaustive   how schedules are chosen (default random)
+  --schedules N, --seconds S, --seed N   budget (1000 schedules, 60 s) and master seed (1)
+  --depth D        pct: priority change points + 1 (3); exhaustive: decisions explored (100)
+  --preemptions P  exhaustive: switches away from a process that could go on (2)
+  --workers N      random and pct: worker processes (one per core)
+checks:
+  --invariant EXPR   a Jinja2 conditional over \`processes\` that must hold after every task (repeatable)
+  --liveness         a process that never holds the lock, or ends failed, is a violation too
+  --strict-amazon-aws   the AWS modules behave exactly as amazon.aws 5.5.1
+faults (off by default):
+  --clock-ties, --clock-skew-ms D, --listing-lag-ms D, --shared-id, --pause-after-win S,
+  --crash N, --lost-replies N, --inject-errors N, --pause-anywhere S [--pauses N]
+counterexamples:
+  --no-shrink        print the schedule as found
+  --replay SEED|SCHEDULE   run one schedule again, byte for byte (same options)
+  --debug, --debug-script FILE   with --replay: walk the schedule in the step debugger
+  --html FILE        draw the schedule shown as swimlanes
+`;
+
 export interface ExploreIo { out(s: string): void; isTTY?: boolean; writeFile?(file: string, text: string): void }
 
 export async function explore(argv: string[], io: ExploreIo): Promise<number> {
@@ -318,6 +343,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
       case '--preemptions': preemptions = num(a, v()); break;
       case '--workers': workers = Math.max(1, num(a, v())); break;
       case '-e': case '--extra-vars': Object.assign(extra, parseExtraVars(v())); break;
+      case '-h': case '--help': io.out(EXPLORE_HELP); return 0;
       default: if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`); file = a;
     }
   }

@@ -155,7 +155,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const plan = opts.faultPlan;
   const faultDraws = seededRandom(`faults/${seed}`);
   const budget = { c: opts.faults?.crashes ?? 0, p: opts.faults?.pauses ?? 0, l: opts.faults?.lostReplies ?? 0, e: opts.faults?.injectedErrors ?? 0 };
-  /** Draws the fault (if any) for process i's move at decision k, within the budgets. */
+  /** Draws the fault (if any) for the move the picked process is about to make, within the budgets. */
   const drawFault = (p: Proc): Fault | undefined => {
     const hit = () => faultDraws.next() < FAULT_RATE;
     if (budget.c > 0 && hit()) { budget.c--; return 'c' }

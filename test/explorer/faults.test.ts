@@ -178,6 +178,13 @@ describe('--replay SCHEDULE --debug', () => {
     expect(moved.stdout).toMatch(/\n {3}1\. \+0 ms {2}p2 {2}\(task starts\)/);
   });
 
+  it('explains its options with --help', async () => {
+    const run = await runCli(['explore', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: tsible explore PLAYBOOK/);
+    for (const flag of ['--strategy random|pct|exhaustive', '--crash N', '--lost-replies N', '--inject-errors N', '--clock-skew-ms D', '--replay SEED|SCHEDULE', '--debug', '--html FILE', '--workers N']) expect(run.stdout).toContain(flag);
+  });
+
   it('quits with exit code 99, needs --replay, and keeps credentials masked', async () => {
     const quit = await runCli([...shared, '-e', 'aws_secret_key=s3cr3t-value', '--debug-script', script(['b ListTagsLogGroup', 'c', 'p aws_secret_key', 'vars', 'reveal', 'p aws_secret_key', 'q'])]);
     expect(quit.code).toBe(99);
