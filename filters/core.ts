@@ -5,13 +5,14 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { TemplateError } from '../src/errors.js';
-import { PyFloat, PyTuple, PyValueError, PyTypeError, copyDict, floatRepr, isFloat, isNum, pyFloat, pyJson, pyJsonLoads, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
+import { PyFloat, PyTuple, PyValueError, PyTypeError, copyDict, floatRepr, isFloat, isNum, pyFloat, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
+import { pyJson, pyJsonLoads } from '../src/template/pyjson.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
 

@@ -2,6 +2,7 @@
 import { TemplateError } from '../src/errors.js';
 import { PyTuple, isDict, pyCompare, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/template/python.js';
 import { memberLookup } from '../src/template/methods.js';
+import { pyJson } from '../src/template/pyjson.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 
@@ -200,7 +201,7 @@ export const JINJA2_FILTERS: FilterTable = {
   striptags: filter([], (v) => pyStr(v).replace(/<!--[\s\S]*?-->|<[^>]*>/g, '').replace(/\s+/g, ' ').trim()),
   sum: filter(['attribute', 'start'], (v, { attribute, start = 0 }) => toList(v).reduce<unknown>((acc, x) => PYOPS.pyAdd(acc, attribute === undefined ? x : getAttribute(x, attribute)), start)),
   title: filter([], (v) => pyStr(v).replace(/([\w'])([\w']*)/g, (_m, a: string, b: string) => a.toUpperCase() + b.toLowerCase())),
-  tojson: filter(['indent'], (v, { indent }) => PYOPS.pyJson(v, { indent: indent === undefined || indent === null ? undefined : Number(indent), sortKeys: true }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027')),
+  tojson: filter(['indent'], (v, { indent }) => pyJson(v, { indent: indent === undefined || indent === null ? undefined : Number(indent), sortKeys: true }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027')),
   trim: filter(['chars'], (v, { chars }) => { const s = pyStr(v); if (chars === undefined || chars === null) return s.trim(); const c = String(chars); let a = 0, b = s.length; while (a < b && c.includes(s[a]!)) a++; while (b > a && c.includes(s[b - 1]!)) b--; return s.slice(a, b) }),
   truncate: filter(['length', 'killwords', 'end', 'leeway'], (v, { length: len = 255, killwords = false, end = '...', leeway = 5 }) => {
     const s = pyStr(v); const n = Number(len), e = String(end);

@@ -4,7 +4,8 @@
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
-import { deepCopy, isDict, pyJson } from '../template/python.js';
+import { deepCopy, isDict } from '../template/python.js';
+import { pyJson } from '../template/pyjson.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = { ok: '\x1b[0;32m', changed: '\x1b[0;33m', skipped: '\x1b[0;36m', failed: '\x1b[0;31m', warn: '\x1b[1;35m', reset: '\x1b[0m', unreachable: '\x1b[1;31m', debug: '\x1b[0;90m', verbose: '\x1b[0;34m' };

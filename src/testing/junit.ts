@@ -1,6 +1,6 @@
 // JUnit XML as Ansible's junit callback writes it: a testsuite per target, a testcase per task result.
 import type { TargetResult } from './target.js';
-import { pyJson } from '../template/python.js';
+import { pyJson } from '../template/pyjson.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
