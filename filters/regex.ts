@@ -1,6 +1,7 @@
 // Python `re` patterns in JavaScript. Most syntax is shared; the differences Ansible users hit are
 // translated here, and what JS cannot express is refused with a clear error rather than matched wrongly.
 import { TemplateError } from '../src/errors.js';
+import { PyException } from '../src/template/python.js';
 
 export interface RegexOptions { ignorecase?: boolean; multiline?: boolean; dotall?: boolean; anchor?: 'start' | 'full' | 'none'; global?: boolean }
 
@@ -28,7 +29,7 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
     if (opts.anchor === 'full') src = `^(?:${src})$`;
     const flags = 'u' + (opts.ignorecase ? 'i' : '') + (opts.multiline ? 'm' : '') + (opts.dotall ? 's' : '') + (opts.global ? 'g' : '');
     try { re = new RegExp(src, flags) } catch {
-      try { re = new RegExp(src, flags.replace('u', '')) } catch (e) { throw new TemplateError(`invalid regular expression '${pattern}': ${(e as Error).message}`) }
+      try { re = new RegExp(src, flags.replace('u', '')) } catch (e) { throw new PyException('re.error', `invalid regular expression '${pattern}': ${(e as Error).message}`) }
     }
     cache.set(key, re);
   }

@@ -23,5 +23,8 @@ export class OptionsError extends TsibleError { override exitCode: ExitCode = Ex
 export class TemplateError extends TsibleError {}
 /** A variable or attribute is undefined; Ansible wraps it in the task-level message. */
 export class UndefinedError extends TemplateError {}
+/** A template failure Ansible raises with the task as its object, so its message ends with where the task is
+ * (a failed conditional check); other template failures name no position. */
+export class TaskTemplateError extends TemplateError {}
 /** Ctrl-C or the debugger's quit. */
 export class InterruptedError extends TsibleError { override exitCode: ExitCode = ExitCode.Interrupted }

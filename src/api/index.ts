@@ -11,6 +11,7 @@ import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import type { TaskResult } from '../module.js';
 import { executePlaybooks } from './execute.js';
 import { toPlain } from '../template/python.js';
+import { configValue } from '../config.js';
 
 export interface RunOptions {
   /** Extra variables (-e), highest precedence. */
@@ -80,7 +81,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
     tags: opts.tags, skipTags: opts.skipTags, env: { ...(opts.env ?? process.env) }, seed: opts.seed, localAws: opts.localAws, awsEndpoint: opts.awsEndpoint,
     signal: controller.signal,
     callbacks: (noLog) => [
-      new DefaultCallback({ write: (s) => { output += s }, error: (s) => { output += s }, columns: 79, color: false }, opts.verbosity ?? 0, noLog),
+      new DefaultCallback({ write: (s) => { output += s }, error: (s) => { output += s }, columns: 79, color: false }, opts.verbosity ?? 0, noLog, configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true),
       new JsonCallback((s) => { json += s }, noLog),
       collector,
     ],

@@ -1,4 +1,5 @@
 // `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
+import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { ExitCode, TsibleError } from '../errors.js';
@@ -74,7 +75,7 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
       prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined,
       callbacks: (noLogOf) => [cbName === 'json'
         ? new JsonCallback((s) => io.out(s), noLogOf)
-        : new DefaultCallback({ write: (s) => io.out(s), error: (s) => io.err(s), columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79, color }, opts.verbosity, noLogOf)],
+        : new DefaultCallback({ write: (s) => io.out(s), error: (s) => io.err(s), columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79, color }, opts.verbosity, noLogOf, configValue('DISPLAY_ARGS_TO_STDOUT', env) === true)],
     });
     return rc;
   } finally {

@@ -1,12 +1,12 @@
 // Runs one task on one host: when, loop, argument templating, the module, until/retries, changed_when,
 // failed_when, register. Ansible's order of steps; each step a small named function.
-import { InterruptedError, TemplateError, TsibleError, UndefinedError } from '../errors.js';
+import { InterruptedError, TaskTemplateError, TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
 import { runLookup } from '../template/lookups.js';
-import { PyValueError, isDict, pyRepr, pyStr, truthy } from '../template/python.js';
+import { PyException, PyValueError, isDict, pyRepr, pyStr, truthy } from '../template/python.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
 import { extendedError } from '../output/errors.js';
@@ -20,13 +20,19 @@ export const skippedByWhen = (cond: string): TaskResult => { void cond; return {
 export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): TaskResult {
   if (err instanceof InterruptedError) throw err;
   const where = task ? `\n\n${extendedError(task.pos)}` : '';
-  // a ValueError while templating the args is FieldAttribute post-validation failing for 'args'
-  if (err instanceof PyValueError && rawArgs !== undefined)
-    return { failed: true, msg: `the field 'args' has an invalid value (${pyRepr(rawArgs)}), and could not be converted to an dict.The error was: ${err.message}. ${err.message}${where}` };
+  // AnsibleError's message: with the task's position when the error carries it (undefined variables, the args
+  // field), otherwise the original exception's text appended, as "X. X"
+  if (err instanceof PyValueError && rawArgs !== undefined) {
+    const msg = `the field 'args' has an invalid value (${pyRepr(rawArgs)}), and could not be converted to an dict.The error was: ${err.message}`;
+    return { failed: true, msg: task ? `${msg}${where}` : `${msg}. ${err.message}` };
+  }
   if (err instanceof UndefinedError) {
     return { failed: true, msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}` };
   }
-  if (err instanceof TsibleError) return { failed: true, msg: `${err.message}${where}` };
+  // an exception Ansible does not catch: only the exception, shown as "An exception occurred during task execution"
+  if (err instanceof PyException) return { failed: true, changed: false, exception: err.message };
+  if (err instanceof TaskTemplateError) return { failed: true, msg: `${err.message}${where}` };
+  if (err instanceof TsibleError) return { failed: true, msg: err.message };
   throw err;
 }
 
@@ -61,7 +67,7 @@ export function falseCondition(templar: Templar, conditions: unknown[]): string 
     } catch (e) {
       // an undefined variable carries its original exception, which Ansible appends once more
       const why = e instanceof UndefinedError ? `${e.message}. ${e.message}` : e instanceof TsibleError ? e.message : undefined;
-      if (why !== undefined) throw new TemplateError(`The conditional check '${pyStr(c)}' failed. The error was: error while evaluating conditional (${pyStr(c)}): ${why}`, { cause: e });
+      if (why !== undefined) throw new TaskTemplateError(`The conditional check '${pyStr(c)}' failed. The error was: error while evaluating conditional (${pyStr(c)}): ${why}`, { cause: e });
       throw e;
     }
   }

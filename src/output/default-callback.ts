@@ -4,7 +4,7 @@
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
-import { deepCopy, isDict } from '../template/python.js';
+import { deepCopy, isDict, pyStr } from '../template/python.js';
 import { pyJson } from '../template/pyjson.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -61,7 +61,9 @@ export interface Output { write(text: string): void; error(text: string): void; 
 
 export class DefaultCallback implements Callback {
   #warned = new Set<string>();
-  constructor(private readonly out: Output, private readonly verbosity: number, private readonly noLogOf: (t: Task) => boolean) {}
+  constructor(private readonly out: Output, private readonly verbosity: number, private readonly noLogOf: (t: Task) => boolean,
+    /** DISPLAY_ARGS_TO_STDOUT: the banner shows the task's arguments as written. */
+    private readonly displayArgs = false) {}
 
   /** Display.display colours every line on its own. */
   #c(color: keyof typeof COLORS, text: string): string {
@@ -94,7 +96,9 @@ export class DefaultCallback implements Callback {
   verbose(level: number, message: string): void { if (this.verbosity >= level) this.#line(message, 'verbose') }
   playStart(_play: Play, name: string): void { this.#banner(name ? `PLAY [${name}]` : 'PLAY') }
   taskStart(task: Task, name: string, handler?: boolean): void {
-    this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}]`);
+    // the callback's args: ', '.join('%s=%s' % a for a in task.args.items()), unless the task is no_log
+    const args = this.displayArgs && !this.noLogOf(task) ? Object.entries(task.args).map(([k, v]) => `${k}=${pyStr(v)}`).join(', ') : '';
+    this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
   itemResult(host: string, task: Task, raw: TaskResult, status: ResultStatus, label: string): void {

@@ -84,6 +84,12 @@ export function typeName(v: unknown): string {
   return 'dict';
 }
 
+/** A Python exception Ansible does not catch while templating (ZeroDivisionError, re.error): the task fails with
+ * only an `exception` ("An exception occurred during task execution ... The error was: ZeroDivisionError: ..."). */
+export class PyException extends TemplateError {
+  constructor(readonly pyType: string, message: string) { super(`${pyType}: ${message}`) }
+}
+
 /** Python's TypeError; the Templar words it as Ansible does ("Unexpected templating type error ..."). */
 export class PyTypeError extends TemplateError {}
 
@@ -282,20 +288,20 @@ export function pyMul(a: unknown, b: unknown): unknown {
 export function pyDiv(a: unknown, b: unknown): number | PyFloat {
   assertDefined(a); assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('/', a, b);
-  if (Number(b) === 0) throw new TemplateError(isFloat(a) || isFloat(b) ? 'ZeroDivisionError: float division by zero' : 'ZeroDivisionError: division by zero');
+  if (Number(b) === 0) throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float division by zero' : 'division by zero');
   return pyFloat(Number(a) / Number(b));
 }
 export function pyFloorDiv(a: unknown, b: unknown): number | PyFloat {
   assertDefined(a); assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('//', a, b);
-  if (Number(b) === 0) throw new TemplateError(isFloat(a) || isFloat(b) ? 'ZeroDivisionError: float divmod()' : 'ZeroDivisionError: integer division or modulo by zero');
+  if (Number(b) === 0) throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float divmod()' : 'integer division or modulo by zero');
   return numResult(a, b, Math.floor(Number(a) / Number(b)));
 }
 export function pyMod(a: unknown, b: unknown): unknown {
   assertDefined(a); assertDefined(b);
   if (typeof a === 'string') return percentFormat(a, b);
   if (!isNum(a) || !isNum(b)) throw unsupported('%', a, b);
-  if (Number(b) === 0) throw new TemplateError(isFloat(a) || isFloat(b) ? 'ZeroDivisionError: float modulo' : 'ZeroDivisionError: integer division or modulo by zero');
+  if (Number(b) === 0) throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float modulo' : 'integer modulo by zero');
   const x = Number(a), y = Number(b);
   return numResult(a, b, ((x % y) + y) % y);
 }

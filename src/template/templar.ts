@@ -55,7 +55,9 @@ function compile(src: string): Compiled {
   try {
     root = parserMod.parse(prepared, e.extensionsList, e.opts);
   } catch (err) {
-    throw new TemplateError(`template error while templating string: ${cleanNunjucksMessage(err)}. String: ${src}`, { cause: err });
+    // AnsibleError(msg, orig_exc=e): the parser's message once more at the end
+    const why = cleanNunjucksMessage(err);
+    throw new TemplateError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause: err });
   }
   const only = root.children.length === 1 && root.children[0] instanceof nodes.Output && root.children[0].children.length === 1
     && !(root.children[0].children[0] instanceof nodes.TemplateData) ? root.children[0].children[0] : null;
@@ -76,7 +78,9 @@ function compile(src: string): Compiled {
     const props = new Function(compiler.getCode())();
     template = new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
   } catch (err) {
-    throw new TemplateError(`template error while templating string: ${cleanNunjucksMessage(err)}. String: ${src}`, { cause: err });
+    // AnsibleError(msg, orig_exc=e): the parser's message once more at the end
+    const why = cleanNunjucksMessage(err);
+    throw new TemplateError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause: err });
   }
   found = { template, single, stringFilter, singleVar };
   if (cache.size >= CACHE_LIMIT) cache.clear();

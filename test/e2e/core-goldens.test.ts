@@ -19,6 +19,8 @@ function mask(v: unknown): unknown {
       if (k === 'ansible_facts' && (v as any).action === 'gather_facts') { o[k] = '<facts>'; continue }
       // tsible runs no Python, so it discovers no interpreter (README: differences)
       if (k === 'ansible_facts' && x && typeof x === 'object' && Object.keys(x).length === 1 && 'discovered_interpreter_python' in x) continue;
+      // a Python traceback: what users see of it is its last line (tsible runs no Python to have the frames)
+      if (k === 'exception' && typeof x === 'string') { o[k] = x.trim().split('\n').pop(); continue }
       o[k] = VOLATILE.has(k) ? '<masked>' : mask(x);
     }
     return o;
@@ -27,6 +29,10 @@ function mask(v: unknown): unknown {
 }
 const env = { ANSIBLE_NOCOLOR: '1' };
 
+/** NAME.env: environment variables for that playbook's runs, one KEY=VALUE a line (as regenerate.sh sets them). */
+const envOf = (name: string): Record<string, string> => (existsSync(path.join(dir, `${name}.env`))
+  ? Object.fromEntries(readFileSync(path.join(dir, `${name}.env`), 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  : {});
 const argsOf = (name: string) => (existsSync(path.join(dir, `${name}.args`)) ? readFileSync(path.join(dir, `${name}.args`), 'utf8').trim().split(/\s+/) : []);
 const golden = (file: string) => readFileSync(path.join(dir, file), 'utf8');
 /** Lines Ansible prints to stderr that tsible has no reason to print (no inventory file was given). */
@@ -38,7 +44,7 @@ describe('core playbooks match ansible-playbook 2.14', () => {
     const args = argsOf(name);
     const rc = Number(golden(`${name}.rc`));
     it(`${pb} ${args.join(' ')}: default callback text and exit code`, async () => {
-      const run = await runCli([pb, ...args], { cwd: dir, env });
+      const run = await runCli([pb, ...args], { cwd: dir, env: { ...env, ...envOf(name) } });
       // -vv and more start with ansible-playbook's version block (Python paths) and callback loading notes
       const fromPlaybook = (t: string) => {
         if (!args.some((a) => /^-vv+$/.test(a))) return t;
@@ -62,7 +68,7 @@ describe('core playbooks match ansible-playbook 2.14', () => {
     });
     if (rc === 4 || args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a))) continue;
     it(`${pb} ${args.join(' ')}: json callback results`, async () => {
-      const run = await runCli([pb, ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json' } });
+      const run = await runCli([pb, ...args], { cwd: dir, env: { ...env, ...envOf(name), ANSIBLE_STDOUT_CALLBACK: 'json' } });
       const json = (text: string) => JSON.parse(text.slice(text.search(/^\{/m)));
       const ours = mask(json(run.stdout.replaceAll(dir, '<dir>'))) as any;
       const theirs = mask(json(golden(`${name}.json.out`))) as any;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the goldens of test/golden/core from real ansible-playbook (apt-get install -y ansible).
-# Each core/NAME.yml runs with the options in core/NAME.args (if any), once with the default callback and
+# Each core/NAME.yml runs with the options in core/NAME.args and the environment in core/NAME.env (KEY=VALUE lines),
+# if any, once with the default callback and
 # once with the json callback; stdout, stderr and the exit code are recorded. CI never runs this: it only
 # compares tsible's output with what this script recorded.
 set -euo pipefail
@@ -15,7 +16,9 @@ for pb in *.yml; do
   if [ -f "$name.args" ]; then read -r -a args < "$name.args"; fi
   for mode in default json; do
     set +e
-    ANSIBLE_STDOUT_CALLBACK=$mode ansible-playbook "$pb" ${args[@]+"${args[@]}"} > "$name.$mode.out" 2> "$name.$mode.err"
+    envs=()
+    if [ -f "$name.env" ]; then mapfile -t envs < "$name.env"; fi
+    env ${envs[@]+"${envs[@]}"} ANSIBLE_STDOUT_CALLBACK=$mode ansible-playbook "$pb" ${args[@]+"${args[@]}"} > "$name.$mode.out" 2> "$name.$mode.err"
     rc=$?
     set -e
     sed -i "s#$here/core#<dir>#g" "$name.$mode.out" "$name.$mode.err"

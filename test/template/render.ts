@@ -25,7 +25,8 @@ export function renderAsSetFact(template: string, hostVars: Record<string, unkno
     if (r.failed) return { error: String(r.msg) };
     return { value: (r.ansible_facts as Record<string, unknown>).probe };
   } catch (e) {
-    return { error: String(templateFailure(e, undefined, raw).msg) };
+    const failure = templateFailure(e, undefined, raw);
+    return { error: String(failure.msg ?? failure.exception) };
   }
 }
 
