@@ -2,7 +2,7 @@
 // the callbacks. Controllers (--step, the debugger) plug into the hooks; they never fork this walk.
 import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
-import { InterruptedError, TsibleError } from '../errors.js';
+import { InterruptedError, ParseError, TsibleError } from '../errors.js';
 import type { Block, Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
 import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
@@ -622,6 +622,18 @@ export class PlaybookExecutor {
   }
 
   /** include_tasks/include_role: one banner, an `included:` line per file (loop item), then each file's tasks. */
+  /** An included task file, loaded under a block that carries the include's `apply:` keywords; null when the
+   * file is not there. A file that does not parse throws its ParseError, which ends the run as in Ansible. */
+  #loadIncludedFile(task: Task, file: string): TaskOrBlock[] | null {
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
+    const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
+    const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
+    const { documents } = readYamlFile(file);
+    const tasks = loadTaskList(documents[0] ?? [], { file, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
+    (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
+    return tasks;
+  }
+
   async #include(task: Task, host: string, extra: Vars, templar: Templar, items: unknown[] | null, first: boolean, release: () => void): Promise<void> {
     const lc = isDict(task.keywords.loop_control) ? task.keywords.loop_control : {};
     const loopVar = pyStr(lc.loop_var ?? 'item');
@@ -632,7 +644,7 @@ export class PlaybookExecutor {
       return;
     }
     const runs = items === null ? [extra] : items.map((item, i) => ({ ...extra, [loopVar]: item, ansible_loop_var: loopVar, ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}) }));
-    const planned: Array<{ runExtra: Vars; templar: Templar; file?: string; role?: Record<string, unknown> }> = [];
+    const planned: Array<{ runExtra: Vars; templar: Templar; file?: string; loaded?: TaskOrBlock[]; role?: Record<string, unknown> }> = [];
     const includeResults: TaskResult[] = [];
     let skippedAll = true;
     for (const runExtra of runs) {
@@ -657,14 +669,24 @@ export class PlaybookExecutor {
         } else {
           const fileName = pyStr(t.template(task.args.file ?? task.args._raw_params));
           const file = resolveTaskFile(fileName, { basedir: this.#play.basedir, file: task.pos.file, role: task.role });
+          // the strategy loads an included file before it says "included" (and counts it ok): a file that is not
+          // there fails the host at the include, ignore_errors or not; one that does not parse ends the run
+          const loaded = this.#loadIncludedFile(task, file);
+          if (loaded === null) {
+            this.#emit('taskResult', host, task, { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` }, 'failed');
+            this.#stat(host, 'failures');
+            this.#hosts.get(host)!.failed = true;
+            return;
+          }
           this.#emit('included', file, [host], items === null ? undefined : itemLabel(task, t, runExtra[loopVar]));
           this.#stat(host, 'ok');
-          planned.push({ runExtra, templar: t, file });
+          planned.push({ runExtra, templar: t, file, loaded });
           const { file: _f, _raw_params: _r, ...includeArgs } = t.template(task.args) as Record<string, unknown>;
           void _f; void _r;
           includeResults.push({ include: fileName, include_args: includeArgs, ...(items === null ? {} : { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }) });
         }
       } catch (e) {
+        if (e instanceof ParseError) throw e; // an included file that does not parse ends the run
         this.#finish(task, host, templateFailure(e, task), t, this.#hosts.get(host)!);
         return;
       }
@@ -698,23 +720,15 @@ export class PlaybookExecutor {
           if (!this.#handlerRoles.has(block.roleRoot!.key)) { this.#handlerRoles.add(block.roleRoot!.key); this.#handlers.push(...block.role!.handlers) }
           await this.#runList([block], host, includeExtra);
         } else {
-          // apply: keywords given to every included task, as a block around them would
-          const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
-          const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
-          let tasks: TaskOrBlock[];
-          try {
-            const { documents } = readYamlFile(p.file!);
-            tasks = loadTaskList(documents[0] ?? [], { file: p.file!, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
-          } catch (e) {
-            // a file that cannot be loaded fails the host at its include, with the loader's words as `reason`
-            if (!(e instanceof TsibleError)) throw e;
-            const reason = e.pos ? `${e.message}\n\n${extendedError(e.pos)}` : e.message;
-            this.#emit('taskStart', task, this.#taskName(task, p.templar));
-            this.#finish(task, host, { failed: true, reason }, p.templar, this.#hosts.get(host)!);
+          // loaded when planned; a retry (until:) loads the file again, as a new include would
+          const loaded = attempt === 1 ? p.loaded : this.#loadIncludedFile(task, p.file!);
+          if (!loaded) {
+            this.#emit('taskResult', host, task, { failed: true, reason: `Could not find or access '${p.file}' on the Ansible Controller.` }, 'failed');
+            this.#stat(host, 'failures');
+            this.#hosts.get(host)!.failed = true;
             return;
           }
-          (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
-          await this.#runList(tasks, host, includeExtra);
+          await this.#runList(loaded, host, includeExtra);
         }
         } finally { frames.pop() }
         if (untilKw === undefined || this.#hosts.get(host)!.failed) break;

@@ -131,7 +131,8 @@ export class DefaultCallback implements Callback {
         cleanResults(res, task.action);
         this.#exception(res);
         this.#warnings(res);
-        if (!loop) this.#line(`fatal: [${host}]: FAILED! => ${dumpResults(res, this.verbosity)}`, 'failed');
+        // the items said it, unless cleaning took the results away (a debug task's failure keeps only its msg)
+        if (!(loop && Array.isArray(res.results))) this.#line(`fatal: [${host}]: FAILED! => ${dumpResults(res, this.verbosity)}`, 'failed');
         if (status === 'ignored') this.#line('...ignoring', 'skipped');
         break;
       case 'ok': case 'changed': {

@@ -1,5 +1,6 @@
 // ansible-test's integration targets, run the way ansible-test runs them: a role-style target through an
 // implicit playbook on `testhost` (localhost), its aliases honoured, ansible-test's variables provided.
+import { TsibleError } from '../errors.js';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -99,7 +100,13 @@ export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<
   }
   let last: RunResult | undefined;
   for (const pb of playbooks) {
-    last = await runPlaybook(pb, { ...opts, extraVars, inventory: [inventory, ...(opts.inventory ?? [])] });
+    try {
+      last = await runPlaybook(pb, { ...opts, extraVars, inventory: [inventory, ...(opts.inventory ?? [])] });
+    } catch (e) {
+      // the run ended with an error (a file that does not load: ansible-playbook's "ERROR! ...", exit code 4)
+      if (!(e instanceof TsibleError)) throw e;
+      return done('failed', `ERROR! ${e.message.split('\n')[0]}`);
+    }
     if (!last.ok) {
       const failure = last.tasks.find((t) => t.status === 'failed' || t.status === 'unreachable');
       const why = failure ? `${failure.task}: ${String(failure.result.msg ?? failure.result.reason ?? 'failed')}` : `exit code ${last.rc}`;

@@ -60,7 +60,7 @@ describe('tsible test', () => {
   it.skipIf(!existsSync(fixture))('runs the fixture target and says clearly that its SES module is missing', async () => {
     const r = await runTarget(fixture, { localAws: true });
     expect(r.status).toBe('failed');
-    expect(r.reason).toBe("include_tasks: couldn't resolve module/action 'aws_ses_rule_set'. This often indicates a misspelling, missing collection, or incorrect module path.");
+    expect(r.reason).toBe("ERROR! couldn't resolve module/action 'aws_ses_rule_set'. This often indicates a misspelling, missing collection, or incorrect module path.");
   });
 });
 
