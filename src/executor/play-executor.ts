@@ -221,7 +221,7 @@ export class PlaybookExecutor {
       const st = this.stats.get(host)!;
       st.failures = Math.max(0, st.failures - 1);
       this.#stat(host, 'rescued');
-      const rescueExtra = { ...extra, ansible_failed_task: failedTask ? { name: failedTask.name ?? failedTask.action, action: failedTask.action, args: failedTask.args } : {}, ansible_failed_result: failedResult ?? {} };
+      const rescueExtra = { ...extra, ansible_failed_task: failedTask ? failedTaskFields(failedTask) : {}, ansible_failed_result: failedResult ?? {} };
       await this.#runList(block.rescue, host, rescueExtra);
     }
     if (block.always.length) {
@@ -794,4 +794,20 @@ export class PlaybookExecutor {
       if (h.listen?.some((n) => notified.has(n))) await this.#runTask(h, host, {}, true);
     }
   }
+}
+
+/** ansible_failed_task: the failed task's attributes as Task.serialize() gives them (an unnamed task's name is ''),
+ * with Ansible's defaults for the keywords the task did not set. */
+function failedTaskFields(task: Task): Record<string, unknown> {
+  const k = task.keywords;
+  const list = (v: unknown) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+  return {
+    name: task.name ?? '', action: task.actionAsWritten, args: task.args,
+    when: list(k.when), tags: list(k.tags), notify: k.notify ?? null, register: k.register ?? null,
+    ignore_errors: k.ignore_errors ?? null, ignore_unreachable: k.ignore_unreachable ?? null, no_log: k.no_log ?? null,
+    loop: k.loop ?? null, loop_control: k.loop_control ?? null, until: list(k.until), retries: k.retries ?? null, delay: k.delay ?? 5,
+    changed_when: list(k.changed_when), failed_when: list(k.failed_when), delegate_to: k.delegate_to ?? null,
+    run_once: k.run_once ?? null, vars: k.vars ?? {}, environment: list(k.environment), check_mode: k.check_mode ?? null,
+    diff: k.diff ?? null, any_errors_fatal: k.any_errors_fatal ?? null, debugger: k.debugger ?? null,
+  };
 }
