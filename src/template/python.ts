@@ -123,6 +123,18 @@ export function floatRepr(n: number): string {
 /** Python repr() of an int or float held in a JS number. */
 const numberRepr = (n: number): string => (Number.isInteger(n) ? String(n) : floatRepr(n));
 
+/** Python's backslash escapes as Ansible's _decode_escapes (parse_kv) and Jinja2's string literals decode them:
+ * \\n, \\t, \\\\, \\', \\x41, \\101, \\u00e9, \\U0001F600; any other backslash stays as it is. */
+export function decodeEscapes(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(/\\(?:([\\'"abfnrtv])|([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/g,
+    (m, simple: string | undefined, oct: string | undefined, x: string | undefined, u: string | undefined, U: string | undefined) => {
+      if (simple !== undefined) return ({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[simple] ?? simple;
+      const code = parseInt((oct ?? x ?? u ?? U)!, oct !== undefined ? 8 : 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+    });
+}
+
 /** Python repr() of a str: single quotes unless the text has ' and no ". */
 export function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";

@@ -4,7 +4,7 @@
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, type VarsResolver } from './nunjucks-patches.js';
-import { PyFloat, PyTuple, PyTypeError, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
+import { PyFloat, PyTuple, PyTypeError, decodeEscapes, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
@@ -39,11 +39,21 @@ const CACHE_LIMIT = 20_000;
 
 export const isTemplate = (s: string): boolean => s.includes('{{') || s.includes('{%') || s.includes('{#');
 
-/** 2.14 doubles backslashes inside string literals of {{ }} blocks before Jinja2 parses them. */
+/**
+ * String literals as Ansible 2.14's Jinja2 reads them. Inside {{ }} the Templar first doubles every backslash
+ * (_escape_backslashes), so Jinja2's unescaping gives back the text as written: `'\\d'` stays `\\d`. Inside {% %}
+ * Jinja2 decodes Python's escapes (`\\n` a newline, `\\\\` one backslash, unknown ones kept). Either way the literal
+ * is rewritten so that Nunjucks, which has escapes of its own, reads back exactly that text.
+ */
 function escapeBackslashes(src: string): string {
   if (!src.includes('\\')) return src;
-  return src.replace(/\{\{[\s\S]*?\}\}/g, (block) =>
-    block.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, (lit) => lit.replace(/\\/g, '\\\\')));
+  const literal = /'(?:[^'\\]|\\[\s\S])*'|"(?:[^"\\]|\\[\s\S])*"/g;
+  return src.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) => block.startsWith('{{')
+    ? block.replace(literal, (lit) => lit.replace(/\\/g, '\\\\'))
+    : block.replace(literal, (lit) => {
+      const quote = lit[0]!, text = decodeEscapes(lit.slice(1, -1));
+      return quote + text.replace(/\\/g, '\\\\').replace(quote === "'" ? /'/g : /"/g, `\\${quote}`) + quote;
+    }));
 }
 
 function compile(src: string): Compiled {
