@@ -12,6 +12,7 @@ import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
+import { strptime } from '../src/template/datetime.js';
 import { pyJson, pyJsonLoads } from '../src/template/pyjson.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
@@ -266,7 +267,7 @@ export const CORE_FILTERS: FilterTable = {
     if (typeof v !== 'string') throw new PyTypeError(`strftime() argument 1 must be str, not ${typeName(v)}`);
     return strftime(v, second === undefined || second === null ? undefined : Number(second), Boolean(utc));
   }),
-  to_datetime: filter(['format'], (v, { format = '%Y-%m-%d %H:%M:%S' }) => { void format; return pyStr(v) }),
+  to_datetime: filter(['format'], (v, { format = '%Y-%m-%d %H:%M:%S' }) => strptime(pyStr(v), pyStr(format))),
   split: filter(['separator', 'maxsplit'], (v, { separator, maxsplit = -1 }) => {
     const s = pyStr(v);
     const parts = separator === undefined || separator === null ? s.trim().split(/\s+/).filter(Boolean) : s.split(pyStr(separator));

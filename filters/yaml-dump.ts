@@ -6,10 +6,12 @@
 // the nodes Ansible's data can produce; checked against real Ansible in test/golden/templating/values.json.
 import { floatRepr, isDict, isFloat, isNum, isSafeString, PyFloat, typeName } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
+import { PyDatetime } from '../src/template/datetime.js';
 import { plainScalarKind } from '../src/yaml/loader.js';
 import { TemplateError } from '../src/errors.js';
 
-type Scalar = { kind: 'scalar'; text: string; plainOk: boolean };
+/** `bang`: written with the non-specific tag `!` and quoted (how Ansible's dumper writes a datetime). */
+type Scalar = { kind: 'scalar'; text: string; plainOk: boolean; bang?: boolean };
 type Node = Scalar | { kind: 'seq'; items: Node[]; flow: boolean } | { kind: 'map'; pairs: Array<[Scalar, Node]>; flow: boolean };
 
 export interface DumpOptions {
@@ -44,6 +46,7 @@ function represent(v: unknown, o: DumpOptions): Node {
     return { kind: 'map', pairs, flow: collectionStyle(pairs.flatMap(([k, x]) => [k, x])) };
   }
   if (v instanceof PyFloat) return { kind: 'scalar', text: floatText(v.value), plainOk: true };
+  if (v instanceof PyDatetime) return { kind: 'scalar', text: v.isoformat(' '), plainOk: false, bang: true };
   throw new TemplateError(`cannot represent an object: ${typeName(v)}`);
 }
 
@@ -225,6 +228,7 @@ class Emitter {
     if (!n.plainOk) style = "'";
     if (style === "'" && !a.singleQuoted) style = '"';
     const breaks = !ctx.simpleKey;
+    if (n.bang) this.indicator('!', true);
     if (style === '') this.plain(n.text, breaks);
     else if (style === "'") this.singleQuoted(n.text, breaks);
     else this.doubleQuoted(n.text, breaks);

@@ -10,6 +10,7 @@ import { splitKeywords } from '../../filters/helpers.js';
 import { PyRandom } from '../../filters/pyrandom.js';
 import { SALT_CHARS, passwordHash } from '../../filters/crypt.js';
 import { parseKv } from '../playbook/kv.js';
+import { PyDatetime } from './datetime.js';
 import { configValue } from '../config.js';
 
 /** What a lookup can see: the task's variables and where to find relative files. */
@@ -275,6 +276,12 @@ export const GLOBALS: Dict = {
   lookup(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), false) },
   query(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), true) },
   q(this: unknown, name: unknown, ...args: unknown[]) { return runLookup(pyStr(name), args, lookupContextOf(this), true) },
-  now: (...args: unknown[]) => { const { positional, keywords } = splitKeywords(args); const utc = truthy(keywords.utc ?? positional[0] ?? false); const d = new Date(); return utc ? d.toISOString().replace('T', ' ').replace('Z', '') : new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().replace('T', ' ').replace('Z', '') },
+  // now(utc=False, fmt=None): a naive datetime, or its strftime(fmt)
+  now: (...args: unknown[]) => {
+    const { positional, keywords } = splitKeywords(args);
+    const d = PyDatetime.now(truthy(keywords.utc ?? positional[0] ?? false));
+    const fmt = keywords.fmt ?? positional[1];
+    return fmt === undefined || fmt === null ? d : d.strftime(pyStr(fmt));
+  },
   undef: (hint?: unknown) => new PyUndefined(hint === undefined ? 'Mandatory variable has not been overridden' : pyStr(hint)),
 };

@@ -157,6 +157,10 @@ export function memberLookup(obj: unknown, key: unknown): unknown {
   } else if (typeof obj === 'string') {
     const m = STR_METHODS[name];
     if (m) return bind(m, obj);
+  } else if (obj !== null && typeof obj === 'object' && typeof (obj as { pyGetAttr?: unknown }).pyGetAttr === 'function') {
+    // datetime, timedelta: their attributes and methods
+    const v = (obj as { pyGetAttr(n: string): unknown }).pyGetAttr(name);
+    if (v !== undefined) return v;
   } else if (isNum(obj)) {
     if (name === 'real') return obj;
     if (name === 'imag') return isFloat(obj) ? pyFloat(0) : 0;

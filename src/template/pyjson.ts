@@ -2,6 +2,7 @@
 // escapes) and json.loads (floats stay floats, Python's error messages).
 import { PyFloat, PyValueError, floatRepr, isDict, isFloat, isSafeString, reprString, setKey, pyFloat, type Dict } from './python.js';
 import { PyUndefined } from './undefined.js';
+import { PyDatetime } from './datetime.js';
 
 export interface JsonOptions { indent?: number; sortKeys?: boolean; ensureAscii?: boolean }
 const jsonString = (s: string, ascii: boolean) => {
@@ -30,6 +31,8 @@ export function pyJson(v: unknown, opts: JsonOptions = {}, level = 0): string {
     return isFloat(v) ? floatRepr(n) : String(n);
   }
   if (typeof v === 'string' || isSafeString(v)) return jsonString(String(v), opts.ensureAscii !== false);
+  // AnsibleJSONEncoder writes dates as isoformat()
+  if (v instanceof PyDatetime) return jsonString(v.isoformat(), opts.ensureAscii !== false);
   if (v === undefined || v === null) return 'null';
   return JSON.stringify(v) ?? 'null';
 }

@@ -3,6 +3,7 @@
 // and the Templar alike. Python's json module (dumps/loads) is next door, in ./pyjson.ts.
 import { TemplateError } from '../errors.js';
 import { PyUndefined, assertDefined } from './undefined.js';
+import { PyDatetime, PyTimedelta } from './datetime.js';
 
 export type Dict = Record<string, unknown>;
 
@@ -60,6 +61,8 @@ export class PyNamespace {
  * tuples arrays; everything else is copied as it is. */
 export function toPlain(v: unknown): unknown {
   if (v instanceof PyFloat) return v.value;
+  if (v instanceof PyDatetime) return v.isoformat();
+  if (v instanceof PyTimedelta) return v.us / 1_000_000;
   if (Array.isArray(v)) return Array.from(v, toPlain);
   if (isDict(v)) { const o: Dict = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, toPlain(x)); return o }
   return v;
@@ -75,6 +78,8 @@ export function typeName(v: unknown): string {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (v instanceof PyFloat) return 'float';
+  if (v instanceof PyDatetime) return 'datetime';
+  if (v instanceof PyTimedelta) return 'timedelta';
   if (typeof v === 'string') return 'str';
   if (v instanceof PyTuple) return 'tuple';
   if (Array.isArray(v)) return 'list';
@@ -102,6 +107,8 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof PyUndefined) v.fail();
+  if (v instanceof PyTimedelta) return v.us !== 0;
+  if (v instanceof PyDatetime) return true;
   if (typeof v === 'object') return Object.keys(v as object).length > 0;
   return true;
 }
@@ -160,6 +167,7 @@ export function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'number') return numberRepr(v);
+  if (v instanceof PyDatetime || v instanceof PyTimedelta) return v.__repr__();
   if (v instanceof PyFloat) return floatRepr(v.value);
   if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
@@ -211,6 +219,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a instanceof PyUndefined) a.fail();
   if (b instanceof PyUndefined) b.fail();
   if (a === b) return true;
+  if ((a instanceof PyDatetime && b instanceof PyDatetime) || (a instanceof PyTimedelta && b instanceof PyTimedelta)) return a.us === b.us;
   if (a === undefined) a = null;
   if (b === undefined) b = null;
   if (isNum(a) && isNum(b)) return Number(a) === Number(b);
@@ -233,6 +242,7 @@ export function pyCompare(a: unknown, b: unknown, op: OrderOp): number {
   assertDefined(a); assertDefined(b);
   if (isNum(a) && isNum(b)) return Number(a) - Number(b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if ((a instanceof PyDatetime && b instanceof PyDatetime) || (a instanceof PyTimedelta && b instanceof PyTimedelta)) return a.us - b.us;
   if (Array.isArray(a) && Array.isArray(b) && (a instanceof PyTuple) === (b instanceof PyTuple)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (!pyEq(a[i], b[i])) return pyCompare(a[i], b[i], op);
@@ -273,14 +283,20 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   assertDefined(a); assertDefined(b);
   if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) + Number(b));
   if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (a instanceof PyTimedelta && b instanceof PyTimedelta) return new PyTimedelta(a.us + b.us);
+  if (a instanceof PyDatetime && b instanceof PyTimedelta) return new PyDatetime(a.us + b.us);
+  if (a instanceof PyTimedelta && b instanceof PyDatetime) return new PyDatetime(a.us + b.us);
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
   if (typeof a === 'string') throw new PyTypeError(`can only concatenate str (not "${typeName(b)}") to str`);
   if (Array.isArray(a)) throw new PyTypeError(`can only concatenate list (not "${typeName(b)}") to list`);
   throw unsupported('+', a, b);
 }
-export function pySub(a: unknown, b: unknown): number | PyFloat {
+export function pySub(a: unknown, b: unknown): number | PyFloat | PyDatetime | PyTimedelta {
   assertDefined(a); assertDefined(b);
   if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) - Number(b));
+  if (a instanceof PyDatetime && b instanceof PyDatetime) return new PyTimedelta(a.us - b.us);
+  if (a instanceof PyDatetime && b instanceof PyTimedelta) return new PyDatetime(a.us - b.us);
+  if (a instanceof PyTimedelta && b instanceof PyTimedelta) return new PyTimedelta(a.us - b.us);
   throw unsupported('-', a, b);
 }
 export function pyMul(a: unknown, b: unknown): unknown {
@@ -323,8 +339,9 @@ export function pyPow(a: unknown, b: unknown): number | PyFloat {
   const r = Math.pow(Number(a), Number(b));
   return isFloat(a) || isFloat(b) || Number(b) < 0 ? pyFloat(r) : r;
 }
-export function pyNeg(a: unknown): number | PyFloat {
+export function pyNeg(a: unknown): number | PyFloat | PyTimedelta {
   assertDefined(a);
+  if (a instanceof PyTimedelta) return new PyTimedelta(-a.us);
   if (!isNum(a)) throw new PyTypeError(`bad operand type for unary -: '${typeName(a)}'`);
   return isFloat(a) ? pyFloat(-Number(a)) : -Number(a);
 }

@@ -4,6 +4,7 @@
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, type VarsResolver } from './nunjucks-patches.js';
+import { PyDatetime, PyTimedelta } from './datetime.js';
 import { PyFloat, PyTuple, PyTypeError, decodeEscapes, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
@@ -195,7 +196,8 @@ export class Templar implements VarsResolver {
     if (typeof captured === 'number' || captured instanceof PyFloat) return pyStr(captured);
     if (typeof captured === 'string') return literalFromText(captured);
     if (captured instanceof PyTuple) return pyStr(captured); // 2.14 re-reads only '[...]' and '{...}'
-    if (Array.isArray(captured) || isDict(captured)) return normalizeNative(captured);
+    // 2.14 reads the text of a container back with literal_eval: one holding a datetime stays that text
+    if (Array.isArray(captured) || isDict(captured)) return holdsNonLiteral(captured) ? pyStr(captured) : normalizeNative(captured);
     return literalFromText(pyStr(captured));
   }
 
@@ -250,6 +252,13 @@ function unwrap(err: unknown): unknown {
 }
 
 /** Values leaving the template engine: tuples become lists, as they do when Ansible stores them. */
+/** Whether a container holds a value whose repr() literal_eval cannot read (a datetime, a timedelta). */
+function holdsNonLiteral(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(holdsNonLiteral);
+  if (isDict(v)) return Object.values(v).some(holdsNonLiteral);
+  return v instanceof PyDatetime || v instanceof PyTimedelta;
+}
+
 function normalizeNative(v: unknown): unknown {
   if (v instanceof PyUndefined) v.fail();
   if (v instanceof PyTuple) return [...v].map(normalizeNative);
