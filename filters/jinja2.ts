@@ -125,6 +125,15 @@ export const JINJA2_FILTERS: FilterTable = {
     const pos = by === 'value' ? 1 : 0; const lower = sortKey(Boolean(case_sensitive));
     return pySort(Object.entries(v as Dict).map(([k, x]) => PyTuple.of2(k, x)), (t) => lower((t as unknown[])[pos]), Boolean(reverse));
   }),
+  filesizeformat: filter(['binary'], (v, { binary = false }) => {
+    const bytes = toFloat(v), bin = PYOPS.truthy(binary), base = bin ? 1024 : 1000;
+    const prefixes = bin ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+    if (bytes === 1) return '1 Byte';
+    if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+    let i = 0;
+    while (i < prefixes.length - 1 && bytes >= base ** (i + 2)) i++;
+    return `${((base * bytes) / base ** (i + 2)).toFixed(1)} ${prefixes[i]}`;
+  }),
   escape: filter([], (v) => pyStr(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;')),
   first: filter([], (v) => { const items = toList(v); if (!items.length) return new PyUndefined('No first item, sequence was empty.'); return items[0] }),
   float: filter(['default'], (v, { default: d = 0.0 }) => PYOPS.pyFloat(toFloat(v, Number(d)))),

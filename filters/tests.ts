@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, isDict, isFloat, isInt, isNum, pyCompareOp, pyEq, pyIn, truthy, type Dict } from '../src/template/python.js';
+import { PyException, PyTuple, isDict, isFloat, isInt, isNum, pyCompareOp, pyEq, pyIn, truthy, type Dict } from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, type TestTable } from './helpers.js';
 import { compileRegex } from './regex.js';
@@ -33,6 +33,13 @@ const regexTest = (mode: 'match' | 'search' | 'fullmatch') =>
     return re.test(String(v));
   });
 
+function pluginExists(get: () => unknown, kind: string, name: unknown): boolean {
+  let found: unknown;
+  try { found = get() } catch { found = undefined }
+  if (found) return true;
+  throw new PyException('jinja2.exceptions.TemplateSyntaxError', `No ${kind} named '${String(name)}'.\n  line 0`);
+}
+
 export const TESTS: TestTable = {
   // Jinja2
   boolean: filter([], (v) => typeof v === 'boolean'),
@@ -47,6 +54,10 @@ export const TESTS: TestTable = {
   gt: op('>'), greaterthan: op('>'), '>': op('>'),
   ge: op('>='), '>=': op('>='),
   escaped: filter([], () => false),
+  // Jinja2 3.1's: true when a filter (a test) of that name exists; under Ansible 2.14 asking for one that does not
+  // raises out of its plugin loader (the task fails with "The error was:   line 0")
+  filter: filter([], function (this: { env?: { getFilter(n: string): unknown } }, v) { return pluginExists(() => this.env?.getFilter(String(v)), 'filter', v) }),
+  test: filter([], function (this: { env?: { getTest(n: string): unknown } }, v) { return pluginExists(() => this.env?.getTest(String(v)), 'test', v) }),
   even: filter([], (v) => Number(v) % 2 === 0),
   odd: filter([], (v) => Math.abs(Number(v) % 2) === 1),
   false: filter([], (v) => v === false),
