@@ -10,7 +10,7 @@ import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
-import { loadYaml } from '../src/yaml/loader.js';
+import { isYamlString, loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
 import { strptime } from '../src/template/datetime.js';
 import { pyJson, pyJsonLoads } from '../src/template/pyjson.js';
@@ -126,6 +126,26 @@ function strftime(fmt: string, seconds?: number, utc = false): string {
   });
 }
 
+/** Ansible's comment filter: a style's decoration, beginning and end, each overridable by keyword. */
+function comment(text: string, kw: Dict): string {
+  const styles: Record<string, Dict> = {
+    plain: { decoration: '# ' }, erlang: { decoration: '% ' }, c: { decoration: '// ' },
+    cblock: { beginning: '/*', decoration: ' * ', end: ' */' }, xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+  };
+  const { style = 'plain', ...rest } = kw;
+  const styleParams = styles[pyStr(style)];
+  if (!styleParams) throw new TemplateError(`'${pyStr(style)}'`);
+  const prepostfix = pyStr(rest.decoration ?? styleParams.decoration);
+  const p: Dict = { newline: '\n', beginning: '', prefix: prepostfix.trimEnd(), prefix_count: 1, decoration: '', postfix: prepostfix.trimEnd(), postfix_count: 1, end: '', ...styleParams, ...rest };
+  const nl = pyStr(p.newline), deco = pyStr(p.decoration);
+  const beginning = p.beginning ? `${pyStr(p.beginning)}${nl}` : '';
+  const prefix = p.prefix ? (pyStr(p.prefix) !== nl ? `${pyStr(p.prefix)}${nl}` : nl).repeat(Number(p.prefix_count)) : '';
+  const body = `${deco}${text.split(nl).join(`${nl}${deco}`)}`.split(`${deco}${nl}`).join(`${deco.trimEnd()}${nl}`);
+  const postfix = ['', ...Array.from({ length: Number(p.postfix_count) }, () => pyStr(p.postfix))].join(nl);
+  const end = p.end ? `${nl}${pyStr(p.end)}` : '';
+  return `${beginning}${prefix}${body}${postfix}${end}`;
+}
+
 export const CORE_FILTERS: FilterTable = {
   bool: filter([], toBool),
   ternary: filter(['true_val', 'false_val', 'none_val'], (v, { true_val, false_val, none_val = null }) =>
@@ -235,7 +255,8 @@ export const CORE_FILTERS: FilterTable = {
     for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); [items[i], items[j]] = [items[j], items[i]] }
     return items;
   }),
-  type_debug: filter([], (v) => ({ str: 'AnsibleUnicode', dict: 'dict', list: 'list', int: 'int', float: 'float', bool: 'bool', NoneType: 'NoneType', tuple: 'tuple' } as Dict)[typeName(v)] ?? typeName(v)),
+  // a string a YAML file gave is AnsibleUnicode; one a template made, a module returned or JSON gave is str
+  type_debug: filter([], (v) => (typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v))),
   extract: filter(['container', 'morekeys'], (v, { container, morekeys }) => {
     let out = getAttribute(container, v);
     for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) out = getAttribute(out, k);
@@ -256,13 +277,8 @@ export const CORE_FILTERS: FilterTable = {
     }
     return out;
   }),
-  comment: filter(['style', 'decoration', 'prefix', 'postfix'], (v, { style = 'plain', decoration }) => {
-    const styles: Record<string, [string, string, string]> = { plain: ['', '# ', ''], c: ['', '// ', ''], cblock: ['/*', ' * ', ' */'], erlang: ['', '% ', ''], xml: ['<!--', ' - ', '-->'] };
-    const [beg, dec, end] = styles[String(style)] ?? styles.plain!;
-    const d = decoration === undefined ? dec : String(decoration);
-    const body = pyStr(v).split('\n').map((l) => (d + l).trimEnd() || d.trimEnd()).join('\n');
-    return [beg ? beg + '\n' : '', beg ? '' : d.trimEnd() + '\n', body, '\n', beg ? '' : d.trimEnd() + '\n', end ? end + '\n' : ''].join('').replace(/\n$/, '');
-  }),
+  comment: variadic((v, args, kw) => comment(pyStr(v), { ...(args.length ? { style: args[0] } : {}), ...kw })),
+
   strftime: filter(['second', 'utc'], (v, { second, utc = false }) => {
     if (typeof v !== 'string') throw new PyTypeError(`strftime() argument 1 must be str, not ${typeName(v)}`);
     return strftime(v, second === undefined || second === null ? undefined : Number(second), Boolean(utc));

@@ -214,6 +214,8 @@ export const JINJA2_FILTERS: FilterTable = {
   trim: filter(['chars'], (v, { chars }) => { const s = pyStr(v); if (chars === undefined || chars === null) return s.trim(); const c = String(chars); let a = 0, b = s.length; while (a < b && c.includes(s[a]!)) a++; while (b > a && c.includes(s[b - 1]!)) b--; return s.slice(a, b) }),
   truncate: filter(['length', 'killwords', 'end', 'leeway'], (v, { length: len = 255, killwords = false, end = '...', leeway = 5 }) => {
     const s = pyStr(v); const n = Number(len), e = String(end);
+    if (n < e.length) throw new PYOPS.PyException('AssertionError', `expected length >= ${e.length}, got ${n}`);
+    if (Number(leeway) < 0) throw new PYOPS.PyException('AssertionError', `expected leeway >= 0, got ${pyStr(leeway)}`);
     if (s.length <= n + Number(leeway)) return s;
     if (killwords) return s.slice(0, n - e.length) + e;
     const cut = s.slice(0, n - e.length); const sp = cut.lastIndexOf(' ');

@@ -97,6 +97,8 @@ interface Frame { kind: 'seq' | 'map'; value: unknown[] | Record<string, unknown
 
 /** Load every document of a YAML file the way Ansible's loader does. */
 export function loadYaml(text: string, file: string): LoadedYaml {
+  // Ansible reads a file that is JSON with json.loads: its strings are plain str, not AnsibleUnicode
+  recordStrings = !/^\s*[[{]/.test(text) || !isJson(text);
   let events: Event[];
   try {
     events = parseEvents(text, { filename: file, maxDepth: 1000 });
@@ -199,18 +201,27 @@ function applyMerges(frame: Frame, file: string): void {
   void file;
 }
 
+/** The strings YAML files gave (AnsibleUnicode in Ansible), for type_debug: a string is a primitive here, so
+ * where it came from is known only by its text. A computed string equal to one of them is misnamed. */
+const YAML_STRINGS = new Set<string>();
+let recordStrings = true;
+export const isYamlString = (s: string): boolean => YAML_STRINGS.has(s);
+const isJson = (text: string): boolean => { try { JSON.parse(text); return true } catch { return false } };
+const yamlString = (s: string): string => { if (recordStrings && YAML_STRINGS.size < 100_000) YAML_STRINGS.add(s); return s };
+
 function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos: Pos): unknown {
   const raw = getScalarValue(text, ev);
   if (tag === undefined || tag === '!') {
-    if (ev.style !== SCALAR_STYLE.PLAIN || tag === '!') return raw;
-    return resolvePlainScalar(raw);
+    if (ev.style !== SCALAR_STYLE.PLAIN || tag === '!') return yamlString(raw);
+    const v = resolvePlainScalar(raw);
+    return typeof v === 'string' ? yamlString(v) : v;
   }
   switch (tag) {
     case '!unsafe': return new UnsafeText(raw);
     case '!vault':
     case '!vault-encrypted':
       throw new ParseError('A vault encrypted value was found, but tsible cannot decrypt Ansible Vault data (no vault secrets are supported)', { pos });
-    case '!!str': return raw;
+    case '!!str': return yamlString(raw);
     case '!!int': { const v = resolvePlainScalar(raw); if (isNum(v) && typeof v !== 'boolean') return Math.trunc(Number(v)); break }
     case '!!float': { const v = resolvePlainScalar(raw); if (isNum(v) && typeof v !== 'boolean') return pyFloat(Number(v)); break }
     case '!!bool': { const v = resolvePlainScalar(raw); if (typeof v === 'boolean') return v; break }
