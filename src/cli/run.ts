@@ -29,6 +29,8 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
         const hosts = Array.isArray(play.hosts) ? play.hosts.join(',') : String(play.hosts);
         const playTags = [play.keywords.tags].flat().filter((t) => t !== undefined).map(String);
         io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
+        // resolving the play's hosts warns of a pattern that matches nothing, as a run would
+        if (!matchHosts(inventory, play.hosts).length) io.err(`[WARNING]: Could not match supplied host pattern, ignoring: ${hosts}\n`);
         if (opts.listHosts) {
           const matched = matchHosts(inventory, play.hosts);
           io.out(`    pattern: ['${hosts}']\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`);

@@ -34,6 +34,8 @@ const findFile = (ctx: LookupContext, name: string, subdir = 'files'): string | 
   for (const base of ctx.basedirs) for (const candidate of [path.join(base, subdir, name), path.join(base, name)]) if (existsSync(candidate)) return candidate;
   return undefined;
 };
+/** LookupBase.find_file_in_search_path's warning when a file is not found. */
+const notFoundWarning = (ctx: LookupContext, name: string) => ctx.warn?.(`Unable to find '${name}' in expected paths (use -vvvvv to see paths)`);
 const flat = (terms: unknown[]) => terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
 
 export const LOOKUPS: Record<string, Lookup> = {
@@ -46,7 +48,10 @@ export const LOOKUPS: Record<string, Lookup> = {
   varnames: (terms, _kw, ctx) => { const names = Object.keys(ctx.vars?.() ?? {}); return [terms.flatMap((t) => names.filter((n) => new RegExp(pyStr(t)).test(n))).join(',')] },
   file: (terms, kw, ctx) => terms.map((t) => {
     const f = findFile(ctx, pyStr(t));
-    if (!f) throw new TemplateError(`could not locate file in lookup: ${pyStr(t)}`);
+    if (!f) {
+      notFoundWarning(ctx, pyStr(t));
+      throw new TemplateError(`could not locate file in lookup: ${pyStr(t)}`);
+    }
     let s = readFileSync(f, 'utf8');
     if (kw.rstrip === undefined || truthy(kw.rstrip)) s = s.replace(/\s+$/, '');
     if (truthy(kw.lstrip ?? false)) s = s.replace(/^\s+/, '');
@@ -54,6 +59,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   }),
   template: (terms, _kw, ctx) => terms.map((t) => {
     const f = findFile(ctx, pyStr(t), 'templates');
+    if (!f) notFoundWarning(ctx, pyStr(t));
     if (!f) throw new TemplateError(`the template file ${pyStr(t)} could not be found for the lookup`);
     return ctx.templar ? pyStr(ctx.templar.template(readFileSync(f, 'utf8'))) : readFileSync(f, 'utf8');
   }),
