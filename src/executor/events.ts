@@ -15,6 +15,8 @@ export interface Callback {
   taskResult?(host: string, task: Task, result: TaskResult, status: ResultStatus): void;
   retry?(host: string, task: Task, name: string, retriesLeft: number, result: TaskResult): void;
   included?(file: string, hosts: string[], item?: string): void;
+  /** A changed task notified this handler on this host. */
+  notified?(handler: string, host: string): void;
   warning?(message: string): void;
   /** A line shown from the given verbosity on (display.vv and friends). */
   verbose?(level: number, message: string): void;

@@ -778,11 +778,15 @@ export class PlaybookExecutor {
       }
     } else if (result.changed) { status = 'changed'; this.#stat(host, 'changed'); this.#stat(host, 'ok') }
     else { status = 'ok'; this.#stat(host, 'ok') }
-    this.#emit('taskResult', host, task, result, status);
     if (!failed && result.changed && this.#kw(task, 'notify') !== undefined) {
       const n = this.#kw(task, 'notify');
-      for (const h of Array.isArray(n) ? n : [n]) hr.notified.add(pyStr(h));
+      for (const h of Array.isArray(n) ? n : [n]) {
+        hr.notified.add(pyStr(h));
+        // the strategy reports each handler it notifies before the result itself
+        for (const handler of this.#handlers) if (handler.listen?.includes(pyStr(h))) this.#emit('notified', handler.name ?? handler.actionAsWritten, host);
+      }
     }
+    this.#emit('taskResult', host, task, result, status);
   }
 
   async #flushHandlers(host: string): Promise<void> {

@@ -155,6 +155,7 @@ export class DefaultCallback implements Callback {
   retry(host: string, _task: Task, name: string, left: number, result: TaskResult): void {
     this.#line(`FAILED - RETRYING: [${host}]: ${name} (${left} retries left).${this.#verbose(result, 2) ? `Result was: ${dumpResults(cleanCopy(_task.action, result, this.noLogOf(_task)), this.verbosity)}` : ''}`, 'debug');
   }
+  notified(handler: string, host: string): void { if (this.verbosity > 1) this.#line(`NOTIFIED HANDLER ${handler} for ${host}`, 'verbose') }
   included(file: string, hosts: string[], item?: string): void { this.#line(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`, 'skipped') }
   warning(message: string): void {
     const words = `[WARNING]: ${message}`;
