@@ -2,7 +2,7 @@
 import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { ExitCode, TsibleError } from '../errors.js';
+import { ExitCode, ParseError, TsibleError } from '../errors.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { DefaultCallback } from '../output/default-callback.js';
@@ -17,7 +17,13 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
     if (!existsSync(f)) throw new TsibleError(`the playbook: ${f} could not be found`);
     if (!statSync(f).isFile()) throw new TsibleError(`the playbook: ${f} does not appear to be a file`);
   }
-  const playbooks = opts.files.map((f) => loadPlaybook(f));
+  const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
+  let playbooks;
+  try { playbooks = opts.files.map((f) => loadPlaybook(f)) } catch (e) {
+    // ansible-playbook reads its inventory before the playbook: its warning comes before a parse error
+    if (e instanceof ParseError && !opts.inventory.length && !off(process.env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
+    throw e;
+  }
   if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts) io.out('No config file found; using defaults\n');
   if (opts.syntaxCheck) { for (const f of opts.files) io.out(`\nplaybook: ${f}\n`); return ExitCode.Ok }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
@@ -52,7 +58,6 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   const { loadInventory } = await import('../inventory/inventory.js');
   const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
   if (opts.connection) inventory.defaultConnection = opts.connection;
-  const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
   // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
   if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');

@@ -2,12 +2,12 @@
 // the callbacks. Controllers (--step, the debugger) plug into the hooks; they never fork this walk.
 import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
-import { InterruptedError, ParseError, TsibleError } from '../errors.js';
+import { InterruptedError, ParseError, TsibleError, UndefinedError } from '../errors.js';
 import type { Block, Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
 import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode } from '../template/templar.js';
-import { isDict, pyBoolean, pyStr, truthy } from '../template/python.js';
+import { isDict, pyBoolean, pyStr, truthy, typeName } from '../template/python.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
 import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
@@ -521,7 +521,12 @@ export class PlaybookExecutor {
         if (args.var !== undefined) {
           const expr = pyStr(args.var);
           let value: unknown;
-          try { value = templar.template(expr.includes('{{') ? expr : `{{ ${expr} }}`) } catch (e) { if (e instanceof TsibleError && /undefined/.test(e.message)) value = 'VARIABLE IS NOT DEFINED!'; else throw e }
+          // the debug action: any undefined variable on the way (a.c included) is "VARIABLE IS NOT DEFINED!",
+          // with the error at -v
+          try { value = templar.template(expr.includes('{{') ? expr : `{{ ${expr} }}`) } catch (e) {
+            if (!(e instanceof UndefinedError)) throw e;
+            value = `VARIABLE IS NOT DEFINED!${this.opts.verbosity > 0 ? `: ${e.message}. ${e.message}` : ''}`;
+          }
           return { [expr]: value, _ansible_verbose_always: true, changed: false };
         }
         return { msg: args.msg === undefined ? 'Hello world!' : args.msg, _ansible_verbose_always: true, changed: false };
@@ -530,6 +535,15 @@ export class PlaybookExecutor {
         if (args.that === undefined) throw new ActionFailure({ failed: true, msg: 'conditional required in "that" string' });
         const that = args.that;
         const list = Array.isArray(that) ? that : [that];
+        // the assert action checks its messages before any condition: strings or lists of strings
+        const pyClass = (v: unknown) => `<class '${typeName(v)}'>`;
+        const checkMsg = (v: unknown, what: string) => {
+          if (v === undefined || v === null || typeof v === 'string') return;
+          if (Array.isArray(v)) { if (!v.every((x) => typeof x === 'string')) throw new ActionFailure({ failed: true, msg: `Type of one of the elements in ${what} list is not string type` }); return }
+          throw new ActionFailure({ failed: true, msg: `Incorrect type for ${what}, expected a string or list and got ${pyClass(v)}` });
+        };
+        checkMsg(args.fail_msg ?? args.msg, 'fail_msg or msg');
+        checkMsg(args.success_msg, 'success_msg');
         const quiet = pyBoolean(args.quiet ?? false, false); // the assert action: boolean(quiet, strict=False)
         const verbose = quiet ? {} : { _ansible_verbose_always: true }; // set before evaluating: failures show indented too
         for (const c of list) {

@@ -12,6 +12,9 @@ import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js'
 
 type Raw = Record<string, unknown>;
 
+/** ansible-core's RAW_PARAM_MODULES, in the order one run of ansible-playbook printed them (it prints a set). */
+const RAW_PARAM_MODULES = 'include_vars, ansible.legacy.command, meta, win_command, include, group_by, ansible.builtin.include_role, ansible.builtin.group_by, ansible.legacy.script, ansible.legacy.win_shell, ansible.builtin.import_tasks, ansible.windows.win_shell, ansible.builtin.raw, shell, ansible.legacy.add_host, set_fact, ansible.legacy.meta, ansible.legacy.shell, ansible.builtin.meta, add_host, ansible.legacy.group_by, include_tasks, ansible.legacy.include, include_role, ansible.legacy.import_tasks, ansible.builtin.script, ansible.builtin.shell, ansible.builtin.include_tasks, script, ansible.builtin.win_command, ansible.legacy.win_command, command, import_tasks, ansible.builtin.command, import_role, ansible.builtin.include, win_shell, ansible.legacy.include_tasks, ansible.builtin.win_shell, raw, ansible.legacy.set_fact, ansible.windows.win_command, ansible.legacy.include_role, ansible.builtin.add_host, ansible.legacy.raw, ansible.builtin.include_vars, ansible.builtin.set_fact, ansible.builtin.import_role, ansible.legacy.include_vars, ansible.legacy.import_role'.split(', ');
+
 // Parsed files by path, reused while the file is the same (an include in a loop reads its file every time, as
 // Ansible's DataLoader does; parsing it again is what costs). "The same": same size, modification time and inode
 // (one stat instead of reading the text), and the text is compared when the stat cannot tell (a change within the
@@ -123,6 +126,9 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
   else if (typeof rawArgs === 'string') args = parseKv(rawArgs, Boolean(def.freeForm));
   else if (isDict(rawArgs)) args = { ...rawArgs };
   else fail(`The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`, ds, pos);
+  // ModuleArgsParser: free-form words are only for the modules that take them
+  if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName!))
+    fail(`this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`, ds, pos);
   if (isDict(keywords.args)) { args = { ...(keywords.args as Raw), ...args }; delete keywords.args }
   // `cmd:` is the dict spelling of the free-form command line (ModuleArgsParser)
   if (def.freeForm && typeof args.cmd === 'string' && args._raw_params === undefined) { args._raw_params = args.cmd; delete args.cmd }

@@ -1,6 +1,6 @@
 // Python methods that templates call on str, list and dict values ('x'.startswith, d.get, d.items() ...),
 // and Jinja2's attribute/item lookup that finds them.
-import { PyNamespace, PyTuple, isDict, isFloat, isNum, pyEq, pyFloat, pyStr, typeName, PyTypeError, type Dict } from './python.js';
+import { PyNamespace, PyTuple, isDict, pyRepr, isFloat, isNum, pyEq, pyFloat, pyStr, typeName, PyTypeError, type Dict } from './python.js';
 import { PyUndefined } from './undefined.js';
 
 type Method = (self: any, ...args: any[]) => unknown;
@@ -149,6 +149,8 @@ export function memberLookup(obj: unknown, key: unknown): unknown {
   if (FORBIDDEN.has(name)) return new PyUndefined(`${describe(obj)} has no attribute '${name}'`);
   if (isDict(obj)) {
     if (Object.hasOwn(obj, name)) return obj[name];
+    // Jinja2 words a missing non-string key as an element: `dict object has no element 1`
+    if (typeof key === 'number' || key instanceof Number) return new PyUndefined(`dict object has no element ${pyRepr(key)}`);
     const m = DICT_METHODS[name];
     if (m) return bind(m, obj);
   } else if (Array.isArray(obj)) {

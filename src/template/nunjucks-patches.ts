@@ -3,7 +3,7 @@
 // generated code calls `runtime.tsible.*`, the helpers of ./python.ts. Pinned to nunjucks 3.2.4.
 import nunjucks from 'nunjucks';
 import { createRequire } from 'node:module';
-import { TsibleError, TemplateError } from '../errors.js';
+import { TsibleError, TemplateError, UndefinedError } from '../errors.js';
 import * as py from './python.js';
 import { memberLookup, pySlice } from './methods.js';
 import { PyUndefined } from './undefined.js';
@@ -68,7 +68,13 @@ export function installPatches(): void {
     const ctx = context.ctx;
     if (Object.hasOwn(ctx, name)) return ctx[name];
     const vars: VarsResolver | undefined = ctx.__tsible_vars;
-    if (vars) { const v = vars.lookup(name); if (v !== undefined) return v }
+    if (vars) {
+      // a variable whose own template is undefined is itself undefined (lazily, as Ansible's vars are): `default`
+      // and `is defined` see an Undefined, any other use fails with the inner message
+      let v: unknown;
+      try { v = vars.lookup(name) } catch (e) { if (e instanceof UndefinedError) return new PyUndefined(e.message); throw e }
+      if (v !== undefined) return v;
+    }
     if (Object.hasOwn(context.env.globals, name)) return context.env.globals[name];
     switch (name) {
       case 'True': return true;
