@@ -46,6 +46,15 @@ describe('tsible command line', () => {
     expect(run.code).toBe(1);
   });
 
+  it('refuses free-form words for a module that takes none, as ModuleArgsParser does (exit code 4)', async () => {
+    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: var=a.b + 10\n' });
+    const run = await runCli([path.join(dir, 'p.yml')]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("ERROR! this task 'debug' has extra params, which is only allowed in the following modules: include_vars, ansible.legacy.command, meta,");
+    expect(run.stderr).toContain(`The error appears to be in '${dir}/p.yml': line 4, column 7`);
+    expect(run.stdout).toBe('');
+  });
+
   it('runs a bare task file as an implicit localhost play', async () => {
     const dir = playbookDir({ 't.yml': '- set_fact:\n    x: 1\n- debug:\n    msg: "{{ x + 1 }}"\n' });
     const run = await runCli(['t.yml'], { cwd: dir });
