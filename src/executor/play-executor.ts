@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { InterruptedError, ParseError, TsibleError, UndefinedError } from '../errors.js';
 import type { Block, Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
+import { RESERVED_NAMES } from '../playbook/keywords.js';
+import { GLOBALS } from '../template/lookups.js';
 import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode } from '../template/templar.js';
@@ -97,12 +99,24 @@ export class PlaybookExecutor {
     this.#emit('playbookEnd', this.stats);
   }
 
+  #warnReserved(names: string[], warned: Set<string>): void {
+    for (const n of [...new Set(names)].sort()) {
+      if (n === 'vars' || warned.has(n) || !(RESERVED_NAMES.has(n) || Object.hasOwn(GLOBALS, n))) continue;
+      warned.add(n);
+      this.#emit('warning', `Found variable using reserved name: ${n}`);
+    }
+  }
+
   async #runPlay(play: Play): Promise<void> {
     const inv = this.vm.inventory;
     const templar = this.#templar('localhost');
     const pattern = templar.template(play.hosts);
     // an unnamed play is named after its hosts pattern (Play.get_name)
     const name = play.name !== undefined ? pyStr(templar.template(play.name)) : play.implicit ? '' : Array.isArray(pattern) ? pattern.map(pyStr).join(',') : pyStr(pattern);
+    // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
+    const warned = new Set<string>();
+    this.#warnReserved([...play.roles.flatMap((b) => (b.role ? [...Object.keys(b.role.defaults), ...Object.keys(b.role.vars)] : [])),
+      ...Object.keys(play.vars), ...Object.keys(this.vm.extraVars)], warned);
     this.#emit('playStart', play, name);
     const hosts = matchHosts(inv, pattern).filter((h) => !this.#gone.has(h));
     if (!hosts.length) {
@@ -127,6 +141,7 @@ export class PlaybookExecutor {
     }
     magic.__vars_files = varsFiles;
     this.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
+    this.#warnReserved(Object.keys(varsFiles), warned);
     this.#lockstep = new Lockstep(hosts);
     await Promise.all(hosts.map((h) => this.#runHost(play, h)));
     for (const h of hosts) { const hr = this.#hosts.get(h)!; if (hr.failed || hr.unreachable) this.#gone.add(h) }

@@ -17,6 +17,11 @@ export const PLAY_KEYWORDS = new Set<string>([
   'import_playbook',
 ]);
 
+/** get_reserved_names(): every Play, Role, Block and Task attribute (with_ for the loops); a play's variable
+ * of such a name draws Ansible's "Found variable using reserved name" warning. */
+export const RESERVED_NAMES = new Set<string>([...TASK_KEYWORDS, ...BLOCK_KEYWORDS, ...PLAY_KEYWORDS, 'with_', 'dependencies', 'allow_duplicates',
+  'implicit', 'uuid', 'finalized', 'squashed', 'loop_with', 'async_val', 'hosts', 'role_names']);
+
 /** Keywords a task inherits from its blocks, role and play (those with `inherit=True` upstream). */
 export const INHERITED = ['any_errors_fatal', 'check_mode', 'debugger', 'diff', 'environment', 'ignore_errors', 'ignore_unreachable',
   'module_defaults', 'no_log', 'run_once', 'delegate_to', 'become', 'become_user'] as const;

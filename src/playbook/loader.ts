@@ -168,7 +168,7 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   return block;
 }
 
-export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos, files: { tasks?: string; defaults?: string; vars?: string; handlers?: string } = {}, dependency = false): Block {
+export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos, files: { tasks?: string; defaults?: string; vars?: string; handlers?: string } = {}, dependency = false, definitionVars: Raw = {}): Block {
   const searched = [path.join(ctx.basedir, 'roles', name), path.join(ctx.basedir, name), ...(process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean).map((p) => path.join(p, name))];
   let rolePath: string | undefined;
   for (const p of searched) { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yml`)); rolePath = p; break } catch { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yaml`)); rolePath = p; break } catch { /* next */ } } }
@@ -181,7 +181,7 @@ export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Bl
     return {};
   };
   const handlersFile = ['yml', 'yaml'].map((e) => path.join(rolePath!, 'handlers', `${files.handlers ?? 'main'}.${e}`)).find((f) => { try { readFileSync(f); return true } catch { return false } });
-  const role: { -readonly [K in keyof Role]: Role[K] } = { name, path: rolePath, defaults: readVars('defaults', files.defaults), vars: readVars('vars', files.vars), params, handlers: [] };
+  const role: { -readonly [K in keyof Role]: Role[K] } = { name, path: rolePath, defaults: readVars('defaults', files.defaults), vars: { ...readVars('vars', files.vars), ...definitionVars }, params, handlers: [] };
   if (handlersFile) role.handlers = flattenTasks(loadTaskList(readYamlFile(handlersFile).documents[0] ?? [], { ...ctx, file: handlersFile, role, handler: true, depth: ctx.depth + 1 }));
   const tasksFile = [`${files.tasks ?? 'main'}.yml`, `${files.tasks ?? 'main'}.yaml`].map((f) => path.join(rolePath!, 'tasks', f)).find((f) => { try { readFileSync(f); return true } catch { return false } })!;
   const { documents, warnings } = readYamlFile(tasksFile);
@@ -191,12 +191,32 @@ export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Bl
   const meta = readVars('meta');
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   const depBlocks = deps.map((d) => {
-    const spec = typeof d === 'string' ? { role: d } : (d as Raw);
-    const { role: rn, name: nm, ...rest } = spec;
-    return loadRole(String(rn ?? nm), rest, { ...ctx, role: undefined }, block, pos, {}, true);
+    const { name: dn, params, vars, keywords } = splitRoleSpec(typeof d === 'string' ? { role: d } : (d as Raw));
+    const b = loadRole(dn, params, { ...ctx, role: undefined }, block, pos, {}, true, vars);
+    return Object.keys(keywords).length ? { ...b, keywords } : b;
   });
   block.block = [...depBlocks, ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block)];
   return block;
+}
+
+/** A role's attributes (RoleDefinition's keywords: when, tags, become, port, ...), which are not variables. */
+const ROLE_KEYWORDS = new Set(['name', 'role', 'when', 'tags', 'vars', 'become', 'become_user', 'become_method', 'become_flags', 'become_exe',
+  'connection', 'port', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'ignore_unreachable', 'check_mode', 'diff', 'any_errors_fatal',
+  'debugger', 'delegate_to', 'delegate_facts', 'run_once', 'module_defaults', 'collections', 'throttle', 'timeout']);
+
+/** A role entry (in `roles:` or meta dependencies) as RoleDefinition splits it: its name, the role params (keys
+ * that are not keywords; private to the role), its `vars:` (role vars, which 2.14 makes visible play-wide), and
+ * the keywords that apply to the role's tasks. */
+function splitRoleSpec(spec: Raw): { name: string; params: Raw; vars: Raw; keywords: Raw } {
+  const params: Raw = {}, keywords: Raw = {};
+  let vars: Raw = {};
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === 'role' || k === 'name') continue;
+    if (k === 'vars') { if (isDict(v)) vars = v }
+    else if (ROLE_KEYWORDS.has(k)) keywords[k] = v;
+    else params[k] = v;
+  }
+  return { name: String(spec.role ?? spec.name), params, vars, keywords };
 }
 
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
@@ -234,10 +254,9 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
   for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Play'); if (err) fail(err, ds, pos) }
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '') fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
-    const spec: Raw = typeof r === 'string' ? { role: r } : (r as Raw);
-    const { role, name, when, tags, vars, ...params } = spec;
-    const b = loadRole(String(role ?? name), { ...params, ...(isDict(vars) ? vars : {}) }, ctx, undefined, posOf(r) ?? pos);
-    return { ...b, keywords: { ...(when !== undefined ? { when } : {}), ...(tags !== undefined ? { tags } : {}) } };
+    const { name: rn, params, vars, keywords } = splitRoleSpec(typeof r === 'string' ? { role: r } : (r as Raw));
+    const b = loadRole(rn, params, ctx, undefined, posOf(r) ?? pos, {}, false, vars);
+    return { ...b, keywords };
   });
   // handlers of the play's roles (and their dependencies) come before the play's own
   const roleHandlers = roles.flatMap(function all(b: Block): Task[] { return [...(b.roleRoot ? b.role!.handlers : []), ...b.block.filter((x): x is Block => x.kind === 'block').flatMap(all)] });

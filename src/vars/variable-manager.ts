@@ -135,7 +135,11 @@ export class VariableManager {
     if (hit && hit.gathered === gathered) return hit;
     const base: Vars = {};
     // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play
-    const playRoles = play.roles.map((b) => b.role).filter((r) => r !== undefined);
+    // a role's vars include its dependencies' (Role.get_vars), so the dependencies of the play's roles count too
+    const playRoles: NonNullable<Block['role']>[] = [];
+    // dependencies first: a role's own defaults and vars override its dependencies' (Role.get_vars)
+    const collect = (b: Block) => { for (const c of b.block) if (c.kind === 'block') collect(c); if (b.roleRoot && b.role) playRoles.push(b.role) };
+    for (const b of play.roles) collect(b);
     const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
     for (const r of roles) Object.assign(base, r!.defaults);
     Object.assign(base, this.inventoryVars(host));
