@@ -63,3 +63,7 @@ export interface ExecutorHooks {
   /** Called once the result was reported; a Redo rolls the result back and runs the task again. */
   afterTask?(point: TaskPoint, result: TaskResult): Promise<Redo | void> | Redo | void;
 }
+
+/** A result's delegate host, for the callback's "host -> delegate" label: a non-enumerable property, so no output
+ * (json callback, registered variables) copies it. */
+export const DELEGATED_HOST = '_tsible_delegated_host';

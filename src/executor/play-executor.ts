@@ -18,7 +18,7 @@ import { gatherFacts } from '../facts.js';
 import { extendedError } from '../output/errors.js';
 import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
-import type { Callback, ExecutorHooks, Frame, HostStats, ResultStatus, TaskPoint } from './events.js';
+import { DELEGATED_HOST, type Callback, type ExecutorHooks, type Frame, type HostStats, type ResultStatus, type TaskPoint } from './events.js';
 import { OMIT, mergedKeyword, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
 
 export interface RunOptions {
@@ -400,6 +400,7 @@ export class PlaybookExecutor {
       r[loopVar] = items[i]; r.ansible_loop_var = loopVar;
       if (itemExtra.ansible_loop) r.ansible_loop = itemExtra.ansible_loop;
       delete r._ansible_facts_cacheable;
+      delete r._ansible_delegated_vars; // an item names its delegate for the label only
       if (lc.index_var !== undefined) { r[pyStr(lc.index_var)] = i; r.ansible_index_var = pyStr(lc.index_var) }
       const label = itemLabel(task, t, items[i]);
       r._ansible_no_log = r._ansible_no_log ?? truthy(this.#kw(task, 'no_log') ?? false);
@@ -420,6 +421,21 @@ export class PlaybookExecutor {
   }
 
   async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
+    const result = await this.#executeOnceHere(task, host, extra, templar, name, conditions);
+    const delegate = this.#kw(task, 'delegate_to');
+    if (delegate === undefined || delegate === null || result.skipped) return result;
+    // a delegated result carries the delegate's connection (the callback labels it "host -> delegate")
+    let to: string;
+    try { to = pyStr(templar.template(delegate)) } catch { return result }
+    const hv = this.vm.inventory.hosts.has(to) ? this.vm.inventoryVars(to) : {};
+    const local = !this.vm.inventory.hosts.has(to) && ['localhost', '127.0.0.1', '::1'].includes(to);
+    // the delegate's name rides along for the callback's label, non-enumerable so that no output copies it
+    const delegated: TaskResult = { ...result, _ansible_delegated_vars: { ansible_connection: hv.ansible_connection ?? (local ? 'local' : this.vm.inventory.defaultConnection ?? 'ssh'), ansible_host: hv.ansible_host ?? to, ansible_port: hv.ansible_port ?? null, ansible_user: hv.ansible_user ?? null } };
+    Object.defineProperty(delegated, DELEGATED_HOST, { value: to, enumerable: false });
+    return delegated;
+  }
+
+  async #executeOnceHere(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
     try {
       const cond = falseCondition(templar, conditions);
       if (cond !== null) return task.action === 'meta' ? this.#metaSkipped(task, host) : skippedByWhen(cond);

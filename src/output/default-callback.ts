@@ -3,7 +3,7 @@
 // steps as Ansible's: TaskResult.clean_copy, _clean_results for debug, then _dump_results.
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
-import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
+import { DELEGATED_HOST, type Callback, type HostStats, type ResultStatus } from '../executor/events.js';
 import { deepCopy, isDict, pyStr } from '../template/python.js';
 import { pyJson } from '../template/pyjson.js';
 
@@ -23,7 +23,7 @@ export function cleanCopy(action: string, result: TaskResult, noLog: boolean): T
   const out = deepCopy(result) as TaskResult;
   delete out.failed; delete out.skipped;
   if (DEBUG_ACTIONS.has(action)) delete out.invocation;
-  stripInternalKeys(out, ['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override']);
+  stripInternalKeys(out, ['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override', '_ansible_delegated_vars']);
   return out;
 }
 
@@ -55,6 +55,15 @@ export function dumpResults(result: TaskResult, verbosity: number, indent?: numb
   delete r.exception;
   if (indent === undefined && (result._ansible_verbose_always || verbosity > 2)) indent = 4;
   return pyJson(r, { indent });
+}
+
+/** CallbackBase.host_label: a result delegated to another host names it, and its address when that differs. */
+function hostLabel(host: string, result: TaskResult): string {
+  const to = (result as Record<string, unknown>)[DELEGATED_HOST];
+  if (to === undefined || String(to) === host) return host;
+  const d = result._ansible_delegated_vars as { ansible_host?: unknown } | undefined;
+  const address = d?.ansible_host === undefined ? String(to) : String(d.ansible_host);
+  return `${host} -> ${String(to)}${address !== String(to) ? `(${address})` : ''}`;
 }
 
 export interface Output { write(text: string): void; error(text: string): void; columns: number; color: boolean }
@@ -101,7 +110,8 @@ export class DefaultCallback implements Callback {
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
-  itemResult(host: string, task: Task, raw: TaskResult, status: ResultStatus, label: string): void {
+  itemResult(hostName: string, task: Task, raw: TaskResult, status: ResultStatus, label: string): void {
+    const host = hostLabel(hostName, raw);
     const noLog = this.noLogOf(task);
     const res = cleanCopy(task.action, raw, noLog);
     // clean_copy has replaced a censored result, so Ansible 2.14 finds no label in it and prints None
@@ -122,8 +132,9 @@ export class DefaultCallback implements Callback {
     cleanResults(res, task.action);
     this.#line(`${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, word);
   }
-  taskResult(host: string, task: Task, raw: TaskResult, status: ResultStatus): void {
+  taskResult(hostName: string, task: Task, raw: TaskResult, status: ResultStatus): void {
     if (status === 'ok' && ['include_tasks', 'include_role', 'include'].includes(task.action)) return; // its `included:` lines said it
+    const host = hostLabel(hostName, raw);
     const res = cleanCopy(task.action, raw, this.noLogOf(task));
     const loop = Array.isArray(res.results) && (task.keywords.loop !== undefined || Object.keys(task.keywords).some((k) => k.startsWith('with_')));
     switch (status) {
