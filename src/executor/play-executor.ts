@@ -659,7 +659,19 @@ export class PlaybookExecutor {
       const walk = (d: string, depth: number): string[] => readdirSync(d).sort().flatMap((n) => { const p = path.join(d, n); return statSync(p).isDirectory() ? (a.depth && depth >= Number(a.depth) ? [] : walk(p, depth + 1)) : [p] });
       const exts = (a.extensions as string[] | undefined) ?? ['yaml', 'yml', 'json'];
       files.push(...walk(dir, 1).filter((f) => exts.includes(path.extname(f).slice(1)) && (!a.files_matching || new RegExp(pyStr(a.files_matching)).test(path.basename(f)))));
-    } else files.push(path.resolve(base, pyStr(a.file ?? a._raw_params)));
+    } else {
+      // find_needle('vars', file): each search directory's vars/ first, then the directory itself (the role's, the
+      // task file's, the playbook's), as ActionBase's search path lists them
+      const name = pyStr(a.file ?? a._raw_params);
+      const dirs = [...(task.role ? [task.role.path] : []), path.dirname(task.pos.file), this.#play.basedir];
+      const candidates = path.isAbsolute(name) ? [name] : dirs.flatMap((d) => [path.join(d, 'vars', name), path.join(d, name)]);
+      const found = candidates.find((c) => statSync(c, { throwIfNoEntry: false })?.isFile());
+      if (!found) {
+        return { failed: true, changed: false, ansible_facts: {}, ansible_included_var_files: [],
+          message: `Could not find or access '${name}'\nSearched in:\n${candidates.map((c) => `\t${c}`).join('\n')} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option` };
+      }
+      files.push(found);
+    }
     for (const f of files) { const d = readYamlFile(f).documents[0]; if (d !== null && d !== undefined && !isDict(d)) return { failed: true, msg: `${f} must be stored as a dictionary/hash` }; Object.assign(loaded, d ?? {}) }
     const facts = a.name ? { [pyStr(a.name)]: loaded } : loaded;
     Object.assign(this.vm.state(host).includeVars, facts);
