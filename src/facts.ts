@@ -67,3 +67,11 @@ export function gatherFacts(env: Readonly<Record<string, string | undefined>>, n
     service_mgr: 'unknown', virtualization_role: 'NA', virtualization_type: 'NA', gather_subset: ['all'], module_setup: true,
   };
 }
+
+/** Facts as variables, as INJECT_FACTS_AS_VARS names them: `ansible_` before each (the setup module's own
+ * gather_subset and module_setup keep their names). */
+export function factsAsVars(facts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(facts)) out[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
+  return out;
+}

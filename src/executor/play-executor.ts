@@ -12,9 +12,9 @@ import { Templar, type JinjaMode } from '../template/templar.js';
 import { isDict, pyBoolean, pyStr, truthy, typeName } from '../template/python.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
-import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isLocal, type Inventory } from '../inventory/inventory.js';
+import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isImplicitLocalhostName, isLocal, type Inventory } from '../inventory/inventory.js';
 import { Lockstep, taskKey } from './lockstep.js';
-import { gatherFacts } from '../facts.js';
+import { factsAsVars, gatherFacts } from '../facts.js';
 import { extendedError } from '../output/errors.js';
 import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
@@ -226,9 +226,6 @@ export class PlaybookExecutor {
       if (block.roleRoot.dependency && this.#rolesRun.has(key)) return;
       this.#rolesRun.add(key);
     }
-    if (block.keywords.when !== undefined && !block.implicit) {
-      // a block's when is evaluated per task (Ansible inherits it), nothing to do here
-    }
     await this.#runList(block.block, host, extra);
     if (hr.failed && block.rescue.length) {
       const failedTask = hr.failedTask, failedResult = hr.failedResult;
@@ -325,8 +322,8 @@ export class PlaybookExecutor {
         if (once) this.#onceResults.set(taskKey(task), result);
         const stats = { ...this.stats.get(host)! }, state = { ...hr };
         this.#finish(runTask, host, result, templar, hr);
-        if (this.#noLog(runTask) && task.keywords.register !== undefined) this.#noLogNames(host).add(pyStr(task.keywords.register));
-        if (this.#noLog(runTask) && isDict(result.ansible_facts)) for (const k of Object.keys(result.ansible_facts)) this.#noLogNames(host).add(k);
+        if (this.noLog(runTask) && task.keywords.register !== undefined) this.#noLogNames(host).add(pyStr(task.keywords.register));
+        if (this.noLog(runTask) && isDict(result.ansible_facts)) for (const k of Object.keys(result.ansible_facts)) this.#noLogNames(host).add(k);
         // the debugger comes after the result is shown, as in Ansible; redo rolls the host back
         const after = await this.hooks.afterTask?.(point, result);
         if (after && after.redo) {
@@ -344,7 +341,6 @@ export class PlaybookExecutor {
     }
   }
 
-  #noLog(task: Task): boolean { return truthy(this.#kw(task, 'no_log') ?? false) }
   #noLogNames(host: string): Set<string> {
     let s = this.#secretNames.get(host);
     if (!s) { s = new Set(); this.#secretNames.set(host, s) }
@@ -403,7 +399,7 @@ export class PlaybookExecutor {
       delete r._ansible_delegated_vars; // an item names its delegate for the label only
       if (lc.index_var !== undefined) { r[pyStr(lc.index_var)] = i; r.ansible_index_var = pyStr(lc.index_var) }
       const label = itemLabel(task, t, items[i]);
-      r._ansible_no_log = r._ansible_no_log ?? truthy(this.#kw(task, 'no_log') ?? false);
+      r._ansible_no_log = r._ansible_no_log ?? this.noLog(task);
       r._ansible_item_label = isDict(lc) && lc.label !== undefined ? label : items[i];
       const status: ResultStatus = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
       this.#emit('itemResult', host, task, r, status, this.#censorLabel(task, label));
@@ -417,7 +413,7 @@ export class PlaybookExecutor {
   }
 
   #censorLabel(task: Task, label: string): string {
-    return truthy(this.#kw(task, 'no_log') ?? false) ? '(censored due to no_log)' : label;
+    return this.noLog(task) ? '(censored due to no_log)' : label;
   }
 
   async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
@@ -428,7 +424,7 @@ export class PlaybookExecutor {
     let to: string;
     try { to = pyStr(templar.template(delegate)) } catch { return result }
     const hv = this.vm.inventory.hosts.has(to) ? this.vm.inventoryVars(to) : {};
-    const local = !this.vm.inventory.hosts.has(to) && ['localhost', '127.0.0.1', '::1'].includes(to);
+    const local = !this.vm.inventory.hosts.has(to) && isImplicitLocalhostName(to);
     // the delegate's name rides along for the callback's label, non-enumerable so that no output copies it
     const delegated: TaskResult = { ...result, _ansible_delegated_vars: { ansible_connection: hv.ansible_connection ?? (local ? 'local' : this.vm.inventory.defaultConnection ?? 'ssh'), ansible_host: hv.ansible_host ?? to, ansible_port: hv.ansible_port ?? null, ansible_user: hv.ansible_user ?? null } };
     Object.defineProperty(delegated, DELEGATED_HOST, { value: to, enumerable: false });
@@ -442,7 +438,7 @@ export class PlaybookExecutor {
     } catch (e) { return templateFailure(e, task) }
     const checkKw = this.#kw(task, 'check_mode');
     const checkMode = checkKw === undefined ? this.opts.checkMode : truthy(templar.template(checkKw));
-    const noLog = truthy(this.#kw(task, 'no_log') ?? false);
+    const noLog = this.noLog(task);
     const prepared = this.#prepare(this.#withModuleDefaults(task), host, { templar, ctx: this.#moduleContext(task, host, checkMode, templar) });
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
     const untilKw = task.keywords.until;
@@ -522,19 +518,16 @@ export class PlaybookExecutor {
   /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. */
   #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
     const templar = run.templar;
-    if ((task.action === 'gather_facts' || task.action === 'setup') && !isLocal(this.vm.inventoryVars(host), host, this.vm.inventory)) {
-      return { failure: { unreachable: true, changed: false, msg: 'Failed to connect to the host via ssh: tsible runs modules on the local machine only; set ansible_connection=local for hosts it should run here' } };
-    }
     const own = ['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role', 'gather_facts', 'setup', 'add_host', 'group_by'];
-    if (!own.includes(task.action)) {
-      const def = resolveModule(task.action)!;
-      const hv = this.vm.inventoryVars(host);
-      if (!def.actionPlugin && !def.executorAction && !isLocal(hv, host, this.vm.inventory)) {
-        const conn = pyStr(hv.ansible_connection ?? this.vm.inventory.defaultConnection ?? 'ssh');
-        return { failure: { unreachable: true, changed: false, msg: `Failed to connect to the host via ${conn}: tsible runs modules on the local machine only; set ansible_connection=local for hosts it should run here` } };
-      }
-      return prepareModule(task, run);
+    const def = own.includes(task.action) ? undefined : resolveModule(task.action)!;
+    // what runs on the host (a module, fact gathering) needs a connection tsible has: local only
+    const onHost = task.action === 'gather_facts' || task.action === 'setup' || (def !== undefined && !def.actionPlugin && !def.executorAction);
+    const hv = this.vm.inventoryVars(host);
+    if (onHost && !isLocal(hv, host, this.vm.inventory)) {
+      const conn = pyStr(hv.ansible_connection ?? this.vm.inventory.defaultConnection ?? 'ssh');
+      return { failure: { unreachable: true, changed: false, msg: `Failed to connect to the host via ${conn}: tsible runs modules on the local machine only; set ansible_connection=local for hosts it should run here` } };
     }
+    if (def) return prepareModule(task, run);
     let args: Record<string, unknown>;
     try { args = removeOmitted(templar.template(task.args)) as Record<string, unknown> } catch (e) { return { failure: templateFailure(e, task, task.args) } }
     const act = async (): Promise<TaskResult> => {
@@ -585,15 +578,13 @@ export class PlaybookExecutor {
         }
         return { changed: false, msg: args.success_msg === undefined ? 'All assertions passed' : args.success_msg, ...verbose };
       }
-      case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host, task);
+      case 'meta': return this.#meta(String(args._raw_params ?? '').trim(), host);
       case 'include_vars': return this.#includeVars(task, host, args);
       case 'gather_facts': case 'setup': {
         const facts = gatherFacts(this.opts.env);
         this.vm.state(host).gathered = facts;
-        const prefixed: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(facts)) prefixed[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
         // verbose_override: even -v does not print the facts
-        return { ansible_facts: prefixed, changed: false, deprecations: [], warnings: [], _ansible_verbose_override: true };
+        return { ansible_facts: factsAsVars(facts), changed: false, deprecations: [], warnings: [], _ansible_verbose_override: true };
       }
       case 'add_host': {
         const name = args.name ?? args.hostname ?? args.host;
@@ -630,7 +621,7 @@ export class PlaybookExecutor {
   }
 
   /** strategy/__init__.py _execute_meta: its result is {msg}, its header goes to -vv as "META: ...". */
-  #meta(what: string, host: string, task: Task): TaskResult {
+  #meta(what: string, host: string): TaskResult {
     let msg: string;
     switch (what) {
       case 'noop': msg = 'noop'; break;
@@ -646,7 +637,6 @@ export class PlaybookExecutor {
     }
     this.#emit('verbose', 2, `META: ${msg}`);
     if (what === 'end_play') throw new EndPlay();
-    void task;
     return { msg, changed: false, _meta: what };
   }
 
@@ -712,7 +702,7 @@ export class PlaybookExecutor {
         return;
       }
       if (cond !== null) {
-        const r = { ...skippedByWhen(cond), _ansible_no_log: truthy(this.#kw(task, 'no_log') ?? false) };
+        const r = { ...skippedByWhen(cond), _ansible_no_log: this.noLog(task) };
         if (items === null) this.#emit('taskResult', host, task, r, 'skipped');
         else this.#emit('itemResult', host, task, { ...r, [loopVar]: runExtra[loopVar] }, 'skipped', itemLabel(task, t, runExtra[loopVar]));
         continue;
@@ -807,7 +797,7 @@ export class PlaybookExecutor {
 
   #finish(task: Task, host: string, result: TaskResult, templar: Templar, hr: HostRun): void {
     const failed = isFailed(result);
-    if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = truthy(this.#kw(task, 'no_log') ?? false);
+    if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = this.noLog(task);
     const ignoreErrors = !!this.#kw(task, 'ignore_errors') && truthy(templar.template(this.#kw(task, 'ignore_errors')));
     if (task.keywords.register !== undefined) {
       const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;

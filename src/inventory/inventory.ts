@@ -195,14 +195,18 @@ export function groupsOf(inv: Inventory, host: string): string[] {
   return [...out];
 }
 
+/** Names that mean the controller itself when the inventory does not list them (C.LOCALHOST). */
+export const isImplicitLocalhostName = (name: string): boolean => name === 'localhost' || name === '127.0.0.1' || name === '::1';
+
 /** Inventory variables of a host: groups by depth then name, then the host's own. */
 export function hostInventoryVars(inv: Inventory, host: string): Vars {
   const depths = groupDepths(inv);
   const groups = groupsOf(inv, host).sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
   const out: Vars = {};
   for (const g of groups) Object.assign(out, inv.groups.get(g)!.vars);
-  Object.assign(out, inv.hosts.get(host) ?? (host === 'localhost' || host === '127.0.0.1' ? IMPLICIT_LOCALHOST : {}));
-  if ((host === 'localhost' || host === '127.0.0.1') && out.ansible_connection === undefined) Object.assign(out, IMPLICIT_LOCALHOST);
+  const implicit = isImplicitLocalhostName(host);
+  Object.assign(out, inv.hosts.get(host) ?? (implicit ? IMPLICIT_LOCALHOST : {}));
+  if (implicit && out.ansible_connection === undefined) Object.assign(out, IMPLICIT_LOCALHOST);
   return out;
 }
 
@@ -221,7 +225,7 @@ export function matchHosts(inv: Inventory, pattern: unknown): string[] {
     if (inv.hosts.has(term)) return [term];
     if (term.startsWith('~')) { const re = new RegExp(term.slice(1)); return allHosts.filter((h) => re.test(h)) }
     if (/[*?[]/.test(term)) { const re = new RegExp('^' + term.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$'); return [...new Set([...allHosts.filter((h) => re.test(h)), ...[...inv.groups.keys()].filter((n) => re.test(n)).flatMap(expand)])] }
-    if (term === 'localhost' || term === '127.0.0.1') return [term]; // the implicit localhost
+    if (isImplicitLocalhostName(term)) return [term];
     return [];
   };
   let result: string[] = [];
@@ -239,7 +243,7 @@ export function matchHosts(inv: Inventory, pattern: unknown): string[] {
 export function isLocal(vars: Vars, host: string, inv?: Inventory): boolean {
   const c = vars.ansible_connection;
   if (c !== undefined) return c === 'local';
-  if ((host === 'localhost' || host === '127.0.0.1') && !(inv?.hosts.has(host) ?? false)) return true;
+  if (isImplicitLocalhostName(host) && !(inv?.hosts.has(host) ?? false)) return true;
   return inv?.defaultConnection === 'local';
 }
 

@@ -57,6 +57,12 @@ function escapeBackslashes(src: string): string {
     }));
 }
 
+/** A template that does not parse or compile: AnsibleError(msg, orig_exc=e), the parser's message once more at the end. */
+function syntaxError(src: string, err: unknown): TemplateError {
+  const why = cleanNunjucksMessage(err);
+  return new TemplateError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause: err });
+}
+
 function compile(src: string): Compiled {
   let found = cache.get(src);
   if (found) return found;
@@ -66,9 +72,7 @@ function compile(src: string): Compiled {
   try {
     root = parserMod.parse(prepared, e.extensionsList, e.opts);
   } catch (err) {
-    // AnsibleError(msg, orig_exc=e): the parser's message once more at the end
-    const why = cleanNunjucksMessage(err);
-    throw new TemplateError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause: err });
+    throw syntaxError(src, err);
   }
   const only = root.children.length === 1 && root.children[0] instanceof nodes.Output && root.children[0].children.length === 1
     && !(root.children[0].children[0] instanceof nodes.TemplateData) ? root.children[0].children[0] : null;
@@ -89,9 +93,7 @@ function compile(src: string): Compiled {
     const props = new Function(compiler.getCode())();
     template = new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
   } catch (err) {
-    // AnsibleError(msg, orig_exc=e): the parser's message once more at the end
-    const why = cleanNunjucksMessage(err);
-    throw new TemplateError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause: err });
+    throw syntaxError(src, err);
   }
   found = { template, single, stringFilter, singleVar };
   if (cache.size >= CACHE_LIMIT) cache.clear();

@@ -3,6 +3,7 @@
 // registered results, role/include params, extra vars. Magic variables are added on top.
 import type { Block, Play, Task } from '../playbook/model.js';
 import { isDict } from '../template/python.js';
+import { factsAsVars } from '../facts.js';
 import { groupsOf, hostInventoryVars, matchHosts, type Inventory } from '../inventory/inventory.js';
 
 export type Vars = Record<string, unknown>;
@@ -36,6 +37,13 @@ export class VariableManager {
     return s;
   }
 
+  /** The groups a host belongs to, `all` left out, sorted (group_names); computed once until the inventory changes. */
+  #groupNamesOf(host: string): readonly string[] {
+    let names = this.#groupNames.get(host);
+    if (!names) { names = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort(); this.#groupNames.set(host, names) }
+    return names;
+  }
+
   #inventoryVars = new Map<string, Vars>();
   /** A host's inventory variables (group and host vars), computed once until the inventory changes. */
   inventoryVars(host: string): Vars {
@@ -65,9 +73,7 @@ export class VariableManager {
     final.add('groups');
     vars.inventory_hostname = host;
     vars.inventory_hostname_short = host.split('.')[0];
-    let groupNames = this.#groupNames.get(host);
-    if (!groupNames) { groupNames = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort(); this.#groupNames.set(host, groupNames) }
-    vars.group_names = [...groupNames];
+    vars.group_names = [...this.#groupNamesOf(host)];
     vars.ansible_facts = { ...(s.gathered ?? {}) };
     for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
     if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }
@@ -93,11 +99,7 @@ export class VariableManager {
         case 'groups': return { value: this.groupsDict() };
         case 'inventory_hostname': return { value: host };
         case 'inventory_hostname_short': return { value: host.split('.')[0] };
-        case 'group_names': {
-          let groupNames = this.#groupNames.get(host);
-          if (!groupNames) { groupNames = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort(); this.#groupNames.set(host, groupNames) }
-          return { value: [...groupNames] };
-        }
+        case 'group_names': return { value: [...this.#groupNamesOf(host)] };
         case 'ansible_facts': return { value: { ...(s.gathered ?? {}) } };
         case 'role_name': return role ? { value: role.name } : undefined;
         case 'role_path': return role ? { value: role.path } : undefined;
@@ -144,7 +146,7 @@ export class VariableManager {
     for (const r of roles) Object.assign(base, r!.defaults);
     Object.assign(base, this.inventoryVars(host));
     // gathered facts sit between inventory and play vars, injected as ansible_* (INJECT_FACTS_AS_VARS)
-    if (gathered) for (const [k, v] of Object.entries(gathered)) base[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
+    if (gathered) Object.assign(base, factsAsVars(gathered));
     Object.assign(base, play.vars);
     Object.assign(base, this.magic.__vars_files ?? {});
     for (const r of roles) Object.assign(base, r!.vars);
