@@ -38,6 +38,10 @@ export interface RunOptions {
   readonly inventory?: Inventory;
   /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
   readonly prompt?: (text: string) => Promise<string | null>;
+  /** Included files as they were first read, kept here by include task and file: what a simulation wants (its
+   * runs must not change when a file is edited under them, and reading again is what costs). Without it an
+   * include reads its file every time, as Ansible does. */
+  readonly frozenIncludes?: WeakMap<Task, Map<string, { file: string; tasks: TaskOrBlock[] }>>;
 }
 
 interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; failedTask?: Task; failedResult?: TaskResult; notified: Set<string> }
@@ -286,8 +290,8 @@ export class PlaybookExecutor {
       // run_once: the first host ran it for everyone; its result is registered for each host, without output
       const shared = this.#onceResults.get(taskKey(task));
       if (shared && !def?.bypassHostLoop) {
-        if (task.keywords.register !== undefined) this.vm.state(host).registered[pyStr(task.keywords.register)] = shared;
-        if (isDict(shared.ansible_facts) && task.action === 'set_fact') Object.assign(this.vm.state(host).facts, shared.ansible_facts);
+        if (task.keywords.register !== undefined) this.vm.register(host, pyStr(task.keywords.register), shared);
+        if (isDict(shared.ansible_facts) && task.action === 'set_fact') this.vm.setFacts(host, shared.ansible_facts);
       }
       this.#lockstep.done(host);
       return;
@@ -308,7 +312,7 @@ export class PlaybookExecutor {
         }
         // a redo shows its new result under the same banner, as Ansible's debugger does
         if ((first || perHostMeta) && !redone && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
-        templar = this.#templar(host, runTask, runExtra);
+        if (runTask !== task || runExtra !== extra || redone) templar = this.#templar(host, runTask, runExtra);
         const result = await this.#execute(runTask, host, runExtra, templar, name, first, release);
         if (result === null) return; // an include: its tasks reported themselves
         if (task.action === 'meta') {
@@ -348,17 +352,19 @@ export class PlaybookExecutor {
   }
 
   #point(task: Task, host: string, extra: Vars, name: string, callsBefore: number): TaskPoint {
+    const executor = this;
     return {
       host, task, name, env: this.opts.env,
-      vars: () => this.vm.getVars(this.#play, host, task, extra).vars,
-      variable: (n) => this.vm.resolver(this.#play, host, task, extra).lookup(n),
+      vars() { return executor.vm.getVars(executor.#play, host, task, extra).vars },
+      variable(n) { return executor.vm.resolver(executor.#play, host, task, extra).lookup(n) },
       // the debugger's names (task, task_vars, result) are values, never templates
-      evaluate: (expression, more = {}) => this.#templar(host, task, { ...extra, ...more }, Object.keys(more)).evaluate(expression),
-      template: (value, more = {}) => this.#templar(host, task, { ...extra, ...more }).template(value),
-      keyword: (key) => this.#kw(task, key),
-      stack: [...(this.#stacks.get(host) ?? [])],
-      noLogNames: [...this.#noLogNames(host)],
-      awsCalls: () => this.awsCalls.slice(callsBefore),
+      evaluate(expression, more = {}) { return executor.#templar(host, task, { ...extra, ...more }, Object.keys(more)).evaluate(expression) },
+      template(value, more = {}) { return executor.#templar(host, task, { ...extra, ...more }).template(value) },
+      keyword(key) { return executor.#kw(task, key) },
+      // copied when asked (most tasks run without anyone asking)
+      get stack() { return [...(executor.#stacks.get(host) ?? [])] },
+      get noLogNames() { return [...executor.#noLogNames(host)] },
+      awsCalls() { return executor.awsCalls.slice(callsBefore) },
     };
   }
 
@@ -392,7 +398,7 @@ export class PlaybookExecutor {
       const t = this.#templar(host, task, itemExtra);
       const r = await this.#executeOnce(task, host, itemExtra, t, name, conditions);
       // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
-      if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') Object.assign(this.vm.state(host).facts, r.ansible_facts);
+      if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') this.vm.setFacts(host, r.ansible_facts);
       r[loopVar] = items[i]; r.ansible_loop_var = loopVar;
       if (itemExtra.ansible_loop) r.ansible_loop = itemExtra.ansible_loop;
       delete r._ansible_facts_cacheable;
@@ -416,7 +422,7 @@ export class PlaybookExecutor {
     return this.noLog(task) ? '(censored due to no_log)' : label;
   }
 
-  async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
+  async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): Promise<TaskResult> {
     const result = await this.#executeOnceHere(task, host, extra, templar, name, conditions);
     const delegate = this.#kw(task, 'delegate_to');
     if (delegate === undefined || delegate === null || result.skipped) return result;
@@ -431,7 +437,7 @@ export class PlaybookExecutor {
     return delegated;
   }
 
-  async #executeOnceHere(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: unknown[]): Promise<TaskResult> {
+  async #executeOnceHere(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): Promise<TaskResult> {
     try {
       const cond = falseCondition(templar, conditions);
       if (cond !== null) return task.action === 'meta' ? this.#metaSkipped(task, host) : skippedByWhen(cond);
@@ -480,8 +486,9 @@ export class PlaybookExecutor {
 
   #moduleContext(task: Task, host: string, checkMode: boolean, templar: Templar) {
     // environment: play, blocks, task merge in that order, values templated
-    const env: Record<string, string | undefined> = { ...this.opts.env };
-    for (const e of mergedKeyword(task, 'environment', this.#play)) {
+    const layers = mergedKeyword(task, 'environment', this.#play);
+    const env: Record<string, string | undefined> = layers.length ? { ...this.opts.env } : this.opts.env;
+    for (const e of layers) {
       const t = templar.template(e);
       if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
     }
@@ -664,20 +671,24 @@ export class PlaybookExecutor {
     }
     for (const f of files) { const d = readYamlFile(f).documents[0]; if (d !== null && d !== undefined && !isDict(d)) return { failed: true, msg: `${f} must be stored as a dictionary/hash` }; Object.assign(loaded, d ?? {}) }
     const facts = a.name ? { [pyStr(a.name)]: loaded } : loaded;
-    Object.assign(this.vm.state(host).includeVars, facts);
+    this.vm.addIncludeVars(host, facts);
     return { changed: false, ansible_facts: facts, ansible_included_var_files: files };
   }
 
   /** include_tasks/include_role: one banner, an `included:` line per file (loop item), then each file's tasks. */
   /** An included task file, loaded under a block that carries the include's `apply:` keywords; null when the
    * file is not there. A file that does not parse throws its ParseError, which ends the run as in Ansible. */
-  #loadIncludedFile(task: Task, file: string): TaskOrBlock[] | null {
+  #loadIncludedFile(task: Task, file: string, asWritten = file): TaskOrBlock[] | null {
+    const frozen = this.opts.frozenIncludes;
+    const kept = frozen?.get(task)?.get(asWritten);
+    if (kept?.file === file) return kept.tasks;
     if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
     const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
     const holder: Block = { kind: 'block', block: [], rescue: [], always: [], keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true };
     const { documents } = readYamlFile(file);
     const tasks = loadTaskList(documents[0] ?? [], { file, basedir: this.#play.basedir, role: task.role, depth: 0, warnings: [] }, holder);
     (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
+    if (frozen) { let byName = frozen.get(task); if (!byName) frozen.set(task, (byName = new Map())); byName.set(asWritten, { file, tasks }) }
     return tasks;
   }
 
@@ -715,10 +726,10 @@ export class PlaybookExecutor {
           includeResults.push({ include_args: roleArgs, ...(items === null ? {} : { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }) });
         } else {
           const fileName = pyStr(t.template(task.args.file ?? task.args._raw_params));
-          const file = resolveTaskFile(fileName, { basedir: this.#play.basedir, file: task.pos.file, role: task.role });
+          const file = this.opts.frozenIncludes?.get(task)?.get(fileName)?.file ?? resolveTaskFile(fileName, { basedir: this.#play.basedir, file: task.pos.file, role: task.role });
           // the strategy loads an included file before it says "included" (and counts it ok): a file that is not
           // there fails the host at the include, ignore_errors or not; one that does not parse ends the run
-          const loaded = this.#loadIncludedFile(task, file);
+          const loaded = this.#loadIncludedFile(task, file, fileName);
           if (loaded === null) {
             this.#emit('taskResult', host, task, { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` }, 'failed');
             this.#stat(host, 'failures');
@@ -803,9 +814,9 @@ export class PlaybookExecutor {
       const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;
       void _ansible_verbose_always; void _ansible_facts_cacheable;
       if (failed && registered.failed === undefined) registered.failed = true;
-      this.vm.state(host).registered[pyStr(task.keywords.register)] = registered;
+      this.vm.register(host, pyStr(task.keywords.register), registered);
     }
-    if (isDict(result.ansible_facts) && !failed && task.action !== 'include_vars' && task.action !== 'gather_facts' && task.action !== 'setup') Object.assign(this.vm.state(host).facts, result.ansible_facts);
+    if (isDict(result.ansible_facts) && !failed && task.action !== 'include_vars' && task.action !== 'gather_facts' && task.action !== 'setup') this.vm.setFacts(host, result.ansible_facts);
     let status: ResultStatus;
     if (result.unreachable) {
       const ignore = truthy(this.#kw(task, 'ignore_unreachable') ?? false);

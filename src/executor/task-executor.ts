@@ -6,7 +6,7 @@ import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } fr
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
 import { runLookup } from '../template/lookups.js';
-import { PyException, PyValueError, isDict, pyRepr, pyStr, truthy } from '../template/python.js';
+import { PyException, PyValueError, isDict, pyRepr, pyStr, setKey, truthy } from '../template/python.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
 import { extendedError } from '../output/errors.js';
@@ -43,13 +43,32 @@ export function inherited(task: Task, key: string, play?: { keywords: Record<str
   return play?.keywords[key];
 }
 
-/** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
-export function mergedKeyword(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown[] {
-  const chain: unknown[] = [];
-  for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
-  return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
+// A task's keywords and its blocks' never change once loaded: the chains below are worked out once per task
+// (and play), for every run of the task. Callers must not change the arrays they get.
+const chains = new WeakMap<Task, Map<string, { play: unknown; chain: readonly unknown[] }>>();
+function chainOnce(task: Task, key: string, play: unknown, make: () => unknown[]): readonly unknown[] {
+  let byKey = chains.get(task);
+  if (!byKey) chains.set(task, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit && hit.play === play) return hit.chain;
+  const chain = make();
+  byKey.set(key, { play, chain });
+  return chain;
 }
-export function whenChain(task: Task): unknown[] {
+
+/** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
+export function mergedKeyword(task: Task, key: string, play?: { keywords: Record<string, unknown> }): readonly unknown[] {
+  return chainOnce(task, key, play, () => {
+    const chain: unknown[] = [];
+    for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
+    return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
+  });
+}
+/** The task's `when` conditions after its blocks' (imports, roles, includes' apply), outermost first. */
+export function whenChain(task: Task): readonly unknown[] {
+  return chainOnce(task, '\0when', undefined, () => whenConditions(task));
+}
+function whenConditions(task: Task): unknown[] {
   const out: unknown[] = [];
   const push = (w: unknown) => { if (w === undefined || w === null) return; if (Array.isArray(w)) out.push(...w); else out.push(w) };
   const chain: unknown[] = [];
@@ -60,7 +79,7 @@ export function whenChain(task: Task): unknown[] {
 }
 
 /** Evaluates `when` (all parents' conditions too); returns the first false condition, or null. */
-export function falseCondition(templar: Templar, conditions: unknown[]): string | null {
+export function falseCondition(templar: Templar, conditions: readonly unknown[]): string | null {
   for (const c of conditions) {
     try {
       if (!templar.evaluateConditional(c)) return pyStr(c);
@@ -74,11 +93,18 @@ export function falseCondition(templar: Templar, conditions: unknown[]): string 
   return null;
 }
 
-/** Drops module arguments whose whole value is `omit`. */
+/** Drops module arguments whose whole value is `omit` (a copy where any is dropped, the value itself otherwise). */
 export function removeOmitted(v: unknown): unknown {
+  if (!holdsOmit(v)) return v;
   if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(removeOmitted);
-  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) if (x !== OMIT) o[k] = removeOmitted(x); return o }
+  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) if (x !== OMIT) setKey(o, k, removeOmitted(x)); return o }
   return v;
+}
+function holdsOmit(v: unknown): boolean {
+  if (v === OMIT) return true;
+  if (Array.isArray(v)) return v.some(holdsOmit);
+  if (isDict(v)) { for (const k in v) if (holdsOmit(v[k])) return true }
+  return false;
 }
 
 /** The items of `loop:` or `with_<lookup>:`. */

@@ -4,7 +4,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LogsModel, AwsError } from '../endpoint/logs-model.js';
 import { LogsService, NO_FAULTS, type Faults } from '../endpoint/logs-protocol.js';
-import { PlaybookExecutor } from '../executor/play-executor.js';
+import { PlaybookExecutor, type RunOptions } from '../executor/play-executor.js';
 import type { Playbook } from '../playbook/model.js';
 import { loadInventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
@@ -123,6 +123,10 @@ const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutExce
 const HIDDEN_VARS = new Set(['hostvars', 'groups', 'group_names', 'inventory_hostname', 'inventory_hostname_short', 'inventory_dir', 'inventory_file',
   'playbook_dir', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'role_names', 'ansible_role_names', 'omit', 'ansible_version', 'vars']);
 
+/** Included files, read once per loaded playbook: every schedule runs the same files, whatever happens to them
+ * on disk while the search runs (keyed by the playbook's include tasks). */
+const frozenIncludes: NonNullable<RunOptions['frozenIncludes']> = new WeakMap();
+
 /** The virtual clock's start: creation times in traces are shown relative to it. */
 export const SIM_EPOCH = 1_700_000_000_000;
 
@@ -196,17 +200,17 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     },
     vars: (i) => { const v = lastPoints[i]?.vars() ?? {}; return Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k))) },
     noLogNames: (i) => lastPoints[i]?.noLogNames ?? [],
-    setFact: (i, name, value) => { executors[i]!.vm.state('localhost').facts[name] = value },
+    setFact: (i, name, value) => { executors[i]!.vm.setFacts('localhost', { [name]: value }) },
     groups: () => model.list().map((g) => ({ name: g.logGroupName, createdAt: g.creationTime - start })),
     now: () => now - start,
   };
 
   /** A line in the trace that is not a move: a win, a release, a pause, a false invariant. */
   const note = (i: number, label: string) => { trace.push({ process: i, kind: 'note', label, task: taskOf[i] ?? '', at: now - start }) };
-  const runnableNow = () => procs.flatMap((p, i) => (p.done || p.wakeAt !== undefined ? [] : [i]));
+  const runnableNow = () => { const out: number[] = []; for (let i = 0; i < procs.length; i++) if (!procs[i]!.done && procs[i]!.wakeAt === undefined) out.push(i); return out };
 
   let scheduled = false, interrupted = false;
-  const kick = () => { if (!scheduled) { scheduled = true; setImmediate(() => { void schedule() }) } };
+  const kick = () => { if (!scheduled) { scheduled = true; queueMicrotask(() => { void schedule() }) } };
   // while a controller is asked (awaited below) every live process is parked at its point, so nothing can kick
   async function schedule() {
     scheduled = false;
@@ -387,7 +391,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     const executor = new PlaybookExecutor({
       extraVars: opts.extraVars(i), checkMode: false, diff: false, verbosity: 0, tags: [], skipTags: [], env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'simulated', AWS_SECRET_ACCESS_KEY: 'simulated', ...opts.env }, inventory: loadInventory([]),
       clock: { now: () => now, sleep: async (ms: number) => { procs[i]!.wakeAt = now + ms; await point(i, 'sleep', `sleep ${ms} ms`) } },
-      random, signal: stop.signal,
+      random, signal: stop.signal, frozenIncludes,
       aws: { clientFactory: clientFor(i) },
     }, [{ taskStart: (_task, name) => { taskOf[i] = name }, taskResult: (_h, task, result, status) => { if (status === 'failed') lastFailure = `p${i + 1}: ${taskOf[i]}: ${String(result.msg ?? '')}` },
       // a failure counts once the run ends with it (a rescued one does not)

@@ -9,7 +9,9 @@ export type Dict = Record<string, unknown>;
 
 /** Sets a key on a plain object as data, even when it is named __proto__ (an assignment would set the prototype). */
 export function setKey(o: Dict, key: string, value: unknown): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  // Object.prototype's only setter is __proto__: every other name assigns as data (and assigning is fast)
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
 }
 /** A shallow copy that keeps every own key as data. */
 export function copyDict(d: Dict): Dict { const o: Dict = {}; for (const [k, v] of Object.entries(d)) setKey(o, k, v); return o }

@@ -167,7 +167,7 @@ export class Templar implements VarsResolver {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         const key = isTemplate(k) ? pyStr(this.templateString(k)) : k;
-        Object.defineProperty(out, key, { value: this.template(v), enumerable: true, writable: true, configurable: true });
+        setKey(out, key, this.template(v));
       }
       return out;
     }
@@ -177,17 +177,21 @@ export class Templar implements VarsResolver {
   templateString(src: string): unknown {
     const c = compile(src);
     let isVariable = false;
+    let captured: unknown = undefined;
     if (c.singleVar !== undefined) {
       // 2.14's fast path: `{{ name }}` of a variable holding a bool, number or None returns it as it is
       const v = this.lookup(c.singleVar);
       isVariable = v !== undefined;
       if (v === null || typeof v === 'boolean' || typeof v === 'number' || v instanceof PyFloat) return v;
+      // any other variable: rendering `{{ name }}` would hand exactly this value to the capture
+      captured = v;
     }
-    let captured: unknown = undefined;
-    const text = this.#render(c, src, (v: unknown) => { captured = v; return '' });
-    if (!c.single) {
-      if (this.jinja === 'native') return text;
-      return literalFromText(src.endsWith('\n') && !text.endsWith('\n') ? text + '\n' : text);
+    if (!isVariable) {
+      const text = this.#render(c, src, (v: unknown) => { captured = v; return '' });
+      if (!c.single) {
+        if (this.jinja === 'native') return text;
+        return literalFromText(src.endsWith('\n') && !text.endsWith('\n') ? text + '\n' : text);
+      }
     }
     if (captured instanceof PyUndefined) captured.fail();
     if (isSafeString(captured)) captured = String(captured);

@@ -31,6 +31,14 @@ export class VariableManager {
     return this.#groups;
   }
 
+  // A host's facts, registered results and include_vars are replaced on every change, never changed in place: a
+  // task's variables (resolver) keep the objects they started with as their snapshot, without copying them.
+  /** set_fact and facts modules return: these names on top of the host's facts. */
+  setFacts(host: string, facts: Vars): void { const s = this.state(host); s.facts = { ...s.facts, ...facts } }
+  /** register: the task's result under this name. */
+  register(host: string, name: string, result: Vars): void { const s = this.state(host); s.registered = { ...s.registered, [name]: result } }
+  addIncludeVars(host: string, vars: Vars): void { const s = this.state(host); s.includeVars = { ...s.includeVars, ...vars } }
+
   state(host: string): HostVarsState {
     let s = this.hostState.get(host);
     if (!s) { s = { facts: {}, registered: {}, includeVars: {} }; this.hostState.set(host, s) }
@@ -90,7 +98,7 @@ export class VariableManager {
     for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
     const layers = this.#staticLayers(play, host, task, chain);
     const s = this.state(host);
-    const facts = { ...s.facts }, registered = { ...s.registered }, includeVars = { ...s.includeVars };
+    const { facts, registered, includeVars } = s;
     // highest precedence first
     const ordered: Vars[] = [this.extraVars, extra, layers.params, registered, facts, includeVars, layers.base];
     const role = chain.length ? chain[chain.length - 1]!.role : undefined;
