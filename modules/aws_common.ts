@@ -4,7 +4,9 @@ import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 
 /** The SDK loads only when an AWS task runs: `tsible --version` and plain playbooks never pay for it. */
-export const sdk = () => import('@aws-sdk/client-cloudwatch-logs');
+let loading: Promise<typeof import('@aws-sdk/client-cloudwatch-logs')> | undefined;
+/** (Kept once loaded: every import() of a loaded module still walks the module loader.) */
+export const sdk = () => (loading ??= import('@aws-sdk/client-cloudwatch-logs'));
 import { AwsConfigError, connectionInfo, logsClient } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
 

@@ -48,6 +48,46 @@ interface HostRun { failed: boolean; unreachable: boolean; ended: boolean; faile
 
 class EndPlay extends Error {}
 
+/** A task's tags with its blocks' and its play's (they never change once loaded: worked out once per task). */
+const tagsOf = new WeakMap<Task, { play: Play; tags: ReadonlySet<string> }>();
+function taskTags(task: Task, play: Play): ReadonlySet<string> {
+  const hit = tagsOf.get(task);
+  if (hit?.play === play) return hit.tags;
+  const tags = new Set<string>();
+  const add = (t: unknown) => { for (const x of Array.isArray(t) ? t : t === undefined || t === null ? [] : [t]) tags.add(pyStr(x)) };
+  for (let n: Task | Block | undefined = task; n; n = n.parent) add(n.keywords.tags);
+  add(play.keywords.tags);
+  tagsOf.set(task, { play, tags });
+  return tags;
+}
+
+/** What the task points of one executor ask it. */
+interface PointSource {
+  readonly env: TaskPoint['env'];
+  vars(host: string, task: Task, extra: Vars): Vars;
+  variable(host: string, task: Task, extra: Vars, name: string): unknown;
+  templar(host: string, task: Task, extra: Vars, finalNames?: readonly string[]): Templar;
+  keyword(task: Task, key: string): unknown;
+  stack(host: string): Frame[];
+  noLogNames(host: string): string[];
+  awsCalls(from: number): readonly unknown[];
+}
+/** A task as hooks (the debugger, --step, the explorer) see it: made for every task, so cheap until asked. */
+class ExecutorPoint implements TaskPoint {
+  constructor(readonly source: PointSource, readonly host: string, readonly task: Task, readonly name: string, readonly extra: Vars, readonly callsBefore: number) {}
+  get env() { return this.source.env }
+  vars() { return this.source.vars(this.host, this.task, this.extra) }
+  variable(n: string) { return this.source.variable(this.host, this.task, this.extra, n) }
+  // the debugger's names (task, task_vars, result) are values, never templates
+  evaluate(expression: string, more: Vars = {}) { return this.source.templar(this.host, this.task, { ...this.extra, ...more }, Object.keys(more)).evaluate(expression) }
+  template(value: unknown, more: Vars = {}) { return this.source.templar(this.host, this.task, { ...this.extra, ...more }).template(value) }
+  keyword(key: string) { return this.source.keyword(this.task, key) }
+  // copied when asked (most tasks run without anyone asking)
+  get stack() { return this.source.stack(this.host) }
+  get noLogNames() { return this.source.noLogNames(this.host) }
+  awsCalls() { return this.source.awsCalls(this.callsBefore) }
+}
+
 /** The implicit first task of a play that gathers facts. */
 const gatherTask = (play: Play): Task => ({ kind: 'task', name: 'Gathering Facts', action: 'gather_facts', actionAsWritten: 'gather_facts', args: {}, keywords: {}, pos: play.pos });
 /** An action plugin raised AnsibleError: TaskExecutor.run returns dict(failed=True, msg=...) as it is. */
@@ -249,10 +289,8 @@ export class PlaybookExecutor {
   }
 
   #tagsMatch(task: Task): boolean {
-    const tags = new Set<string>();
-    const add = (t: unknown) => { for (const x of Array.isArray(t) ? t : t === undefined || t === null ? [] : [t]) tags.add(pyStr(x)) };
-    for (let n: Task | Block | undefined = task; n; n = n.parent) add(n.keywords.tags);
-    add(this.#play.keywords.tags);
+    const tags = taskTags(task, this.#play);
+    if (!this.opts.tags.length && !this.opts.skipTags.length) return !tags.has('never');
     if (this.opts.skipTags.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
     if (tags.has('always') && !this.opts.skipTags.includes('always')) return true;
     if (!this.opts.tags.length || this.opts.tags.includes('all')) return !tags.has('never');
@@ -352,21 +390,19 @@ export class PlaybookExecutor {
   }
 
   #point(task: Task, host: string, extra: Vars, name: string, callsBefore: number): TaskPoint {
-    const executor = this;
-    return {
-      host, task, name, env: this.opts.env,
-      vars() { return executor.vm.getVars(executor.#play, host, task, extra).vars },
-      variable(n) { return executor.vm.resolver(executor.#play, host, task, extra).lookup(n) },
-      // the debugger's names (task, task_vars, result) are values, never templates
-      evaluate(expression, more = {}) { return executor.#templar(host, task, { ...extra, ...more }, Object.keys(more)).evaluate(expression) },
-      template(value, more = {}) { return executor.#templar(host, task, { ...extra, ...more }).template(value) },
-      keyword(key) { return executor.#kw(task, key) },
-      // copied when asked (most tasks run without anyone asking)
-      get stack() { return [...(executor.#stacks.get(host) ?? [])] },
-      get noLogNames() { return [...executor.#noLogNames(host)] },
-      awsCalls() { return executor.awsCalls.slice(callsBefore) },
+    this.#pointSource ??= {
+      env: this.opts.env,
+      vars: (h, t, x) => this.vm.getVars(this.#play, h, t, x).vars,
+      variable: (h, t, x, n) => this.vm.resolver(this.#play, h, t, x).lookup(n),
+      templar: (h, t, x, finalNames) => this.#templar(h, t, x, finalNames),
+      keyword: (t, key) => this.#kw(t, key),
+      stack: (h) => [...(this.#stacks.get(h) ?? [])],
+      noLogNames: (h) => [...this.#noLogNames(h)],
+      awsCalls: (from) => this.awsCalls.slice(from),
     };
+    return new ExecutorPoint(this.#pointSource, host, task, name, extra, callsBefore);
   }
+  #pointSource: PointSource | undefined;
 
   /** Runs a task (with its loop) and returns its final result; null for includes. */
   async #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string, first: boolean, release: () => void): Promise<TaskResult | null> {
@@ -467,9 +503,10 @@ export class PlaybookExecutor {
       if (untilKw !== undefined) result.attempts = attempt;
       if (!('changed' in result)) result.changed = false;
       if (regName) attemptVars[regName] = result;
-      const withResult = this.#templar(host, task, attemptVars);
-      result = applyConditions(task, withResult, result);
-      if (retries > 1) {
+      // the result's own variables for changed_when, failed_when and until (most tasks have none of them)
+      const withResult = retries > 1 || task.keywords.changed_when !== undefined || task.keywords.failed_when !== undefined ? this.#templar(host, task, attemptVars) : undefined;
+      if (withResult) result = applyConditions(task, withResult, result);
+      if (withResult && retries > 1) {
         let done: boolean;
         try { done = (Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => withResult.evaluateConditional(c)) } catch (e) { result = { ...result, ...templateFailure(e, task) }; exhausted = false; break }
         if (done) { exhausted = false; break }

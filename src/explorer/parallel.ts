@@ -18,6 +18,9 @@ type FromWorker = { t: 'ran'; index: number; failed: boolean; violated: boolean 
 type ToWorker = { t: 'stop'; after: number };
 
 const WORKER = fileURLToPath(new URL('./parallel.js', import.meta.url));
+/** Workers already fill the cores: garbage collection on helper threads only takes turns from the other workers
+ * (measured: about 5 % more schedules with two workers on two cores). */
+const WORKER_V8_FLAGS = ['--single-threaded-gc'];
 
 /** The schedule seeds of a search, in order: drawn from the master seed. */
 export function scheduleSeeds(seed: number, count: number): number[] {
@@ -37,7 +40,7 @@ export async function exploreInWorkers(o: ExploreOptions, file: string, threads:
   const seeds = scheduleSeeds(o.seed, o.schedules);
   const ran = new Set<number>(), failedAt: number[] = [];
   let cutoff = Infinity, explored = 0;
-  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...WORKER_V8_FLAGS] }));
   workers.forEach((worker, w) => worker.send({ file, options, w, of: threads } satisfies Share));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
     let finished = false;

@@ -15,7 +15,7 @@ import { Templar } from '../template/templar.js';
  * answer (status 0: the reply was lost), `changed` the variables the move's task changed (when recorded). */
 export interface Step {
   readonly process: number; readonly kind: 'aws' | 'sleep' | 'task' | 'note'; readonly label: string; readonly task: string; readonly at: number;
-  readonly detail?: { status: number; body: unknown; fault?: string }; changed?: string;
+  detail?: { status: number; body: unknown; fault?: string }; changed?: string;
   /** The log groups that exist after this move (recorded with the variables, for pictures). */
   groups?: string[];
 }
@@ -306,7 +306,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     if (!opts.faults?.clockTies) now += 1; // every call takes a millisecond unless ties are wanted
     const injected = fault !== undefined ? ERROR_OF[fault] : undefined;
     if (injected) {
-      trace[step] = { ...trace[step]!, detail: { status: injected.status, body: { __type: injected.code, message: injected.message }, fault } };
+      trace[step]!.detail = { status: injected.status, body: { __type: injected.code, message: injected.message }, fault };
       return { error: injected };
     }
     let status = 200, body: unknown;
@@ -316,10 +316,12 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     }
     if (op === 'DeleteLogGroup' && status === 200) release(i, String(input.logGroupName));
     if (fault === 'l') {
-      trace[step] = { ...trace[step]!, detail: { status: 0, body, fault }, ...(opts.recordVars ? { groups: model.list().map((g) => g.logGroupName) } : {}) };
+      trace[step]!.detail = { status: 0, body, fault };
+      if (opts.recordVars) trace[step]!.groups = model.list().map((g) => g.logGroupName);
       return { error: { code: 'TimeoutError', status: 0, message: 'Connection timed out after the request was sent (simulated lost reply)' } };
     }
-    trace[step] = { ...trace[step]!, detail: { status, body }, ...(opts.recordVars ? { groups: model.list().map((g) => g.logGroupName) } : {}) };
+    trace[step]!.detail = { status, body };
+    if (opts.recordVars) trace[step]!.groups = model.list().map((g) => g.logGroupName);
     if (status !== 200) return { error: { code: (body as { __type: string }).__type, status, message: (body as { message: string }).message } };
     return { body };
   };

@@ -21,11 +21,9 @@ export class VariableManager {
 
   #groups: Vars | null = null;
   #groupNames = new Map<string, string[]>();
-  /** The layers below the host's facts that only change with the inventory or the play, per task and host. */
-  #static = new WeakMap<object, Map<string, { gathered: Vars | undefined; base: Vars; params: Vars }>>();
-  /** The inventory changed (add_host, group_by) or a play starts (its magic variables and vars_files):
-   * recompute `groups` and the cached layers. */
-  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#inventoryVars.clear(); this.#static = new WeakMap() }
+  /** The inventory changed (add_host, group_by) or a play starts: recompute `groups` and the hosts' inventory
+   * variables. */
+  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#inventoryVars.clear() }
   groupsDict(): Vars {
     if (!this.#groups) { const g: Vars = {}; for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name); this.#groups = g }
     return this.#groups;
@@ -60,71 +58,68 @@ export class VariableManager {
     return v;
   }
 
+  /**
+   * Where a task's variables come from, highest precedence first: extra vars, the include's and loop's variables,
+   * role parameters, registered results, set_fact facts, include_vars, the blocks' and task's vars, role vars,
+   * vars_files, play vars, gathered facts (ansible_*), inventory, role defaults. Magic variables come after all of
+   * them. The host's facts, registered results and include_vars are taken as they are now.
+   */
+  #layers(play: Play, host: string, task: Task | Block | undefined, extra: Vars): Vars[] {
+    const t = taskLayers(play, task);
+    const s = this.state(host);
+    const gathered = s.gathered ? gatheredAsVars(s.gathered) : NONE;
+    return [this.extraVars, extra, t.params, s.registered, s.facts, s.includeVars, t.chainVars, t.roleVars, (this.magic.__vars_files as Vars | undefined) ?? NONE, play.vars, gathered, this.inventoryVars(host), t.defaults];
+  }
+
   /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
   getVars(play: Play, host: string, task?: Task | Block, extra: Vars = {}): { vars: Vars; final: Set<string> } {
-    const chain: Array<Task | Block> = [];
-    for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
-    const layers = this.#staticLayers(play, host, task, chain);
-    const vars: Vars = { ...layers.base };
+    const layers = this.#layers(play, host, task, extra);
+    const vars: Vars = {};
+    for (let i = layers.length - 1; i >= 0; i--) Object.assign(vars, layers[i]);
     const s = this.state(host);
-    Object.assign(vars, s.includeVars);
-    const final = new Set<string>();
-    for (const [k, v] of Object.entries(s.facts)) { vars[k] = v; final.add(k) }
-    for (const [k, v] of Object.entries(s.registered)) { vars[k] = v; final.add(k) }
-    Object.assign(vars, layers.params);
-    Object.assign(vars, extra);
+    const final = new Set<string>([...Object.keys(s.facts), ...Object.keys(s.registered)]);
     for (const k of Object.keys(extra)) final.delete(k);
-    Object.assign(vars, this.extraVars);
     for (const k of Object.keys(this.extraVars)) final.delete(k);
     for (const k in this.magic) if (k !== '__vars_files' && !(k in vars)) { vars[k] = this.magic[k]; final.add(k) }
-    vars.groups = this.groupsDict();
-    final.add('groups');
-    vars.inventory_hostname = host;
-    vars.inventory_hostname_short = host.split('.')[0];
-    vars.group_names = [...this.#groupNamesOf(host)];
-    vars.ansible_facts = { ...(s.gathered ?? {}) };
-    for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts']) final.add(k);
-    if (chain.length && chain[chain.length - 1]!.role) { vars.role_name = chain[chain.length - 1]!.role!.name; vars.role_path = chain[chain.length - 1]!.role!.path; final.add('role_name'); final.add('role_path') }
+    for (const name of SPECIAL) {
+      const sp = this.#special(host, task, name);
+      if (sp) { vars[name] = sp.value; final.add(name) }
+    }
     return { vars, final };
+  }
+
+  /** The magic variables worked out for each task: the inventory's view and the task's role. */
+  #special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
+    switch (name) {
+      case 'groups': return { value: this.groupsDict() };
+      case 'inventory_hostname': return { value: host };
+      case 'inventory_hostname_short': return { value: host.split('.')[0] };
+      case 'group_names': return { value: [...this.#groupNamesOf(host)] };
+      case 'ansible_facts': return { value: { ...(this.state(host).gathered ?? {}) } };
+      case 'role_name': return task?.role ? { value: task.role.name } : undefined;
+      case 'role_path': return task?.role ? { value: task.role.path } : undefined;
+    }
+    return undefined;
   }
 
   /**
    * The same variables as getVars, resolved one name at a time without building the whole dictionary (what a
-   * task's templates need; `all()` builds it when something must list every name). The host's facts, registered
-   * results and include_vars are taken as they are now, as getVars would.
+   * task's templates need; `all()` builds it when something must list every name).
    */
   resolver(play: Play, host: string, task?: Task | Block, extra: Vars = {}): TaskVars {
-    const chain: Array<Task | Block> = [];
-    for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
-    const layers = this.#staticLayers(play, host, task, chain);
-    const s = this.state(host);
-    const { facts, registered, includeVars } = s;
-    // highest precedence first
-    const ordered: Vars[] = [this.extraVars, extra, layers.params, registered, facts, includeVars, layers.base];
-    const role = chain.length ? chain[chain.length - 1]!.role : undefined;
-    const special = (name: string): { value: unknown } | undefined => {
-      switch (name) {
-        case 'groups': return { value: this.groupsDict() };
-        case 'inventory_hostname': return { value: host };
-        case 'inventory_hostname_short': return { value: host.split('.')[0] };
-        case 'group_names': return { value: [...this.#groupNamesOf(host)] };
-        case 'ansible_facts': return { value: { ...(s.gathered ?? {}) } };
-        case 'role_name': return role ? { value: role.name } : undefined;
-        case 'role_path': return role ? { value: role.path } : undefined;
-      }
-      return undefined;
-    };
+    const ordered = this.#layers(play, host, task, extra);
+    const { facts, registered } = this.state(host);
     let all: Vars | undefined;
     return {
       lookup: (name) => {
-        const sp = special(name);
+        const sp = SPECIAL.has(name) ? this.#special(host, task, name) : undefined;
         if (sp) return sp.value;
         for (const layer of ordered) if (Object.hasOwn(layer, name)) return layer[name];
         if (name !== '__vars_files' && Object.hasOwn(this.magic, name)) return this.magic[name];
         return undefined;
       },
       isFinal: (name) => {
-        if (special(name)) return true;
+        if (SPECIAL.has(name) && this.#special(host, task, name)) return true;
         if (Object.hasOwn(this.extraVars, name) || Object.hasOwn(extra, name)) return false;
         if (Object.hasOwn(registered, name) || Object.hasOwn(facts, name)) return true;
         if (ordered.some((layer) => Object.hasOwn(layer, name))) return false;
@@ -133,37 +128,42 @@ export class VariableManager {
       all: () => (all ??= this.getVars(play, host, task, extra).vars),
     };
   }
+}
 
-  /** Role defaults, inventory, gathered facts, play vars, vars_files, role vars and the blocks' and task's vars,
-   * in that order, and the role parameters (applied above the facts): computed once per task and host. */
-  #staticLayers(play: Play, host: string, task: Task | Block | undefined, chain: ReadonlyArray<Task | Block>): { base: Vars; params: Vars } {
-    const key: object = task ?? play;
-    let byHost = this.#static.get(key);
-    if (!byHost) { byHost = new Map(); this.#static.set(key, byHost) }
-    const gathered = this.state(host).gathered;
-    const hit = byHost.get(host);
-    if (hit && hit.gathered === gathered) return hit;
-    const base: Vars = {};
-    // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play
-    // a role's vars include its dependencies' (Role.get_vars), so the dependencies of the play's roles count too
-    const playRoles: NonNullable<Block['role']>[] = [];
-    // dependencies first: a role's own defaults and vars override its dependencies' (Role.get_vars)
-    const collect = (b: Block) => { for (const c of b.block) if (c.kind === 'block') collect(c); if (b.roleRoot && b.role) playRoles.push(b.role) };
-    for (const b of play.roles) collect(b);
-    const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
-    for (const r of roles) Object.assign(base, r!.defaults);
-    Object.assign(base, this.inventoryVars(host));
-    // gathered facts sit between inventory and play vars, injected as ansible_* (INJECT_FACTS_AS_VARS)
-    if (gathered) Object.assign(base, factsAsVars(gathered));
-    Object.assign(base, play.vars);
-    Object.assign(base, this.magic.__vars_files ?? {});
-    for (const r of roles) Object.assign(base, r!.vars);
-    for (const n of chain) for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars]) if (isDict(v)) Object.assign(base, v);
-    // role parameters belong to that one use of the role
-    const params: Vars = {};
-    for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
-    const entry = { gathered, base, params };
-    byHost.set(host, entry);
-    return entry;
-  }
+const NONE: Vars = Object.freeze({}) as Vars;
+const SPECIAL = new Set(['groups', 'inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts', 'role_name', 'role_path']);
+
+/** Gathered facts as the variables INJECT_FACTS_AS_VARS makes of them (ansible_*), once per gathering. */
+const asVars = new WeakMap<Vars, Vars>();
+function gatheredAsVars(gathered: Vars): Vars {
+  let v = asVars.get(gathered);
+  if (!v) { v = factsAsVars(gathered); asVars.set(gathered, v) }
+  return v;
+}
+
+/** What a task's place in the play decides: its roles' defaults and vars, its blocks' and own vars, its role's
+ * parameters. They never change once loaded, so they are merged once per task (and play). */
+interface TaskLayers { readonly play: Play; readonly defaults: Vars; readonly roleVars: Vars; readonly chainVars: Vars; readonly params: Vars }
+const byTask = new WeakMap<object, TaskLayers>();
+function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
+  const key: object = task ?? play;
+  const hit = byTask.get(key);
+  if (hit && hit.play === play) return hit;
+  // the task's blocks, outermost first
+  const chain: Array<Task | Block> = [];
+  for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
+  // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play;
+  // a role's vars include its dependencies' (Role.get_vars), dependencies first so that a role's own win
+  const playRoles: NonNullable<Block['role']>[] = [];
+  const collect = (b: Block) => { for (const c of b.block) if (c.kind === 'block') collect(c); if (b.roleRoot && b.role) playRoles.push(b.role) };
+  for (const b of play.roles) collect(b);
+  const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
+  const defaults: Vars = {}, roleVars: Vars = {}, chainVars: Vars = {}, params: Vars = {};
+  for (const r of roles) { Object.assign(defaults, r!.defaults); Object.assign(roleVars, r!.vars) }
+  for (const n of chain) for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars]) if (isDict(v)) Object.assign(chainVars, v);
+  // role parameters belong to that one use of the role
+  for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
+  const layers = { play, defaults, roleVars, chainVars, params };
+  byTask.set(key, layers);
+  return layers;
 }
