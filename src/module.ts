@@ -2,7 +2,7 @@
 // validation follows ansible-core's ArgumentSpecValidator: aliases, unsupported parameters, required,
 // mutual exclusion, type coercion, choices, defaults, in that order and with its messages.
 import type { Task } from './playbook/model.js';
-import { BOOLEANS_TEXT, pyBoolean, pyRepr, pyStr, isDict, isNum, isFloat, pyFloat, PyFloat } from './template/python.js';
+import { BOOLEANS_TEXT, pyBoolean, pyRepr, pyStr, isDict, isNum, isFloat, pyFloat, PyFloat, setKey } from './template/python.js';
 import { toBool } from '../filters/core.js';
 
 export type TaskResult = Record<string, unknown>;
@@ -187,13 +187,14 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
   }
   const noLogValues = entries.filter(([n, o]) => o.noLog && typeof args[n] === 'string' && args[n] !== '').map(([n]) => String(args[n]));
   // AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept
+  // (built in one pass, in the order the arguments were given and then the spec's: no copy-then-delete)
   const invocation = () => {
-    const out: Record<string, unknown> = { ...raw };
-    for (const [name, opt] of entries) {
-      if (Object.hasOwn(args, name)) out[name] = args[name];
-      else if (!Object.hasOwn(out, name)) out[name] = opt.default ?? null;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(raw)) {
+      if (k.startsWith('_ansible_')) continue;
+      setKey(out, k, Object.hasOwn(spec, k) && Object.hasOwn(args, k) ? args[k] : raw[k]);
     }
-    for (const k of Object.keys(out)) if (k.startsWith('_ansible_')) delete out[k];
+    for (const [name, opt] of entries) if (!Object.hasOwn(out, name)) out[name] = Object.hasOwn(args, name) ? args[name] : opt.default ?? null;
     return maskNoLogValues(out, noLogValues) as Record<string, unknown>;
   };
   const errors: string[] = [];

@@ -10,7 +10,7 @@ import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '..
 import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode } from '../template/templar.js';
 import { isDict, pyBoolean, pyStr, truthy, typeName } from '../template/python.js';
-import { VariableManager, type Vars } from '../vars/variable-manager.js';
+import { VariableManager, type TaskVars, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
 import { addGroupToInventory, addHostToInventory, loadInventory, matchHosts, isImplicitLocalhostName, isLocal, type Inventory } from '../inventory/inventory.js';
 import { Lockstep, taskKey } from './lockstep.js';
@@ -65,7 +65,8 @@ function taskTags(task: Task, play: Play): ReadonlySet<string> {
 interface PointSource {
   readonly env: TaskPoint['env'];
   vars(host: string, task: Task, extra: Vars): Vars;
-  variable(host: string, task: Task, extra: Vars, name: string): unknown;
+  resolver(host: string, task: Task, extra: Vars): TaskVars;
+  version(): number;
   templar(host: string, task: Task, extra: Vars, finalNames?: readonly string[]): Templar;
   keyword(task: Task, key: string): unknown;
   stack(host: string): Frame[];
@@ -77,7 +78,13 @@ class ExecutorPoint implements TaskPoint {
   constructor(readonly source: PointSource, readonly host: string, readonly task: Task, readonly name: string, readonly extra: Vars, readonly callsBefore: number) {}
   get env() { return this.source.env }
   vars() { return this.source.vars(this.host, this.task, this.extra) }
-  variable(n: string) { return this.source.variable(this.host, this.task, this.extra, n) }
+  variable(n: string) {
+    // one resolver while the variables stay as they are (a hook often asks for several names)
+    const version = this.source.version();
+    if (this.#resolver?.version !== version) this.#resolver = { version, vars: this.source.resolver(this.host, this.task, this.extra) };
+    return this.#resolver.vars.lookup(n);
+  }
+  #resolver: { version: number; vars: TaskVars } | undefined;
   // the debugger's names (task, task_vars, result) are values, never templates
   evaluate(expression: string, more: Vars = {}) { return this.source.templar(this.host, this.task, { ...this.extra, ...more }, Object.keys(more)).evaluate(expression) }
   template(value: unknown, more: Vars = {}) { return this.source.templar(this.host, this.task, { ...this.extra, ...more }).template(value) }
@@ -393,7 +400,8 @@ export class PlaybookExecutor {
     this.#pointSource ??= {
       env: this.opts.env,
       vars: (h, t, x) => this.vm.getVars(this.#play, h, t, x).vars,
-      variable: (h, t, x, n) => this.vm.resolver(this.#play, h, t, x).lookup(n),
+      resolver: (h, t, x) => this.vm.resolver(this.#play, h, t, x),
+      version: () => this.vm.version,
       templar: (h, t, x, finalNames) => this.#templar(h, t, x, finalNames),
       keyword: (t, key) => this.#kw(t, key),
       stack: (h) => [...(this.#stacks.get(h) ?? [])],
@@ -530,7 +538,7 @@ export class PlaybookExecutor {
       if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
     }
     return {
-      task, host, checkMode, diff: this.opts.diff, verbosity: this.opts.verbosity, basedir: this.#play.basedir, signal: this.opts.signal,
+      task, host, checkMode, diff: this.opts.diff, verbosity: this.opts.verbosity, basedir: this.#play.basedir, signal: this.opts.signal, invokedAs: task.actionAsWritten,
       env, clock: this.opts.clock, random: this.opts.random,
       warn: (m: string) => this.#emit('warning', m),
       services: { awsSettings: this.opts.aws, recordAwsCall: (e: AwsCallEvent) => { this.awsCalls.push(e) }, prompt: this.opts.prompt },
@@ -626,7 +634,7 @@ export class PlaybookExecutor {
       case 'include_vars': return this.#includeVars(task, host, args);
       case 'gather_facts': case 'setup': {
         const facts = gatherFacts(this.opts.env);
-        this.vm.state(host).gathered = facts;
+        this.vm.setGathered(host, facts);
         // verbose_override: even -v does not print the facts
         return { ansible_facts: factsAsVars(facts), changed: false, deprecations: [], warnings: [], _ansible_verbose_override: true };
       }
@@ -670,7 +678,7 @@ export class PlaybookExecutor {
     switch (what) {
       case 'noop': msg = 'noop'; break;
       case 'refresh_inventory': msg = 'inventory successfully refreshed'; break;
-      case 'clear_facts': this.vm.state(host).gathered = undefined; msg = 'facts cleared'; break;
+      case 'clear_facts': this.vm.setGathered(host, undefined); msg = 'facts cleared'; break;
       case 'reset_connection': msg = 'no connection, nothing to reset'; break;
       case 'flush_handlers': msg = `triggered running handlers for ${host}`; break;
       case 'end_play': msg = 'ending play'; break;

@@ -36,17 +36,11 @@ export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): T
   throw err;
 }
 
-/** A keyword's value as the task inherits it: the task, its blocks (roles, imports), then the play. */
-export function inherited(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown {
-  if (task.keywords[key] !== undefined) return task.keywords[key];
-  for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return b.keywords[key];
-  return play?.keywords[key];
-}
-
 // A task's keywords and its blocks' never change once loaded: the chains below are worked out once per task
 // (and play), for every run of the task. Callers must not change the arrays they get.
-const chains = new WeakMap<Task, Map<string, { play: unknown; chain: readonly unknown[] }>>();
-function chainOnce(task: Task, key: string, play: unknown, make: () => unknown[]): readonly unknown[] {
+type Chains = WeakMap<Task, Map<string, { play: unknown; chain: readonly unknown[] }>>;
+const inheritedChains: Chains = new WeakMap(), mergedChains: Chains = new WeakMap();
+function chainOnce(chains: Chains, task: Task, key: string, play: unknown, make: () => unknown[]): readonly unknown[] {
   let byKey = chains.get(task);
   if (!byKey) chains.set(task, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -56,9 +50,18 @@ function chainOnce(task: Task, key: string, play: unknown, make: () => unknown[]
   return chain;
 }
 
+/** A keyword's value as the task inherits it: the task, its blocks (roles, imports), then the play. */
+export function inherited(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown {
+  if (task.keywords[key] !== undefined) return task.keywords[key];
+  return chainOnce(inheritedChains, task, key, play, () => {
+    for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return [b.keywords[key]];
+    return [play?.keywords[key]];
+  })[0];
+}
+
 /** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
 export function mergedKeyword(task: Task, key: string, play?: { keywords: Record<string, unknown> }): readonly unknown[] {
-  return chainOnce(task, key, play, () => {
+  return chainOnce(mergedChains, task, key, play, () => {
     const chain: unknown[] = [];
     for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
     return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
@@ -66,7 +69,7 @@ export function mergedKeyword(task: Task, key: string, play?: { keywords: Record
 }
 /** The task's `when` conditions after its blocks' (imports, roles, includes' apply), outermost first. */
 export function whenChain(task: Task): readonly unknown[] {
-  return chainOnce(task, '\0when', undefined, () => whenConditions(task));
+  return chainOnce(mergedChains, task, '\0when', undefined, () => whenConditions(task));
 }
 function whenConditions(task: Task): unknown[] {
   const out: unknown[] = [];
@@ -133,7 +136,7 @@ export function itemLabel(task: Task, templar: Templar, item: unknown): string {
   return pyStr(item);
 }
 
-export interface ModuleRun { readonly ctx: Omit<ModuleContext, 'invokedAs'>; readonly templar: Templar }
+export interface ModuleRun { readonly ctx: ModuleContext; readonly templar: Templar }
 
 /** Templates and validates the task's arguments once (as Ansible does before its retry loop), returning either
  * a failure or a function that runs the module; the function never throws for a module failure. */
@@ -151,7 +154,7 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
     async invoke() {
       let result: TaskResult;
       try {
-        result = await def.run(v.args, { ...run.ctx, invokedAs: task.actionAsWritten });
+        result = await def.run(v.args, run.ctx);
       } catch (e) {
         if (e instanceof ModuleFailure) result = e.result;
         else if (e instanceof InterruptedError) throw e;

@@ -14,13 +14,12 @@ import type { ScheduleOutcome } from './simulation.js';
 
 /** What a worker gets: the options without the loaded playbook (it loads the file itself) and its share. */
 interface Share { readonly file: string; readonly options: Omit<ExploreOptions, 'playbook' | 'onProgress'>; readonly w: number; readonly of: number }
-type FromWorker = { t: 'ran'; index: number; failed: boolean; violated: boolean } | { t: 'done' };
+/** Schedules a worker ran since its last message (sent every PROGRESS_MS, at once for a violation). */
+type FromWorker = { t: 'ran'; indices: number[]; failed: number[]; violated?: number } | { t: 'done' };
+const PROGRESS_MS = 50;
 type ToWorker = { t: 'stop'; after: number };
 
 const WORKER = fileURLToPath(new URL('./parallel.js', import.meta.url));
-/** Workers already fill the cores: garbage collection on helper threads only takes turns from the other workers
- * (measured: about 5 % more schedules with two workers on two cores). */
-const WORKER_V8_FLAGS = ['--single-threaded-gc'];
 
 /** The schedule seeds of a search, in order: drawn from the master seed. */
 export function scheduleSeeds(seed: number, count: number): number[] {
@@ -40,16 +39,17 @@ export async function exploreInWorkers(o: ExploreOptions, file: string, threads:
   const seeds = scheduleSeeds(o.seed, o.schedules);
   const ran = new Set<number>(), failedAt: number[] = [];
   let cutoff = Infinity, explored = 0;
-  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...WORKER_V8_FLAGS] }));
+  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   workers.forEach((worker, w) => worker.send({ file, options, w, of: threads } satisfies Share));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
     let finished = false;
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'done') { finished = true; resolve(); return }
-      ran.add(m.index); explored++;
-      if (m.failed) failedAt.push(m.index);
-      if (m.violated && m.index < cutoff) {
-        cutoff = m.index;
+      for (const index of m.indices) ran.add(index);
+      explored += m.indices.length;
+      failedAt.push(...m.failed);
+      if (m.violated !== undefined && m.violated < cutoff) {
+        cutoff = m.violated;
         // a worker that already finished may have closed its channel: nothing to tell it then
         for (const other of workers) if (other.connected) other.send({ t: 'stop', after: cutoff } satisfies ToWorker, () => { /* gone */ });
       }
@@ -81,15 +81,19 @@ if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
     const o: ExploreOptions = { ...options, playbook: loadPlaybook(file) };
     const seeds = scheduleSeeds(o.seed, o.schedules);
     const started = Date.now();
+    let batch: Extract<FromWorker, { t: 'ran' }> = { t: 'ran', indices: [], failed: [] }, sentAt = started;
+    const flush = async () => { if (batch.indices.length) { const b = batch; batch = { t: 'ran', indices: [], failed: [] }; sentAt = Date.now(); await send(b) } };
     for (let index = w; index < seeds.length; index += of) {
       // a stop arrives between schedules: let it in
       await new Promise((r) => setImmediate(r));
       if (index > stopAfter || (o.seconds !== undefined && Date.now() - started >= o.seconds * 1000)) break;
       const outcome = await runSeed(o, seeds[index]!);
-      const violated = Boolean(outcome.violation || outcome.error);
-      await send({ t: 'ran', index, failed: outcome.failures.length > 0, violated });
-      if (violated) break;
+      batch.indices.push(index);
+      if (outcome.failures.length) batch.failed.push(index);
+      if (outcome.violation || outcome.error) { batch.violated = index; break }
+      if (Date.now() - sentAt >= PROGRESS_MS) await flush();
     }
+    await flush();
     await send({ t: 'done' });
     if (process.connected) process.disconnect();
   })();

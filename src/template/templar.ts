@@ -36,9 +36,18 @@ function env(): any {
 
 interface Compiled { readonly template: any; readonly single: boolean; readonly stringFilter: boolean; readonly singleVar?: string }
 const cache = new Map<string, Compiled>();
+/** Conditionals and the debugger's expressions by their text, without building `{{ expr }}` to look them up. */
+const expressions = new Map<string, Compiled>();
 const CACHE_LIMIT = 20_000;
 
-export const isTemplate = (s: string): boolean => s.includes('{{') || s.includes('{%') || s.includes('{#');
+/** Whether a string holds Jinja2 ({{, {% or {#). */
+export function isTemplate(s: string): boolean {
+  for (let i = s.indexOf('{'); i !== -1; i = s.indexOf('{', i + 1)) {
+    const next = s.charCodeAt(i + 1);
+    if (next === 123 || next === 37 || next === 35) return true; // { % #
+  }
+  return false;
+}
 
 /**
  * String literals as Ansible 2.14's Jinja2 reads them. Inside {{ }} the Templar first doubles every backslash
@@ -241,7 +250,8 @@ export class Templar implements VarsResolver {
 
   /** The native value of one Jinja2 expression, before any result conversion (the debugger's `p`). */
   evaluate(expr: string): unknown {
-    const c = compile(`{{ ${expr} }}`);
+    let c = expressions.get(expr);
+    if (!c) { c = compile(`{{ ${expr} }}`); if (expressions.size >= CACHE_LIMIT) expressions.clear(); expressions.set(expr, c) }
     let captured: unknown = undefined;
     this.#render(c, expr, (v: unknown) => { captured = v; return '' });
     if (captured instanceof PyUndefined) captured.fail();

@@ -23,7 +23,7 @@ export class VariableManager {
   #groupNames = new Map<string, string[]>();
   /** The inventory changed (add_host, group_by) or a play starts: recompute `groups` and the hosts' inventory
    * variables. */
-  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#inventoryVars.clear() }
+  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#inventoryVars.clear(); this.#version++ }
   groupsDict(): Vars {
     if (!this.#groups) { const g: Vars = {}; for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name); this.#groups = g }
     return this.#groups;
@@ -32,10 +32,15 @@ export class VariableManager {
   // A host's facts, registered results and include_vars are replaced on every change, never changed in place: a
   // task's variables (resolver) keep the objects they started with as their snapshot, without copying them.
   /** set_fact and facts modules return: these names on top of the host's facts. */
-  setFacts(host: string, facts: Vars): void { const s = this.state(host); s.facts = { ...s.facts, ...facts } }
+  setFacts(host: string, facts: Vars): void { const s = this.state(host); s.facts = { ...s.facts, ...facts }; this.#version++ }
   /** register: the task's result under this name. */
-  register(host: string, name: string, result: Vars): void { const s = this.state(host); s.registered = { ...s.registered, [name]: result } }
-  addIncludeVars(host: string, vars: Vars): void { const s = this.state(host); s.includeVars = { ...s.includeVars, ...vars } }
+  register(host: string, name: string, result: Vars): void { const s = this.state(host); s.registered = { ...s.registered, [name]: result }; this.#version++ }
+  addIncludeVars(host: string, vars: Vars): void { const s = this.state(host); s.includeVars = { ...s.includeVars, ...vars }; this.#version++ }
+  /** gather_facts / setup (undefined: meta clear_facts). */
+  setGathered(host: string, facts: Vars | undefined): void { this.state(host).gathered = facts; this.#version++ }
+  #version = 0;
+  /** Changes with every change above (and of the inventory): a resolver made at the same version sees the same. */
+  get version(): number { return this.#version }
 
   state(host: string): HostVarsState {
     let s = this.hostState.get(host);
