@@ -38,6 +38,7 @@ export async function logsFor(args: Record<string, any>, ctx: ModuleContext): Pr
 }
 
 /** Runs one SDK call; on error ends the module with amazon.aws's failure shape. */
-export async function call<T>(prefix: string, operation: string, fn: () => Promise<T>): Promise<T> {
-  try { return await fn() } catch (e) { throw new ModuleFailure(awsFailure(prefix, operation, e)) }
+export function call<T>(prefix: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  const fail = (e: unknown): never => { throw new ModuleFailure(awsFailure(prefix, operation, e)) };
+  try { return fn().catch(fail) } catch (e) { return Promise.reject(new ModuleFailure(awsFailure(prefix, operation, e))) }
 }

@@ -17,9 +17,10 @@ export class Lockstep {
 
   constructor(hosts: readonly string[]) { this.#order = [...hosts]; this.#active = new Set(hosts) }
 
-  /** Waits until this host may run `task`; true when it is the first host of its group (print the banner). */
-  arrive(host: string, task: Task): Promise<boolean> {
-    if (this.#order.length === 1) return Promise.resolve(true);
+  /** Waits until this host may run `task`; true when it is the first host of its group (print the banner). A lone
+   * host goes on at once. */
+  arrive(host: string, task: Task): boolean | Promise<boolean> {
+    if (this.#order.length === 1) return true;
     return new Promise((release) => { this.#waiting.set(host, { host, key: taskKey(task), release }); this.#schedule() });
   }
   /** The host finished running the task it was released for. */

@@ -324,7 +324,8 @@ export class PlaybookExecutor {
     }
     // any_errors_fatal: the failing task finishes on every host, then the play is over for all of them
     if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; return }
-    const first = await this.#lockstep.arrive(host, task);
+    const arrived = this.#lockstep.arrive(host, task);
+    const first = typeof arrived === 'boolean' ? arrived : await arrived;
     if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; this.#lockstep.done(host); return }
     const def = resolveModule(task.action);
     // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
@@ -349,7 +350,9 @@ export class PlaybookExecutor {
         const callsBefore = this.awsCalls.length;
         const point = this.#point(runTask, host, runExtra, name, callsBefore);
         // --step asks before the banner, as Ansible's _take_step does
-        const decision = await this.hooks.beforeTask?.(point);
+        // (hooks may answer at once: no await then, each one costs every task a turn of the microtask queue)
+        let decision = this.hooks.beforeTask?.(point);
+        if (decision instanceof Promise) decision = await decision;
         if (decision === 'skip') return;
         if (decision && typeof decision === 'object') {
           if (decision.args) runTask = { ...runTask, args: { ...runTask.args, ...decision.args } };
@@ -374,7 +377,8 @@ export class PlaybookExecutor {
         if (this.noLog(runTask) && task.keywords.register !== undefined) this.#noLogNames(host).add(pyStr(task.keywords.register));
         if (this.noLog(runTask) && isDict(result.ansible_facts)) for (const k of Object.keys(result.ansible_facts)) this.#noLogNames(host).add(k);
         // the debugger comes after the result is shown, as in Ansible; redo rolls the host back
-        const after = await this.hooks.afterTask?.(point, result);
+        let after = this.hooks.afterTask?.(point, result);
+        if (after instanceof Promise) after = await after;
         if (after && after.redo) {
           this.stats.set(host, stats);
           Object.assign(hr, state);
@@ -466,10 +470,15 @@ export class PlaybookExecutor {
     return this.noLog(task) ? '(censored due to no_log)' : label;
   }
 
-  async #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): Promise<TaskResult> {
-    const result = await this.#executeOnceHere(task, host, extra, templar, name, conditions);
+  #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): Promise<TaskResult> {
     const delegate = this.#kw(task, 'delegate_to');
-    if (delegate === undefined || delegate === null || result.skipped) return result;
+    const running = this.#executeOnceHere(task, host, extra, templar, name, conditions);
+    if (delegate === undefined || delegate === null) return running;
+    return running.then((result) => this.#delegated(result, delegate, templar));
+  }
+
+  #delegated(result: TaskResult, delegate: unknown, templar: Templar): TaskResult {
+    if (result.skipped) return result;
     // a delegated result carries the delegate's connection (the callback labels it "host -> delegate")
     let to: string;
     try { to = pyStr(templar.template(delegate)) } catch { return result }

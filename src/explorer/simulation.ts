@@ -5,6 +5,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LogsModel, AwsError } from '../endpoint/logs-model.js';
 import { LogsService, NO_FAULTS, type Faults } from '../endpoint/logs-protocol.js';
 import { PlaybookExecutor, type RunOptions } from '../executor/play-executor.js';
+import type { TaskPoint } from '../executor/events.js';
 import type { Playbook } from '../playbook/model.js';
 import { loadInventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
@@ -210,9 +211,9 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const runnableNow = () => { const out: number[] = []; for (let i = 0; i < procs.length; i++) if (!procs[i]!.done && procs[i]!.wakeAt === undefined) out.push(i); return out };
 
   let scheduled = false, interrupted = false;
-  const kick = () => { if (!scheduled) { scheduled = true; queueMicrotask(() => { void schedule() }) } };
+  const kick = () => { if (!scheduled) { scheduled = true; queueMicrotask(schedule) } };
   // while a controller is asked (awaited below) every live process is parked at its point, so nothing can kick
-  async function schedule() {
+  function schedule(): void {
     scheduled = false;
     // stopping: every waiting process gives up at its point (its call fails, its sleep ends) and the run unwinds
     if (violation || interrupted || trace.length >= maxSteps) { stopAll(); return }
@@ -228,12 +229,15 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       runnable = runnableNow();
     }
     const decision = choices.length;
-    let i = choose(runnable, decision, choices[decision - 1]);
-    if (opts.controller) {
-      const wanted = await opts.controller.beforeMove(decision, runnable, i, inspector);
+    const i = choose(runnable, decision, choices[decision - 1]);
+    if (!opts.controller) { move(decision, i); return }
+    void opts.controller.beforeMove(decision, runnable, i, inspector).then((wanted) => {
       if (wanted === 'quit') { interrupted = true; violation = undefined; stopAll(); return }
-      if (runnable.includes(wanted)) i = wanted;
-    }
+      move(decision, runnable.includes(wanted) ? wanted : i);
+    });
+  }
+  /** Decision `decision` picked process i: its fault (if any), then its move. */
+  function move(decision: number, i: number): void {
     choices.push(i);
     const p = procs[i]!;
     const fault = plan ? plan.get(decision) : drawFault(p);
@@ -274,7 +278,8 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     let totalRetryDelay = 0;
     for (let attempt = 1; ; attempt++) {
       const requestId = `sim-${++requests}`;
-      const answer = await attemptCall(i, op, input);
+      if (!(await point(i, 'aws', `${op} ${JSON.stringify(input)}`))) throw new Error('the schedule stopped');
+      const answer = attemptCall(i, op, input);
       if ('body' in answer) return { ...(answer.body as object), $metadata: { httpStatusCode: 200, requestId, attempts: attempt, totalRetryDelay } };
       const { error } = answer;
       const $metadata = { httpStatusCode: error.status, requestId, attempts: attempt, totalRetryDelay };
@@ -296,9 +301,9 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
   const retryStreams: Array<ReturnType<typeof seededRandom>> = [];
   const retryDraws = (i: number) => (retryStreams[i] ??= seededRandom(`retry/${seed}/${i}`));
   type Answer = { body: unknown } | { error: { code: string; status: number; message: string } };
-  /** One attempt: the point, then the model's answer, an injected error, or an applied call whose reply is lost. */
-  const attemptCall = async (i: number, op: string, input: Record<string, unknown>): Promise<Answer> => {
-    if (!(await point(i, 'aws', `${op} ${JSON.stringify(input)}`))) throw new Error('the schedule stopped');
+  /** One attempt, once the process has moved past its point: the model's answer, an injected error, or an applied
+   * call whose reply is lost. */
+  const attemptCall = (i: number, op: string, input: Record<string, unknown>): Answer => {
     const step = trace.length - 1;
     const p = procs[i]!;
     const fault = p.callFault;
@@ -398,20 +403,29 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
     }, [{ taskStart: (_task, name) => { taskOf[i] = name }, taskResult: (_h, task, result, status) => { if (status === 'failed') lastFailure = `p${i + 1}: ${taskOf[i]}: ${String(result.msg ?? '')}` },
       // a failure counts once the run ends with it (a rescued one does not)
       playbookEnd: (stats) => { if (!stop.signal.aborted && [...stats.values()].some((h) => h.failures > 0)) failures.push(lastFailure) } }], {
-      afterTask: async (point) => {
+      afterTask: (point) => {
+        // the schedule debugger is asked first; without one nothing here waits (no await for every task)
         if (opts.controller) {
           lastPoints[i] = point;
-          if (!stop.signal.aborted && (await opts.controller.afterTask?.(i, point.name, inspector)) === 'quit') { interrupted = true; stopAll() }
+          const asking = opts.controller;
+          return (async () => {
+            if (!stop.signal.aborted && (await asking.afterTask?.(i, point.name, inspector)) === 'quit') { interrupted = true; stopAll() }
+            observe(point);
+          })();
         }
-        if (opts.recordVars || opts.invariants?.length) {
-          const v = point.vars();
-          if (opts.recordVars) recordChanges(i, isDict(v) ? v : {});
-          // the invariants see values as this process's templates render them (its vars may refer to each other)
-          if (opts.invariants?.length) { const own = point.template(Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k)))); snapshots[i] = isDict(own) ? own : {} }
-        }
-        afterTask(i, (n) => point.variable(n));
+        observe(point);
       },
     });
+    /** What the search looks at after each of this process's tasks: the traces' variables, the invariants. */
+    const observe = (point: TaskPoint) => {
+      if (opts.recordVars || opts.invariants?.length) {
+        const v = point.vars();
+        if (opts.recordVars) recordChanges(i, isDict(v) ? v : {});
+        // the invariants see values as this process's templates render them (its vars may refer to each other)
+        if (opts.invariants?.length) { const own = point.template(Object.fromEntries(Object.entries(v).filter(([k]) => !HIDDEN_VARS.has(k)))); snapshots[i] = isDict(own) ? own : {} }
+      }
+      afterTask(i, (n) => point.variable(n));
+    };
     executors[i] = executor;
     // a crashed process's run never settles (it waits forever at its point); the schedule stops waiting for it
     const crashed = new Promise<void>((resolve) => { procs[i]!.crash = resolve });
