@@ -95,6 +95,16 @@ class ExecutorPoint implements TaskPoint {
   awsCalls() { return this.source.awsCalls(this.callsBefore) }
 }
 
+/** Where lookups (file, template, ...) look first: the task's role, its file's directory, the play's directory. */
+const basedirsOf = new WeakMap<object, { play: Play | undefined; dirs: string[] }>();
+function lookupBasedirs(task: Task | Block | undefined, play: Play | undefined): string[] {
+  const hit = task && basedirsOf.get(task);
+  if (hit && hit.play === play) return hit.dirs;
+  const dirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, play?.basedir].filter((x): x is string => Boolean(x));
+  if (task) basedirsOf.set(task, { play, dirs });
+  return dirs;
+}
+
 /** The implicit first task of a play that gathers facts. */
 const gatherTask = (play: Play): Task => ({ kind: 'task', name: 'Gathering Facts', action: 'gather_facts', actionAsWritten: 'gather_facts', args: {}, keywords: {}, pos: play.pos });
 /** An action plugin raised AnsibleError: TaskExecutor.run returns dict(failed=True, msg=...) as it is. */
@@ -249,7 +259,7 @@ export class PlaybookExecutor {
       varsView ??= lazyVarsView(() => Object.keys(taskVars.all()), (k) => templar.lookup(k));
       return n === 'vars' ? varsView : (hostvars ??= this.#hostvars(host, varsView));
     };
-    const basedirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, this.#play?.basedir].filter((x): x is string => Boolean(x));
+    const basedirs = lookupBasedirs(task, this.#play);
     const templar: Templar = new Templar({
       lookupVar: (n) => (n === 'vars' || n === 'hostvars' ? views(n) : taskVars.lookup(n)),
       isFinal: (n) => n === 'vars' || n === 'hostvars' || finalNames.includes(n) || taskVars.isFinal(n),

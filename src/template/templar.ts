@@ -139,8 +139,9 @@ function literalFromText(text: string): unknown {
 
 export class Templar implements VarsResolver {
   readonly #opts: TemplarOptions;
-  readonly #resolved = new Map<string, unknown>();
-  readonly #resolving = new Set<string>();
+  // (made on first use: many templars render nothing, and most resolve no variable that needs templating)
+  #resolved: Map<string, unknown> | undefined;
+  #resolving: Set<string> | undefined;
 
   constructor(opts: TemplarOptions) { this.#opts = opts }
 
@@ -149,20 +150,22 @@ export class Templar implements VarsResolver {
 
   /** The resolver Nunjucks calls for every free name: variables are templated when they are read. */
   lookup(name: string): unknown {
-    if (this.#resolved.has(name)) return this.#resolved.get(name);
+    const resolved = (this.#resolved ??= new Map());
+    if (resolved.has(name)) return resolved.get(name);
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
-    if (this.#opts.isFinal?.(name)) { const v = raw instanceof UnsafeText ? raw.value : raw; this.#resolved.set(name, v); return v }
-    if (this.#resolving.has(name)) {
+    if (this.#opts.isFinal?.(name)) { const v = raw instanceof UnsafeText ? raw.value : raw; resolved.set(name, v); return v }
+    const resolving = (this.#resolving ??= new Set());
+    if (resolving.has(name)) {
       throw new TemplateError(`recursive loop detected in template string: ${typeof raw === 'string' ? raw : `{{ ${name} }}`}`);
     }
-    this.#resolving.add(name);
+    resolving.add(name);
     try {
       const value = this.template(raw);
-      this.#resolved.set(name, value);
+      resolved.set(name, value);
       return value;
     } finally {
-      this.#resolving.delete(name);
+      resolving.delete(name);
     }
   }
 
