@@ -1,0 +1,43 @@
+// A search runs every schedule on the same files: an included file is read once per loaded playbook, so editing
+// it while a search runs changes nothing, and a playbook loaded afresh sees the edit.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSeed, type ExploreOptions } from '../../src/explorer/explore.js';
+import { loadPlaybook } from '../../src/playbook/loader.js';
+import { playbookDir } from '../helpers.js';
+
+const inner = (group: string) => `
+- name: Make the group
+  cloudwatchlogs_log_group:
+    log_group_name: "${group}/{{ resource_prefix }}"
+    state: present
+`;
+
+describe('included files in a search', () => {
+  it('are read once per loaded playbook', async () => {
+    const dir = playbookDir({
+      'site.yml': `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - include_tasks: inner.yml
+      loop: [1, 2]
+`,
+      'inner.yml': inner('first'),
+    });
+    const file = path.join(dir, 'site.yml');
+    const o: ExploreOptions = { playbook: loadPlaybook(file), processes: 2, schedules: 1, seed: 1 };
+    const calls = async (opts: ExploreOptions) => (await runSeed(opts, 7)).trace.filter((s) => s.label.startsWith('CreateLogGroup')).map((s) => s.label);
+    const before = await calls(o);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((l) => l.includes('"first/p'))).toBe(true);
+    writeFileSync(path.join(dir, 'inner.yml'), inner('second'));
+    // the same search (the same loaded playbook): the same file as before, the same trace
+    expect(await calls(o)).toEqual(before);
+    // a new search loads the playbook again and reads the edited file
+    const after = await calls({ ...o, playbook: loadPlaybook(file) });
+    expect(after.length).toBe(before.length);
+    expect(after.every((l) => l.includes('"second/p'))).toBe(true);
+  });
+});
