@@ -8,8 +8,8 @@ import { loadPlaybook } from '../../src/playbook/loader.js';
 import type { TaskPoint } from '../../src/executor/events.js';
 import { playbookDir } from '../helpers.js';
 
-async function run(yaml: string, hooks: { before?: (p: TaskPoint) => void; after?: (p: TaskPoint) => void }) {
-  const dir = playbookDir({ 'site.yml': yaml });
+async function run(files: string | Record<string, string>, hooks: { before?: (p: TaskPoint) => void; after?: (p: TaskPoint) => void }) {
+  const dir = playbookDir(typeof files === 'string' ? { 'site.yml': files } : files);
   await executePlaybooks({
     playbooks: [loadPlaybook(path.join(dir, 'site.yml'))], inventory: loadInventory([]), extraVars: {}, env: {}, signal: new AbortController().signal,
     callbacks: () => [], hooks: { beforeTask: (p) => { hooks.before?.(p) }, afterTask: (p) => { hooks.after?.(p) } },
@@ -42,24 +42,11 @@ describe('task points', () => {
   });
 
   it('list the include frames and the no_log names when asked, as they are then', async () => {
-    const dir = playbookDir({
-      'site.yml': `
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - include_tasks: inner.yml
-`,
-      'inner.yml': `
-- name: secret
-  set_fact: { token: abc }
-  no_log: true
-`,
-    });
     const stacks: string[] = [], secrets: string[][] = [];
-    await executePlaybooks({
-      playbooks: [loadPlaybook(path.join(dir, 'site.yml'))], inventory: loadInventory([]), extraVars: {}, env: {}, signal: new AbortController().signal,
-      callbacks: () => [], hooks: { afterTask: (p) => { stacks.push(p.stack.map((f) => path.basename(f.file)).join('>')); secrets.push([...p.noLogNames]) } },
-    });
+    await run({
+      'site.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - include_tasks: inner.yml\n',
+      'inner.yml': '- name: secret\n  set_fact: { token: abc }\n  no_log: true\n',
+    }, { after: (p) => { stacks.push(p.stack.map((f) => path.basename(f.file)).join('>')); secrets.push([...p.noLogNames]) } });
     expect(stacks).toEqual(['site.yml']);
     expect(secrets).toEqual([['token']]);
   });
