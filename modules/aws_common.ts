@@ -5,8 +5,10 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 
 /** The SDK loads only when an AWS task runs: `tsible --version` and plain playbooks never pay for it. */
 let loading: Promise<typeof import('@aws-sdk/client-cloudwatch-logs')> | undefined;
-/** (Kept once loaded: every import() of a loaded module still walks the module loader.) */
-export const sdk = () => (loading ??= import('@aws-sdk/client-cloudwatch-logs'));
+/** The SDK's command classes, or the ones the AWS settings bring (the explorer's simulated transport needs only a
+ * command's name and input). Kept once loaded: every import() of a loaded module still walks the module loader. */
+export const sdk = (ctx: ModuleContext): Promise<typeof import('@aws-sdk/client-cloudwatch-logs')> | typeof import('@aws-sdk/client-cloudwatch-logs') =>
+  ctx.services.awsSettings.commands ?? (loading ??= import('@aws-sdk/client-cloudwatch-logs'));
 import { AwsConfigError, connectionInfo, logsClient } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
 

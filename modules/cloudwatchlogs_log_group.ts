@@ -2,7 +2,7 @@
 // retention is refused before any call (5.5.1 deletes the group first), check mode writes nothing (5.5.1
 // still calls PutRetentionPolicy), and the existence check reads every page.
 import type { CloudWatchLogsClient, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
-import { defineModule, type TaskResult } from '../src/module.js';
+import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
 import { pyStr } from '../src/template/python.js';
 import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
@@ -11,8 +11,8 @@ export const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
 
 type Found = LogGroup & { tags: Record<string, string> };
 
-async function describe(logs: CloudWatchLogsClient, name: string): Promise<Found | undefined> {
-  const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk();
+async function describe(ctx: ModuleContext, logs: CloudWatchLogsClient, name: string): Promise<Found | undefined> {
+  const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk(ctx);
   let nextToken: string | undefined;
   do {
     const page = await call(`Unable to describe log group ${name}`, 'DescribeLogGroups', () =>
@@ -60,16 +60,16 @@ export default defineModule({
     if (invalidRetention && args.state === 'present')
       return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
     try {
-      const { CreateLogGroupCommand, DeleteLogGroupCommand, DeleteRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand } = await sdk();
+      const { CreateLogGroupCommand, DeleteLogGroupCommand, DeleteRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand } = await sdk(ctx);
       const logs = await logsFor(args, ctx);
-      const found = await describe(logs, name);
+      const found = await describe(ctx, logs, name);
       const create = async (): Promise<TaskResult> => {
         if (ctx.checkMode) return { changed: true, msg: 'Would have created log group if not in check_mode.' };
         const tags = args.tags && Object.keys(args.tags).length ? args.tags : undefined;
         await call('Unable to create log group', 'CreateLogGroup', () =>
           logs.send(new CreateLogGroupCommand({ logGroupName: name, ...(args.kms_key_id ? { kmsKeyId: args.kms_key_id } : {}), ...(tags ? { tags } : {}) })));
-        if (args.retention) await putRetention(logs, name, args.retention);
-        const created = await describe(logs, name);
+        if (args.retention) await putRetention(ctx, logs, name, args.retention);
+        const created = await describe(ctx, logs, name);
         if (!created) return { failed: true, changed: true, msg: 'The aws CloudWatchLogs log group was not created. \n please try again!' };
         return { changed: true, ...shape(created) };
       };
@@ -110,10 +110,10 @@ export default defineModule({
       } else if (args.retention !== null && args.retention !== (found.retentionInDays ?? null)) {
         if (args.retention === 0) return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
         changed = true;
-        if (!ctx.checkMode) await putRetention(logs, name, args.retention);
+        if (!ctx.checkMode) await putRetention(ctx, logs, name, args.retention);
       }
       // amazon.aws describes again after any change, in check mode too (where nothing was written)
-      const final = changed ? (await describe(logs, name)) ?? found : found;
+      const final = changed ? (await describe(ctx, logs, name)) ?? found : found;
       return { changed, ...shape(final) };
     } catch (e) {
       if (e instanceof ModuleFailure) return e.result;
@@ -122,8 +122,8 @@ export default defineModule({
   },
 });
 
-async function putRetention(logs: CloudWatchLogsClient, name: string, days: number): Promise<void> {
-  const { PutRetentionPolicyCommand } = await sdk();
+async function putRetention(ctx: ModuleContext, logs: CloudWatchLogsClient, name: string, days: number): Promise<void> {
+  const { PutRetentionPolicyCommand } = await sdk(ctx);
   await call(`Unable to put retention policy for log group ${name}`, 'PutRetentionPolicy', () =>
     logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })));
 }

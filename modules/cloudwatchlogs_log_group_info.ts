@@ -15,7 +15,7 @@ export default defineModule({
   async run(args, ctx) {
     const prefix: string | null = args.log_group_name;
     try {
-      const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk();
+      const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk(ctx);
       const logs = await logsFor(args, ctx);
       const groups: LogGroup[] = [];
       let nextToken: string | undefined;

@@ -16,6 +16,8 @@ export interface AwsSettings {
   readonly maxAttempts?: number;
   /** Builds the client instead (the explorer's in-memory transport); no caching, no middleware. */
   readonly clientFactory?: (info: ConnectionInfo) => Promise<CloudWatchLogsClient>;
+  /** Command classes for that client instead of the SDK's. */
+  readonly commands?: typeof import('@aws-sdk/client-cloudwatch-logs');
 }
 
 export interface ConnectionInfo { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; profile?: string }

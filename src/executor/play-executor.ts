@@ -8,7 +8,7 @@ import { RESERVED_NAMES } from '../playbook/keywords.js';
 import { GLOBALS } from '../template/lookups.js';
 import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
-import { Templar, type JinjaMode } from '../template/templar.js';
+import { Templar, type JinjaMode, type TemplarOptions } from '../template/templar.js';
 import { isDict, pyBoolean, pyStr, truthy, typeName } from '../template/python.js';
 import { VariableManager, type TaskVars, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
@@ -61,6 +61,14 @@ function taskTags(task: Task, play: Play): ReadonlySet<string> {
   return tags;
 }
 
+/** Meta actions the linear strategy runs (and shows) per host; the others run once for all hosts. */
+const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers']);
+/** Actions whose tasks report themselves (an include shows no banner of its own). */
+const INCLUDES = new Set(['include_tasks', 'include_role', 'include']);
+
+/** The actions the executor carries out itself (#runAction); every other action is a module. */
+const OWN_ACTIONS = new Set(['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role', 'gather_facts', 'setup', 'add_host', 'group_by']);
+
 /** What the task points of one executor ask it. */
 interface PointSource {
   readonly env: TaskPoint['env'];
@@ -103,6 +111,28 @@ function lookupBasedirs(task: Task | Block | undefined, play: Play | undefined):
   const dirs = [task?.role?.path, task && 'pos' in task ? path.dirname(task.pos.file) : undefined, play?.basedir].filter((x): x is string => Boolean(x));
   if (task) basedirsOf.set(task, { play, dirs });
   return dirs;
+}
+
+/** What a task's Templar reads: its variables (with the `vars` and `hostvars` views, built when first asked) and
+ * what lookups need. One object per templar: made for every task, so no closures to build. */
+class TemplarScope implements TemplarOptions {
+  templar!: Templar;
+  #varsView: Record<string, unknown> | undefined;
+  #hostvars: Record<string, unknown> | undefined;
+  constructor(readonly taskVars: TaskVars, readonly finalNames: readonly string[], readonly run: RunOptions, readonly basedirs: readonly string[],
+    readonly hostvarsOf: (varsView: Record<string, unknown>) => Record<string, unknown>, readonly warn: (message: string) => void) {}
+  get random() { return this.run.random }
+  get jinja() { return this.run.jinja }
+  #view(n: 'vars' | 'hostvars'): Record<string, unknown> {
+    const templar = this.templar, taskVars = this.taskVars;
+    this.#varsView ??= lazyVarsView(() => Object.keys(taskVars.all()), (k) => templar.lookup(k));
+    return n === 'vars' ? this.#varsView : (this.#hostvars ??= this.hostvarsOf(this.#varsView));
+  }
+  lookupVar(n: string): unknown { return n === 'vars' || n === 'hostvars' ? this.#view(n) : this.taskVars.lookup(n) }
+  isFinal(n: string): boolean { return n === 'vars' || n === 'hostvars' || this.finalNames.includes(n) || this.taskVars.isFinal(n) }
+  get lookup(): NonNullable<TemplarOptions['lookup']> {
+    return { basedirs: this.basedirs, vars: () => ({ ...this.taskVars.all(), vars: this.#view('vars'), hostvars: this.#view('hostvars') }), warn: this.warn };
+  }
 }
 
 /** The implicit first task of a play that gathers facts. */
@@ -253,21 +283,11 @@ export class PlaybookExecutor {
 
   #templar(host: string, task?: Task | Block, extra: Vars = {}, finalNames: readonly string[] = []): Templar {
     // variables are resolved name by name as templates ask for them; `vars` and `hostvars` are views built on use
-    const taskVars = this.vm.resolver(this.#play, host, task, extra);
-    let varsView: Record<string, unknown> | undefined, hostvars: Record<string, unknown> | undefined;
-    const views = (n: 'vars' | 'hostvars'): Record<string, unknown> => {
-      varsView ??= lazyVarsView(() => Object.keys(taskVars.all()), (k) => templar.lookup(k));
-      return n === 'vars' ? varsView : (hostvars ??= this.#hostvars(host, varsView));
-    };
-    const basedirs = lookupBasedirs(task, this.#play);
-    const templar: Templar = new Templar({
-      lookupVar: (n) => (n === 'vars' || n === 'hostvars' ? views(n) : taskVars.lookup(n)),
-      isFinal: (n) => n === 'vars' || n === 'hostvars' || finalNames.includes(n) || taskVars.isFinal(n),
-      random: this.opts.random, jinja: this.opts.jinja,
-      lookup: { basedirs, vars: () => ({ ...taskVars.all(), vars: views('vars'), hostvars: views('hostvars') }), warn: (m) => this.#emit('warning', m) },
-    });
-    return templar;
+    const scope = new TemplarScope(this.vm.resolver(this.#play, host, task, extra), finalNames, this.opts, lookupBasedirs(task, this.#play),
+      (varsView) => this.#hostvars(host, varsView), (m) => this.#emit('warning', m));
+    return (scope.templar = new Templar(scope));
   }
+
 
   async #runList(list: readonly TaskOrBlock[], host: string, extra: Vars = {}): Promise<void> {
     for (const node of list) {
@@ -325,7 +345,7 @@ export class PlaybookExecutor {
   }
 
   async #runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> {
-    if (!this.#tagsMatch(task) && !['include_tasks', 'include_role'].includes(task.action)) return;
+    if (!this.#tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
     const hr = this.#hosts.get(host)!;
     let templar = this.#templar(host, task, extra);
     const name = this.#taskName(task, templar);
@@ -340,7 +360,7 @@ export class PlaybookExecutor {
     const def = resolveModule(task.action);
     // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
     const metaAction = task.action === 'meta' ? pyStr(task.args._raw_params ?? '').trim() : '';
-    const perHostMeta = ['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers'].includes(metaAction);
+    const perHostMeta = PER_HOST_META.has(metaAction);
     const once = def?.bypassHostLoop || (task.action === 'meta' && !perHostMeta) || truthy(this.#kw(task, 'run_once') ?? false);
     if (once && !first) {
       // run_once: the first host ran it for everyone; its result is registered for each host, without output
@@ -369,9 +389,10 @@ export class PlaybookExecutor {
           if (decision.vars) runExtra = { ...runExtra, ...decision.vars };
         }
         // a redo shows its new result under the same banner, as Ansible's debugger does
-        if ((first || perHostMeta) && !redone && !['include_tasks', 'include_role', 'include'].includes(task.action)) this.#emit('taskStart', task, name, handler);
+        if ((first || perHostMeta) && !redone && !INCLUDES.has(task.action)) this.#emit('taskStart', task, name, handler);
         if (runTask !== task || runExtra !== extra || redone) templar = this.#templar(host, runTask, runExtra);
-        const result = await this.#execute(runTask, host, runExtra, templar, name, first, release);
+        const running = this.#execute(runTask, host, runExtra, templar, name, first, release);
+        const result = running instanceof Promise ? await running : running;
         if (result === null) return; // an include: its tasks reported themselves
         if (task.action === 'meta') {
           // meta tasks report nothing (a skipped one shows as skipping) and count in no statistic;
@@ -427,7 +448,7 @@ export class PlaybookExecutor {
   #pointSource: PointSource | undefined;
 
   /** Runs a task (with its loop) and returns its final result; null for includes. */
-  async #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string, first: boolean, release: () => void): Promise<TaskResult | null> {
+  #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string, first: boolean, release: () => void): Promise<TaskResult | null> | TaskResult {
     const conditions = whenChain(task);
     let items: unknown[] | null;
     try { items = loopItems(task, templar) } catch (e) {
@@ -435,11 +456,13 @@ export class PlaybookExecutor {
       try { if (falseCondition(templar, conditions) !== null) return skippedByWhen(pyStr(conditions[0])) } catch { /* report the loop error */ }
       return templateFailure(e, task);
     }
-    if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role') {
-      await this.#include(task, host, extra, templar, items, first, release);
-      return null;
-    }
+    if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role') return this.#include(task, host, extra, templar, items, first, release).then(() => null);
     if (items === null) return this.#executeOnce(task, host, extra, templar, name, conditions);
+    return this.#executeLoop(task, host, extra, name, conditions, items);
+  }
+
+  /** A task's loop: each item in turn, then the loop's result. */
+  async #executeLoop(task: Task, host: string, extra: Vars, name: string, conditions: readonly unknown[], items: unknown[]): Promise<TaskResult> {
     const lc = isDict(task.keywords.loop_control) ? task.keywords.loop_control : {};
     const loopVar = pyStr(lc.loop_var ?? 'item');
     const results: TaskResult[] = [];
@@ -480,11 +503,11 @@ export class PlaybookExecutor {
     return this.noLog(task) ? '(censored due to no_log)' : label;
   }
 
-  #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): Promise<TaskResult> {
+  #executeOnce(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): TaskResult | Promise<TaskResult> {
     const delegate = this.#kw(task, 'delegate_to');
     const running = this.#executeOnceHere(task, host, extra, templar, name, conditions);
     if (delegate === undefined || delegate === null) return running;
-    return running.then((result) => this.#delegated(result, delegate, templar));
+    return running instanceof Promise ? running.then((result) => this.#delegated(result, delegate, templar)) : this.#delegated(running, delegate, templar);
   }
 
   #delegated(result: TaskResult, delegate: unknown, templar: Templar): TaskResult {
@@ -500,7 +523,8 @@ export class PlaybookExecutor {
     return delegated;
   }
 
-  async #executeOnceHere(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): Promise<TaskResult> {
+  /** One run of the task: a false `when` or arguments that do not validate answer at once, the module later. */
+  #executeOnceHere(task: Task, host: string, extra: Vars, templar: Templar, name: string, conditions: readonly unknown[]): TaskResult | Promise<TaskResult> {
     try {
       const cond = falseCondition(templar, conditions);
       if (cond !== null) return task.action === 'meta' ? this.#metaSkipped(task, host) : skippedByWhen(cond);
@@ -510,6 +534,11 @@ export class PlaybookExecutor {
     const noLog = this.noLog(task);
     const prepared = this.#prepare(this.#withModuleDefaults(task), host, { templar, ctx: this.#moduleContext(task, host, checkMode, templar) });
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
+    return this.#attempts(task, host, extra, templar, name, prepared.invoke, noLog);
+  }
+
+  /** The module's runs: once, or until `until` holds (retries, delay), with changed_when and failed_when. */
+  async #attempts(task: Task, host: string, extra: Vars, templar: Templar, name: string, invoke: () => Promise<TaskResult>, noLog: boolean): Promise<TaskResult> {
     const untilKw = task.keywords.until;
     let retries = 1;
     if (untilKw !== undefined && untilKw !== null) {
@@ -523,7 +552,7 @@ export class PlaybookExecutor {
     let result: TaskResult = {};
     let exhausted = true;
     for (let attempt = 1; attempt <= retries; attempt++) {
-      try { result = await prepared.invoke() } catch (e) { if (e instanceof ActionFailure) return e.result; throw e }
+      try { result = await invoke() } catch (e) { if (e instanceof ActionFailure) return e.result; throw e }
       result._ansible_no_log = noLog || result._ansible_no_log === true;
       if (isDict(result.ansible_facts) && (task.action === 'set_fact' || task.action === 'include_vars')) Object.assign(attemptVars, result.ansible_facts);
       if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
@@ -589,8 +618,7 @@ export class PlaybookExecutor {
   /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. */
   #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
     const templar = run.templar;
-    const own = ['debug', 'assert', 'meta', 'include_vars', 'set_stats', 'import_tasks', 'import_role', 'gather_facts', 'setup', 'add_host', 'group_by'];
-    const def = own.includes(task.action) ? undefined : resolveModule(task.action)!;
+    const def = OWN_ACTIONS.has(task.action) ? undefined : resolveModule(task.action)!;
     // what runs on the host (a module, fact gathering) needs a connection tsible has: local only
     const onHost = task.action === 'gather_facts' || task.action === 'setup' || (def !== undefined && !def.actionPlugin && !def.executorAction);
     const hv = this.vm.inventoryVars(host);

@@ -38,14 +38,16 @@ export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): T
 
 // A task's keywords and its blocks' never change once loaded: the chains below are worked out once per task
 // (and play), for every run of the task. Callers must not change the arrays they get.
-type Chains = WeakMap<Task, Map<string, { play: unknown; chain: readonly unknown[] }>>;
+type Play = { keywords: Record<string, unknown> } | undefined;
+type Chains = WeakMap<Task, Map<string, { play: Play; chain: readonly unknown[] }>>;
 const inheritedChains: Chains = new WeakMap(), mergedChains: Chains = new WeakMap();
-function chainOnce(chains: Chains, task: Task, key: string, play: unknown, make: () => unknown[]): readonly unknown[] {
+/** (`make` is a plain function, not a closure: nothing is allocated when the chain is known) */
+function chainOnce(chains: Chains, task: Task, key: string, play: Play, make: (task: Task, key: string, play: Play) => unknown[]): readonly unknown[] {
   let byKey = chains.get(task);
   if (!byKey) chains.set(task, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit && hit.play === play) return hit.chain;
-  const chain = make();
+  const chain = make(task, key, play);
   byKey.set(key, { play, chain });
   return chain;
 }
@@ -53,23 +55,25 @@ function chainOnce(chains: Chains, task: Task, key: string, play: unknown, make:
 /** A keyword's value as the task inherits it: the task, its blocks (roles, imports), then the play. */
 export function inherited(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown {
   if (task.keywords[key] !== undefined) return task.keywords[key];
-  return chainOnce(inheritedChains, task, key, play, () => {
-    for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return [b.keywords[key]];
-    return [play?.keywords[key]];
-  })[0];
+  return chainOnce(inheritedChains, task, key, play, nearestOfBlocks)[0];
+}
+function nearestOfBlocks(task: Task, key: string, play: Play): unknown[] {
+  for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return [b.keywords[key]];
+  return [play?.keywords[key]];
 }
 
 /** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
 export function mergedKeyword(task: Task, key: string, play?: { keywords: Record<string, unknown> }): readonly unknown[] {
-  return chainOnce(mergedChains, task, key, play, () => {
-    const chain: unknown[] = [];
-    for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
-    return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
-  });
+  return chainOnce(mergedChains, task, key, play, allOfChain);
+}
+function allOfChain(task: Task, key: string, play: Play): unknown[] {
+  const chain: unknown[] = [];
+  for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
+  return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
 }
 /** The task's `when` conditions after its blocks' (imports, roles, includes' apply), outermost first. */
 export function whenChain(task: Task): readonly unknown[] {
-  return chainOnce(mergedChains, task, '\0when', undefined, () => whenConditions(task));
+  return chainOnce(mergedChains, task, '\0when', undefined, whenConditions);
 }
 function whenConditions(task: Task): unknown[] {
   const out: unknown[] = [];
@@ -154,7 +158,8 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
     async invoke() {
       let result: TaskResult;
       try {
-        result = await def.run(v.args, run.ctx);
+        const running = def.run(v.args, run.ctx);
+        result = running instanceof Promise ? await running : running;
       } catch (e) {
         if (e instanceof ModuleFailure) result = e.result;
         else if (e instanceof InterruptedError) throw e;

@@ -133,6 +133,21 @@ export const SIM_EPOCH = 1_700_000_000_000;
 
 /** What the modules call on a client: `send(new XCommand(input))`. */
 type SimulatedCommand = { input?: Record<string, unknown>; constructor: { name: string } };
+/** The command classes the modules get in a simulation: `new DescribeLogGroupsCommand(input)` keeps its name and
+ * input, which is all the simulated client reads (the SDK's own classes build a middleware stack each). */
+const commandClasses = new Map<string, new (input: unknown) => unknown>();
+const SIMULATED_COMMANDS = new Proxy({}, {
+  get: (_target, name) => {
+    // (only commands: `await` asks for `then`, which must stay undefined)
+    if (typeof name !== 'string' || !name.endsWith('Command')) return undefined;
+    let made = commandClasses.get(name);
+    if (!made) {
+      made = { [name]: class { constructor(readonly input: unknown) {} } }[name]!;
+      commandClasses.set(name, made);
+    }
+    return made;
+  },
+}) as NonNullable<RunOptions['aws']['commands']>;
 
 /** Runs one schedule to completion (or a violation) and returns its trace. */
 export async function runSchedule(opts: SimulationOptions, seed: number, choose: Chooser): Promise<ScheduleOutcome> {
@@ -399,7 +414,7 @@ export async function runSchedule(opts: SimulationOptions, seed: number, choose:
       extraVars: opts.extraVars(i), checkMode: false, diff: false, verbosity: 0, tags: [], skipTags: [], env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'simulated', AWS_SECRET_ACCESS_KEY: 'simulated', ...opts.env }, inventory: loadInventory([]),
       clock: { now: () => now, sleep: async (ms: number) => { procs[i]!.wakeAt = now + ms; await point(i, 'sleep', `sleep ${ms} ms`) } },
       random, signal: stop.signal, frozenIncludes,
-      aws: { clientFactory: clientFor(i) },
+      aws: { clientFactory: clientFor(i), commands: SIMULATED_COMMANDS },
     }, [{ taskStart: (_task, name) => { taskOf[i] = name }, taskResult: (_h, task, result, status) => { if (status === 'failed') lastFailure = `p${i + 1}: ${taskOf[i]}: ${String(result.msg ?? '')}` },
       // a failure counts once the run ends with it (a rescued one does not)
       playbookEnd: (stats) => { if (!stop.signal.aborted && [...stats.values()].some((h) => h.failures > 0)) failures.push(lastFailure) } }], {

@@ -417,4 +417,4 @@ function startsBareArgument(tok: any): boolean {
 }
 
 const transformerMod: any = require('nunjucks/src/transformer');
-export { nunjucks, nodes, parserMod, lexer, compilerMod, transformerMod };
+export { nunjucks, nodes, parserMod, lexer, compilerMod, transformerMod, runtime };

@@ -3,7 +3,7 @@
 // (or 2.19's native one behind the `jinja` switch).
 import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
 import { UnsafeText } from '../yaml/loader.js';
-import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, type VarsResolver } from './nunjucks-patches.js';
+import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, runtime, type VarsResolver } from './nunjucks-patches.js';
 import { PyDatetime, PyTimedelta } from './datetime.js';
 import { PyFloat, PyTuple, PyTypeError, decodeEscapes, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
@@ -222,7 +222,7 @@ export class Templar implements VarsResolver {
   #render(c: Compiled, src: string, capture: (v: unknown) => string): string {
     const ctx = { __tsible_vars: this, __tsible_capture: capture, __tsible_random: this.#opts.random, __tsible_templar: this };
     try {
-      return c.template.render(ctx);
+      return renderCompiled(c.template, ctx);
     } catch (err) {
       const cause = unwrap(err);
       if (cause instanceof PyTypeError) throw new TemplateError(`Unexpected templating type error occurred on (${src}): ${cause.message}. ${cause.message}`, { cause });
@@ -260,6 +260,34 @@ export class Templar implements VarsResolver {
     if (captured instanceof PyUndefined) captured.fail();
     return captured;
   }
+}
+
+/**
+ * Template.render for what tsible's templates are (synchronous, no inheritance): the compiled root function called
+ * with a context made for this one render, not a copy of `ctx` and its bookkeeping (every task renders several).
+ * Templates that define blocks go through Nunjucks' own render.
+ */
+function renderCompiled(template: any, ctx: Record<string, unknown>): string {
+  if (Object.keys(template.blocks).length) return template.render(ctx);
+  const e = template.env;
+  const frame = new runtime.Frame();
+  frame.topLevel = true;
+  let out = '', failure: unknown;
+  template.rootRenderFunc(e, new RenderContext(e, ctx), frame, runtime, (err: unknown, res: string) => { if (err) failure = err; else out = res });
+  if (failure !== undefined) throw (nunjucks.lib as unknown as { _prettifyError(path: string, dev: boolean, err: unknown): Error })._prettifyError(template.path, e.opts.dev, failure);
+  return out;
+}
+/** What compiled templates ask of their context (Nunjucks' Context without blocks and its copy of ctx). */
+class RenderContext {
+  #exported: string[] | undefined;
+  constructor(readonly env: any, readonly ctx: Record<string, unknown>) {}
+  lookup(name: string): unknown { return name in this.env.globals && !(name in this.ctx) ? this.env.globals[name] : this.ctx[name] }
+  setVariable(name: string, value: unknown): void { this.ctx[name] = value }
+  getVariables(): Record<string, unknown> { return this.ctx }
+  addExport(name: string): void { (this.#exported ??= []).push(name) }
+  getExported(): Record<string, unknown> { const out: Record<string, unknown> = {}; for (const n of this.#exported ?? []) out[n] = this.ctx[n]; return out }
+  getBlock(name: string): never { throw new Error(`unknown block "${name}"`) }
+  getSuper(_env: unknown, name: string): never { throw new Error(`no super block available for "${name}"`) }
 }
 
 function unwrap(err: unknown): unknown {

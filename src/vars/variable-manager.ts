@@ -73,6 +73,7 @@ export class VariableManager {
     const t = taskLayers(play, task);
     const s = this.state(host);
     const gathered = s.gathered ? gatheredAsVars(s.gathered) : NONE;
+    // (indices 0, 1, 3 and 4 are named in LAYER)
     return [this.extraVars, extra, t.params, s.registered, s.facts, s.includeVars, t.chainVars, t.roleVars, (this.magic.__vars_files as Vars | undefined) ?? NONE, play.vars, gathered, this.inventoryVars(host), t.defaults];
   }
 
@@ -112,29 +113,38 @@ export class VariableManager {
    * task's templates need; `all()` builds it when something must list every name).
    */
   resolver(play: Play, host: string, task?: Task | Block, extra: Vars = {}): TaskVars {
-    const ordered = this.#layers(play, host, task, extra);
-    const { facts, registered } = this.state(host);
-    let all: Vars | undefined;
-    return {
-      lookup: (name) => {
-        const sp = SPECIAL.has(name) ? this.#special(host, task, name) : undefined;
-        if (sp) return sp.value;
-        for (const layer of ordered) if (Object.hasOwn(layer, name)) return layer[name];
-        if (name !== '__vars_files' && Object.hasOwn(this.magic, name)) return this.magic[name];
-        return undefined;
-      },
-      isFinal: (name) => {
-        if (SPECIAL.has(name) && this.#special(host, task, name)) return true;
-        if (Object.hasOwn(this.extraVars, name) || Object.hasOwn(extra, name)) return false;
-        if (Object.hasOwn(registered, name) || Object.hasOwn(facts, name)) return true;
-        if (ordered.some((layer) => Object.hasOwn(layer, name))) return false;
-        return name !== '__vars_files' && Object.hasOwn(this.magic, name);
-      },
-      all: () => (all ??= this.getVars(play, host, task, extra).vars),
-    };
+    return new Resolver(this, this.#layers(play, host, task, extra), play, host, task, extra);
   }
+  /** (for Resolver) */
+  special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined { return this.#special(host, task, name) }
+
 }
 
+/** One task's variables, name by name (made for every templar: a class, no closures). The host's facts and
+ * registered results are the objects the layers were taken from: replaced, never changed, on a change. */
+class Resolver implements TaskVars {
+  #all: Vars | undefined;
+  constructor(readonly vm: VariableManager, readonly ordered: readonly Vars[], readonly play: Play, readonly host: string, readonly task: Task | Block | undefined, readonly extra: Vars) {}
+  lookup(name: string): unknown {
+    const sp = SPECIAL.has(name) ? this.vm.special(this.host, this.task, name) : undefined;
+    if (sp) return sp.value;
+    for (const layer of this.ordered) if (Object.hasOwn(layer, name)) return layer[name];
+    if (name !== '__vars_files' && Object.hasOwn(this.vm.magic, name)) return this.vm.magic[name];
+    return undefined;
+  }
+  isFinal(name: string): boolean {
+    if (SPECIAL.has(name) && this.vm.special(this.host, this.task, name)) return true;
+    const o = this.ordered;
+    if (Object.hasOwn(o[LAYER.extraVars]!, name) || Object.hasOwn(o[LAYER.extra]!, name)) return false;
+    if (Object.hasOwn(o[LAYER.registered]!, name) || Object.hasOwn(o[LAYER.facts]!, name)) return true;
+    if (this.ordered.some((layer) => Object.hasOwn(layer, name))) return false;
+    return name !== '__vars_files' && Object.hasOwn(this.vm.magic, name);
+  }
+  all(): Vars { return (this.#all ??= this.vm.getVars(this.play, this.host, this.task, this.extra).vars) }
+}
+
+/** Where #layers puts the layers whose names are not templated again (or are, whatever else says). */
+const LAYER = { extraVars: 0, extra: 1, registered: 3, facts: 4 } as const;
 const NONE: Vars = Object.freeze({}) as Vars;
 const SPECIAL = new Set(['groups', 'inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts', 'role_name', 'role_path']);
 
