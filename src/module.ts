@@ -166,7 +166,8 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
   const { aliasOf, entries } = prepared;
   const args: Record<string, any> = {};
   const unsupported: string[] = [];
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
+    const value = raw[key];
     if (key.startsWith('_ansible_')) continue;
     const canonical = Object.hasOwn(spec, key) ? key : aliasOf.get(key);
     if (!canonical) { unsupported.push(key); continue }

@@ -40,7 +40,7 @@ export function camelDictToSnakeDict(v: unknown, ignore: readonly string[] = [])
   if (Array.isArray(v)) return v.map((x) => camelDictToSnakeDict(x));
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[camelToSnake(k)] = ignore.includes(k) ? x : camelDictToSnakeDict(x);
+    for (const k of Object.keys(v)) { const x = (v as Record<string, unknown>)[k]; out[camelToSnake(k)] = ignore.includes(k) ? x : camelDictToSnakeDict(x) }
     return out;
   }
   return v;

@@ -70,9 +70,12 @@ export function toPlain(v: unknown): unknown {
   return v;
 }
 
-export const isDict = (v: unknown): v is Dict =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyUndefined)
-  && !(v instanceof PyFloat) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+/** A plain object (a mapping): arrays, PyFloat, PyUndefined and every other class instance have prototypes of their own. */
+export function isDict(v: unknown): v is Dict {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
 export const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
 export function typeName(v: unknown): string {

@@ -177,9 +177,9 @@ export class Templar implements VarsResolver {
     if (Array.isArray(value)) return value.map((v) => this.template(v));
     if (isDict(value)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
+      for (const k in value) {
         const key = isTemplate(k) ? pyStr(this.templateString(k)) : k;
-        setKey(out, key, this.template(v));
+        setKey(out, key, this.template(value[k]));
       }
       return out;
     }
@@ -310,7 +310,7 @@ function normalizeNative(v: unknown): unknown {
   if (v instanceof PyUndefined) v.fail();
   if (v instanceof PyTuple) return [...v].map(normalizeNative);
   if (Array.isArray(v)) return v.map(normalizeNative);
-  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, normalizeNative(x)); return o }
+  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const k in v) setKey(o, k, normalizeNative(v[k])); return o }
   return v;
 }
 
