@@ -295,7 +295,7 @@ export class PlaybookExecutor {
       if (hr.failed || hr.ended || hr.unreachable) return;
       if (this.opts.signal.aborted) throw new InterruptedError('User interrupted execution');
       if (node.kind === 'block') await this.#runBlock(node, host, extra);
-      else await this.#runTask(node, host, extra);
+      else { const running = this.#runTask(node, host, extra); if (running) await running }
     }
   }
 
@@ -344,7 +344,9 @@ export class PlaybookExecutor {
     return task.role ? `${task.role.name} : ${name}` : name;
   }
 
-  async #runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> {
+  /** Decides whether and how the task runs (tags, --start-at-task, any_errors_fatal, run_once, the lockstep of
+   * hosts) without an async frame, then runs it. */
+  #runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     if (!this.#tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
     const hr = this.#hosts.get(host)!;
     let templar = this.#templar(host, task, extra);
@@ -355,7 +357,11 @@ export class PlaybookExecutor {
     // any_errors_fatal: the failing task finishes on every host, then the play is over for all of them
     if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; return }
     const arrived = this.#lockstep.arrive(host, task);
-    const first = typeof arrived === 'boolean' ? arrived : await arrived;
+    if (typeof arrived === 'boolean') return this.#runArrived(task, host, extra, handler, hr, templar, name, arrived);
+    return arrived.then((first) => this.#runArrived(task, host, extra, handler, hr, templar, name, first));
+  }
+
+  #runArrived(task: Task, host: string, extra: Vars, handler: boolean, hr: HostRun, templar: Templar, name: string, first: boolean): Promise<void> | void {
     if (this.#fatal && this.#fatalAt !== taskKey(task)) { hr.ended = true; this.#lockstep.done(host); return }
     const def = resolveModule(task.action);
     // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
@@ -372,6 +378,11 @@ export class PlaybookExecutor {
       this.#lockstep.done(host);
       return;
     }
+    return this.#runHere(task, host, extra, handler, hr, templar, name, first, perHostMeta, once);
+  }
+
+  /** The task on this host: the hooks before and after it, its run, its result. */
+  async #runHere(task: Task, host: string, extra: Vars, handler: boolean, hr: HostRun, templar: Templar, name: string, first: boolean, perHostMeta: boolean, once: boolean): Promise<void> {
     let released = false;
     const release = () => { if (!released) { released = true; this.#lockstep.done(host) } };
     let runTask = task, runExtra = extra, redone = false;
