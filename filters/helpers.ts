@@ -26,17 +26,23 @@ export function splitKeywords(args: unknown[]): { positional: unknown[]; keyword
  * Undefined input raises (Jinja2's StrictUndefined) unless the filter says it handles it.
  */
 export function filter(names: readonly string[], fn: (value: any, params: Params) => unknown, opts: FilterOptions = {}): FilterFn {
+  // (every filter call of every template comes through here: no intermediate arrays or objects)
   return function (this: unknown, value: unknown, ...args: unknown[]) {
-    const { positional, keywords } = splitKeywords(args);
+    const last = args[args.length - 1];
+    const keywords = last !== null && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords ? last as Params : undefined;
+    const count = keywords ? args.length - 1 : args.length;
     if (!opts.acceptsUndefined && value instanceof PyUndefined) value.fail();
-    if (positional.length > names.length) throw new TemplateError(`too many positional arguments (expected at most ${names.length}, got ${positional.length})`);
+    if (count > names.length) throw new TemplateError(`too many positional arguments (expected at most ${names.length}, got ${count})`);
     const params: Params = {};
-    positional.forEach((v, i) => { params[names[i]!] = v });
-    for (const [k, v] of Object.entries(keywords)) {
-      if (!names.includes(k)) throw new TemplateError(`got an unexpected keyword argument '${k}'`);
-      params[k] = v;
+    for (let i = 0; i < count; i++) params[names[i]!] = args[i];
+    if (keywords) {
+      for (const k in keywords) {
+        if (k === '__keywords') continue;
+        if (!names.includes(k)) throw new TemplateError(`got an unexpected keyword argument '${k}'`);
+        params[k] = keywords[k];
+      }
     }
-    for (const v of Object.values(params)) if (v instanceof PyUndefined && !opts.acceptsUndefined) v.fail();
+    if (!opts.acceptsUndefined) for (const k in params) { const v = params[k]; if (v instanceof PyUndefined) v.fail() }
     return fn.call(this, value, params);
   };
 }

@@ -91,43 +91,49 @@ function pyTypeOf(v: unknown): string {
 }
 
 
+function cannot(value: unknown, type: ArgType, name: string, what: string): never {
+  return unconvertible(value, type, name, `${pyTypeOf(value)} cannot be converted to ${what}`);
+}
+function unconvertible(value: unknown, type: ArgType, name: string, why: string): never {
+  throw new Error(`argument '${name}' is of type ${pyTypeOf(value)} and we were unable to convert to ${type}: ${why}`);
+}
+
 /** ansible-core's type checkers (module_utils/common/validation.py), returning the converted value or throwing its message. */
 export function coerce(value: unknown, type: ArgType, name: string): unknown {
-  const fail = (why: string): never => { throw new Error(`argument '${name}' is of type ${pyTypeOf(value)} and we were unable to convert to ${type}: ${why}`) };
-  const cannot = (what: string) => fail(`${pyTypeOf(value)} cannot be converted to ${what}`);
+  // (no closures: every argument of every module call comes through here)
   switch (type) {
     case 'raw': case 'jsonarg': return value;
     case 'str': case 'path':
       if (typeof value === 'string' || value === null) return value;
       return typeof value === 'object' ? pyRepr(value) : pyStr(value);
     case 'bool': {
-      if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value)) return cannot('a bool');
+      if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value)) return cannot(value, type, name, 'a bool');
       const b = pyBoolean(value, true);
-      return b ?? fail(`The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`);
+      return b ?? unconvertible(value, type, name, `The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`);
     }
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value.replace(/_/g, ''))) return parseInt(value.replace(/_/g, ''), 10);
-      return cannot('an int');
+      return cannot(value, type, name, 'an int');
     case 'float':
       if (isNum(value)) return pyFloat(Number(value));
       if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return pyFloat(Number(value));
-      return cannot('a float');
+      return cannot(value, type, name, 'a float');
     case 'list':
       if (Array.isArray(value)) return value;
       if (typeof value === 'string') return value.split(',');
       if (isNum(value)) return [pyStr(value)];
-      return cannot('a list');
+      return cannot(value, type, name, 'a list');
     case 'dict':
       if (isDict(value)) return value;
       if (typeof value === 'string') {
-        if (value.startsWith('{')) { try { const p = JSON.parse(value); if (isDict(p)) return p } catch { /* not JSON */ } return fail('unable to evaluate string as dictionary') }
-        if (!value.includes('=')) return fail('dictionary requested, could not parse JSON or key=value');
+        if (value.startsWith('{')) { try { const p = JSON.parse(value); if (isDict(p)) return p } catch { /* not JSON */ } return unconvertible(value, type, name, 'unable to evaluate string as dictionary') }
+        if (!value.includes('=')) return unconvertible(value, type, name, 'dictionary requested, could not parse JSON or key=value');
         const out: Record<string, string> = {};
         for (const field of splitFields(value.trim())) { const i = field.indexOf('='); out[field.slice(0, i)] = field.slice(i + 1) }
         return out;
       }
-      return cannot('a dict');
+      return cannot(value, type, name, 'a dict');
   }
   return value;
 }
@@ -149,62 +155,68 @@ function splitFields(text: string): string[] {
 }
 
 /** Each argument spec's aliases and entries, built once. */
-const PREPARED = new WeakMap<object, { aliasOf: Map<string, string>; entries: Array<[string, ArgumentSpec[string]]> }>();
-
-export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
-  const deprecations: object[] = [];
-  const warnings: string[] = [];
-  if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations, warnings, invocation: { ...raw } };
-  const spec = def.argumentSpec;
+interface PreparedSpec {
+  readonly aliasOf: Map<string, string>;
+  readonly entries: ReadonlyArray<readonly [string, ArgumentSpec[string]]>;
+  /** The options with environment fallbacks, no_log options and required options. */
+  readonly fallbacks: ReadonlyArray<readonly [string, readonly string[]]>;
+  readonly noLog: readonly string[];
+  readonly required: readonly string[];
+}
+const PREPARED = new WeakMap<object, PreparedSpec>();
+function prepareSpec(spec: ArgumentSpec): PreparedSpec {
   let prepared = PREPARED.get(spec);
   if (!prepared) {
     const aliases = new Map<string, string>();
     for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliases.set(a, name);
-    prepared = { aliasOf: aliases, entries: Object.entries(spec) };
+    const entries = Object.entries(spec);
+    prepared = {
+      aliasOf: aliases, entries,
+      fallbacks: entries.flatMap(([n, o]) => (o.fallbackEnv ? [[n, o.fallbackEnv] as const] : [])),
+      noLog: entries.flatMap(([n, o]) => (o.noLog ? [n] : [])),
+      required: entries.flatMap(([n, o]) => (o.required ? [n] : [])),
+    };
     PREPARED.set(spec, prepared);
   }
-  const { aliasOf, entries } = prepared;
+  return prepared;
+}
+const NO_DEPRECATIONS = Object.freeze([]) as unknown as object[], NO_WARNINGS = Object.freeze([]) as unknown as string[];
+
+export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
+  if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations: [], warnings: [], invocation: { ...raw } };
+  const spec = def.argumentSpec;
+  const { aliasOf, entries, fallbacks, noLog, required } = prepareSpec(spec);
+  // (made when needed: most calls have no deprecation, warning or error)
+  let deprecations: object[] | undefined, warnings: string[] | undefined, unsupported: string[] | undefined;
   const args: Record<string, any> = {};
-  const unsupported: string[] = [];
   for (const key in raw) {
     const value = raw[key];
     if (key.startsWith('_ansible_')) continue;
     const canonical = Object.hasOwn(spec, key) ? key : aliasOf.get(key);
-    if (!canonical) { unsupported.push(key); continue }
+    if (!canonical) { (unsupported ??= []).push(key); continue }
     if (canonical !== key) {
-      if (Object.hasOwn(raw, canonical)) warnings.push(`Both option ${canonical} and its alias ${key} are set.`);
+      if (Object.hasOwn(raw, canonical)) (warnings ??= []).push(`Both option ${canonical} and its alias ${key} are set.`);
       const dep = spec[canonical]!.deprecatedAliases?.find((d) => d.name === key);
-      if (dep) deprecations.push({ msg: `Alias '${key}' is deprecated. See the module docs for more information`, date: dep.date, collection_name: dep.collection_name });
+      if (dep) (deprecations ??= []).push({ msg: `Alias '${key}' is deprecated. See the module docs for more information`, date: dep.date, collection_name: dep.collection_name });
       if (Object.hasOwn(raw, canonical)) continue;
     }
     args[canonical] = value;
   }
   // fallbacks apply before any check, so that even a failed validation reports them in invocation
-  for (const [name, opt] of entries) {
-    if ((args[name] === undefined) && opt.fallbackEnv) {
-      const found = opt.fallbackEnv.find((e) => env[e] !== undefined);
-      if (found) args[name] = env[found];
-    }
+  for (const [name, envs] of fallbacks) {
+    if (args[name] !== undefined) continue;
+    const found = envs.find((e) => env[e] !== undefined);
+    if (found) args[name] = env[found];
   }
-  const noLogValues = entries.filter(([n, o]) => o.noLog && typeof args[n] === 'string' && args[n] !== '').map(([n]) => String(args[n]));
-  // AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept
-  // (built in one pass, in the order the arguments were given and then the spec's: no copy-then-delete)
-  const invocation = () => {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(raw)) {
-      if (k.startsWith('_ansible_')) continue;
-      setKey(out, k, Object.hasOwn(spec, k) && Object.hasOwn(args, k) ? args[k] : raw[k]);
-    }
-    for (const [name, opt] of entries) if (!Object.hasOwn(out, name)) out[name] = Object.hasOwn(args, name) ? args[name] : opt.default ?? null;
-    return maskNoLogValues(out, noLogValues) as Record<string, unknown>;
-  };
+  const noLogValues: string[] = [];
+  for (const n of noLog) if (typeof args[n] === 'string' && args[n] !== '') noLogValues.push(String(args[n]));
   const errors: string[] = [];
-  if (unsupported.length) {
+  if (unsupported) {
     const names = Object.keys(spec).sort();
     const aliases = Object.values(spec).flatMap((o) => o.aliases ?? []).sort();
     errors.push(`Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`);
   }
-  const missing = entries.filter(([n, o]) => o.required && (args[n] === undefined || args[n] === null)).map(([n]) => n);
+  const missing = required.filter((n) => args[n] === undefined || args[n] === null);
   if (missing.length) errors.push(`missing required arguments: ${missing.join(', ')}`);
   for (const group of def.mutuallyExclusive ?? []) {
     const present = group.filter((n) => args[n] !== undefined && args[n] !== null);
@@ -226,9 +238,21 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     }
     args[name] = v;
   }
+  const result = { args, deprecations: deprecations ?? NO_DEPRECATIONS, warnings: warnings ?? NO_WARNINGS, invocation: invocationOf(raw, args, spec, entries, noLogValues), noLogValues };
   // ansible-core collects every error and reports the first
-  if (errors.length) return { args, error: errors[0], deprecations, warnings, invocation: invocation(), noLogValues };
-  return { args, deprecations, warnings, invocation: invocation(), noLogValues };
+  return errors.length ? { ...result, error: errors[0] } : result;
+}
+
+/** AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept: in the
+ * order the arguments were given, then the spec's (built in one pass: a copy-then-delete makes a slow object). */
+function invocationOf(raw: Record<string, unknown>, args: Record<string, unknown>, spec: ArgumentSpec, entries: PreparedSpec['entries'], noLogValues: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in raw) {
+    if (k.startsWith('_ansible_')) continue;
+    setKey(out, k, Object.hasOwn(spec, k) && Object.hasOwn(args, k) ? args[k] : raw[k]);
+  }
+  for (const [name, opt] of entries) if (!Object.hasOwn(out, name)) out[name] = Object.hasOwn(args, name) ? args[name] : opt.default ?? null;
+  return maskNoLogValues(out, noLogValues) as Record<string, unknown>;
 }
 
 /** remove_values: a secret's exact value becomes the placeholder, and any text containing it is starred. */
