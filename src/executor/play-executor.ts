@@ -113,6 +113,8 @@ function lookupBasedirs(task: Task | Block | undefined, play: Play | undefined):
   return dirs;
 }
 
+/** What templar scopes ask their executor (one per executor). */
+interface ScopeSource { hostvars(host: string, varsView: Record<string, unknown>): Record<string, unknown>; warn(message: string): void }
 /** What a task's Templar reads: its variables (with the `vars` and `hostvars` views, built when first asked) and
  * what lookups need. One object per templar: made for every task, so no closures to build. */
 class TemplarScope implements TemplarOptions {
@@ -120,18 +122,18 @@ class TemplarScope implements TemplarOptions {
   #varsView: Record<string, unknown> | undefined;
   #hostvars: Record<string, unknown> | undefined;
   constructor(readonly taskVars: TaskVars, readonly finalNames: readonly string[], readonly run: RunOptions, readonly basedirs: readonly string[],
-    readonly hostvarsOf: (varsView: Record<string, unknown>) => Record<string, unknown>, readonly warn: (message: string) => void) {}
+    readonly source: ScopeSource, readonly host: string) {}
   get random() { return this.run.random }
   get jinja() { return this.run.jinja }
   #view(n: 'vars' | 'hostvars'): Record<string, unknown> {
     const templar = this.templar, taskVars = this.taskVars;
     this.#varsView ??= lazyVarsView(() => Object.keys(taskVars.all()), (k) => templar.lookup(k));
-    return n === 'vars' ? this.#varsView : (this.#hostvars ??= this.hostvarsOf(this.#varsView));
+    return n === 'vars' ? this.#varsView : (this.#hostvars ??= this.source.hostvars(this.host, this.#varsView));
   }
   lookupVar(n: string): unknown { return n === 'vars' || n === 'hostvars' ? this.#view(n) : this.taskVars.lookup(n) }
   isFinal(n: string): boolean { return n === 'vars' || n === 'hostvars' || this.finalNames.includes(n) || this.taskVars.isFinal(n) }
   get lookup(): NonNullable<TemplarOptions['lookup']> {
-    return { basedirs: this.basedirs, vars: () => ({ ...this.taskVars.all(), vars: this.#view('vars'), hostvars: this.#view('hostvars') }), warn: this.warn };
+    return { basedirs: this.basedirs, vars: () => ({ ...this.taskVars.all(), vars: this.#view('vars'), hostvars: this.#view('hostvars') }), warn: this.source.warn };
   }
 }
 
@@ -284,8 +286,12 @@ export class PlaybookExecutor {
   #templar(host: string, task?: Task | Block, extra: Vars = {}, finalNames: readonly string[] = []): Templar {
     // variables are resolved name by name as templates ask for them; `vars` and `hostvars` are views built on use
     const scope = new TemplarScope(this.vm.resolver(this.#play, host, task, extra), finalNames, this.opts, lookupBasedirs(task, this.#play),
-      (varsView) => this.#hostvars(host, varsView), (m) => this.#emit('warning', m));
+      this.#scopeSource ??= this.#makeScopeSource(), host);
     return (scope.templar = new Templar(scope));
+  }
+  #scopeSource: ScopeSource | undefined;
+  #makeScopeSource(): ScopeSource {
+    return { hostvars: (host, varsView) => this.#hostvars(host, varsView), warn: (m) => this.#emit('warning', m) };
   }
 
 
@@ -443,7 +449,12 @@ export class PlaybookExecutor {
   }
 
   #point(task: Task, host: string, extra: Vars, name: string, callsBefore: number): TaskPoint {
-    this.#pointSource ??= {
+    return new ExecutorPoint(this.#pointSource ??= this.#makePointSource(), host, task, name, extra, callsBefore);
+  }
+  #pointSource: PointSource | undefined;
+  // (apart from #point: closures there would cost every call a context)
+  #makePointSource(): PointSource {
+    return {
       env: this.opts.env,
       vars: (h, t, x) => this.vm.getVars(this.#play, h, t, x).vars,
       resolver: (h, t, x) => this.vm.resolver(this.#play, h, t, x),
@@ -454,9 +465,7 @@ export class PlaybookExecutor {
       noLogNames: (h) => [...this.#noLogNames(h)],
       awsCalls: (from) => this.awsCalls.slice(from),
     };
-    return new ExecutorPoint(this.#pointSource, host, task, name, extra, callsBefore);
   }
-  #pointSource: PointSource | undefined;
 
   /** Runs a task (with its loop) and returns its final result; null for includes. */
   #execute(task: Task, host: string, extra: Vars, templar: Templar, name: string, first: boolean, release: () => void): Promise<TaskResult | null> | TaskResult {
