@@ -23,6 +23,8 @@ export class OptionsError extends TsibleError { override exitCode: ExitCode = Ex
 export class TemplateError extends TsibleError {}
 /** A variable or attribute is undefined; Ansible wraps it in the task-level message. */
 export class UndefinedError extends TemplateError {}
+/** A template Jinja2 would not parse (its TemplateSyntaxError), worded as Ansible reports it. */
+export class TemplateSyntaxError extends TemplateError {}
 /** A template failure Ansible raises with the task as its object, so its message ends with where the task is
  * (a failed conditional check); other template failures name no position. */
 export class TaskTemplateError extends TemplateError {}

@@ -19,7 +19,7 @@ import { extendedError } from '../output/errors.js';
 import { resolveModule } from '../../modules/index.js';
 import type { AwsSettings, AwsCallEvent } from '../aws/client.js';
 import { DELEGATED_HOST, type Callback, type ExecutorHooks, type Frame, type HostStats, type ResultStatus, type TaskPoint } from './events.js';
-import { OMIT, mergedKeyword, applyConditions, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
+import { OMIT, mergedKeyword, applyConditions, conditionalError, falseCondition, inherited, isFailed, itemLabel, loopItems, prepareModule, removeOmitted, skippedByWhen, templateFailure, whenChain } from './task-executor.js';
 
 export interface RunOptions {
   readonly extraVars: Vars;
@@ -690,7 +690,13 @@ export class PlaybookExecutor {
         const quiet = pyBoolean(args.quiet ?? false, false); // the assert action: boolean(quiet, strict=False)
         const verbose = quiet ? {} : { _ansible_verbose_always: true }; // set before evaluating: failures show indented too
         for (const c of list) {
-          if (!templar.evaluateConditional(c)) {
+          let holds: boolean;
+          try { holds = templar.evaluateConditional(c) } catch (e) {
+            const why = conditionalError(c, e);
+            if (why === undefined) throw e;
+            throw new ActionFailure({ failed: true, msg: why });
+          }
+          if (!holds) {
             const fm = args.fail_msg ?? args.msg;
             return { failed: true, changed: false, assertion: pyStr(c), evaluated_to: false, msg: fm === undefined ? 'Assertion failed' : fm, ...verbose };
           }

@@ -91,13 +91,25 @@ export function falseCondition(templar: Templar, conditions: readonly unknown[])
     try {
       if (!templar.evaluateConditional(c)) return pyStr(c);
     } catch (e) {
-      // an undefined variable carries its original exception, which Ansible appends once more
-      const why = e instanceof UndefinedError ? `${e.message}. ${e.message}` : e instanceof TsibleError ? e.message : undefined;
-      if (why !== undefined) throw new TaskTemplateError(`The conditional check '${pyStr(c)}' failed. The error was: error while evaluating conditional (${pyStr(c)}): ${why}`, { cause: e });
+      const why = conditionalError(c, e);
+      if (why !== undefined) throw new TaskTemplateError(why, { cause: e });
       throw e;
     }
   }
   return null;
+}
+
+/** Conditional.evaluate_conditional's AnsibleError for a conditional that could not be evaluated: an undefined
+ * name gets _check_conditional's "error while evaluating conditional" first (and its message twice, as the
+ * original exception is appended), a Python exception its str(), a template error its message. Undefined for
+ * errors that are not template errors. */
+export function conditionalError(conditional: unknown, e: unknown): string | undefined {
+  const c = pyStr(conditional);
+  const failed = `The conditional check '${c}' failed. The error was: `;
+  if (e instanceof UndefinedError) return `${failed}error while evaluating conditional (${c}): ${e.message}. ${e.message}`;
+  if (e instanceof PyException) return failed + e.message.slice(e.pyType.length + 2);
+  if (e instanceof TsibleError) return failed + e.message;
+  return undefined;
 }
 
 /** Drops module arguments whose whole value is `omit` (a copy where any is dropped, the value itself otherwise). */

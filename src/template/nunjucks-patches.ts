@@ -201,6 +201,23 @@ export function installPatches(): void {
   Compiler.prototype.compileConcat = binary('concat');
   Compiler.prototype.compileNeg = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.neg('); this.compile(node.target, frame); this._emit(')') };
   Compiler.prototype.compilePos = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.pos('); this.compile(node.target, frame); this._emit(')') };
+  // Jinja2's arithmetic precedence: comparisons over + and - (one level, left to right), over ~, over *, /, //
+  // and % (one level, left to right), over **. Nunjucks gives each operator a level of its own and puts ~ below
+  // +, so `1 // 2 ** 3 % 4` and `2 * 7 // 2` came out differently.
+  const binaryLevel = (ops: Record<string, string>, operand: (p: any) => any, tokenType = lexer.TOKEN_OPERATOR) => function (this: any) {
+    let node = operand(this);
+    for (;;) {
+      const tok = this.peekToken();
+      const kind = tok && tok.type === tokenType ? ops[tok.value] : undefined;
+      if (!kind) return node;
+      this.nextToken();
+      node = new nodes[kind](node.lineno, node.colno, node, operand(this));
+    }
+  };
+  Parser.prototype.parseConcat = function (this: any) { return this.parseAdd() };
+  Parser.prototype.parseAdd = binaryLevel({ '+': 'Add', '-': 'Sub' }, (p) => p.parseTilde());
+  Parser.prototype.parseTilde = binaryLevel({ '~': 'Concat' }, (p) => p.parseMul(), lexer.TOKEN_TILDE);
+  Parser.prototype.parseMul = binaryLevel({ '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' }, (p) => p.parsePow());
   // Jinja2 allows a trailing comma in lists, dicts and tuples; `(1,)` is a one-element tuple and `()` an empty one.
   Parser.prototype.parseAggregate = function (this: any) {
     const tok = this.nextToken();
@@ -390,6 +407,20 @@ export function installPatches(): void {
       else if (tok.type === lexer.TOKEN_NONE && tok.value === 'null') tok.type = lexer.TOKEN_SYMBOL;
     }
     return tok;
+  };
+  // Adjacent string literals are one string ('a' 'b' is 'ab'), as in Python and Jinja2: merged as they are lexed.
+  const lexOne = Tokenizer.nextToken;
+  Tokenizer.nextToken = function (this: any) {
+    const tok = lexOne.call(this);
+    if (!tok || tok.type !== lexer.TOKEN_STRING) return tok;
+    for (;;) {
+      const at = { index: this.index, lineno: this.lineno, colno: this.colno, in_code: this.in_code, tsibleCurly: this.tsibleCurly };
+      let next = lexOne.call(this);
+      while (next && next.type === lexer.TOKEN_WHITESPACE) next = lexOne.call(this);
+      if (next && next.type === lexer.TOKEN_STRING) { tok.value += next.value; continue }
+      Object.assign(this, at);
+      return tok;
+    }
   };
   // Literal names in generated error strings must not break the generated JS (a newline in 'a\nb'.f()).
   const origGetNodeName = Compiler.prototype._getNodeName;

@@ -1,7 +1,8 @@
 // The Templar: Ansible 2.14's templating on Nunjucks. Compiles each distinct template string once, renders
 // with Python semantics (./nunjucks-patches.ts), and turns the result into a value with 2.14's pipeline
 // (or 2.19's native one behind the `jinja` switch).
-import { TemplateError, TsibleError, UndefinedError } from '../errors.js';
+import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
+import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, runtime, type VarsResolver } from './nunjucks-patches.js';
 import { PyDatetime, PyTimedelta } from './datetime.js';
@@ -66,22 +67,32 @@ function escapeBackslashes(src: string): string {
     }));
 }
 
-/** A template that does not parse or compile: AnsibleError(msg, orig_exc=e), the parser's message once more at the end. */
-function syntaxError(src: string, err: unknown): TemplateError {
-  const why = cleanNunjucksMessage(err);
-  return new TemplateError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause: err });
+/** Jinja2's `+` whitespace controls, which Nunjucks does not know: `{%+` (lstrip_blocks is off: nothing to undo)
+ * and `+%}` / `+#}`, which keep the newline trim_blocks would remove (written twice, one is trimmed). */
+function plusControls(src: string): string {
+  if (!src.includes('+')) return src;
+  return src.replace(/\{([%#{])\+/g, '{$1').replace(/\+([%#])\}(\n?)/g, (_m, c: string, nl: string) => `${c}}${nl}${nl}`);
 }
 
-function compile(src: string): Compiled {
+/** A template that does not parse or compile: AnsibleError(msg, orig_exc=e), the parser's message once more at the end. */
+function syntaxError(src: string, why: string, cause?: unknown): TemplateError {
+  return new TemplateSyntaxError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause });
+}
+
+/** `checked`: the caller already asked Jinja2's grammar about this text (in the form Ansible renders it). */
+function compile(src: string, checked = false): Compiled {
   let found = cache.get(src);
   if (found) return found;
+  // what Jinja2 would refuse is refused with its words; Nunjucks compiles the rest
+  const refused = checked ? undefined : jinjaSyntaxError(src);
+  if (refused !== undefined) throw syntaxError(refused.text, refused.message);
   const e = env();
-  const prepared = escapeBackslashes(src);
+  const prepared = plusControls(escapeBackslashes(src));
   let root: any;
   try {
     root = parserMod.parse(prepared, e.extensionsList, e.opts);
   } catch (err) {
-    throw syntaxError(src, err);
+    throw syntaxError(src, cleanNunjucksMessage(err), err);
   }
   const only = root.children.length === 1 && root.children[0] instanceof nodes.Output && root.children[0].children.length === 1
     && !(root.children[0].children[0] instanceof nodes.TemplateData) ? root.children[0].children[0] : null;
@@ -102,7 +113,7 @@ function compile(src: string): Compiled {
     const props = new Function(compiler.getCode())();
     template = new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
   } catch (err) {
-    throw syntaxError(src, err);
+    throw syntaxError(src, cleanNunjucksMessage(err), err);
   }
   found = { template, single, stringFilter, singleVar };
   if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -247,14 +258,21 @@ export class Templar implements VarsResolver {
       expr = pyStr(rendered).trim();
       if (expr === '') return false;
     }
-    // 2.14 renders '{% if expr %} True {% else %} False {% endif %}': the Python truth of the expression
-    return truthy(this.evaluate(expr));
+    // 2.14 renders '{% if expr %} True {% else %} False {% endif %}': the Python truth of the expression (and a
+    // syntax error names that text)
+    if (!expressions.has(expr)) {
+      const presented = `{% if ${expr} %} True {% else %} False {% endif %}`;
+      const refused = jinjaSyntaxError(presented);
+      if (refused !== undefined) throw syntaxError(refused.text, refused.message);
+    }
+    return truthy(this.#evaluate(expr, true));
   }
 
   /** The native value of one Jinja2 expression, before any result conversion (the debugger's `p`). */
-  evaluate(expr: string): unknown {
+  evaluate(expr: string): unknown { return this.#evaluate(expr, false) }
+  #evaluate(expr: string, checked: boolean): unknown {
     let c = expressions.get(expr);
-    if (!c) { c = compile(`{{ ${expr} }}`); if (expressions.size >= CACHE_LIMIT) expressions.clear(); expressions.set(expr, c) }
+    if (!c) { c = compile(`{{ ${expr} }}`, checked); if (expressions.size >= CACHE_LIMIT) expressions.clear(); expressions.set(expr, c) }
     let captured: unknown = undefined;
     this.#render(c, expr, (v: unknown) => { captured = v; return '' });
     if (captured instanceof PyUndefined) captured.fail();

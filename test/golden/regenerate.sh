@@ -3,14 +3,15 @@
 # Each core/NAME.yml runs with the options in core/NAME.args and the environment in core/NAME.env (KEY=VALUE lines),
 # if any, once with the default callback and
 # once with the json callback; stdout, stderr and the exit code are recorded. CI never runs this: it only
-# compares tsible's output with what this script recorded.
+# compares tsible's output with what this script recorded. With NAME arguments, only those goldens are recorded.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/core"
 command -v ansible-playbook >/dev/null || { echo "ansible-playbook is not installed" >&2; exit 1; }
 ansible-playbook --version | head -1 > "$here/core/ANSIBLE_VERSION"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
-for pb in *.yml; do
+if [ $# -gt 0 ]; then playbooks=("${@/%/.yml}"); else playbooks=(*.yml); fi
+for pb in "${playbooks[@]}"; do
   name="${pb%.yml}"
   args=()
   if [ -f "$name.args" ]; then read -r -a args < "$name.args"; fi

@@ -12,7 +12,7 @@ import { isDict } from '../../src/template/python.js';
 const recorded = (name: string) => JSON.parse(readFileSync(path.join(ROOT, `test/golden/templating/${name}.ansible-2.14.json`), 'utf8')).cases;
 // the generated corpus, then hand-written cases: filters the corpus reaches only by name (json_query), and the
 // value model (floats, namespace(), loop scoping, tuples)
-const golden = { cases: [...recorded('cases'), ...recorded('json_query'), ...recorded('values')] };
+const golden = { cases: [...recorded('cases'), ...recorded('json_query'), ...recorded('values'), ...recorded('syntax')] };
 const known = knownDifferences();
 process.env.TZ = 'UTC';
 
