@@ -315,15 +315,17 @@ class Parser {
 
   #with(): void {
     this.#next();
+    this.#commaSeparated(() => { this.#assignTarget({}); this.#expect('assign'); this.#expression() });
+    this.#statements(['name:endwith'], true);
+  }
+  /** Items up to the end of the statement, separated by commas (with's assignments, print's expressions). */
+  #commaSeparated(item: () => void): void {
     let first = true;
-    while (this.#current.type !== 'block_end') {
+    while (this.#type() !== 'block_end') {
       if (!first) this.#expect('comma');
       first = false;
-      this.#assignTarget({});
-      this.#expect('assign');
-      this.#expression();
+      item();
     }
-    this.#statements(['name:endwith'], true);
   }
 
   #block(): void {
@@ -342,13 +344,9 @@ class Parser {
 
   #print(): void {
     this.#next();
-    let first = true;
-    while (this.#current.type !== 'block_end') {
-      if (!first) this.#expect('comma');
-      first = false;
-      this.#expression();
-    }
+    this.#commaSeparated(() => this.#expression());
   }
+
 
   #importContext(): void {
     if ((this.#test('name:with') || this.#test('name:without')) && this.#test('name:context', this.#look())) { this.#next(); this.#next() }
@@ -500,31 +498,19 @@ class Parser {
     void extraEnd;
     return ['variable_end', 'block_end', 'rparen'].includes(this.#current.type);
   }
-  #list(): Kind {
-    this.#expect('lbracket');
+  #list(): Kind { this.#collection('lbracket', 'rbracket', () => this.#expression()); return 'list' }
+  #dict(): Kind { this.#collection('lbrace', 'rbrace', () => { this.#expression(); this.#expect('colon'); this.#expression() }); return 'dict' }
+  /** [a, b] and {k: v}: items separated by commas, a trailing comma allowed. */
+  #collection(open: string, close: string, item: () => void): void {
+    this.#expect(open);
     let items = 0;
-    while (this.#current.type !== 'rbracket') {
+    while (this.#type() !== close) {
       if (items) this.#expect('comma');
-      if (this.#current.type === 'rbracket') break;
-      this.#expression();
+      if (this.#type() === close) break;
+      item();
       items++;
     }
-    this.#expect('rbracket');
-    return 'list';
-  }
-  #dict(): Kind {
-    this.#expect('lbrace');
-    let items = 0;
-    while (this.#current.type !== 'rbrace') {
-      if (items) this.#expect('comma');
-      if (this.#current.type === 'rbrace') break;
-      this.#expression();
-      this.#expect('colon');
-      this.#expression();
-      items++;
-    }
-    this.#expect('rbrace');
-    return 'dict';
+    this.#expect(close);
   }
   #postfix(kind: Kind): Kind {
     for (;;) {
