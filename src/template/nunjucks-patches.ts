@@ -46,6 +46,15 @@ const helpers = {
   pos: (a: unknown) => { if (a instanceof PyUndefined) a.fail(); return a },
   concat: (a: unknown, b: unknown) => py.pyStr(a) + py.pyStr(b),
   tuple: (items: unknown[]) => { const t = new py.PyTuple(); t.push(...items); return t },
+  /** {% set a, b = value %}: Python's unpacking of an iterable into exactly n names. */
+  unpack(value: unknown, n: number): unknown[] {
+    if (value instanceof PyUndefined) value.fail();
+    const items = typeof value === 'string' ? [...value] : Array.isArray(value) ? value : py.isDict(value) ? Object.keys(value) : undefined;
+    if (!items) throw new py.PyException('TypeError', `cannot unpack non-iterable ${py.typeName(value)} object`);
+    if (items.length > n) throw new py.PyValueError(`too many values to unpack (expected ${n})`);
+    if (items.length < n) throw new py.PyValueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
+    return items;
+  },
   slice: pySlice,
   test(env: any, name: string, context: unknown, value: unknown, args: unknown[]): boolean {
     let fn;
@@ -53,6 +62,40 @@ const helpers = {
     return py.truthy(fn.call(context, value, ...args));
   },
 };
+
+/** Jinja2 statements Nunjucks does not have, as Nunjucks extensions (installed on the Templar's environment). */
+export const JINJA_STATEMENTS: Record<string, { tags: string[]; parse(parser: any, nodes: any, lexer: any): any }> = {
+  // {% print a, b %}: the expressions' text, as {{ a }}{{ b }}
+  print: {
+    tags: ['print'],
+    parse(parser, n) {
+      const tok = parser.nextToken();
+      const items: any[] = [];
+      do items.push(parser.parseExpression()); while (parser.skip(lexer.TOKEN_COMMA));
+      parser.advanceAfterBlockEnd(tok.value);
+      return new n.Output(tok.lineno, tok.colno, items);
+    },
+  },
+  // {% with a = 1, b = x %}...{% endwith %}: names for the body only, their values computed before any is set
+  with: {
+    tags: ['with'],
+    parse(parser) {
+      const tok = parser.nextToken();
+      const targets: any[] = [], values: any[] = [];
+      while (!parser.peekToken() || parser.peekToken().type !== lexer.TOKEN_BLOCK_END) {
+        if (targets.length && !parser.skip(lexer.TOKEN_COMMA)) parser.fail('expected a comma between assignments', tok.lineno, tok.colno);
+        targets.push(parser.parsePrimary());
+        if (!parser.skipValue(lexer.TOKEN_OPERATOR, '=')) parser.fail('expected = in with', tok.lineno, tok.colno);
+        values.push(parser.parseExpression());
+      }
+      parser.advanceAfterBlockEnd(tok.value);
+      const body = parser.parseUntilBlocks('endwith');
+      parser.advanceAfterBlockEnd();
+      return new PyWith(tok.lineno, tok.colno, targets, values, body);
+    },
+  },
+};
+const PyWith = nodes.Node.extend('PyWith', { fields: ['targets', 'values', 'body'] });
 
 let installed = false;
 
@@ -165,10 +208,30 @@ export function installPatches(): void {
     if (!(node.body instanceof LoopBody)) node.body = new LoopBody(node.body.lineno, node.body.colno, node.body);
     return origCompileFor.call(this, node, frame);
   };
+  Compiler.prototype.compilePyWith = function (this: any, node: any, frame: any) {
+    const ids = node.values.map((v: any) => { const id = this._tmpid(); this._emit(`var ${id} = `); this._compileExpression(v, frame); this._emitLine(';'); return id });
+    const inner = frame.push();
+    this._emitLine('frame = frame.push();');
+    node.targets.forEach((t: any, i: number) => { inner.set(t.value, ids[i]); this._emitLine(`frame.set(${JSON.stringify(t.value)}, ${ids[i]});`) });
+    this.compile(node.body, inner);
+    this._emitLine('frame = frame.pop();');
+  };
   // {% set ns.attr = value %} assigns an attribute of a namespace() object (Jinja2's NSRef target).
   const origCompileSet = Compiler.prototype.compileSet;
+  // JS source standing for a value already computed (one name of an unpacking)
+  const RawJs = nodes.Literal.extend('PyRawJs');
+  Compiler.prototype.compilePyRawJs = function (this: any, node: any) { this._emit(node.value) };
   Compiler.prototype.compileSet = function (this: any, node: any, frame: any) {
     const target = node.targets[0];
+    // {% set a, b = 1, 2 %} unpacks (Nunjucks would give every name the whole value)
+    if (node.targets.length > 1 && node.value && node.targets.every((t: any) => t instanceof nodes.Symbol)) {
+      const id = this._tmpid();
+      this._emit(`var ${id} = runtime.tsible.unpack(`);
+      this._compileExpression(node.value, frame);
+      this._emitLine(`, ${node.targets.length});`);
+      node.targets.forEach((t: any, i: number) => origCompileSet.call(this, { targets: [t], value: new RawJs(t.lineno, t.colno, `${id}[${i}]`) }, frame));
+      return;
+    }
     if (!(target instanceof nodes.LookupVal)) return origCompileSet.call(this, node, frame);
     if (node.targets.length > 1 || !(target.target instanceof nodes.Symbol) || !(target.val instanceof nodes.Literal))
       this.fail('can\'t assign to this expression', node.lineno, node.colno);
@@ -244,6 +307,41 @@ export function installPatches(): void {
       } else node.addChild(this.parseExpression());
     }
     return node;
+  };
+  // A bare tuple, as Jinja2's parse_tuple reads {{ 1, 2 }} and {% set a, b = 1, 2 %}: the Group of (1, 2).
+  Parser.prototype.parseBareTuple = function (this: any) {
+    const first = this.parseExpression();
+    const comma = this.peekToken();
+    if (!comma || comma.type !== lexer.TOKEN_COMMA) return first;
+    const group = new nodes.Group(first.lineno, first.colno);
+    group.tsibleTuple = true;
+    group.addChild(first);
+    while (this.skip(lexer.TOKEN_COMMA)) {
+      const next = this.peekToken();
+      if (!next || next.type === lexer.TOKEN_VARIABLE_END || next.type === lexer.TOKEN_BLOCK_END) break;
+      group.addChild(this.parseExpression());
+    }
+    return group;
+  };
+  // {{ a, b }}: Nunjucks' parseNodes reads one expression after {{; the expression right after {{ may be a tuple
+  const origParserNextToken = Parser.prototype.nextToken;
+  Parser.prototype.nextToken = function (this: any, withWhitespace?: boolean) {
+    const tok = origParserNextToken.call(this, withWhitespace);
+    this.tsibleAfterVariableStart = tok?.type === lexer.TOKEN_VARIABLE_START;
+    return tok;
+  };
+  const origParseExpression = Parser.prototype.parseExpression;
+  Parser.prototype.parseExpression = function (this: any) {
+    if (!this.tsibleAfterVariableStart) return origParseExpression.call(this);
+    this.tsibleAfterVariableStart = false;
+    return this.parseBareTuple();
+  };
+  // {% set a, b = 1, 2 %}: the value may be a bare tuple too
+  const origParseSet = Parser.prototype.parseSet;
+  Parser.prototype.parseSet = function (this: any) {
+    const parseExpression = this.parseExpression;
+    this.parseExpression = function (this: any) { this.parseExpression = parseExpression; return this.parseBareTuple() };
+    try { return origParseSet.call(this) } finally { this.parseExpression = parseExpression }
   };
   // (a, b) is a tuple in Jinja2, not JS's comma operator.
   const origCompileGroup = Compiler.prototype.compileGroup;

@@ -4,7 +4,7 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
-import { installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, runtime, type VarsResolver } from './nunjucks-patches.js';
+import { JINJA_STATEMENTS, installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, runtime, type VarsResolver } from './nunjucks-patches.js';
 import { PyDatetime, PyTimedelta } from './datetime.js';
 import { PyFloat, PyTuple, PyTypeError, decodeEscapes, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
 import { PyUndefined } from './undefined.js';
@@ -32,6 +32,7 @@ function env(): any {
   for (const [name, fn] of Object.entries(COMMUNITY_FILTERS)) environment.addFilter(name, fn);
   for (const [name, fn] of Object.entries(TESTS)) environment.addTest(name, fn);
   for (const [name, value] of Object.entries(GLOBALS)) environment.addGlobal(name, value);
+  for (const [name, ext] of Object.entries(JINJA_STATEMENTS)) environment.addExtension(name, ext);
   return environment;
 }
 
