@@ -557,8 +557,9 @@ export class PlaybookExecutor {
     return this.#attempts(task, host, extra, templar, name, prepared.invoke, noLog);
   }
 
-  /** The module's runs: once, or until `until` holds (retries, delay), with changed_when and failed_when. */
-  async #attempts(task: Task, host: string, extra: Vars, templar: Templar, name: string, invoke: () => Promise<TaskResult>, noLog: boolean): Promise<TaskResult> {
+  /** The module's runs: once, or until `until` holds (retries, delay), with changed_when and failed_when. A module
+   * that answers at once (set_fact, the executor's own actions) is settled without an async frame. */
+  #attempts(task: Task, host: string, extra: Vars, templar: Templar, name: string, invoke: () => TaskResult | Promise<TaskResult>, noLog: boolean): TaskResult | Promise<TaskResult> {
     const untilKw = task.keywords.until;
     let retries = 1;
     if (untilKw !== undefined && untilKw !== null) {
@@ -567,35 +568,53 @@ export class PlaybookExecutor {
     }
     let delay = Number(task.keywords.delay === undefined ? 5 : templar.template(task.keywords.delay));
     if (delay < 0) delay = 1;
-    const regName = task.keywords.register === undefined ? undefined : pyStr(task.keywords.register);
+    if (retries > 1) return this.#untilLoop(task, host, extra, name, invoke, noLog, retries, delay);
+    const actionFailed = (e: unknown): TaskResult => { if (e instanceof ActionFailure) return e.result; throw e };
+    let running: TaskResult | Promise<TaskResult>;
+    try { running = invoke() } catch (e) { return actionFailed(e) }
+    if (running instanceof Promise) return running.then((r) => this.#settle(task, host, extra, r, noLog, 1, false).result, actionFailed);
+    return this.#settle(task, host, extra, running, noLog, 1, false).result;
+  }
+
+  /** One attempt's result as TaskExecutor finishes it: no_log, failed and changed filled in, changed_when and
+   * failed_when applied with the result registered; `withResult` is the templar that saw it (for until). */
+  #settle(task: Task, host: string, extra: Vars, result: TaskResult, noLog: boolean, attempt: number, retrying: boolean): { result: TaskResult; withResult?: Templar } {
+    result._ansible_no_log = noLog || result._ansible_no_log === true;
+    if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
+    if (task.keywords.until !== undefined) result.attempts = attempt;
+    if (!('changed' in result)) result.changed = false;
+    // the result's own variables for changed_when, failed_when and until (most tasks have none of them)
+    if (!retrying && task.keywords.changed_when === undefined && task.keywords.failed_when === undefined) return { result };
     const attemptVars: Vars = { ...extra };
+    if (isDict(result.ansible_facts) && (task.action === 'set_fact' || task.action === 'include_vars')) Object.assign(attemptVars, result.ansible_facts);
+    if (task.keywords.register !== undefined) attemptVars[pyStr(task.keywords.register)] = result;
+    const withResult = this.#templar(host, task, attemptVars);
+    return { result: applyConditions(task, withResult, result), withResult };
+  }
+
+  async #untilLoop(task: Task, host: string, extra: Vars, name: string, invoke: () => TaskResult | Promise<TaskResult>, noLog: boolean, retries: number, delay: number): Promise<TaskResult> {
+    const untilKw = task.keywords.until;
     let result: TaskResult = {};
     let exhausted = true;
     for (let attempt = 1; attempt <= retries; attempt++) {
-      try { result = await invoke() } catch (e) { if (e instanceof ActionFailure) return e.result; throw e }
-      result._ansible_no_log = noLog || result._ansible_no_log === true;
-      if (isDict(result.ansible_facts) && (task.action === 'set_fact' || task.action === 'include_vars')) Object.assign(attemptVars, result.ansible_facts);
-      if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
-      if (untilKw !== undefined) result.attempts = attempt;
-      if (!('changed' in result)) result.changed = false;
-      if (regName) attemptVars[regName] = result;
-      // the result's own variables for changed_when, failed_when and until (most tasks have none of them)
-      const withResult = retries > 1 || task.keywords.changed_when !== undefined || task.keywords.failed_when !== undefined ? this.#templar(host, task, attemptVars) : undefined;
-      if (withResult) result = applyConditions(task, withResult, result);
-      if (withResult && retries > 1) {
-        let done: boolean;
-        try { done = (Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => withResult.evaluateConditional(c)) } catch (e) { result = { ...result, ...templateFailure(e, task) }; exhausted = false; break }
-        if (done) { exhausted = false; break }
-        if (attempt < retries) {
-          result.retries = retries;
-          this.#emit('retry', host, task, name, retries - attempt, result);
-          await this.opts.clock.sleep(delay * 1000, this.opts.signal);
-        }
-      } else { exhausted = false }
+      let raw: TaskResult;
+      try { raw = await invoke() } catch (e) { if (e instanceof ActionFailure) return e.result; throw e }
+      const settled = this.#settle(task, host, extra, raw, noLog, attempt, true);
+      result = settled.result;
+      const withResult = settled.withResult!;
+      let done: boolean;
+      try { done = (Array.isArray(untilKw) ? untilKw : [untilKw]).every((c) => withResult.evaluateConditional(c)) } catch (e) { result = { ...result, ...templateFailure(e, task) }; exhausted = false; break }
+      if (done) { exhausted = false; break }
+      if (attempt < retries) {
+        result.retries = retries;
+        this.#emit('retry', host, task, name, retries - attempt, result);
+        await this.opts.clock.sleep(delay * 1000, this.opts.signal);
+      }
     }
-    if (exhausted && retries > 1) { result.attempts = retries - 1; result.failed = true }
+    if (exhausted) { result.attempts = retries - 1; result.failed = true }
     return result;
   }
+
 
   #moduleContext(task: Task, host: string, checkMode: boolean, templar: Templar) {
     // environment: play, blocks, task merge in that order, values templated
@@ -636,7 +655,7 @@ export class PlaybookExecutor {
   }
 
   /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. */
-  #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
+  #prepare(task: Task, host: string, run: { templar: Templar; ctx: any }): { failure: TaskResult } | { invoke: () => TaskResult | Promise<TaskResult> } {
     const templar = run.templar;
     const def = OWN_ACTIONS.has(task.action) ? undefined : resolveModule(task.action)!;
     // what runs on the host (a module, fact gathering) needs a connection tsible has: local only

@@ -156,7 +156,7 @@ export interface ModuleRun { readonly ctx: ModuleContext; readonly templar: Temp
 
 /** Templates and validates the task's arguments once (as Ansible does before its retry loop), returning either
  * a failure or a function that runs the module; the function never throws for a module failure. */
-export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult } | { invoke: () => Promise<TaskResult> } {
+export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult } | { invoke: () => TaskResult | Promise<TaskResult> } {
   const def = resolveModule(task.action)!;
   let rawArgs: Record<string, unknown>;
   try {
@@ -166,24 +166,29 @@ export function prepareModule(task: Task, run: ModuleRun): { failure: TaskResult
   const v = validateArgs(def, rawArgs, def.fqcn ?? task.actionAsWritten, run.ctx.env);
   if (v.error) return { failure: { failed: true, changed: false, msg: v.error, ...(def.executorAction || def.actionPlugin ? {} : { invocation: { module_args: v.invocation } }) } };
   if (run.ctx.checkMode && !def.supportsCheckMode) return { failure: { changed: false, skipped: true, msg: `remote module (${task.actionAsWritten}) does not support check mode` } };
+  /** A module's failure as its result; errors that are not the module's go on. */
+  const failureOf = (e: unknown): TaskResult => {
+    if (e instanceof ModuleFailure) return e.result;
+    if (e instanceof InterruptedError) throw e;
+    if (e instanceof TsibleError) return { failed: true, msg: e.message };
+    if ((e as Error)?.name === 'AbortError') throw e;
+    return { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
+  };
+  const finish = (raw: TaskResult): TaskResult => {
+    let result = raw;
+    if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result)) result.invocation = { module_args: v.invocation };
+    if (v.noLogValues?.length) result = maskNoLogValues(result, v.noLogValues) as TaskResult;
+    if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
+    if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
+    return result;
+  };
   return {
-    async invoke() {
-      let result: TaskResult;
-      try {
-        const running = def.run(v.args, run.ctx);
-        result = running instanceof Promise ? await running : running;
-      } catch (e) {
-        if (e instanceof ModuleFailure) result = e.result;
-        else if (e instanceof InterruptedError) throw e;
-        else if (e instanceof TsibleError) result = { failed: true, msg: e.message };
-        else if ((e as Error)?.name === 'AbortError') throw e;
-        else result = { failed: true, msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`, module_stderr: String((e as Error)?.stack ?? e), module_stdout: '', rc: 1 };
-      }
-      if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result)) result.invocation = { module_args: v.invocation };
-      if (v.noLogValues?.length) result = maskNoLogValues(result, v.noLogValues) as TaskResult;
-      if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
-      if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
-      return result;
+    // a module that answers at once is finished at once (no promise for set_fact)
+    invoke() {
+      let running: TaskResult | Promise<TaskResult>;
+      try { running = def.run(v.args, run.ctx) } catch (e) { return finish(failureOf(e)) }
+      if (running instanceof Promise) return running.then(finish, (e) => finish(failureOf(e)));
+      return finish(running);
     },
   };
 }
