@@ -278,6 +278,13 @@ export async function exploreSchedules(o: ExploreOptions): Promise<ExploreReport
   return { explored, failures, firstFailure };
 }
 
+/** A progress callback that shows the count each time it passes a multiple of `step` (workers report in
+ * batches, so the count may jump past a round number). */
+export function progressEvery(step: number, show: (explored: number) => void): (explored: number) => void {
+  let shown = 0;
+  return (n) => { if (Math.floor(n / step) > shown) { shown = Math.floor(n / step); show(n) } };
+}
+
 export const EXPLORE_HELP = `usage: tsible explore PLAYBOOK [--processes N] [-e EXTRA_VARS] [options]
 
 Races N copies of a playbook or task file against one in-memory CloudWatch Logs model, in simulated time, and
@@ -355,7 +362,7 @@ export async function explore(argv: string[], io: ExploreIo): Promise<number> {
   const line = (text: string) => io.out(`${io.isTTY ? '\r' : ''}${text}`);
   const options: ExploreOptions = { playbook: loadPlaybook(file), processes, schedules, seed, seconds, listingLagMs: lag, clockTies: ties, clockSkewMs: skew, sharedId, pauseAfterWinSeconds: pause, extraVars: extra, invariants, liveness, strictAmazonAws: strict, strategy,
     depth: depth ?? (strategy === 'exhaustive' ? 100 : 3), preemptions, playbookFile: file, workers, crashes, lostReplies, injectedErrors, pauses, maxPauseSeconds: maxPause,
-    onProgress: (n) => { if (n % 100 === 0) progress(`explored ${n} schedules...`) } };
+    onProgress: progressEvery(100, (n) => progress(`explored ${n} schedules...`)) };
   const picture = (outcome: ScheduleOutcome, title: string) => {
     if (!html) return;
     (io.writeFile ?? ((f: string, t: string) => { writeFileSync(f, t) }))(html, swimlanes(outcome, title));

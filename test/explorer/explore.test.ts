@@ -2,7 +2,7 @@
 // construction check that the search finds them and that a correct lock stays clean; replay must be exact.
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSchedule, encodeSchedule, exploreSchedules, formatTrace, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
+import { decodeSchedule, encodeSchedule, explore, exploreSchedules, formatTrace, progressEvery, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
 
@@ -133,6 +133,24 @@ describe('the fixture obtain-lock.yaml, unchanged', () => {
     const replayed = await runSeed(options(fixture, { strictAmazonAws: true }), report.firstFailure!.seed);
     const tagCall = replayed.trace.find((s) => s.label.startsWith('ListTagsLogGroup') && s.detail?.status === 400);
     expect(tagCall?.task).toBe('Get Lock Attempt Lock Groups');
+  });
+});
+
+describe('progress', () => {
+  it('shows the count each time it passes a hundred, also when workers report in batches', () => {
+    const shown: number[] = [];
+    const onProgress = progressEvery(100, (n) => shown.push(n));
+    for (const n of [30, 60, 99, 100, 130, 250, 260, 399, 460, 1000]) onProgress(n);
+    expect(shown).toEqual([100, 250, 399, 460, 1000]);
+  });
+  it('is written on a terminal only', async () => {
+    const run = async (isTTY: boolean) => {
+      let out = '';
+      await explore([path.join(here, 'cas-lock.yml'), '--processes', '2', '--schedules', '200'], { out: (s) => { out += s }, isTTY });
+      return out;
+    };
+    expect((await run(true)).match(/\rexplored \d+ schedules\.\.\./g)).toEqual(['\rexplored 100 schedules...', '\rexplored 200 schedules...']);
+    expect(await run(false)).not.toMatch(/schedules\.\.\./);
   });
 });
 
