@@ -21,6 +21,15 @@ type ToWorker = { t: 'stop'; after: number };
 
 const WORKER = fileURLToPath(new URL('./parallel.js', import.meta.url));
 
+/** Node's options for the workers: only the parent's memory limits. Anything else may not be repeated in a child:
+ * `node -e SCRIPT` would run the script again in every worker (which would start workers of its own), a debugger
+ * would want the same port, --inspect-brk would wait forever. */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter((a) => /^--(max-old-space-size|max-semi-space-size|stack-size)=/.test(a));
+}
+/** This process is a worker: a search it runs never starts workers of its own. */
+let insideWorker = false;
+
 /** The schedule seeds of a search, in order: drawn from the master seed. */
 export function scheduleSeeds(seed: number, count: number): number[] {
   const master = seededRandom(seed);
@@ -29,7 +38,7 @@ export function scheduleSeeds(seed: number, count: number): number[] {
 
 /** How many processes a search may use: the machine's cores, unless told, and one where workers cannot start. */
 export function workerCount(requested: number | undefined, file: string | undefined): number {
-  if (!file || !import.meta.url.endsWith('.js') || !existsSync(WORKER)) return 1;
+  if (insideWorker || !file || !import.meta.url.endsWith('.js') || !existsSync(WORKER)) return 1;
   return Math.max(1, requested ?? Math.min(availableParallelism(), 8));
 }
 
@@ -39,7 +48,7 @@ export async function exploreInWorkers(o: ExploreOptions, file: string, threads:
   const seeds = scheduleSeeds(o.seed, o.schedules);
   const ran = new Set<number>(), failedAt: number[] = [];
   let cutoff = Infinity, explored = 0;
-  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: workerExecArgv() }));
   workers.forEach((worker, w) => worker.send({ file, options, w, of: threads } satisfies Share));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
     let finished = false;
@@ -68,6 +77,7 @@ export async function exploreInWorkers(o: ExploreOptions, file: string, threads:
 // the worker side: run this share's schedules in order until the budget, a stop, or a violation of its own
 if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
   delete process.env.TSIBLE_EXPLORE_WORKER;
+  insideWorker = true;
   let stopAfter = Infinity;
   let share: ((s: Share) => void) | undefined;
   const shared = new Promise<Share>((resolve) => { share = resolve });

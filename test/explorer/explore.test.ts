@@ -1,6 +1,8 @@
 // tsible explore: deterministic simulation of racing copies of a playbook. Task files with known bugs by
 // construction check that the search finds them and that a correct lock stays clean; replay must be exact.
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeSchedule, encodeSchedule, explore, exploreSchedules, formatTrace, progressEvery, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
@@ -151,6 +153,18 @@ describe('progress', () => {
     };
     expect((await run(true)).match(/\rexplored \d+ schedules\.\.\./g)).toEqual(['\rexplored 100 schedules...', '\rexplored 200 schedules...']);
     expect(await run(false)).not.toMatch(/schedules\.\.\./);
+  });
+});
+
+describe('worker processes', () => {
+  it('start from the built package without the parent\'s script: a search run by `node -e` finishes once', async () => {
+    // workers once inherited the parent's node options: `node -e SCRIPT` ran SCRIPT again in every worker
+    const script = `import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/src/explorer/explore.js')).href)}).then(async ({ explore }) => {
+      let out = ''; await explore([${JSON.stringify(path.join(here, 'cas-lock.yml'))}, '--processes', '2', '--schedules', '200', '--workers', '2'], { out: (s) => { out += s } });
+      process.stdout.write(out) })`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(/explored 200 schedules/g)).toHaveLength(1);
   });
 });
 
