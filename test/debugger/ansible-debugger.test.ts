@@ -13,7 +13,7 @@ describe('the task debugger matches ansible-playbook 2.14', () => {
     const name = pb.replace(/\.yml$/, '');
     it(name, async () => {
       const env: Record<string, string> = { ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_INVENTORY_UNPARSED_WARNING: '0' };
-      if (existsSync(path.join(dir, `${name}.env`))) for (const kv of read(`${name}.env`).trim().split(/\s+/)) { const [k, v] = kv.split('='); env[k!] = v! }
+      if (existsSync(path.join(dir, `${name}.environ`))) for (const kv of read(`${name}.environ`).trim().split(/\s+/)) { const [k, v] = kv.split('='); env[k!] = v! }
       const run = await runCli([pb], { cwd: dir, env, input: read(`${name}.input`) });
       expect(run.stdout.replaceAll(dir, '<dir>')).toBe(read(`${name}.out`));
       expect(run.code).toBe(Number(read(`${name}.rc`)));

@@ -29,9 +29,9 @@ function mask(v: unknown): unknown {
 }
 const env = { ANSIBLE_NOCOLOR: '1' };
 
-/** NAME.env: environment variables for that playbook's runs, one KEY=VALUE a line (as regenerate.sh sets them). */
-const envOf = (name: string): Record<string, string> => (existsSync(path.join(dir, `${name}.env`))
-  ? Object.fromEntries(readFileSync(path.join(dir, `${name}.env`), 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+/** NAME.environ: environment variables for that playbook's runs, one KEY=VALUE a line (as regenerate.sh sets them). */
+const envOf = (name: string): Record<string, string> => (existsSync(path.join(dir, `${name}.environ`))
+  ? Object.fromEntries(readFileSync(path.join(dir, `${name}.environ`), 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
   : {});
 const argsOf = (name: string) => (existsSync(path.join(dir, `${name}.args`)) ? readFileSync(path.join(dir, `${name}.args`), 'utf8').trim().split(/\s+/) : []);
 const golden = (file: string) => readFileSync(path.join(dir, file), 'utf8');

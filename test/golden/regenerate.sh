@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the goldens of test/golden/core from real ansible-playbook (apt-get install -y ansible).
-# Each core/NAME.yml runs with the options in core/NAME.args and the environment in core/NAME.env (KEY=VALUE lines),
+# Each core/NAME.yml runs with the options in core/NAME.args and the environment in core/NAME.environ (KEY=VALUE lines),
 # if any, once with the default callback and
 # once with the json callback; stdout, stderr and the exit code are recorded. CI never runs this: it only
 # compares tsible's output with what this script recorded. With NAME arguments, only those goldens are recorded.
@@ -18,7 +18,7 @@ for pb in "${playbooks[@]}"; do
   for mode in default json; do
     set +e
     envs=()
-    if [ -f "$name.env" ]; then mapfile -t envs < "$name.env"; fi
+    if [ -f "$name.environ" ]; then mapfile -t envs < "$name.environ"; fi
     env ${envs[@]+"${envs[@]}"} ANSIBLE_STDOUT_CALLBACK=$mode ansible-playbook "$pb" ${args[@]+"${args[@]}"} > "$name.$mode.out" 2> "$name.$mode.err"
     rc=$?
     set -e

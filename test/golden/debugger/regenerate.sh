@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the debugger goldens: each NAME.yml run by real ansible-playbook with NAME.input piped to the
-# debugger (and NAME.env in the environment); stdout and the exit code are recorded. CI only compares.
+# debugger (and NAME.environ in the environment); stdout and the exit code are recorded. CI only compares.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
@@ -8,7 +8,7 @@ export ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_
 for pb in *.yml; do
   name="${pb%.yml}"
   extra=()
-  if [ -f "$name.env" ]; then read -r -a extra < "$name.env"; fi
+  if [ -f "$name.environ" ]; then read -r -a extra < "$name.environ"; fi
   set +e
   env ${extra[@]+"${extra[@]}"} ansible-playbook "$pb" < "$name.input" > "$name.out" 2>/dev/null
   echo $? > "$name.rc"
