@@ -112,17 +112,18 @@ export function conditionalError(conditional: unknown, e: unknown): string | und
   return undefined;
 }
 
-/** Drops module arguments whose whole value is `omit` (a copy where any is dropped, the value itself otherwise). */
-export function removeOmitted(v: unknown): unknown {
-  if (!holdsOmit(v)) return v;
-  if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(removeOmitted);
-  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) if (x !== OMIT) setKey(o, k, removeOmitted(x)); return o }
+/** Drops module arguments whose whole value is `omit`, as Ansible's remove_omit does: keys of dicts, also nested
+ * and inside lists (a list item that is omit itself stays). A copy where any is dropped, the value otherwise. */
+export function removeOmitted(v: unknown): unknown { return holdsOmit(v) ? withoutOmitted(v) : v }
+function withoutOmitted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutOmitted);
+  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) if (x !== OMIT) setKey(o, k, withoutOmitted(x)); return o }
   return v;
 }
+/** Whether a dict somewhere in v has a key whose value is omit. */
 function holdsOmit(v: unknown): boolean {
-  if (v === OMIT) return true;
   if (Array.isArray(v)) return v.some(holdsOmit);
-  if (isDict(v)) { for (const k in v) if (holdsOmit(v[k])) return true }
+  if (isDict(v)) { for (const k in v) if (v[k] === OMIT || holdsOmit(v[k])) return true }
   return false;
 }
 
