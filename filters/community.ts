@@ -8,14 +8,20 @@ import { PyUndefined } from '../src/template/undefined.js';
 import { UnsafeText } from '../src/yaml/loader.js';
 import { filter, type FilterTable } from './helpers.js';
 
-interface JmesPath { search(data: unknown, expression: string): unknown }
+interface JmesPath {
+  search(data: unknown, expression: string): unknown;
+}
 let jmespath: JmesPath | undefined;
 
 /** The data as JMESPath sees it: lists, dicts, strings, numbers, booleans and null. */
 function plain(v: unknown): unknown {
   if (v instanceof PyUndefined) v.fail();
   if (v instanceof PyTuple || Array.isArray(v)) return [...(v as unknown[])].map(plain);
-  if (isDict(v)) { const o: Dict = {}; for (const k of Object.keys(v)) o[k] = plain(v[k]); return o }
+  if (isDict(v)) {
+    const o: Dict = {};
+    for (const k of Object.keys(v)) o[k] = plain(v[k]);
+    return o;
+  }
   if (v instanceof UnsafeText) return v.value;
   return v ?? null;
 }
@@ -28,15 +34,20 @@ export function jsonQuery(data: unknown, expr: unknown): unknown {
     // jmespath.py's own errors (parse, unknown function, argument types) and anything else (an undefined
     // value inside the data, a comparison Python refuses) get the filter's two different prefixes
     const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof TemplateError) throw new TemplateError(`Error in jmespath.search in json_query filter plugin:\n${message}`);
+    if (e instanceof TemplateError)
+      throw new TemplateError(`Error in jmespath.search in json_query filter plugin:\n${message}`);
     throw new TemplateError(`JMESPathError in json_query filter plugin:\n${message}`);
   }
 }
 
 export const COMMUNITY_FILTERS: FilterTable = {
-  'community.general.json_query': filter(['expr'], (v, p) => {
-    if (!('expr' in p)) throw new PyTypeError("json_query() missing 1 required positional argument: 'expr'");
-    return jsonQuery(v, p.expr);
-  }, { acceptsUndefined: true }),
+  'community.general.json_query': filter(
+    ['expr'],
+    (v, p) => {
+      if (!('expr' in p)) throw new PyTypeError("json_query() missing 1 required positional argument: 'expr'");
+      return jsonQuery(v, p.expr);
+    },
+    { acceptsUndefined: true },
+  ),
 };
 COMMUNITY_FILTERS.json_query = COMMUNITY_FILTERS['community.general.json_query']!;

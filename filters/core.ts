@@ -5,7 +5,22 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { TemplateError } from '../src/errors.js';
-import { PyFloat, PyTuple, PyValueError, PyTypeError, copyDict, floatRepr, isFloat, isNum, pyFloat, isDict, pyEq, pyRepr, pyStr, setKey, truthy, typeName, type Dict } from '../src/template/python.js';
+import {
+  PyTuple,
+  PyValueError,
+  PyTypeError,
+  copyDict,
+  isNum,
+  pyFloat,
+  isDict,
+  pyEq,
+  pyRepr,
+  pyStr,
+  setKey,
+  truthy,
+  typeName,
+  type Dict,
+} from '../src/template/python.js';
 import { PyUndefined } from '../src/template/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
@@ -17,16 +32,29 @@ import { pyJson, pyJsonLoads } from '../src/template/pyjson.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
 
-export interface RandomSource { next(): number }
+export interface RandomSource {
+  next(): number;
+}
 /** The templar puts its seeded source in the render context; filters read it from `this`. */
-export const randomOf = (self: unknown): RandomSource => ((self as { ctx?: { __tsible_random?: RandomSource } })?.ctx?.__tsible_random) ?? { next: Math.random };
+export const randomOf = (self: unknown): RandomSource =>
+  (self as { ctx?: { __tsible_random?: RandomSource } })?.ctx?.__tsible_random ?? { next: Math.random };
 
 /** A small seedable PRNG (mulberry32) for tsible's own choices (the explorer's schedules); templates use PyRandom. */
 export function seededRandom(seed: unknown): RandomSource {
   let h = 1779033703;
-  for (const ch of pyStr(seed)) { h = Math.imul(h ^ ch.charCodeAt(0), 3432918353); h = (h << 13) | (h >>> 19) }
+  for (const ch of pyStr(seed)) {
+    h = Math.imul(h ^ ch.charCodeAt(0), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
   let a = h >>> 0;
-  return { next() { a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296 } };
+  return {
+    next() {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
 }
 
 /** Ansible's `bool` filter. */
@@ -43,10 +71,23 @@ export function toJson(v: unknown, indent?: number, sortKeys = false, ensureAsci
 }
 
 /** to_yaml (flow style for collections of scalars: PyYAML's default_flow_style=None) and to_nice_yaml (block, 4). */
-export function toYaml(v: unknown, nice: boolean, o: { indent?: unknown; width?: unknown; sort_keys?: unknown; default_flow_style?: unknown } = {}): string {
+export function toYaml(
+  v: unknown,
+  nice: boolean,
+  o: { indent?: unknown; width?: unknown; sort_keys?: unknown; default_flow_style?: unknown } = {},
+): string {
   const num = (x: unknown) => (x === undefined || x === null ? undefined : Number(x));
-  const flow = nice ? false : o.default_flow_style === undefined || o.default_flow_style === null ? null : truthy(o.default_flow_style);
-  return pyYamlDump(v, { flowStyle: flow, indent: num(o.indent) ?? (nice ? 4 : undefined), width: num(o.width), sortKeys: o.sort_keys === undefined ? true : truthy(o.sort_keys) });
+  const flow = nice
+    ? false
+    : o.default_flow_style === undefined || o.default_flow_style === null
+      ? null
+      : truthy(o.default_flow_style);
+  return pyYamlDump(v, {
+    flowStyle: flow,
+    indent: num(o.indent) ?? (nice ? 4 : undefined),
+    width: num(o.width),
+    sortKeys: o.sort_keys === undefined ? true : truthy(o.sort_keys),
+  });
 }
 
 function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict {
@@ -57,28 +98,41 @@ function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict 
       if (recursive && isDict(cur) && isDict(v)) setKey(out, k, merge(cur, v));
       else if (Array.isArray(cur) && Array.isArray(v) && listMerge !== 'replace') {
         switch (listMerge) {
-          case 'keep': break;
-          case 'append': setKey(out, k, [...cur, ...v]); break;
-          case 'prepend': setKey(out, k, [...v, ...cur]); break;
-          case 'append_rp': setKey(out, k, [...cur.filter((x) => !v.some((y) => pyEq(x, y))), ...v]); break;
-          case 'prepend_rp': setKey(out, k, [...v, ...cur.filter((x) => !v.some((y) => pyEq(x, y)))]); break;
-          default: throw new TemplateError(`'${listMerge}' is not a valid list_merge value`);
+          case 'keep':
+            break;
+          case 'append':
+            setKey(out, k, [...cur, ...v]);
+            break;
+          case 'prepend':
+            setKey(out, k, [...v, ...cur]);
+            break;
+          case 'append_rp':
+            setKey(out, k, [...cur.filter((x) => !v.some((y) => pyEq(x, y))), ...v]);
+            break;
+          case 'prepend_rp':
+            setKey(out, k, [...v, ...cur.filter((x) => !v.some((y) => pyEq(x, y)))]);
+            break;
+          default:
+            throw new TemplateError(`'${listMerge}' is not a valid list_merge value`);
         }
       } else setKey(out, k, v);
     }
     return out;
   };
-  return dicts.flatMap((d) => (Array.isArray(d) ? d : [d])).reduce<Dict>((acc, d) => {
-    if (!isDict(d)) throw new TemplateError(`failed to combine variables, expected dicts but got a '${typeName(d)}'`);
-    return merge(acc, d);
-  }, {});
+  return dicts
+    .flatMap((d) => (Array.isArray(d) ? d : [d]))
+    .reduce<Dict>((acc, d) => {
+      if (!isDict(d)) throw new TemplateError(`failed to combine variables, expected dicts but got a '${typeName(d)}'`);
+      return merge(acc, d);
+    }, {});
 }
 
 function flatten(v: unknown[], levels?: number, skipNulls = true): unknown[] {
   const out: unknown[] = [];
   for (const x of v) {
     if (skipNulls && (x === null || x === 'None')) continue;
-    if (Array.isArray(x) && (levels === undefined || levels > 0)) out.push(...flatten(x, levels === undefined ? undefined : levels - 1, skipNulls));
+    if (Array.isArray(x) && (levels === undefined || levels > 0))
+      out.push(...flatten(x, levels === undefined ? undefined : levels - 1, skipNulls));
     else out.push(x);
   }
   return out;
@@ -100,28 +154,75 @@ function humanToBytes(s: unknown, defaultUnit?: string, isBits = false): number 
   if (!m) throw new TemplateError(`human_to_bytes() can't interpret following string: ${pyStr(s)}`);
   const units = 'BKMGTPEZY';
   const unit = (m[2] || defaultUnit || 'B').toUpperCase()[0]!;
-  if (m[4] && (m[4] === 'b') !== isBits && m[2]) throw new TemplateError(`human_to_bytes() failed to convert ${pyStr(s)}: Value is not a valid string (expect ${isBits ? 'bits' : 'bytes'})`);
+  if (m[4] && (m[4] === 'b') !== isBits && m[2])
+    throw new TemplateError(
+      `human_to_bytes() failed to convert ${pyStr(s)}: Value is not a valid string (expect ${isBits ? 'bits' : 'bytes'})`,
+    );
   return Math.round(Number(m[1]) * Math.pow(1024, Math.max(0, units.indexOf(unit))));
 }
 
 function strftime(fmt: string, seconds?: number, utc = false): string {
   const d = seconds === undefined ? new Date() : new Date(seconds * 1000);
-  const g = (f: 'FullYear' | 'Month' | 'Date' | 'Hours' | 'Minutes' | 'Seconds' | 'Day') => (utc ? (d as any)[`getUTC${f}`]() : (d as any)[`get${f}`]()) as number;
+  const g = (f: 'FullYear' | 'Month' | 'Date' | 'Hours' | 'Minutes' | 'Seconds' | 'Day') =>
+    (utc ? (d as any)[`getUTC${f}`]() : (d as any)[`get${f}`]()) as number;
   const p2 = (n: number) => String(n).padStart(2, '0');
   const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const months = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
   return fmt.replace(/%([a-zA-Z%])/g, (_m, c: string) => {
     switch (c) {
-      case 'Y': return String(g('FullYear')); case 'y': return p2(g('FullYear') % 100);
-      case 'm': return p2(g('Month') + 1); case 'd': return p2(g('Date'));
-      case 'H': return p2(g('Hours')); case 'M': return p2(g('Minutes')); case 'S': return p2(g('Seconds'));
-      case 'I': return p2(((g('Hours') + 11) % 12) + 1); case 'p': return g('Hours') < 12 ? 'AM' : 'PM';
-      case 'A': return days[g('Day')]!; case 'a': return days[g('Day')]!.slice(0, 3);
-      case 'B': return months[g('Month')]!; case 'b': return months[g('Month')]!.slice(0, 3);
-      case 'j': { const start = utc ? Date.UTC(g('FullYear'), 0, 1) : new Date(g('FullYear'), 0, 1).getTime(); return String(Math.floor((d.getTime() - start) / 86400000) + 1).padStart(3, '0') }
-      case 's': return String(Math.floor(d.getTime() / 1000)); case 'Z': return utc ? 'UTC' : '';
-      case 'z': return utc ? '+0000' : ''; case '%': return '%';
-      default: return '%' + c;
+      case 'Y':
+        return String(g('FullYear'));
+      case 'y':
+        return p2(g('FullYear') % 100);
+      case 'm':
+        return p2(g('Month') + 1);
+      case 'd':
+        return p2(g('Date'));
+      case 'H':
+        return p2(g('Hours'));
+      case 'M':
+        return p2(g('Minutes'));
+      case 'S':
+        return p2(g('Seconds'));
+      case 'I':
+        return p2(((g('Hours') + 11) % 12) + 1);
+      case 'p':
+        return g('Hours') < 12 ? 'AM' : 'PM';
+      case 'A':
+        return days[g('Day')]!;
+      case 'a':
+        return days[g('Day')]!.slice(0, 3);
+      case 'B':
+        return months[g('Month')]!;
+      case 'b':
+        return months[g('Month')]!.slice(0, 3);
+      case 'j': {
+        const start = utc ? Date.UTC(g('FullYear'), 0, 1) : new Date(g('FullYear'), 0, 1).getTime();
+        return String(Math.floor((d.getTime() - start) / 86400000) + 1).padStart(3, '0');
+      }
+      case 's':
+        return String(Math.floor(d.getTime() / 1000));
+      case 'Z':
+        return utc ? 'UTC' : '';
+      case 'z':
+        return utc ? '+0000' : '';
+      case '%':
+        return '%';
+      default:
+        return '%' + c;
     }
   });
 }
@@ -129,17 +230,34 @@ function strftime(fmt: string, seconds?: number, utc = false): string {
 /** Ansible's comment filter: a style's decoration, beginning and end, each overridable by keyword. */
 function comment(text: string, kw: Dict): string {
   const styles: Record<string, Dict> = {
-    plain: { decoration: '# ' }, erlang: { decoration: '% ' }, c: { decoration: '// ' },
-    cblock: { beginning: '/*', decoration: ' * ', end: ' */' }, xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+    plain: { decoration: '# ' },
+    erlang: { decoration: '% ' },
+    c: { decoration: '// ' },
+    cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+    xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
   };
   const { style = 'plain', ...rest } = kw;
   const styleParams = styles[pyStr(style)];
   if (!styleParams) throw new TemplateError(`'${pyStr(style)}'`);
   const prepostfix = pyStr(rest.decoration ?? styleParams.decoration);
-  const p: Dict = { newline: '\n', beginning: '', prefix: prepostfix.trimEnd(), prefix_count: 1, decoration: '', postfix: prepostfix.trimEnd(), postfix_count: 1, end: '', ...styleParams, ...rest };
-  const nl = pyStr(p.newline), deco = pyStr(p.decoration);
+  const p: Dict = {
+    newline: '\n',
+    beginning: '',
+    prefix: prepostfix.trimEnd(),
+    prefix_count: 1,
+    decoration: '',
+    postfix: prepostfix.trimEnd(),
+    postfix_count: 1,
+    end: '',
+    ...styleParams,
+    ...rest,
+  };
+  const nl = pyStr(p.newline),
+    deco = pyStr(p.decoration);
   const beginning = p.beginning ? `${pyStr(p.beginning)}${nl}` : '';
-  const prefix = p.prefix ? (pyStr(p.prefix) !== nl ? `${pyStr(p.prefix)}${nl}` : nl).repeat(Number(p.prefix_count)) : '';
+  const prefix = p.prefix
+    ? (pyStr(p.prefix) !== nl ? `${pyStr(p.prefix)}${nl}` : nl).repeat(Number(p.prefix_count))
+    : '';
   const body = `${deco}${text.split(nl).join(`${nl}${deco}`)}`.split(`${deco}${nl}`).join(`${deco.trimEnd()}${nl}`);
   const postfix = ['', ...Array.from({ length: Number(p.postfix_count) }, () => pyStr(p.postfix))].join(nl);
   const end = p.end ? `${nl}${pyStr(p.end)}` : '';
@@ -149,57 +267,113 @@ function comment(text: string, kw: Dict): string {
 export const CORE_FILTERS: FilterTable = {
   bool: filter([], toBool),
   ternary: filter(['true_val', 'false_val', 'none_val'], (v, { true_val, false_val, none_val = null }) =>
-    v === null && none_val !== null ? none_val : truthy(v) ? true_val : false_val),
-  to_json: filter(['indent', 'sort_keys', 'ensure_ascii'], (v, { indent, sort_keys = false, ensure_ascii = true }) => toJson(v, indent === undefined || indent === null ? undefined : Number(indent), truthy(sort_keys), truthy(ensure_ascii))),
-  to_nice_json: filter(['indent', 'sort_keys'], (v, { indent = 4, sort_keys = true }) => toJson(v, Number(indent), Boolean(sort_keys))),
+    v === null && none_val !== null ? none_val : truthy(v) ? true_val : false_val,
+  ),
+  to_json: filter(['indent', 'sort_keys', 'ensure_ascii'], (v, { indent, sort_keys = false, ensure_ascii = true }) =>
+    toJson(
+      v,
+      indent === undefined || indent === null ? undefined : Number(indent),
+      truthy(sort_keys),
+      truthy(ensure_ascii),
+    ),
+  ),
+  to_nice_json: filter(['indent', 'sort_keys'], (v, { indent = 4, sort_keys = true }) =>
+    toJson(v, Number(indent), Boolean(sort_keys)),
+  ),
   from_json: filter([], (v) => pyJsonLoads(pyStr(v))),
   to_yaml: filter(['indent', 'default_flow_style', 'width', 'sort_keys'], (v, kw) => toYaml(v, false, kw)),
   to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, kw) => toYaml(v, true, kw)),
-  from_yaml: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml>').documents[0] ?? null : v)),
+  from_yaml: filter([], (v) => (typeof v === 'string' ? (loadYaml(v, '<from_yaml>').documents[0] ?? null) : v)),
   from_yaml_all: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml_all>').documents : v)),
   b64encode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
   b64decode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'base64').toString('utf8')),
-  regex_replace: filter(['pattern', 'replacement', 'ignorecase', 'multiline', 'count'], (v, { pattern, replacement = '', ignorecase = false, multiline = false, count = 0 }) => {
-    const re = compileRegex(String(pattern), { ignorecase: Boolean(ignorecase), multiline: Boolean(multiline), global: true });
-    const repl = translateReplacement(pyStr(replacement));
-    let n = 0; const limit = Number(count);
-    return pyStr(v).replace(re, (...m: any[]) => {
-      if (limit && n >= limit) return m[0];
-      n++;
-      const groups = m[m.length - 1];
-      return repl.replace(/\$(\d+)|\$<(\w+)>|\$\$/g, (s, d: string, nm: string) => (s === '$$' ? '$' : d !== undefined ? (m[Number(d)] ?? '') : (groups?.[nm] ?? '')));
-    });
-  }),
+  regex_replace: filter(
+    ['pattern', 'replacement', 'ignorecase', 'multiline', 'count'],
+    (v, { pattern, replacement = '', ignorecase = false, multiline = false, count = 0 }) => {
+      const re = compileRegex(String(pattern), {
+        ignorecase: Boolean(ignorecase),
+        multiline: Boolean(multiline),
+        global: true,
+      });
+      const repl = translateReplacement(pyStr(replacement));
+      let n = 0;
+      const limit = Number(count);
+      return pyStr(v).replace(re, (...m: any[]) => {
+        if (limit && n >= limit) return m[0];
+        n++;
+        const groups = m[m.length - 1];
+        return repl.replace(/\$(\d+)|\$<(\w+)>|\$\$/g, (s, d: string, nm: string) =>
+          s === '$$' ? '$' : d !== undefined ? (m[Number(d)] ?? '') : (groups?.[nm] ?? ''),
+        );
+      });
+    },
+  ),
   regex_search: variadic((v, args, kw) => {
     // the group arguments are checked before any matching, as Ansible's filter does
     const groups = args.slice(1).map((g) => {
       const text = String(g);
-      const b = /^\\(\d+)$/.exec(text), n = /^\\g<(\w+)>$/.exec(text);
+      const b = /^\\(\d+)$/.exec(text),
+        n = /^\\g<(\w+)>$/.exec(text);
       if (!b && !n) throw new TemplateError('Unknown argument');
       return b ? Number(b[1]) : n![1]!;
     });
-    const re = compileRegex(String(args[0]), { ignorecase: truthy(kw.ignorecase ?? false), multiline: truthy(kw.multiline ?? false) });
+    const re = compileRegex(String(args[0]), {
+      ignorecase: truthy(kw.ignorecase ?? false),
+      multiline: truthy(kw.multiline ?? false),
+    });
     const m = re.exec(pyStr(v));
     if (!m) return null;
     if (!groups.length) return m[0];
     return groups.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]));
   }),
   regex_findall: filter(['regex', 'multiline', 'ignorecase'], (v, { regex, multiline = false, ignorecase = false }) => {
-    const re = compileRegex(String(regex), { ignorecase: Boolean(ignorecase), multiline: Boolean(multiline), global: true });
-    return [...pyStr(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? m[1] : PyTuple.of2(...m.slice(1))));
+    const re = compileRegex(String(regex), {
+      ignorecase: Boolean(ignorecase),
+      multiline: Boolean(multiline),
+      global: true,
+    });
+    return [...pyStr(v).matchAll(re)].map((m) =>
+      m.length === 1 ? m[0] : m.length === 2 ? m[1] : PyTuple.of2(...m.slice(1)),
+    );
   }),
   regex_escape: filter(['re_type'], (v) => pyStr(v).replace(/[^A-Za-z0-9_]/g, (c) => '\\' + c)),
-  basename: filter([], (v) => path.posix.basename(pyStr(v)) === '' ? '' : pyStr(v).split('/').pop()!),
-  dirname: filter([], (v) => { const s = pyStr(v); const i = s.lastIndexOf('/'); return i < 0 ? '' : i === 0 ? '/' : s.slice(0, i).replace(/\/+$/, '') || '/' }),
+  basename: filter([], (v) => (path.posix.basename(pyStr(v)) === '' ? '' : pyStr(v).split('/').pop()!)),
+  dirname: filter([], (v) => {
+    const s = pyStr(v);
+    const i = s.lastIndexOf('/');
+    return i < 0 ? '' : i === 0 ? '/' : s.slice(0, i).replace(/\/+$/, '') || '/';
+  }),
   expanduser: filter([], (v) => pyStr(v).replace(/^~(?=\/|$)/, homedir())),
-  expandvars: filter([], (v) => pyStr(v).replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string, b: string) => process.env[a ?? b] ?? m)),
-  realpath: filter([], (v) => { try { return realpathSync(pyStr(v)) } catch { return path.resolve(pyStr(v)) } }),
+  expandvars: filter([], (v) =>
+    pyStr(v).replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string, b: string) => process.env[a ?? b] ?? m),
+  ),
+  realpath: filter([], (v) => {
+    try {
+      return realpathSync(pyStr(v));
+    } catch {
+      return path.resolve(pyStr(v));
+    }
+  }),
   relpath: filter(['start'], (v, { start }) => path.relative(pyStr(start ?? process.cwd()), pyStr(v))),
-  splitext: filter([], (v) => { const s = pyStr(v); const e = path.posix.extname(s); return PyTuple.of2(s.slice(0, s.length - e.length), e) }),
-  path_join: filter([], (v) => { const parts = (Array.isArray(v) ? v : [v]).map(pyStr); let out = ''; for (const p of parts) out = p.startsWith('/') ? p : out && !out.endsWith('/') ? `${out}/${p}` : out + p; return out }),
+  splitext: filter([], (v) => {
+    const s = pyStr(v);
+    const e = path.posix.extname(s);
+    return PyTuple.of2(s.slice(0, s.length - e.length), e);
+  }),
+  path_join: filter([], (v) => {
+    const parts = (Array.isArray(v) ? v : [v]).map(pyStr);
+    let out = '';
+    for (const p of parts) out = p.startsWith('/') ? p : out && !out.endsWith('/') ? `${out}/${p}` : out + p;
+    return out;
+  }),
   win_basename: filter([], (v) => pyStr(v).split(/[\\/]/).pop()!),
-  quote: filter([], (v) => { const s = pyStr(v ?? ''); return s === '' ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'` }),
-  combine: variadic((v, args, kw) => combine([v, ...args], truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace'))),
+  quote: filter([], (v) => {
+    const s = pyStr(v ?? '');
+    return s === '' ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
+  }),
+  combine: variadic((v, args, kw) =>
+    combine([v, ...args], truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace')),
+  ),
   dict2items: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
     if (!isDict(v)) throw new PyTypeError(`dict2items requires a dictionary, got <class '${typeName(v)}'> instead.`);
     return Object.entries(v).map(([k, x]) => ({ [String(key_name)]: k, [String(value_name)]: x }));
@@ -207,20 +381,38 @@ export const CORE_FILTERS: FilterTable = {
   items2dict: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
     if (!Array.isArray(v)) throw new PyTypeError(`items2dict requires a list, got <class '${typeName(v)}'> instead.`);
     const out: Dict = {};
-    for (const item of v) { if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`); setKey(out, pyStr(item[String(key_name)]), item[String(value_name)]) }
+    for (const item of v) {
+      if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`);
+      setKey(out, pyStr(item[String(key_name)]), item[String(value_name)]);
+    }
     return out;
   }),
-  flatten: filter(['levels', 'skip_nulls'], (v, { levels, skip_nulls = true }) => flatten(toList(v), levels === undefined || levels === null ? undefined : Number(levels), Boolean(skip_nulls))),
+  flatten: filter(['levels', 'skip_nulls'], (v, { levels, skip_nulls = true }) =>
+    flatten(toList(v), levels === undefined || levels === null ? undefined : Number(levels), Boolean(skip_nulls)),
+  ),
   // (sic: Ansible's message has two spaces before "not defined")
-  mandatory: filter(['msg'], (v, { msg }) => { if (v instanceof PyUndefined) throw new TemplateError(msg !== undefined ? pyStr(msg) : `Mandatory variable ${v.hint.replace(/ is undefined$/, '')}  not defined.`); return v }, { acceptsUndefined: true }),
+  mandatory: filter(
+    ['msg'],
+    (v, { msg }) => {
+      if (v instanceof PyUndefined)
+        throw new TemplateError(
+          msg !== undefined ? pyStr(msg) : `Mandatory variable ${v.hint.replace(/ is undefined$/, '')}  not defined.`,
+        );
+      return v;
+    },
+    { acceptsUndefined: true },
+  ),
   hash: filter(['hashtype'], (v, { hashtype = 'sha1' }) => createHash(String(hashtype)).update(pyStr(v)).digest('hex')),
   checksum: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
   md5: filter([], (v) => createHash('md5').update(pyStr(v)).digest('hex')),
   sha1: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
   to_uuid: filter(['namespace'], (v, { namespace = '361E6D51-FAEC-444A-9079-341386DA8E2E' }) => {
     const ns = Buffer.from(String(namespace).replace(/-/g, ''), 'hex');
-    const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(pyStr(v), 'utf8')])).digest();
-    h[6] = (h[6]! & 0x0f) | 0x50; h[8] = (h[8]! & 0x3f) | 0x80;
+    const h = createHash('sha1')
+      .update(Buffer.concat([ns, Buffer.from(pyStr(v), 'utf8')]))
+      .digest();
+    h[6] = (h[6]! & 0x0f) | 0x50;
+    h[8] = (h[8]! & 0x3f) | 0x80;
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   }),
@@ -229,37 +421,59 @@ export const CORE_FILTERS: FilterTable = {
     const py = seed === undefined || seed === null ? undefined : new PyRandom(seed);
     const rnd = randomOf(this);
     if (typeof v === 'number' && Number.isInteger(v)) {
-      const st = Number(start) || 0, sp = Number(step) || 1;
+      const st = Number(start) || 0,
+        sp = Number(step) || 1;
       if (py) return py.randrange(st, v, sp);
       const count = Math.max(0, Math.ceil((v - st) / sp));
-      if (count === 0) throw new PyValueError(sp === 1 ? `empty range for randrange() (${st}, ${v}, ${v - st})` : 'empty range for randrange()');
+      if (count === 0)
+        throw new PyValueError(
+          sp === 1 ? `empty range for randrange() (${st}, ${v}, ${v - st})` : 'empty range for randrange()',
+        );
       return st + Math.floor(rnd.next() * count) * sp;
     }
-    if (v === null || typeof v === 'boolean' || isDict(v) || isNum(v)) throw new TemplateError('random can only be used on sequences and integers');
-    if (truthy(start === 0 ? null : start) || truthy(step === 1 ? null : step)) throw new TemplateError('start and step can only be used with integer values');
+    if (v === null || typeof v === 'boolean' || isDict(v) || isNum(v))
+      throw new TemplateError('random can only be used on sequences and integers');
+    if (truthy(start === 0 ? null : start) || truthy(step === 1 ? null : step))
+      throw new TemplateError('start and step can only be used with integer values');
     const items = toList(v);
     if (!items.length) throw new TemplateError('Cannot choose from an empty sequence');
     return items[py ? py.below(items.length) : Math.floor(rnd.next() * items.length)];
   }),
-  password_hash: filter(['hashtype', 'salt', 'salt_size', 'rounds', 'ident'], function (this: unknown, v, { hashtype = 'sha512', salt, salt_size, rounds }) {
-    const rnd = randomOf(this);
-    return passwordHash(pyStr(v), pyStr(hashtype), salt === undefined || salt === null ? null : pyStr(salt), salt_size === undefined || salt_size === null ? null : Number(salt_size),
-      rounds === undefined || rounds === null ? null : Number(rounds), { below: (n) => Math.floor(rnd.next() * n) });
-  }),
+  password_hash: filter(
+    ['hashtype', 'salt', 'salt_size', 'rounds', 'ident'],
+    function (this: unknown, v, { hashtype = 'sha512', salt, salt_size, rounds }) {
+      const rnd = randomOf(this);
+      return passwordHash(
+        pyStr(v),
+        pyStr(hashtype),
+        salt === undefined || salt === null ? null : pyStr(salt),
+        salt_size === undefined || salt_size === null ? null : Number(salt_size),
+        rounds === undefined || rounds === null ? null : Number(rounds),
+        { below: (n) => Math.floor(rnd.next() * n) },
+      );
+    },
+  ),
   shuffle: filter(['seed'], function (this: unknown, v, { seed }) {
     // Ansible's shuffle hands back what it cannot shuffle
     if (!Array.isArray(v) && typeof v !== 'string' && !isDict(v)) return v;
     const items = [...toList(v)];
-    if (truthy(seed ?? null)) { new PyRandom(seed).shuffle(items); return items }
+    if (truthy(seed ?? null)) {
+      new PyRandom(seed).shuffle(items);
+      return items;
+    }
     const rnd = randomOf(this);
-    for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); [items[i], items[j]] = [items[j], items[i]] }
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd.next() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
     return items;
   }),
   // a string a YAML file gave is AnsibleUnicode; one a template made, a module returned or JSON gave is str
   type_debug: filter([], (v) => (typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v))),
   extract: filter(['container', 'morekeys'], (v, { container, morekeys }) => {
     let out = getAttribute(container, v);
-    for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) out = getAttribute(out, k);
+    for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])
+      out = getAttribute(out, k);
     return out;
   }),
   subelements: filter(['subelements', 'skip_missing'], (v, { subelements, skip_missing = false }) => {
@@ -269,7 +483,10 @@ export const CORE_FILTERS: FilterTable = {
       let values: unknown = item;
       for (const key of String(subelements).split('.')) {
         values = isDict(values) ? (Object.hasOwn(values, key) ? values[key] : undefined) : undefined;
-        if (values === undefined) { if (skip_missing) break; throw new TemplateError(`could not find '${key}' key in iterated item '${pyRepr(item)}'`) }
+        if (values === undefined) {
+          if (skip_missing) break;
+          throw new TemplateError(`could not find '${key}' key in iterated item '${pyRepr(item)}'`);
+        }
       }
       if (values === undefined) continue;
       if (!Array.isArray(values)) throw new TemplateError('the key in the subelements is not a list');
@@ -286,56 +503,124 @@ export const CORE_FILTERS: FilterTable = {
   to_datetime: filter(['format'], (v, { format = '%Y-%m-%d %H:%M:%S' }) => strptime(pyStr(v), pyStr(format))),
   split: filter(['separator', 'maxsplit'], (v, { separator, maxsplit = -1 }) => {
     const s = pyStr(v);
-    const parts = separator === undefined || separator === null ? s.trim().split(/\s+/).filter(Boolean) : s.split(pyStr(separator));
+    const parts =
+      separator === undefined || separator === null ? s.trim().split(/\s+/).filter(Boolean) : s.split(pyStr(separator));
     const n = Number(maxsplit);
-    return n >= 0 && parts.length > n + 1 ? [...parts.slice(0, n), parts.slice(n).join(pyStr(separator ?? ' '))] : parts;
+    return n >= 0 && parts.length > n + 1
+      ? [...parts.slice(0, n), parts.slice(n).join(pyStr(separator ?? ' '))]
+      : parts;
   }),
   urlsplit: filter(['query'], (v, { query }) => {
     const u = new URL(pyStr(v));
-    const parts: Dict = { scheme: u.protocol.replace(/:$/, ''), netloc: u.host ? `${u.username ? `${u.username}${u.password ? ':' + u.password : ''}@` : ''}${u.host}` : '', path: u.pathname, query: u.search.replace(/^\?/, ''), fragment: u.hash.replace(/^#/, ''), username: u.username || null, password: u.password || null, hostname: u.hostname || null, port: u.port ? Number(u.port) : null };
+    const parts: Dict = {
+      scheme: u.protocol.replace(/:$/, ''),
+      netloc: u.host ? `${u.username ? `${u.username}${u.password ? ':' + u.password : ''}@` : ''}${u.host}` : '',
+      path: u.pathname,
+      query: u.search.replace(/^\?/, ''),
+      fragment: u.hash.replace(/^#/, ''),
+      username: u.username || null,
+      password: u.password || null,
+      hostname: u.hostname || null,
+      port: u.port ? Number(u.port) : null,
+    };
     if (query === undefined) return parts;
-    if (!Object.hasOwn(parts, String(query))) throw new TemplateError(`urlsplit: unknown URL component: ${pyStr(query)}`);
+    if (!Object.hasOwn(parts, String(query)))
+      throw new TemplateError(`urlsplit: unknown URL component: ${pyStr(query)}`);
     return parts[String(query)];
   }),
   // mathstuff
   unique: filter(['case_sensitive', 'attribute'], (v, { case_sensitive, attribute }) => {
     const items = toList(v);
     if (attribute === undefined && (case_sensitive === undefined || case_sensitive)) return unique(items);
-    const key = (x: unknown) => { const k = attribute === undefined ? x : getAttribute(x, attribute); return !case_sensitive && typeof k === 'string' ? k.toLowerCase() : k };
-    const seen: unknown[] = []; return items.filter((x) => { const k = key(x); if (seen.some((s) => pyEq(s, k))) return false; seen.push(k); return true });
+    const key = (x: unknown) => {
+      const k = attribute === undefined ? x : getAttribute(x, attribute);
+      return !case_sensitive && typeof k === 'string' ? k.toLowerCase() : k;
+    };
+    const seen: unknown[] = [];
+    return items.filter((x) => {
+      const k = key(x);
+      if (seen.some((s) => pyEq(s, k))) return false;
+      seen.push(k);
+      return true;
+    });
   }),
   union: filter(['b'], (v, { b }) => unique([...toList(v), ...toList(b)])),
   intersect: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => toList(b).some((y) => pyEq(x, y))))),
   difference: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => !toList(b).some((y) => pyEq(x, y))))),
-  symmetric_difference: filter(['b'], (v, { b }) => { const a = toList(v), c = toList(b); return unique([...a.filter((x) => !c.some((y) => pyEq(x, y))), ...c.filter((x) => !a.some((y) => pyEq(x, y)))]) }),
+  symmetric_difference: filter(['b'], (v, { b }) => {
+    const a = toList(v),
+      c = toList(b);
+    return unique([...a.filter((x) => !c.some((y) => pyEq(x, y))), ...c.filter((x) => !a.some((y) => pyEq(x, y)))]);
+  }),
   // math.log, math.pow and math.sqrt always return floats
-  log: filter(['base'], (v, { base }) => pyFloat(base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base)))),
+  log: filter(['base'], (v, { base }) =>
+    pyFloat(base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base))),
+  ),
   pow: filter(['y'], (v, { y }) => pyFloat(Math.pow(Number(v), Number(y)))),
-  root: filter(['base'], (v, { base = 2 }) => pyFloat(Number(base) === 2 ? Math.sqrt(Number(v)) : Math.pow(Number(v), 1 / Number(base)))),
-  human_readable: filter(['isbits', 'unit'], (v, { isbits = false, unit }) => humanReadable(Number(v), Boolean(isbits), unit as string | undefined)),
-  human_to_bytes: filter(['default_unit', 'isbits'], (v, { default_unit, isbits = false }) => humanToBytes(v, default_unit as string | undefined, Boolean(isbits))),
+  root: filter(['base'], (v, { base = 2 }) =>
+    pyFloat(Number(base) === 2 ? Math.sqrt(Number(v)) : Math.pow(Number(v), 1 / Number(base))),
+  ),
+  human_readable: filter(['isbits', 'unit'], (v, { isbits = false, unit }) =>
+    humanReadable(Number(v), Boolean(isbits), unit as string | undefined),
+  ),
+  human_to_bytes: filter(['default_unit', 'isbits'], (v, { default_unit, isbits = false }) =>
+    humanToBytes(v, default_unit as string | undefined, Boolean(isbits)),
+  ),
   rekey_on_member: filter(['key', 'duplicates'], (v, { key, duplicates = 'error' }) => {
     const out: Dict = {};
     for (const item of isDict(v) ? Object.values(v) : toList(v)) {
       if (!isDict(item)) throw new TemplateError('List item is not a valid dict');
       const k = pyStr(item[String(key)]);
-      if (Object.hasOwn(out, k) && duplicates === 'error') throw new TemplateError(`Key ${k} is not unique, cannot correctly turn into dict`);
+      if (Object.hasOwn(out, k) && duplicates === 'error')
+        throw new TemplateError(`Key ${k} is not unique, cannot correctly turn into dict`);
       if (!Object.hasOwn(out, k) || duplicates === 'overwrite') out[k] = item;
     }
     return out;
   }),
-  zip: variadic((v, args) => { const lists = [toList(v), ...args.map(toList)]; const n = Math.min(...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => PyTuple.of2(...lists.map((l) => l[i]))) }),
-  zip_longest: variadic((v, args, kw) => { const lists = [toList(v), ...args.map(toList)]; const n = Math.max(...lists.map((l) => l.length)); return Array.from({ length: n }, (_x, i) => PyTuple.of2(...lists.map((l) => (i < l.length ? l[i] : kw.fillvalue ?? null)))) }),
-  product: variadic((v, args) => [toList(v), ...args.map(toList)].reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]).map((t) => PyTuple.of2(...t))),
+  zip: variadic((v, args) => {
+    const lists = [toList(v), ...args.map(toList)];
+    const n = Math.min(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_x, i) => PyTuple.of2(...lists.map((l) => l[i])));
+  }),
+  zip_longest: variadic((v, args, kw) => {
+    const lists = [toList(v), ...args.map(toList)];
+    const n = Math.max(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_x, i) =>
+      PyTuple.of2(...lists.map((l) => (i < l.length ? l[i] : (kw.fillvalue ?? null)))),
+    );
+  }),
+  product: variadic((v, args) =>
+    [toList(v), ...args.map(toList)]
+      .reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]])
+      .map((t) => PyTuple.of2(...t)),
+  ),
   permutations: filter(['r'], (v, { r }) => {
-    const items = toList(v); const n = r === undefined || r === null ? items.length : Number(r); const out: PyTuple[] = [];
-    const rec = (prefix: unknown[], rest: unknown[]) => { if (prefix.length === n) { out.push(PyTuple.of2(...prefix)); return } rest.forEach((x, i) => rec([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)])) };
-    rec([], items); return out;
+    const items = toList(v);
+    const n = r === undefined || r === null ? items.length : Number(r);
+    const out: PyTuple[] = [];
+    const rec = (prefix: unknown[], rest: unknown[]) => {
+      if (prefix.length === n) {
+        out.push(PyTuple.of2(...prefix));
+        return;
+      }
+      rest.forEach((x, i) => rec([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+    };
+    rec([], items);
+    return out;
   }),
   combinations: filter(['r'], (v, { r }) => {
-    const items = toList(v); const n = Number(r); const out: PyTuple[] = [];
-    const rec = (start: number, prefix: unknown[]) => { if (prefix.length === n) { out.push(PyTuple.of2(...prefix)); return } for (let i = start; i < items.length; i++) rec(i + 1, [...prefix, items[i]]) };
-    rec(0, []); return out;
+    const items = toList(v);
+    const n = Number(r);
+    const out: PyTuple[] = [];
+    const rec = (start: number, prefix: unknown[]) => {
+      if (prefix.length === n) {
+        out.push(PyTuple.of2(...prefix));
+        return;
+      }
+      for (let i = start; i < items.length; i++) rec(i + 1, [...prefix, items[i]]);
+    };
+    rec(0, []);
+    return out;
   }),
   to_uuid4: filter([], () => randomUUID()),
   sort_versions: filter([], (v) => pySort(toList(v), (x) => pyStr(x))),

@@ -9,8 +9,12 @@ const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 /** crypt's base-64: `n` characters from the 24-bit group b2 b1 b0, least significant six bits first. */
 function b64From24(b2: number, b1: number, b0: number, n: number): string {
-  let w = (b2 << 16) | (b1 << 8) | b0, out = '';
-  for (let i = 0; i < n; i++) { out += ITOA64[w & 0x3f]; w >>>= 6 }
+  let w = (b2 << 16) | (b1 << 8) | b0,
+    out = '';
+  for (let i = 0; i < n; i++) {
+    out += ITOA64[w & 0x3f];
+    w >>>= 6;
+  }
   return out;
 }
 
@@ -22,13 +26,58 @@ function repeatTo(src: Buffer, length: number): Buffer {
 }
 
 const SHA_ORDER = {
-  sha256: { id: '5', size: 32, groups: [[0, 10, 20], [21, 1, 11], [12, 22, 2], [3, 13, 23], [24, 4, 14], [15, 25, 5], [6, 16, 26], [27, 7, 17], [18, 28, 8], [9, 19, 29]], tail: (d: Buffer) => b64From24(0, d[31]!, d[30]!, 3) },
-  sha512: { id: '6', size: 64, groups: [[0, 21, 42], [22, 43, 1], [44, 2, 23], [3, 24, 45], [25, 46, 4], [47, 5, 26], [6, 27, 48], [28, 49, 7], [50, 8, 29], [9, 30, 51], [31, 52, 10], [53, 11, 32], [12, 33, 54], [34, 55, 13], [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41]], tail: (d: Buffer) => b64From24(0, 0, d[63]!, 2) },
+  sha256: {
+    id: '5',
+    size: 32,
+    groups: [
+      [0, 10, 20],
+      [21, 1, 11],
+      [12, 22, 2],
+      [3, 13, 23],
+      [24, 4, 14],
+      [15, 25, 5],
+      [6, 16, 26],
+      [27, 7, 17],
+      [18, 28, 8],
+      [9, 19, 29],
+    ],
+    tail: (d: Buffer) => b64From24(0, d[31]!, d[30]!, 3),
+  },
+  sha512: {
+    id: '6',
+    size: 64,
+    groups: [
+      [0, 21, 42],
+      [22, 43, 1],
+      [44, 2, 23],
+      [3, 24, 45],
+      [25, 46, 4],
+      [47, 5, 26],
+      [6, 27, 48],
+      [28, 49, 7],
+      [50, 8, 29],
+      [9, 30, 51],
+      [31, 52, 10],
+      [53, 11, 32],
+      [12, 33, 54],
+      [34, 55, 13],
+      [56, 14, 35],
+      [15, 36, 57],
+      [37, 58, 16],
+      [59, 17, 38],
+      [18, 39, 60],
+      [40, 61, 19],
+      [62, 20, 41],
+    ],
+    tail: (d: Buffer) => b64From24(0, 0, d[63]!, 2),
+  },
 } as const;
 
 // crypto.hash (Node >= 20.12) hashes a buffer without building a Hash object; older Nodes use createHash
 const cryptoHash = (crypto as unknown as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
-const oneShot = cryptoHash ? (alg: string, data: Buffer) => cryptoHash(alg, data, 'buffer') : (alg: string, data: Buffer) => createHash(alg).update(data).digest();
+const oneShot = cryptoHash
+  ? (alg: string, data: Buffer) => cryptoHash(alg, data, 'buffer')
+  : (alg: string, data: Buffer) => createHash(alg).update(data).digest();
 
 /** SHA-crypt ($5$ / $6$), Ulrich Drepper's specification; `rounds` written only when given. */
 export function shaCrypt(alg: 'sha256' | 'sha512', password: string, salt: string, rounds?: number): string {
@@ -42,16 +91,21 @@ export function shaCrypt(alg: 'sha256' | 'sha512', password: string, salt: strin
   for (let i = key.length; i > 0; i -= spec.size) a.update(i > spec.size ? b : b.subarray(0, i));
   for (let i = key.length; i > 0; i >>= 1) a.update(i & 1 ? b : key);
   let c: Buffer = a.digest();
-  const dp = h(); for (let i = 0; i < key.length; i++) dp.update(key);
+  const dp = h();
+  for (let i = 0; i < key.length; i++) dp.update(key);
   const p = repeatTo(dp.digest(), key.length);
-  const ds = h(); for (let i = 0; i < 16 + c[0]!; i++) ds.update(s);
+  const ds = h();
+  for (let i = 0; i < 16 + c[0]!; i++) ds.update(s);
   const sBytes = repeatTo(ds.digest(), s.length);
   // the rounds dominate (656,000 by default): each one hashes a few small buffers, so assemble them in one
   // buffer and hash it in one call
   const buf = Buffer.alloc(2 * spec.size + 2 * p.length + sBytes.length);
   for (let i = 0; i < r; i++) {
     let n = 0;
-    const put = (x: Buffer) => { x.copy(buf, n); n += x.length };
+    const put = (x: Buffer) => {
+      x.copy(buf, n);
+      n += x.length;
+    };
     put(i & 1 ? p : c);
     if (i % 3) put(sBytes);
     if (i % 7) put(p);
@@ -80,7 +134,13 @@ export function md5Crypt(password: string, salt: string): string {
     x.update(i & 1 ? f : key);
     f = x.digest();
   }
-  const groups = [[0, 6, 12], [1, 7, 13], [2, 8, 14], [3, 9, 15], [4, 10, 5]];
+  const groups = [
+    [0, 6, 12],
+    [1, 7, 13],
+    [2, 8, 14],
+    [3, 9, 15],
+    [4, 10, 5],
+  ];
   const body = groups.map(([x, y, z]) => b64From24(f[x]!, f[y]!, f[z]!, 4)).join('') + b64From24(0, 0, f[11]!, 2);
   return `$1$${s.toString('utf8')}$${body}`;
 }
@@ -88,24 +148,54 @@ export function md5Crypt(password: string, salt: string): string {
 export const SALT_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./';
 // passlib's defaults, which Ansible uses when passlib is installed (its recommended backend): the default rounds
 // are written into the hash unless they are crypt's implicit 5000
-const HASHES: Record<string, { saltSize: number; rounds?: number; hash: (pw: string, salt: string, rounds?: number) => string }> = {
+const HASHES: Record<
+  string,
+  { saltSize: number; rounds?: number; hash: (pw: string, salt: string, rounds?: number) => string }
+> = {
   md5_crypt: { saltSize: 8, hash: (pw, salt) => md5Crypt(pw, salt) },
-  sha256_crypt: { saltSize: 16, rounds: 535000, hash: (pw, salt, rounds) => shaCrypt('sha256', pw, salt, rounds === 5000 ? undefined : rounds) },
-  sha512_crypt: { saltSize: 16, rounds: 656000, hash: (pw, salt, rounds) => shaCrypt('sha512', pw, salt, rounds === 5000 ? undefined : rounds) },
+  sha256_crypt: {
+    saltSize: 16,
+    rounds: 535000,
+    hash: (pw, salt, rounds) => shaCrypt('sha256', pw, salt, rounds === 5000 ? undefined : rounds),
+  },
+  sha512_crypt: {
+    saltSize: 16,
+    rounds: 656000,
+    hash: (pw, salt, rounds) => shaCrypt('sha512', pw, salt, rounds === 5000 ? undefined : rounds),
+  },
 };
-const ALIASES: Record<string, string> = { md5: 'md5_crypt', blowfish: 'bcrypt', sha256: 'sha256_crypt', sha512: 'sha512_crypt' };
+const ALIASES: Record<string, string> = {
+  md5: 'md5_crypt',
+  blowfish: 'bcrypt',
+  sha256: 'sha256_crypt',
+  sha512: 'sha512_crypt',
+};
 
 /** Ansible's password_hash (passlib backend): salt checked as passlib checks it, random when not given. */
-export function passwordHash(password: string, hashtype = 'sha512', salt?: string | null, saltSize?: number | null, rounds?: number | null, random: { below(n: number): number } = new PyRandom(Date.now())): string {
+export function passwordHash(
+  password: string,
+  hashtype = 'sha512',
+  salt?: string | null,
+  saltSize?: number | null,
+  rounds?: number | null,
+  random: { below(n: number): number } = new PyRandom(Date.now()),
+): string {
   const name = ALIASES[hashtype] ?? hashtype;
   const algo = HASHES[name];
-  const failed = (why: string) => new TemplateError(`Could not hash the secret.. ${why}. Could not hash the secret.. ${why}`);
+  const failed = (why: string) =>
+    new TemplateError(`Could not hash the secret.. ${why}. Could not hash the secret.. ${why}`);
   if (!algo) {
-    if (name === 'bcrypt') throw new TemplateError("tsible does not implement bcrypt password hashing; use sha512 (or sha256, md5)");
-    throw new TemplateError(`passlib does not support '${name}' algorithm. passlib does not support '${name}' algorithm`);
+    if (name === 'bcrypt')
+      throw new TemplateError('tsible does not implement bcrypt password hashing; use sha512 (or sha256, md5)');
+    throw new TemplateError(
+      `passlib does not support '${name}' algorithm. passlib does not support '${name}' algorithm`,
+    );
   }
   let s = salt || '';
-  if (!s) { const size = saltSize || algo.saltSize; for (let i = 0; i < size; i++) s += SALT_CHARS[random.below(SALT_CHARS.length)] }
+  if (!s) {
+    const size = saltSize || algo.saltSize;
+    for (let i = 0; i < size; i++) s += SALT_CHARS[random.below(SALT_CHARS.length)];
+  }
   if (/[^./0-9A-Za-z]/.test(s)) throw failed(`invalid characters in ${name} salt`);
   if (s.length > algo.saltSize) throw failed(`salt too large (${name} requires <= ${algo.saltSize} chars)`);
   return algo.hash(password, s, rounds ?? algo.rounds);

@@ -8,7 +8,9 @@ export type FilterFn = (this: unknown, value: unknown, ...args: unknown[]) => un
 export type FilterTable = Record<string, FilterFn>;
 export type TestTable = Record<string, FilterFn>;
 
-export interface FilterOptions { acceptsUndefined?: boolean }
+export interface FilterOptions {
+  acceptsUndefined?: boolean;
+}
 
 /** Splits Nunjucks' trailing keyword object off the positional arguments. */
 export function splitKeywords(args: unknown[]): { positional: unknown[]; keywords: Params } {
@@ -25,14 +27,22 @@ export function splitKeywords(args: unknown[]): { positional: unknown[]; keyword
  * Declares a filter or test by its Jinja2 parameter names: `filter(['true_val', 'false_val'], (v, p) => …)`.
  * Undefined input raises (Jinja2's StrictUndefined) unless the filter says it handles it.
  */
-export function filter(names: readonly string[], fn: (value: any, params: Params) => unknown, opts: FilterOptions = {}): FilterFn {
+export function filter(
+  names: readonly string[],
+  fn: (value: any, params: Params) => unknown,
+  opts: FilterOptions = {},
+): FilterFn {
   // (every filter call of every template comes through here: no intermediate arrays or objects)
   return function (this: unknown, value: unknown, ...args: unknown[]) {
     const last = args[args.length - 1];
-    const keywords = last !== null && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords ? last as Params : undefined;
+    const keywords =
+      last !== null && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords
+        ? (last as Params)
+        : undefined;
     const count = keywords ? args.length - 1 : args.length;
     if (!opts.acceptsUndefined && value instanceof PyUndefined) value.fail();
-    if (count > names.length) throw new TemplateError(`too many positional arguments (expected at most ${names.length}, got ${count})`);
+    if (count > names.length)
+      throw new TemplateError(`too many positional arguments (expected at most ${names.length}, got ${count})`);
     const params: Params = {};
     for (let i = 0; i < count; i++) params[names[i]!] = args[i];
     if (keywords) {
@@ -42,7 +52,11 @@ export function filter(names: readonly string[], fn: (value: any, params: Params
         params[k] = keywords[k];
       }
     }
-    if (!opts.acceptsUndefined) for (const k in params) { const v = params[k]; if (v instanceof PyUndefined) v.fail() }
+    if (!opts.acceptsUndefined)
+      for (const k in params) {
+        const v = params[k];
+        if (v instanceof PyUndefined) v.fail();
+      }
     return fn.call(this, value, params);
   };
 }

@@ -1,6 +1,16 @@
 // Jinja2 3.1's built-in filters, with Jinja2's parameter names.
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, isDict, pyCompare, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/template/python.js';
+import {
+  PyTuple,
+  isDict,
+  pyCompare,
+  pyEq,
+  pyRepr,
+  pyStr,
+  truthy,
+  typeName,
+  type Dict,
+} from '../src/template/python.js';
 import { memberLookup } from '../src/template/methods.js';
 import { pyJson } from '../src/template/pyjson.js';
 import { PyUndefined } from '../src/template/undefined.js';
@@ -26,29 +36,45 @@ export function toList(value: unknown): unknown[] {
   throw new PYOPS.PyTypeError(`'${typeName(value)}' object is not iterable`);
 }
 
-const sortKey = (caseSensitive: boolean) => (v: unknown) => (!caseSensitive && typeof v === 'string' ? v.toLowerCase() : v);
+const sortKey = (caseSensitive: boolean) => (v: unknown) =>
+  !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
 
 export function pySort(items: unknown[], key: (v: unknown) => unknown, reverse = false): unknown[] {
   // stable, as Python's sort is
   const decorated = items.map((v, i) => ({ v, k: key(v), i }));
-  decorated.sort((a, b) => { const c = pyCompare(a.k, b.k, 'lt'); return c !== 0 ? (reverse ? -c : c) : a.i - b.i });
+  decorated.sort((a, b) => {
+    const c = pyCompare(a.k, b.k, 'lt');
+    return c !== 0 ? (reverse ? -c : c) : a.i - b.i;
+  });
   return decorated.map((d) => d.v);
 }
 
 function makeKey(attribute: unknown, caseSensitive: boolean) {
   const lower = sortKey(caseSensitive);
   if (attribute === undefined || attribute === null) return lower;
-  const attrs = String(attribute).split(',').map((a) => a.trim());
-  if (attrs.length === 1) return (v: unknown) => lower(getAttribute(v, attrs[0])) ;
+  const attrs = String(attribute)
+    .split(',')
+    .map((a) => a.trim());
+  if (attrs.length === 1) return (v: unknown) => lower(getAttribute(v, attrs[0]));
   return (v: unknown) => PyTuple.of2(...attrs.map((a) => lower(getAttribute(v, a))));
 }
 
 /** The test-or-attribute selection shared by select/reject/selectattr/rejectattr. */
-function selectOrReject(env: () => any, context: unknown, value: unknown, args: unknown[], lookupAttr: boolean, modfunc: (b: boolean) => boolean) {
+function selectOrReject(
+  env: () => any,
+  context: unknown,
+  value: unknown,
+  args: unknown[],
+  lookupAttr: boolean,
+  modfunc: (b: boolean) => boolean,
+) {
   const items = toList(value);
   let attr: unknown;
   let rest = args;
-  if (lookupAttr) { attr = rest[0]; rest = rest.slice(1) }
+  if (lookupAttr) {
+    attr = rest[0];
+    rest = rest.slice(1);
+  }
   const transform = (v: unknown) => (lookupAttr ? getAttribute(v, attr) : v);
   let check: (v: unknown) => boolean;
   if (rest.length === 0) check = (v) => truthy(v);
@@ -62,7 +88,9 @@ function selectOrReject(env: () => any, context: unknown, value: unknown, args: 
 }
 
 let environment: any;
-export const bindEnvironment = (env: any) => { environment = env };
+export const bindEnvironment = (env: any) => {
+  environment = env;
+};
 const env = () => environment;
 
 const round = (value: number, precision: number, method: string) => {
@@ -70,7 +98,8 @@ const round = (value: number, precision: number, method: string) => {
   if (method === 'ceil') return Math.ceil(value * f) / f;
   if (method === 'floor') return Math.floor(value * f) / f;
   // Python rounds half to even on the binary value; this matches for the usual decimal inputs
-  const x = value * f; const r = Math.round(x);
+  const x = value * f;
+  const r = Math.round(x);
   return (Math.abs(x % 1) === 0.5 ? (r % 2 === 0 ? r : r - 1) : r) / f;
 };
 
@@ -95,7 +124,13 @@ export function toFloat(value: unknown, dflt = 0): number {
   if (value instanceof PYOPS.PyFloat) return value.value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;
-  if (typeof value === 'string') { const s = value.trim().toLowerCase(); if (s === 'inf' || s === 'infinity') return Infinity; if (s === 'nan') return NaN; const f = Number(s); return s !== '' && !Number.isNaN(f) ? f : dflt }
+  if (typeof value === 'string') {
+    const s = value.trim().toLowerCase();
+    if (s === 'inf' || s === 'infinity') return Infinity;
+    if (s === 'nan') return NaN;
+    const f = Number(s);
+    return s !== '' && !Number.isNaN(f) ? f : dflt;
+  }
   return dflt;
 }
 
@@ -110,45 +145,91 @@ export const JINJA2_FILTERS: FilterTable = {
   abs: filter([], (v) => (PYOPS.isFloat(v) ? PYOPS.pyFloat(Math.abs(Number(v))) : Math.abs(v))),
   attr: filter(['name'], (v, p) => memberLookup(v, p.name)),
   batch: filter(['linecount', 'fill_with'], (v, { linecount, fill_with = null }) => {
-    const items = toList(v); const n = Number(linecount); const out: unknown[][] = [];
+    const items = toList(v);
+    const n = Number(linecount);
+    const out: unknown[][] = [];
     for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
     const last = out[out.length - 1];
     if (fill_with !== null && last) while (last.length < n) last.push(fill_with);
     return out;
   }),
-  capitalize: filter([], (v) => { const s = pyStr(v); return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase() }),
-  center: filter(['width'], (v, { width = 80 }) => { const s = pyStr(v); const total = Math.max(0, Number(width) - s.length); const l = Math.floor(total / 2); return ' '.repeat(l) + s + ' '.repeat(total - l) }),
-  default: filter(['default_value', 'boolean'], (v, { default_value = '', boolean = false }) =>
-    v instanceof PyUndefined || (boolean && !truthy(v)) ? default_value : v, { acceptsUndefined: true }),
-  dict: filter([], (v) => ({ ...v })),
-  dictsort: filter(['case_sensitive', 'by', 'reverse'], (v, { case_sensitive = false, by = 'key', reverse = false }) => {
-    const pos = by === 'value' ? 1 : 0; const lower = sortKey(Boolean(case_sensitive));
-    return pySort(Object.entries(v as Dict).map(([k, x]) => PyTuple.of2(k, x)), (t) => lower((t as unknown[])[pos]), Boolean(reverse));
+  capitalize: filter([], (v) => {
+    const s = pyStr(v);
+    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
   }),
+  center: filter(['width'], (v, { width = 80 }) => {
+    const s = pyStr(v);
+    const total = Math.max(0, Number(width) - s.length);
+    const l = Math.floor(total / 2);
+    return ' '.repeat(l) + s + ' '.repeat(total - l);
+  }),
+  default: filter(
+    ['default_value', 'boolean'],
+    (v, { default_value = '', boolean = false }) =>
+      v instanceof PyUndefined || (boolean && !truthy(v)) ? default_value : v,
+    { acceptsUndefined: true },
+  ),
+  dict: filter([], (v) => ({ ...v })),
+  dictsort: filter(
+    ['case_sensitive', 'by', 'reverse'],
+    (v, { case_sensitive = false, by = 'key', reverse = false }) => {
+      const pos = by === 'value' ? 1 : 0;
+      const lower = sortKey(Boolean(case_sensitive));
+      return pySort(
+        Object.entries(v as Dict).map(([k, x]) => PyTuple.of2(k, x)),
+        (t) => lower((t as unknown[])[pos]),
+        Boolean(reverse),
+      );
+    },
+  ),
   filesizeformat: filter(['binary'], (v, { binary = false }) => {
-    const bytes = toFloat(v), bin = PYOPS.truthy(binary), base = bin ? 1024 : 1000;
-    const prefixes = bin ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+    const bytes = toFloat(v),
+      bin = PYOPS.truthy(binary),
+      base = bin ? 1024 : 1000;
+    const prefixes = bin
+      ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
+      : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
     if (bytes === 1) return '1 Byte';
     if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
     let i = 0;
     while (i < prefixes.length - 1 && bytes >= base ** (i + 2)) i++;
     return `${((base * bytes) / base ** (i + 2)).toFixed(1)} ${prefixes[i]}`;
   }),
-  escape: filter([], (v) => pyStr(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;')),
-  first: filter([], (v) => { const items = toList(v); if (!items.length) return new PyUndefined('No first item, sequence was empty.'); return items[0] }),
-  float: filter(['default'], (v, { default: d = 0.0 }) => PYOPS.pyFloat(toFloat(v, Number(d)))),
-  format: variadic((v, args, kw) => { void kw; const { pyMod } = PYOPS; return pyMod(pyStr(v), args.length === 1 ? args[0] : PyTuple.of2(...args)) }),
-  groupby: filter(['attribute', 'default', 'case_sensitive'], (v, { attribute, default: d, case_sensitive = false }) => {
-    const key = (x: unknown) => getAttribute(x, attribute, d);
-    const lower = sortKey(Boolean(case_sensitive));
-    const sorted = pySort(toList(v), (x) => lower(key(x)));
-    const groups: PyTuple[] = [];
-    for (const item of sorted) {
-      const k = key(item); const last = groups[groups.length - 1];
-      if (last && pyEq(lower(last[0]), lower(k))) (last[1] as unknown[]).push(item); else groups.push(PyTuple.of2(k, [item]));
-    }
-    return groups;
+  escape: filter([], (v) =>
+    pyStr(v)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&#34;')
+      .replace(/'/g, '&#39;'),
+  ),
+  first: filter([], (v) => {
+    const items = toList(v);
+    if (!items.length) return new PyUndefined('No first item, sequence was empty.');
+    return items[0];
   }),
+  float: filter(['default'], (v, { default: d = 0.0 }) => PYOPS.pyFloat(toFloat(v, Number(d)))),
+  format: variadic((v, args, kw) => {
+    void kw;
+    const { pyMod } = PYOPS;
+    return pyMod(pyStr(v), args.length === 1 ? args[0] : PyTuple.of2(...args));
+  }),
+  groupby: filter(
+    ['attribute', 'default', 'case_sensitive'],
+    (v, { attribute, default: d, case_sensitive = false }) => {
+      const key = (x: unknown) => getAttribute(x, attribute, d);
+      const lower = sortKey(Boolean(case_sensitive));
+      const sorted = pySort(toList(v), (x) => lower(key(x)));
+      const groups: PyTuple[] = [];
+      for (const item of sorted) {
+        const k = key(item);
+        const last = groups[groups.length - 1];
+        if (last && pyEq(lower(last[0]), lower(k))) (last[1] as unknown[]).push(item);
+        else groups.push(PyTuple.of2(k, [item]));
+      }
+      return groups;
+    },
+  ),
   indent: filter(['width', 'first', 'blank'], (v, { width = 4, first = false, blank = false }) => {
     const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
     const lines = pyStr(v).split('\n');
@@ -157,8 +238,17 @@ export const JINJA2_FILTERS: FilterTable = {
   int: filter(['default', 'base'], (v, { default: d = 0, base = 10 }) => toInt(v, Number(d), Number(base))),
   items: filter([], (v) => Object.entries(v as Dict).map(([k, x]) => PyTuple.of2(k, x)), { acceptsUndefined: false }),
   join: filter(['d', 'attribute'], (v, { d = '', attribute }) =>
-    toList(v).map((x) => pyStr(attribute === undefined ? x : getAttribute(x, attribute))).join(pyStr(d))),
-  last: filter([], (v) => { if (!Array.isArray(v) && typeof v !== 'string' && !isDict(v)) throw new PYOPS.PyTypeError(`'${typeName(v)}' object is not reversible`); const items = toList(v); if (!items.length) return new PyUndefined('No last item, sequence was empty.'); return items[items.length - 1] }),
+    toList(v)
+      .map((x) => pyStr(attribute === undefined ? x : getAttribute(x, attribute)))
+      .join(pyStr(d)),
+  ),
+  last: filter([], (v) => {
+    if (!Array.isArray(v) && typeof v !== 'string' && !isDict(v))
+      throw new PYOPS.PyTypeError(`'${typeName(v)}' object is not reversible`);
+    const items = toList(v);
+    if (!items.length) return new PyUndefined('No last item, sequence was empty.');
+    return items[items.length - 1];
+  }),
   length: filter([], (v) => length(v)),
   list: filter([], (v) => [...toList(v)]),
   lower: filter([], (v) => pyStr(v).toLowerCase()),
@@ -172,21 +262,36 @@ export const JINJA2_FILTERS: FilterTable = {
     return items.map((x) => f.call(this, x, ...rest, ...extra));
   }),
   max: filter(['case_sensitive', 'attribute'], (v, { case_sensitive = false, attribute }) => {
-    const items = toList(v); if (!items.length) return new PyUndefined('No aggregated item, sequence was empty.');
+    const items = toList(v);
+    if (!items.length) return new PyUndefined('No aggregated item, sequence was empty.');
     return pySort(items, makeKey(attribute, Boolean(case_sensitive)), true)[0];
   }),
   min: filter(['case_sensitive', 'attribute'], (v, { case_sensitive = false, attribute }) => {
-    const items = toList(v); if (!items.length) return new PyUndefined('No aggregated item, sequence was empty.');
+    const items = toList(v);
+    if (!items.length) return new PyUndefined('No aggregated item, sequence was empty.');
     return pySort(items, makeKey(attribute, Boolean(case_sensitive)))[0];
   }),
   pprint: filter([], (v) => pyRepr(v)),
-  reject: variadic(function (this: unknown, v, args) { return selectOrReject(env, this, v, args, false, (b) => !b) }),
-  rejectattr: variadic(function (this: unknown, v, args) { return selectOrReject(env, this, v, args, true, (b) => !b) }),
+  reject: variadic(function (this: unknown, v, args) {
+    return selectOrReject(env, this, v, args, false, (b) => !b);
+  }),
+  rejectattr: variadic(function (this: unknown, v, args) {
+    return selectOrReject(env, this, v, args, true, (b) => !b);
+  }),
   replace: filter(['old', 'new', 'count'], (v, { old, new: nw, count }) => {
-    const s = pyStr(v); const a = pyStr(old), b = pyStr(nw);
+    const s = pyStr(v);
+    const a = pyStr(old),
+      b = pyStr(nw);
     if (count === undefined || count === null) return s.split(a).join(b);
-    let out = ''; let rest = s; let n = Number(count);
-    while (n-- > 0) { const i = rest.indexOf(a); if (i < 0) break; out += rest.slice(0, i) + b; rest = rest.slice(i + a.length) }
+    let out = '';
+    let rest = s;
+    let n = Number(count);
+    while (n-- > 0) {
+      const i = rest.indexOf(a);
+      if (i < 0) break;
+      out += rest.slice(0, i) + b;
+      rest = rest.slice(i + a.length);
+    }
     return out + rest;
   }),
   reverse: filter([], (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...toList(v)].reverse())),
@@ -196,47 +301,115 @@ export const JINJA2_FILTERS: FilterTable = {
     return method === 'common' && !PYOPS.isFloat(v) ? r : PYOPS.pyFloat(r);
   }),
   safe: filter([], (v) => v),
-  select: variadic(function (this: unknown, v, args) { return selectOrReject(env, this, v, args, false, (b) => b) }),
-  selectattr: variadic(function (this: unknown, v, args) { return selectOrReject(env, this, v, args, true, (b) => b) }),
+  select: variadic(function (this: unknown, v, args) {
+    return selectOrReject(env, this, v, args, false, (b) => b);
+  }),
+  selectattr: variadic(function (this: unknown, v, args) {
+    return selectOrReject(env, this, v, args, true, (b) => b);
+  }),
   slice: filter(['slices', 'fill_with'], (v, { slices, fill_with = null }) => {
-    const items = toList(v); const n = Number(slices); const per = Math.floor(items.length / n), extra = items.length % n;
-    const out: unknown[][] = []; let off = 0;
-    for (let i = 0; i < n; i++) { const size = per + (i < extra ? 1 : 0); const part = items.slice(off, off + size); off += size; if (fill_with !== null && i >= extra && extra) part.push(fill_with); out.push(part) }
+    const items = toList(v);
+    const n = Number(slices);
+    const per = Math.floor(items.length / n),
+      extra = items.length % n;
+    const out: unknown[][] = [];
+    let off = 0;
+    for (let i = 0; i < n; i++) {
+      const size = per + (i < extra ? 1 : 0);
+      const part = items.slice(off, off + size);
+      off += size;
+      if (fill_with !== null && i >= extra && extra) part.push(fill_with);
+      out.push(part);
+    }
     return out;
   }),
-  sort: filter(['reverse', 'case_sensitive', 'attribute'], (v, { reverse = false, case_sensitive = false, attribute }) =>
-    pySort(toList(v), makeKey(attribute, Boolean(case_sensitive)), Boolean(reverse))),
+  sort: filter(
+    ['reverse', 'case_sensitive', 'attribute'],
+    (v, { reverse = false, case_sensitive = false, attribute }) =>
+      pySort(toList(v), makeKey(attribute, Boolean(case_sensitive)), Boolean(reverse)),
+  ),
   string: filter([], (v) => pyStr(v)),
-  striptags: filter([], (v) => pyStr(v).replace(/<!--[\s\S]*?-->|<[^>]*>/g, '').replace(/\s+/g, ' ').trim()),
-  sum: filter(['attribute', 'start'], (v, { attribute, start = 0 }) => toList(v).reduce<unknown>((acc, x) => PYOPS.pyAdd(acc, attribute === undefined ? x : getAttribute(x, attribute)), start)),
-  title: filter([], (v) => pyStr(v).replace(/([\w'])([\w']*)/g, (_m, a: string, b: string) => a.toUpperCase() + b.toLowerCase())),
-  tojson: filter(['indent'], (v, { indent }) => pyJson(v, { indent: indent === undefined || indent === null ? undefined : Number(indent), sortKeys: true }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027')),
-  trim: filter(['chars'], (v, { chars }) => { const s = pyStr(v); if (chars === undefined || chars === null) return s.trim(); const c = String(chars); let a = 0, b = s.length; while (a < b && c.includes(s[a]!)) a++; while (b > a && c.includes(s[b - 1]!)) b--; return s.slice(a, b) }),
-  truncate: filter(['length', 'killwords', 'end', 'leeway'], (v, { length: len = 255, killwords = false, end = '...', leeway = 5 }) => {
-    const s = pyStr(v); const n = Number(len), e = String(end);
-    if (n < e.length) throw new PYOPS.PyException('AssertionError', `expected length >= ${e.length}, got ${n}`);
-    if (Number(leeway) < 0) throw new PYOPS.PyException('AssertionError', `expected leeway >= 0, got ${pyStr(leeway)}`);
-    if (s.length <= n + Number(leeway)) return s;
-    if (killwords) return s.slice(0, n - e.length) + e;
-    const cut = s.slice(0, n - e.length); const sp = cut.lastIndexOf(' ');
-    return (sp >= 0 ? cut.slice(0, sp) : cut) + e;
+  striptags: filter([], (v) =>
+    pyStr(v)
+      .replace(/<!--[\s\S]*?-->|<[^>]*>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ),
+  sum: filter(['attribute', 'start'], (v, { attribute, start = 0 }) =>
+    toList(v).reduce<unknown>(
+      (acc, x) => PYOPS.pyAdd(acc, attribute === undefined ? x : getAttribute(x, attribute)),
+      start,
+    ),
+  ),
+  title: filter([], (v) =>
+    pyStr(v).replace(/([\w'])([\w']*)/g, (_m, a: string, b: string) => a.toUpperCase() + b.toLowerCase()),
+  ),
+  tojson: filter(['indent'], (v, { indent }) =>
+    pyJson(v, { indent: indent === undefined || indent === null ? undefined : Number(indent), sortKeys: true })
+      .replace(/</g, '\\u003c')
+      .replace(/>/g, '\\u003e')
+      .replace(/&/g, '\\u0026')
+      .replace(/'/g, '\\u0027'),
+  ),
+  trim: filter(['chars'], (v, { chars }) => {
+    const s = pyStr(v);
+    if (chars === undefined || chars === null) return s.trim();
+    const c = String(chars);
+    let a = 0,
+      b = s.length;
+    while (a < b && c.includes(s[a]!)) a++;
+    while (b > a && c.includes(s[b - 1]!)) b--;
+    return s.slice(a, b);
   }),
+  truncate: filter(
+    ['length', 'killwords', 'end', 'leeway'],
+    (v, { length: len = 255, killwords = false, end = '...', leeway = 5 }) => {
+      const s = pyStr(v);
+      const n = Number(len),
+        e = String(end);
+      if (n < e.length) throw new PYOPS.PyException('AssertionError', `expected length >= ${e.length}, got ${n}`);
+      if (Number(leeway) < 0)
+        throw new PYOPS.PyException('AssertionError', `expected leeway >= 0, got ${pyStr(leeway)}`);
+      if (s.length <= n + Number(leeway)) return s;
+      if (killwords) return s.slice(0, n - e.length) + e;
+      const cut = s.slice(0, n - e.length);
+      const sp = cut.lastIndexOf(' ');
+      return (sp >= 0 ? cut.slice(0, sp) : cut) + e;
+    },
+  ),
   upper: filter([], (v) => pyStr(v).toUpperCase()),
   urlencode: filter([], (v) => {
     const enc = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%2F/g, '/');
     // query-string pairs quote a space as '+', as urllib's quote_plus does
     const qs = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%20/g, '+');
-    if (isDict(v)) return Object.entries(v).map(([k, x]) => `${qs(k)}=${qs(x)}`).join('&');
+    if (isDict(v))
+      return Object.entries(v)
+        .map(([k, x]) => `${qs(k)}=${qs(x)}`)
+        .join('&');
     return enc(v);
   }),
   wordcount: filter([], (v) => (pyStr(v).match(/\w+/g) ?? []).length),
   wordwrap: filter(['width', 'break_long_words', 'wrapstring'], (v, { width = 79, wrapstring = '\n' }) => {
-    const words = pyStr(v).split(/\s+/); const lines: string[] = []; let line = '';
-    for (const w of words) { if (line && (line + ' ' + w).length > Number(width)) { lines.push(line); line = w } else line = line ? line + ' ' + w : w }
-    if (line) lines.push(line); return lines.join(String(wrapstring));
+    const words = pyStr(v).split(/\s+/);
+    const lines: string[] = [];
+    let line = '';
+    for (const w of words) {
+      if (line && (line + ' ' + w).length > Number(width)) {
+        lines.push(line);
+        line = w;
+      } else line = line ? line + ' ' + w : w;
+    }
+    if (line) lines.push(line);
+    return lines.join(String(wrapstring));
   }),
   xmlattr: filter(['autospace'], (v, { autospace = true }) => {
-    const s = Object.entries(v as Dict).filter(([, x]) => x !== null && !(x instanceof PyUndefined)).map(([k, x]) => `${k}="${pyStr(x).replace(/&/g, '&amp;').replace(/"/g, '&#34;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`).join(' ');
+    const s = Object.entries(v as Dict)
+      .filter(([, x]) => x !== null && !(x instanceof PyUndefined))
+      .map(
+        ([k, x]) =>
+          `${k}="${pyStr(x).replace(/&/g, '&amp;').replace(/"/g, '&#34;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`,
+      )
+      .join(' ');
     return autospace && s ? ' ' + s : s;
   }),
 };

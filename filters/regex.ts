@@ -3,18 +3,26 @@
 import { TemplateError } from '../src/errors.js';
 import { PyException } from '../src/template/python.js';
 
-export interface RegexOptions { ignorecase?: boolean; multiline?: boolean; dotall?: boolean; anchor?: 'start' | 'full' | 'none'; global?: boolean }
+export interface RegexOptions {
+  ignorecase?: boolean;
+  multiline?: boolean;
+  dotall?: boolean;
+  anchor?: 'start' | 'full' | 'none';
+  global?: boolean;
+}
 
 const cache = new Map<string, RegExp>();
 
 export function translatePattern(pattern: string): string {
   let out = pattern
-    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')      // named groups
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')      // named backreferences
+    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>') // named groups
+    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>') // named backreferences
     .replace(/\\A/g, '^')
     .replace(/\\Z/g, '$');
   if (/\(\?[aiLmsux]+\)/.test(out)) {
-    throw new TemplateError(`regular expression '${pattern}' uses inline flags, which tsible cannot translate to JavaScript; pass ignorecase=/multiline= instead`);
+    throw new TemplateError(
+      `regular expression '${pattern}' uses inline flags, which tsible cannot translate to JavaScript; pass ignorecase=/multiline= instead`,
+    );
   }
   out = out.replace(/\(\?#[^)]*\)/g, '');
   return out;
@@ -27,9 +35,20 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
     let src = translatePattern(pattern);
     if (opts.anchor === 'start') src = `^(?:${src})`;
     if (opts.anchor === 'full') src = `^(?:${src})$`;
-    const flags = 'u' + (opts.ignorecase ? 'i' : '') + (opts.multiline ? 'm' : '') + (opts.dotall ? 's' : '') + (opts.global ? 'g' : '');
-    try { re = new RegExp(src, flags) } catch {
-      try { re = new RegExp(src, flags.replace('u', '')) } catch (e) { throw new PyException('re.error', `invalid regular expression '${pattern}': ${(e as Error).message}`) }
+    const flags =
+      'u' +
+      (opts.ignorecase ? 'i' : '') +
+      (opts.multiline ? 'm' : '') +
+      (opts.dotall ? 's' : '') +
+      (opts.global ? 'g' : '');
+    try {
+      re = new RegExp(src, flags);
+    } catch {
+      try {
+        re = new RegExp(src, flags.replace('u', ''));
+      } catch (e) {
+        throw new PyException('re.error', `invalid regular expression '${pattern}': ${(e as Error).message}`);
+      }
     }
     cache.set(key, re);
   }
@@ -43,13 +62,27 @@ export function translateReplacement(repl: string): string {
   let out = '';
   for (let i = 0; i < repl.length; i++) {
     const c = repl[i]!;
-    if (c === '$') { out += '$$'; continue }
-    if (c !== '\\' || i === repl.length - 1) { out += c; continue }
+    if (c === '$') {
+      out += '$$';
+      continue;
+    }
+    if (c !== '\\' || i === repl.length - 1) {
+      out += c;
+      continue;
+    }
     const n = repl[i + 1]!;
     const named = /^g<(\w+)>/.exec(repl.slice(i + 1));
-    if (named) { out += /^\d+$/.test(named[1]!) ? `$${named[1]}` : `$<${named[1]}>`; i += named[0].length; continue }
+    if (named) {
+      out += /^\d+$/.test(named[1]!) ? `$${named[1]}` : `$<${named[1]}>`;
+      i += named[0].length;
+      continue;
+    }
     const num = /^\d{1,2}/.exec(repl.slice(i + 1));
-    if (num) { out += `$${num[0]}`; i += num[0].length; continue }
+    if (num) {
+      out += `$${num[0]}`;
+      i += num[0].length;
+      continue;
+    }
     out += n === 'n' ? '\n' : n === 't' ? '\t' : n === '\\' ? '\\' : '\\' + n;
     i++;
   }

@@ -2,19 +2,32 @@
 import { TemplateError } from '../src/errors.js';
 
 const OPERATORS: Record<string, (c: number) => boolean> = {
-  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0,
-  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
-  '<': (c) => c < 0, lt: (c) => c < 0, '<=': (c) => c <= 0, le: (c) => c <= 0,
-  '>': (c) => c > 0, gt: (c) => c > 0, '>=': (c) => c >= 0, ge: (c) => c >= 0,
+  '==': (c) => c === 0,
+  '=': (c) => c === 0,
+  eq: (c) => c === 0,
+  '!=': (c) => c !== 0,
+  '<>': (c) => c !== 0,
+  ne: (c) => c !== 0,
+  '<': (c) => c < 0,
+  lt: (c) => c < 0,
+  '<=': (c) => c <= 0,
+  le: (c) => c <= 0,
+  '>': (c) => c > 0,
+  gt: (c) => c > 0,
+  '>=': (c) => c >= 0,
+  ge: (c) => c >= 0,
 };
 
 /** distutils LooseVersion: split into runs of digits and letters; numbers compare as numbers. */
 function loose(v: string): Array<number | string> {
-  return (v.match(/\d+|[a-z]+|\.|/gi) ?? []).filter((p) => p && p !== '.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return (v.match(/\d+|[a-z]+|\.|/gi) ?? [])
+    .filter((p) => p && p !== '.')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 function cmpParts(a: Array<number | string>, b: Array<number | string>): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (x === undefined) return -1;
     if (y === undefined) return 1;
     if (x === y) continue;
@@ -31,26 +44,37 @@ function semver(v: string): [number[], string[]] {
   return [[Number(m[1]), Number(m[2]), Number(m[3])], m[4] ? m[4].split('.') : []];
 }
 function cmpSemver(a: string, b: string): number {
-  const [na, pa] = semver(a), [nb, pb] = semver(b);
-  const c = cmpParts(na, nb); if (c) return c;
+  const [na, pa] = semver(a),
+    [nb, pb] = semver(b);
+  const c = cmpParts(na, nb);
+  if (c) return c;
   if (!pa.length || !pb.length) return pb.length - pa.length;
-  return cmpParts(pa.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), pb.map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+  return cmpParts(
+    pa.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+    pb.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+  );
 }
 
 export function compareVersions(value: string, version: string, operator: string, type?: string): boolean {
   const check = OPERATORS[operator];
   if (!check) throw new TemplateError(`Invalid operator type (${operator})`);
   if (value === '' || value === 'None') throw new TemplateError('Input version value cannot be empty');
-  if (version === '' || version === 'None') throw new TemplateError('Version parameter to compare against cannot be empty');
+  if (version === '' || version === 'None')
+    throw new TemplateError('Version parameter to compare against cannot be empty');
   let c: number;
   switch (type ?? 'loose') {
-    case 'semver': case 'semantic': c = cmpSemver(value, version); break;
+    case 'semver':
+    case 'semantic':
+      c = cmpSemver(value, version);
+      break;
     case 'strict': {
       if (!/^\d+\.\d+(\.\d+)?([ab]\d+)?$/.test(value) || !/^\d+\.\d+(\.\d+)?([ab]\d+)?$/.test(version))
         throw new TemplateError(`Version comparison failed: invalid version number '${value}'`);
-      c = cmpParts(loose(value), loose(version)); break;
+      c = cmpParts(loose(value), loose(version));
+      break;
     }
-    default: c = cmpParts(loose(value), loose(version));
+    default:
+      c = cmpParts(loose(value), loose(version));
   }
   return check(c);
 }

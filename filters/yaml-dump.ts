@@ -12,7 +12,8 @@ import { TemplateError } from '../src/errors.js';
 
 /** `bang`: written with the non-specific tag `!` and quoted (how Ansible's dumper writes a datetime). */
 type Scalar = { kind: 'scalar'; text: string; plainOk: boolean; bang?: boolean };
-type Node = Scalar | { kind: 'seq'; items: Node[]; flow: boolean } | { kind: 'map'; pairs: Array<[Scalar, Node]>; flow: boolean };
+type Node =
+  Scalar | { kind: 'seq'; items: Node[]; flow: boolean } | { kind: 'map'; pairs: Array<[Scalar, Node]>; flow: boolean };
 
 export interface DumpOptions {
   /** null: a collection of scalars only is written in flow style (PyYAML's default_flow_style=None); false: block. */
@@ -36,9 +37,16 @@ function represent(v: unknown, o: DumpOptions): Node {
   if (v === null || v === undefined) return { kind: 'scalar', text: 'null', plainOk: true };
   if (typeof v === 'boolean') return { kind: 'scalar', text: v ? 'true' : 'false', plainOk: true };
   if (isNum(v)) return { kind: 'scalar', text: isFloat(v) ? floatText(Number(v)) : String(Number(v)), plainOk: true };
-  if (typeof v === 'string' || isSafeString(v)) { const text = String(v); return { kind: 'scalar', text, plainOk: plainScalarKind(text) === 'str' } }
-  const collectionStyle = (children: Node[]) => (o.flowStyle === null ? children.every((c) => c.kind === 'scalar') : o.flowStyle);
-  if (Array.isArray(v)) { const items = v.map((x) => represent(x, o)); return { kind: 'seq', items, flow: collectionStyle(items) } }
+  if (typeof v === 'string' || isSafeString(v)) {
+    const text = String(v);
+    return { kind: 'scalar', text, plainOk: plainScalarKind(text) === 'str' };
+  }
+  const collectionStyle = (children: Node[]) =>
+    o.flowStyle === null ? children.every((c) => c.kind === 'scalar') : o.flowStyle;
+  if (Array.isArray(v)) {
+    const items = v.map((x) => represent(x, o));
+    return { kind: 'seq', items, flow: collectionStyle(items) };
+  }
   if (isDict(v)) {
     const keys = Object.keys(v);
     if (o.sortKeys !== false) keys.sort();
@@ -53,28 +61,61 @@ function represent(v: unknown, o: DumpOptions): Node {
 const BREAKS = '\n\x85\u2028\u2029';
 const SPACE_OR_BREAK = '\0 \t\r\n\x85\u2028\u2029';
 
-interface Analysis { empty: boolean; multiline: boolean; flowPlain: boolean; blockPlain: boolean; singleQuoted: boolean }
+interface Analysis {
+  empty: boolean;
+  multiline: boolean;
+  flowPlain: boolean;
+  blockPlain: boolean;
+  singleQuoted: boolean;
+}
 
 /** analyze_scalar with allow_unicode: which styles can write this text. */
 function analyze(s: string): Analysis {
   if (!s) return { empty: true, multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true };
-  let blockIndicators = false, flowIndicators = false, lineBreaks = false, special = false;
-  let leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false, breakSpace = false, spaceBreak = false;
-  if (s.startsWith('---') || s.startsWith('...')) { blockIndicators = true; flowIndicators = true }
+  let blockIndicators = false,
+    flowIndicators = false,
+    lineBreaks = false,
+    special = false;
+  let leadingSpace = false,
+    leadingBreak = false,
+    trailingSpace = false,
+    trailingBreak = false,
+    breakSpace = false,
+    spaceBreak = false;
+  if (s.startsWith('---') || s.startsWith('...')) {
+    blockIndicators = true;
+    flowIndicators = true;
+  }
   let precededByWhitespace = true;
   let followedByWhitespace = s.length === 1 || SPACE_OR_BREAK.includes(s[1]!);
-  let previousSpace = false, previousBreak = false;
+  let previousSpace = false,
+    previousBreak = false;
   const chars = [...s];
   for (let index = 0; index < chars.length; index++) {
     const ch = chars[index]!;
     if (index === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) { flowIndicators = true; blockIndicators = true }
-      if ('?:'.includes(ch)) { flowIndicators = true; if (followedByWhitespace) blockIndicators = true }
-      if (ch === '-' && followedByWhitespace) { flowIndicators = true; blockIndicators = true }
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
+        flowIndicators = true;
+        blockIndicators = true;
+      }
+      if ('?:'.includes(ch)) {
+        flowIndicators = true;
+        if (followedByWhitespace) blockIndicators = true;
+      }
+      if (ch === '-' && followedByWhitespace) {
+        flowIndicators = true;
+        blockIndicators = true;
+      }
     } else {
       if (',?[]{}'.includes(ch)) flowIndicators = true;
-      if (ch === ':') { flowIndicators = true; if (followedByWhitespace) blockIndicators = true }
-      if (ch === '#' && precededByWhitespace) { flowIndicators = true; blockIndicators = true }
+      if (ch === ':') {
+        flowIndicators = true;
+        if (followedByWhitespace) blockIndicators = true;
+      }
+      if (ch === '#' && precededByWhitespace) {
+        flowIndicators = true;
+        blockIndicators = true;
+      }
     }
     if (BREAKS.includes(ch)) lineBreaks = true;
     const c = ch.codePointAt(0)!;
@@ -87,17 +128,24 @@ function analyze(s: string): Analysis {
       if (index === 0) leadingSpace = true;
       if (index === chars.length - 1) trailingSpace = true;
       if (previousBreak) breakSpace = true;
-      previousSpace = true; previousBreak = false;
+      previousSpace = true;
+      previousBreak = false;
     } else if (BREAKS.includes(ch)) {
       if (index === 0) leadingBreak = true;
       if (index === chars.length - 1) trailingBreak = true;
       if (previousSpace) spaceBreak = true;
-      previousSpace = false; previousBreak = true;
-    } else { previousSpace = false; previousBreak = false }
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
     precededByWhitespace = SPACE_OR_BREAK.includes(ch);
     followedByWhitespace = index + 2 >= chars.length || SPACE_OR_BREAK.includes(chars[index + 2]!);
   }
-  let flowPlain = true, blockPlain = true, singleQuoted = true;
+  let flowPlain = true,
+    blockPlain = true,
+    singleQuoted = true;
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) flowPlain = blockPlain = false;
   if (breakSpace) flowPlain = blockPlain = singleQuoted = false;
   if (spaceBreak || special) flowPlain = blockPlain = singleQuoted = false;
@@ -107,7 +155,23 @@ function analyze(s: string): Analysis {
   return { empty: false, multiline: lineBreaks, flowPlain, blockPlain, singleQuoted };
 }
 
-const ESCAPES: Record<string, string> = { '\0': '0', '\x07': 'a', '\x08': 'b', '\t': 't', '\n': 'n', '\x0b': 'v', '\x0c': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P' };
+const ESCAPES: Record<string, string> = {
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\x0b': 'v',
+  '\x0c': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
+};
 
 class Emitter {
   out = '';
@@ -117,36 +181,58 @@ class Emitter {
   flowLevel = 0;
   whitespace = true;
   indention = true;
-  constructor(readonly bestIndent: number, readonly bestWidth: number) {}
+  constructor(
+    readonly bestIndent: number,
+    readonly bestWidth: number,
+  ) {}
 
   // columns count characters (code points), as Python's len() does
-  write(data: string): void { this.out += data; this.column += /[\ud800-\udfff]/.test(data) ? [...data].length : data.length }
+  write(data: string): void {
+    this.out += data;
+    this.column += /[\ud800-\udfff]/.test(data) ? [...data].length : data.length;
+  }
   indicator(indicator: string, needWhitespace: boolean, whitespace = false, indention = false): void {
     const data = this.whitespace || !needWhitespace ? indicator : ` ${indicator}`;
     this.whitespace = whitespace;
     this.indention = this.indention && indention;
     this.write(data);
   }
-  lineBreak(data = '\n'): void { this.whitespace = true; this.indention = true; this.out += data; this.column = 0 }
+  lineBreak(data = '\n'): void {
+    this.whitespace = true;
+    this.indention = true;
+    this.out += data;
+    this.column = 0;
+  }
   writeIndent(): void {
     const indent = this.indent ?? 0;
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.lineBreak();
     if (this.column < indent) this.write(' '.repeat(indent - this.column));
-    this.whitespace = true; this.indention = true;
+    this.whitespace = true;
+    this.indention = true;
   }
   increaseIndent(flow: boolean, indentless = false): void {
     this.indents.push(this.indent);
     if (this.indent === null) this.indent = flow ? this.bestIndent : 0;
     else if (!indentless) this.indent += this.bestIndent;
   }
-  popIndent(): void { this.indent = this.indents.pop() ?? null }
+  popIndent(): void {
+    this.indent = this.indents.pop() ?? null;
+  }
 
   node(n: Node, ctx: { mapping?: boolean; simpleKey?: boolean }): void {
-    if (n.kind === 'scalar') { this.increaseIndent(true); this.scalar(n, ctx); this.popIndent(); return }
+    if (n.kind === 'scalar') {
+      this.increaseIndent(true);
+      this.scalar(n, ctx);
+      this.popIndent();
+      return;
+    }
     const empty = n.kind === 'seq' ? n.items.length === 0 : n.pairs.length === 0;
     const flow = this.flowLevel > 0 || n.flow || empty;
-    if (n.kind === 'seq') { if (flow) this.flowSequence(n.items); else this.blockSequence(n.items, Boolean(ctx.mapping)) }
-    else if (flow) this.flowMapping(n.pairs); else this.blockMapping(n.pairs);
+    if (n.kind === 'seq') {
+      if (flow) this.flowSequence(n.items);
+      else this.blockSequence(n.items, Boolean(ctx.mapping));
+    } else if (flow) this.flowMapping(n.pairs);
+    else this.blockMapping(n.pairs);
   }
 
   /** libyaml's check_simple_key: any one-line scalar of at most 128 bytes (the empty one too). */
@@ -237,7 +323,13 @@ class Emitter {
   /** A space may become a line break where the column is past the width (not the first or last character, not
    * before another space). */
   #fold(t: string[], i: number, allowBreaks: boolean, spaces: boolean, edges: boolean): boolean {
-    return allowBreaks && !spaces && this.column > this.bestWidth && t[i + 1] !== ' ' && (!edges || (i !== 0 && i !== t.length - 1));
+    return (
+      allowBreaks &&
+      !spaces &&
+      this.column > this.bestWidth &&
+      t[i + 1] !== ' ' &&
+      (!edges || (i !== 0 && i !== t.length - 1))
+    );
   }
 
   plain(text: string, allowBreaks: boolean): void {
@@ -247,21 +339,29 @@ class Emitter {
     for (let i = 0; i < t.length; i++) {
       const ch = t[i]!;
       if (ch === ' ') {
-        if (this.#fold(t, i, allowBreaks, spaces, false)) this.writeIndent(); else this.write(ch);
+        if (this.#fold(t, i, allowBreaks, spaces, false)) this.writeIndent();
+        else this.write(ch);
         spaces = true;
-      } else { this.write(ch); this.indention = false; spaces = false }
+      } else {
+        this.write(ch);
+        this.indention = false;
+        spaces = false;
+      }
     }
-    this.whitespace = false; this.indention = false;
+    this.whitespace = false;
+    this.indention = false;
   }
 
   singleQuoted(text: string, allowBreaks: boolean): void {
     this.indicator("'", true);
     const t = [...text];
-    let spaces = false, breaks = false;
+    let spaces = false,
+      breaks = false;
     for (let i = 0; i < t.length; i++) {
       const ch = t[i]!;
       if (ch === ' ') {
-        if (this.#fold(t, i, allowBreaks, spaces, true)) this.writeIndent(); else this.write(ch);
+        if (this.#fold(t, i, allowBreaks, spaces, true)) this.writeIndent();
+        else this.write(ch);
         spaces = true;
       } else if (BREAKS.includes(ch)) {
         if (!breaks && ch === '\n') this.lineBreak();
@@ -271,12 +371,15 @@ class Emitter {
       } else {
         if (breaks) this.writeIndent();
         this.write(ch === "'" ? "''" : ch);
-        this.indention = false; spaces = false; breaks = false;
+        this.indention = false;
+        spaces = false;
+        breaks = false;
       }
     }
     if (breaks) this.writeIndent();
     this.indicator("'", false);
-    this.whitespace = false; this.indention = false;
+    this.whitespace = false;
+    this.indention = false;
   }
 
   doubleQuoted(text: string, allowBreaks: boolean): void {
@@ -286,9 +389,22 @@ class Emitter {
     for (let i = 0; i < t.length; i++) {
       const ch = t[i]!;
       const c = ch.codePointAt(0)!;
-      const printable = ch === '\n' || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd);
+      const printable =
+        ch === '\n' ||
+        (c >= 0x20 && c <= 0x7e) ||
+        c === 0x85 ||
+        (c >= 0xa0 && c <= 0xd7ff) ||
+        (c >= 0xe000 && c <= 0xfffd);
       if (!printable || c === 0xfeff || BREAKS.includes(ch) || ch === '\r' || ch === '"' || ch === '\\') {
-        this.write(ESCAPES[ch] !== undefined ? `\\${ESCAPES[ch]}` : c <= 0xff ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}` : c <= 0xffff ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`);
+        this.write(
+          ESCAPES[ch] !== undefined
+            ? `\\${ESCAPES[ch]}`
+            : c <= 0xff
+              ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`
+              : c <= 0xffff
+                ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`
+                : `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`,
+        );
         spaces = false;
       } else if (ch === ' ') {
         if (allowBreaks && !spaces && this.column > this.bestWidth && i !== 0 && i !== t.length - 1) {
@@ -296,10 +412,14 @@ class Emitter {
           if (t[i + 1] === ' ') this.write('\\');
         } else this.write(ch);
         spaces = true;
-      } else { this.write(ch); spaces = false }
+      } else {
+        this.write(ch);
+        spaces = false;
+      }
     }
     this.indicator('"', false);
-    this.whitespace = false; this.indention = false;
+    this.whitespace = false;
+    this.indention = false;
   }
 }
 

@@ -16,10 +16,13 @@ async function describe(ctx: ModuleContext, logs: CloudWatchLogsClient, name: st
   let nextToken: string | undefined;
   do {
     const page = await call(`Unable to describe log group ${name}`, 'DescribeLogGroups', () =>
-      logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) })));
+      logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) })),
+    );
     const hit = (page.logGroups ?? []).find((g) => g.logGroupName === name);
     if (hit) {
-      const tags = await call(`Unable to describe tags for log group ${name}`, 'ListTagsLogGroup', () => logs.send(new ListTagsLogGroupCommand({ logGroupName: name })));
+      const tags = await call(`Unable to describe tags for log group ${name}`, 'ListTagsLogGroup', () =>
+        logs.send(new ListTagsLogGroupCommand({ logGroupName: name })),
+      );
       return { ...hit, tags: tags.tags ?? {} };
     }
     // names sort in ASCII order: once past the exact name it cannot come later
@@ -50,32 +53,63 @@ export default defineModule({
     overwrite: { type: 'bool', default: false },
     ...AWS_COMMON_OPTIONS,
   },
-  mutuallyExclusive: [['retention', 'purge_retention_policy'], ['purge_retention_policy', 'overwrite']],
+  mutuallyExclusive: [
+    ['retention', 'purge_retention_policy'],
+    ['purge_retention_policy', 'overwrite'],
+  ],
   supportsCheckMode: true,
   groups: ['amazon.aws.aws', 'community.aws.aws'],
   async run(args, ctx) {
     const name: string = args.log_group_name;
-    const invalidRetention = args.retention !== null && !MODULE_RETENTION.includes(args.retention)
-      && !(args.retention === 0 && args.state === 'present');
+    const invalidRetention =
+      args.retention !== null &&
+      !MODULE_RETENTION.includes(args.retention) &&
+      !(args.retention === 0 && args.state === 'present');
     if (invalidRetention && args.state === 'present')
-      return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
+      return {
+        failed: true,
+        changed: false,
+        msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]`,
+      };
     try {
-      const { CreateLogGroupCommand, DeleteLogGroupCommand, DeleteRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand } = await sdk(ctx);
+      const {
+        CreateLogGroupCommand,
+        DeleteLogGroupCommand,
+        DeleteRetentionPolicyCommand,
+        TagLogGroupCommand,
+        UntagLogGroupCommand,
+      } = await sdk(ctx);
       const logs = await logsFor(args, ctx);
       const found = await describe(ctx, logs, name);
       const create = async (): Promise<TaskResult> => {
         if (ctx.checkMode) return { changed: true, msg: 'Would have created log group if not in check_mode.' };
         const tags = args.tags && Object.keys(args.tags).length ? args.tags : undefined;
         await call('Unable to create log group', 'CreateLogGroup', () =>
-          logs.send(new CreateLogGroupCommand({ logGroupName: name, ...(args.kms_key_id ? { kmsKeyId: args.kms_key_id } : {}), ...(tags ? { tags } : {}) })));
+          logs.send(
+            new CreateLogGroupCommand({
+              logGroupName: name,
+              ...(args.kms_key_id ? { kmsKeyId: args.kms_key_id } : {}),
+              ...(tags ? { tags } : {}),
+            }),
+          ),
+        );
         if (args.retention) await putRetention(ctx, logs, name, args.retention);
         const created = await describe(ctx, logs, name);
-        if (!created) return { failed: true, changed: true, msg: 'The aws CloudWatchLogs log group was not created. \n please try again!' };
+        if (!created)
+          return {
+            failed: true,
+            changed: true,
+            msg: 'The aws CloudWatchLogs log group was not created. \n please try again!',
+          };
         return { changed: true, ...shape(created) };
       };
       const remove = async (): Promise<boolean> => {
-        await call(`Unable to delete log group ${name}`, 'DeleteLogGroup', () => logs.send(new DeleteLogGroupCommand({ logGroupName: name }))
-          .catch((e: { name?: string }) => { if (e.name === 'ResourceNotFoundException') return undefined; throw e }));
+        await call(`Unable to delete log group ${name}`, 'DeleteLogGroup', () =>
+          logs.send(new DeleteLogGroupCommand({ logGroupName: name })).catch((e: { name?: string }) => {
+            if (e.name === 'ResourceNotFoundException') return undefined;
+            throw e;
+          }),
+        );
         return true;
       };
       if (args.state === 'absent') {
@@ -93,27 +127,44 @@ export default defineModule({
       let changed = false;
       if (args.tags !== null) {
         const current = found.tags;
-        const removeKeys = args.purge_tags ? Object.keys(current).filter((k) => !k.startsWith('aws:') && !(k in args.tags)) : [];
+        const removeKeys = args.purge_tags
+          ? Object.keys(current).filter((k) => !k.startsWith('aws:') && !(k in args.tags))
+          : [];
         const setTags: Record<string, string> = {};
-        for (const [k, v] of Object.entries(args.tags as Record<string, unknown>)) if (current[k] !== pyStr(v)) setTags[k] = pyStr(v);
+        for (const [k, v] of Object.entries(args.tags as Record<string, unknown>))
+          if (current[k] !== pyStr(v)) setTags[k] = pyStr(v);
         if (removeKeys.length || Object.keys(setTags).length) {
           changed = true;
           if (!ctx.checkMode) {
-            if (removeKeys.length) await call('Failed to update tags', 'UntagLogGroup', () => logs.send(new UntagLogGroupCommand({ logGroupName: name, tags: removeKeys })));
-            if (Object.keys(setTags).length) await call('Failed to update tags', 'TagLogGroup', () => logs.send(new TagLogGroupCommand({ logGroupName: name, tags: setTags })));
+            if (removeKeys.length)
+              await call('Failed to update tags', 'UntagLogGroup', () =>
+                logs.send(new UntagLogGroupCommand({ logGroupName: name, tags: removeKeys })),
+              );
+            if (Object.keys(setTags).length)
+              await call('Failed to update tags', 'TagLogGroup', () =>
+                logs.send(new TagLogGroupCommand({ logGroupName: name, tags: setTags })),
+              );
           }
         }
       }
       if (args.purge_retention_policy && found.retentionInDays) {
         changed = true;
-        if (!ctx.checkMode) await call(`Unable to delete retention policy for log group ${name}`, 'DeleteRetentionPolicy', () => logs.send(new DeleteRetentionPolicyCommand({ logGroupName: name })));
+        if (!ctx.checkMode)
+          await call(`Unable to delete retention policy for log group ${name}`, 'DeleteRetentionPolicy', () =>
+            logs.send(new DeleteRetentionPolicyCommand({ logGroupName: name })),
+          );
       } else if (args.retention !== null && args.retention !== (found.retentionInDays ?? null)) {
-        if (args.retention === 0) return { failed: true, changed: false, msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]` };
+        if (args.retention === 0)
+          return {
+            failed: true,
+            changed: false,
+            msg: `Invalid retention value. Valid values are: [${MODULE_RETENTION.join(', ')}]`,
+          };
         changed = true;
         if (!ctx.checkMode) await putRetention(ctx, logs, name, args.retention);
       }
       // amazon.aws describes again after any change, in check mode too (where nothing was written)
-      const final = changed ? (await describe(ctx, logs, name)) ?? found : found;
+      const final = changed ? ((await describe(ctx, logs, name)) ?? found) : found;
       return { changed, ...shape(final) };
     } catch (e) {
       if (e instanceof ModuleFailure) return e.result;
@@ -125,5 +176,6 @@ export default defineModule({
 async function putRetention(ctx: ModuleContext, logs: CloudWatchLogsClient, name: string, days: number): Promise<void> {
   const { PutRetentionPolicyCommand } = await sdk(ctx);
   await call(`Unable to put retention policy for log group ${name}`, 'PutRetentionPolicy', () =>
-    logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })));
+    logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })),
+  );
 }

@@ -6,8 +6,14 @@ import { camelDictToSnakeDict } from '../src/aws/errors.js';
 import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
 
 export default defineModule({
-  names: ['cloudwatchlogs_log_group_info', 'amazon.aws.cloudwatchlogs_log_group_info', 'community.aws.cloudwatchlogs_log_group_info',
-    'cloudwatchlogs_log_group_facts', 'community.aws.cloudwatchlogs_log_group_facts', 'amazon.aws.cloudwatchlogs_log_group_facts'],
+  names: [
+    'cloudwatchlogs_log_group_info',
+    'amazon.aws.cloudwatchlogs_log_group_info',
+    'community.aws.cloudwatchlogs_log_group_info',
+    'cloudwatchlogs_log_group_facts',
+    'community.aws.cloudwatchlogs_log_group_facts',
+    'amazon.aws.cloudwatchlogs_log_group_facts',
+  ],
   fqcn: 'amazon.aws.cloudwatchlogs_log_group_info',
   argumentSpec: { log_group_name: { type: 'str' }, ...AWS_COMMON_OPTIONS },
   supportsCheckMode: true,
@@ -21,7 +27,13 @@ export default defineModule({
       let nextToken: string | undefined;
       do {
         const page = await call(`Unable to describe log group ${prefix ?? 'None'}`, 'DescribeLogGroups', () =>
-          logs.send(new DescribeLogGroupsCommand({ ...(prefix ? { logGroupNamePrefix: prefix } : {}), ...(nextToken ? { nextToken } : {}) })));
+          logs.send(
+            new DescribeLogGroupsCommand({
+              ...(prefix ? { logGroupNamePrefix: prefix } : {}),
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          ),
+        );
         groups.push(...(page.logGroups ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
@@ -36,13 +48,23 @@ export default defineModule({
           // fixture's lock fail a process whenever a loser cleans up at that moment. tsible leaves the group out
           // (it is gone), unless TSIBLE_STRICT_AMAZON_AWS=1 asks for 5.5.1's behaviour exactly
           if (code === 'ResourceNotFoundException' && ctx.env.TSIBLE_STRICT_AMAZON_AWS !== '1') continue;
-          if (code === 'AccessDeniedException') ctx.warn(`Permission denied listing tags for log group ${g.logGroupName}`);
-          else await call(`Unable to describe tags for log group ${g.logGroupName}`, 'ListTagsLogGroup', () => Promise.reject(e));
+          if (code === 'AccessDeniedException')
+            ctx.warn(`Permission denied listing tags for log group ${g.logGroupName}`);
+          else
+            await call(`Unable to describe tags for log group ${g.logGroupName}`, 'ListTagsLogGroup', () =>
+              Promise.reject(e),
+            );
         }
         out.push({ ...(camelDictToSnakeDict(g) as object), tags });
       }
       const result: Record<string, unknown> = { changed: false, log_groups: out };
-      if (ctx.invokedAs.endsWith('_facts')) result.deprecations = [{ msg: "The 'cloudwatchlogs_log_group_facts' module has been renamed to 'cloudwatchlogs_log_group_info'", version: '2.13' }];
+      if (ctx.invokedAs.endsWith('_facts'))
+        result.deprecations = [
+          {
+            msg: "The 'cloudwatchlogs_log_group_facts' module has been renamed to 'cloudwatchlogs_log_group_info'",
+            version: '2.13',
+          },
+        ];
       return result;
     } catch (e) {
       if (e instanceof ModuleFailure) return e.result;

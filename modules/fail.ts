@@ -5,5 +5,7 @@ export default defineModule({
   argumentSpec: { msg: { type: 'raw', default: 'Failed as requested from task' } },
   supportsCheckMode: true,
   actionPlugin: true,
-  run(args) { return { changed: false, failed: true, msg: args.msg } },
+  run(args) {
+    return { changed: false, failed: true, msg: args.msg };
+  },
 });

@@ -13,8 +13,18 @@ import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 
 export const MODULES: readonly ModuleDefinition[] = [
-  setFact, debug, assertModule, fail, ping, waitFor, pause, commandModule, shellModule,
-  ...Object.values(control), logGroup, logGroupInfo,
+  setFact,
+  debug,
+  assertModule,
+  fail,
+  ping,
+  waitFor,
+  pause,
+  commandModule,
+  shellModule,
+  ...Object.values(control),
+  logGroup,
+  logGroupInfo,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

@@ -12,11 +12,18 @@ export default defineModule({
     const facts: Record<string, unknown> = {};
     let cacheable = false;
     for (const [k, v] of Object.entries(args)) {
-      if (k === 'cacheable') { cacheable = v === true || (typeof v === 'string' && /^(yes|true|on|1)$/i.test(v)); continue }
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TsibleError(`The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
+      if (k === 'cacheable') {
+        cacheable = v === true || (typeof v === 'string' && /^(yes|true|on|1)$/i.test(v));
+        continue;
+      }
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        throw new TsibleError(
+          `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`,
+        );
       facts[k] = typeof v === 'string' && BOOLISH.test(v) ? /^(yes|true|on)$/i.test(v) : v;
     }
-    if (!Object.keys(facts).length) return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
+    if (!Object.keys(facts).length)
+      return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
     void cacheable; // there is no fact cache to keep them in: a cacheable fact lives for the run, like any other
     return { changed: false, ansible_facts: facts };
   },

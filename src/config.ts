@@ -6,9 +6,17 @@ import * as path from 'node:path';
 import { pyBoolean } from './template/python.js';
 
 type SettingType = 'boolean' | 'integer' | 'string' | 'list' | 'pathspec' | 'path' | 'raw';
-interface Setting { readonly type: SettingType; readonly env: readonly string[]; readonly default: unknown }
+interface Setting {
+  readonly type: SettingType;
+  readonly env: readonly string[];
+  readonly default: unknown;
+}
 
-const s = (type: SettingType, env: string | readonly string[], dflt: unknown): Setting => ({ type, env: typeof env === 'string' ? [env] : env, default: dflt });
+const s = (type: SettingType, env: string | readonly string[], dflt: unknown): Setting => ({
+  type,
+  env: typeof env === 'string' ? [env] : env,
+  default: dflt,
+});
 const color = (name: string, dflt: string) => [`COLOR_${name}`, s('string', `ANSIBLE_COLOR_${name}`, dflt)] as const;
 
 export const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
@@ -16,9 +24,19 @@ export const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['ANSIBLE_NOCOLOR', s('boolean', ['ANSIBLE_NOCOLOR', 'NO_COLOR'], false)],
   ['ANY_ERRORS_FATAL', s('boolean', 'ANSIBLE_ANY_ERRORS_FATAL', false)],
   ['CALLBACKS_ENABLED', s('list', ['ANSIBLE_CALLBACK_WHITELIST', 'ANSIBLE_CALLBACKS_ENABLED'], [])],
-  color('CHANGED', 'yellow'), color('DEBUG', 'dark gray'), color('DEPRECATE', 'purple'), color('DIFF_ADD', 'green'),
-  color('DIFF_LINES', 'cyan'), color('DIFF_REMOVE', 'red'), color('ERROR', 'red'), color('HIGHLIGHT', 'white'), color('OK', 'green'),
-  color('SKIP', 'cyan'), color('UNREACHABLE', 'bright red'), color('VERBOSE', 'blue'), color('WARN', 'bright purple'),
+  color('CHANGED', 'yellow'),
+  color('DEBUG', 'dark gray'),
+  color('DEPRECATE', 'purple'),
+  color('DIFF_ADD', 'green'),
+  color('DIFF_LINES', 'cyan'),
+  color('DIFF_REMOVE', 'red'),
+  color('ERROR', 'red'),
+  color('HIGHLIGHT', 'white'),
+  color('OK', 'green'),
+  color('SKIP', 'cyan'),
+  color('UNREACHABLE', 'bright red'),
+  color('VERBOSE', 'blue'),
+  color('WARN', 'bright purple'),
   ['DEFAULT_BECOME_USER', s('string', 'ANSIBLE_BECOME_USER', 'root')],
   ['DEFAULT_DEBUG', s('boolean', 'ANSIBLE_DEBUG', false)],
   ['DEFAULT_FORKS', s('integer', 'ANSIBLE_FORKS', 5)],
@@ -34,7 +52,10 @@ export const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['DEFAULT_PRIVATE_ROLE_VARS', s('boolean', 'ANSIBLE_PRIVATE_ROLE_VARS', false)],
   ['DEFAULT_REMOTE_PORT', s('integer', 'ANSIBLE_REMOTE_PORT', null)],
   ['DEFAULT_REMOTE_USER', s('string', 'ANSIBLE_REMOTE_USER', null)],
-  ['DEFAULT_ROLES_PATH', s('pathspec', 'ANSIBLE_ROLES_PATH', '~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles')],
+  [
+    'DEFAULT_ROLES_PATH',
+    s('pathspec', 'ANSIBLE_ROLES_PATH', '~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles'),
+  ],
   ['DEFAULT_STDOUT_CALLBACK', s('string', 'ANSIBLE_STDOUT_CALLBACK', 'default')],
   ['DEFAULT_STRATEGY', s('string', 'ANSIBLE_STRATEGY', 'linear')],
   ['DEFAULT_TIMEOUT', s('integer', 'ANSIBLE_TIMEOUT', 10)],
@@ -60,12 +81,20 @@ function ensureType(value: unknown, type: SettingType): unknown {
   if (value === null || value === undefined) return null;
   const text = String(value);
   switch (type) {
-    case 'boolean': return typeof value === 'boolean' ? value : pyBoolean(text, false);
-    case 'integer': { const n = Number.parseInt(text, 10); return Number.isNaN(n) ? value : n }
-    case 'list': return Array.isArray(value) ? value : text.split(',').map((x) => x.trim());
-    case 'pathspec': return Array.isArray(value) ? value : text.split(':').map(expand);
-    case 'path': return expand(text);
-    default: return value;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : pyBoolean(text, false);
+    case 'integer': {
+      const n = Number.parseInt(text, 10);
+      return Number.isNaN(n) ? value : n;
+    }
+    case 'list':
+      return Array.isArray(value) ? value : text.split(',').map((x) => x.trim());
+    case 'pathspec':
+      return Array.isArray(value) ? value : text.split(':').map(expand);
+    case 'path':
+      return expand(text);
+    default:
+      return value;
   }
 }
 

@@ -1,9 +1,20 @@
 /** Where a piece of YAML came from: every Play, Block, Task and error carries one. */
-export interface Pos { readonly file: string; readonly line: number; readonly column: number }
+export interface Pos {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
 
 /** ansible-playbook's exit codes (lib/ansible/cli/__init__.py and the task queue manager). */
 export const ExitCode = {
-  Ok: 0, Error: 1, TaskFailed: 2, ParseError: 4, HostsUnreachable: 4, OptionsError: 5, Interrupted: 99, Unexpected: 250,
+  Ok: 0,
+  Error: 1,
+  TaskFailed: 2,
+  ParseError: 4,
+  HostsUnreachable: 4,
+  OptionsError: 5,
+  Interrupted: 99,
+  Unexpected: 250,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -16,9 +27,13 @@ export class TsibleError extends Error {
   }
 }
 /** YAML or playbook structure that Ansible refuses at load time (exit 4). */
-export class ParseError extends TsibleError { override exitCode: ExitCode = ExitCode.ParseError }
+export class ParseError extends TsibleError {
+  override exitCode: ExitCode = ExitCode.ParseError;
+}
 /** Bad command-line options (exit 5). */
-export class OptionsError extends TsibleError { override exitCode: ExitCode = ExitCode.OptionsError }
+export class OptionsError extends TsibleError {
+  override exitCode: ExitCode = ExitCode.OptionsError;
+}
 /** A template failed to render; fails the task that rendered it. */
 export class TemplateError extends TsibleError {}
 /** A variable or attribute is undefined; Ansible wraps it in the task-level message. */
@@ -29,4 +44,6 @@ export class TemplateSyntaxError extends TemplateError {}
  * (a failed conditional check); other template failures name no position. */
 export class TaskTemplateError extends TemplateError {}
 /** Ctrl-C or the debugger's quit. */
-export class InterruptedError extends TsibleError { override exitCode: ExitCode = ExitCode.Interrupted }
+export class InterruptedError extends TsibleError {
+  override exitCode: ExitCode = ExitCode.Interrupted;
+}

@@ -2,7 +2,18 @@
 // validation follows ansible-core's ArgumentSpecValidator: aliases, unsupported parameters, required,
 // mutual exclusion, type coercion, choices, defaults, in that order and with its messages.
 import type { Task } from './playbook/model.js';
-import { BOOLEANS_TEXT, pyBoolean, pyRepr, pyStr, isDict, isNum, isFloat, pyFloat, PyFloat, setKey } from './template/python.js';
+import {
+  BOOLEANS_TEXT,
+  pyBoolean,
+  pyRepr,
+  pyStr,
+  isDict,
+  isNum,
+  isFloat,
+  pyFloat,
+  PyFloat,
+  setKey,
+} from './template/python.js';
 import { toBool } from '../filters/core.js';
 
 export type TaskResult = Record<string, unknown>;
@@ -40,7 +51,10 @@ export interface ModuleContext {
   readonly services: any;
 }
 
-export interface Clock { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> }
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 export interface ModuleDefinition {
   readonly names: readonly string[];
@@ -78,9 +92,6 @@ export interface ValidatedArgs {
   readonly noLogValues?: readonly string[];
 }
 
-function typeLabel(t: string): string {
-  return { str: "<class 'str'>", int: "<class 'int'>", float: "<class 'float'>", bool: "<class 'bool'>", dict: "<class 'dict'>", list: "<class 'list'>" }[t] ?? t;
-}
 function pyTypeOf(v: unknown): string {
   if (typeof v === 'string') return "<class 'str'>";
   if (typeof v === 'boolean') return "<class 'bool'>";
@@ -89,7 +100,6 @@ function pyTypeOf(v: unknown): string {
   if (v === null) return "<class 'NoneType'>";
   return "<class 'dict'>";
 }
-
 
 function cannot(value: unknown, type: ArgType, name: string, what: string): never {
   return unconvertible(value, type, name, `${pyTypeOf(value)} cannot be converted to ${what}`);
@@ -102,22 +112,36 @@ function unconvertible(value: unknown, type: ArgType, name: string, why: string)
 export function coerce(value: unknown, type: ArgType, name: string): unknown {
   // (no closures: every argument of every module call comes through here)
   switch (type) {
-    case 'raw': case 'jsonarg': return value;
-    case 'str': case 'path':
+    case 'raw':
+    case 'jsonarg':
+      return value;
+    case 'str':
+    case 'path':
       if (typeof value === 'string' || value === null) return value;
       return typeof value === 'object' ? pyRepr(value) : pyStr(value);
     case 'bool': {
-      if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value)) return cannot(value, type, name, 'a bool');
+      if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value))
+        return cannot(value, type, name, 'a bool');
       const b = pyBoolean(value, true);
-      return b ?? unconvertible(value, type, name, `The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`);
+      return (
+        b ??
+        unconvertible(
+          value,
+          type,
+          name,
+          `The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`,
+        )
+      );
     }
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value.replace(/_/g, ''))) return parseInt(value.replace(/_/g, ''), 10);
+      if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value.replace(/_/g, '')))
+        return parseInt(value.replace(/_/g, ''), 10);
       return cannot(value, type, name, 'an int');
     case 'float':
       if (isNum(value)) return pyFloat(Number(value));
-      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return pyFloat(Number(value));
+      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))
+        return pyFloat(Number(value));
       return cannot(value, type, name, 'a float');
     case 'list':
       if (Array.isArray(value)) return value;
@@ -127,10 +151,22 @@ export function coerce(value: unknown, type: ArgType, name: string): unknown {
     case 'dict':
       if (isDict(value)) return value;
       if (typeof value === 'string') {
-        if (value.startsWith('{')) { try { const p = JSON.parse(value); if (isDict(p)) return p } catch { /* not JSON */ } return unconvertible(value, type, name, 'unable to evaluate string as dictionary') }
-        if (!value.includes('=')) return unconvertible(value, type, name, 'dictionary requested, could not parse JSON or key=value');
+        if (value.startsWith('{')) {
+          try {
+            const p = JSON.parse(value);
+            if (isDict(p)) return p;
+          } catch {
+            /* not JSON */
+          }
+          return unconvertible(value, type, name, 'unable to evaluate string as dictionary');
+        }
+        if (!value.includes('='))
+          return unconvertible(value, type, name, 'dictionary requested, could not parse JSON or key=value');
         const out: Record<string, string> = {};
-        for (const field of splitFields(value.trim())) { const i = field.indexOf('='); out[field.slice(0, i)] = field.slice(i + 1) }
+        for (const field of splitFields(value.trim())) {
+          const i = field.indexOf('=');
+          out[field.slice(0, i)] = field.slice(i + 1);
+        }
         return out;
       }
       return cannot(value, type, name, 'a dict');
@@ -141,14 +177,20 @@ export function coerce(value: unknown, type: ArgType, name: string): unknown {
 /** check_type_dict's k=v field splitter: spaces and commas separate, quotes group, backslash escapes. */
 function splitFields(text: string): string[] {
   const fields: string[] = [];
-  let buf = '', quote: string | null = null, escape = false;
+  let buf = '',
+    quote: string | null = null,
+    escape = false;
   for (const c of text) {
-    if (escape) { buf += c; escape = false }
-    else if (c === '\\') escape = true;
+    if (escape) {
+      buf += c;
+      escape = false;
+    } else if (c === '\\') escape = true;
     else if (!quote && (c === "'" || c === '"')) quote = c;
     else if (quote && c === quote) quote = null;
-    else if (!quote && (c === ',' || c === ' ')) { if (buf) fields.push(buf); buf = '' }
-    else buf += c;
+    else if (!quote && (c === ',' || c === ' ')) {
+      if (buf) fields.push(buf);
+      buf = '';
+    } else buf += c;
   }
   if (buf) fields.push(buf);
   return fields;
@@ -171,7 +213,8 @@ function prepareSpec(spec: ArgumentSpec): PreparedSpec {
     for (const [name, opt] of Object.entries(spec)) for (const a of opt.aliases ?? []) aliases.set(a, name);
     const entries = Object.entries(spec);
     prepared = {
-      aliasOf: aliases, entries,
+      aliasOf: aliases,
+      entries,
       fallbacks: entries.flatMap(([n, o]) => (o.fallbackEnv ? [[n, o.fallbackEnv] as const] : [])),
       noLog: entries.flatMap(([n, o]) => (o.noLog ? [n] : [])),
       required: entries.flatMap(([n, o]) => (o.required ? [n] : [])),
@@ -180,10 +223,17 @@ function prepareSpec(spec: ArgumentSpec): PreparedSpec {
   }
   return prepared;
 }
-const NO_DEPRECATIONS = Object.freeze([]) as unknown as object[], NO_WARNINGS = Object.freeze([]) as unknown as string[];
+const NO_DEPRECATIONS = Object.freeze([]) as unknown as object[],
+  NO_WARNINGS = Object.freeze([]) as unknown as string[];
 
-export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>, moduleName: string, env: Readonly<Record<string, string | undefined>> = process.env): ValidatedArgs {
-  if (def.anyArgs || !def.argumentSpec) return { args: { ...raw }, deprecations: [], warnings: [], invocation: { ...raw } };
+export function validateArgs(
+  def: ModuleDefinition,
+  raw: Record<string, unknown>,
+  moduleName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ValidatedArgs {
+  if (def.anyArgs || !def.argumentSpec)
+    return { args: { ...raw }, deprecations: [], warnings: [], invocation: { ...raw } };
   const spec = def.argumentSpec;
   const { aliasOf, entries, fallbacks, noLog, required } = prepareSpec(spec);
   // (made when needed: most calls have no deprecation, warning or error)
@@ -193,11 +243,20 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     const value = raw[key];
     if (key.startsWith('_ansible_')) continue;
     const canonical = Object.hasOwn(spec, key) ? key : aliasOf.get(key);
-    if (!canonical) { (unsupported ??= []).push(key); continue }
+    if (!canonical) {
+      (unsupported ??= []).push(key);
+      continue;
+    }
     if (canonical !== key) {
-      if (Object.hasOwn(raw, canonical)) (warnings ??= []).push(`Both option ${canonical} and its alias ${key} are set.`);
+      if (Object.hasOwn(raw, canonical))
+        (warnings ??= []).push(`Both option ${canonical} and its alias ${key} are set.`);
       const dep = spec[canonical]!.deprecatedAliases?.find((d) => d.name === key);
-      if (dep) (deprecations ??= []).push({ msg: `Alias '${key}' is deprecated. See the module docs for more information`, date: dep.date, collection_name: dep.collection_name });
+      if (dep)
+        (deprecations ??= []).push({
+          msg: `Alias '${key}' is deprecated. See the module docs for more information`,
+          date: dep.date,
+          collection_name: dep.collection_name,
+        });
       if (Object.hasOwn(raw, canonical)) continue;
     }
     args[canonical] = value;
@@ -213,8 +272,12 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
   const errors: string[] = [];
   if (unsupported) {
     const names = Object.keys(spec).sort();
-    const aliases = Object.values(spec).flatMap((o) => o.aliases ?? []).sort();
-    errors.push(`Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`);
+    const aliases = Object.values(spec)
+      .flatMap((o) => o.aliases ?? [])
+      .sort();
+    errors.push(
+      `Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`,
+    );
   }
   const missing = required.filter((n) => args[n] === undefined || args[n] === null);
   if (missing.length) errors.push(`missing required arguments: ${missing.join(', ')}`);
@@ -223,35 +286,55 @@ export function validateArgs(def: ModuleDefinition, raw: Record<string, unknown>
     if (present.length > 1) errors.push(`parameters are mutually exclusive: ${group.join('|')}`);
   }
   for (const group of def.requiredOneOf ?? []) {
-    if (!group.some((n) => args[n] !== undefined && args[n] !== null)) errors.push(`one of the following is required: ${group.join(', ')}`);
+    if (!group.some((n) => args[n] !== undefined && args[n] !== null))
+      errors.push(`one of the following is required: ${group.join(', ')}`);
   }
   for (const [name, opt] of entries) {
     let v = args[name];
-    if (v === undefined || v === null) { args[name] = opt.default !== undefined ? opt.default : null; continue }
+    if (v === undefined || v === null) {
+      args[name] = opt.default !== undefined ? opt.default : null;
+      continue;
+    }
     try {
       if (opt.type) v = coerce(v, opt.type, name);
       if (opt.type === 'list' && opt.elements) v = (v as unknown[]).map((x) => coerce(x, opt.elements!, name));
-    } catch (e) { errors.push((e as Error).message); continue }
+    } catch (e) {
+      errors.push((e as Error).message);
+      continue;
+    }
     if (opt.choices && !opt.choices.some((c) => c === v || (typeof v === 'string' && pyStr(c) === v))) {
       errors.push(`value of ${name} must be one of: ${opt.choices.map(pyStr).join(', ')}, got: ${pyStr(v)}`);
       continue;
     }
     args[name] = v;
   }
-  const result = { args, deprecations: deprecations ?? NO_DEPRECATIONS, warnings: warnings ?? NO_WARNINGS, invocation: invocationOf(raw, args, spec, entries, noLogValues), noLogValues };
+  const result = {
+    args,
+    deprecations: deprecations ?? NO_DEPRECATIONS,
+    warnings: warnings ?? NO_WARNINGS,
+    invocation: invocationOf(raw, args, spec, entries, noLogValues),
+    noLogValues,
+  };
   // ansible-core collects every error and reports the first
   return errors.length ? { ...result, error: errors[0] } : result;
 }
 
 /** AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept: in the
  * order the arguments were given, then the spec's (built in one pass: a copy-then-delete makes a slow object). */
-function invocationOf(raw: Record<string, unknown>, args: Record<string, unknown>, spec: ArgumentSpec, entries: PreparedSpec['entries'], noLogValues: readonly string[]): Record<string, unknown> {
+function invocationOf(
+  raw: Record<string, unknown>,
+  args: Record<string, unknown>,
+  spec: ArgumentSpec,
+  entries: PreparedSpec['entries'],
+  noLogValues: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in raw) {
     if (k.startsWith('_ansible_')) continue;
     setKey(out, k, Object.hasOwn(spec, k) && Object.hasOwn(args, k) ? args[k] : raw[k]);
   }
-  for (const [name, opt] of entries) if (!Object.hasOwn(out, name)) out[name] = Object.hasOwn(args, name) ? args[name] : opt.default ?? null;
+  for (const [name, opt] of entries)
+    if (!Object.hasOwn(out, name)) out[name] = Object.hasOwn(args, name) ? args[name] : (opt.default ?? null);
   return maskNoLogValues(out, noLogValues) as Record<string, unknown>;
 }
 
@@ -265,7 +348,11 @@ export function maskNoLogValues(v: unknown, secrets: readonly string[]): unknown
     return out;
   }
   if (Array.isArray(v)) return v.map((x) => maskNoLogValues(x, secrets));
-  if (v !== null && typeof v === 'object') { const o: Record<string, unknown> = {}; for (const [k, x] of Object.entries(v)) o[k] = maskNoLogValues(x, secrets); return o }
+  if (v !== null && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = maskNoLogValues(x, secrets);
+    return o;
+  }
   return v;
 }
 

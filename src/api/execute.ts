@@ -9,12 +9,22 @@ import { seededRandom } from '../../filters/core.js';
 
 export const systemClock = {
   now: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) { reject(new InterruptedError('User interrupted execution')); return }
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new InterruptedError('User interrupted execution')) };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  }),
+  sleep: (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new InterruptedError('User interrupted execution'));
+        return;
+      }
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(new InterruptedError('User interrupted execution'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
 };
 
 export interface ExecuteParams {
@@ -41,7 +51,10 @@ export interface ExecuteParams {
   readonly callbacks: (noLog: (t: Task) => boolean) => Callback[];
 }
 
-export interface ExecuteOutcome { readonly rc: number; readonly executors: PlaybookExecutor[] }
+export interface ExecuteOutcome {
+  readonly rc: number;
+  readonly executors: PlaybookExecutor[];
+}
 
 export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome> {
   let endpoint: { url: string; close(): Promise<void> } | undefined;
@@ -52,15 +65,34 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
   let current: PlaybookExecutor | undefined;
   const callbacks = p.callbacks((t) => current?.noLog(t) ?? false);
   const executors: PlaybookExecutor[] = [];
-  let failed = false, unreachable = false;
+  let failed = false,
+    unreachable = false;
   try {
     for (const pb of p.playbooks) {
-      const executor = new PlaybookExecutor({
-        extraVars: p.extraVars, checkMode: p.check ?? false, diff: p.diff ?? false, verbosity: p.verbosity ?? 0, tags: p.tags ?? [], skipTags: p.skipTags ?? [],
-        startAtTask: p.startAtTask, env: p.env, inventory: p.inventory, prompt: p.prompt, clock: systemClock,
-        random: p.seed === undefined ? { next: Math.random } : seededRandom(p.seed), signal: p.signal, jinja: p.jinja,
-        aws: { endpointOverride: p.awsEndpoint ?? endpoint?.url, fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' } },
-      }, callbacks, p.hooks);
+      const executor = new PlaybookExecutor(
+        {
+          extraVars: p.extraVars,
+          checkMode: p.check ?? false,
+          diff: p.diff ?? false,
+          verbosity: p.verbosity ?? 0,
+          tags: p.tags ?? [],
+          skipTags: p.skipTags ?? [],
+          startAtTask: p.startAtTask,
+          env: p.env,
+          inventory: p.inventory,
+          prompt: p.prompt,
+          clock: systemClock,
+          random: p.seed === undefined ? { next: Math.random } : seededRandom(p.seed),
+          signal: p.signal,
+          jinja: p.jinja,
+          aws: {
+            endpointOverride: p.awsEndpoint ?? endpoint?.url,
+            fallbackCredentials: { accessKeyId: 'tsible-local', secretAccessKey: 'tsible-local' },
+          },
+        },
+        callbacks,
+        p.hooks,
+      );
       current = executor;
       executors.push(executor);
       await executor.run(pb);

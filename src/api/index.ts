@@ -61,9 +61,24 @@ export interface RunResult {
 class Collector implements Callback {
   readonly tasks: TaskRecord[] = [];
   #play = '';
-  playStart(_p: unknown, name: string): void { this.#play = name }
-  taskResult(host: string, task: { name?: string; actionAsWritten: string; pos: { file: string; line: number } }, result: TaskResult, status: ResultStatus): void {
-    this.tasks.push({ play: this.#play, task: task.name ?? task.actionAsWritten, action: task.actionAsWritten, host, status, result: toPlain(result) as TaskResult, path: `${task.pos.file}:${task.pos.line}` });
+  playStart(_p: unknown, name: string): void {
+    this.#play = name;
+  }
+  taskResult(
+    host: string,
+    task: { name?: string; actionAsWritten: string; pos: { file: string; line: number } },
+    result: TaskResult,
+    status: ResultStatus,
+  ): void {
+    this.tasks.push({
+      play: this.#play,
+      task: task.name ?? task.actionAsWritten,
+      action: task.actionAsWritten,
+      host,
+      status,
+      result: toPlain(result) as TaskResult,
+      path: `${task.pos.file}:${task.pos.line}`,
+    });
   }
 }
 
@@ -72,22 +87,51 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
   if (!existsSync(file)) throw new TsibleError(`the playbook: ${file} could not be found`);
   const playbook = loadPlaybook(file);
   const inventory = loadInventory([...(opts.inventory ?? [])], path.dirname(playbook.file));
-  let output = '', json = '';
+  let output = '',
+    json = '';
   const collector = new Collector();
   const controller = new AbortController();
   opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const { rc, executors } = await executePlaybooks({
-    playbooks: [playbook], inventory, extraVars: { ...opts.extraVars }, check: opts.check, diff: opts.diff, verbosity: opts.verbosity ?? 0,
-    tags: opts.tags, skipTags: opts.skipTags, env: { ...(opts.env ?? process.env) }, seed: opts.seed, localAws: opts.localAws, awsEndpoint: opts.awsEndpoint,
+    playbooks: [playbook],
+    inventory,
+    extraVars: { ...opts.extraVars },
+    check: opts.check,
+    diff: opts.diff,
+    verbosity: opts.verbosity ?? 0,
+    tags: opts.tags,
+    skipTags: opts.skipTags,
+    env: { ...(opts.env ?? process.env) },
+    seed: opts.seed,
+    localAws: opts.localAws,
+    awsEndpoint: opts.awsEndpoint,
     signal: controller.signal,
     callbacks: (noLog) => [
-      new DefaultCallback({ write: (s) => { output += s }, error: (s) => { output += s }, columns: 79, color: false }, opts.verbosity ?? 0, noLog, configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true),
-      new JsonCallback((s) => { json += s }, noLog),
+      new DefaultCallback(
+        {
+          write: (s) => {
+            output += s;
+          },
+          error: (s) => {
+            output += s;
+          },
+          columns: 79,
+          color: false,
+        },
+        opts.verbosity ?? 0,
+        noLog,
+        configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
+      ),
+      new JsonCallback((s) => {
+        json += s;
+      }, noLog),
       collector,
     ],
   });
   const hostvars: Record<string, Record<string, unknown>> = {};
-  for (const ex of executors) for (const [host, st] of ex.vm.hostState) hostvars[host] = toPlain({ ...(hostvars[host] ?? {}), ...st.facts, ...st.registered }) as Record<string, unknown>;
+  for (const ex of executors)
+    for (const [host, st] of ex.vm.hostState)
+      hostvars[host] = toPlain({ ...(hostvars[host] ?? {}), ...st.facts, ...st.registered }) as Record<string, unknown>;
   const doc = JSON.parse(json) as RunResult['json'];
   return { rc, ok: rc === 0, stats: doc.stats, tasks: collector.tasks, hostvars, output, json: doc };
 }

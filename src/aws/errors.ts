@@ -1,8 +1,18 @@
 // SDK errors as amazon.aws's fail_json_aws shapes them.
-export interface AnsibleAwsFailure extends Record<string, unknown> { failed: true; changed: false; msg: string }
+export interface AnsibleAwsFailure extends Record<string, unknown> {
+  failed: true;
+  changed: false;
+  msg: string;
+}
 
 export function awsFailure(prefix: string, operation: string, err: unknown): AnsibleAwsFailure {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number }; $fault?: string; $response?: { headers?: Record<string, string> } };
+  const e = err as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+    $fault?: string;
+    $response?: { headers?: Record<string, string> };
+  };
   const meta = e.$metadata;
   if (!meta || meta.httpStatusCode === undefined) {
     // no HTTP answer: connection refused, no credentials, ...
@@ -10,17 +20,27 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
   }
   const code = e.name ?? 'Unknown';
   const retries = Math.max(0, (meta.attempts ?? 1) - 1);
-  const reached = retries > 0 && ['ThrottlingException', 'ServiceUnavailableException', 'Throttling', 'TooManyRequestsException'].includes(code) ? ` (reached max retries: ${retries})` : '';
+  const reached =
+    retries > 0 &&
+    ['ThrottlingException', 'ServiceUnavailableException', 'Throttling', 'TooManyRequestsException'].includes(code)
+      ? ` (reached max retries: ${retries})`
+      : '';
   const text = `An error occurred (${code}) when calling the ${operation} operation${reached}: ${e.message}`;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(e.$response?.headers ?? {})) headers[k.toLowerCase()] = String(v);
   return {
-    failed: true, changed: false,
+    failed: true,
+    changed: false,
     msg: `${prefix}: ${text}`,
     // what Ansible's default callback shows as "The error was: ..." (botocore's traceback ends with this line)
     exception: `${code}: ${text}`,
     error: { code, message: e.message },
-    response_metadata: { request_id: meta.requestId, http_status_code: meta.httpStatusCode, http_headers: headers, retry_attempts: retries },
+    response_metadata: {
+      request_id: meta.requestId,
+      http_status_code: meta.httpStatusCode,
+      http_headers: headers,
+      retry_attempts: retries,
+    },
   };
 }
 
@@ -28,19 +48,28 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
 const snakeNames = new Map<string, string>();
 export function camelToSnake(name: string): string {
   let snake = snakeNames.get(name);
-  if (snake === undefined) { snake = toSnake(name); if (snakeNames.size < 10_000) snakeNames.set(name, snake) }
+  if (snake === undefined) {
+    snake = toSnake(name);
+    if (snakeNames.size < 10_000) snakeNames.set(name, snake);
+  }
   return snake;
 }
 function toSnake(name: string): string {
   const plural = /^(.*?)([A-Z]{3,})s$/.exec(name);
   if (plural) return `${toSnake(plural[1]!)}${plural[1] ? '_' : ''}${plural[2]!.toLowerCase()}s`;
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }
 export function camelDictToSnakeDict(v: unknown, ignore: readonly string[] = []): unknown {
   if (Array.isArray(v)) return v.map((x) => camelDictToSnakeDict(x));
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) { const x = (v as Record<string, unknown>)[k]; out[camelToSnake(k)] = ignore.includes(k) ? x : camelDictToSnakeDict(x) }
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      out[camelToSnake(k)] = ignore.includes(k) ? x : camelDictToSnakeDict(x);
+    }
     return out;
   }
   return v;

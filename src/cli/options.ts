@@ -6,9 +6,30 @@ import { parseKv } from '../playbook/kv.js';
 import { isDict } from '../template/python.js';
 
 export interface CliOptions {
-  files: string[]; extraVars: Record<string, unknown>; inventory: string[]; verbosity: number; check: boolean; diff: boolean;
-  tags: string[]; skipTags: string[]; listTasks: boolean; listTags: boolean; listHosts: boolean; syntaxCheck: boolean;
-  startAtTask?: string; step: boolean; connection?: string; breakpoints: string[]; breakWhen: string[]; debugScript?: string; seed?: string; forks: number; version: boolean; help: boolean; localAws: boolean; jinja: '2.14' | 'native';
+  files: string[];
+  extraVars: Record<string, unknown>;
+  inventory: string[];
+  verbosity: number;
+  check: boolean;
+  diff: boolean;
+  tags: string[];
+  skipTags: string[];
+  listTasks: boolean;
+  listTags: boolean;
+  listHosts: boolean;
+  syntaxCheck: boolean;
+  startAtTask?: string;
+  step: boolean;
+  connection?: string;
+  breakpoints: string[];
+  breakWhen: string[];
+  debugScript?: string;
+  seed?: string;
+  forks: number;
+  version: boolean;
+  help: boolean;
+  localAws: boolean;
+  jinja: '2.14' | 'native';
 }
 
 /** One -e value as ansible-playbook reads it: key=value pairs, a YAML/JSON document, or @file. */
@@ -16,19 +37,26 @@ export function parseExtraVars(text: string): Record<string, unknown> {
   if (text.startsWith('@')) {
     const file = text.slice(1);
     let content: string;
-    try { content = readFileSync(file, 'utf8') } catch { throw new OptionsError(`the file_name '${file}' does not exist, or is not readable`) }
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch {
+      throw new OptionsError(`the file_name '${file}' does not exist, or is not readable`);
+    }
     const doc = loadYaml(content, file).documents[0];
-    if (!isDict(doc)) throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+    if (!isDict(doc))
+      throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
     return doc;
   }
   const t = text.trim();
   if (t.startsWith('{') || t.startsWith('[')) {
     const doc = loadYaml(t, '<extra vars>').documents[0];
-    if (!isDict(doc)) throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+    if (!isDict(doc))
+      throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
     return doc;
   }
   const kv = parseKv(t, false);
-  if (kv._raw_params !== undefined) throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+  if (kv._raw_params !== undefined)
+    throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
   return kv;
 }
 
@@ -73,36 +101,137 @@ options:
 `;
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { files: [], extraVars: {}, inventory: [], verbosity: 0, check: false, diff: false, tags: [], skipTags: [], listTasks: false, listTags: false, listHosts: false, syntaxCheck: false, step: false, breakpoints: [], breakWhen: [], forks: 5, version: false, help: false, localAws: false, jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14' };
+  const o: CliOptions = {
+    files: [],
+    extraVars: {},
+    inventory: [],
+    verbosity: 0,
+    check: false,
+    diff: false,
+    tags: [],
+    skipTags: [],
+    listTasks: false,
+    listTags: false,
+    listHosts: false,
+    syntaxCheck: false,
+    step: false,
+    breakpoints: [],
+    breakWhen: [],
+    forks: 5,
+    version: false,
+    help: false,
+    localAws: false,
+    jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => { if (inline !== undefined) return inline; const v = argv[++i]; if (v === undefined) throw new OptionsError(`argument ${flag}: expected one argument`); return v };
-    if (/^-v+$/.test(flag)) { o.verbosity += flag.length - 1; continue }
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new OptionsError(`argument ${flag}: expected one argument`);
+      return v;
+    };
+    if (/^-v+$/.test(flag)) {
+      o.verbosity += flag.length - 1;
+      continue;
+    }
     switch (flag) {
-      case '-e': case '--extra-vars': Object.assign(o.extraVars, parseExtraVars(value())); break;
-      case '-i': case '--inventory': case '--inventory-file': o.inventory.push(value()); break;
-      case '--verbose': o.verbosity++; break;
-      case '-C': case '--check': o.check = true; break;
-      case '-D': case '--diff': o.diff = true; break;
-      case '-t': case '--tags': o.tags.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
-      case '--skip-tags': o.skipTags.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
-      case '--list-tasks': o.listTasks = true; break;
-      case '--list-tags': o.listTags = true; break;
-      case '--list-hosts': o.listHosts = true; break;
-      case '--syntax-check': o.syntaxCheck = true; break;
-      case '--start-at-task': o.startAtTask = value(); break;
-      case '--step': o.step = true; break;
-      case '--break': o.breakpoints.push(value()); break;
-      case '--break-when': o.breakWhen.push(value()); break;
-      case '--debug-script': o.debugScript = value(); break;
-      case '--seed': o.seed = value(); break;
-      case '-f': case '--forks': o.forks = Number(value()); break;
-      case '-c': case '--connection': o.connection = value(); break;
-      case '--version': o.version = true; break;
-      case '-h': case '--help': o.help = true; break;
-      case '--local-aws': o.localAws = true; break;
-      case '--jinja': { const v = value(); if (v !== '2.14' && v !== 'native') throw new OptionsError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`); o.jinja = v; break }
+      case '-e':
+      case '--extra-vars':
+        Object.assign(o.extraVars, parseExtraVars(value()));
+        break;
+      case '-i':
+      case '--inventory':
+      case '--inventory-file':
+        o.inventory.push(value());
+        break;
+      case '--verbose':
+        o.verbosity++;
+        break;
+      case '-C':
+      case '--check':
+        o.check = true;
+        break;
+      case '-D':
+      case '--diff':
+        o.diff = true;
+        break;
+      case '-t':
+      case '--tags':
+        o.tags.push(
+          ...value()
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        break;
+      case '--skip-tags':
+        o.skipTags.push(
+          ...value()
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        break;
+      case '--list-tasks':
+        o.listTasks = true;
+        break;
+      case '--list-tags':
+        o.listTags = true;
+        break;
+      case '--list-hosts':
+        o.listHosts = true;
+        break;
+      case '--syntax-check':
+        o.syntaxCheck = true;
+        break;
+      case '--start-at-task':
+        o.startAtTask = value();
+        break;
+      case '--step':
+        o.step = true;
+        break;
+      case '--break':
+        o.breakpoints.push(value());
+        break;
+      case '--break-when':
+        o.breakWhen.push(value());
+        break;
+      case '--debug-script':
+        o.debugScript = value();
+        break;
+      case '--seed':
+        o.seed = value();
+        break;
+      case '-f':
+      case '--forks':
+        o.forks = Number(value());
+        break;
+      case '-c':
+      case '--connection':
+        o.connection = value();
+        break;
+      case '--version':
+        o.version = true;
+        break;
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      case '--local-aws':
+        o.localAws = true;
+        break;
+      case '--jinja': {
+        const v = value();
+        if (v !== '2.14' && v !== 'native')
+          throw new OptionsError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`);
+        o.jinja = v;
+        break;
+      }
       default:
         if (a.startsWith('-') && a !== '-') throw new OptionsError(`unrecognized arguments: ${a}`);
         o.files.push(a);

@@ -7,7 +7,8 @@ import { OptionsError } from '../errors.js';
 import { startEndpoint } from '../endpoint/server.js';
 
 export async function race(argv: string[], io: { out(s: string): void; err(s: string): void }): Promise<number> {
-  let processes = 3, throttle = 0;
+  let processes = 3,
+    throttle = 0;
   const passthrough: string[] = [];
   let playbook: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -19,33 +20,68 @@ export async function race(argv: string[], io: { out(s: string): void; err(s: st
     else playbook = a;
   }
   if (!playbook) throw new OptionsError('the following arguments are required: playbook');
-  if (!Number.isInteger(processes) || processes < 1 || processes > 50) throw new OptionsError('--processes must be between 1 and 50');
+  if (!Number.isInteger(processes) || processes < 1 || processes > 50)
+    throw new OptionsError('--processes must be between 1 and 50');
   const endpoint = await startEndpoint({ faults: { throttleRate: throttle } });
   const started = Date.now();
   const holders: Array<{ name: string; at: number }> = [];
   const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/tsible.js');
   io.out(`local CloudWatch Logs endpoint: ${endpoint.url}; ${processes} processes racing for the lock\n`);
-  const codes = await Promise.all(Array.from({ length: processes }, (_x, i) => new Promise<number>((resolve) => {
-    const name = `p${i + 1}`;
-    const child = spawn(process.execPath, [bin, playbook!, '-e', `resource_prefix=${name}`, ...passthrough], {
-      env: { ...process.env, AWS_URL: endpoint.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'tsible-local', AWS_SECRET_ACCESS_KEY: 'tsible-local', ANSIBLE_NOCOLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const relay = (write: (s: string) => void) => { let rest = ''; return (b: Buffer) => {
-      rest += b.toString('utf8'); const lines = rest.split('\n'); rest = lines.pop()!;
-      for (const l of lines) { if (!l.trim()) continue; if (l.includes('holds the lock')) holders.push({ name, at: Date.now() - started }); write(`[${name}] ${l}\n`) }
-    } };
-    child.stdout.on('data', relay((s) => io.out(s)));
-    child.stderr.on('data', relay((s) => io.err(s)));
-    child.on('close', (code) => resolve(code ?? 1));
-  })));
+  const codes = await Promise.all(
+    Array.from(
+      { length: processes },
+      (_x, i) =>
+        new Promise<number>((resolve) => {
+          const name = `p${i + 1}`;
+          const child = spawn(process.execPath, [bin, playbook!, '-e', `resource_prefix=${name}`, ...passthrough], {
+            env: {
+              ...process.env,
+              AWS_URL: endpoint.url,
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'tsible-local',
+              AWS_SECRET_ACCESS_KEY: 'tsible-local',
+              ANSIBLE_NOCOLOR: '1',
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          const relay = (write: (s: string) => void) => {
+            let rest = '';
+            return (b: Buffer) => {
+              rest += b.toString('utf8');
+              const lines = rest.split('\n');
+              rest = lines.pop()!;
+              for (const l of lines) {
+                if (!l.trim()) continue;
+                if (l.includes('holds the lock')) holders.push({ name, at: Date.now() - started });
+                write(`[${name}] ${l}\n`);
+              }
+            };
+          };
+          child.stdout.on(
+            'data',
+            relay((s) => io.out(s)),
+          );
+          child.stderr.on(
+            'data',
+            relay((s) => io.err(s)),
+          );
+          child.on('close', (code) => resolve(code ?? 1));
+        }),
+    ),
+  );
   await endpoint.close();
   const left = endpoint.service.model.size;
   const byOp = new Map<string, number>();
   for (const c of endpoint.calls) byOp.set(c.operation, (byOp.get(c.operation) ?? 0) + 1);
   const creates = byOp.get('CreateLogGroup') ?? 0;
-  io.out(`\nwho held the lock, in order: ${holders.map((h) => `${h.name} at ${(h.at / 1000).toFixed(1)} s`).join(', ') || 'nobody'}\n`);
-  io.out(`exit codes: ${codes.join(' ')}; log groups left on the endpoint: ${left}; race took ${Date.now() - started} ms\n`);
-  io.out(`api calls: ${endpoint.calls.length} in all, ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}; ${creates} lock attempts, ${(endpoint.calls.length / Math.max(1, creates)).toFixed(1)} calls per attempt\n`);
+  io.out(
+    `\nwho held the lock, in order: ${holders.map((h) => `${h.name} at ${(h.at / 1000).toFixed(1)} s`).join(', ') || 'nobody'}\n`,
+  );
+  io.out(
+    `exit codes: ${codes.join(' ')}; log groups left on the endpoint: ${left}; race took ${Date.now() - started} ms\n`,
+  );
+  io.out(
+    `api calls: ${endpoint.calls.length} in all, ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}; ${creates} lock attempts, ${(endpoint.calls.length / Math.max(1, creates)).toFixed(1)} calls per attempt\n`,
+  );
   return codes.every((c) => c === 0) ? 0 : 2;
 }

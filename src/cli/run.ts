@@ -12,20 +12,30 @@ import type { ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
 
-export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void; err(s: string): void }): Promise<number> {
+export async function runPlaybooks(
+  opts: CliOptions,
+  io: { out(s: string): void; err(s: string): void },
+): Promise<number> {
   for (const f of opts.files) {
     if (!existsSync(f)) throw new TsibleError(`the playbook: ${f} could not be found`);
     if (!statSync(f).isFile()) throw new TsibleError(`the playbook: ${f} does not appear to be a file`);
   }
   const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
   let playbooks;
-  try { playbooks = opts.files.map((f) => loadPlaybook(f)) } catch (e) {
+  try {
+    playbooks = opts.files.map((f) => loadPlaybook(f));
+  } catch (e) {
     // ansible-playbook reads its inventory before the playbook: its warning comes before a parse error
-    if (e instanceof ParseError && !opts.inventory.length && !off(process.env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
+    if (e instanceof ParseError && !opts.inventory.length && !off(process.env.ANSIBLE_INVENTORY_UNPARSED_WARNING))
+      io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
     throw e;
   }
-  if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts) io.out('No config file found; using defaults\n');
-  if (opts.syntaxCheck) { for (const f of opts.files) io.out(`\nplaybook: ${f}\n`); return ExitCode.Ok }
+  if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts)
+    io.out('No config file found; using defaults\n');
+  if (opts.syntaxCheck) {
+    for (const f of opts.files) io.out(`\nplaybook: ${f}\n`);
+    return ExitCode.Ok;
+  }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
     const { loadInventory, matchHosts } = await import('../inventory/inventory.js');
     const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
@@ -33,18 +43,27 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
       io.out(`\nplaybook: ${opts.files[i]}\n`);
       pb.plays.forEach((play, n) => {
         const hosts = Array.isArray(play.hosts) ? play.hosts.join(',') : String(play.hosts);
-        const playTags = [play.keywords.tags].flat().filter((t) => t !== undefined).map(String);
+        const playTags = [play.keywords.tags]
+          .flat()
+          .filter((t) => t !== undefined)
+          .map(String);
         io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
         // resolving the play's hosts warns of a pattern that matches nothing, as a run would
-        if (!matchHosts(inventory, play.hosts).length) io.err(`[WARNING]: Could not match supplied host pattern, ignoring: ${hosts}\n`);
+        if (!matchHosts(inventory, play.hosts).length)
+          io.err(`[WARNING]: Could not match supplied host pattern, ignoring: ${hosts}\n`);
         if (opts.listHosts) {
           const matched = matchHosts(inventory, play.hosts);
-          io.out(`    pattern: ['${hosts}']\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`);
+          io.out(
+            `    pattern: ['${hosts}']\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
+          );
         }
         const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
         if (opts.listTasks) {
           io.out('    tasks:\n');
-          for (const { task, tags } of tasks) io.out(`      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`);
+          for (const { task, tags } of tasks)
+            io.out(
+              `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`,
+            );
         }
         if (opts.listTags) {
           const all = new Set(tasks.flatMap((t) => t.tags).filter((t) => t !== 'never'));
@@ -60,29 +79,67 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
   if (opts.connection) inventory.defaultConnection = opts.connection;
   // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
-  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
-  if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING)) io.err("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
+  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING))
+    io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
+  if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
+    io.err(
+      "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
+    );
   const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
-  const color = !env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY) || env.ANSIBLE_FORCE_COLOR === '1';
+  const color =
+    (!env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY)) ||
+    env.ANSIBLE_FORCE_COLOR === '1';
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   const { Debugger, scriptSource, stdinSource } = await import('../debugger/debugger.js');
   // one reader of the terminal for --step and the debugger alike; it starts reading only when asked
   const terminal = stdinSource({ out: (s) => io.out(s) });
-  const debuggerHooks = new Debugger({ out: (s) => io.out(s) }, opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal, {
-    globallyEnabled: ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) || (env.ANSIBLE_STRATEGY ?? '') === 'debug',
-    breakpoints: opts.breakpoints, breakWhen: opts.breakWhen,
-  });
+  const debuggerHooks = new Debugger(
+    { out: (s) => io.out(s) },
+    opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal,
+    {
+      globallyEnabled:
+        ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) ||
+        (env.ANSIBLE_STRATEGY ?? '') === 'debug',
+      breakpoints: opts.breakpoints,
+      breakWhen: opts.breakWhen,
+    },
+  );
   const hooks = opts.step ? composeHooks(createStepHooks(io, terminal), debuggerHooks) : debuggerHooks;
   try {
     const { rc } = await executePlaybooks({
-      playbooks, inventory, extraVars: opts.extraVars, check: opts.check, diff: opts.diff, verbosity: opts.verbosity, tags: opts.tags, skipTags: opts.skipTags,
-      startAtTask: opts.startAtTask, env, seed: opts.seed, jinja: opts.jinja, localAws: opts.localAws, signal: controller.signal, hooks,
+      playbooks,
+      inventory,
+      extraVars: opts.extraVars,
+      check: opts.check,
+      diff: opts.diff,
+      verbosity: opts.verbosity,
+      tags: opts.tags,
+      skipTags: opts.skipTags,
+      startAtTask: opts.startAtTask,
+      env,
+      seed: opts.seed,
+      jinja: opts.jinja,
+      localAws: opts.localAws,
+      signal: controller.signal,
+      hooks,
       prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined,
-      callbacks: (noLogOf) => [cbName === 'json'
-        ? new JsonCallback((s) => io.out(s), noLogOf)
-        : new DefaultCallback({ write: (s) => io.out(s), error: (s) => io.err(s), columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79, color }, opts.verbosity, noLogOf, configValue('DISPLAY_ARGS_TO_STDOUT', env) === true)],
+      callbacks: (noLogOf) => [
+        cbName === 'json'
+          ? new JsonCallback((s) => io.out(s), noLogOf)
+          : new DefaultCallback(
+              {
+                write: (s) => io.out(s),
+                error: (s) => io.err(s),
+                columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79,
+                color,
+              },
+              opts.verbosity,
+              noLogOf,
+              configValue('DISPLAY_ARGS_TO_STDOUT', env) === true,
+            ),
+      ],
     });
     return rc;
   } finally {
@@ -92,10 +149,16 @@ export async function runPlaybooks(opts: CliOptions, io: { out(s: string): void;
 }
 
 /** The tasks --list-tasks shows (static ones; includes as themselves), with their inherited tags. */
-function listableTasks(list: readonly TaskOrBlock[], inheritedTags: string[] = []): Array<{ task: Task; tags: string[] }> {
+function listableTasks(
+  list: readonly TaskOrBlock[],
+  inheritedTags: string[] = [],
+): Array<{ task: Task; tags: string[] }> {
   const out: Array<{ task: Task; tags: string[] }> = [];
   for (const n of list) {
-    const own = [n.keywords.tags].flat().filter((t) => t !== undefined && t !== null).map(String);
+    const own = [n.keywords.tags]
+      .flat()
+      .filter((t) => t !== undefined && t !== null)
+      .map(String);
     const tags = [...new Set([...inheritedTags, ...own])];
     if (n.kind === 'block') out.push(...listableTasks([...n.block, ...n.rescue, ...n.always], tags));
     else if (!tags.includes('never')) out.push({ task: n, tags });
@@ -106,7 +169,11 @@ function listableTasks(list: readonly TaskOrBlock[], inheritedTags: string[] = [
 /** --step first, then the debugger. */
 function composeHooks(step: ExecutorHooks, dbg: ExecutorHooks): ExecutorHooks {
   return {
-    async beforeTask(point) { const d = await step.beforeTask?.(point); if (d === 'skip') return 'skip'; return dbg.beforeTask?.(point) },
+    async beforeTask(point) {
+      const d = await step.beforeTask?.(point);
+      if (d === 'skip') return 'skip';
+      return dbg.beforeTask?.(point);
+    },
     afterTask: (point, result) => dbg.afterTask?.(point, result),
   };
 }

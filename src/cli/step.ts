@@ -13,7 +13,10 @@ export function createStepHooks(io: { out(s: string): void }, input: LineSource)
       const text = msg.trim();
       io.out(`\n${text} ${'*'.repeat(Math.max(3, 79 - text.length))}\n`);
       if (answer === 'y' || answer === 'yes') return 'run';
-      if (answer === 'c' || answer === 'continue') { stepping = false; return 'run' }
+      if (answer === 'c' || answer === 'continue') {
+        stepping = false;
+        return 'run';
+      }
       return 'skip';
     },
   };

@@ -25,7 +25,11 @@ function fmt(v: unknown, indent: number, width: number): string {
 
 /** repr with dict keys sorted, as pprint prints them. */
 function repr(v: unknown): string {
-  if (isDict(v)) return `{${Object.keys(v).sort().map((k) => `${pyRepr(k)}: ${repr(v[k])}`).join(', ')}}`;
+  if (isDict(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${pyRepr(k)}: ${repr(v[k])}`)
+      .join(', ')}}`;
   if (v instanceof PyTuple) return v.length === 1 ? `(${repr(v[0])},)` : `(${v.map(repr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
   return pyRepr(v);

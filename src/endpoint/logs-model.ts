@@ -1,18 +1,32 @@
 // The in-memory CloudWatch Logs model: log groups, retention and tags with AWS's validation and error
 // words. Knows nothing about HTTP; time comes from an injected clock so the explorer can own it.
-export interface Clock { nowMs(): number }
+export interface Clock {
+  nowMs(): number;
+}
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
 export class AwsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400, readonly extra: Record<string, unknown> = {}) { super(message) }
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
 }
-export const alreadyExists = () => new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+export const alreadyExists = () =>
+  new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
 export const notFound = () => new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
 export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
 const validation = (value: unknown, member: string, constraint: string) =>
-  invalidParameter(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: ${constraint}`);
+  invalidParameter(
+    `1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
 
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 const NAME_RE = /^[.\-_/#A-Za-z0-9]+$/;
 const TAG_KEY_RE = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$/u;
 const TAG_VALUE_RE = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
@@ -26,25 +40,42 @@ export interface LogGroup {
   tags: Record<string, string>;
 }
 
-export interface Home { readonly region: string; readonly account: string }
+export interface Home {
+  readonly region: string;
+  readonly account: string;
+}
 export const DEFAULT_HOME: Home = { region: 'us-east-1', account: '123456789012' };
 
 export function validateName(name: unknown, member = 'logGroupName'): string {
-  if (typeof name !== 'string' || name.length < 1) throw validation(name ?? '', member, 'Member must have length greater than or equal to 1');
+  if (typeof name !== 'string' || name.length < 1)
+    throw validation(name ?? '', member, 'Member must have length greater than or equal to 1');
   if (name.length > 512) throw validation(name, member, 'Member must have length less than or equal to 512');
-  if (!NAME_RE.test(name)) throw validation(name, member, 'Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+');
+  if (!NAME_RE.test(name))
+    throw validation(name, member, 'Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+');
   return name;
 }
 
 export function validateTags(tags: unknown, member = 'tags'): Record<string, string> {
-  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) throw validation(tags, member, 'Member must be a map');
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
+    throw validation(tags, member, 'Member must be a map');
   const entries = Object.entries(tags as Record<string, unknown>);
   if (entries.length < 1) throw validation('{}', member, 'Member must have length greater than or equal to 1');
-  if (entries.length > 50) throw validation(`{${entries.length} tags}`, member, 'Member must have length less than or equal to 50');
+  if (entries.length > 50)
+    throw validation(`{${entries.length} tags}`, member, 'Member must have length less than or equal to 50');
   for (const [k, v] of entries) {
-    if (k.length < 1 || k.length > 128 || !TAG_KEY_RE.test(k)) throw validation(k, `${member}.${k}.member.key`, 'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$');
+    if (k.length < 1 || k.length > 128 || !TAG_KEY_RE.test(k))
+      throw validation(
+        k,
+        `${member}.${k}.member.key`,
+        'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$',
+      );
     if (typeof v !== 'string') throw invalidParameter(`tag value for ${k} must be a string`);
-    if (v.length > 256 || !TAG_VALUE_RE.test(v)) throw validation(v, `${member}.${k}.member.value`, 'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$');
+    if (v.length > 256 || !TAG_VALUE_RE.test(v))
+      throw validation(
+        v,
+        `${member}.${k}.member.value`,
+        'Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$',
+      );
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
@@ -53,20 +84,38 @@ export class LogsModel {
   readonly #groups = new Map<string, LogGroup>();
   #sorted: string[] | null = [];
   #lastCreation = 0;
-  constructor(readonly clock: Clock = systemClock, readonly home: Home = DEFAULT_HOME, readonly maxGroups = 1_000_000) {}
+  constructor(
+    readonly clock: Clock = systemClock,
+    readonly home: Home = DEFAULT_HOME,
+    readonly maxGroups = 1_000_000,
+  ) {}
 
-  arnOf(name: string): string { return `arn:aws:logs:${this.home.region}:${this.home.account}:log-group:${name}` }
+  arnOf(name: string): string {
+    return `arn:aws:logs:${this.home.region}:${this.home.account}:log-group:${name}`;
+  }
 
   createLogGroup(name: unknown, opts: { kmsKeyId?: unknown; tags?: unknown; logGroupClass?: unknown } = {}): LogGroup {
     const n = validateName(name);
     if (n.startsWith('aws/')) throw invalidParameter('Log group names cannot start with "aws/"');
     const tags = opts.tags === undefined ? {} : validateTags(opts.tags);
-    if (opts.kmsKeyId !== undefined && (typeof opts.kmsKeyId !== 'string' || opts.kmsKeyId.length > 256)) throw validation(opts.kmsKeyId, 'kmsKeyId', 'Member must have length less than or equal to 256');
+    if (opts.kmsKeyId !== undefined && (typeof opts.kmsKeyId !== 'string' || opts.kmsKeyId.length > 256))
+      throw validation(opts.kmsKeyId, 'kmsKeyId', 'Member must have length less than or equal to 256');
     if (this.#groups.has(n)) throw alreadyExists();
     if (this.#groups.size >= this.maxGroups) throw new AwsError('LimitExceededException', 'Resource limit exceeded.');
     const cls = opts.logGroupClass ?? 'STANDARD';
-    if (!['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'].includes(String(cls))) throw validation(cls, 'logGroupClass', 'Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]');
-    const group: LogGroup = { logGroupName: n, creationTime: this.clock.nowMs(), ...(opts.kmsKeyId ? { kmsKeyId: String(opts.kmsKeyId) } : {}), logGroupClass: String(cls), tags };
+    if (!['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'].includes(String(cls)))
+      throw validation(
+        cls,
+        'logGroupClass',
+        'Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]',
+      );
+    const group: LogGroup = {
+      logGroupName: n,
+      creationTime: this.clock.nowMs(),
+      ...(opts.kmsKeyId ? { kmsKeyId: String(opts.kmsKeyId) } : {}),
+      logGroupClass: String(cls),
+      tags,
+    };
     this.#lastCreation = group.creationTime;
     this.#groups.set(n, group);
     this.#sorted = null;
@@ -90,8 +139,13 @@ export class LogsModel {
     if (!this.#sorted) this.#sorted = [...this.#groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     let names = this.#sorted;
     if (prefix) {
-      let lo = 0, hi = names.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (names[mid]! < prefix) lo = mid + 1; else hi = mid }
+      let lo = 0,
+        hi = names.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (names[mid]! < prefix) lo = mid + 1;
+        else hi = mid;
+      }
       let end = lo;
       while (end < names.length && names[end]!.startsWith(prefix)) end++;
       names = names.slice(lo, end);
@@ -106,13 +160,18 @@ export class LogsModel {
       throw validation(days, 'retentionInDays', `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
     g.retentionInDays = days;
   }
-  deleteRetentionPolicy(name: unknown): void { delete this.get(name).retentionInDays }
+  deleteRetentionPolicy(name: unknown): void {
+    delete this.get(name).retentionInDays;
+  }
 
   tag(name: unknown, tags: unknown): void {
     const g = this.get(name);
     const t = validateTags(tags);
     const merged = { ...g.tags, ...t };
-    if (Object.keys(merged).length > 50) throw new AwsError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400, { resourceName: this.arnOf(g.logGroupName) });
+    if (Object.keys(merged).length > 50)
+      throw new AwsError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400, {
+        resourceName: this.arnOf(g.logGroupName),
+      });
     g.tags = merged;
   }
   untag(name: unknown, keys: unknown): void {
@@ -121,19 +180,26 @@ export class LogsModel {
     for (const k of keys) delete g.tags[String(k)];
   }
   groupByArn(arn: unknown): LogGroup {
-    if (typeof arn !== 'string' || !arn.startsWith('arn:')) throw invalidParameter(`Invalid resource ARN: ${String(arn)}`);
+    if (typeof arn !== 'string' || !arn.startsWith('arn:'))
+      throw invalidParameter(`Invalid resource ARN: ${String(arn)}`);
     const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(arn);
     if (!m) throw invalidParameter(`Invalid resource ARN: ${arn}`);
     const g = this.#groups.get(m[1]!);
     if (!g) throw new AwsError('ResourceNotFoundException', `The specified resource does not exist.`);
     return g;
   }
-  get size(): number { return this.#groups.size }
-  snapshot(): LogGroup[] { return this.list().map((g) => ({ ...g, tags: { ...g.tags } })) }
+  get size(): number {
+    return this.#groups.size;
+  }
+  snapshot(): LogGroup[] {
+    return this.list().map((g) => ({ ...g, tags: { ...g.tags } }));
+  }
   restore(groups: readonly LogGroup[]): void {
     this.#groups.clear();
     for (const g of groups) this.#groups.set(g.logGroupName, { ...g, tags: { ...g.tags } });
     this.#sorted = null;
   }
-  get lastCreation(): number { return this.#lastCreation }
+  get lastCreation(): number {
+    return this.#lastCreation;
+  }
 }

@@ -19,9 +19,20 @@ export interface Faults {
    * client with N retries always gets through when N exceeds it: deterministic tests at a high rate. */
   maxConsecutiveThrottles: number;
 }
-export const NO_FAULTS: Faults = { latencyMs: 0, throttleRate: 0, serverErrorRate: 0, listingLagMs: 0, clockSkewMs: 0, frozenClockMs: null, maxConsecutiveThrottles: 0 };
+export const NO_FAULTS: Faults = {
+  latencyMs: 0,
+  throttleRate: 0,
+  serverErrorRate: 0,
+  listingLagMs: 0,
+  clockSkewMs: 0,
+  frozenClockMs: null,
+  maxConsecutiveThrottles: 0,
+};
 
-interface Journal { creates: Map<string, number>; deletes: Array<{ group: LogGroup; at: number }> }
+interface Journal {
+  creates: Map<string, number>;
+  deletes: Array<{ group: LogGroup; at: number }>;
+}
 
 function describeGroup(g: LogGroup, arnOf: (n: string) => string): JsonObject {
   const out: JsonObject = { logGroupName: g.logGroupName, creationTime: g.creationTime };
@@ -51,7 +62,10 @@ export class LogsService {
   missesChange: (name: string, ageMs: number) => boolean = () => true;
   /** Milliseconds added to a new group's creation time (negative: earlier); the explorer draws it per create. */
   creationSkew: (name: string) => number = () => this.faults.clockSkewMs;
-  constructor(readonly model: LogsModel, public faults: Faults = { ...NO_FAULTS }) {}
+  constructor(
+    readonly model: LogsModel,
+    public faults: Faults = { ...NO_FAULTS },
+  ) {}
 
   #visibleGroups(prefix?: string, pattern?: string): LogGroup[] {
     const lag = this.faults.listingLagMs;
@@ -61,26 +75,43 @@ export class LogsService {
     this.journal.deletes = this.journal.deletes.filter((d) => now - d.at < lag);
     for (const [n, at] of this.journal.creates) if (now - at >= lag) this.journal.creates.delete(n);
     const hidden = (name: string, at: number) => this.missesChange(name, now - at);
-    const visible = groups.filter((g) => { const at = this.journal.creates.get(g.logGroupName); return at === undefined || !hidden(g.logGroupName, at) });
+    const visible = groups.filter((g) => {
+      const at = this.journal.creates.get(g.logGroupName);
+      return at === undefined || !hidden(g.logGroupName, at);
+    });
     for (const d of this.journal.deletes) {
-      if (hidden(d.group.logGroupName, d.at) && (!prefix || d.group.logGroupName.startsWith(prefix)) && (!pattern || d.group.logGroupName.includes(pattern)) && !visible.some((g) => g.logGroupName === d.group.logGroupName)) visible.push(d.group);
+      if (
+        hidden(d.group.logGroupName, d.at) &&
+        (!prefix || d.group.logGroupName.startsWith(prefix)) &&
+        (!pattern || d.group.logGroupName.includes(pattern)) &&
+        !visible.some((g) => g.logGroupName === d.group.logGroupName)
+      )
+        visible.push(d.group);
     }
     return visible.sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
   }
 
   readonly operations: Record<string, (b: JsonObject) => JsonObject> = {
     CreateLogGroup: (b) => {
-      const g = this.model.createLogGroup(b.logGroupName, { kmsKeyId: b.kmsKeyId, tags: b.tags, logGroupClass: b.logGroupClass });
+      const g = this.model.createLogGroup(b.logGroupName, {
+        kmsKeyId: b.kmsKeyId,
+        tags: b.tags,
+        logGroupClass: b.logGroupClass,
+      });
       const f = this.faults;
       const skew = this.creationSkew(g.logGroupName);
-      if (f.frozenClockMs !== null || skew) (g as { creationTime: number }).creationTime = (f.frozenClockMs ?? g.creationTime) + skew;
+      if (f.frozenClockMs !== null || skew)
+        (g as { creationTime: number }).creationTime = (f.frozenClockMs ?? g.creationTime) + skew;
       if (f.listingLagMs > 0) this.journal.creates.set(g.logGroupName, this.model.clock.nowMs());
       return {};
     },
     DeleteLogGroup: (b) => {
       const g = this.model.get(b.logGroupName);
       this.model.deleteLogGroup(b.logGroupName);
-      if (this.faults.listingLagMs > 0) { this.journal.deletes.push({ group: g, at: this.model.clock.nowMs() }); this.journal.creates.delete(g.logGroupName) }
+      if (this.faults.listingLagMs > 0) {
+        this.journal.deletes.push({ group: g, at: this.model.clock.nowMs() });
+        this.journal.creates.delete(g.logGroupName);
+      }
       return {};
     },
     DescribeLogGroups: (b) => {
@@ -90,32 +121,75 @@ export class LogsService {
       let limit = 50;
       if (b.limit !== undefined) {
         if (typeof b.limit !== 'number' || !Number.isInteger(b.limit) || b.limit < 1 || b.limit > 50)
-          throw invalidParameter(`1 validation error detected: Value '${String(b.limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(b.limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`);
+          throw invalidParameter(
+            `1 validation error detected: Value '${String(b.limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(b.limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`,
+          );
         limit = b.limit;
       }
-      let groups = this.#visibleGroups(b.logGroupNamePrefix as string | undefined, b.logGroupNamePattern as string | undefined);
-      if (b.nextToken !== undefined) { const after = decodeToken(b.nextToken); groups = groups.filter((g) => g.logGroupName > after) }
+      let groups = this.#visibleGroups(
+        b.logGroupNamePrefix as string | undefined,
+        b.logGroupNamePattern as string | undefined,
+      );
+      if (b.nextToken !== undefined) {
+        const after = decodeToken(b.nextToken);
+        groups = groups.filter((g) => g.logGroupName > after);
+      }
       const page = groups.slice(0, limit);
-      const out: JsonObject = { logGroups: page.map((g) => (b.logGroupNamePattern !== undefined ? { logGroupName: g.logGroupName, creationTime: g.creationTime, arn: `${this.model.arnOf(g.logGroupName)}:*` } : describeGroup(g, (n) => this.model.arnOf(n)))) };
+      const out: JsonObject = {
+        logGroups: page.map((g) =>
+          b.logGroupNamePattern !== undefined
+            ? {
+                logGroupName: g.logGroupName,
+                creationTime: g.creationTime,
+                arn: `${this.model.arnOf(g.logGroupName)}:*`,
+              }
+            : describeGroup(g, (n) => this.model.arnOf(n)),
+        ),
+      };
       if (groups.length > limit) out.nextToken = encodeToken(page[page.length - 1]!.logGroupName);
       return out;
     },
-    PutRetentionPolicy: (b) => { this.model.putRetentionPolicy(b.logGroupName, b.retentionInDays); return {} },
-    DeleteRetentionPolicy: (b) => { this.model.deleteRetentionPolicy(b.logGroupName); return {} },
-    TagLogGroup: (b) => { this.model.tag(b.logGroupName, b.tags); return {} },
+    PutRetentionPolicy: (b) => {
+      this.model.putRetentionPolicy(b.logGroupName, b.retentionInDays);
+      return {};
+    },
+    DeleteRetentionPolicy: (b) => {
+      this.model.deleteRetentionPolicy(b.logGroupName);
+      return {};
+    },
+    TagLogGroup: (b) => {
+      this.model.tag(b.logGroupName, b.tags);
+      return {};
+    },
     UntagLogGroup: (b) => {
-      if (!Array.isArray(b.tags) || b.tags.length < 1) throw invalidParameter("1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1");
-      this.model.untag(b.logGroupName, b.tags); return {};
+      if (!Array.isArray(b.tags) || b.tags.length < 1)
+        throw invalidParameter(
+          "1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        );
+      this.model.untag(b.logGroupName, b.tags);
+      return {};
     },
     ListTagsLogGroup: (b) => ({ tags: { ...this.model.get(b.logGroupName).tags } }),
-    TagResource: (b) => { const g = this.model.groupByArn(b.resourceArn); this.model.tag(g.logGroupName, b.tags); return {} },
-    UntagResource: (b) => { const g = this.model.groupByArn(b.resourceArn); this.model.untag(g.logGroupName, b.tagKeys ?? []); return {} },
+    TagResource: (b) => {
+      const g = this.model.groupByArn(b.resourceArn);
+      this.model.tag(g.logGroupName, b.tags);
+      return {};
+    },
+    UntagResource: (b) => {
+      const g = this.model.groupByArn(b.resourceArn);
+      this.model.untag(g.logGroupName, b.tagKeys ?? []);
+      return {};
+    },
     ListTagsForResource: (b) => ({ tags: { ...this.model.groupByArn(b.resourceArn).tags } }),
   };
 
   call(operation: string, body: JsonObject): JsonObject {
     const op = this.operations[operation];
-    if (!op) throw new AwsError('UnknownOperationException', `Operation ${operation} is not supported by tsible's local CloudWatch Logs endpoint`);
+    if (!op)
+      throw new AwsError(
+        'UnknownOperationException',
+        `Operation ${operation} is not supported by tsible's local CloudWatch Logs endpoint`,
+      );
     return op(body);
   }
 }

@@ -5,7 +5,15 @@ import type { TaskResult } from '../module.js';
 
 export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';
 
-export interface HostStats { ok: number; changed: number; unreachable: number; failures: number; skipped: number; rescued: number; ignored: number }
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failures: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
 
 export interface Callback {
   playbookStart?(file: string): void;
@@ -28,7 +36,11 @@ export interface Callback {
 }
 
 /** Where an include was entered: the debugger's `where`. */
-export interface Frame { readonly file: string; readonly line: number; readonly name: string }
+export interface Frame {
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+}
 
 /** A task about to run (or just run) on one host: what a controller may look at. */
 export interface TaskPoint {
@@ -55,7 +67,11 @@ export interface TaskPoint {
 }
 
 /** What a controller asks after a task: run it again, with changed arguments or variables. */
-export interface Redo { readonly redo: true; readonly args?: Record<string, unknown>; readonly vars?: Record<string, unknown> }
+export interface Redo {
+  readonly redo: true;
+  readonly args?: Record<string, unknown>;
+  readonly vars?: Record<string, unknown>;
+}
 
 export interface ExecutorHooks {
   /** Return 'skip' to skip the task (--step's No), or changed arguments/variables to run it with. */

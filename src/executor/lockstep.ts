@@ -3,7 +3,11 @@
 // another, in inventory order, under one banner. Hosts elsewhere (another include, a rescue) wait their turn.
 import type { Task } from '../playbook/model.js';
 
-interface Waiter { host: string; key: string; release: (first: boolean) => void }
+interface Waiter {
+  host: string;
+  key: string;
+  release: (first: boolean) => void;
+}
 
 export const taskKey = (t: Task): string => `${t.pos.file}:${t.pos.line}:${t.pos.column}`;
 
@@ -15,13 +19,19 @@ export class Lockstep {
   #queue: Waiter[] = [];
   #current: Waiter | undefined;
 
-  constructor(hosts: readonly string[]) { this.#order = [...hosts]; this.#active = new Set(hosts) }
+  constructor(hosts: readonly string[]) {
+    this.#order = [...hosts];
+    this.#active = new Set(hosts);
+  }
 
   /** Waits until this host may run `task`; true when it is the first host of its group (print the banner). A lone
    * host goes on at once. */
   arrive(host: string, task: Task): boolean | Promise<boolean> {
     if (this.#order.length === 1) return true;
-    return new Promise((release) => { this.#waiting.set(host, { host, key: taskKey(task), release }); this.#schedule() });
+    return new Promise((release) => {
+      this.#waiting.set(host, { host, key: taskKey(task), release });
+      this.#schedule();
+    });
   }
   /** The host finished running the task it was released for. */
   done(host: string): void {
@@ -54,7 +64,11 @@ export class Lockstep {
   #next(first = false): void {
     if (this.#current) return;
     const w = this.#queue.shift();
-    if (!w) { this.#running = false; this.#schedule(); return }
+    if (!w) {
+      this.#running = false;
+      this.#schedule();
+      return;
+    }
     this.#current = w;
     w.release(first);
   }

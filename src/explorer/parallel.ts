@@ -13,7 +13,12 @@ import type { ExploreOptions, ExploreReport } from './explore.js';
 import type { ScheduleOutcome } from './simulation.js';
 
 /** What a worker gets: the options without the loaded playbook (it loads the file itself) and its share. */
-interface Share { readonly file: string; readonly options: Omit<ExploreOptions, 'playbook' | 'onProgress'>; readonly w: number; readonly of: number }
+interface Share {
+  readonly file: string;
+  readonly options: Omit<ExploreOptions, 'playbook' | 'onProgress'>;
+  readonly w: number;
+  readonly of: number;
+}
 /** Schedules a worker ran since its last message (sent every PROGRESS_MS, at once for a violation). */
 type FromWorker = { t: 'ran'; indices: number[]; failed: number[]; violated?: number } | { t: 'done' };
 const PROGRESS_MS = 50;
@@ -42,31 +47,62 @@ export function workerCount(requested: number | undefined, file: string | undefi
   return Math.max(1, requested ?? Math.min(availableParallelism(), 8));
 }
 
-export async function exploreInWorkers(o: ExploreOptions, file: string, threads: number, rerun: (seed: number) => Promise<ScheduleOutcome>): Promise<ExploreReport> {
+export async function exploreInWorkers(
+  o: ExploreOptions,
+  file: string,
+  threads: number,
+  rerun: (seed: number) => Promise<ScheduleOutcome>,
+): Promise<ExploreReport> {
   const { playbook: _p, onProgress, ...options } = o;
   void _p;
   const seeds = scheduleSeeds(o.seed, o.schedules);
-  const ran = new Set<number>(), failedAt: number[] = [];
-  let cutoff = Infinity, explored = 0;
-  const workers: ChildProcess[] = Array.from({ length: threads }, () => fork(WORKER, [], { env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: workerExecArgv() }));
+  const ran = new Set<number>(),
+    failedAt: number[] = [];
+  let cutoff = Infinity,
+    explored = 0;
+  const workers: ChildProcess[] = Array.from({ length: threads }, () =>
+    fork(WORKER, [], {
+      env: { ...process.env, TSIBLE_EXPLORE_WORKER: '1' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: workerExecArgv(),
+    }),
+  );
   workers.forEach((worker, w) => worker.send({ file, options, w, of: threads } satisfies Share));
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-    let finished = false;
-    worker.on('message', (m: FromWorker) => {
-      if (m.t === 'done') { finished = true; resolve(); return }
-      for (const index of m.indices) ran.add(index);
-      explored += m.indices.length;
-      failedAt.push(...m.failed);
-      if (m.violated !== undefined && m.violated < cutoff) {
-        cutoff = m.violated;
-        // a worker that already finished may have closed its channel: nothing to tell it then
-        for (const other of workers) if (other.connected) other.send({ t: 'stop', after: cutoff } satisfies ToWorker, () => { /* gone */ });
-      }
-      onProgress?.(explored);
-    });
-    worker.on('error', (e) => { if (!finished) reject(e) });
-    worker.on('exit', (code) => { if (!finished && code !== 0) reject(new Error(`an explorer worker stopped with exit code ${code}`)) });
-  })));
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          let finished = false;
+          worker.on('message', (m: FromWorker) => {
+            if (m.t === 'done') {
+              finished = true;
+              resolve();
+              return;
+            }
+            for (const index of m.indices) ran.add(index);
+            explored += m.indices.length;
+            failedAt.push(...m.failed);
+            if (m.violated !== undefined && m.violated < cutoff) {
+              cutoff = m.violated;
+              // a worker that already finished may have closed its channel: nothing to tell it then
+              for (const other of workers)
+                if (other.connected)
+                  other.send({ t: 'stop', after: cutoff } satisfies ToWorker, () => {
+                    /* gone */
+                  });
+            }
+            onProgress?.(explored);
+          });
+          worker.on('error', (e) => {
+            if (!finished) reject(e);
+          });
+          worker.on('exit', (code) => {
+            if (!finished && code !== 0) reject(new Error(`an explorer worker stopped with exit code ${code}`));
+          });
+        }),
+    ),
+  );
   for (const w of workers) if (w.connected) w.disconnect();
   const failures = failedAt.filter((i) => i <= cutoff).sort((a, b) => a - b);
   const firstFailure = failures.length ? await rerun(seeds[failures[0]!]!) : undefined;
@@ -80,19 +116,35 @@ if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
   insideWorker = true;
   let stopAfter = Infinity;
   let share: ((s: Share) => void) | undefined;
-  const shared = new Promise<Share>((resolve) => { share = resolve });
-  process.on('message', (m: ToWorker | Share) => { if ('t' in m) stopAfter = Math.min(stopAfter, m.after); else share!(m) });
+  const shared = new Promise<Share>((resolve) => {
+    share = resolve;
+  });
+  process.on('message', (m: ToWorker | Share) => {
+    if ('t' in m) stopAfter = Math.min(stopAfter, m.after);
+    else share!(m);
+  });
   // the search is over (or its process died): stop at once
   process.on('disconnect', () => process.exit(0));
-  const send = (m: FromWorker) => new Promise<void>((resolve) => { process.send!(m, undefined, {}, () => resolve()) });
+  const send = (m: FromWorker) =>
+    new Promise<void>((resolve) => {
+      process.send!(m, undefined, {}, () => resolve());
+    });
   void (async () => {
     const { file, options, w, of } = await shared;
     const { runSeed } = await import('./explore.js');
     const o: ExploreOptions = { ...options, playbook: loadPlaybook(file) };
     const seeds = scheduleSeeds(o.seed, o.schedules);
     const started = Date.now();
-    let batch: Extract<FromWorker, { t: 'ran' }> = { t: 'ran', indices: [], failed: [] }, sentAt = started;
-    const flush = async () => { if (batch.indices.length) { const b = batch; batch = { t: 'ran', indices: [], failed: [] }; sentAt = Date.now(); await send(b) } };
+    let batch: Extract<FromWorker, { t: 'ran' }> = { t: 'ran', indices: [], failed: [] },
+      sentAt = started;
+    const flush = async () => {
+      if (batch.indices.length) {
+        const b = batch;
+        batch = { t: 'ran', indices: [], failed: [] };
+        sentAt = Date.now();
+        await send(b);
+      }
+    };
     for (let index = w; index < seeds.length; index += of) {
       // a stop arrives between schedules: let it in
       await new Promise((r) => setImmediate(r));
@@ -100,7 +152,10 @@ if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
       const outcome = await runSeed(o, seeds[index]!);
       batch.indices.push(index);
       if (outcome.failures.length) batch.failed.push(index);
-      if (outcome.violation || outcome.error) { batch.violated = index; break }
+      if (outcome.violation || outcome.error) {
+        batch.violated = index;
+        break;
+      }
       if (Date.now() - sentAt >= PROGRESS_MS) await flush();
     }
     await flush();

@@ -31,7 +31,10 @@ q, quit              stop (exit code 99)
 h, help              this text
 `;
 
-const describeProcess = (procs: ReturnType<ScheduleInspector['processes']>, i: number) => { const p = procs[i]!; return `p${i + 1}${p.task ? ` [${p.task}]` : ''} ${p.next}` };
+const describeProcess = (procs: ReturnType<ScheduleInspector['processes']>, i: number) => {
+  const p = procs[i]!;
+  return `p${i + 1}${p.task ? ` [${p.task}]` : ''} ${p.next}`;
+};
 
 export class ScheduleDebugger implements ScheduleController {
   #stepping = true;
@@ -40,11 +43,16 @@ export class ScheduleDebugger implements ScheduleController {
   #breakpoints = new Breakpoints();
   #reveal = false;
   #secrets = new Secrets();
-  constructor(private readonly io: { out(s: string): void }, private readonly input: LineSource, private readonly moves: number) {}
+  constructor(
+    private readonly io: { out(s: string): void },
+    private readonly input: LineSource,
+    private readonly moves: number,
+  ) {}
 
   async afterTask(i: number, task: string, inspect: ScheduleInspector): Promise<'quit' | void> {
     if (!this.#taskStepping && !this.#breakpoints.some((b) => task === b || task.startsWith(b))) return;
-    this.#stepping = true; this.#taskStepping = false;
+    this.#stepping = true;
+    this.#taskStepping = false;
     this.#selected = i;
     this.#learn(inspect);
     this.io.out(`-- p${i + 1} finished [${task}] at +${inspect.now()} ms\n`);
@@ -52,26 +60,45 @@ export class ScheduleDebugger implements ScheduleController {
     return answer === 'quit' ? 'quit' : undefined;
   }
 
-  async beforeMove(decision: number, runnable: readonly number[], scheduled: number, inspect: ScheduleInspector): Promise<number | 'quit'> {
+  async beforeMove(
+    decision: number,
+    runnable: readonly number[],
+    scheduled: number,
+    inspect: ScheduleInspector,
+  ): Promise<number | 'quit'> {
     const procs = inspect.processes();
     const mover = procs[scheduled]!;
     const hit = this.#breakpoints.some((b) => mover.next.startsWith(b) || mover.task.startsWith(b));
     if (!this.#stepping && !hit) return scheduled;
-    this.#stepping = true; this.#taskStepping = false;
+    this.#stepping = true;
+    this.#taskStepping = false;
     this.#selected = scheduled;
     this.#learn(inspect);
-    this.io.out(`-> move ${decision + 1}${decision < this.moves ? `/${this.moves}` : ' (past the recorded schedule)'} at +${inspect.now()} ms: ${describeProcess(procs, scheduled)}\n`);
-    if (runnable.length > 1) this.io.out(`   could also move: ${runnable.filter((r) => r !== scheduled).map((r) => `p${r + 1}`).join(', ')}\n`);
+    this.io.out(
+      `-> move ${decision + 1}${decision < this.moves ? `/${this.moves}` : ' (past the recorded schedule)'} at +${inspect.now()} ms: ${describeProcess(procs, scheduled)}\n`,
+    );
+    if (runnable.length > 1)
+      this.io.out(
+        `   could also move: ${runnable
+          .filter((r) => r !== scheduled)
+          .map((r) => `p${r + 1}`)
+          .join(', ')}\n`,
+      );
     const answer = await this.#session(inspect, scheduled, runnable);
     return answer ?? scheduled;
   }
 
   #learn(inspect: ScheduleInspector): void {
-    for (let k = 0; k < inspect.processes().length; k++) this.#secrets.learn(inspect.vars(k), inspect.noLogNames(k), {});
+    for (let k = 0; k < inspect.processes().length; k++)
+      this.#secrets.learn(inspect.vars(k), inspect.noLogNames(k), {});
   }
 
   /** The prompt loop; before a move `scheduled` is the process due to move, after a task it is undefined. */
-  async #session(inspect: ScheduleInspector, scheduled: number | undefined, runnable: readonly number[]): Promise<number | 'quit' | undefined> {
+  async #session(
+    inspect: ScheduleInspector,
+    scheduled: number | undefined,
+    runnable: readonly number[],
+  ): Promise<number | 'quit' | undefined> {
     const procs = inspect.processes();
     const describe = (i: number) => describeProcess(procs, i);
     for (;;) {
@@ -85,26 +112,49 @@ export class ScheduleDebugger implements ScheduleController {
         const sel = /^p(\d+)$/.exec(cmd!);
         if (sel) {
           const n = Number(sel[1]) - 1;
-          if (!procs[n]) { this.io.out(`there is no process ${cmd}\n`); continue }
+          if (!procs[n]) {
+            this.io.out(`there is no process ${cmd}\n`);
+            continue;
+          }
           this.#selected = n;
           this.io.out(`${describe(n)}\n`);
           continue;
         }
         switch (cmd) {
-          case 'n': case 'next': return scheduled;
-          case 's': case 'step': this.#taskStepping = true; return scheduled;
-          case 'c': case 'continue': this.#stepping = false; return scheduled;
-          case 'q': case 'quit': return 'quit';
-          case 'h': case 'help': case '?': this.io.out(HELP); break;
-          case 'p': case 'print': {
+          case 'n':
+          case 'next':
+            return scheduled;
+          case 's':
+          case 'step':
+            this.#taskStepping = true;
+            return scheduled;
+          case 'c':
+          case 'continue':
+            this.#stepping = false;
+            return scheduled;
+          case 'q':
+          case 'quit':
+            return 'quit';
+          case 'h':
+          case 'help':
+          case '?':
+            this.io.out(HELP);
+            break;
+          case 'p':
+          case 'print': {
             const v = inspect.evaluate(this.#selected, arg);
             this.io.out(`${this.#show(v)}\n`);
             break;
           }
-          case 'vars': this.io.out(`${this.#show(inspect.vars(this.#selected))}\n`); break;
+          case 'vars':
+            this.io.out(`${this.#show(inspect.vars(this.#selected))}\n`);
+            break;
           case 'set': {
             const m = /^([A-Za-z_]\w*)\s*=\s*(.+)$/.exec(arg);
-            if (!m) { this.io.out('usage: set NAME = EXPR\n'); break }
+            if (!m) {
+              this.io.out('usage: set NAME = EXPR\n');
+              break;
+            }
             const value = inspect.evaluate(this.#selected, m[2]!);
             inspect.setFact(this.#selected, m[1]!, value);
             this.#secrets.learn(inspect.vars(this.#selected), inspect.noLogNames(this.#selected), {});
@@ -112,29 +162,63 @@ export class ScheduleDebugger implements ScheduleController {
             break;
           }
           case 'move': {
-            if (scheduled === undefined) { this.io.out('no move is due here: the process is between two tasks (n, s or c go on)\n'); break }
+            if (scheduled === undefined) {
+              this.io.out('no move is due here: the process is between two tasks (n, s or c go on)\n');
+              break;
+            }
             const n = Number(arg) - 1;
-            if (!runnable.includes(n)) { this.io.out(`p${arg} cannot move now (movable: ${runnable.map((r) => `p${r + 1}`).join(', ')})\n`); break }
-            if (n !== scheduled) this.io.out(`what-if: p${n + 1} moves instead of p${scheduled + 1}; from here the schedule is followed where it can be\n`);
+            if (!runnable.includes(n)) {
+              this.io.out(`p${arg} cannot move now (movable: ${runnable.map((r) => `p${r + 1}`).join(', ')})\n`);
+              break;
+            }
+            if (n !== scheduled)
+              this.io.out(
+                `what-if: p${n + 1} moves instead of p${scheduled + 1}; from here the schedule is followed where it can be\n`,
+              );
             return n;
           }
-          case 'w': case 'where':
-            this.io.out(procs.map((p, i) => `${i === (scheduled ?? this.#selected) ? '->' : '  '} ${describe(i)}${p.holds ? '  (holds the lock)' : ''}${p.crashed ? '  (crashed)' : p.done ? '  (finished)' : p.sleepsUntil !== undefined ? `  (sleeps until +${p.sleepsUntil} ms)` : ''}`).join('\n') + '\n');
+          case 'w':
+          case 'where':
+            this.io.out(
+              procs
+                .map(
+                  (p, i) =>
+                    `${i === (scheduled ?? this.#selected) ? '->' : '  '} ${describe(i)}${p.holds ? '  (holds the lock)' : ''}${p.crashed ? '  (crashed)' : p.done ? '  (finished)' : p.sleepsUntil !== undefined ? `  (sleeps until +${p.sleepsUntil} ms)` : ''}`,
+                )
+                .join('\n') + '\n',
+            );
             break;
           case 'groups': {
             const groups = inspect.groups();
-            this.io.out(groups.length ? groups.map((g) => `${g.name}  created at +${g.createdAt} ms`).join('\n') + '\n' : 'no log groups\n');
+            this.io.out(
+              groups.length
+                ? groups.map((g) => `${g.name}  created at +${g.createdAt} ms`).join('\n') + '\n'
+                : 'no log groups\n',
+            );
             break;
           }
-          case 'trace': this.io.out(`${formatTrace(inspect.trace) || '(no moves yet)'}\n`); break;
-          case 'b': case 'break': this.io.out(this.#breakpoints.command('break', arg)); break;
-          case 'clear': this.io.out(this.#breakpoints.command('clear', arg)); break;
-          case 'reveal': this.#reveal = true; this.io.out('Secrets are shown for the rest of this session.\n'); break;
-          default: this.io.out(`***'${text}' is not a command (type h for help)\n`);
+          case 'trace':
+            this.io.out(`${formatTrace(inspect.trace) || '(no moves yet)'}\n`);
+            break;
+          case 'b':
+          case 'break':
+            this.io.out(this.#breakpoints.command('break', arg));
+            break;
+          case 'clear':
+            this.io.out(this.#breakpoints.command('clear', arg));
+            break;
+          case 'reveal':
+            this.#reveal = true;
+            this.io.out('Secrets are shown for the rest of this session.\n');
+            break;
+          default:
+            this.io.out(`***'${text}' is not a command (type h for help)\n`);
         }
       } catch (e) {
         const err = e as Error;
-        this.io.out(`***${e instanceof TsibleError ? 'TemplateError' : err.name ?? 'Error'}:${JSON.stringify(err.message ?? String(e))}\n`);
+        this.io.out(
+          `***${e instanceof TsibleError ? 'TemplateError' : (err.name ?? 'Error')}:${JSON.stringify(err.message ?? String(e))}\n`,
+        );
       }
     }
   }

@@ -10,25 +10,34 @@ function callText(label: string): string {
   const m = /^(\w+) (\{.*\})$/.exec(label);
   if (!m) return label;
   try {
-    const args = Object.entries(JSON.parse(m[2]!) as Record<string, unknown>).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    const args = Object.entries(JSON.parse(m[2]!) as Record<string, unknown>).map(
+      ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+    );
     return `${m[1]} ${args.join(' ')}`;
-  } catch { return label }
+  } catch {
+    return label;
+  }
 }
 
 function resultText(step: Step): string {
   const d = step.detail;
   if (!d) return '';
   if (d.fault === 'l') return 'applied, reply lost (fault)';
-  const body = d.body as { __type?: string; logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined;
+  const body = d.body as
+    { __type?: string; logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined;
   if (body?.__type) return `${d.status} ${body.__type}${d.fault ? ' (injected)' : ''}`;
-  if (body?.logGroups) return `${d.status}: ${body.logGroups.length ? body.logGroups.map((g) => `${g.logGroupName.split('/').pop()} @${g.creationTime - SIM_EPOCH}`).join(', ') : 'none'}`;
+  if (body?.logGroups)
+    return `${d.status}: ${body.logGroups.length ? body.logGroups.map((g) => `${g.logGroupName.split('/').pop()} @${g.creationTime - SIM_EPOCH}`).join(', ') : 'none'}`;
   return String(d.status);
 }
 
 export function swimlanes(outcome: ScheduleOutcome, title: string): string {
   const n = outcome.processes;
   const upTo = outcome.violation ? outcome.violation.step : outcome.trace.length;
-  const steps = outcome.trace.slice(0, upTo).map((s, index) => ({ s, index })).filter(({ s }) => s.kind !== 'task' || s.changed);
+  const steps = outcome.trace
+    .slice(0, upTo)
+    .map((s, index) => ({ s, index }))
+    .filter(({ s }) => s.kind !== 'task' || s.changed);
   const holding = Array<boolean>(n).fill(false);
   let groups: string[] = [];
   const rows: string[] = [];
@@ -38,22 +47,50 @@ export function swimlanes(outcome: ScheduleOutcome, title: string): string {
     const cells: string[] = [];
     for (let p = 0; p < n; p++) {
       const classes = [holding[p] ? 'holds' : ''];
-      if (p !== s.process) { cells.push(`<td class="${classes.join(' ')}"></td>`); continue }
-      const kind = s.kind === 'note' ? (/fault/.test(s.label) ? 'fault' : /invariant|won_lock/.test(s.label) ? 'win' : 'note') : s.detail?.fault ? 'fault' : s.kind;
-      const body = s.kind === 'aws' ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
-        : s.kind === 'task' ? '<i>task done</i>' : `<b>${esc(s.label)}</b>`;
+      if (p !== s.process) {
+        cells.push(`<td class="${classes.join(' ')}"></td>`);
+        continue;
+      }
+      const kind =
+        s.kind === 'note'
+          ? /fault/.test(s.label)
+            ? 'fault'
+            : /invariant|won_lock/.test(s.label)
+              ? 'win'
+              : 'note'
+          : s.detail?.fault
+            ? 'fault'
+            : s.kind;
+      const body =
+        s.kind === 'aws'
+          ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
+          : s.kind === 'task'
+            ? '<i>task done</i>'
+            : `<b>${esc(s.label)}</b>`;
       // the picture names what changed; the text trace has the values in full
-      const vars = s.changed ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>` : '';
-      cells.push(`<td class="${classes.join(' ')}"><div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div></td>`);
+      const vars = s.changed
+        ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>`
+        : '';
+      cells.push(
+        `<td class="${classes.join(' ')}"><div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div></td>`,
+      );
     }
     const before = groups.join('\n');
     if (s.groups) groups = s.groups;
     // the endpoint's state is written where it changed; an unchanged row says so with a ditto mark
-    const state = row > 0 && groups.join('\n') === before ? '<td class="state same">&#8243;</td>' : `<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td>`;
-    rows.push(`<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`);
-    if (s.kind === 'note' && (s.label.startsWith('released') || s.label.startsWith('crashes'))) holding[s.process] = false;
+    const state =
+      row > 0 && groups.join('\n') === before
+        ? '<td class="state same">&#8243;</td>'
+        : `<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td>`;
+    rows.push(
+      `<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`,
+    );
+    if (s.kind === 'note' && (s.label.startsWith('released') || s.label.startsWith('crashes')))
+      holding[s.process] = false;
   });
-  const verdict = outcome.violation ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>` : '<p class="verdict ok">no violation in this schedule</p>';
+  const verdict = outcome.violation
+    ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>`
+    : '<p class="verdict ok">no violation in this schedule</p>';
   const heads = Array.from({ length: n }, (_x, p) => `<th>p${p + 1}</th>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>

@@ -10,7 +10,11 @@ import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
 
 export type Vars = Record<string, unknown>;
-export interface Group { hosts: string[]; vars: Vars; children: string[] }
+export interface Group {
+  hosts: string[];
+  vars: Vars;
+  children: string[];
+}
 export interface Inventory {
   readonly hosts: Map<string, Vars>;
   readonly groups: Map<string, Group>;
@@ -25,7 +29,10 @@ const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local', ansible_python_i
 
 function group(inv: Inventory, name: string): Group {
   let g = inv.groups.get(name);
-  if (!g) { g = { hosts: [], vars: {}, children: [] }; inv.groups.set(name, g) }
+  if (!g) {
+    g = { hosts: [], vars: {}, children: [] };
+    inv.groups.set(name, g);
+  }
   return g;
 }
 function addHost(inv: Inventory, name: string, groupName: string, vars: Vars = {}): void {
@@ -39,7 +46,13 @@ function addHost(inv: Inventory, name: string, groupName: string, vars: Vars = {
 function iniValue(v: string): unknown {
   const t = v.trim();
   if (/^(['"]).*\1$/.test(t)) return t.slice(1, -1);
-  if (t.startsWith('{') || t.startsWith('[')) { try { return JSON.parse(t) } catch { return t } }
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return t;
+    }
+  }
   const r = resolvePlainScalar(t);
   return typeof r === 'number' || t === 'True' || t === 'False' ? r : t;
 }
@@ -50,20 +63,27 @@ function expandHostPattern(p: string): string[] {
   if (!m) return [p];
   const [, pre, a, b, step, post] = m as unknown as [string, string, string, string, string | undefined, string];
   const out: string[] = [];
-  if (/^\d+$/.test(a)) { for (let i = Number(a); i <= Number(b); i += Number(step ?? 1)) out.push(...expandHostPattern(`${pre}${String(i).padStart(a.length, '0')}${post}`)) }
-  else for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c += Number(step ?? 1)) out.push(...expandHostPattern(`${pre}${String.fromCharCode(c)}${post}`));
+  if (/^\d+$/.test(a)) {
+    for (let i = Number(a); i <= Number(b); i += Number(step ?? 1))
+      out.push(...expandHostPattern(`${pre}${String(i).padStart(a.length, '0')}${post}`));
+  } else
+    for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c += Number(step ?? 1))
+      out.push(...expandHostPattern(`${pre}${String.fromCharCode(c)}${post}`));
   return out;
 }
 
 function parseIni(inv: Inventory, text: string, file: string): void {
-  let section = 'ungrouped', kind: 'hosts' | 'vars' | 'children' = 'hosts';
+  let section = 'ungrouped',
+    kind: 'hosts' | 'vars' | 'children' = 'hosts';
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/^\s+|\s+$/g, '');
     if (!line || line.startsWith('#') || line.startsWith(';')) return;
     const header = /^\[([^\]:]+)(?::(\w+))?\]$/.exec(line);
     if (header) {
-      section = header[1]!; kind = (header[2] as 'vars' | 'children' | undefined) ?? 'hosts';
-      if (!['hosts', 'vars', 'children'].includes(kind)) throw new ParseError(`${file}:${i + 1}: Section [${section}:${kind}] has unknown type: ${kind}`);
+      section = header[1]!;
+      kind = (header[2] as 'vars' | 'children' | undefined) ?? 'hosts';
+      if (!['hosts', 'vars', 'children'].includes(kind))
+        throw new ParseError(`${file}:${i + 1}: Section [${section}:${kind}] has unknown type: ${kind}`);
       group(inv, section);
       return;
     }
@@ -72,7 +92,8 @@ function parseIni(inv: Inventory, text: string, file: string): void {
       if (eq < 0) throw new ParseError(`${file}:${i + 1}: Expected key=value, got: ${line}`);
       group(inv, section).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1));
     } else if (kind === 'children') {
-      const g = group(inv, section); group(inv, line);
+      const g = group(inv, section);
+      group(inv, line);
       if (!g.children.includes(line)) g.children.push(line);
     } else {
       const [pattern, ...rest] = line.split(/\s+/);
@@ -87,29 +108,54 @@ function parseIni(inv: Inventory, text: string, file: string): void {
 const require = createRequire(import.meta.url);
 /** The shape of a YAML inventory, checked with ajv (loaded only when a YAML inventory is read). */
 const GROUP_SCHEMA = {
-  $id: 'group', type: ['object', 'null'], additionalProperties: true,
+  $id: 'group',
+  type: ['object', 'null'],
+  additionalProperties: true,
   properties: {
     hosts: { type: ['object', 'null'], additionalProperties: { type: ['object', 'null'] } },
     vars: { type: ['object', 'null'] },
     children: { type: ['object', 'null'], additionalProperties: { $ref: 'group' } },
   },
 };
-let validateInventory: ((doc: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
-const pyClass = (v: unknown) => (Array.isArray(v) ? "<class 'list'>" : typeof v === 'string' ? "<class 'str'>" : typeof v === 'number' ? "<class 'int'>" : typeof v === 'boolean' ? "<class 'bool'>" : "<class 'dict'>");
+let validateInventory:
+  (((doc: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null }) | undefined;
+const pyClass = (v: unknown) =>
+  Array.isArray(v)
+    ? "<class 'list'>"
+    : typeof v === 'string'
+      ? "<class 'str'>"
+      : typeof v === 'number'
+        ? "<class 'int'>"
+        : typeof v === 'boolean'
+          ? "<class 'bool'>"
+          : "<class 'dict'>";
 
 function checkYamlInventory(doc: unknown, file: string): void {
   if (!validateInventory) {
     const Ajv = require('ajv').default ?? require('ajv');
-    validateInventory = new Ajv({ allErrors: false, strict: false }).compile({ type: 'object', additionalProperties: GROUP_SCHEMA });
+    validateInventory = new Ajv({ allErrors: false, strict: false }).compile({
+      type: 'object',
+      additionalProperties: GROUP_SCHEMA,
+    });
   }
   if (validateInventory!(doc)) return;
   const err = validateInventory!.errors?.[0];
-  const parts = (err?.instancePath ?? '').split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = (err?.instancePath ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let value: unknown = doc;
   for (const p of parts) value = (value as Record<string, unknown>)?.[p];
   const entry = parts[parts.length - 1] ?? '';
-  const group = parts.length >= 2 ? parts[parts.length - 2] === 'hosts' || parts[parts.length - 2] === 'children' ? parts[parts.length - 3] : parts[parts.length - 2] : entry;
-  throw new ParseError(`Invalid "${entry}" entry for "${group}" group in ${file}, requires a dictionary, found "${pyClass(value)}" instead.`);
+  const group =
+    parts.length >= 2
+      ? parts[parts.length - 2] === 'hosts' || parts[parts.length - 2] === 'children'
+        ? parts[parts.length - 3]
+        : parts[parts.length - 2]
+      : entry;
+  throw new ParseError(
+    `Invalid "${entry}" entry for "${group}" group in ${file}, requires a dictionary, found "${pyClass(value)}" instead.`,
+  );
 }
 
 function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
@@ -117,10 +163,17 @@ function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
   const walk = (name: string, data: unknown) => {
     const g = group(inv, name);
     if (data === null || data === undefined) return;
-    if (!isDict(data)) throw new ParseError(`Invalid "${name}" entry for "${file}" group, requires a dictionary, found "${typeof data}" instead.`);
-    for (const [h, hv] of Object.entries(isDict(data.hosts) ? data.hosts : {})) for (const hn of expandHostPattern(h)) addHost(inv, hn, name, isDict(hv) ? hv : {});
+    if (!isDict(data))
+      throw new ParseError(
+        `Invalid "${name}" entry for "${file}" group, requires a dictionary, found "${typeof data}" instead.`,
+      );
+    for (const [h, hv] of Object.entries(isDict(data.hosts) ? data.hosts : {}))
+      for (const hn of expandHostPattern(h)) addHost(inv, hn, name, isDict(hv) ? hv : {});
     if (isDict(data.vars)) Object.assign(g.vars, data.vars);
-    for (const [c, cd] of Object.entries(isDict(data.children) ? data.children : {})) { if (!g.children.includes(c)) g.children.push(c); walk(c, cd) }
+    for (const [c, cd] of Object.entries(isDict(data.children) ? data.children : {})) {
+      if (!g.children.includes(c)) g.children.push(c);
+      walk(c, cd);
+    }
   };
   if (!isDict(doc)) throw new ParseError(`${file}: a YAML inventory must be a mapping of groups`);
   for (const [name, data] of Object.entries(doc)) walk(name, data);
@@ -131,8 +184,16 @@ function readVarsDir(dir: string, name: string): Vars {
   const candidates = [path.join(dir, name), ...['yml', 'yaml', 'json'].map((e) => path.join(dir, `${name}.${e}`))];
   for (const c of candidates) {
     if (!existsSync(c)) continue;
-    const files = statSync(c).isDirectory() ? readdirSync(c).sort().map((f) => path.join(c, f)).filter((f) => /\.(ya?ml|json)$|^[^.]+$/.test(path.basename(f))) : [c];
-    for (const f of files) { const d = loadYaml(readFileSync(f, 'utf8'), f).documents[0]; if (isDict(d)) Object.assign(out, d) }
+    const files = statSync(c).isDirectory()
+      ? readdirSync(c)
+          .sort()
+          .map((f) => path.join(c, f))
+          .filter((f) => /\.(ya?ml|json)$|^[^.]+$/.test(path.basename(f)))
+      : [c];
+    for (const f of files) {
+      const d = loadYaml(readFileSync(f, 'utf8'), f).documents[0];
+      if (isDict(d)) Object.assign(out, d);
+    }
   }
   return out;
 }
@@ -150,15 +211,31 @@ function groupDepths(inv: Inventory): Map<string, number> {
 }
 
 export function loadInventory(sources: string[], playbookDir?: string): Inventory {
-  const inv: Inventory = { hosts: new Map(), groups: new Map([['all', { hosts: [], vars: {}, children: [] }], ['ungrouped', { hosts: [], vars: {}, children: [] }]]), implicitLocalhost: sources.length === 0, sources: [] };
+  const inv: Inventory = {
+    hosts: new Map(),
+    groups: new Map([
+      ['all', { hosts: [], vars: {}, children: [] }],
+      ['ungrouped', { hosts: [], vars: {}, children: [] }],
+    ]),
+    implicitLocalhost: sources.length === 0,
+    sources: [],
+  };
   const dirs: string[] = [];
   for (const src of sources) {
     if (src.includes(',') && !existsSync(src)) {
-      for (const h of src.split(',').map((x) => x.trim()).filter(Boolean)) addHost(inv, h, 'ungrouped');
+      for (const h of src
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean))
+        addHost(inv, h, 'ungrouped');
       continue;
     }
     if (!existsSync(src)) throw new OptionsError(`Unable to parse ${path.resolve(src)} as an inventory source`);
-    const files = statSync(src).isDirectory() ? readdirSync(src).filter((f) => !['group_vars', 'host_vars'].includes(f) && !f.startsWith('.')).map((f) => path.join(src, f)) : [src];
+    const files = statSync(src).isDirectory()
+      ? readdirSync(src)
+          .filter((f) => !['group_vars', 'host_vars'].includes(f) && !f.startsWith('.'))
+          .map((f) => path.join(src, f))
+      : [src];
     dirs.push(statSync(src).isDirectory() ? src : path.dirname(src));
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
@@ -169,12 +246,19 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
   }
   // every group is a child of all; hosts in no group other than all are ungrouped
   const all = inv.groups.get('all')!;
-  for (const name of inv.groups.keys()) if (name !== 'all' && !all.children.includes(name) && ![...inv.groups.values()].some((g) => g.children.includes(name))) all.children.push(name);
+  for (const name of inv.groups.keys())
+    if (
+      name !== 'all' &&
+      !all.children.includes(name) &&
+      ![...inv.groups.values()].some((g) => g.children.includes(name))
+    )
+      all.children.push(name);
   for (const h of inv.hosts.keys()) {
-    all.hosts.includes(h) || all.hosts.push(h);
+    if (!all.hosts.includes(h)) all.hosts.push(h);
     const inGroup = [...inv.groups].some(([n, g]) => n !== 'all' && n !== 'ungrouped' && g.hosts.includes(h));
     const ung = inv.groups.get('ungrouped')!;
-    if (inGroup) ung.hosts = ung.hosts.filter((x) => x !== h); else if (!ung.hosts.includes(h)) ung.hosts.push(h);
+    if (inGroup) ung.hosts = ung.hosts.filter((x) => x !== h);
+    else if (!ung.hosts.includes(h)) ung.hosts.push(h);
   }
   for (const d of [...dirs, ...(playbookDir ? [playbookDir] : [])]) {
     for (const [name, g] of inv.groups) Object.assign(g.vars, readVarsDir(path.join(d, 'group_vars'), name));
@@ -190,18 +274,25 @@ export function groupsOf(inv: Inventory, host: string): string[] {
   let changed = true;
   while (changed) {
     changed = false;
-    for (const [n, g] of inv.groups) if (!out.has(n) && g.children.some((c) => out.has(c))) { out.add(n); changed = true }
+    for (const [n, g] of inv.groups)
+      if (!out.has(n) && g.children.some((c) => out.has(c))) {
+        out.add(n);
+        changed = true;
+      }
   }
   return [...out];
 }
 
 /** Names that mean the controller itself when the inventory does not list them (C.LOCALHOST). */
-export const isImplicitLocalhostName = (name: string): boolean => name === 'localhost' || name === '127.0.0.1' || name === '::1';
+export const isImplicitLocalhostName = (name: string): boolean =>
+  name === 'localhost' || name === '127.0.0.1' || name === '::1';
 
 /** Inventory variables of a host: groups by depth then name, then the host's own. */
 export function hostInventoryVars(inv: Inventory, host: string): Vars {
   const depths = groupDepths(inv);
-  const groups = groupsOf(inv, host).sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+  const groups = groupsOf(inv, host).sort(
+    (a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const out: Vars = {};
   for (const g of groups) Object.assign(out, inv.groups.get(g)!.vars);
   const implicit = isImplicitLocalhostName(host);
@@ -213,9 +304,14 @@ export function hostInventoryVars(inv: Inventory, host: string): Vars {
 /** The hosts of a play's `hosts:` pattern: names, groups, `all`/`*`, wildcards, `a:b` union, `:&` and `:!`. */
 export function matchHosts(inv: Inventory, pattern: unknown): string[] {
   const allHosts = [...inv.hosts.keys()];
-  const terms = (Array.isArray(pattern) ? pattern.map(pyStr) : pyStr(pattern).split(/[:,]/)).map((t) => t.trim()).filter(Boolean);
+  const terms = (Array.isArray(pattern) ? pattern.map(pyStr) : pyStr(pattern).split(/[:,]/))
+    .map((t) => t.trim())
+    .filter(Boolean);
   const expand = (term: string): string[] => {
-    if (term === 'all' || term === '*') { const own = inv.groups.get('all')?.hosts ?? []; return [...own, ...allHosts.filter((h) => !own.includes(h))] }
+    if (term === 'all' || term === '*') {
+      const own = inv.groups.get('all')?.hosts ?? [];
+      return [...own, ...allHosts.filter((h) => !own.includes(h))];
+    }
     const g = inv.groups.get(term);
     if (g) {
       const out = new Set(g.hosts);
@@ -223,16 +319,38 @@ export function matchHosts(inv: Inventory, pattern: unknown): string[] {
       return allHosts.filter((h) => out.has(h));
     }
     if (inv.hosts.has(term)) return [term];
-    if (term.startsWith('~')) { const re = new RegExp(term.slice(1)); return allHosts.filter((h) => re.test(h)) }
-    if (/[*?[]/.test(term)) { const re = new RegExp('^' + term.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$'); return [...new Set([...allHosts.filter((h) => re.test(h)), ...[...inv.groups.keys()].filter((n) => re.test(n)).flatMap(expand)])] }
+    if (term.startsWith('~')) {
+      const re = new RegExp(term.slice(1));
+      return allHosts.filter((h) => re.test(h));
+    }
+    if (/[*?[]/.test(term)) {
+      const re = new RegExp(
+        '^' +
+          term
+            .replace(/[.+^${}()|\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.') +
+          '$',
+      );
+      return [
+        ...new Set([
+          ...allHosts.filter((h) => re.test(h)),
+          ...[...inv.groups.keys()].filter((n) => re.test(n)).flatMap(expand),
+        ]),
+      ];
+    }
     if (isImplicitLocalhostName(term)) return [term];
     return [];
   };
   let result: string[] = [];
   for (const t of terms) {
-    if (t.startsWith('!')) { const ex = new Set(expand(t.slice(1))); result = result.filter((h) => !ex.has(h)) }
-    else if (t.startsWith('&')) { const keep = new Set(expand(t.slice(1))); result = result.filter((h) => keep.has(h)) }
-    else for (const h of expand(t)) if (!result.includes(h)) result.push(h);
+    if (t.startsWith('!')) {
+      const ex = new Set(expand(t.slice(1)));
+      result = result.filter((h) => !ex.has(h));
+    } else if (t.startsWith('&')) {
+      const keep = new Set(expand(t.slice(1)));
+      result = result.filter((h) => keep.has(h));
+    } else for (const h of expand(t)) if (!result.includes(h)) result.push(h);
   }
   return result;
 }

@@ -8,7 +8,17 @@ import { deepCopy, isDict, pyStr } from '../template/python.js';
 import { pyJson } from '../template/pyjson.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-const COLORS = { ok: '\x1b[0;32m', changed: '\x1b[0;33m', skipped: '\x1b[0;36m', failed: '\x1b[0;31m', warn: '\x1b[1;35m', reset: '\x1b[0m', unreachable: '\x1b[1;31m', debug: '\x1b[0;90m', verbose: '\x1b[0;34m' };
+const COLORS = {
+  ok: '\x1b[0;32m',
+  changed: '\x1b[0;33m',
+  skipped: '\x1b[0;36m',
+  failed: '\x1b[0;31m',
+  warn: '\x1b[1;35m',
+  reset: '\x1b[0m',
+  unreachable: '\x1b[1;31m',
+  debug: '\x1b[0;90m',
+  verbose: '\x1b[0;34m',
+};
 const DEBUG_ACTIONS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
 const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations']);
 const HIDE_IN_DEBUG = ['changed', 'failed', 'skipped', 'invocation', 'skip_reason'];
@@ -21,9 +31,16 @@ export function cleanCopy(action: string, result: TaskResult, noLog: boolean): T
     return x;
   }
   const out = deepCopy(result) as TaskResult;
-  delete out.failed; delete out.skipped;
+  delete out.failed;
+  delete out.skipped;
   if (DEBUG_ACTIONS.has(action)) delete out.invocation;
-  stripInternalKeys(out, ['_ansible_verbose_always', '_ansible_item_label', '_ansible_no_log', '_ansible_verbose_override', '_ansible_delegated_vars']);
+  stripInternalKeys(out, [
+    '_ansible_verbose_always',
+    '_ansible_item_label',
+    '_ansible_no_log',
+    '_ansible_verbose_override',
+    '_ansible_delegated_vars',
+  ]);
   return out;
 }
 
@@ -39,19 +56,27 @@ function stripInternalKeys(d: Record<string, unknown>, exceptions: readonly stri
 /** CallbackBase._clean_results: debug shows what it was asked to show and nothing else. */
 export function cleanResults(result: TaskResult, action: string): void {
   if (!DEBUG_ACTIONS.has(action)) return;
-  if ('msg' in result) { for (const k of Object.keys(result)) if (!DEBUG_ALLOWED.has(k) && !k.startsWith('_')) delete result[k] }
-  else for (const k of HIDE_IN_DEBUG) delete result[k];
+  if ('msg' in result) {
+    for (const k of Object.keys(result)) if (!DEBUG_ALLOWED.has(k) && !k.startsWith('_')) delete result[k];
+  } else for (const k of HIDE_IN_DEBUG) delete result[k];
 }
 
 /** Python's json.dumps(..., sort_keys=True, indent=indent) of a result, internal keys stripped. */
 export function dumpResults(result: TaskResult, verbosity: number, indent?: number): string {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
-    if (isDict(v)) { const o: Record<string, unknown> = {}; for (const k of Object.keys(v).sort()) if (!k.startsWith('_ansible_')) o[k] = strip(v[k]); return o }
+    if (isDict(v)) {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) if (!k.startsWith('_ansible_')) o[k] = strip(v[k]);
+      return o;
+    }
     return v;
   };
   const r = strip(result) as TaskResult;
-  if (verbosity < 3) { delete r.invocation; delete r.diff }
+  if (verbosity < 3) {
+    delete r.invocation;
+    delete r.diff;
+  }
   delete r.exception;
   if (indent === undefined && (result._ansible_verbose_always || verbosity > 2)) indent = 4;
   return pyJson(r, { indent });
@@ -66,29 +91,54 @@ function hostLabel(host: string, result: TaskResult): string {
   return `${host} -> ${String(to)}${address !== String(to) ? `(${address})` : ''}`;
 }
 
-export interface Output { write(text: string): void; error(text: string): void; columns: number; color: boolean }
+export interface Output {
+  write(text: string): void;
+  error(text: string): void;
+  columns: number;
+  color: boolean;
+}
 
 export class DefaultCallback implements Callback {
   #warned = new Set<string>();
-  constructor(private readonly out: Output, private readonly verbosity: number, private readonly noLogOf: (t: Task) => boolean,
+  constructor(
+    private readonly out: Output,
+    private readonly verbosity: number,
+    private readonly noLogOf: (t: Task) => boolean,
     /** DISPLAY_ARGS_TO_STDOUT: the banner shows the task's arguments as written. */
-    private readonly displayArgs = false) {}
+    private readonly displayArgs = false,
+  ) {}
 
   /** Display.display colours every line on its own. */
   #c(color: keyof typeof COLORS, text: string): string {
-    return this.out.color ? text.split('\n').map((l) => `${COLORS[color]}${l}${COLORS.reset}`).join('\n') : text;
+    return this.out.color
+      ? text
+          .split('\n')
+          .map((l) => `${COLORS[color]}${l}${COLORS.reset}`)
+          .join('\n')
+      : text;
   }
-  #line(text: string, color?: keyof typeof COLORS): void { this.out.write((color ? this.#c(color, text) : text) + '\n') }
+  #line(text: string, color?: keyof typeof COLORS): void {
+    this.out.write((color ? this.#c(color, text) : text) + '\n');
+  }
   #banner(msg: string): void {
     const stars = '*'.repeat(Math.max(3, this.out.columns - [...msg].length));
     this.out.write(`\n${msg} ${stars}\n`);
   }
-  #verbose(result: TaskResult, level = 0): boolean { return (this.verbosity > level || result._ansible_verbose_always === true) && result._ansible_verbose_override !== true }
+  #verbose(result: TaskResult, level = 0): boolean {
+    return (
+      (this.verbosity > level || result._ansible_verbose_always === true) && result._ansible_verbose_override !== true
+    );
+  }
   #warnings(res: TaskResult): void {
     for (const w of (res.warnings as string[] | undefined) ?? []) this.warning(w);
     delete res.warnings;
-    for (const d of (res.deprecations as Array<{ msg: string; version?: string; date?: string; collection_name?: string }> | undefined) ?? []) {
-      const when = d.date ? ` This feature will be removed from ${d.collection_name ?? 'ansible-core'} in a release after ${d.date}.` : d.version ? ` This feature will be removed in version ${d.version}.` : '';
+    for (const d of (res.deprecations as
+      Array<{ msg: string; version?: string; date?: string; collection_name?: string }> | undefined) ?? []) {
+      const when = d.date
+        ? ` This feature will be removed from ${d.collection_name ?? 'ansible-core'} in a release after ${d.date}.`
+        : d.version
+          ? ` This feature will be removed in version ${d.version}.`
+          : '';
       this.deprecation(`${d.msg}.${when}`);
     }
     delete res.deprecations;
@@ -96,17 +146,37 @@ export class DefaultCallback implements Callback {
   #exception(res: TaskResult): void {
     if (res.exception === undefined) return;
     const text = String(res.exception);
-    if (this.verbosity < 3) this.#line(`An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${text.trim().split('\n').pop()}`, 'failed');
-    else { this.#line(`The full traceback is:\n${text}`, 'failed'); delete res.exception }
+    if (this.verbosity < 3)
+      this.#line(
+        `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${text.trim().split('\n').pop()}`,
+        'failed',
+      );
+    else {
+      this.#line(`The full traceback is:\n${text}`, 'failed');
+      delete res.exception;
+    }
   }
 
-  playbookStart(file: string): void { if (this.verbosity >= 2) this.#banner(`PLAYBOOK: ${file.split('/').pop()}`) }
-  playCount(file: string, count: number): void { if (this.verbosity >= 2) this.#line(`${count} plays in ${file}`) }
-  verbose(level: number, message: string): void { if (this.verbosity >= level) this.#line(message, 'verbose') }
-  playStart(_play: Play, name: string): void { this.#banner(name ? `PLAY [${name}]` : 'PLAY') }
+  playbookStart(file: string): void {
+    if (this.verbosity >= 2) this.#banner(`PLAYBOOK: ${file.split('/').pop()}`);
+  }
+  playCount(file: string, count: number): void {
+    if (this.verbosity >= 2) this.#line(`${count} plays in ${file}`);
+  }
+  verbose(level: number, message: string): void {
+    if (this.verbosity >= level) this.#line(message, 'verbose');
+  }
+  playStart(_play: Play, name: string): void {
+    this.#banner(name ? `PLAY [${name}]` : 'PLAY');
+  }
   taskStart(task: Task, name: string, handler?: boolean): void {
     // the callback's args: ', '.join('%s=%s' % a for a in task.args.items()), unless the task is no_log
-    const args = this.displayArgs && !this.noLogOf(task) ? Object.entries(task.args).map(([k, v]) => `${k}=${pyStr(v)}`).join(', ') : '';
+    const args =
+      this.displayArgs && !this.noLogOf(task)
+        ? Object.entries(task.args)
+            .map(([k, v]) => `${k}=${pyStr(v)}`)
+            .join(', ')
+        : '';
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
@@ -125,49 +195,74 @@ export class DefaultCallback implements Callback {
     }
     if (status === 'skipped') {
       cleanResults(res, task.action);
-      this.#line(`skipping: [${host}] => (item=${shownLabel}) ${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, 'skipped');
+      this.#line(
+        `skipping: [${host}] => (item=${shownLabel}) ${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
+        'skipped',
+      );
       return;
     }
     const word = raw.changed ? 'changed' : 'ok';
     cleanResults(res, task.action);
-    this.#line(`${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, word);
+    this.#line(
+      `${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
+      word,
+    );
   }
   taskResult(hostName: string, task: Task, raw: TaskResult, status: ResultStatus): void {
     if (status === 'ok' && ['include_tasks', 'include_role', 'include'].includes(task.action)) return; // its `included:` lines said it
     const host = hostLabel(hostName, raw);
     const res = cleanCopy(task.action, raw, this.noLogOf(task));
-    const loop = Array.isArray(res.results) && (task.keywords.loop !== undefined || Object.keys(task.keywords).some((k) => k.startsWith('with_')));
+    const loop =
+      Array.isArray(res.results) &&
+      (task.keywords.loop !== undefined || Object.keys(task.keywords).some((k) => k.startsWith('with_')));
     switch (status) {
-      case 'failed': case 'ignored':
+      case 'failed':
+      case 'ignored':
         cleanResults(res, task.action);
         this.#exception(res);
         this.#warnings(res);
         // the items said it, unless cleaning took the results away (a debug task's failure keeps only its msg)
-        if (!(loop && Array.isArray(res.results))) this.#line(`fatal: [${host}]: FAILED! => ${dumpResults(res, this.verbosity)}`, 'failed');
+        if (!(loop && Array.isArray(res.results)))
+          this.#line(`fatal: [${host}]: FAILED! => ${dumpResults(res, this.verbosity)}`, 'failed');
         if (status === 'ignored') this.#line('...ignoring', 'skipped');
         break;
-      case 'ok': case 'changed': {
+      case 'ok':
+      case 'changed': {
         this.#warnings(res);
         if (loop) break;
         cleanResults(res, task.action);
-        this.#line(`${status}: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, status);
+        this.#line(
+          `${status}: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
+          status,
+        );
         break;
       }
       case 'skipped':
         cleanResults(res, task.action);
-        this.#line(`skipping: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`, 'skipped');
+        this.#line(
+          `skipping: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
+          'skipped',
+        );
         break;
       case 'unreachable':
         this.#line(`fatal: [${host}]: UNREACHABLE! => ${dumpResults(res, this.verbosity)}`, 'unreachable');
         break;
-      case 'rescued': break;
+      case 'rescued':
+        break;
     }
   }
   retry(host: string, _task: Task, name: string, left: number, result: TaskResult): void {
-    this.#line(`FAILED - RETRYING: [${host}]: ${name} (${left} retries left).${this.#verbose(result, 2) ? `Result was: ${dumpResults(cleanCopy(_task.action, result, this.noLogOf(_task)), this.verbosity)}` : ''}`, 'debug');
+    this.#line(
+      `FAILED - RETRYING: [${host}]: ${name} (${left} retries left).${this.#verbose(result, 2) ? `Result was: ${dumpResults(cleanCopy(_task.action, result, this.noLogOf(_task)), this.verbosity)}` : ''}`,
+      'debug',
+    );
   }
-  notified(handler: string, host: string): void { if (this.verbosity > 1) this.#line(`NOTIFIED HANDLER ${handler} for ${host}`, 'verbose') }
-  included(file: string, hosts: string[], item?: string): void { this.#line(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`, 'skipped') }
+  notified(handler: string, host: string): void {
+    if (this.verbosity > 1) this.#line(`NOTIFIED HANDLER ${handler} for ${host}`, 'verbose');
+  }
+  included(file: string, hosts: string[], item?: string): void {
+    this.#line(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`, 'skipped');
+  }
   warning(message: string): void {
     const words = `[WARNING]: ${message}`;
     const wrapped = wrap(words, this.out.columns).join('\n') + '\n';
@@ -176,22 +271,36 @@ export class DefaultCallback implements Callback {
     this.out.error(this.#c('warn', wrapped.replace(/\n$/, '')) + '\n');
   }
   deprecation(message: string): void {
-    const text = wrap(`[DEPRECATION WARNING]: ${message} Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.`, this.out.columns).join('\n');
+    const text = wrap(
+      `[DEPRECATION WARNING]: ${message} Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.`,
+      this.out.columns,
+    ).join('\n');
     if (this.#warned.has(text)) return;
     this.#warned.add(text);
     this.out.error(this.#c('warn', text) + '\n');
   }
-  noHostsLeft(): void { this.#banner('NO MORE HOSTS LEFT') }
-  noHostsMatched(): void { this.#line('skipping: no hosts matched', 'skipped') }
+  noHostsLeft(): void {
+    this.#banner('NO MORE HOSTS LEFT');
+  }
+  noHostsMatched(): void {
+    this.#line('skipping: no hosts matched', 'skipped');
+  }
   playbookEnd(stats: Map<string, HostStats>): void {
     this.#banner('PLAY RECAP');
     for (const host of [...stats.keys()].sort()) {
       const s = stats.get(host)!;
-      const f = (name: string, n: number, color: keyof typeof COLORS) => { const t = `${name}=${String(n).padEnd(4)}`; return n ? this.#c(color, t) : t };
+      const f = (name: string, n: number, color: keyof typeof COLORS) => {
+        const t = `${name}=${String(n).padEnd(4)}`;
+        return n ? this.#c(color, t) : t;
+      };
       const hostColor: keyof typeof COLORS = s.failures || s.unreachable ? 'failed' : s.changed ? 'changed' : 'ok';
       // hostcolor pads the coloured text ("%-37s"), so the spaces come after the colour is reset
-      const hostText = this.out.color ? `${COLORS[hostColor]}${host}${COLORS.reset}${' '.repeat(Math.max(0, 26 - host.length))}` : host.padEnd(26);
-      this.#line(`${hostText} : ${f('ok', s.ok, 'ok')} ${f('changed', s.changed, 'changed')} ${f('unreachable', s.unreachable, 'unreachable')} ${f('failed', s.failures, 'failed')} ${f('skipped', s.skipped, 'skipped')} ${f('rescued', s.rescued, 'ok')} ${f('ignored', s.ignored, 'warn')}`);
+      const hostText = this.out.color
+        ? `${COLORS[hostColor]}${host}${COLORS.reset}${' '.repeat(Math.max(0, 26 - host.length))}`
+        : host.padEnd(26);
+      this.#line(
+        `${hostText} : ${f('ok', s.ok, 'ok')} ${f('changed', s.changed, 'changed')} ${f('unreachable', s.unreachable, 'unreachable')} ${f('failed', s.failures, 'failed')} ${f('skipped', s.skipped, 'skipped')} ${f('rescued', s.rescued, 'ok')} ${f('ignored', s.ignored, 'warn')}`,
+      );
     }
     this.out.write('\n');
   }
@@ -203,8 +312,15 @@ export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const w of words) {
-    if (!line) { line = w; continue }
-    if (line.length + 1 + w.length <= width) line += ' ' + w; else { lines.push(line); line = w }
+    if (!line) {
+      line = w;
+      continue;
+    }
+    if (line.length + 1 + w.length <= width) line += ' ' + w;
+    else {
+      lines.push(line);
+      line = w;
+    }
   }
   if (line) lines.push(line);
   return lines;

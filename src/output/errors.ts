@@ -91,37 +91,56 @@ Could be written as:
     foo: '"bad" "wolf"'
 `;
 const count = (s: string, c: string) => s.split(c).length - 1;
-const SHORTHAND = "There appears to be both 'k=v' shorthand syntax and YAML in this task. Only one syntax may be used.\n";
+const SHORTHAND =
+  "There appears to be both 'k=v' shorthand syntax and YAML in this task. Only one syntax may be used.\n";
 
 export function extendedError(pos: Pos): string {
   let text = POSITION(pos);
   let lines: string[];
-  try { lines = readFileSync(pos.file, 'utf8').split(/(?<=\n)/) } catch { return text + '\n(could not open file to display line)' }
+  try {
+    lines = readFileSync(pos.file, 'utf8').split(/(?<=\n)/);
+  } catch {
+    return text + '\n(could not open file to display line)';
+  }
   let n = Math.min(pos.line - 1, lines.length - 1);
   if (n < 0) return text;
   let target = lines[n] ?? '';
-  while (!target.trim() && n > 0) { n--; target = lines[n]! }
+  while (!target.trim() && n > 0) {
+    n--;
+    target = lines[n]!;
+  }
   const prev = n > 0 ? lines[n - 1]! : '';
   if (!target) return text;
   if (/\w+(\s+)?=(\s+)?[\w/-]+/.test(prev)) {
     const at = prev.trimEnd().indexOf('=');
-    text = POSITION(pos, pos.line - 1, at + 1) + `\nThe offending line appears to be:\n\n${prev.trimEnd()}\n${' '.repeat(at)}^ here\n\n` + SHORTHAND;
+    text =
+      POSITION(pos, pos.line - 1, at + 1) +
+      `\nThe offending line appears to be:\n\n${prev.trimEnd()}\n${' '.repeat(at)}^ here\n\n` +
+      SHORTHAND;
   } else {
     text += `\nThe offending line appears to be:\n\n${prev.trimEnd()}\n${target.trimEnd()}\n${' '.repeat(Math.max(0, pos.column - 1))}^ here\n`;
   }
   if (target.includes('\t')) text += LEADING_TAB;
   const line = target.replace(/\n$/, '');
   const stripped = line.replace(/ /g, '');
-  if (line.includes('{{') && line.includes('}}') && (!line.includes('"{{') || !line.includes("'{{"))) text += UNQUOTED_VARIABLE;
+  if (line.includes('{{') && line.includes('}}') && (!line.includes('"{{') || !line.includes("'{{")))
+    text += UNQUOTED_VARIABLE;
   else if (stripped.includes(':{{') && stripped.includes('}}')) text += DICT_ERROR;
-  else if (line.length > 1 && line.length > pos.column && line[pos.column] === ':' && count(line, ':') > 1) text += UNQUOTED_COLON;
+  else if (line.length > 1 && line.length > pos.column && line[pos.column] === ':' && count(line, ':') > 1)
+    text += UNQUOTED_COLON;
   else {
     const parts = line.split(':');
     if (parts.length > 1) {
       const middle = parts[1]!.trim();
-      const match = (middle.startsWith("'") && !middle.endsWith("'")) || (middle.startsWith('"') && !middle.endsWith('"'));
+      const match =
+        (middle.startsWith("'") && !middle.endsWith("'")) || (middle.startsWith('"') && !middle.endsWith('"'));
       // Python's precedence: (a and b and c and d) or e
-      const unbalanced = (middle.length > 0 && `"'`.includes(middle[0]!) && `"'`.includes(middle[middle.length - 1]!) && count(line, "'") > 2) || count(line, '"') > 2;
+      const unbalanced =
+        (middle.length > 0 &&
+          `"'`.includes(middle[0]!) &&
+          `"'`.includes(middle[middle.length - 1]!) &&
+          count(line, "'") > 2) ||
+        count(line, '"') > 2;
       if (match) text += PARTIALLY_QUOTED;
       if (unbalanced) text += UNBALANCED_QUOTES;
     }

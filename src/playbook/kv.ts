@@ -24,4 +24,3 @@ export function parseKv(text: string, freeForm: boolean): Raw {
   return out;
 }
 const unquote = (s: string) => (/^'.*'$|^".*"$/s.test(s) ? s.slice(1, -1) : s);
-

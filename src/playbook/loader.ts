@@ -13,7 +13,10 @@ import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js'
 type Raw = Record<string, unknown>;
 
 /** ansible-core's RAW_PARAM_MODULES, in the order one run of ansible-playbook printed them (it prints a set). */
-const RAW_PARAM_MODULES = 'include_vars, ansible.legacy.command, meta, win_command, include, group_by, ansible.builtin.include_role, ansible.builtin.group_by, ansible.legacy.script, ansible.legacy.win_shell, ansible.builtin.import_tasks, ansible.windows.win_shell, ansible.builtin.raw, shell, ansible.legacy.add_host, set_fact, ansible.legacy.meta, ansible.legacy.shell, ansible.builtin.meta, add_host, ansible.legacy.group_by, include_tasks, ansible.legacy.include, include_role, ansible.legacy.import_tasks, ansible.builtin.script, ansible.builtin.shell, ansible.builtin.include_tasks, script, ansible.builtin.win_command, ansible.legacy.win_command, command, import_tasks, ansible.builtin.command, import_role, ansible.builtin.include, win_shell, ansible.legacy.include_tasks, ansible.builtin.win_shell, raw, ansible.legacy.set_fact, ansible.windows.win_command, ansible.legacy.include_role, ansible.builtin.add_host, ansible.legacy.raw, ansible.builtin.include_vars, ansible.builtin.set_fact, ansible.builtin.import_role, ansible.legacy.include_vars, ansible.legacy.import_role'.split(', ');
+const RAW_PARAM_MODULES =
+  'include_vars, ansible.legacy.command, meta, win_command, include, group_by, ansible.builtin.include_role, ansible.builtin.group_by, ansible.legacy.script, ansible.legacy.win_shell, ansible.builtin.import_tasks, ansible.windows.win_shell, ansible.builtin.raw, shell, ansible.legacy.add_host, set_fact, ansible.legacy.meta, ansible.legacy.shell, ansible.builtin.meta, add_host, ansible.legacy.group_by, include_tasks, ansible.legacy.include, include_role, ansible.legacy.import_tasks, ansible.builtin.script, ansible.builtin.shell, ansible.builtin.include_tasks, script, ansible.builtin.win_command, ansible.legacy.win_command, command, import_tasks, ansible.builtin.command, import_role, ansible.builtin.include, win_shell, ansible.legacy.include_tasks, ansible.builtin.win_shell, raw, ansible.legacy.set_fact, ansible.windows.win_command, ansible.legacy.include_role, ansible.builtin.add_host, ansible.legacy.raw, ansible.builtin.include_vars, ansible.builtin.set_fact, ansible.builtin.import_role, ansible.legacy.include_vars, ansible.legacy.import_role'.split(
+    ', ',
+  );
 
 // Parsed files by path, reused while the file is the same (an include in a loop reads its file every time, as
 // Ansible's DataLoader does; parsing it again is what costs). "The same": same size, modification time and inode
@@ -24,7 +27,11 @@ const PARSE_CACHE_ENTRIES = 256;
 
 /** A copy of loaded YAML that keeps every node's position. */
 function copyLoaded<T>(node: T): T {
-  if (Array.isArray(node)) { const out = node.map(copyLoaded); setPos(out, posOf(node)); return out as T }
+  if (Array.isArray(node)) {
+    const out = node.map(copyLoaded);
+    setPos(out, posOf(node));
+    return out as T;
+  }
   if (isDict(node) && Object.getPrototypeOf(node) === Object.prototype) {
     const out: Raw = {};
     for (const [k, v] of Object.entries(node)) out[k] = copyLoaded(v);
@@ -35,13 +42,26 @@ function copyLoaded<T>(node: T): T {
 }
 
 export function readYamlFile(file: string): { documents: unknown[]; warnings: string[] } {
-  const missing = (e: unknown) => new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, { cause: e });
+  const missing = (e: unknown) =>
+    new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, {
+      cause: e,
+    });
   let stamp: string;
-  try { const st = statSync(file); stamp = `${st.size}/${st.mtimeMs}/${st.ino}`; if (Date.now() - st.mtimeMs < 2000) stamp += `/${Math.random()}` } catch (e) { throw missing(e) }
+  try {
+    const st = statSync(file);
+    stamp = `${st.size}/${st.mtimeMs}/${st.ino}`;
+    if (Date.now() - st.mtimeMs < 2000) stamp += `/${Math.random()}`;
+  } catch (e) {
+    throw missing(e);
+  }
   let hit = parsed.get(file);
   if (hit?.stamp === stamp) return { documents: copyLoaded(hit.loaded.documents), warnings: [...hit.loaded.warnings] };
   let text: string;
-  try { text = readFileSync(file, 'utf8') } catch (e) { throw missing(e) }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw missing(e);
+  }
   if (hit?.text === text) hit.stamp = stamp;
   else {
     hit = { text, stamp, loaded: loadYaml(text, file) };
@@ -58,15 +78,28 @@ function fail(message: string, node: unknown, fallback: Pos): never {
   throw new ParseError(message, { pos: posOf(node) ?? fallback });
 }
 
-interface LoadContext { readonly file: string; readonly basedir: string; readonly role?: Role; readonly handler?: boolean; readonly depth: number; readonly warnings: string[] }
+interface LoadContext {
+  readonly file: string;
+  readonly basedir: string;
+  readonly role?: Role;
+  readonly handler?: boolean;
+  readonly depth: number;
+  readonly warnings: string[];
+}
 
 export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
   const filePos = { file: ctx.file, line: 1, column: 1 };
   if (data === null || data === undefined) return [];
-  if (!Array.isArray(data)) fail('A malformed block was encountered while loading tasks: expected a list of tasks', data, filePos);
+  if (!Array.isArray(data))
+    fail('A malformed block was encountered while loading tasks: expected a list of tasks', data, filePos);
   const out: TaskOrBlock[] = [];
   for (const item of data) {
-    if (!isDict(item)) fail(`A malformed block was encountered while loading tasks: ${JSON.stringify(item)} should be a list or None but is ${typeof item}`, item, posOf(data) ?? filePos);
+    if (!isDict(item))
+      fail(
+        `A malformed block was encountered while loading tasks: ${JSON.stringify(item)} should be a list or None but is ${typeof item}`,
+        item,
+        posOf(data) ?? filePos,
+      );
     out.push(...loadTaskOrBlock(item, ctx, parent));
   }
   return out;
@@ -75,26 +108,47 @@ export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): T
 function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   if ('block' in ds || 'rescue' in ds || 'always' in ds) {
-    for (const k of Object.keys(ds)) if (!BLOCK_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
-    for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Block'); if (err) fail(err, ds, pos) }
+    for (const k of Object.keys(ds))
+      if (!BLOCK_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
+    for (const [k, v] of Object.entries(ds)) {
+      const err = keywordTypeError(k, v, 'Block');
+      if (err) fail(err, ds, pos);
+    }
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
-    const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', name: ds.name as string | undefined, block: [], rescue: [], always: [], keywords, pos, parent, role: ctx.role };
+    const block: { -readonly [K in keyof Block]: Block[K] } = {
+      kind: 'block',
+      name: ds.name as string | undefined,
+      block: [],
+      rescue: [],
+      always: [],
+      keywords,
+      pos,
+      parent,
+      role: ctx.role,
+    };
     block.block = loadTaskList(ds.block ?? [], ctx, block);
     block.rescue = loadTaskList(ds.rescue ?? [], ctx, block);
     block.always = loadTaskList(ds.always ?? [], ctx, block);
     return [block];
   }
   const task = loadTask(ds, ctx, parent, pos);
-  if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.handler && isStaticInclude(task))) return [importTasks(task, ctx, parent)];
+  if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.handler && isStaticInclude(task)))
+    return [importTasks(task, ctx, parent)];
   if (task.action === 'import_role') return [importRole(task, ctx, parent)];
   return [task];
 }
 
-const isStaticInclude = (task: Task) => !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') && task.keywords.loop === undefined && !Object.keys(task.keywords).some((k) => k.startsWith('with_'));
+const isStaticInclude = (task: Task) =>
+  !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') &&
+  task.keywords.loop === undefined &&
+  !Object.keys(task.keywords).some((k) => k.startsWith('with_'));
 
 export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos): Task {
-  for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Task'); if (err) fail(err, k === 'vars' ? v : ds, pos) }
+  for (const [k, v] of Object.entries(ds)) {
+    const err = keywordTypeError(k, v, 'Task');
+    if (err) fail(err, k === 'vars' ? v : ds, pos);
+  }
   const keywords: Raw = {};
   const candidates: string[] = [];
   for (const [k, v] of Object.entries(ds)) {
@@ -106,41 +160,90 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
   if (keywords.action !== undefined || keywords.local_action !== undefined) {
     const spec = keywords.action ?? keywords.local_action;
     if (keywords.local_action !== undefined) keywords.delegate_to = 'localhost';
-    if (typeof spec === 'string') { const [m, ...rest] = spec.trim().split(/\s+/); actionName = m; rawArgs = rest.join(' ') }
-    else if (isDict(spec) && typeof spec.module === 'string') { const { module, ...rest } = spec; actionName = module as string; rawArgs = rest }
-    else fail('action/local_action must name a module', ds, pos);
-    delete keywords.action; delete keywords.local_action;
+    if (typeof spec === 'string') {
+      const [m, ...rest] = spec.trim().split(/\s+/);
+      actionName = m;
+      rawArgs = rest.join(' ');
+    } else if (isDict(spec) && typeof spec.module === 'string') {
+      const { module, ...rest } = spec;
+      actionName = module as string;
+      rawArgs = rest;
+    } else fail('action/local_action must name a module', ds, pos);
+    delete keywords.action;
+    delete keywords.local_action;
     if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
   } else {
     // ModuleArgsParser: every key that is not a keyword is a candidate action
     if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
     if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
-    if (!resolveModule(candidates[0]!)) fail(`couldn't resolve module/action '${candidates[0]}'. This often indicates a misspelling, missing collection, or incorrect module path.`, ds, pos);
+    if (!resolveModule(candidates[0]!))
+      fail(
+        `couldn't resolve module/action '${candidates[0]}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
+        ds,
+        pos,
+      );
     actionName = candidates[0]!;
     rawArgs = ds[actionName];
   }
   const def = resolveModule(actionName!);
-  if (!def) fail(`couldn't resolve module/action '${actionName}'. This often indicates a misspelling, missing collection, or incorrect module path.`, ds, pos);
+  if (!def)
+    fail(
+      `couldn't resolve module/action '${actionName}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
+      ds,
+      pos,
+    );
   let args: Raw;
   if (rawArgs === null || rawArgs === undefined) args = {};
   else if (typeof rawArgs === 'string') args = parseKv(rawArgs, Boolean(def.freeForm));
   else if (isDict(rawArgs)) args = { ...rawArgs };
-  else fail(`The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`, ds, pos);
+  else
+    fail(
+      `The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`,
+      ds,
+      pos,
+    );
   // ModuleArgsParser: free-form words are only for the modules that take them
   if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName!))
-    fail(`this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`, ds, pos);
-  if (isDict(keywords.args)) { args = { ...(keywords.args as Raw), ...args }; delete keywords.args }
+    fail(
+      `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
+      ds,
+      pos,
+    );
+  if (isDict(keywords.args)) {
+    args = { ...(keywords.args as Raw), ...args };
+    delete keywords.args;
+  }
   // `cmd:` is the dict spelling of the free-form command line (ModuleArgsParser)
-  if (def.freeForm && typeof args.cmd === 'string' && args._raw_params === undefined) { args._raw_params = args.cmd; delete args.cmd }
+  if (def.freeForm && typeof args.cmd === 'string' && args._raw_params === undefined) {
+    args._raw_params = args.cmd;
+    delete args.cmd;
+  }
   if (def.names[0] === 'shell' || def.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
-  const listen = ctx.handler ? [ds.name, ...(Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : [])].filter((x): x is string => typeof x === 'string') : undefined;
-  return { kind: 'task', name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name), action: def.names[0]!, actionAsWritten: actionName!, args, keywords, pos, parent, role: ctx.role, listen };
+  const listen = ctx.handler
+    ? [ds.name, ...(Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : [])].filter(
+        (x): x is string => typeof x === 'string',
+      )
+    : undefined;
+  return {
+    kind: 'task',
+    name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name),
+    action: def.names[0]!,
+    actionAsWritten: actionName!,
+    args,
+    keywords,
+    pos,
+    parent,
+    role: ctx.role,
+    listen,
+  };
 }
 
 // Where each include's file was found, during one run (an include in a loop asks again and again); a playbook
 // run starts with forgetRunCaches(). Only finds are kept: a file that appears later is found then.
 const resolved = new Map<string, string>();
-export function forgetRunCaches(): void { resolved.clear() }
+export function forgetRunCaches(): void {
+  resolved.clear();
+}
 
 export function resolveTaskFile(name: string, ctx: { basedir: string; file?: string; role?: Role }): string {
   if (path.isAbsolute(name)) return name;
@@ -153,7 +256,11 @@ export function resolveTaskFile(name: string, ctx: { basedir: string; file?: str
     path.join(ctx.basedir, name),
     path.join(ctx.basedir, 'tasks', name),
   ];
-  for (const c of candidates) if (statSync(c, { throwIfNoEntry: false })?.isFile()) { if (resolved.size < 10_000) resolved.set(key, c); return c }
+  for (const c of candidates)
+    if (statSync(c, { throwIfNoEntry: false })?.isFile()) {
+      if (resolved.size < 10_000) resolved.set(key, c);
+      return c;
+    }
   return candidates[0]!;
 }
 
@@ -163,30 +270,123 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
-  const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', block: [], rescue: [], always: [], keywords: task.keywords, pos: task.pos, parent, role: ctx.role, implicit: true };
+  const block: { -readonly [K in keyof Block]: Block[K] } = {
+    kind: 'block',
+    block: [],
+    rescue: [],
+    always: [],
+    keywords: task.keywords,
+    pos: task.pos,
+    parent,
+    role: ctx.role,
+    implicit: true,
+  };
   block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block);
   return block;
 }
 
-export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos, files: { tasks?: string; defaults?: string; vars?: string; handlers?: string } = {}, dependency = false, definitionVars: Raw = {}): Block {
-  const searched = [path.join(ctx.basedir, 'roles', name), path.join(ctx.basedir, name), ...(process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean).map((p) => path.join(p, name))];
+export function loadRole(
+  name: string,
+  params: Raw,
+  ctx: LoadContext,
+  parent: Block | undefined,
+  pos: Pos,
+  files: { tasks?: string; defaults?: string; vars?: string; handlers?: string } = {},
+  dependency = false,
+  definitionVars: Raw = {},
+): Block {
+  const searched = [
+    path.join(ctx.basedir, 'roles', name),
+    path.join(ctx.basedir, name),
+    ...(process.env.ANSIBLE_ROLES_PATH ?? '')
+      .split(':')
+      .filter(Boolean)
+      .map((p) => path.join(p, name)),
+  ];
   let rolePath: string | undefined;
-  for (const p of searched) { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yml`)); rolePath = p; break } catch { try { readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yaml`)); rolePath = p; break } catch { /* next */ } } }
-  if (!rolePath) throw new ParseError(`the role '${name}' was not found in ${searched.map((s) => path.dirname(s)).join(':')}`, { pos });
+  for (const p of searched) {
+    try {
+      readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yml`));
+      rolePath = p;
+      break;
+    } catch {
+      try {
+        readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yaml`));
+        rolePath = p;
+        break;
+      } catch {
+        /* next */
+      }
+    }
+  }
+  if (!rolePath)
+    throw new ParseError(`the role '${name}' was not found in ${searched.map((s) => path.dirname(s)).join(':')}`, {
+      pos,
+    });
   const readVars = (dir: string, base = 'main'): Raw => {
     for (const ext of ['yml', 'yaml', 'json', '']) {
       const f = path.join(rolePath!, dir, ext ? `${base}.${ext}` : base);
-      try { const doc = readYamlFile(f).documents[0]; return isDict(doc) ? doc : {} } catch (e) { if (!(e instanceof ParseError) || !/Could not find/.test(e.message)) throw e }
+      try {
+        const doc = readYamlFile(f).documents[0];
+        return isDict(doc) ? doc : {};
+      } catch (e) {
+        if (!(e instanceof ParseError) || !/Could not find/.test(e.message)) throw e;
+      }
     }
     return {};
   };
-  const handlersFile = ['yml', 'yaml'].map((e) => path.join(rolePath!, 'handlers', `${files.handlers ?? 'main'}.${e}`)).find((f) => { try { readFileSync(f); return true } catch { return false } });
-  const role: { -readonly [K in keyof Role]: Role[K] } = { name, path: rolePath, defaults: readVars('defaults', files.defaults), vars: { ...readVars('vars', files.vars), ...definitionVars }, params, handlers: [] };
-  if (handlersFile) role.handlers = flattenTasks(loadTaskList(readYamlFile(handlersFile).documents[0] ?? [], { ...ctx, file: handlersFile, role, handler: true, depth: ctx.depth + 1 }));
-  const tasksFile = [`${files.tasks ?? 'main'}.yml`, `${files.tasks ?? 'main'}.yaml`].map((f) => path.join(rolePath!, 'tasks', f)).find((f) => { try { readFileSync(f); return true } catch { return false } })!;
+  const handlersFile = ['yml', 'yaml']
+    .map((e) => path.join(rolePath!, 'handlers', `${files.handlers ?? 'main'}.${e}`))
+    .find((f) => {
+      try {
+        readFileSync(f);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  const role: { -readonly [K in keyof Role]: Role[K] } = {
+    name,
+    path: rolePath,
+    defaults: readVars('defaults', files.defaults),
+    vars: { ...readVars('vars', files.vars), ...definitionVars },
+    params,
+    handlers: [],
+  };
+  if (handlersFile)
+    role.handlers = flattenTasks(
+      loadTaskList(readYamlFile(handlersFile).documents[0] ?? [], {
+        ...ctx,
+        file: handlersFile,
+        role,
+        handler: true,
+        depth: ctx.depth + 1,
+      }),
+    );
+  const tasksFile = [`${files.tasks ?? 'main'}.yml`, `${files.tasks ?? 'main'}.yaml`]
+    .map((f) => path.join(rolePath!, 'tasks', f))
+    .find((f) => {
+      try {
+        readFileSync(f);
+        return true;
+      } catch {
+        return false;
+      }
+    })!;
   const { documents, warnings } = readYamlFile(tasksFile);
   ctx.warnings.push(...warnings);
-  const block: { -readonly [K in keyof Block]: Block[K] } = { kind: 'block', block: [], rescue: [], always: [], keywords: {}, pos, parent, role, implicit: true, roleRoot: { key: `${name}:${JSON.stringify(params)}`, dependency } };
+  const block: { -readonly [K in keyof Block]: Block[K] } = {
+    kind: 'block',
+    block: [],
+    rescue: [],
+    always: [],
+    keywords: {},
+    pos,
+    parent,
+    role,
+    implicit: true,
+    roleRoot: { key: `${name}:${JSON.stringify(params)}`, dependency },
+  };
   // meta/main.yml dependencies run first
   const meta = readVars('meta');
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
@@ -195,32 +395,68 @@ export function loadRole(name: string, params: Raw, ctx: LoadContext, parent: Bl
     const b = loadRole(dn, params, { ...ctx, role: undefined }, block, pos, {}, true, vars);
     return Object.keys(keywords).length ? { ...b, keywords } : b;
   });
-  block.block = [...depBlocks, ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block)];
+  block.block = [
+    ...depBlocks,
+    ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block),
+  ];
   return block;
 }
 
 /** A role's attributes (RoleDefinition's keywords: when, tags, become, port, ...), which are not variables. */
-const ROLE_KEYWORDS = new Set(['name', 'role', 'when', 'tags', 'vars', 'become', 'become_user', 'become_method', 'become_flags', 'become_exe',
-  'connection', 'port', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'ignore_unreachable', 'check_mode', 'diff', 'any_errors_fatal',
-  'debugger', 'delegate_to', 'delegate_facts', 'run_once', 'module_defaults', 'collections', 'throttle', 'timeout']);
+const ROLE_KEYWORDS = new Set([
+  'name',
+  'role',
+  'when',
+  'tags',
+  'vars',
+  'become',
+  'become_user',
+  'become_method',
+  'become_flags',
+  'become_exe',
+  'connection',
+  'port',
+  'remote_user',
+  'environment',
+  'no_log',
+  'ignore_errors',
+  'ignore_unreachable',
+  'check_mode',
+  'diff',
+  'any_errors_fatal',
+  'debugger',
+  'delegate_to',
+  'delegate_facts',
+  'run_once',
+  'module_defaults',
+  'collections',
+  'throttle',
+  'timeout',
+]);
 
 /** A role entry (in `roles:` or meta dependencies) as RoleDefinition splits it: its name, the role params (keys
  * that are not keywords; private to the role), its `vars:` (role vars, which 2.14 makes visible play-wide), and
  * the keywords that apply to the role's tasks. */
 function splitRoleSpec(spec: Raw): { name: string; params: Raw; vars: Raw; keywords: Raw } {
-  const params: Raw = {}, keywords: Raw = {};
+  const params: Raw = {},
+    keywords: Raw = {};
   let vars: Raw = {};
   for (const [k, v] of Object.entries(spec)) {
     if (k === 'role' || k === 'name') continue;
-    if (k === 'vars') { if (isDict(v)) vars = v }
-    else if (ROLE_KEYWORDS.has(k)) keywords[k] = v;
+    if (k === 'vars') {
+      if (isDict(v)) vars = v;
+    } else if (ROLE_KEYWORDS.has(k)) keywords[k] = v;
     else params[k] = v;
   }
   return { name: String(spec.role ?? spec.name), params, vars, keywords };
 }
 
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
-  const b = loadRole(String(task.args.name), {}, ctx, parent, task.pos, { tasks: task.args.tasks_from as string, defaults: task.args.defaults_from as string, vars: task.args.vars_from as string });
+  const b = loadRole(String(task.args.name), {}, ctx, parent, task.pos, {
+    tasks: task.args.tasks_from as string,
+    defaults: task.args.defaults_from as string,
+    vars: task.args.vars_from as string,
+  });
   return { ...b, keywords: task.keywords };
 }
 
@@ -233,16 +469,49 @@ export function loadPlaybook(file: string): Playbook {
   const ctx: LoadContext = { file: abs, basedir, depth: 0, warnings };
   const filePos = { file: abs, line: 1, column: 1 };
   if (data === null || data === undefined) return { file: abs, plays: [], warnings };
-  if (!Array.isArray(data)) fail('A playbook must be a list of plays, got a ' + (isDict(data) ? 'dict' : typeof data) + ' instead', data, filePos);
-  const isPlay = (x: unknown) => isDict(x) && ('hosts' in x || 'import_playbook' in x || 'tasks' in x && !('block' in x) && !Object.keys(x).some((k) => resolveModule(k)));
+  if (!Array.isArray(data))
+    fail(
+      'A playbook must be a list of plays, got a ' + (isDict(data) ? 'dict' : typeof data) + ' instead',
+      data,
+      filePos,
+    );
+  const isPlay = (x: unknown) =>
+    isDict(x) &&
+    ('hosts' in x ||
+      'import_playbook' in x ||
+      ('tasks' in x && !('block' in x) && !Object.keys(x).some((k) => resolveModule(k))));
   if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
     const tasks = loadTaskList(data, ctx);
-    return { file: abs, warnings, plays: [{ kind: 'play', name: undefined, hosts: 'localhost', keywords: { gather_facts: false }, vars: {}, varsFiles: [], preTasks: [], roles: [], tasks, postTasks: [], handlers: [], pos: filePos, implicit: true, basedir }] };
+    return {
+      file: abs,
+      warnings,
+      plays: [
+        {
+          kind: 'play',
+          name: undefined,
+          hosts: 'localhost',
+          keywords: { gather_facts: false },
+          vars: {},
+          varsFiles: [],
+          preTasks: [],
+          roles: [],
+          tasks,
+          postTasks: [],
+          handlers: [],
+          pos: filePos,
+          implicit: true,
+          basedir,
+        },
+      ],
+    };
   }
   const plays: Play[] = [];
   for (const ds of data) {
     if (!isDict(ds)) fail('A playbook must be a list of plays', ds, filePos);
-    if ('import_playbook' in ds) { plays.push(...loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays); continue }
+    if ('import_playbook' in ds) {
+      plays.push(...loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays);
+      continue;
+    }
     plays.push(loadPlay(ds, ctx));
   }
   return { file: abs, plays, warnings };
@@ -250,24 +519,45 @@ export function loadPlaybook(file: string): Playbook {
 
 function loadPlay(ds: Raw, ctx: LoadContext): Play {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
-  for (const k of Object.keys(ds)) if (!PLAY_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
-  for (const [k, v] of Object.entries(ds)) { const err = keywordTypeError(k, v, 'Play'); if (err) fail(err, ds, pos) }
-  if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '') fail("the field 'hosts' is required but was not set", ds, pos);
+  for (const k of Object.keys(ds))
+    if (!PLAY_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
+  for (const [k, v] of Object.entries(ds)) {
+    const err = keywordTypeError(k, v, 'Play');
+    if (err) fail(err, ds, pos);
+  }
+  if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
+    fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = splitRoleSpec(typeof r === 'string' ? { role: r } : (r as Raw));
     const b = loadRole(rn, params, ctx, undefined, posOf(r) ?? pos, {}, false, vars);
     return { ...b, keywords };
   });
   // handlers of the play's roles (and their dependencies) come before the play's own
-  const roleHandlers = roles.flatMap(function all(b: Block): Task[] { return [...(b.roleRoot ? b.role!.handlers : []), ...b.block.filter((x): x is Block => x.kind === 'block').flatMap(all)] });
+  const roleHandlers = roles.flatMap(function all(b: Block): Task[] {
+    return [
+      ...(b.roleRoot ? b.role!.handlers : []),
+      ...b.block.filter((x): x is Block => x.kind === 'block').flatMap(all),
+    ];
+  });
   const handlers = [...roleHandlers, ...flattenTasks(loadTaskList(ds.handlers ?? [], { ...ctx, handler: true }))];
   const keywords: Raw = {};
-  for (const [k, v] of Object.entries(ds)) if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;
+  for (const [k, v] of Object.entries(ds))
+    if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;
   return {
-    kind: 'play', name: ds.name === undefined ? undefined : String(ds.name), hosts: ds.hosts, keywords,
-    vars: isDict(ds.vars) ? ds.vars : {}, varsFiles: Array.isArray(ds.vars_files) ? ds.vars_files : ds.vars_files ? [ds.vars_files] : [],
-    preTasks: loadTaskList(ds.pre_tasks ?? [], ctx), roles, tasks: loadTaskList(ds.tasks ?? [], ctx), postTasks: loadTaskList(ds.post_tasks ?? [], ctx),
-    handlers, pos, implicit: false, basedir: ctx.basedir,
+    kind: 'play',
+    name: ds.name === undefined ? undefined : String(ds.name),
+    hosts: ds.hosts,
+    keywords,
+    vars: isDict(ds.vars) ? ds.vars : {},
+    varsFiles: Array.isArray(ds.vars_files) ? ds.vars_files : ds.vars_files ? [ds.vars_files] : [],
+    preTasks: loadTaskList(ds.pre_tasks ?? [], ctx),
+    roles,
+    tasks: loadTaskList(ds.tasks ?? [], ctx),
+    postTasks: loadTaskList(ds.post_tasks ?? [], ctx),
+    handlers,
+    pos,
+    implicit: false,
+    basedir: ctx.basedir,
   };
 }
 

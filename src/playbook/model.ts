@@ -65,4 +65,8 @@ export interface Play {
   readonly basedir: string;
 }
 
-export interface Playbook { readonly file: string; readonly plays: readonly Play[]; readonly warnings: readonly string[] }
+export interface Playbook {
+  readonly file: string;
+  readonly plays: readonly Play[];
+  readonly warnings: readonly string[];
+}

@@ -5,30 +5,58 @@ import { PyValueError, pyFloat } from './python.js';
 
 const US_PER_DAY = 86_400_000_000;
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const p2 = (n: number) => String(n).padStart(2, '0');
 const floorDiv = (a: number, b: number) => Math.floor(a / b);
 
 export class PyTimedelta {
   constructor(readonly us: number) {}
-  get days(): number { return floorDiv(this.us, US_PER_DAY) }
-  get seconds(): number { return floorDiv(this.us - this.days * US_PER_DAY, 1_000_000) }
-  get microseconds(): number { return this.us - this.days * US_PER_DAY - this.seconds * 1_000_000 }
+  get days(): number {
+    return floorDiv(this.us, US_PER_DAY);
+  }
+  get seconds(): number {
+    return floorDiv(this.us - this.days * US_PER_DAY, 1_000_000);
+  }
+  get microseconds(): number {
+    return this.us - this.days * US_PER_DAY - this.seconds * 1_000_000;
+  }
   /** str(timedelta): '2 days, 1:02:03' or '1:02:03.500000'. */
   __str__(): string {
-    const s = this.seconds, clock = `${floorDiv(s, 3600)}:${p2(floorDiv(s % 3600, 60))}:${p2(s % 60)}${this.microseconds ? `.${String(this.microseconds).padStart(6, '0')}` : ''}`;
+    const s = this.seconds,
+      clock = `${floorDiv(s, 3600)}:${p2(floorDiv(s % 3600, 60))}:${p2(s % 60)}${this.microseconds ? `.${String(this.microseconds).padStart(6, '0')}` : ''}`;
     return this.days ? `${this.days} day${Math.abs(this.days) === 1 ? '' : 's'}, ${clock}` : clock;
   }
   __repr__(): string {
-    const parts = [this.days ? `days=${this.days}` : '', this.seconds ? `seconds=${this.seconds}` : '', this.microseconds ? `microseconds=${this.microseconds}` : ''].filter(Boolean);
+    const parts = [
+      this.days ? `days=${this.days}` : '',
+      this.seconds ? `seconds=${this.seconds}` : '',
+      this.microseconds ? `microseconds=${this.microseconds}` : '',
+    ].filter(Boolean);
     return `datetime.timedelta(${parts.join(', ')})`;
   }
   pyGetAttr(name: string): unknown {
     switch (name) {
-      case 'days': return this.days;
-      case 'seconds': return this.seconds;
-      case 'microseconds': return this.microseconds;
-      case 'total_seconds': return () => pyFloat(this.us / 1_000_000);
+      case 'days':
+        return this.days;
+      case 'seconds':
+        return this.seconds;
+      case 'microseconds':
+        return this.microseconds;
+      case 'total_seconds':
+        return () => pyFloat(this.us / 1_000_000);
     }
     return undefined;
   }
@@ -44,17 +72,39 @@ export class PyDatetime {
     const offsetMs = utc ? 0 : -new Date(nowMs).getTimezoneOffset() * 60_000;
     return new PyDatetime((nowMs + offsetMs) * 1000);
   }
-  #date(): Date { return new Date(floorDiv(this.us, 1000)) }
-  get microsecond(): number { return ((this.us % 1_000_000) + 1_000_000) % 1_000_000 }
-  fields(): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
+  #date(): Date {
+    return new Date(floorDiv(this.us, 1000));
+  }
+  get microsecond(): number {
+    return ((this.us % 1_000_000) + 1_000_000) % 1_000_000;
+  }
+  fields(): {
+    year: number;
+    month: number;
+    day: number;
+    hour: number;
+    minute: number;
+    second: number;
+    weekday: number;
+  } {
     const d = this.#date();
-    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), weekday: (d.getUTCDay() + 6) % 7 };
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      weekday: (d.getUTCDay() + 6) % 7,
+    };
   }
   isoformat(sep = 'T'): string {
     const f = this.fields();
     return `${String(f.year).padStart(4, '0')}-${p2(f.month)}-${p2(f.day)}${sep}${p2(f.hour)}:${p2(f.minute)}:${p2(f.second)}${this.microsecond ? `.${String(this.microsecond).padStart(6, '0')}` : ''}`;
   }
-  __str__(): string { return this.isoformat(' ') }
+  __str__(): string {
+    return this.isoformat(' ');
+  }
   __repr__(): string {
     const f = this.fields();
     const tail = [f.hour, f.minute, f.second, this.microsecond];
@@ -66,32 +116,71 @@ export class PyDatetime {
     const start = Date.UTC(f.year, 0, 1);
     return fmt.replace(/%([a-zA-Z%])/g, (m, c: string) => {
       switch (c) {
-        case 'Y': return String(f.year); case 'y': return p2(f.year % 100);
-        case 'm': return p2(f.month); case 'd': return p2(f.day);
-        case 'H': return p2(f.hour); case 'M': return p2(f.minute); case 'S': return p2(f.second);
-        case 'f': return String(this.microsecond).padStart(6, '0');
-        case 'I': return p2(((f.hour + 11) % 12) + 1); case 'p': return f.hour < 12 ? 'AM' : 'PM';
-        case 'A': return DAYS[f.weekday]!; case 'a': return DAYS[f.weekday]!.slice(0, 3);
-        case 'B': return MONTHS[f.month - 1]!; case 'b': return MONTHS[f.month - 1]!.slice(0, 3);
-        case 'j': return String(floorDiv(floorDiv(this.us, 1000) - start, 86_400_000) + 1).padStart(3, '0');
-        case 'w': return String((f.weekday + 1) % 7);
-        case 'Z': case 'z': return ''; // naive
-        case '%': return '%';
-        default: return m;
+        case 'Y':
+          return String(f.year);
+        case 'y':
+          return p2(f.year % 100);
+        case 'm':
+          return p2(f.month);
+        case 'd':
+          return p2(f.day);
+        case 'H':
+          return p2(f.hour);
+        case 'M':
+          return p2(f.minute);
+        case 'S':
+          return p2(f.second);
+        case 'f':
+          return String(this.microsecond).padStart(6, '0');
+        case 'I':
+          return p2(((f.hour + 11) % 12) + 1);
+        case 'p':
+          return f.hour < 12 ? 'AM' : 'PM';
+        case 'A':
+          return DAYS[f.weekday]!;
+        case 'a':
+          return DAYS[f.weekday]!.slice(0, 3);
+        case 'B':
+          return MONTHS[f.month - 1]!;
+        case 'b':
+          return MONTHS[f.month - 1]!.slice(0, 3);
+        case 'j':
+          return String(floorDiv(floorDiv(this.us, 1000) - start, 86_400_000) + 1).padStart(3, '0');
+        case 'w':
+          return String((f.weekday + 1) % 7);
+        case 'Z':
+        case 'z':
+          return ''; // naive
+        case '%':
+          return '%';
+        default:
+          return m;
       }
     });
   }
   pyGetAttr(name: string): unknown {
     const f = this.fields();
     switch (name) {
-      case 'year': case 'month': case 'day': case 'hour': case 'minute': case 'second': return f[name];
-      case 'microsecond': return this.microsecond;
-      case 'strftime': return (fmt: unknown) => this.strftime(String(fmt));
-      case 'isoformat': return (sep: unknown = 'T') => this.isoformat(String(sep));
-      case 'weekday': return () => f.weekday;
-      case 'isoweekday': return () => f.weekday + 1;
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+      case 'second':
+        return f[name];
+      case 'microsecond':
+        return this.microsecond;
+      case 'strftime':
+        return (fmt: unknown) => this.strftime(String(fmt));
+      case 'isoformat':
+        return (sep: unknown = 'T') => this.isoformat(String(sep));
+      case 'weekday':
+        return () => f.weekday;
+      case 'isoweekday':
+        return () => f.weekday + 1;
       // a naive datetime's timestamp() reads it as local time
-      case 'timestamp': return () => pyFloat((this.us / 1000 + new Date(floorDiv(this.us, 1000)).getTimezoneOffset() * 60_000) / 1000);
+      case 'timestamp':
+        return () => pyFloat((this.us / 1000 + new Date(floorDiv(this.us, 1000)).getTimezoneOffset() * 60_000) / 1000);
     }
     return undefined;
   }
@@ -99,8 +188,17 @@ export class PyDatetime {
 
 /** datetime.strptime for the directives playbooks use; Python's ValueError when the text does not match. */
 export function strptime(text: string, format: string): PyDatetime {
-  const fail = (): never => { throw new PyValueError(`time data ${reprText(text)} does not match format ${reprText(format)}`) };
-  let year = 1900, month = 1, day = 1, hour = 0, minute = 0, second = 0, micro = 0, pm: boolean | undefined;
+  const fail = (): never => {
+    throw new PyValueError(`time data ${reprText(text)} does not match format ${reprText(format)}`);
+  };
+  let year = 1900,
+    month = 1,
+    day = 1,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    micro = 0,
+    pm: boolean | undefined;
   let i = 0;
   const num = (min: number, max: number) => {
     const m = new RegExp(`^\\d{${min},${max}}`).exec(text.slice(i));
@@ -118,36 +216,101 @@ export function strptime(text: string, format: string): PyDatetime {
   for (let f = 0; f < format.length; f++) {
     const c = format[f]!;
     if (c !== '%') {
-      if (/\s/.test(c)) { while (i < text.length && /\s/.test(text[i]!)) i++; continue }
+      if (/\s/.test(c)) {
+        while (i < text.length && /\s/.test(text[i]!)) i++;
+        continue;
+      }
       if (text[i] !== c) fail();
       i++;
       continue;
     }
     const d = format[++f];
     switch (d) {
-      case 'Y': year = num(4, 4); break;
-      case 'y': { const y = num(2, 2); year = y < 69 ? 2000 + y : 1900 + y } break;
-      case 'm': month = num(1, 2); break;
-      case 'd': day = num(1, 2); break;
-      case 'H': hour = num(1, 2); break;
-      case 'I': hour = num(1, 2); break;
-      case 'M': minute = num(1, 2); break;
-      case 'S': second = num(1, 2); break;
-      case 'f': { const m = /^\d{1,6}/.exec(text.slice(i)); if (!m) fail(); i += m![0].length; micro = Number(m![0].padEnd(6, '0')) } break;
-      case 'p': { const m = /^(am|pm)/i.exec(text.slice(i)); if (!m) fail(); i += 2; pm = m![0].toLowerCase() === 'pm' } break;
-      case 'b': month = name(MONTHS, true) + 1; break;
-      case 'B': month = name(MONTHS, false) + 1; break;
-      case 'a': name(DAYS, true); break;
-      case 'A': name(DAYS, false); break;
-      case 'j': { const n = num(1, 3); const dt = new Date(Date.UTC(year, 0, n)); month = dt.getUTCMonth() + 1; day = dt.getUTCDate() } break;
-      case '%': if (text[i] !== '%') fail(); i++; break;
-      default: throw new PyValueError(`'${d}' is a bad directive in format '${format}'`);
+      case 'Y':
+        year = num(4, 4);
+        break;
+      case 'y':
+        {
+          const y = num(2, 2);
+          year = y < 69 ? 2000 + y : 1900 + y;
+        }
+        break;
+      case 'm':
+        month = num(1, 2);
+        break;
+      case 'd':
+        day = num(1, 2);
+        break;
+      case 'H':
+        hour = num(1, 2);
+        break;
+      case 'I':
+        hour = num(1, 2);
+        break;
+      case 'M':
+        minute = num(1, 2);
+        break;
+      case 'S':
+        second = num(1, 2);
+        break;
+      case 'f':
+        {
+          const m = /^\d{1,6}/.exec(text.slice(i));
+          if (!m) fail();
+          i += m![0].length;
+          micro = Number(m![0].padEnd(6, '0'));
+        }
+        break;
+      case 'p':
+        {
+          const m = /^(am|pm)/i.exec(text.slice(i));
+          if (!m) fail();
+          i += 2;
+          pm = m![0].toLowerCase() === 'pm';
+        }
+        break;
+      case 'b':
+        month = name(MONTHS, true) + 1;
+        break;
+      case 'B':
+        month = name(MONTHS, false) + 1;
+        break;
+      case 'a':
+        name(DAYS, true);
+        break;
+      case 'A':
+        name(DAYS, false);
+        break;
+      case 'j':
+        {
+          const n = num(1, 3);
+          const dt = new Date(Date.UTC(year, 0, n));
+          month = dt.getUTCMonth() + 1;
+          day = dt.getUTCDate();
+        }
+        break;
+      case '%':
+        if (text[i] !== '%') fail();
+        i++;
+        break;
+      default:
+        throw new PyValueError(`'${d}' is a bad directive in format '${format}'`);
     }
   }
   if (i < text.length) throw new PyValueError(`unconverted data remains: ${text.slice(i)}`);
   if (pm !== undefined) hour = (hour % 12) + (pm ? 12 : 0);
-  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate() || hour > 23 || minute > 59 || second > 61) fail();
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > new Date(Date.UTC(year, month, 0)).getUTCDate() ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 61
+  )
+    fail();
   return PyDatetime.of(year, month, day, hour, minute, Math.min(second, 59), micro);
 }
 
-const reprText = (s: string) => (s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+const reprText = (s: string) =>
+  s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -23,7 +23,8 @@ export function jinjaSyntaxError(source: string): { message: string; text: strin
 function ansibleEscaped(source: string): string {
   if (!source.includes('\\') || !source.includes('{{')) return source;
   const normalized = normalize(source);
-  let out = '', at = 0;
+  let out = '',
+    at = 0;
   for (const t of tokenize(source)) {
     if (t.type !== 'string' || t.start === undefined) continue;
     out += normalized.slice(at, t.start) + t.value.replace(/\\/g, '\\\\');
@@ -39,22 +40,57 @@ function normalize(text: string): string {
 }
 
 class JinjaSyntaxError extends Error {}
-const fail = (message: string): never => { throw new JinjaSyntaxError(message) };
+const fail = (message: string): never => {
+  throw new JinjaSyntaxError(message);
+};
 
-interface Token { readonly type: string; readonly value: string; readonly start?: number }
+interface Token {
+  readonly type: string;
+  readonly value: string;
+  readonly start?: number;
+}
 
 // ---- the lexer ----------------------------------------------------------------------------------------------
 
 const OPERATORS: Record<string, string> = {
-  '+': 'add', '-': 'sub', '/': 'div', '//': 'floordiv', '*': 'mul', '%': 'mod', '**': 'pow', '~': 'tilde', '[': 'lbracket',
-  ']': 'rbracket', '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace', '==': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gteq',
-  '<': 'lt', '<=': 'lteq', '=': 'assign', '.': 'dot', ':': 'colon', '|': 'pipe', ',': 'comma', ';': 'semicolon',
+  '+': 'add',
+  '-': 'sub',
+  '/': 'div',
+  '//': 'floordiv',
+  '*': 'mul',
+  '%': 'mod',
+  '**': 'pow',
+  '~': 'tilde',
+  '[': 'lbracket',
+  ']': 'rbracket',
+  '(': 'lparen',
+  ')': 'rparen',
+  '{': 'lbrace',
+  '}': 'rbrace',
+  '==': 'eq',
+  '!=': 'ne',
+  '>': 'gt',
+  '>=': 'gteq',
+  '<': 'lt',
+  '<=': 'lteq',
+  '=': 'assign',
+  '.': 'dot',
+  ':': 'colon',
+  '|': 'pipe',
+  ',': 'comma',
+  ';': 'semicolon',
 };
 const OPERATOR_OF_TYPE = Object.fromEntries(Object.entries(OPERATORS).map(([op, type]) => [type, op]));
 const DESCRIPTIONS: Record<string, string> = {
-  comment_begin: 'begin of comment', comment_end: 'end of comment', comment: 'comment', block_begin: 'begin of statement block',
-  block_end: 'end of statement block', variable_begin: 'begin of print statement', variable_end: 'end of print statement',
-  data: 'template data / text', eof: 'end of template',
+  comment_begin: 'begin of comment',
+  comment_end: 'end of comment',
+  comment: 'comment',
+  block_begin: 'begin of statement block',
+  block_end: 'end of statement block',
+  variable_begin: 'begin of print statement',
+  variable_end: 'end of print statement',
+  data: 'template data / text',
+  eof: 'end of template',
 };
 const describeType = (type: string): string => OPERATOR_OF_TYPE[type] ?? DESCRIPTIONS[type] ?? type;
 const describe = (t: Token): string => (t.type === 'name' ? t.value : describeType(t.type));
@@ -87,7 +123,13 @@ const INTEGER = /0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(
 const NAME = /[\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}\u00b7]+/uy;
 const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
 const STRING = /'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*"/sy;
-const OPERATOR = new RegExp(Object.keys(OPERATORS).sort((a, b) => b.length - a.length).map((o) => o.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'y');
+const OPERATOR = new RegExp(
+  Object.keys(OPERATORS)
+    .sort((a, b) => b.length - a.length)
+    .map((o) => o.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('|'),
+  'y',
+);
 const BLOCK_END = /\+%\}|-%\}\s*|%\}\n?/y;
 const VARIABLE_END = /-\}\}\s*|\}\}/y;
 /** Where template data stops: a raw block, a comment, a statement or an expression (each with - or + control). */
@@ -109,24 +151,30 @@ function* tokenize(text: string): Generator<Token, void, undefined> {
   while (pos < source.length) {
     ROOT.lastIndex = pos;
     const m = ROOT.exec(source);
-    if (!m) { yield ({ type: 'data', value: source.slice(pos) }); break }
-    if (m.index > pos) yield ({ type: 'data', value: source.slice(pos, m.index) });
+    if (!m) {
+      yield { type: 'data', value: source.slice(pos) };
+      break;
+    }
+    if (m.index > pos) yield { type: 'data', value: source.slice(pos, m.index) };
     pos = m.index + m[0].length;
     if (m[1] !== undefined) {
       // {% raw %}: everything up to {% endraw %} is text
       RAW_END.lastIndex = pos;
       const end = RAW_END.exec(source);
       if (!end) fail('Missing end of raw directive');
-      yield ({ type: 'data', value: source.slice(pos, end!.index) });
+      yield { type: 'data', value: source.slice(pos, end!.index) };
       pos = end!.index + end![0].length;
     } else if (m[0].startsWith('{#')) {
       COMMENT_END.lastIndex = pos;
       const end = COMMENT_END.exec(source);
-      if (!end) { if (pos < source.length) fail('Missing end of comment tag'); break }
+      if (!end) {
+        if (pos < source.length) fail('Missing end of comment tag');
+        break;
+      }
       pos = end.index + end[0].length;
     } else {
       const block = m[0].startsWith('{%');
-      yield ({ type: block ? 'block_begin' : 'variable_begin', value: m[0] });
+      yield { type: block ? 'block_begin' : 'variable_begin', value: m[0] };
       pos = yield* lexTag(source, pos, block);
     }
   }
@@ -140,15 +188,22 @@ function* lexTag(source: string, start: number, block: boolean): Generator<Token
   while (pos < source.length) {
     // the end of the tag only counts while brackets are balanced (inside them }} is two braces)
     const end = balancing.length ? undefined : matchAt(block ? BLOCK_END : VARIABLE_END, source, pos);
-    if (end !== undefined) { yield { type: block ? 'block_end' : 'variable_end', value: end }; return pos + end.length }
+    if (end !== undefined) {
+      yield { type: block ? 'block_end' : 'variable_end', value: end };
+      return pos + end.length;
+    }
     let text: string | undefined;
-    if ((text = matchAt(WHITESPACE, source, pos)) !== undefined) { pos += text.length; continue }
-    if ((text = matchAt(FLOAT, source, pos)) !== undefined) yield ({ type: 'float', value: text });
-    else if ((text = matchAt(INTEGER, source, pos)) !== undefined) yield ({ type: 'integer', value: text });
+    if ((text = matchAt(WHITESPACE, source, pos)) !== undefined) {
+      pos += text.length;
+      continue;
+    }
+    if ((text = matchAt(FLOAT, source, pos)) !== undefined) yield { type: 'float', value: text };
+    else if ((text = matchAt(INTEGER, source, pos)) !== undefined) yield { type: 'integer', value: text };
     else if ((text = matchAt(NAME, source, pos)) !== undefined) {
       if (!IDENTIFIER.test(text)) fail('Invalid character in identifier');
-      yield ({ type: 'name', value: text });
-    } else if ((text = matchAt(STRING, source, pos)) !== undefined) yield ({ type: 'string', value: text, start: block ? undefined : pos });
+      yield { type: 'name', value: text };
+    } else if ((text = matchAt(STRING, source, pos)) !== undefined)
+      yield { type: 'string', value: text, start: block ? undefined : pos };
     else if ((text = matchAt(OPERATOR, source, pos)) !== undefined) {
       if (text === '{') balancing.push('}');
       else if (text === '(') balancing.push(')');
@@ -158,7 +213,7 @@ function* lexTag(source: string, start: number, block: boolean): Generator<Token
         const expected = balancing.pop()!;
         if (expected !== text) fail(`unexpected '${text}', expected '${expected}'`);
       }
-      yield ({ type: OPERATORS[text]!, value: text });
+      yield { type: OPERATORS[text]!, value: text };
     } else fail(`unexpected char ${pyRepr(String.fromCodePoint(source.codePointAt(pos)!))} at ${pos}`);
     pos += text!.length;
   }
@@ -177,7 +232,9 @@ class Parser {
   readonly #tagStack: string[] = [];
   readonly #endTokenStack: string[][] = [];
   /** Like Jinja2's TokenStream, the current token is always lexed, the ones after it only when asked for. */
-  constructor(readonly source: Iterator<Token>) { this.#pull(0) }
+  constructor(readonly source: Iterator<Token>) {
+    this.#pull(0);
+  }
   #pull(i: number): Token {
     while (this.#tokens.length <= i) {
       const last = this.#tokens[this.#tokens.length - 1];
@@ -188,17 +245,36 @@ class Parser {
     return this.#tokens[i]!;
   }
 
-  get #current(): Token { return this.#tokens[this.#i]! }
+  get #current(): Token {
+    return this.#tokens[this.#i]!;
+  }
   /** (a call, so that TypeScript does not narrow it across calls that move the stream) */
-  #type(): string { return this.#tokens[this.#i]!.type }
-  #next(): Token { const t = this.#current; if (t.type !== 'eof') { this.#i++; this.#pull(this.#i) } return t }
-  #look(): Token { return this.#pull(this.#i + 1) }
+  #type(): string {
+    return this.#tokens[this.#i]!.type;
+  }
+  #next(): Token {
+    const t = this.#current;
+    if (t.type !== 'eof') {
+      this.#i++;
+      this.#pull(this.#i);
+    }
+    return t;
+  }
+  #look(): Token {
+    return this.#pull(this.#i + 1);
+  }
   #test(expr: string, t = this.#current): boolean {
     if (t.type === expr) return true;
     const i = expr.indexOf(':');
     return i >= 0 && t.type === expr.slice(0, i) && t.value === expr.slice(i + 1);
   }
-  #skipIf(expr: string): boolean { if (this.#test(expr)) { this.#next(); return true } return false }
+  #skipIf(expr: string): boolean {
+    if (this.#test(expr)) {
+      this.#next();
+      return true;
+    }
+    return false;
+  }
   #expect(expr: string): Token {
     if (!this.#test(expr)) {
       const what = describeExpr(expr);
@@ -208,7 +284,9 @@ class Parser {
     return this.#next();
   }
 
-  parse(): void { this.#subparse() }
+  parse(): void {
+    this.#subparse();
+  }
 
   #subparse(endTokens?: string[]): void {
     if (endTokens) this.#endTokenStack.push(endTokens);
@@ -234,13 +312,21 @@ class Parser {
 
   #failUnknownOrEof(name: string | undefined, stack: string[][]): never {
     const expected = new Set(stack.flatMap((exprs) => exprs.map(describeExpr)));
-    const looking = stack.length ? stack[stack.length - 1]!.map((e) => pyRepr(describeExpr(e))).join(' or ') : undefined;
+    const looking = stack.length
+      ? stack[stack.length - 1]!.map((e) => pyRepr(describeExpr(e))).join(' or ')
+      : undefined;
     const message = [name === undefined ? 'Unexpected end of template.' : `Encountered unknown tag ${pyRepr(name)}.`];
     if (looking) {
-      if (name !== undefined && expected.has(name)) message.push(`You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for ${looking}.`);
+      if (name !== undefined && expected.has(name))
+        message.push(
+          `You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for ${looking}.`,
+        );
       else message.push(`Jinja was looking for the following tags: ${looking}.`);
     }
-    if (this.#tagStack.length) message.push(`The innermost block that needs to be closed is ${pyRepr(this.#tagStack[this.#tagStack.length - 1]!)}.`);
+    if (this.#tagStack.length)
+      message.push(
+        `The innermost block that needs to be closed is ${pyRepr(this.#tagStack[this.#tagStack.length - 1]!)}.`,
+      );
     return fail(message.join(' '));
   }
 
@@ -251,20 +337,42 @@ class Parser {
     let pop = true;
     try {
       switch (token.value) {
-        case 'for': return this.#for();
-        case 'if': return this.#if();
-        case 'block': return this.#block();
-        case 'extends': this.#next(); this.#expression(); return;
-        case 'print': return this.#print();
-        case 'macro': return this.#macro();
-        case 'include': return this.#include();
-        case 'from': return this.#from();
-        case 'import': return this.#import();
-        case 'set': return this.#set();
-        case 'with': return this.#with();
-        case 'autoescape': this.#next(); this.#expression(); this.#statements(['name:endautoescape'], true); return;
-        case 'call': return this.#callBlock();
-        case 'filter': this.#next(); this.#filter(true); this.#statements(['name:endfilter'], true); return;
+        case 'for':
+          return this.#for();
+        case 'if':
+          return this.#if();
+        case 'block':
+          return this.#block();
+        case 'extends':
+          this.#next();
+          this.#expression();
+          return;
+        case 'print':
+          return this.#print();
+        case 'macro':
+          return this.#macro();
+        case 'include':
+          return this.#include();
+        case 'from':
+          return this.#from();
+        case 'import':
+          return this.#import();
+        case 'set':
+          return this.#set();
+        case 'with':
+          return this.#with();
+        case 'autoescape':
+          this.#next();
+          this.#expression();
+          this.#statements(['name:endautoescape'], true);
+          return;
+        case 'call':
+          return this.#callBlock();
+        case 'filter':
+          this.#next();
+          this.#filter(true);
+          this.#statements(['name:endfilter'], true);
+          return;
       }
       this.#tagStack.pop();
       pop = false;
@@ -285,7 +393,10 @@ class Parser {
   #set(): void {
     this.#next();
     this.#assignTarget({ withNamespace: true });
-    if (this.#skipIf('assign')) { this.#tuple({ condexpr: true }); return }
+    if (this.#skipIf('assign')) {
+      this.#tuple({ condexpr: true });
+      return;
+    }
     this.#filter(false);
     this.#statements(['name:endset'], true);
   }
@@ -315,7 +426,11 @@ class Parser {
 
   #with(): void {
     this.#next();
-    this.#commaSeparated(() => { this.#assignTarget({}); this.#expect('assign'); this.#expression() });
+    this.#commaSeparated(() => {
+      this.#assignTarget({});
+      this.#expect('assign');
+      this.#expression();
+    });
     this.#statements(['name:endwith'], true);
   }
   /** Items up to the end of the statement, separated by commas (with's assignments, print's expressions). */
@@ -333,7 +448,10 @@ class Parser {
     const name = this.#expect('name').value;
     this.#skipIf('name:scoped');
     const required = this.#skipIf('name:required');
-    if (this.#current.type === 'sub') fail('Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.');
+    if (this.#current.type === 'sub')
+      fail(
+        'Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.',
+      );
     const from = this.#i;
     this.#statements(['name:endblock'], true);
     // a required block may hold only comments and whitespace: its body (after the tag's end, before {% endblock)
@@ -347,14 +465,19 @@ class Parser {
     this.#commaSeparated(() => this.#expression());
   }
 
-
   #importContext(): void {
-    if ((this.#test('name:with') || this.#test('name:without')) && this.#test('name:context', this.#look())) { this.#next(); this.#next() }
+    if ((this.#test('name:with') || this.#test('name:without')) && this.#test('name:context', this.#look())) {
+      this.#next();
+      this.#next();
+    }
   }
   #include(): void {
     this.#next();
     this.#expression();
-    if (this.#test('name:ignore') && this.#test('name:missing', this.#look())) { this.#next(); this.#next() }
+    if (this.#test('name:ignore') && this.#test('name:missing', this.#look())) {
+      this.#next();
+      this.#next();
+    }
     this.#importContext();
   }
   #import(): void {
@@ -370,7 +493,14 @@ class Parser {
     this.#expect('name:import');
     let names = 0;
     const context = (): boolean => {
-      if ((this.#current.value === 'with' || this.#current.value === 'without') && this.#test('name:context', this.#look())) { this.#next(); this.#next(); return true }
+      if (
+        (this.#current.value === 'with' || this.#current.value === 'without') &&
+        this.#test('name:context', this.#look())
+      ) {
+        this.#next();
+        this.#next();
+        return true;
+      }
       return false;
     };
     for (;;) {
@@ -388,12 +518,16 @@ class Parser {
   }
 
   #signature(): void {
-    let args = 0, defaults = 0;
+    let args = 0,
+      defaults = 0;
     this.#expect('lparen');
     while (this.#current.type !== 'rparen') {
       if (args) this.#expect('comma');
       this.#assignTarget({ nameOnly: true });
-      if (this.#skipIf('assign')) { this.#expression(); defaults++ } else if (defaults) fail('non-default argument follows default argument');
+      if (this.#skipIf('assign')) {
+        this.#expression();
+        defaults++;
+      } else if (defaults) fail('non-default argument follows default argument');
       args++;
     }
     this.#expect('rparen');
@@ -413,13 +547,21 @@ class Parser {
 
   #assignTarget(o: { nameOnly?: boolean; extraEnd?: string[]; withNamespace?: boolean }): void {
     let kind: Kind;
-    if (o.withNamespace && this.#look().type === 'dot') { this.#expect('name'); this.#next(); this.#expect('name'); kind = 'nsref' }
-    else if (o.nameOnly) { this.#expect('name'); kind = 'name' }
-    else kind = this.#tuple({ simplified: true, extraEnd: o.extraEnd });
+    if (o.withNamespace && this.#look().type === 'dot') {
+      this.#expect('name');
+      this.#next();
+      this.#expect('name');
+      kind = 'nsref';
+    } else if (o.nameOnly) {
+      this.#expect('name');
+      kind = 'name';
+    } else kind = this.#tuple({ simplified: true, extraEnd: o.extraEnd });
     if (!canAssign(kind)) fail(`can't assign to ${pyRepr(kind.startsWith('tuple') ? 'tuple' : kind)}`);
   }
 
-  #expression(condexpr = true): Kind { return condexpr ? this.#condexpr() : this.#or() }
+  #expression(condexpr = true): Kind {
+    return condexpr ? this.#condexpr() : this.#or();
+  }
   #condexpr(): Kind {
     let kind = this.#or();
     while (this.#skipIf('name:if')) {
@@ -429,47 +571,117 @@ class Parser {
     }
     return kind;
   }
-  #or(): Kind { let kind = this.#and(); while (this.#skipIf('name:or')) { this.#and(); kind = 'or' } return kind }
-  #and(): Kind { let kind = this.#not(); while (this.#skipIf('name:and')) { this.#not(); kind = 'and' } return kind }
+  #or(): Kind {
+    let kind = this.#and();
+    while (this.#skipIf('name:or')) {
+      this.#and();
+      kind = 'or';
+    }
+    return kind;
+  }
+  #and(): Kind {
+    let kind = this.#not();
+    while (this.#skipIf('name:and')) {
+      this.#not();
+      kind = 'and';
+    }
+    return kind;
+  }
   #not(): Kind {
-    if (this.#test('name:not')) { this.#next(); this.#not(); return 'not' }
+    if (this.#test('name:not')) {
+      this.#next();
+      this.#not();
+      return 'not';
+    }
     return this.#compare();
   }
   #compare(): Kind {
     let kind = this.#math1();
     for (;;) {
       if (COMPARE.has(this.#current.type)) this.#next();
-      else if (this.#skipIf('name:in')) { /* in */ }
-      else if (this.#test('name:not') && this.#test('name:in', this.#look())) { this.#next(); this.#next() }
-      else break;
+      else if (this.#skipIf('name:in')) {
+        /* in */
+      } else if (this.#test('name:not') && this.#test('name:in', this.#look())) {
+        this.#next();
+        this.#next();
+      } else break;
       this.#math1();
       kind = 'compare';
     }
     return kind;
   }
-  #math1(): Kind { let kind = this.#concat(); while (this.#current.type === 'add' || this.#current.type === 'sub') { kind = this.#current.type; this.#next(); this.#concat() } return kind }
-  #concat(): Kind { let kind = this.#math2(); while (this.#current.type === 'tilde') { this.#next(); this.#math2(); kind = 'concat' } return kind }
-  #math2(): Kind {
-    let kind = this.#pow();
-    while (['mul', 'div', 'floordiv', 'mod'].includes(this.#current.type)) { kind = this.#current.type; this.#next(); this.#pow() }
+  #math1(): Kind {
+    let kind = this.#concat();
+    while (this.#current.type === 'add' || this.#current.type === 'sub') {
+      kind = this.#current.type;
+      this.#next();
+      this.#concat();
+    }
     return kind;
   }
-  #pow(): Kind { let kind = this.#unary(); while (this.#current.type === 'pow') { this.#next(); this.#unary(); kind = 'pow' } return kind }
+  #concat(): Kind {
+    let kind = this.#math2();
+    while (this.#current.type === 'tilde') {
+      this.#next();
+      this.#math2();
+      kind = 'concat';
+    }
+    return kind;
+  }
+  #math2(): Kind {
+    let kind = this.#pow();
+    while (['mul', 'div', 'floordiv', 'mod'].includes(this.#current.type)) {
+      kind = this.#current.type;
+      this.#next();
+      this.#pow();
+    }
+    return kind;
+  }
+  #pow(): Kind {
+    let kind = this.#unary();
+    while (this.#current.type === 'pow') {
+      this.#next();
+      this.#unary();
+      kind = 'pow';
+    }
+    return kind;
+  }
   #unary(withFilter = true): Kind {
     let kind: Kind;
-    if (this.#current.type === 'sub') { this.#next(); this.#unary(false); kind = 'neg' }
-    else if (this.#current.type === 'add') { this.#next(); this.#unary(false); kind = 'pos' }
-    else kind = this.#primary();
+    if (this.#current.type === 'sub') {
+      this.#next();
+      this.#unary(false);
+      kind = 'neg';
+    } else if (this.#current.type === 'add') {
+      this.#next();
+      this.#unary(false);
+      kind = 'pos';
+    } else kind = this.#primary();
     kind = this.#postfix(kind);
     if (withFilter) kind = this.#filterExpr(kind);
     return kind;
   }
   #primary(): Kind {
     const token = this.#current;
-    if (token.type === 'name') { this.#next(); return ['true', 'false', 'True', 'False', 'none', 'None'].includes(token.value) ? 'const' : 'name' }
-    if (token.type === 'string') { this.#next(); while (this.#current.type === 'string') this.#next(); return 'const' }
-    if (token.type === 'integer' || token.type === 'float') { this.#next(); return 'const' }
-    if (token.type === 'lparen') { this.#next(); const kind = this.#tuple({ condexpr: true, explicitParentheses: true }); this.#expect('rparen'); return kind }
+    if (token.type === 'name') {
+      this.#next();
+      return ['true', 'false', 'True', 'False', 'none', 'None'].includes(token.value) ? 'const' : 'name';
+    }
+    if (token.type === 'string') {
+      this.#next();
+      while (this.#current.type === 'string') this.#next();
+      return 'const';
+    }
+    if (token.type === 'integer' || token.type === 'float') {
+      this.#next();
+      return 'const';
+    }
+    if (token.type === 'lparen') {
+      this.#next();
+      const kind = this.#tuple({ condexpr: true, explicitParentheses: true });
+      this.#expect('rparen');
+      return kind;
+    }
     if (token.type === 'lbracket') return this.#list();
     if (token.type === 'lbrace') return this.#dict();
     return fail(`unexpected ${pyRepr(describe(token))}`);
@@ -484,7 +696,8 @@ class Parser {
       if (kinds.length) this.#expect('comma');
       if (this.#isTupleEnd(o.extraEnd)) break;
       kinds.push(parse());
-      if (this.#current.type === 'comma') isTuple = true; else break;
+      if (this.#current.type === 'comma') isTuple = true;
+      else break;
     }
     if (!isTuple) {
       if (kinds.length) return kinds[0]!;
@@ -498,8 +711,18 @@ class Parser {
     void extraEnd;
     return ['variable_end', 'block_end', 'rparen'].includes(this.#current.type);
   }
-  #list(): Kind { this.#collection('lbracket', 'rbracket', () => this.#expression()); return 'list' }
-  #dict(): Kind { this.#collection('lbrace', 'rbrace', () => { this.#expression(); this.#expect('colon'); this.#expression() }); return 'dict' }
+  #list(): Kind {
+    this.#collection('lbracket', 'rbracket', () => this.#expression());
+    return 'list';
+  }
+  #dict(): Kind {
+    this.#collection('lbrace', 'rbrace', () => {
+      this.#expression();
+      this.#expect('colon');
+      this.#expression();
+    });
+    return 'dict';
+  }
   /** [a, b] and {k: v}: items separated by commas, a trailing comma allowed. */
   #collection(open: string, close: string, item: () => void): void {
     this.#expect(open);
@@ -516,8 +739,10 @@ class Parser {
     for (;;) {
       const type = this.#current.type;
       if (type === 'dot' || type === 'lbracket') kind = this.#subscript();
-      else if (type === 'lparen') { this.#callArgs(); kind = 'call' }
-      else return kind;
+      else if (type === 'lparen') {
+        this.#callArgs();
+        kind = 'call';
+      } else return kind;
     }
   }
   #filterExpr(kind: Kind): Kind {
@@ -525,8 +750,10 @@ class Parser {
       const type = this.#current.type;
       if (type === 'pipe') kind = this.#filter(false);
       else if (type === 'name' && this.#current.value === 'is') kind = this.#testExpr();
-      else if (type === 'lparen') { this.#callArgs(); kind = 'call' }
-      else return kind;
+      else if (type === 'lparen') {
+        this.#callArgs();
+        kind = 'call';
+      } else return kind;
     }
   }
   #subscript(): Kind {
@@ -561,17 +788,38 @@ class Parser {
   }
   #callArgs(): void {
     this.#expect('lparen');
-    let dynArgs = false, dynKwargs = false, kwargs = false, requireComma = false;
-    const ensure = (ok: boolean) => { if (!ok) fail('invalid syntax for function call expression') };
+    let dynArgs = false,
+      dynKwargs = false,
+      kwargs = false,
+      requireComma = false;
+    const ensure = (ok: boolean) => {
+      if (!ok) fail('invalid syntax for function call expression');
+    };
     while (this.#current.type !== 'rparen') {
       if (requireComma) {
         this.#expect('comma');
         if (this.#current.type === 'rparen') break;
       }
-      if (this.#current.type === 'mul') { ensure(!dynArgs && !dynKwargs); this.#next(); this.#expression(); dynArgs = true }
-      else if (this.#current.type === 'pow') { ensure(!dynKwargs); this.#next(); this.#expression(); dynKwargs = true }
-      else if (this.#current.type === 'name' && this.#look().type === 'assign') { ensure(!dynKwargs); this.#next(); this.#next(); this.#expression(); kwargs = true }
-      else { ensure(!dynArgs && !dynKwargs && !kwargs); this.#expression() }
+      if (this.#current.type === 'mul') {
+        ensure(!dynArgs && !dynKwargs);
+        this.#next();
+        this.#expression();
+        dynArgs = true;
+      } else if (this.#current.type === 'pow') {
+        ensure(!dynKwargs);
+        this.#next();
+        this.#expression();
+        dynKwargs = true;
+      } else if (this.#current.type === 'name' && this.#look().type === 'assign') {
+        ensure(!dynKwargs);
+        this.#next();
+        this.#next();
+        this.#expression();
+        kwargs = true;
+      } else {
+        ensure(!dynArgs && !dynKwargs && !kwargs);
+        this.#expression();
+      }
       requireComma = true;
     }
     this.#expect('rparen');
@@ -580,7 +828,10 @@ class Parser {
     while (this.#current.type === 'pipe' || startInline) {
       if (!startInline) this.#next();
       this.#expect('name');
-      while (this.#current.type === 'dot') { this.#next(); this.#expect('name') }
+      while (this.#current.type === 'dot') {
+        this.#next();
+        this.#expect('name');
+      }
       if (this.#current.type === 'lparen') this.#callArgs();
       startInline = false;
     }
@@ -590,9 +841,15 @@ class Parser {
     this.#next();
     const negated = this.#skipIf('name:not');
     this.#expect('name');
-    while (this.#current.type === 'dot') { this.#next(); this.#expect('name') }
+    while (this.#current.type === 'dot') {
+      this.#next();
+      this.#expect('name');
+    }
     if (this.#current.type === 'lparen') this.#callArgs();
-    else if (['name', 'string', 'integer', 'float', 'lparen', 'lbracket', 'lbrace'].includes(this.#current.type) && !['name:else', 'name:or', 'name:and'].some((e) => this.#test(e))) {
+    else if (
+      ['name', 'string', 'integer', 'float', 'lparen', 'lbracket', 'lbrace'].includes(this.#current.type) &&
+      !['name:else', 'name:or', 'name:and'].some((e) => this.#test(e))
+    ) {
       if (this.#test('name:is')) fail('You cannot chain multiple tests with is');
       this.#postfix(this.#primary());
     }

@@ -19,13 +19,21 @@ const runtime: any = require('nunjucks/src/runtime');
 const Compiler: any = compilerMod.Compiler;
 const Parser: any = parserMod.Parser;
 
-export interface VarsResolver { lookup(name: string): unknown }
+export interface VarsResolver {
+  lookup(name: string): unknown;
+}
 
 /** Helpers the generated code calls. */
 const helpers = {
   truthy: py.truthy,
-  or: (a: () => unknown, b: () => unknown) => { const x = a(); return py.truthy(x) ? x : b() },
-  and: (a: () => unknown, b: () => unknown) => { const x = a(); return py.truthy(x) ? b() : x },
+  or: (a: () => unknown, b: () => unknown) => {
+    const x = a();
+    return py.truthy(x) ? x : b();
+  },
+  and: (a: () => unknown, b: () => unknown) => {
+    const x = a();
+    return py.truthy(x) ? b() : x;
+  },
   compare(first: unknown, ops: Array<[string, () => unknown]>): boolean {
     // Python chains comparisons: a < b < c is a < b and b < c
     let left = first;
@@ -37,19 +45,40 @@ const helpers = {
     return true;
   },
   in: py.pyIn,
-  add: py.pyAdd, sub: py.pySub, mul: py.pyMul, div: py.pyDiv, floordiv: py.pyFloorDiv, mod: py.pyMod, pow: py.pyPow, neg: py.pyNeg,
+  add: py.pyAdd,
+  sub: py.pySub,
+  mul: py.pyMul,
+  div: py.pyDiv,
+  floordiv: py.pyFloorDiv,
+  mod: py.pyMod,
+  pow: py.pyPow,
+  neg: py.pyNeg,
   float: (n: number) => new py.PyFloat(n),
   nsSet: (ns: unknown, attr: string, value: unknown) => {
     if (!(ns instanceof py.PyNamespace)) throw new TemplateError('cannot assign attribute on non-namespace object');
     py.setKey(ns as unknown as py.Dict, attr, value);
   },
-  pos: (a: unknown) => { if (a instanceof PyUndefined) a.fail(); return a },
+  pos: (a: unknown) => {
+    if (a instanceof PyUndefined) a.fail();
+    return a;
+  },
   concat: (a: unknown, b: unknown) => py.pyStr(a) + py.pyStr(b),
-  tuple: (items: unknown[]) => { const t = new py.PyTuple(); t.push(...items); return t },
+  tuple: (items: unknown[]) => {
+    const t = new py.PyTuple();
+    t.push(...items);
+    return t;
+  },
   /** {% set a, b = value %}: Python's unpacking of an iterable into exactly n names. */
   unpack(value: unknown, n: number): unknown[] {
     if (value instanceof PyUndefined) value.fail();
-    const items = typeof value === 'string' ? [...value] : Array.isArray(value) ? value : py.isDict(value) ? Object.keys(value) : undefined;
+    const items =
+      typeof value === 'string'
+        ? [...value]
+        : Array.isArray(value)
+          ? value
+          : py.isDict(value)
+            ? Object.keys(value)
+            : undefined;
     if (!items) throw new py.PyException('TypeError', `cannot unpack non-iterable ${py.typeName(value)} object`);
     if (items.length > n) throw new py.PyValueError(`too many values to unpack (expected ${n})`);
     if (items.length < n) throw new py.PyValueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
@@ -58,7 +87,11 @@ const helpers = {
   slice: pySlice,
   test(env: any, name: string, context: unknown, value: unknown, args: unknown[]): boolean {
     let fn;
-    try { fn = env.getTest(name) } catch { throw new TemplateError(`no test named '${name}'`) }
+    try {
+      fn = env.getTest(name);
+    } catch {
+      throw new TemplateError(`no test named '${name}'`);
+    }
     return py.truthy(fn.call(context, value, ...args));
   },
 };
@@ -71,7 +104,8 @@ export const JINJA_STATEMENTS: Record<string, { tags: string[]; parse(parser: an
     parse(parser, n) {
       const tok = parser.nextToken();
       const items: any[] = [];
-      do items.push(parser.parseExpression()); while (parser.skip(lexer.TOKEN_COMMA));
+      do items.push(parser.parseExpression());
+      while (parser.skip(lexer.TOKEN_COMMA));
       parser.advanceAfterBlockEnd(tok.value);
       return new n.Output(tok.lineno, tok.colno, items);
     },
@@ -81,9 +115,11 @@ export const JINJA_STATEMENTS: Record<string, { tags: string[]; parse(parser: an
     tags: ['with'],
     parse(parser) {
       const tok = parser.nextToken();
-      const targets: any[] = [], values: any[] = [];
+      const targets: any[] = [],
+        values: any[] = [];
       while (!parser.peekToken() || parser.peekToken().type !== lexer.TOKEN_BLOCK_END) {
-        if (targets.length && !parser.skip(lexer.TOKEN_COMMA)) parser.fail('expected a comma between assignments', tok.lineno, tok.colno);
+        if (targets.length && !parser.skip(lexer.TOKEN_COMMA))
+          parser.fail('expected a comma between assignments', tok.lineno, tok.colno);
         targets.push(parser.parsePrimary());
         if (!parser.skipValue(lexer.TOKEN_OPERATOR, '=')) parser.fail('expected = in with', tok.lineno, tok.colno);
         values.push(parser.parseExpression());
@@ -115,14 +151,22 @@ export function installPatches(): void {
       // a variable whose own template is undefined is itself undefined (lazily, as Ansible's vars are): `default`
       // and `is defined` see an Undefined, any other use fails with the inner message
       let v: unknown;
-      try { v = vars.lookup(name) } catch (e) { if (e instanceof UndefinedError) return new PyUndefined(e.message); throw e }
+      try {
+        v = vars.lookup(name);
+      } catch (e) {
+        if (e instanceof UndefinedError) return new PyUndefined(e.message);
+        throw e;
+      }
       if (v !== undefined) return v;
     }
     if (Object.hasOwn(context.env.globals, name)) return context.env.globals[name];
     switch (name) {
-      case 'True': return true;
-      case 'False': return false;
-      case 'None': return null;
+      case 'True':
+        return true;
+      case 'False':
+        return false;
+      case 'None':
+        return null;
     }
     return new PyUndefined(`'${name}' is undefined`);
   };
@@ -159,31 +203,47 @@ export function installPatches(): void {
     self.compile(node, frame);
     self._emit('))');
   };
-  const binary = (fn: string) => function (this: any, node: any, frame: any) {
-    this._emit(`runtime.tsible.${fn}(`);
-    this.compile(node.left, frame);
-    this._emit(',');
-    this.compile(node.right, frame);
-    this._emit(')');
-  };
+  const binary = (fn: string) =>
+    function (this: any, node: any, frame: any) {
+      this._emit(`runtime.tsible.${fn}(`);
+      this.compile(node.left, frame);
+      this._emit(',');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
   // Python truthiness and operand-returning and/or with short-circuit.
   Compiler.prototype.compileOr = function (this: any, node: any, frame: any) {
-    this._emit('runtime.tsible.or('); lazy(this, node.left, frame); this._emit(','); lazy(this, node.right, frame); this._emit(')');
+    this._emit('runtime.tsible.or(');
+    lazy(this, node.left, frame);
+    this._emit(',');
+    lazy(this, node.right, frame);
+    this._emit(')');
   };
   Compiler.prototype.compileAnd = function (this: any, node: any, frame: any) {
-    this._emit('runtime.tsible.and('); lazy(this, node.left, frame); this._emit(','); lazy(this, node.right, frame); this._emit(')');
+    this._emit('runtime.tsible.and(');
+    lazy(this, node.left, frame);
+    this._emit(',');
+    lazy(this, node.right, frame);
+    this._emit(')');
   };
   Compiler.prototype.compileNot = function (this: any, node: any, frame: any) {
-    this._emit('!'); emitTruthy(this, node.target, frame);
+    this._emit('!');
+    emitTruthy(this, node.target, frame);
   };
   Compiler.prototype.compileInlineIf = function (this: any, node: any, frame: any) {
-    this._emit('('); emitTruthy(this, node.cond, frame); this._emit('?(');
-    this.compile(node.body, frame); this._emit('):(');
-    if (node.else_ !== null) this.compile(node.else_, frame); else this._emit('""');
+    this._emit('(');
+    emitTruthy(this, node.cond, frame);
+    this._emit('?(');
+    this.compile(node.body, frame);
+    this._emit('):(');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('""');
     this._emit('))');
   };
   const PyCond = nodes.Node.extend('PyCond', { fields: ['target'] });
-  Compiler.prototype.compilePyCond = function (this: any, node: any, frame: any) { emitTruthy(this, node.target, frame) };
+  Compiler.prototype.compilePyCond = function (this: any, node: any, frame: any) {
+    emitTruthy(this, node.target, frame);
+  };
   const origAssertType = Compiler.prototype.assertType;
   Compiler.prototype.assertType = function (this: any, node: any, ...types: any[]) {
     if (node instanceof PyCond || node instanceof Slice || node instanceof PyTest) return;
@@ -209,10 +269,19 @@ export function installPatches(): void {
     return origCompileFor.call(this, node, frame);
   };
   Compiler.prototype.compilePyWith = function (this: any, node: any, frame: any) {
-    const ids = node.values.map((v: any) => { const id = this._tmpid(); this._emit(`var ${id} = `); this._compileExpression(v, frame); this._emitLine(';'); return id });
+    const ids = node.values.map((v: any) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this._compileExpression(v, frame);
+      this._emitLine(';');
+      return id;
+    });
     const inner = frame.push();
     this._emitLine('frame = frame.push();');
-    node.targets.forEach((t: any, i: number) => { inner.set(t.value, ids[i]); this._emitLine(`frame.set(${JSON.stringify(t.value)}, ${ids[i]});`) });
+    node.targets.forEach((t: any, i: number) => {
+      inner.set(t.value, ids[i]);
+      this._emitLine(`frame.set(${JSON.stringify(t.value)}, ${ids[i]});`);
+    });
     this.compile(node.body, inner);
     this._emitLine('frame = frame.pop();');
   };
@@ -220,7 +289,9 @@ export function installPatches(): void {
   const origCompileSet = Compiler.prototype.compileSet;
   // JS source standing for a value already computed (one name of an unpacking)
   const RawJs = nodes.Literal.extend('PyRawJs');
-  Compiler.prototype.compilePyRawJs = function (this: any, node: any) { this._emit(node.value) };
+  Compiler.prototype.compilePyRawJs = function (this: any, node: any) {
+    this._emit(node.value);
+  };
   Compiler.prototype.compileSet = function (this: any, node: any, frame: any) {
     const target = node.targets[0];
     // {% set a, b = 1, 2 %} unpacks (Nunjucks would give every name the whole value)
@@ -229,16 +300,19 @@ export function installPatches(): void {
       this._emit(`var ${id} = runtime.tsible.unpack(`);
       this._compileExpression(node.value, frame);
       this._emitLine(`, ${node.targets.length});`);
-      node.targets.forEach((t: any, i: number) => origCompileSet.call(this, { targets: [t], value: new RawJs(t.lineno, t.colno, `${id}[${i}]`) }, frame));
+      node.targets.forEach((t: any, i: number) =>
+        origCompileSet.call(this, { targets: [t], value: new RawJs(t.lineno, t.colno, `${id}[${i}]`) }, frame),
+      );
       return;
     }
     if (!(target instanceof nodes.LookupVal)) return origCompileSet.call(this, node, frame);
     if (node.targets.length > 1 || !(target.target instanceof nodes.Symbol) || !(target.val instanceof nodes.Literal))
-      this.fail('can\'t assign to this expression', node.lineno, node.colno);
+      this.fail("can't assign to this expression", node.lineno, node.colno);
     this._emit('runtime.tsible.nsSet(');
     this.compile(target.target, frame);
     this._emit(`, ${JSON.stringify(String(target.val.value))}, `);
-    if (node.value) this._compileExpression(node.value, frame); else this.compile(node.body, frame);
+    if (node.value) this._compileExpression(node.value, frame);
+    else this.compile(node.body, frame);
     this._emitLine(');');
   };
   // Python comparisons: deep ==, TypeError on unordered types, chaining.
@@ -249,7 +323,9 @@ export function installPatches(): void {
     node.ops.forEach((op: any, i: number) => {
       if (i) this._emit(',');
       const symbol = op.type === '===' ? '==' : op.type === '!==' ? '!=' : op.type;
-      this._emit(`["${symbol}",`); lazy(this, op.expr, frame); this._emit(']');
+      this._emit(`["${symbol}",`);
+      lazy(this, op.expr, frame);
+      this._emit(']');
     });
     this._emit('])');
   };
@@ -262,46 +338,75 @@ export function installPatches(): void {
   Compiler.prototype.compileMod = binary('mod');
   Compiler.prototype.compilePow = binary('pow');
   Compiler.prototype.compileConcat = binary('concat');
-  Compiler.prototype.compileNeg = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.neg('); this.compile(node.target, frame); this._emit(')') };
-  Compiler.prototype.compilePos = function (this: any, node: any, frame: any) { this._emit('runtime.tsible.pos('); this.compile(node.target, frame); this._emit(')') };
+  Compiler.prototype.compileNeg = function (this: any, node: any, frame: any) {
+    this._emit('runtime.tsible.neg(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  Compiler.prototype.compilePos = function (this: any, node: any, frame: any) {
+    this._emit('runtime.tsible.pos(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
   // Jinja2's arithmetic precedence: comparisons over + and - (one level, left to right), over ~, over *, /, //
   // and % (one level, left to right), over **. Nunjucks gives each operator a level of its own and puts ~ below
   // +, so `1 // 2 ** 3 % 4` and `2 * 7 // 2` came out differently.
-  const binaryLevel = (ops: Record<string, string>, operand: (p: any) => any, tokenType = lexer.TOKEN_OPERATOR) => function (this: any) {
-    let node = operand(this);
-    for (;;) {
-      const tok = this.peekToken();
-      const kind = tok && tok.type === tokenType ? ops[tok.value] : undefined;
-      if (!kind) return node;
-      this.nextToken();
-      node = new nodes[kind](node.lineno, node.colno, node, operand(this));
-    }
+  const binaryLevel = (ops: Record<string, string>, operand: (p: any) => any, tokenType = lexer.TOKEN_OPERATOR) =>
+    function (this: any) {
+      let node = operand(this);
+      for (;;) {
+        const tok = this.peekToken();
+        const kind = tok && tok.type === tokenType ? ops[tok.value] : undefined;
+        if (!kind) return node;
+        this.nextToken();
+        node = new nodes[kind](node.lineno, node.colno, node, operand(this));
+      }
+    };
+  Parser.prototype.parseConcat = function (this: any) {
+    return this.parseAdd();
   };
-  Parser.prototype.parseConcat = function (this: any) { return this.parseAdd() };
   Parser.prototype.parseAdd = binaryLevel({ '+': 'Add', '-': 'Sub' }, (p) => p.parseTilde());
   Parser.prototype.parseTilde = binaryLevel({ '~': 'Concat' }, (p) => p.parseMul(), lexer.TOKEN_TILDE);
-  Parser.prototype.parseMul = binaryLevel({ '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' }, (p) => p.parsePow());
+  Parser.prototype.parseMul = binaryLevel({ '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' }, (p) =>
+    p.parsePow(),
+  );
   // Jinja2 allows a trailing comma in lists, dicts and tuples; `(1,)` is a one-element tuple and `()` an empty one.
   Parser.prototype.parseAggregate = function (this: any) {
     const tok = this.nextToken();
     let node: any;
     switch (tok.type) {
-      case lexer.TOKEN_LEFT_PAREN: node = new nodes.Group(tok.lineno, tok.colno); break;
-      case lexer.TOKEN_LEFT_BRACKET: node = new nodes.Array(tok.lineno, tok.colno); break;
-      case lexer.TOKEN_LEFT_CURLY: node = new nodes.Dict(tok.lineno, tok.colno); break;
-      default: return null;
+      case lexer.TOKEN_LEFT_PAREN:
+        node = new nodes.Group(tok.lineno, tok.colno);
+        break;
+      case lexer.TOKEN_LEFT_BRACKET:
+        node = new nodes.Array(tok.lineno, tok.colno);
+        break;
+      case lexer.TOKEN_LEFT_CURLY:
+        node = new nodes.Dict(tok.lineno, tok.colno);
+        break;
+      default:
+        return null;
     }
-    const closing = (t: any) => t.type === lexer.TOKEN_RIGHT_PAREN || t.type === lexer.TOKEN_RIGHT_BRACKET || t.type === lexer.TOKEN_RIGHT_CURLY;
+    const closing = (t: any) =>
+      t.type === lexer.TOKEN_RIGHT_PAREN || t.type === lexer.TOKEN_RIGHT_BRACKET || t.type === lexer.TOKEN_RIGHT_CURLY;
     for (;;) {
-      if (closing(this.peekToken())) { this.nextToken(); break }
+      if (closing(this.peekToken())) {
+        this.nextToken();
+        break;
+      }
       if (node.children.length > 0) {
-        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+        if (!this.skip(lexer.TOKEN_COMMA))
+          this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
         if (node instanceof nodes.Group) node.tsibleTuple = true;
-        if (closing(this.peekToken())) { this.nextToken(); break }
+        if (closing(this.peekToken())) {
+          this.nextToken();
+          break;
+        }
       }
       if (node instanceof nodes.Dict) {
         const key = this.parsePrimary();
-        if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
+        if (!this.skip(lexer.TOKEN_COLON))
+          this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
         const value = this.parseExpression();
         node.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
       } else node.addChild(this.parseExpression());
@@ -340,27 +445,45 @@ export function installPatches(): void {
   const origParseSet = Parser.prototype.parseSet;
   Parser.prototype.parseSet = function (this: any) {
     const parseExpression = this.parseExpression;
-    this.parseExpression = function (this: any) { this.parseExpression = parseExpression; return this.parseBareTuple() };
-    try { return origParseSet.call(this) } finally { this.parseExpression = parseExpression }
+    this.parseExpression = function (this: any) {
+      this.parseExpression = parseExpression;
+      return this.parseBareTuple();
+    };
+    try {
+      return origParseSet.call(this);
+    } finally {
+      this.parseExpression = parseExpression;
+    }
   };
   // (a, b) is a tuple in Jinja2, not JS's comma operator.
   const origCompileGroup = Compiler.prototype.compileGroup;
   Compiler.prototype.compileGroup = function (this: any, node: any, frame: any) {
-    if (node.children.length !== 1 || node.tsibleTuple) { this._emit('runtime.tsible.tuple('); this._compileAggregate(node, frame, '[', ']'); this._emit(')'); return }
+    if (node.children.length !== 1 || node.tsibleTuple) {
+      this._emit('runtime.tsible.tuple(');
+      this._compileAggregate(node, frame, '[', ']');
+      this._emit(')');
+      return;
+    }
     return origCompileGroup.call(this, node, frame);
   };
   // Tests take any number of positional and keyword arguments: `is version('2.10', '>=')`.
   const PyTest = nodes.Node.extend('PyTest', { fields: ['name', 'args'] });
   Compiler.prototype.compileIs = function (this: any, node: any, frame: any) {
     const right = node.right;
-    let name: string, args: any = null;
-    if (right instanceof PyTest) { name = right.name; args = right.args }
-    else if (right instanceof nodes.FunCall) { name = dottedName(right.name); args = right.args }
-    else name = dottedName(right);
+    let name: string,
+      args: any = null;
+    if (right instanceof PyTest) {
+      name = right.name;
+      args = right.args;
+    } else if (right instanceof nodes.FunCall) {
+      name = dottedName(right.name);
+      args = right.args;
+    } else name = dottedName(right);
     this._emit(`runtime.tsible.test(env, "${name}", context, `);
     this.compile(node.left, frame);
     this._emit(',');
-    if (args) this._compileAggregate(args, frame, '[', ']'); else this._emit('[]');
+    if (args) this._compileAggregate(args, frame, '[', ']');
+    else this._emit('[]');
     this._emit(')');
   };
   // `is name arg` (one bare argument: `is contains 'x'`, `is sameas true`), `is not`, dotted test names.
@@ -375,7 +498,11 @@ export function installPatches(): void {
       if (first.type === lexer.TOKEN_NONE) name = 'none';
       for (;;) {
         const t = this.peekToken();
-        if (t && t.type === lexer.TOKEN_OPERATOR && t.value === '.') { this.nextToken(); name += '.' + this.nextToken().value; continue }
+        if (t && t.type === lexer.TOKEN_OPERATOR && t.value === '.') {
+          this.nextToken();
+          name += '.' + this.nextToken().value;
+          continue;
+        }
         break;
       }
       let args: any;
@@ -406,7 +533,10 @@ export function installPatches(): void {
   };
   const origCompileLiteral = Compiler.prototype.compileLiteral;
   Compiler.prototype.compileLiteral = function (this: any, node: any, frame: any) {
-    if (node.value instanceof py.PyFloat) { this._emit(`runtime.tsible.float(${node.value.value})`); return }
+    if (node.value instanceof py.PyFloat) {
+      this._emit(`runtime.tsible.float(${node.value.value})`);
+      return;
+    }
     return origCompileLiteral.call(this, node, frame);
   };
   // x.0, x.0.name and keyword attribute names (x.true) are lookups in Jinja2.
@@ -424,15 +554,32 @@ export function installPatches(): void {
           node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
         } else if (val.type === lexer.TOKEN_INT || val.type === lexer.TOKEN_FLOAT) {
           // the lexer reads `.0.name` as the float `0.` then a name, and `.0.1` as the float `0.1`
-          for (const part of String(val.value).split('.').filter((p) => p !== ''))
-            node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, Number(part)));
+          for (const part of String(val.value)
+            .split('.')
+            .filter((p) => p !== ''))
+            node = new nodes.LookupVal(
+              tok.lineno,
+              tok.colno,
+              node,
+              new nodes.Literal(val.lineno, val.colno, Number(part)),
+            );
           const after = this.peekToken();
           if (String(val.value).endsWith('.') && after && after.type === lexer.TOKEN_SYMBOL) {
             this.nextToken();
-            node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(after.lineno, after.colno, after.value));
+            node = new nodes.LookupVal(
+              tok.lineno,
+              tok.colno,
+              node,
+              new nodes.Literal(after.lineno, after.colno, after.value),
+            );
           }
         } else if (val.type === lexer.TOKEN_BOOLEAN || val.type === lexer.TOKEN_NONE) {
-          node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, String(val.value)));
+          node = new nodes.LookupVal(
+            tok.lineno,
+            tok.colno,
+            node,
+            new nodes.Literal(val.lineno, val.colno, String(val.value)),
+          );
         } else {
           this.fail('expected name as lookup value, got ' + val.value, val.lineno, val.colno);
         }
@@ -449,8 +596,16 @@ export function installPatches(): void {
     let colons = 0;
     for (;;) {
       const t = this.peekToken();
-      if (t.type === lexer.TOKEN_RIGHT_BRACKET) { this.nextToken(); break }
-      if (t.type === lexer.TOKEN_COLON) { this.nextToken(); colons++; parts.push(null); continue }
+      if (t.type === lexer.TOKEN_RIGHT_BRACKET) {
+        this.nextToken();
+        break;
+      }
+      if (t.type === lexer.TOKEN_COLON) {
+        this.nextToken();
+        colons++;
+        parts.push(null);
+        continue;
+      }
       if (parts[colons] !== null) this.fail('expected ] or :', t.lineno, t.colno);
       parts[colons] = this.parseExpression();
     }
@@ -464,15 +619,24 @@ export function installPatches(): void {
   Compiler.prototype.compileSlice = function (this: any, node: any, frame: any) {
     this._emit('runtime.tsible.slice(');
     this.compile(node.target, frame);
-    for (const f of ['start', 'stop', 'step']) { this._emit(','); if (node[f]) this.compile(node[f], frame); else this._emit('null') }
+    for (const f of ['start', 'stop', 'step']) {
+      this._emit(',');
+      if (node[f]) this.compile(node[f], frame);
+      else this._emit('null');
+    }
     this._emit(')');
   };
   // Non-string keys in dict literals ({1: 'a'}) are Python dict keys; JS objects key them by str().
   Compiler.prototype.compilePair = function (this: any, node: any, frame: any) {
     let key = node.key;
     if (key instanceof nodes.Symbol) key = new nodes.Literal(key.lineno, key.colno, key.value);
-    if (key instanceof nodes.Literal) { this._emit(JSON.stringify(key.value === null ? 'None' : py.pyStr(key.value))) }
-    else { this._emit('['); this.compile(key, frame); this._emit(']') }
+    if (key instanceof nodes.Literal) {
+      this._emit(JSON.stringify(key.value === null ? 'None' : py.pyStr(key.value)));
+    } else {
+      this._emit('[');
+      this.compile(key, frame);
+      this._emit(']');
+    }
     this._emit(': ');
     this._compileExpression(node.value, frame);
   };
@@ -482,7 +646,8 @@ export function installPatches(): void {
   const origNextToken = Tokenizer.nextToken;
   Tokenizer.nextToken = function (this: any) {
     if (this.in_code && this.tsibleCurly > 0 && this.str.startsWith('}', this.index)) {
-      const lineno = this.lineno, colno = this.colno;
+      const lineno = this.lineno,
+        colno = this.colno;
       this.forward();
       this.tsibleCurly--;
       return { type: lexer.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
@@ -491,7 +656,8 @@ export function installPatches(): void {
     if (this.in_code && /[0-9]/.test(this.str[this.index] ?? '') && !/[\w.]/.test(this.str[this.index - 1] ?? '')) {
       const m = /^[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+(?![\w.])/.exec(this.str.slice(this.index, this.index + 64));
       if (m) {
-        const lineno = this.lineno, colno = this.colno;
+        const lineno = this.lineno,
+          colno = this.colno;
         for (let k = 0; k < m[0].length; k++) this.forward();
         return { type: lexer.TOKEN_FLOAT, value: m[0].replace(/_/g, ''), lineno, colno };
       }
@@ -512,10 +678,19 @@ export function installPatches(): void {
     const tok = lexOne.call(this);
     if (!tok || tok.type !== lexer.TOKEN_STRING) return tok;
     for (;;) {
-      const at = { index: this.index, lineno: this.lineno, colno: this.colno, in_code: this.in_code, tsibleCurly: this.tsibleCurly };
+      const at = {
+        index: this.index,
+        lineno: this.lineno,
+        colno: this.colno,
+        in_code: this.in_code,
+        tsibleCurly: this.tsibleCurly,
+      };
       let next = lexOne.call(this);
       while (next && next.type === lexer.TOKEN_WHITESPACE) next = lexOne.call(this);
-      if (next && next.type === lexer.TOKEN_STRING) { tok.value += next.value; continue }
+      if (next && next.type === lexer.TOKEN_STRING) {
+        tok.value += next.value;
+        continue;
+      }
       Object.assign(this, at);
       return tok;
     }
@@ -536,12 +711,18 @@ function dottedName(node: any): string {
 
 function startsBareArgument(tok: any): boolean {
   switch (tok.type) {
-    case lexer.TOKEN_STRING: case lexer.TOKEN_INT: case lexer.TOKEN_FLOAT: case lexer.TOKEN_BOOLEAN: case lexer.TOKEN_NONE:
-    case lexer.TOKEN_LEFT_BRACKET: case lexer.TOKEN_LEFT_CURLY:
+    case lexer.TOKEN_STRING:
+    case lexer.TOKEN_INT:
+    case lexer.TOKEN_FLOAT:
+    case lexer.TOKEN_BOOLEAN:
+    case lexer.TOKEN_NONE:
+    case lexer.TOKEN_LEFT_BRACKET:
+    case lexer.TOKEN_LEFT_CURLY:
       return true;
     case lexer.TOKEN_SYMBOL:
       return !['and', 'or', 'else', 'if', 'is', 'in', 'not'].includes(tok.value);
-    default: return false;
+    default:
+      return false;
   }
 }
 

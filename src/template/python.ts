@@ -10,15 +10,24 @@ export type Dict = Record<string, unknown>;
 /** Sets a key on a plain object as data, even when it is named __proto__ (an assignment would set the prototype). */
 export function setKey(o: Dict, key: string, value: unknown): void {
   // Object.prototype's only setter is __proto__: every other name assigns as data (and assigning is fast)
-  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
   else o[key] = value;
 }
 /** A shallow copy that keeps every own key as data. */
-export function copyDict(d: Dict): Dict { const o: Dict = {}; for (const [k, v] of Object.entries(d)) setKey(o, k, v); return o }
+export function copyDict(d: Dict): Dict {
+  const o: Dict = {};
+  for (const [k, v] of Object.entries(d)) setKey(o, k, v);
+  return o;
+}
 
 /** A Python tuple: renders with parentheses, compares like a list. */
 export class PyTuple extends Array<unknown> {
-  static of2(...items: unknown[]): PyTuple { const t = new PyTuple(); t.push(...items); return t }
+  static of2(...items: unknown[]): PyTuple {
+    const t = new PyTuple();
+    t.push(...items);
+    return t;
+  }
 }
 
 /**
@@ -29,14 +38,21 @@ export class PyTuple extends Array<unknown> {
  */
 export class PyFloat {
   constructor(readonly value: number) {}
-  valueOf(): number { return this.value }
-  toString(): string { return floatRepr(this.value) }
-  toJSON(): number { return this.value }
+  valueOf(): number {
+    return this.value;
+  }
+  toString(): string {
+    return floatRepr(this.value);
+  }
+  toJSON(): number {
+    return this.value;
+  }
 }
 /** A float result: boxed when integral. */
 export const pyFloat = (n: number): number | PyFloat => (Number.isInteger(n) ? new PyFloat(n) : n);
 /** int, float or bool (a Python number; bool is an int subclass). */
-export const isNum = (v: unknown): v is number | boolean | PyFloat => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+export const isNum = (v: unknown): v is number | boolean | PyFloat =>
+  typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
 /** Python float (boxed or a non-integral number). */
 export const isFloat = (v: unknown): boolean => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
 /** Python int (not bool). */
@@ -46,17 +62,29 @@ const numResult = (a: unknown, b: unknown, n: number): number | PyFloat => (isFl
 
 /** A deep copy of a value that keeps Python's types (tuples, boxed floats); undefined and functions become None. */
 export function deepCopy(v: unknown): unknown {
-  if (v instanceof PyTuple) { const t = new PyTuple(); for (const x of v) t.push(deepCopy(x)); return t }
+  if (v instanceof PyTuple) {
+    const t = new PyTuple();
+    for (const x of v) t.push(deepCopy(x));
+    return t;
+  }
   if (Array.isArray(v)) return v.map(deepCopy);
-  if (isDict(v)) { const o: Dict = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, deepCopy(x)); return o }
+  if (isDict(v)) {
+    const o: Dict = {};
+    for (const [k, x] of Object.entries(v)) setKey(o, k, deepCopy(x));
+    return o;
+  }
   if (v === undefined || typeof v === 'function') return null;
   return v;
 }
 
 /** Jinja2's namespace(): attributes assignable with {% set ns.attr = ... %}, even inside loops. */
 export class PyNamespace {
-  constructor(init: Dict) { for (const [k, v] of Object.entries(init)) setKey(this as unknown as Dict, k, v) }
-  __str__(): string { return `<Namespace ${pyRepr({ ...this })}>` }
+  constructor(init: Dict) {
+    for (const [k, v] of Object.entries(init)) setKey(this as unknown as Dict, k, v);
+  }
+  __str__(): string {
+    return `<Namespace ${pyRepr({ ...this })}>`;
+  }
 }
 
 /** Plain JS data for callers outside the templating world (the library API): boxed floats become numbers,
@@ -66,7 +94,11 @@ export function toPlain(v: unknown): unknown {
   if (v instanceof PyDatetime) return v.isoformat();
   if (v instanceof PyTimedelta) return v.us / 1_000_000;
   if (Array.isArray(v)) return Array.from(v, toPlain);
-  if (isDict(v)) { const o: Dict = {}; for (const [k, x] of Object.entries(v)) setKey(o, k, toPlain(x)); return o }
+  if (isDict(v)) {
+    const o: Dict = {};
+    for (const [k, x] of Object.entries(v)) setKey(o, k, toPlain(x));
+    return o;
+  }
   return v;
 }
 
@@ -97,7 +129,12 @@ export function typeName(v: unknown): string {
 /** A Python exception Ansible does not catch while templating (ZeroDivisionError, re.error): the task fails with
  * only an `exception` ("An exception occurred during task execution ... The error was: ZeroDivisionError: ..."). */
 export class PyException extends TemplateError {
-  constructor(readonly pyType: string, message: string) { super(`${pyType}: ${message}`) }
+  constructor(
+    readonly pyType: string,
+    message: string,
+  ) {
+    super(`${pyType}: ${message}`);
+  }
 }
 
 /** Python's TypeError; the Templar words it as Ansible does ("Unexpected templating type error ..."). */
@@ -127,9 +164,11 @@ export function floatRepr(n: number): string {
   const [mant, expText] = n.toExponential().split('e') as [string, string];
   const exp = Number(expText);
   if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  const digits = mant.replace(/^-/, '').replace('.', ''), sign = n < 0 ? '-' : '';
+  const digits = mant.replace(/^-/, '').replace('.', ''),
+    sign = n < 0 ? '-' : '';
   if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0'), frac = digits.slice(exp + 1);
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0'),
+    frac = digits.slice(exp + 1);
   return `${sign}${intPart}.${frac || '0'}`;
 }
 /** Python repr() of an int or float held in a JS number. */
@@ -139,12 +178,25 @@ const numberRepr = (n: number): string => (Number.isInteger(n) ? String(n) : flo
  * \\n, \\t, \\\\, \\', \\x41, \\101, \\u00e9, \\U0001F600; any other backslash stays as it is. */
 export function decodeEscapes(text: string): string {
   if (!text.includes('\\')) return text;
-  return text.replace(/\\(?:([\\'"abfnrtv])|([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/g,
-    (m, simple: string | undefined, oct: string | undefined, x: string | undefined, u: string | undefined, U: string | undefined) => {
-      if (simple !== undefined) return ({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[simple] ?? simple;
+  return text.replace(
+    /\\(?:([\\'"abfnrtv])|([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/g,
+    (
+      m,
+      simple: string | undefined,
+      oct: string | undefined,
+      x: string | undefined,
+      u: string | undefined,
+      U: string | undefined,
+    ) => {
+      if (simple !== undefined)
+        return (
+          ({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[simple] ??
+          simple
+        );
       const code = parseInt((oct ?? x ?? u ?? U)!, oct !== undefined ? 8 : 16);
       return code <= 0x10ffff ? String.fromCodePoint(code) : m;
-    });
+    },
+  );
 }
 
 /** Python repr() of a str: single quotes unless the text has ' and no ". */
@@ -205,7 +257,8 @@ export function pyBoolean(value: unknown, strict: boolean): boolean | undefined 
   }
   return strict ? undefined : false;
 }
-export const BOOLEANS_TEXT = "'y', 'yes', 'on', '1', 'true', 't', 1, 1.0, True, 'n', 'no', 'off', '0', 'false', 'f', 0, 0.0, False";
+export const BOOLEANS_TEXT =
+  "'y', 'yes', 'on', '1', 'true', 't', 1, 1.0, True, 'n', 'no', 'off', '0', 'false', 'f', 0, 0.0, False";
 
 /** Nunjucks' SafeString (what a macro call returns) is a str to Python. */
 export const isSafeString = (v: unknown): boolean => v instanceof String;
@@ -214,7 +267,12 @@ export const isSafeString = (v: unknown): boolean => v instanceof String;
 export function pyStr(v: unknown): string {
   if (typeof v === 'string') return v;
   if (isSafeString(v)) return String(v);
-  if (typeof v === 'object' && v !== null && !(v instanceof PyUndefined) && typeof (v as { __str__?: unknown }).__str__ === 'function')
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    !(v instanceof PyUndefined) &&
+    typeof (v as { __str__?: unknown }).__str__ === 'function'
+  )
     return (v as { __str__(): string }).__str__();
   return pyRepr(v);
 }
@@ -224,16 +282,18 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a instanceof PyUndefined) a.fail();
   if (b instanceof PyUndefined) b.fail();
   if (a === b) return true;
-  if ((a instanceof PyDatetime && b instanceof PyDatetime) || (a instanceof PyTimedelta && b instanceof PyTimedelta)) return a.us === b.us;
+  if ((a instanceof PyDatetime && b instanceof PyDatetime) || (a instanceof PyTimedelta && b instanceof PyTimedelta))
+    return a.us === b.us;
   if (a === undefined) a = null;
   if (b === undefined) b = null;
   if (isNum(a) && isNum(b)) return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) {
-    if ((a instanceof PyTuple) !== (b instanceof PyTuple)) return false;
+    if (a instanceof PyTuple !== b instanceof PyTuple) return false;
     return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
   }
   if (isDict(a) && isDict(b)) {
-    const ka = Object.keys(a), kb = Object.keys(b);
+    const ka = Object.keys(a),
+      kb = Object.keys(b);
     return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && pyEq(a[k], b[k]));
   }
   return a === b;
@@ -244,11 +304,13 @@ type OrderOp = keyof typeof OP_SYMBOL;
 
 /** Python's three-way ordering for <, <=, >, >=; unrelated types raise TypeError as Python does. */
 export function pyCompare(a: unknown, b: unknown, op: OrderOp): number {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (isNum(a) && isNum(b)) return Number(a) - Number(b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if ((a instanceof PyDatetime && b instanceof PyDatetime) || (a instanceof PyTimedelta && b instanceof PyTimedelta)) return a.us - b.us;
-  if (Array.isArray(a) && Array.isArray(b) && (a instanceof PyTuple) === (b instanceof PyTuple)) {
+  if ((a instanceof PyDatetime && b instanceof PyDatetime) || (a instanceof PyTimedelta && b instanceof PyTimedelta))
+    return a.us - b.us;
+  if (Array.isArray(a) && Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (!pyEq(a[i], b[i])) return pyCompare(a[i], b[i], op);
     }
@@ -259,21 +321,30 @@ export function pyCompare(a: unknown, b: unknown, op: OrderOp): number {
 
 export function pyCompareOp(a: unknown, op: string, b: unknown): boolean {
   switch (op) {
-    case '==': return pyEq(a, b);
-    case '!=': return !pyEq(a, b);
-    case '<': return pyCompare(a, b, 'lt') < 0;
-    case '<=': return pyCompare(a, b, 'lte') <= 0;
-    case '>': return pyCompare(a, b, 'gt') > 0;
-    case '>=': return pyCompare(a, b, 'gte') >= 0;
-    default: throw new TemplateError(`unknown comparison operator ${op}`);
+    case '==':
+      return pyEq(a, b);
+    case '!=':
+      return !pyEq(a, b);
+    case '<':
+      return pyCompare(a, b, 'lt') < 0;
+    case '<=':
+      return pyCompare(a, b, 'lte') <= 0;
+    case '>':
+      return pyCompare(a, b, 'gt') > 0;
+    case '>=':
+      return pyCompare(a, b, 'gte') >= 0;
+    default:
+      throw new TemplateError(`unknown comparison operator ${op}`);
   }
 }
 
 /** Python `in`. */
 export function pyIn(needle: unknown, haystack: unknown): boolean {
-  assertDefined(needle); assertDefined(haystack);
+  assertDefined(needle);
+  assertDefined(haystack);
   if (typeof haystack === 'string') {
-    if (typeof needle !== 'string') throw new PyTypeError(`'in <string>' requires string as left operand, not ${typeName(needle)}`);
+    if (typeof needle !== 'string')
+      throw new PyTypeError(`'in <string>' requires string as left operand, not ${typeName(needle)}`);
     return haystack.includes(needle);
   }
   if (Array.isArray(haystack)) return haystack.some((x) => pyEq(x, needle));
@@ -285,7 +356,8 @@ const unsupported = (op: string, a: unknown, b: unknown) =>
   new PyTypeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 
 export function pyAdd(a: unknown, b: unknown): unknown {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) + Number(b));
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (a instanceof PyTimedelta && b instanceof PyTimedelta) return new PyTimedelta(a.us + b.us);
@@ -297,7 +369,8 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   throw unsupported('+', a, b);
 }
 export function pySub(a: unknown, b: unknown): number | PyFloat | PyDatetime | PyTimedelta {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) - Number(b));
   if (a instanceof PyDatetime && b instanceof PyDatetime) return new PyTimedelta(a.us - b.us);
   if (a instanceof PyDatetime && b instanceof PyTimedelta) return new PyDatetime(a.us - b.us);
@@ -305,41 +378,60 @@ export function pySub(a: unknown, b: unknown): number | PyFloat | PyDatetime | P
   throw unsupported('-', a, b);
 }
 export function pyMul(a: unknown, b: unknown): unknown {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (isNum(a) && isNum(b)) return numResult(a, b, Number(a) * Number(b));
   const seqTimes = (s: unknown, n: unknown) => {
     const k = Math.max(0, Number(n));
     if (typeof s === 'string') return s.repeat(k);
-    const out: unknown[] = []; for (let i = 0; i < k; i++) out.push(...(s as unknown[])); return out;
+    const out: unknown[] = [];
+    for (let i = 0; i < k; i++) out.push(...(s as unknown[]));
+    return out;
   };
   if ((typeof a === 'string' || Array.isArray(a)) && (isInt(b) || typeof b === 'boolean')) return seqTimes(a, b);
   if ((typeof b === 'string' || Array.isArray(b)) && (isInt(a) || typeof a === 'boolean')) return seqTimes(b, a);
   if (typeof a === 'string' || Array.isArray(a) || typeof b === 'string' || Array.isArray(b))
-    throw new PyTypeError(`can't multiply sequence by non-int of type '${typeName(typeof a === 'string' || Array.isArray(a) ? b : a)}'`);
+    throw new PyTypeError(
+      `can't multiply sequence by non-int of type '${typeName(typeof a === 'string' || Array.isArray(a) ? b : a)}'`,
+    );
   throw unsupported('*', a, b);
 }
 export function pyDiv(a: unknown, b: unknown): number | PyFloat {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('/', a, b);
-  if (Number(b) === 0) throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float division by zero' : 'division by zero');
+  if (Number(b) === 0)
+    throw new PyException(
+      'ZeroDivisionError',
+      isFloat(a) || isFloat(b) ? 'float division by zero' : 'division by zero',
+    );
   return pyFloat(Number(a) / Number(b));
 }
 export function pyFloorDiv(a: unknown, b: unknown): number | PyFloat {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('//', a, b);
-  if (Number(b) === 0) throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float divmod()' : 'integer division or modulo by zero');
+  if (Number(b) === 0)
+    throw new PyException(
+      'ZeroDivisionError',
+      isFloat(a) || isFloat(b) ? 'float divmod()' : 'integer division or modulo by zero',
+    );
   return numResult(a, b, Math.floor(Number(a) / Number(b)));
 }
 export function pyMod(a: unknown, b: unknown): unknown {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (typeof a === 'string') return percentFormat(a, b);
   if (!isNum(a) || !isNum(b)) throw unsupported('%', a, b);
-  if (Number(b) === 0) throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float modulo' : 'integer modulo by zero');
-  const x = Number(a), y = Number(b);
+  if (Number(b) === 0)
+    throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float modulo' : 'integer modulo by zero');
+  const x = Number(a),
+    y = Number(b);
   return numResult(a, b, ((x % y) + y) % y);
 }
 export function pyPow(a: unknown, b: unknown): number | PyFloat {
-  assertDefined(a); assertDefined(b);
+  assertDefined(a);
+  assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('** or pow()', a, b);
   const r = Math.pow(Number(a), Number(b));
   return isFloat(a) || isFloat(b) || Number(b) < 0 ? pyFloat(r) : r;
@@ -355,34 +447,69 @@ export function pyNeg(a: unknown): number | PyFloat | PyTimedelta {
 export function percentFormat(fmt: string, args: unknown): string {
   const list = args instanceof PyTuple ? [...args] : [args];
   let i = 0;
-  const out = fmt.replace(/%(\((\w+)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXoc%])/g,
-    (_m, _k, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+  const out = fmt.replace(
+    /%(\((\w+)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXoc%])/g,
+    (
+      _m,
+      _k,
+      key: string | undefined,
+      flags: string,
+      width: string | undefined,
+      prec: string | undefined,
+      conv: string,
+    ) => {
       if (conv === '%') return '%';
       const v = key !== undefined && isDict(args) ? args[key] : list[i++];
       let s: string;
       switch (conv) {
-        case 's': s = pyStr(v); break;
-        case 'r': s = pyRepr(v); break;
-        case 'd': case 'i':
+        case 's':
+          s = pyStr(v);
+          break;
+        case 'r':
+          s = pyRepr(v);
+          break;
+        case 'd':
+        case 'i':
           if (!isNum(v)) throw new PyTypeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
-          s = String(Math.trunc(Number(v))); break;
-        case 'f': case 'F': s = Number(v).toFixed(prec === undefined ? 6 : Number(prec)); break;
-        case 'e': case 'E': s = Number(v).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') s = s.toUpperCase(); break;
-        case 'x': s = Math.trunc(Number(v)).toString(16); break;
-        case 'X': s = Math.trunc(Number(v)).toString(16).toUpperCase(); break;
-        case 'o': s = Math.trunc(Number(v)).toString(8); break;
-        case 'c': s = isInt(v) ? String.fromCodePoint(v) : pyStr(v); break;
-        default: s = pyStr(v);
+          s = String(Math.trunc(Number(v)));
+          break;
+        case 'f':
+        case 'F':
+          s = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+          break;
+        case 'e':
+        case 'E':
+          s = Number(v)
+            .toExponential(prec === undefined ? 6 : Number(prec))
+            .replace(/e([+-])(\d)$/, 'e$10$2');
+          if (conv === 'E') s = s.toUpperCase();
+          break;
+        case 'x':
+          s = Math.trunc(Number(v)).toString(16);
+          break;
+        case 'X':
+          s = Math.trunc(Number(v)).toString(16).toUpperCase();
+          break;
+        case 'o':
+          s = Math.trunc(Number(v)).toString(8);
+          break;
+        case 'c':
+          s = isInt(v) ? String.fromCodePoint(v) : pyStr(v);
+          break;
+        default:
+          s = pyStr(v);
       }
       if (flags.includes('+') && /[dif]/.test(conv) && Number(v) >= 0) s = '+' + s;
       const w = width ? Number(width) : 0;
       if (s.length < w) {
         if (flags.includes('-')) s = s.padEnd(w);
-        else if (flags.includes('0') && conv !== 's') s = s.startsWith('-') ? '-' + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0');
+        else if (flags.includes('0') && conv !== 's')
+          s = s.startsWith('-') ? '-' + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0');
         else s = s.padStart(w);
       }
       return s;
-    });
+    },
+  );
   if (key_free_count(fmt) < list.length && !isDict(args) && args instanceof PyTuple)
     throw new PyTypeError('not all arguments converted during string formatting');
   return out;
@@ -397,9 +524,15 @@ const key_free_count = (fmt: string) => (fmt.match(/%[^%(]/g) ?? []).length;
 export function parsePythonLiteral(text: string): { ok: true; value: unknown } | { ok: false } {
   let i = 0;
   const fail = { ok: false as const };
-  const ws = () => { while (i < text.length && /\s/.test(text[i]!)) i++ };
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
   class Fail extends Error {}
-  const expect = (c: string) => { ws(); if (text[i] !== c) throw new Fail(); i++ };
+  const expect = (c: string) => {
+    ws();
+    if (text[i] !== c) throw new Fail();
+    i++;
+  };
   const value = (): unknown => {
     ws();
     const c = text[i];
@@ -410,8 +543,14 @@ export function parsePythonLiteral(text: string): { ok: true; value: unknown } |
       let sawComma = false;
       ws();
       while (text[i] !== close) {
-        items.push(value()); ws();
-        if (text[i] === ',') { i++; sawComma = true; ws(); continue }
+        items.push(value());
+        ws();
+        if (text[i] === ',') {
+          i++;
+          sawComma = true;
+          ws();
+          continue;
+        }
         if (text[i] !== close) throw new Fail();
       }
       i++;
@@ -428,7 +567,11 @@ export function parsePythonLiteral(text: string): { ok: true; value: unknown } |
         expect(':');
         Object.defineProperty(obj, pyStr(k), { value: value(), enumerable: true, writable: true, configurable: true });
         ws();
-        if (text[i] === ',') { i++; ws(); continue }
+        if (text[i] === ',') {
+          i++;
+          ws();
+          continue;
+        }
         if (text[i] !== '}') throw new Fail();
       }
       i++;
@@ -441,14 +584,32 @@ export function parsePythonLiteral(text: string): { ok: true; value: unknown } |
       while (text[i] === "'" || text[i] === '"') {
         if (!first) ws();
         first = false;
-        const q = text[i]!; i++;
+        const q = text[i]!;
+        i++;
         while (i < text.length && text[i] !== q) {
           if (text[i] === '\\') {
-            const n = text[i + 1]; i += 2;
-            const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
-            if (n === 'x') { s += String.fromCharCode(parseInt(text.slice(i, i + 2), 16)); i += 2 }
-            else if (n === 'u') { s += String.fromCharCode(parseInt(text.slice(i, i + 4), 16)); i += 4 }
-            else if (n !== undefined && n in map) s += map[n];
+            const n = text[i + 1];
+            i += 2;
+            const map: Record<string, string> = {
+              n: '\n',
+              t: '\t',
+              r: '\r',
+              '\\': '\\',
+              "'": "'",
+              '"': '"',
+              '0': '\0',
+              a: '\x07',
+              b: '\b',
+              f: '\f',
+              v: '\v',
+            };
+            if (n === 'x') {
+              s += String.fromCharCode(parseInt(text.slice(i, i + 2), 16));
+              i += 2;
+            } else if (n === 'u') {
+              s += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
+              i += 4;
+            } else if (n !== undefined && n in map) s += map[n];
             else s += '\\' + (n ?? '');
           } else s += text[i++];
         }
@@ -458,13 +619,22 @@ export function parsePythonLiteral(text: string): { ok: true; value: unknown } |
       }
       return s;
     }
-    const m = /^[-+]?(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|^(?:True|False|None|true|false|null)/.exec(text.slice(i));
+    const m =
+      /^[-+]?(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|^(?:True|False|None|true|false|null)/.exec(
+        text.slice(i),
+      );
     if (!m) throw new Fail();
     i += m[0].length;
     switch (m[0]) {
-      case 'True': case 'true': return true;
-      case 'False': case 'false': return false;
-      case 'None': case 'null': return null;
+      case 'True':
+      case 'true':
+        return true;
+      case 'False':
+      case 'false':
+        return false;
+      case 'None':
+      case 'null':
+        return null;
     }
     const n = Number(m[0].replace(/_/g, ''));
     return /[.eE]/.test(m[0]) ? pyFloat(n) : n;

@@ -4,9 +4,30 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
-import { JINJA_STATEMENTS, installPatches, nunjucks, nodes, parserMod, compilerMod, transformerMod, runtime, type VarsResolver } from './nunjucks-patches.js';
+import {
+  JINJA_STATEMENTS,
+  installPatches,
+  nunjucks,
+  nodes,
+  parserMod,
+  compilerMod,
+  transformerMod,
+  runtime,
+  type VarsResolver,
+} from './nunjucks-patches.js';
 import { PyDatetime, PyTimedelta } from './datetime.js';
-import { PyFloat, PyTuple, PyTypeError, decodeEscapes, isDict, isSafeString, setKey, parsePythonLiteral, pyStr, truthy } from './python.js';
+import {
+  PyFloat,
+  PyTuple,
+  PyTypeError,
+  decodeEscapes,
+  isDict,
+  isSafeString,
+  setKey,
+  parsePythonLiteral,
+  pyStr,
+  truthy,
+} from './python.js';
 import { PyUndefined } from './undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
@@ -17,13 +38,26 @@ import { GLOBALS, type LookupContext } from './lookups.js';
 export type JinjaMode = '2.14' | 'native';
 
 /** Filters whose text result Ansible 2.14 keeps as text (C.STRING_TYPE_FILTERS). */
-const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+const STRING_TYPE_FILTERS = new Set([
+  'string',
+  'to_json',
+  'to_nice_json',
+  'to_yaml',
+  'to_nice_yaml',
+  'ppretty',
+  'json',
+]);
 
 let environment: any;
 function env(): any {
   if (environment) return environment;
   installPatches();
-  environment = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, dev: true, throwOnUndefined: false });
+  environment = new nunjucks.Environment(null, {
+    autoescape: false,
+    trimBlocks: true,
+    dev: true,
+    throwOnUndefined: false,
+  });
   bindEnvironment(environment);
   for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS })) {
     environment.addFilter(name, fn);
@@ -36,7 +70,12 @@ function env(): any {
   return environment;
 }
 
-interface Compiled { readonly template: any; readonly single: boolean; readonly stringFilter: boolean; readonly singleVar?: string }
+interface Compiled {
+  readonly template: any;
+  readonly single: boolean;
+  readonly stringFilter: boolean;
+  readonly singleVar?: string;
+}
 const cache = new Map<string, Compiled>();
 /** Conditionals and the debugger's expressions by their text, without building `{{ expr }}` to look them up. */
 const expressions = new Map<string, Compiled>();
@@ -60,19 +99,24 @@ export function isTemplate(s: string): boolean {
 function escapeBackslashes(src: string): string {
   if (!src.includes('\\')) return src;
   const literal = /'(?:[^'\\]|\\[\s\S])*'|"(?:[^"\\]|\\[\s\S])*"/g;
-  return src.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) => block.startsWith('{{')
-    ? block.replace(literal, (lit) => lit.replace(/\\/g, '\\\\'))
-    : block.replace(literal, (lit) => {
-      const quote = lit[0]!, text = decodeEscapes(lit.slice(1, -1));
-      return quote + text.replace(/\\/g, '\\\\').replace(quote === "'" ? /'/g : /"/g, `\\${quote}`) + quote;
-    }));
+  return src.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) =>
+    block.startsWith('{{')
+      ? block.replace(literal, (lit) => lit.replace(/\\/g, '\\\\'))
+      : block.replace(literal, (lit) => {
+          const quote = lit[0]!,
+            text = decodeEscapes(lit.slice(1, -1));
+          return quote + text.replace(/\\/g, '\\\\').replace(quote === "'" ? /'/g : /"/g, `\\${quote}`) + quote;
+        }),
+  );
 }
 
 /** Jinja2's `+` whitespace controls, which Nunjucks does not know: `{%+` (lstrip_blocks is off: nothing to undo)
  * and `+%}` / `+#}`, which keep the newline trim_blocks would remove (written twice, one is trimmed). */
 function plusControls(src: string): string {
   if (!src.includes('+')) return src;
-  return src.replace(/\{([%#{])\+/g, '{$1').replace(/\+([%#])\}(\n?)/g, (_m, c: string, nl: string) => `${c}}${nl}${nl}`);
+  return src
+    .replace(/\{([%#{])\+/g, '{$1')
+    .replace(/\+([%#])\}(\n?)/g, (_m, c: string, nl: string) => `${c}}${nl}${nl}`);
 }
 
 /** A template that does not parse or compile: AnsibleError(msg, orig_exc=e), the parser's message once more at the end. */
@@ -95,16 +139,29 @@ function compile(src: string, checked = false): Compiled {
   } catch (err) {
     throw syntaxError(src, cleanNunjucksMessage(err), err);
   }
-  const only = root.children.length === 1 && root.children[0] instanceof nodes.Output && root.children[0].children.length === 1
-    && !(root.children[0].children[0] instanceof nodes.TemplateData) ? root.children[0].children[0] : null;
-  let single = false, stringFilter = false, singleVar: string | undefined;
+  const only =
+    root.children.length === 1 &&
+    root.children[0] instanceof nodes.Output &&
+    root.children[0].children.length === 1 &&
+    !(root.children[0].children[0] instanceof nodes.TemplateData)
+      ? root.children[0].children[0]
+      : null;
+  let single = false,
+    stringFilter = false,
+    singleVar: string | undefined;
   if (only && /^\{\{-?[\s\S]*-?\}\}$/.test(prepared.trim()) && prepared.trim() === prepared) {
     single = true;
-    stringFilter = only instanceof nodes.Filter && STRING_TYPE_FILTERS.has(only.name.value.replace(/^ansible\.builtin\./, ''));
+    stringFilter =
+      only instanceof nodes.Filter && STRING_TYPE_FILTERS.has(only.name.value.replace(/^ansible\.builtin\./, ''));
     if (only instanceof nodes.Symbol) singleVar = only.value;
     // one expression: hand its native value to __tsible_capture instead of printing it
     const output = root.children[0];
-    output.children[0] = new nodes.FunCall(only.lineno, only.colno, new nodes.Symbol(only.lineno, only.colno, '__tsible_capture'), new nodes.NodeList(only.lineno, only.colno, [only]));
+    output.children[0] = new nodes.FunCall(
+      only.lineno,
+      only.colno,
+      new nodes.Symbol(only.lineno, only.colno, '__tsible_capture'),
+      new nodes.NodeList(only.lineno, only.colno, [only]),
+    );
   }
   let template: any;
   try {
@@ -124,7 +181,11 @@ function compile(src: string, checked = false): Compiled {
 
 function cleanNunjucksMessage(err: unknown): string {
   const msg = String((err as Error)?.message ?? err);
-  return msg.replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/m, '').replace(/^Template render error:\s*/, '').replace(/\s+/g, ' ').trim();
+  return msg
+    .replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/m, '')
+    .replace(/^Template render error:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export interface TemplarOptions {
@@ -155,10 +216,16 @@ export class Templar implements VarsResolver {
   #resolved: Map<string, unknown> | undefined;
   #resolving: Set<string> | undefined;
 
-  constructor(opts: TemplarOptions) { this.#opts = opts }
+  constructor(opts: TemplarOptions) {
+    this.#opts = opts;
+  }
 
-  get jinja(): JinjaMode { return this.#opts.jinja ?? '2.14' }
-  get lookupContext(): LookupContext { return { basedirs: [process.cwd()], ...this.#opts.lookup, templar: this } }
+  get jinja(): JinjaMode {
+    return this.#opts.jinja ?? '2.14';
+  }
+  get lookupContext(): LookupContext {
+    return { basedirs: [process.cwd()], ...this.#opts.lookup, templar: this };
+  }
 
   /** The resolver Nunjucks calls for every free name: variables are templated when they are read. */
   lookup(name: string): unknown {
@@ -166,10 +233,16 @@ export class Templar implements VarsResolver {
     if (resolved.has(name)) return resolved.get(name);
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
-    if (this.#opts.isFinal?.(name)) { const v = raw instanceof UnsafeText ? raw.value : raw; resolved.set(name, v); return v }
+    if (this.#opts.isFinal?.(name)) {
+      const v = raw instanceof UnsafeText ? raw.value : raw;
+      resolved.set(name, v);
+      return v;
+    }
     const resolving = (this.#resolving ??= new Set());
     if (resolving.has(name)) {
-      throw new TemplateError(`recursive loop detected in template string: ${typeof raw === 'string' ? raw : `{{ ${name} }}`}`);
+      throw new TemplateError(
+        `recursive loop detected in template string: ${typeof raw === 'string' ? raw : `{{ ${name} }}`}`,
+      );
     }
     resolving.add(name);
     try {
@@ -211,7 +284,10 @@ export class Templar implements VarsResolver {
       captured = v;
     }
     if (!isVariable) {
-      const text = this.#render(c, src, (v: unknown) => { captured = v; return '' });
+      const text = this.#render(c, src, (v: unknown) => {
+        captured = v;
+        return '';
+      });
       if (!c.single) {
         if (this.jinja === 'native') return text;
         return literalFromText(src.endsWith('\n') && !text.endsWith('\n') ? text + '\n' : text);
@@ -227,21 +303,38 @@ export class Templar implements VarsResolver {
     if (typeof captured === 'string') return literalFromText(captured);
     if (captured instanceof PyTuple) return pyStr(captured); // 2.14 re-reads only '[...]' and '{...}'
     // 2.14 reads the text of a container back with literal_eval: one holding a datetime stays that text
-    if (Array.isArray(captured) || isDict(captured)) return holdsNonLiteral(captured) ? pyStr(captured) : normalizeNative(captured);
+    if (Array.isArray(captured) || isDict(captured))
+      return holdsNonLiteral(captured) ? pyStr(captured) : normalizeNative(captured);
     return literalFromText(pyStr(captured));
   }
 
   #render(c: Compiled, src: string, capture: (v: unknown) => string): string {
-    const ctx = { __tsible_vars: this, __tsible_capture: capture, __tsible_random: this.#opts.random, __tsible_templar: this };
+    const ctx = {
+      __tsible_vars: this,
+      __tsible_capture: capture,
+      __tsible_random: this.#opts.random,
+      __tsible_templar: this,
+    };
     try {
       return renderCompiled(c.template, ctx);
     } catch (err) {
       const cause = unwrap(err);
-      if (cause instanceof PyTypeError) throw new TemplateError(`Unexpected templating type error occurred on (${src}): ${cause.message}. ${cause.message}`, { cause });
+      if (cause instanceof PyTypeError)
+        throw new TemplateError(
+          `Unexpected templating type error occurred on (${src}): ${cause.message}. ${cause.message}`,
+          { cause },
+        );
       const missing = /(?:filter not found: |no test named ')([\w.]+)/.exec(String((cause as Error)?.message ?? ''));
-      if (missing) throw new TemplateError(`template error while templating string: Could not load "${missing[1]}": '${missing[1]}'. String: ${src}. Could not load "${missing[1]}": '${missing[1]}'`, { cause });
+      if (missing)
+        throw new TemplateError(
+          `template error while templating string: Could not load "${missing[1]}": '${missing[1]}'. String: ${src}. Could not load "${missing[1]}": '${missing[1]}'`,
+          { cause },
+        );
       if (cause instanceof TsibleError) throw cause;
-      throw new TemplateError(`An unhandled exception occurred while templating '${src}'. Error was a ${(cause as Error)?.name ?? 'Error'}, original message: ${cleanNunjucksMessage(cause)}`, { cause });
+      throw new TemplateError(
+        `An unhandled exception occurred while templating '${src}'. Error was a ${(cause as Error)?.name ?? 'Error'}, original message: ${cleanNunjucksMessage(cause)}`,
+        { cause },
+      );
     }
   }
 
@@ -270,12 +363,21 @@ export class Templar implements VarsResolver {
   }
 
   /** The native value of one Jinja2 expression, before any result conversion (the debugger's `p`). */
-  evaluate(expr: string): unknown { return this.#evaluate(expr, false) }
+  evaluate(expr: string): unknown {
+    return this.#evaluate(expr, false);
+  }
   #evaluate(expr: string, checked: boolean): unknown {
     let c = expressions.get(expr);
-    if (!c) { c = compile(`{{ ${expr} }}`, checked); if (expressions.size >= CACHE_LIMIT) expressions.clear(); expressions.set(expr, c) }
+    if (!c) {
+      c = compile(`{{ ${expr} }}`, checked);
+      if (expressions.size >= CACHE_LIMIT) expressions.clear();
+      expressions.set(expr, c);
+    }
     let captured: unknown = undefined;
-    this.#render(c, expr, (v: unknown) => { captured = v; return '' });
+    this.#render(c, expr, (v: unknown) => {
+      captured = v;
+      return '';
+    });
     if (captured instanceof PyUndefined) captured.fail();
     return captured;
   }
@@ -291,28 +393,55 @@ function renderCompiled(template: any, ctx: Record<string, unknown>): string {
   const e = template.env;
   const frame = new runtime.Frame();
   frame.topLevel = true;
-  let out = '', failure: unknown;
-  template.rootRenderFunc(e, new RenderContext(e, ctx), frame, runtime, (err: unknown, res: string) => { if (err) failure = err; else out = res });
-  if (failure !== undefined) throw (nunjucks.lib as unknown as { _prettifyError(path: string, dev: boolean, err: unknown): Error })._prettifyError(template.path, e.opts.dev, failure);
+  let out = '',
+    failure: unknown;
+  template.rootRenderFunc(e, new RenderContext(e, ctx), frame, runtime, (err: unknown, res: string) => {
+    if (err) failure = err;
+    else out = res;
+  });
+  if (failure !== undefined)
+    throw (
+      nunjucks.lib as unknown as { _prettifyError(path: string, dev: boolean, err: unknown): Error }
+    )._prettifyError(template.path, e.opts.dev, failure);
   return out;
 }
 /** What compiled templates ask of their context (Nunjucks' Context without blocks and its copy of ctx). */
 class RenderContext {
   #exported: string[] | undefined;
-  constructor(readonly env: any, readonly ctx: Record<string, unknown>) {}
-  lookup(name: string): unknown { return name in this.env.globals && !(name in this.ctx) ? this.env.globals[name] : this.ctx[name] }
-  setVariable(name: string, value: unknown): void { this.ctx[name] = value }
-  getVariables(): Record<string, unknown> { return this.ctx }
-  addExport(name: string): void { (this.#exported ??= []).push(name) }
-  getExported(): Record<string, unknown> { const out: Record<string, unknown> = {}; for (const n of this.#exported ?? []) out[n] = this.ctx[n]; return out }
-  getBlock(name: string): never { throw new Error(`unknown block "${name}"`) }
-  getSuper(_env: unknown, name: string): never { throw new Error(`no super block available for "${name}"`) }
+  constructor(
+    readonly env: any,
+    readonly ctx: Record<string, unknown>,
+  ) {}
+  lookup(name: string): unknown {
+    return name in this.env.globals && !(name in this.ctx) ? this.env.globals[name] : this.ctx[name];
+  }
+  setVariable(name: string, value: unknown): void {
+    this.ctx[name] = value;
+  }
+  getVariables(): Record<string, unknown> {
+    return this.ctx;
+  }
+  addExport(name: string): void {
+    (this.#exported ??= []).push(name);
+  }
+  getExported(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const n of this.#exported ?? []) out[n] = this.ctx[n];
+    return out;
+  }
+  getBlock(name: string): never {
+    throw new Error(`unknown block "${name}"`);
+  }
+  getSuper(_env: unknown, name: string): never {
+    throw new Error(`no super block available for "${name}"`);
+  }
 }
 
 function unwrap(err: unknown): unknown {
   let e: any = err;
   for (let i = 0; i < 5 && e && !(e instanceof TsibleError); i++) {
-    if (e.cause) e = e.cause; else break;
+    if (e.cause) e = e.cause;
+    else break;
   }
   return e;
 }
@@ -329,7 +458,11 @@ function normalizeNative(v: unknown): unknown {
   if (v instanceof PyUndefined) v.fail();
   if (v instanceof PyTuple) return [...v].map(normalizeNative);
   if (Array.isArray(v)) return v.map(normalizeNative);
-  if (isDict(v)) { const o: Record<string, unknown> = {}; for (const k in v) setKey(o, k, normalizeNative(v[k])); return o }
+  if (isDict(v)) {
+    const o: Record<string, unknown> = {};
+    for (const k in v) setKey(o, k, normalizeNative(v[k]));
+    return o;
+  }
   return v;
 }
 

@@ -7,8 +7,12 @@ import { UndefinedError } from '../errors.js';
  */
 export class PyUndefined {
   constructor(readonly hint: string) {}
-  fail(): never { throw new UndefinedError(this.hint) }
-  toString(): string { return this.fail() }
+  fail(): never {
+    throw new UndefinedError(this.hint);
+  }
+  toString(): string {
+    return this.fail();
+  }
 }
 export const isUndefined = (v: unknown): v is PyUndefined => v instanceof PyUndefined;
 export function assertDefined<T>(v: T): Exclude<T, PyUndefined> {

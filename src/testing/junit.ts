@@ -2,7 +2,13 @@
 import type { TargetResult } from './target.js';
 import { pyJson } from '../template/pyjson.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const esc = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export function junitXml(results: readonly TargetResult[]): string {
   const suites = results.map((r) => {
@@ -13,10 +19,14 @@ export function junitXml(results: readonly TargetResult[]): string {
         const msg = String(t.result.msg ?? t.result.reason ?? 'failed');
         return `${head}\n      <failure message="${esc(msg)}" type="${t.status}">${esc(pyJson(t.result, { indent: 4 }))}</failure>\n    </testcase>`;
       }
-      if (t.status === 'skipped') return `${head}\n      <skipped message="${esc(String(t.result.skip_reason ?? t.result.skipped_reason ?? 'skipped'))}"/>\n    </testcase>`;
+      if (t.status === 'skipped')
+        return `${head}\n      <skipped message="${esc(String(t.result.skip_reason ?? t.result.skipped_reason ?? 'skipped'))}"/>\n    </testcase>`;
       return `${head}</testcase>`;
     });
-    if (r.status === 'skipped' || r.status === 'unsupported') cases.push(`    <testcase classname="${esc(r.name)}" name="${esc(r.name)}">\n      <skipped message="${esc(`${r.status}: ${r.reason ?? ''}`)}"/>\n    </testcase>`);
+    if (r.status === 'skipped' || r.status === 'unsupported')
+      cases.push(
+        `    <testcase classname="${esc(r.name)}" name="${esc(r.name)}">\n      <skipped message="${esc(`${r.status}: ${r.reason ?? ''}`)}"/>\n    </testcase>`,
+      );
     const failures = (r.run?.tasks ?? []).filter((t) => t.status === 'failed' || t.status === 'unreachable').length;
     const skipped = (r.run?.tasks ?? []).filter((t) => t.status === 'skipped').length + (r.run ? 0 : 1);
     return `  <testsuite name="${esc(r.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.ms / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;

@@ -29,7 +29,10 @@ export interface TargetResult {
 export function readAliases(dir: string): string[] {
   const file = path.join(dir, 'aliases');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
 }
 
 /** ansible-test's resource_prefix: ansible-test, eight random digits, and the host's short name. */
@@ -46,24 +49,48 @@ function iniSection(text: string): Record<string, string> {
 
 /** The credentials ansible-test gives a cloud/aws target. */
 function awsVars(opts: TargetOptions): Record<string, unknown> {
-  if (opts.localAws || opts.awsEndpoint) return { aws_access_key: 'tsible-local', aws_secret_key: 'tsible-local', security_token: '', aws_region: 'us-east-1' };
+  if (opts.localAws || opts.awsEndpoint)
+    return {
+      aws_access_key: 'tsible-local',
+      aws_secret_key: 'tsible-local',
+      security_token: '',
+      aws_region: 'us-east-1',
+    };
   if (opts.cloudConfig) {
     const ini = iniSection(readFileSync(opts.cloudConfig, 'utf8'));
-    return { aws_access_key: ini.aws_access_key ?? '', aws_secret_key: ini.aws_secret_key ?? '', security_token: ini.security_token ?? '', aws_region: ini.aws_region ?? 'us-east-1' };
+    return {
+      aws_access_key: ini.aws_access_key ?? '',
+      aws_secret_key: ini.aws_secret_key ?? '',
+      security_token: ini.security_token ?? '',
+      aws_region: ini.aws_region ?? 'us-east-1',
+    };
   }
   const env = opts.env ?? process.env;
-  return { aws_access_key: env.AWS_ACCESS_KEY_ID ?? '', aws_secret_key: env.AWS_SECRET_ACCESS_KEY ?? '', security_token: env.AWS_SESSION_TOKEN ?? '', aws_region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' };
+  return {
+    aws_access_key: env.AWS_ACCESS_KEY_ID ?? '',
+    aws_secret_key: env.AWS_SECRET_ACCESS_KEY ?? '',
+    security_token: env.AWS_SESSION_TOKEN ?? '',
+    aws_region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  };
 }
 
 /** Playbooks a runme.sh runs, when running ansible-playbook on files of the target is all it does. */
 function runmePlaybooks(dir: string): { playbooks: string[] } | { reason: string } {
-  const lines = readFileSync(path.join(dir, 'runme.sh'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync(path.join(dir, 'runme.sh'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const playbooks: string[] = [];
   for (const line of lines) {
     if (/^set\s+-[euxo]+(\s+pipefail)?$/.test(line)) continue;
     const m = /^ansible-playbook\s+((?:[\w./-]+\.ya?ml\s*)+)(?:\s+-i\s+\S+)?(?:\s+"\$@")?$/.exec(line);
     if (!m) return { reason: `runme.sh runs more than ansible-playbook on the target's playbooks: ${line}` };
-    playbooks.push(...m[1]!.trim().split(/\s+/).map((p) => path.join(dir, p)));
+    playbooks.push(
+      ...m[1]!
+        .trim()
+        .split(/\s+/)
+        .map((p) => path.join(dir, p)),
+    );
   }
   return playbooks.length ? { playbooks } : { reason: 'runme.sh runs no playbook' };
 }
@@ -72,13 +99,27 @@ export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<
   const started = Date.now();
   const name = path.basename(path.resolve(dir));
   const aliases = readAliases(dir);
-  const done = (status: TargetResult['status'], reason?: string, run?: RunResult): TargetResult => ({ name, status, reason, aliases, run, ms: Date.now() - started });
-  const gate: Array<[string, boolean | undefined]> = [['disabled', opts.allowDisabled], ['unsupported', opts.allowUnsupported], ['unstable', opts.allowUnstable], ['destructive', opts.allowDestructive]];
-  for (const [alias, allowed] of gate) if (aliases.includes(alias) && !allowed) return done('skipped', `${alias} (pass --allow-${alias} to run it)`);
+  const done = (status: TargetResult['status'], reason?: string, run?: RunResult): TargetResult => ({
+    name,
+    status,
+    reason,
+    aliases,
+    run,
+    ms: Date.now() - started,
+  });
+  const gate: Array<[string, boolean | undefined]> = [
+    ['disabled', opts.allowDisabled],
+    ['unsupported', opts.allowUnsupported],
+    ['unstable', opts.allowUnstable],
+    ['destructive', opts.allowDestructive],
+  ];
+  for (const [alias, allowed] of gate)
+    if (aliases.includes(alias) && !allowed) return done('skipped', `${alias} (pass --allow-${alias} to run it)`);
   const { runPlaybook } = await import('../api/index.js');
   const work = mkdtempSync(path.join(tmpdir(), `tsible-target-${name}-`));
   const extraVars: Record<string, unknown> = {
-    resource_prefix: opts.resourcePrefix ?? makeResourcePrefix(), output_dir: work,
+    resource_prefix: opts.resourcePrefix ?? makeResourcePrefix(),
+    output_dir: work,
     ...(aliases.some((a) => a.startsWith('cloud/aws')) ? awsVars(opts) : {}),
     ...opts.extraVars,
   };
@@ -109,7 +150,9 @@ export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<
     }
     if (!last.ok) {
       const failure = last.tasks.find((t) => t.status === 'failed' || t.status === 'unreachable');
-      const why = failure ? `${failure.task}: ${String(failure.result.msg ?? failure.result.reason ?? 'failed')}` : `exit code ${last.rc}`;
+      const why = failure
+        ? `${failure.task}: ${String(failure.result.msg ?? failure.result.reason ?? 'failed')}`
+        : `exit code ${last.rc}`;
       return done('failed', why.split('\n')[0], last);
     }
   }

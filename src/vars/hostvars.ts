@@ -4,6 +4,9 @@ export function lazyVarsView(names: () => string[], read: (name: string) => unkn
     get: (_t, k) => (typeof k === 'string' && names().includes(k) ? read(k) : undefined),
     has: (_t, k) => typeof k === 'string' && names().includes(k),
     ownKeys: () => names(),
-    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && names().includes(k) ? { enumerable: true, configurable: true, writable: false, value: read(k) } : undefined),
+    getOwnPropertyDescriptor: (_t, k) =>
+      typeof k === 'string' && names().includes(k)
+        ? { enumerable: true, configurable: true, writable: false, value: read(k) }
+        : undefined,
   });
 }

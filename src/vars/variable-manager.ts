@@ -10,48 +10,94 @@ export type Vars = Record<string, unknown>;
 
 /** One task's variables, name by name: its value (undefined when not set), whether it is final (never templated
  * again: facts, registered results, magic variables), and the whole dictionary when needed. */
-export interface TaskVars { lookup(name: string): unknown; isFinal(name: string): boolean; all(): Vars }
+export interface TaskVars {
+  lookup(name: string): unknown;
+  isFinal(name: string): boolean;
+  all(): Vars;
+}
 
-export interface HostVarsState { facts: Vars; registered: Vars; includeVars: Vars; gathered?: Vars }
-
+export interface HostVarsState {
+  facts: Vars;
+  registered: Vars;
+  includeVars: Vars;
+  gathered?: Vars;
+}
 
 export class VariableManager {
   readonly hostState = new Map<string, HostVarsState>();
-  constructor(readonly extraVars: Vars, readonly inventory: Inventory, readonly magic: Vars) {}
+  constructor(
+    readonly extraVars: Vars,
+    readonly inventory: Inventory,
+    readonly magic: Vars,
+  ) {}
 
   #groups: Vars | null = null;
   #groupNames = new Map<string, string[]>();
   /** The inventory changed (add_host, group_by) or a play starts: recompute `groups` and the hosts' inventory
    * variables. */
-  invalidate(): void { this.#groups = null; this.#groupNames.clear(); this.#inventoryVars.clear(); this.#version++ }
+  invalidate(): void {
+    this.#groups = null;
+    this.#groupNames.clear();
+    this.#inventoryVars.clear();
+    this.#version++;
+  }
   groupsDict(): Vars {
-    if (!this.#groups) { const g: Vars = {}; for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name); this.#groups = g }
+    if (!this.#groups) {
+      const g: Vars = {};
+      for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name);
+      this.#groups = g;
+    }
     return this.#groups;
   }
 
   // A host's facts, registered results and include_vars are replaced on every change, never changed in place: a
   // task's variables (resolver) keep the objects they started with as their snapshot, without copying them.
   /** set_fact and facts modules return: these names on top of the host's facts. */
-  setFacts(host: string, facts: Vars): void { const s = this.state(host); s.facts = { ...s.facts, ...facts }; this.#version++ }
+  setFacts(host: string, facts: Vars): void {
+    const s = this.state(host);
+    s.facts = { ...s.facts, ...facts };
+    this.#version++;
+  }
   /** register: the task's result under this name. */
-  register(host: string, name: string, result: Vars): void { const s = this.state(host); s.registered = { ...s.registered, [name]: result }; this.#version++ }
-  addIncludeVars(host: string, vars: Vars): void { const s = this.state(host); s.includeVars = { ...s.includeVars, ...vars }; this.#version++ }
+  register(host: string, name: string, result: Vars): void {
+    const s = this.state(host);
+    s.registered = { ...s.registered, [name]: result };
+    this.#version++;
+  }
+  addIncludeVars(host: string, vars: Vars): void {
+    const s = this.state(host);
+    s.includeVars = { ...s.includeVars, ...vars };
+    this.#version++;
+  }
   /** gather_facts / setup (undefined: meta clear_facts). */
-  setGathered(host: string, facts: Vars | undefined): void { this.state(host).gathered = facts; this.#version++ }
+  setGathered(host: string, facts: Vars | undefined): void {
+    this.state(host).gathered = facts;
+    this.#version++;
+  }
   #version = 0;
   /** Changes with every change above (and of the inventory): a resolver made at the same version sees the same. */
-  get version(): number { return this.#version }
+  get version(): number {
+    return this.#version;
+  }
 
   state(host: string): HostVarsState {
     let s = this.hostState.get(host);
-    if (!s) { s = { facts: {}, registered: {}, includeVars: {} }; this.hostState.set(host, s) }
+    if (!s) {
+      s = { facts: {}, registered: {}, includeVars: {} };
+      this.hostState.set(host, s);
+    }
     return s;
   }
 
   /** The groups a host belongs to, `all` left out, sorted (group_names); computed once until the inventory changes. */
   #groupNamesOf(host: string): readonly string[] {
     let names = this.#groupNames.get(host);
-    if (!names) { names = groupsOf(this.inventory, host).filter((n) => n !== 'all').sort(); this.#groupNames.set(host, names) }
+    if (!names) {
+      names = groupsOf(this.inventory, host)
+        .filter((n) => n !== 'all')
+        .sort();
+      this.#groupNames.set(host, names);
+    }
     return names;
   }
 
@@ -59,7 +105,10 @@ export class VariableManager {
   /** A host's inventory variables (group and host vars), computed once until the inventory changes. */
   inventoryVars(host: string): Vars {
     let v = this.#inventoryVars.get(host);
-    if (!v) { v = hostInventoryVars(this.inventory, host); this.#inventoryVars.set(host, v) }
+    if (!v) {
+      v = hostInventoryVars(this.inventory, host);
+      this.#inventoryVars.set(host, v);
+    }
     return v;
   }
 
@@ -74,7 +123,21 @@ export class VariableManager {
     const s = this.state(host);
     const gathered = s.gathered ? gatheredAsVars(s.gathered) : NONE;
     // (indices 0, 1, 3 and 4 are named in LAYER)
-    return [this.extraVars, extra, t.params, s.registered, s.facts, s.includeVars, t.chainVars, t.roleVars, (this.magic.__vars_files as Vars | undefined) ?? NONE, play.vars, gathered, this.inventoryVars(host), t.defaults];
+    return [
+      this.extraVars,
+      extra,
+      t.params,
+      s.registered,
+      s.facts,
+      s.includeVars,
+      t.chainVars,
+      t.roleVars,
+      (this.magic.__vars_files as Vars | undefined) ?? NONE,
+      play.vars,
+      gathered,
+      this.inventoryVars(host),
+      t.defaults,
+    ];
   }
 
   /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
@@ -86,10 +149,17 @@ export class VariableManager {
     const final = new Set<string>([...Object.keys(s.facts), ...Object.keys(s.registered)]);
     for (const k of Object.keys(extra)) final.delete(k);
     for (const k of Object.keys(this.extraVars)) final.delete(k);
-    for (const k in this.magic) if (k !== '__vars_files' && !(k in vars)) { vars[k] = this.magic[k]; final.add(k) }
+    for (const k in this.magic)
+      if (k !== '__vars_files' && !(k in vars)) {
+        vars[k] = this.magic[k];
+        final.add(k);
+      }
     for (const name of SPECIAL) {
       const sp = this.#special(host, task, name);
-      if (sp) { vars[name] = sp.value; final.add(name) }
+      if (sp) {
+        vars[name] = sp.value;
+        final.add(name);
+      }
     }
     return { vars, final };
   }
@@ -97,13 +167,20 @@ export class VariableManager {
   /** The magic variables worked out for each task: the inventory's view and the task's role. */
   #special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
     switch (name) {
-      case 'groups': return { value: this.groupsDict() };
-      case 'inventory_hostname': return { value: host };
-      case 'inventory_hostname_short': return { value: host.split('.')[0] };
-      case 'group_names': return { value: [...this.#groupNamesOf(host)] };
-      case 'ansible_facts': return { value: { ...(this.state(host).gathered ?? {}) } };
-      case 'role_name': return task?.role ? { value: task.role.name } : undefined;
-      case 'role_path': return task?.role ? { value: task.role.path } : undefined;
+      case 'groups':
+        return { value: this.groupsDict() };
+      case 'inventory_hostname':
+        return { value: host };
+      case 'inventory_hostname_short':
+        return { value: host.split('.')[0] };
+      case 'group_names':
+        return { value: [...this.#groupNamesOf(host)] };
+      case 'ansible_facts':
+        return { value: { ...(this.state(host).gathered ?? {}) } };
+      case 'role_name':
+        return task?.role ? { value: task.role.name } : undefined;
+      case 'role_path':
+        return task?.role ? { value: task.role.path } : undefined;
     }
     return undefined;
   }
@@ -116,15 +193,23 @@ export class VariableManager {
     return new Resolver(this, this.#layers(play, host, task, extra), play, host, task, extra);
   }
   /** (for Resolver) */
-  special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined { return this.#special(host, task, name) }
-
+  special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
+    return this.#special(host, task, name);
+  }
 }
 
 /** One task's variables, name by name (made for every templar: a class, no closures). The host's facts and
  * registered results are the objects the layers were taken from: replaced, never changed, on a change. */
 class Resolver implements TaskVars {
   #all: Vars | undefined;
-  constructor(readonly vm: VariableManager, readonly ordered: readonly Vars[], readonly play: Play, readonly host: string, readonly task: Task | Block | undefined, readonly extra: Vars) {}
+  constructor(
+    readonly vm: VariableManager,
+    readonly ordered: readonly Vars[],
+    readonly play: Play,
+    readonly host: string,
+    readonly task: Task | Block | undefined,
+    readonly extra: Vars,
+  ) {}
   lookup(name: string): unknown {
     const sp = SPECIAL.has(name) ? this.vm.special(this.host, this.task, name) : undefined;
     if (sp) return sp.value;
@@ -140,25 +225,44 @@ class Resolver implements TaskVars {
     if (this.ordered.some((layer) => Object.hasOwn(layer, name))) return false;
     return name !== '__vars_files' && Object.hasOwn(this.vm.magic, name);
   }
-  all(): Vars { return (this.#all ??= this.vm.getVars(this.play, this.host, this.task, this.extra).vars) }
+  all(): Vars {
+    return (this.#all ??= this.vm.getVars(this.play, this.host, this.task, this.extra).vars);
+  }
 }
 
 /** Where #layers puts the layers whose names are not templated again (or are, whatever else says). */
 const LAYER = { extraVars: 0, extra: 1, registered: 3, facts: 4 } as const;
 const NONE: Vars = Object.freeze({}) as Vars;
-const SPECIAL = new Set(['groups', 'inventory_hostname', 'inventory_hostname_short', 'group_names', 'ansible_facts', 'role_name', 'role_path']);
+const SPECIAL = new Set([
+  'groups',
+  'inventory_hostname',
+  'inventory_hostname_short',
+  'group_names',
+  'ansible_facts',
+  'role_name',
+  'role_path',
+]);
 
 /** Gathered facts as the variables INJECT_FACTS_AS_VARS makes of them (ansible_*), once per gathering. */
 const asVars = new WeakMap<Vars, Vars>();
 function gatheredAsVars(gathered: Vars): Vars {
   let v = asVars.get(gathered);
-  if (!v) { v = factsAsVars(gathered); asVars.set(gathered, v) }
+  if (!v) {
+    v = factsAsVars(gathered);
+    asVars.set(gathered, v);
+  }
   return v;
 }
 
 /** What a task's place in the play decides: its roles' defaults and vars, its blocks' and own vars, its role's
  * parameters. They never change once loaded, so they are merged once per task (and play). */
-interface TaskLayers { readonly play: Play; readonly defaults: Vars; readonly roleVars: Vars; readonly chainVars: Vars; readonly params: Vars }
+interface TaskLayers {
+  readonly play: Play;
+  readonly defaults: Vars;
+  readonly roleVars: Vars;
+  readonly chainVars: Vars;
+  readonly params: Vars;
+}
 const byTask = new WeakMap<object, TaskLayers>();
 function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
   const key: object = task ?? play;
@@ -170,12 +274,23 @@ function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
   // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play;
   // a role's vars include its dependencies' (Role.get_vars), dependencies first so that a role's own win
   const playRoles: NonNullable<Block['role']>[] = [];
-  const collect = (b: Block) => { for (const c of b.block) if (c.kind === 'block') collect(c); if (b.roleRoot && b.role) playRoles.push(b.role) };
+  const collect = (b: Block) => {
+    for (const c of b.block) if (c.kind === 'block') collect(c);
+    if (b.roleRoot && b.role) playRoles.push(b.role);
+  };
   for (const b of play.roles) collect(b);
   const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
-  const defaults: Vars = {}, roleVars: Vars = {}, chainVars: Vars = {}, params: Vars = {};
-  for (const r of roles) { Object.assign(defaults, r!.defaults); Object.assign(roleVars, r!.vars) }
-  for (const n of chain) for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars]) if (isDict(v)) Object.assign(chainVars, v);
+  const defaults: Vars = {},
+    roleVars: Vars = {},
+    chainVars: Vars = {},
+    params: Vars = {};
+  for (const r of roles) {
+    Object.assign(defaults, r!.defaults);
+    Object.assign(roleVars, r!.vars);
+  }
+  for (const n of chain)
+    for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars])
+      if (isDict(v)) Object.assign(chainVars, v);
   // role parameters belong to that one use of the role
   for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
   const layers = { play, defaults, roleVars, chainVars, params };

@@ -9,17 +9,26 @@ import { isNum, pyFloat } from '../template/python.js';
 /** A string tagged `!unsafe`: never templated. */
 export class UnsafeText {
   constructor(readonly value: string) {}
-  toString(): string { return this.value }
-  toJSON(): string { return this.value }
+  toString(): string {
+    return this.value;
+  }
+  toJSON(): string {
+    return this.value;
+  }
 }
 
 /** Position of a loaded mapping or sequence (Ansible's `ansible_pos`). */
 const positions = new WeakMap<object, Pos>();
 export const posOf = (node: unknown): Pos | undefined =>
   node !== null && typeof node === 'object' ? positions.get(node) : undefined;
-export const setPos = (node: object, pos: Pos | undefined): void => { if (pos) positions.set(node, pos) };
+export const setPos = (node: object, pos: Pos | undefined): void => {
+  if (pos) positions.set(node, pos);
+};
 
-export interface LoadedYaml { readonly documents: unknown[]; readonly warnings: string[] }
+export interface LoadedYaml {
+  readonly documents: unknown[];
+  readonly warnings: string[];
+}
 
 /** A document whose aliases would expand past this many nodes is refused (billion laughs). */
 const MAX_EXPANDED_NODES = 5_000_000;
@@ -27,9 +36,12 @@ const MAX_EXPANDED_NODES = 5_000_000;
 const BOOL_TRUE = new Set(['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const BOOL_FALSE = new Set(['no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const INT_RE = /^(?:[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const FLOAT_RE = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const TIMESTAMP_RE = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
+const INT_RE =
+  /^(?:[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const FLOAT_RE =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const TIMESTAMP_RE =
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
 
 function sexagesimal(text: string): number {
   let value = 0;
@@ -39,7 +51,9 @@ function sexagesimal(text: string): number {
 
 /** Which of PyYAML's implicit resolvers claims a plain scalar ('str' when none does): what its dumper checks to
  * decide whether a string may be written plain. */
-export function plainScalarKind(text: string): 'null' | 'bool' | 'int' | 'float' | 'timestamp' | 'merge' | 'value' | 'yaml' | 'str' {
+export function plainScalarKind(
+  text: string,
+): 'null' | 'bool' | 'int' | 'float' | 'timestamp' | 'merge' | 'value' | 'yaml' | 'str' {
   if (NULLS.has(text)) return 'null';
   if (BOOL_TRUE.has(text) || BOOL_FALSE.has(text)) return 'bool';
   if (INT_RE.test(text)) return 'int';
@@ -59,7 +73,10 @@ export function resolvePlainScalar(text: string): unknown {
   if (INT_RE.test(text)) {
     let t = text.replace(/_/g, '');
     let sign = 1;
-    if (t[0] === '-' || t[0] === '+') { if (t[0] === '-') sign = -1; t = t.slice(1) }
+    if (t[0] === '-' || t[0] === '+') {
+      if (t[0] === '-') sign = -1;
+      t = t.slice(1);
+    }
     if (t === '0') return 0;
     if (t.startsWith('0b')) return sign * parseInt(t.slice(2), 2);
     if (t.startsWith('0x')) return sign * parseInt(t.slice(2), 16);
@@ -70,7 +87,10 @@ export function resolvePlainScalar(text: string): unknown {
   if (FLOAT_RE.test(text)) {
     let t = text.replace(/_/g, '').toLowerCase();
     let sign = 1;
-    if (t[0] === '-' || t[0] === '+') { if (t[0] === '-') sign = -1; t = t.slice(1) }
+    if (t[0] === '-' || t[0] === '+') {
+      if (t[0] === '-') sign = -1;
+      t = t.slice(1);
+    }
     if (t === '.inf') return sign * Infinity;
     if (t === '.nan') return NaN;
     if (t.includes(':')) return pyFloat(sign * sexagesimal(t));
@@ -86,14 +106,27 @@ class LineIndex {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#starts.push(i + 1);
   }
   pos(file: string, offset: number): Pos {
-    let lo = 0, hi = this.#starts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.#starts[mid]! <= offset) lo = mid; else hi = mid - 1 }
+    let lo = 0,
+      hi = this.#starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
     return { file, line: lo + 1, column: offset - this.#starts[lo]! + 1 };
   }
 }
 
-interface Frame { kind: 'seq' | 'map'; value: unknown[] | Record<string, unknown>; anchor?: string;
-  pendingKey?: { key: unknown; pos: Pos } | null; size: number; merges: unknown[]; pos: Pos; keys: Set<string> }
+interface Frame {
+  kind: 'seq' | 'map';
+  value: unknown[] | Record<string, unknown>;
+  anchor?: string;
+  pendingKey?: { key: unknown; pos: Pos } | null;
+  size: number;
+  merges: unknown[];
+  pos: Pos;
+  keys: Set<string>;
+}
 
 /** Load every document of a YAML file the way Ansible's loader does. */
 export function loadYaml(text: string, file: string): LoadedYaml {
@@ -116,18 +149,35 @@ export function loadYaml(text: string, file: string): LoadedYaml {
   const addValue = (value: unknown, size: number, pos: Pos) => {
     expanded += size;
     if (expanded > MAX_EXPANDED_NODES)
-      throw new ParseError(`Syntax Error while loading YAML.\n  aliases expand to more than ${MAX_EXPANDED_NODES} nodes`, { pos });
+      throw new ParseError(
+        `Syntax Error while loading YAML.\n  aliases expand to more than ${MAX_EXPANDED_NODES} nodes`,
+        { pos },
+      );
     const top = stack[stack.length - 1];
-    if (!top) { documents.push(value); return }
+    if (!top) {
+      documents.push(value);
+      return;
+    }
     top.size += size;
-    if (top.kind === 'seq') { (top.value as unknown[]).push(value); return }
-    if (top.pendingKey === null || top.pendingKey === undefined) { top.pendingKey = { key: value, pos }; return }
+    if (top.kind === 'seq') {
+      (top.value as unknown[]).push(value);
+      return;
+    }
+    if (top.pendingKey === null || top.pendingKey === undefined) {
+      top.pendingKey = { key: value, pos };
+      return;
+    }
     const { key, pos: keyPos } = top.pendingKey;
     top.pendingKey = null;
-    if (key === '<<' ) { top.merges.push(value); return }
+    if (key === '<<') {
+      top.merges.push(value);
+      return;
+    }
     const name = key === null ? 'None' : typeof key === 'object' ? JSON.stringify(key) : String(key);
     if (top.keys.has(name)) {
-      warnings.push(`While constructing a mapping from ${file}, line ${top.pos.line}, column ${top.pos.column}, found a duplicate dict key (${name}). Using last defined value only.`);
+      warnings.push(
+        `While constructing a mapping from ${file}, line ${top.pos.line}, column ${top.pos.column}, found a duplicate dict key (${name}). Using last defined value only.`,
+      );
     }
     top.keys.add(name);
     defineKey(top.value as Record<string, unknown>, name, value);
@@ -136,17 +186,29 @@ export function loadYaml(text: string, file: string): LoadedYaml {
 
   for (const ev of events) {
     switch (ev.type) {
-      case EVENT_ID.DOCUMENT: break;
+      case EVENT_ID.DOCUMENT:
+        break;
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         const pos = lines.pos(file, ev.start);
         const tag = slice(ev.tagStart, ev.tagEnd);
         if (tag && tag !== '!!seq' && tag !== '!!map' && tag !== '!!omap')
-          throw new ParseError(`Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`, { pos });
+          throw new ParseError(
+            `Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`,
+            { pos },
+          );
         const value: unknown[] | Record<string, unknown> = ev.type === EVENT_ID.SEQUENCE ? [] : {};
         positions.set(value, pos);
-        stack.push({ kind: ev.type === EVENT_ID.SEQUENCE ? 'seq' : 'map', value, anchor: slice(ev.anchorStart, ev.anchorEnd),
-          pendingKey: null, size: 1, merges: [], pos, keys: new Set() });
+        stack.push({
+          kind: ev.type === EVENT_ID.SEQUENCE ? 'seq' : 'map',
+          value,
+          anchor: slice(ev.anchorStart, ev.anchorEnd),
+          pendingKey: null,
+          size: 1,
+          merges: [],
+          pos,
+          keys: new Set(),
+        });
         break;
       }
       case EVENT_ID.POP: {
@@ -171,7 +233,8 @@ export function loadYaml(text: string, file: string): LoadedYaml {
         const name = text.slice(ev.anchorStart, ev.anchorEnd);
         const pos = lines.pos(file, ev.anchorStart);
         const found = anchors.get(name);
-        if (!found) throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
+        if (!found)
+          throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
         addValue(found.value, found.size, pos);
         break;
       }
@@ -192,7 +255,9 @@ function applyMerges(frame: Frame, file: string): void {
   const sources = frame.merges.flatMap((m) => (Array.isArray(m) ? m : [m]));
   for (const source of sources.reverse()) {
     if (source === null || typeof source !== 'object' || Array.isArray(source))
-      throw new ParseError(`Syntax Error while loading YAML.\n  expected a mapping or list of mappings for merging`, { pos: frame.pos });
+      throw new ParseError(`Syntax Error while loading YAML.\n  expected a mapping or list of mappings for merging`, {
+        pos: frame.pos,
+      });
     for (const [k, v] of Object.entries(source)) defineKey(merged, k, v);
   }
   for (const [k, v] of Object.entries(own)) defineKey(merged, k, v);
@@ -206,8 +271,18 @@ function applyMerges(frame: Frame, file: string): void {
 const YAML_STRINGS = new Set<string>();
 let recordStrings = true;
 export const isYamlString = (s: string): boolean => YAML_STRINGS.has(s);
-const isJson = (text: string): boolean => { try { JSON.parse(text); return true } catch { return false } };
-const yamlString = (s: string): string => { if (recordStrings && YAML_STRINGS.size < 100_000) YAML_STRINGS.add(s); return s };
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const yamlString = (s: string): string => {
+  if (recordStrings && YAML_STRINGS.size < 100_000) YAML_STRINGS.add(s);
+  return s;
+};
 
 function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos: Pos): unknown {
   const raw = getScalarValue(text, ev);
@@ -217,28 +292,55 @@ function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos
     return typeof v === 'string' ? yamlString(v) : v;
   }
   switch (tag) {
-    case '!unsafe': return new UnsafeText(raw);
+    case '!unsafe':
+      return new UnsafeText(raw);
     case '!vault':
     case '!vault-encrypted':
-      throw new ParseError('A vault encrypted value was found, but tsible cannot decrypt Ansible Vault data (no vault secrets are supported)', { pos });
-    case '!!str': return yamlString(raw);
-    case '!!int': { const v = resolvePlainScalar(raw); if (isNum(v) && typeof v !== 'boolean') return Math.trunc(Number(v)); break }
-    case '!!float': { const v = resolvePlainScalar(raw); if (isNum(v) && typeof v !== 'boolean') return pyFloat(Number(v)); break }
-    case '!!bool': { const v = resolvePlainScalar(raw); if (typeof v === 'boolean') return v; break }
-    case '!!null': return null;
+      throw new ParseError(
+        'A vault encrypted value was found, but tsible cannot decrypt Ansible Vault data (no vault secrets are supported)',
+        { pos },
+      );
+    case '!!str':
+      return yamlString(raw);
+    case '!!int': {
+      const v = resolvePlainScalar(raw);
+      if (isNum(v) && typeof v !== 'boolean') return Math.trunc(Number(v));
+      break;
+    }
+    case '!!float': {
+      const v = resolvePlainScalar(raw);
+      if (isNum(v) && typeof v !== 'boolean') return pyFloat(Number(v));
+      break;
+    }
+    case '!!bool': {
+      const v = resolvePlainScalar(raw);
+      if (typeof v === 'boolean') return v;
+      break;
+    }
+    case '!!null':
+      return null;
     default:
-      throw new ParseError(`Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`, { pos });
+      throw new ParseError(
+        `Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`,
+        { pos },
+      );
   }
   throw new ParseError(`Syntax Error while loading YAML.\n  invalid value for tag '${tag}': ${raw}`, { pos });
 }
 
 /** Python's json.loads message for text that is not JSON (Ansible tries JSON before YAML). */
 function jsonError(text: string): string {
-  try { JSON.parse(text); return '' } catch { /* describe it as Python does for the usual case */ }
+  try {
+    JSON.parse(text);
+    return '';
+  } catch {
+    /* describe it as Python does for the usual case */
+  }
   const i = text.search(/\S/);
   const at = i < 0 ? text.length : i;
   const before = text.slice(0, at);
-  const line = before.split('\n').length, column = at - before.lastIndexOf('\n');
+  const line = before.split('\n').length,
+    column = at - before.lastIndexOf('\n');
   return `Expecting value: line ${line} column ${column} (char ${at})`;
 }
 
@@ -246,8 +348,12 @@ function yamlError(err: unknown, file: string, text = ''): ParseError {
   if (err instanceof YAMLException) {
     const mark = (err as unknown as { mark?: { line: number; column: number } }).mark;
     const reason = (err as unknown as { reason?: string }).reason ?? err.message;
-    return new ParseError(`We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: ${jsonError(text)}\n\nSyntax Error while loading YAML.\n  ${reason}`,
-      { pos: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 }, cause: err });
+    return new ParseError(
+      `We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: ${jsonError(text)}\n\nSyntax Error while loading YAML.\n  ${reason}`,
+      { pos: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 }, cause: err },
+    );
   }
-  return new ParseError(`Syntax Error while loading YAML.\n  ${String((err as Error)?.message ?? err)}`, { pos: { file, line: 1, column: 1 } });
+  return new ParseError(`Syntax Error while loading YAML.\n  ${String((err as Error)?.message ?? err)}`, {
+    pos: { file, line: 1, column: 1 },
+  });
 }

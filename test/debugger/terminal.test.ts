@@ -18,15 +18,37 @@ async function screenUntil(session: string, text: string | RegExp, timeoutMs = 3
 }
 
 /** Runs tsible with these arguments in a tmux pane of its own, hands the session to `use`, then kills it. */
-async function inTerminal(name: string, dir: string, args: string, use: (session: string) => Promise<void>): Promise<void> {
+async function inTerminal(
+  name: string,
+  dir: string,
+  args: string,
+  use: (session: string) => Promise<void>,
+): Promise<void> {
   const session = `tsible-${name}-${process.pid}`;
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', `cd ${dir} && NO_COLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 node ${BIN} ${args}; echo "exit=$?"; sleep 30`);
-  try { await use(session) } finally { tmux('kill-session', '-t', session) }
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '120',
+    '-y',
+    '50',
+    `cd ${dir} && NO_COLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 node ${BIN} ${args}; echo "exit=$?"; sleep 30`,
+  );
+  try {
+    await use(session);
+  } finally {
+    tmux('kill-session', '-t', session);
+  }
 }
 
 describe.skipIf(!hasTmux)('at a terminal', () => {
   it('the debugger prompts, evaluates, redoes and quits with 99', async () => {
-    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  vars:\n    var1: value1\n  tasks:\n    - name: use var1\n      debug:\n        msg: "{{ var1 }} {{ wrong_var }}"\n      debugger: on_failed\n    - name: next\n      debug: msg=done\n' });
+    const dir = playbookDir({
+      'p.yml':
+        '- hosts: localhost\n  gather_facts: false\n  vars:\n    var1: value1\n  tasks:\n    - name: use var1\n      debug:\n        msg: "{{ var1 }} {{ wrong_var }}"\n      debugger: on_failed\n    - name: next\n      debug: msg=done\n',
+    });
     await inTerminal('dbg', dir, 'p.yml', async (session) => {
       await screenUntil(session, '[localhost] TASK: use var1 (debug)> ');
       tmux('send-keys', '-t', session, "p task_vars['var1']", 'Enter');
@@ -40,7 +62,10 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
   });
 
   it('--step asks at the terminal; q at the debugger exits 99', async () => {
-    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: one\n      debug: msg=1\n      debugger: always\n    - name: two\n      debug: msg=2\n' });
+    const dir = playbookDir({
+      'p.yml':
+        '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: one\n      debug: msg=1\n      debugger: always\n    - name: two\n      debug: msg=2\n',
+    });
     await inTerminal('step', dir, 'p.yml --step', async (session) => {
       await screenUntil(session, 'Perform task: TASK: one (N)o/(y)es/(c)ontinue: ');
       tmux('send-keys', '-t', session, 'y', 'Enter');
@@ -56,7 +81,10 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
 
 describe.skipIf(!hasTmux)('pause at a terminal', () => {
   it('prompts and waits for Enter, recording what was typed', async () => {
-    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: ask\n      pause:\n        prompt: Type a word\n      register: r\n    - debug:\n        var: r.user_input\n' });
+    const dir = playbookDir({
+      'p.yml':
+        '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: ask\n      pause:\n        prompt: Type a word\n      register: r\n    - debug:\n        var: r.user_input\n',
+    });
     await inTerminal('pause', dir, 'p.yml', async (session) => {
       await screenUntil(session, '[ask]\nType a word:');
       tmux('send-keys', '-t', session, 'hello', 'Enter');

@@ -16,11 +16,25 @@ describe('tsible command line', () => {
   });
 
   it('Ctrl-C stops the run with " [ERROR]: User interrupted execution" and exit code 99, as Ansible does', async () => {
-    const dir = playbookDir({ 'sig.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: wait\n      wait_for:\n        timeout: 30\n    - debug: msg=after\n' });
-    const child = spawn(process.execPath, [BIN, 'sig.yml'], { cwd: dir, env: { ...process.env, ...quiet, NO_COLOR: '1' } });
-    let out = '', err = '';
-    child.stderr.on('data', (b) => { err += b });
-    await new Promise<void>((resolve) => child.stdout.on('data', (b) => { out += b; if (out.includes('TASK [wait]')) resolve() }));
+    const dir = playbookDir({
+      'sig.yml':
+        '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: wait\n      wait_for:\n        timeout: 30\n    - debug: msg=after\n',
+    });
+    const child = spawn(process.execPath, [BIN, 'sig.yml'], {
+      cwd: dir,
+      env: { ...process.env, ...quiet, NO_COLOR: '1' },
+    });
+    let out = '',
+      err = '';
+    child.stderr.on('data', (b) => {
+      err += b;
+    });
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (b) => {
+        out += b;
+        if (out.includes('TASK [wait]')) resolve();
+      }),
+    );
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(99);
@@ -47,10 +61,14 @@ describe('tsible command line', () => {
   });
 
   it('refuses free-form words for a module that takes none, as ModuleArgsParser does (exit code 4)', async () => {
-    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: var=a.b + 10\n' });
+    const dir = playbookDir({
+      'p.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: var=a.b + 10\n',
+    });
     const run = await runCli([path.join(dir, 'p.yml')]);
     expect(run.code).toBe(4);
-    expect(run.stderr).toContain("ERROR! this task 'debug' has extra params, which is only allowed in the following modules: include_vars, ansible.legacy.command, meta,");
+    expect(run.stderr).toContain(
+      "ERROR! this task 'debug' has extra params, which is only allowed in the following modules: include_vars, ansible.legacy.command, meta,",
+    );
     expect(run.stderr).toContain(`The error appears to be in '${dir}/p.yml': line 4, column 7`);
     expect(run.stdout).toBe('');
   });
@@ -65,14 +83,17 @@ describe('tsible command line', () => {
 
   it('retries an include until its condition holds (until on include_tasks, ansible/ansible#17098)', async () => {
     const dir = playbookDir({
-      'main.yml': '- include_tasks: step.yml\n  until: counter | int >= 3\n  retries: 5\n  delay: 0\n- debug:\n    var: counter\n',
+      'main.yml':
+        '- include_tasks: step.yml\n  until: counter | int >= 3\n  retries: 5\n  delay: 0\n- debug:\n    var: counter\n',
       'step.yml': '- set_fact:\n    counter: "{{ (counter | default(0) | int) + 1 }}"\n',
     });
     const run = await runCli(['main.yml'], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"counter": "3"');
     expect(run.stdout.match(/FAILED - RETRYING: \[localhost\]: include_tasks \((\d) retries left\)/g)).toEqual([
-      'FAILED - RETRYING: [localhost]: include_tasks (5 retries left)', 'FAILED - RETRYING: [localhost]: include_tasks (4 retries left)']);
+      'FAILED - RETRYING: [localhost]: include_tasks (5 retries left)',
+      'FAILED - RETRYING: [localhost]: include_tasks (4 retries left)',
+    ]);
   });
 });
 
@@ -88,10 +109,15 @@ describe('colours', () => {
 });
 
 describe('variables', () => {
-  it('report a recursive definition with Ansible\'s words instead of overflowing the stack', async () => {
-    const dir = playbookDir({ 'p.yml': '- hosts: localhost\n  gather_facts: false\n  vars:\n    x: "{{ y }}"\n    y: "{{ x }}"\n  tasks:\n    - debug:\n        msg: "{{ x }}"\n' });
+  it("report a recursive definition with Ansible's words instead of overflowing the stack", async () => {
+    const dir = playbookDir({
+      'p.yml':
+        '- hosts: localhost\n  gather_facts: false\n  vars:\n    x: "{{ y }}"\n    y: "{{ x }}"\n  tasks:\n    - debug:\n        msg: "{{ x }}"\n',
+    });
     const run = await runCli(['p.yml'], { cwd: dir, env: quiet });
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/fatal: \[localhost\]: FAILED! => \{"msg": "recursive loop detected in template string: \{\{ [xy] \}\}/);
+    expect(run.stdout).toMatch(
+      /fatal: \[localhost\]: FAILED! => \{"msg": "recursive loop detected in template string: \{\{ [xy] \}\}/,
+    );
   });
 });

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers.js';
 
 const dir = path.join(ROOT, 'test/golden/core');
-const playbooks = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+const playbooks = readdirSync(dir)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 
 const VOLATILE = new Set(['start', 'end', 'delta', 'duration', 'id', 'path']);
 function mask(v: unknown): unknown {
@@ -16,11 +18,24 @@ function mask(v: unknown): unknown {
     const o: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       // facts describe the machine the golden was recorded on
-      if (k === 'ansible_facts' && (v as any).action === 'gather_facts') { o[k] = '<facts>'; continue }
+      if (k === 'ansible_facts' && (v as any).action === 'gather_facts') {
+        o[k] = '<facts>';
+        continue;
+      }
       // tsible runs no Python, so it discovers no interpreter (README: differences)
-      if (k === 'ansible_facts' && x && typeof x === 'object' && Object.keys(x).length === 1 && 'discovered_interpreter_python' in x) continue;
+      if (
+        k === 'ansible_facts' &&
+        x &&
+        typeof x === 'object' &&
+        Object.keys(x).length === 1 &&
+        'discovered_interpreter_python' in x
+      )
+        continue;
       // a Python traceback: what users see of it is its last line (tsible runs no Python to have the frames)
-      if (k === 'exception' && typeof x === 'string') { o[k] = x.trim().split('\n').pop(); continue }
+      if (k === 'exception' && typeof x === 'string') {
+        o[k] = x.trim().split('\n').pop();
+        continue;
+      }
       o[k] = VOLATILE.has(k) ? '<masked>' : mask(x);
     }
     return o;
@@ -30,13 +45,33 @@ function mask(v: unknown): unknown {
 const env = { ANSIBLE_NOCOLOR: '1' };
 
 /** NAME.environ: environment variables for that playbook's runs, one KEY=VALUE a line (as regenerate.sh sets them). */
-const envOf = (name: string): Record<string, string> => (existsSync(path.join(dir, `${name}.environ`))
-  ? Object.fromEntries(readFileSync(path.join(dir, `${name}.environ`), 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
-  : {});
-const argsOf = (name: string) => (existsSync(path.join(dir, `${name}.args`)) ? readFileSync(path.join(dir, `${name}.args`), 'utf8').trim().split(/\s+/) : []);
+const envOf = (name: string): Record<string, string> =>
+  existsSync(path.join(dir, `${name}.environ`))
+    ? Object.fromEntries(
+        readFileSync(path.join(dir, `${name}.environ`), 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      )
+    : {};
+const argsOf = (name: string) =>
+  existsSync(path.join(dir, `${name}.args`))
+    ? readFileSync(path.join(dir, `${name}.args`), 'utf8')
+        .trim()
+        .split(/\s+/)
+    : [];
 const golden = (file: string) => readFileSync(path.join(dir, file), 'utf8');
 /** Lines Ansible prints to stderr that tsible has no reason to print (no inventory file was given). */
-const inventoryWarnings = (text: string) => text.split('\n').filter((l) => !/^\[WARNING\]: (No inventory was parsed|provided hosts list is empty|the implicit localhost does not match)/.test(l) && !/^the implicit localhost does not match 'all'$/.test(l)).join('\n');
+const inventoryWarnings = (text: string) =>
+  text
+    .split('\n')
+    .filter(
+      (l) =>
+        !/^\[WARNING\]: (No inventory was parsed|provided hosts list is empty|the implicit localhost does not match)/.test(
+          l,
+        ) && !/^the implicit localhost does not match 'all'$/.test(l),
+    )
+    .join('\n');
 
 describe('core playbooks match ansible-playbook 2.14', () => {
   for (const pb of playbooks) {
@@ -50,32 +85,45 @@ describe('core playbooks match ansible-playbook 2.14', () => {
         if (!args.some((a) => /^-vv+$/.test(a))) return t;
         let out = t.slice(t.indexOf('\nPLAYBOOK: '));
         // -vvv adds the connection's traces (tsible has no connection plugin) and exact timings
-        out = out.split('\n').filter((l) => !/^<[^>]+> (ESTABLISH|EXEC|PUT)|^Using module file /.test(l)).join('\n');
+        out = out
+          .split('\n')
+          .filter((l) => !/^<[^>]+> (ESTABLISH|EXEC|PUT)|^Using module file /.test(l))
+          .join('\n');
         return out.replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "<masked>"');
       };
       // --list-hosts prints a Python set: its order is not Ansible's to keep
       const hostOrder = (t: string) => (args.includes('--list-hosts') ? t.split('\n').sort().join('\n') : t);
       // command results printed on failure carry their timings
       const timings = (t: string) => t.replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "<masked>"');
-      expect(timings(hostOrder(fromPlaybook(run.stdout.replaceAll(dir, '<dir>'))))).toBe(timings(hostOrder(fromPlaybook(golden(`${name}.default.out`)))));
+      expect(timings(hostOrder(fromPlaybook(run.stdout.replaceAll(dir, '<dir>'))))).toBe(
+        timings(hostOrder(fromPlaybook(golden(`${name}.default.out`)))),
+      );
       expect(run.code).toBe(rc);
       // stderr too (warnings, errors), except the inventory warnings the recording switched off
-      if (!name.includes('bad-yaml')) expect(inventoryWarnings(run.stderr.replaceAll(dir, '<dir>'))).toBe(inventoryWarnings(golden(`${name}.default.err`)));
+      if (!name.includes('bad-yaml'))
+        expect(inventoryWarnings(run.stderr.replaceAll(dir, '<dir>'))).toBe(
+          inventoryWarnings(golden(`${name}.default.err`)),
+        );
       if (name.includes('bad-yaml')) {
         const [first] = golden(`${name}.default.err`).split('\n');
         expect(inventoryWarnings(run.stderr).split('\n')[0]).toBe(first);
         expect(run.stderr).toContain(`The error appears to be in '${dir}/${pb}'`);
       }
     });
-    if (rc === 4 || args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a))) continue;
+    if (rc === 4 || args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a)))
+      continue;
     it(`${pb} ${args.join(' ')}: json callback results`, async () => {
-      const run = await runCli([pb, ...args], { cwd: dir, env: { ...env, ...envOf(name), ANSIBLE_STDOUT_CALLBACK: 'json' } });
+      const run = await runCli([pb, ...args], {
+        cwd: dir,
+        env: { ...env, ...envOf(name), ANSIBLE_STDOUT_CALLBACK: 'json' },
+      });
       const json = (text: string) => JSON.parse(text.slice(text.search(/^\{/m)));
       const ours = mask(json(run.stdout.replaceAll(dir, '<dir>'))) as any;
       const theirs = mask(json(golden(`${name}.json.out`))) as any;
       expect(ours.stats).toEqual(theirs.stats);
-      expect(ours.plays.map((p: any) => p.tasks.map((t: any) => ({ name: t.task.name, hosts: t.hosts }))))
-        .toEqual(theirs.plays.map((p: any) => p.tasks.map((t: any) => ({ name: t.task.name, hosts: t.hosts }))));
+      expect(ours.plays.map((p: any) => p.tasks.map((t: any) => ({ name: t.task.name, hosts: t.hosts })))).toEqual(
+        theirs.plays.map((p: any) => p.tasks.map((t: any) => ({ name: t.task.name, hosts: t.hosts }))),
+      );
     });
   }
 });

@@ -10,23 +10,58 @@ import { BIN, ROOT } from '../helpers.js';
 
 function runProcess(name: string, url: string, log: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, path.join(ROOT, 'playbooks/lock-demo.yml'),
-      '-e', `resource_prefix=${name}`, '-e', `critical_section_log=${log}`, '-e', '{"obtain_lock_delay_seconds": 0, "max_obtain_lock_attempts": 60, "critical_section_seconds": 0}'],
-      { env: { ...process.env, AWS_URL: url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's', NO_COLOR: '1' } });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        path.join(ROOT, 'playbooks/lock-demo.yml'),
+        '-e',
+        `resource_prefix=${name}`,
+        '-e',
+        `critical_section_log=${log}`,
+        '-e',
+        '{"obtain_lock_delay_seconds": 0, "max_obtain_lock_attempts": 60, "critical_section_seconds": 0}',
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_URL: url,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'k',
+          AWS_SECRET_ACCESS_KEY: 's',
+          NO_COLOR: '1',
+        },
+      },
+    );
     let out = '';
-    child.stdout.on('data', (b) => { out += b });
-    child.stderr.on('data', (b) => { out += b });
+    child.stdout.on('data', (b) => {
+      out += b;
+    });
+    child.stderr.on('data', (b) => {
+      out += b;
+    });
     child.on('close', (code) => resolve({ code: code ?? -1, out }));
   });
 }
 
 function checkNoOverlap(log: string, processes: string[]): void {
-  const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => { const [kind, who, ns] = l.split(' '); return { kind, who, t: BigInt(ns!) } });
+  const events = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [kind, who, ns] = l.split(' ');
+      return { kind, who, t: BigInt(ns!) };
+    });
   events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   let holder: string | undefined;
   for (const e of events) {
-    if (e.kind === 'enter') { expect(holder, `${e.who} entered while ${holder} held the lock`).toBeUndefined(); holder = e.who }
-    else { expect(holder).toBe(e.who); holder = undefined }
+    if (e.kind === 'enter') {
+      expect(holder, `${e.who} entered while ${holder} held the lock`).toBeUndefined();
+      holder = e.who;
+    } else {
+      expect(holder).toBe(e.who);
+      holder = undefined;
+    }
   }
   expect(new Set(events.filter((e) => e.kind === 'enter').map((e) => e.who))).toEqual(new Set(processes));
 }

@@ -1,8 +1,15 @@
 // The local endpoint through the real AWS SDK for JavaScript, on port 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsLogGroupCommand,
-  PutRetentionPolicyCommand, TagLogGroupCommand, UntagLogGroupCommand, paginateDescribeLogGroups,
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  ListTagsLogGroupCommand,
+  PutRetentionPolicyCommand,
+  TagLogGroupCommand,
+  UntagLogGroupCommand,
+  paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { startEndpoint, type LocalEndpoint } from '../../src/endpoint/server.js';
 import { LogsModel } from '../../src/endpoint/logs-model.js';
@@ -11,13 +18,22 @@ let ep: LocalEndpoint;
 let logs: CloudWatchLogsClient;
 beforeAll(async () => {
   ep = await startEndpoint();
-  logs = new CloudWatchLogsClient({ endpoint: ep.url, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
+  logs = new CloudWatchLogsClient({
+    endpoint: ep.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    maxAttempts: 1,
+  });
 });
-afterAll(async () => { logs.destroy(); await ep.close() });
+afterAll(async () => {
+  logs.destroy();
+  await ep.close();
+});
 
 describe('local CloudWatch Logs endpoint', () => {
   it('creates, lists by prefix in ASCII order, and deletes log groups', async () => {
-    for (const n of ['lock/b', 'lock/a', 'lock/B', 'other/x']) await logs.send(new CreateLogGroupCommand({ logGroupName: n }));
+    for (const n of ['lock/b', 'lock/a', 'lock/B', 'other/x'])
+      await logs.send(new CreateLogGroupCommand({ logGroupName: n }));
     const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'lock/' }));
     expect(out.logGroups!.map((g) => g.logGroupName)).toEqual(['lock/B', 'lock/a', 'lock/b']);
     const g = out.logGroups![0]!;
@@ -25,16 +41,30 @@ describe('local CloudWatch Logs endpoint', () => {
     expect(g).toMatchObject({ metricFilterCount: 0, storedBytes: 0 });
     expect(g.retentionInDays).toBeUndefined();
     expect(typeof g.creationTime).toBe('number');
-    for (const n of ['lock/b', 'lock/a', 'lock/B', 'other/x']) await logs.send(new DeleteLogGroupCommand({ logGroupName: n }));
+    for (const n of ['lock/b', 'lock/a', 'lock/B', 'other/x'])
+      await logs.send(new DeleteLogGroupCommand({ logGroupName: n }));
     expect((await logs.send(new DescribeLogGroupsCommand({}))).logGroups).toEqual([]);
   });
 
   it('answers with AWS error shapes the SDK understands', async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: 'dup' }));
-    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: 'dup' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException', message: 'The specified log group already exists', $metadata: { httpStatusCode: 400 } });
-    await expect(logs.send(new DeleteLogGroupCommand({ logGroupName: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', message: 'The specified log group does not exist.' });
-    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad name' }))).rejects.toMatchObject({ name: 'InvalidParameterException', message: "1 validation error detected: Value 'bad name' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+" });
-    await expect(logs.send(new PutRetentionPolicyCommand({ logGroupName: 'dup', retentionInDays: 2 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: 'dup' }))).rejects.toMatchObject({
+      name: 'ResourceAlreadyExistsException',
+      message: 'The specified log group already exists',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(logs.send(new DeleteLogGroupCommand({ logGroupName: 'nope' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'The specified log group does not exist.',
+    });
+    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad name' }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message:
+        "1 validation error detected: Value 'bad name' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+",
+    });
+    await expect(
+      logs.send(new PutRetentionPolicyCommand({ logGroupName: 'dup', retentionInDays: 2 })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
     await logs.send(new DeleteLogGroupCommand({ logGroupName: 'dup' }));
   });
 
@@ -43,7 +73,10 @@ describe('local CloudWatch Logs endpoint', () => {
     for (const n of names) await logs.send(new CreateLogGroupCommand({ logGroupName: n }));
     const seen: string[] = [];
     let pages = 0;
-    for await (const page of paginateDescribeLogGroups({ client: logs }, { logGroupNamePrefix: 'page/' })) { pages++; seen.push(...page.logGroups!.map((g) => g.logGroupName!)) }
+    for await (const page of paginateDescribeLogGroups({ client: logs }, { logGroupNamePrefix: 'page/' })) {
+      pages++;
+      seen.push(...page.logGroups!.map((g) => g.logGroupName!));
+    }
     expect(pages).toBe(3);
     expect(seen).toEqual(names);
     const limited = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'page/', limit: 7 }));
@@ -58,13 +91,19 @@ describe('local CloudWatch Logs endpoint', () => {
     await logs.send(new TagLogGroupCommand({ logGroupName: 'tagged', tags: { b: '2' } }));
     await logs.send(new UntagLogGroupCommand({ logGroupName: 'tagged', tags: ['a'] }));
     expect((await logs.send(new ListTagsLogGroupCommand({ logGroupName: 'tagged' }))).tags).toEqual({ b: '2' });
-    expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'tagged' }))).logGroups![0]!.retentionInDays).toBe(14);
+    expect(
+      (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'tagged' }))).logGroups![0]!.retentionInDays,
+    ).toBe(14);
     await logs.send(new DeleteLogGroupCommand({ logGroupName: 'tagged' }));
   });
 
   it('injects throttling that the SDK sees as ThrottlingException with HTTP 400', async () => {
     ep.setFaults({ throttleRate: 1 });
-    await expect(logs.send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+    await expect(logs.send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 400 },
+    });
     ep.setFaults({ throttleRate: 0 });
   });
 });
@@ -73,7 +112,12 @@ describe('LogsModel', () => {
   it('takes creation times from its clock', () => {
     let now = 1000;
     const m = new LogsModel({ nowMs: () => now });
-    m.createLogGroup('a'); now = 2000; m.createLogGroup('b');
-    expect(m.list().map((g) => [g.logGroupName, g.creationTime])).toEqual([['a', 1000], ['b', 2000]]);
+    m.createLogGroup('a');
+    now = 2000;
+    m.createLogGroup('b');
+    expect(m.list().map((g) => [g.logGroupName, g.creationTime])).toEqual([
+      ['a', 1000],
+      ['b', 2000],
+    ]);
   });
 });

@@ -2,14 +2,31 @@
 // served by `tsible local-aws` to other clients (boto3 when this machine has it).
 import { spawn, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { startEndpoint, type LocalEndpoint } from '../../src/endpoint/server.js';
 import { BIN } from '../helpers.js';
 
 let ep: LocalEndpoint | undefined;
-afterEach(async () => { await ep?.close(); ep = undefined });
-const client = (url: string, maxAttempts = 1) => new CloudWatchLogsClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts });
-const names = async (c: CloudWatchLogsClient, prefix: string) => ((await c.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }))).logGroups ?? []).map((g) => g.logGroupName);
+afterEach(async () => {
+  await ep?.close();
+  ep = undefined;
+});
+const client = (url: string, maxAttempts = 1) =>
+  new CloudWatchLogsClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    maxAttempts,
+  });
+const names = async (c: CloudWatchLogsClient, prefix: string) =>
+  ((await c.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }))).logGroups ?? []).map(
+    (g) => g.logGroupName,
+  );
 
 describe('fault knobs', () => {
   it('listing lag hides recent creates and keeps recent deletes visible for the given time', async () => {
@@ -42,7 +59,10 @@ describe('fault knobs', () => {
 
   it('5xx faults reach the SDK as ServiceUnavailableException, which it retries', async () => {
     ep = await startEndpoint({ faults: { serverErrorRate: 1 } });
-    await expect(client(ep.url).send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({ name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 500 } });
+    await expect(client(ep.url).send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({
+      name: 'ServiceUnavailableException',
+      $metadata: { httpStatusCode: 500 },
+    });
     await ep.close();
     let n = 0;
     const seq = [0.1, 0.9]; // the first request fails, its retry succeeds
@@ -69,20 +89,34 @@ describe('tsible local-aws', () => {
   it('serves other processes; boto3 works against it unchanged when installed', async () => {
     const server = spawn(process.execPath, [BIN, 'local-aws', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise<string>((resolve) => { let out = ''; server.stdout.on('data', (b) => { out += b; const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]!) }) });
+      const url = await new Promise<string>((resolve) => {
+        let out = '';
+        server.stdout.on('data', (b) => {
+          out += b;
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+      });
       const c = client(url);
       await c.send(new CreateLogGroupCommand({ logGroupName: 'shared/a' }));
       expect(await names(c, 'shared/')).toEqual(['shared/a']);
       c.destroy();
       if (hasBoto3) {
-        const py = spawnSync('python3', ['-c', [
-          'import boto3, sys',
-          `c = boto3.client("logs", endpoint_url="${url}", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")`,
-          'c.create_log_group(logGroupName="shared/b", tags={"t": "v"})',
-          'print(",".join(g["logGroupName"] for g in c.describe_log_groups(logGroupNamePrefix="shared/")["logGroups"]))',
-          'print(c.list_tags_log_group(logGroupName="shared/b")["tags"])',
-          'try:\n    c.create_log_group(logGroupName="shared/b")\nexcept c.exceptions.ResourceAlreadyExistsException as e:\n    print(e.response["Error"]["Code"])',
-        ].join('\n')], { encoding: 'utf8' });
+        const py = spawnSync(
+          'python3',
+          [
+            '-c',
+            [
+              'import boto3, sys',
+              `c = boto3.client("logs", endpoint_url="${url}", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")`,
+              'c.create_log_group(logGroupName="shared/b", tags={"t": "v"})',
+              'print(",".join(g["logGroupName"] for g in c.describe_log_groups(logGroupNamePrefix="shared/")["logGroups"]))',
+              'print(c.list_tags_log_group(logGroupName="shared/b")["tags"])',
+              'try:\n    c.create_log_group(logGroupName="shared/b")\nexcept c.exceptions.ResourceAlreadyExistsException as e:\n    print(e.response["Error"]["Code"])',
+            ].join('\n'),
+          ],
+          { encoding: 'utf8' },
+        );
         expect(py.stderr).toBe('');
         expect(py.stdout).toBe("shared/a,shared/b\n{'t': 'v'}\nResourceAlreadyExistsException\n");
       }

@@ -4,13 +4,29 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeSchedule, encodeSchedule, explore, exploreSchedules, formatTrace, progressEvery, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
+import {
+  decodeSchedule,
+  encodeSchedule,
+  explore,
+  exploreSchedules,
+  formatTrace,
+  progressEvery,
+  runChoices,
+  runSeed,
+  shrink,
+  type ExploreOptions,
+} from '../../src/explorer/explore.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
 
 const here = path.join(ROOT, 'test/explorer');
-const options = (file: string, more: Partial<ExploreOptions> = {}): ExploreOptions =>
-  ({ playbook: loadPlaybook(file), processes: 2, schedules: 200, seed: 1, ...more });
+const options = (file: string, more: Partial<ExploreOptions> = {}): ExploreOptions => ({
+  playbook: loadPlaybook(file),
+  processes: 2,
+  schedules: 200,
+  seed: 1,
+  ...more,
+});
 const fixture = path.join(ROOT, 'playbooks/explore-lock.yml');
 
 describe('known-bug task files', () => {
@@ -22,7 +38,14 @@ describe('known-bug task files', () => {
     // both listings ran before either create: the race itself is in the trace
     const calls = report.found!.trace.filter((s) => s.kind === 'aws');
     const firstCreate = calls.findIndex((s) => s.label.startsWith('CreateLogGroup'));
-    expect(new Set(calls.slice(0, firstCreate).filter((s) => s.task === 'cloudwatchlogs_log_group_info').map((s) => s.process))).toEqual(new Set([0, 1]));
+    expect(
+      new Set(
+        calls
+          .slice(0, firstCreate)
+          .filter((s) => s.task === 'cloudwatchlogs_log_group_info')
+          .map((s) => s.process),
+      ),
+    ).toEqual(new Set([0, 1]));
   });
 
   it('reports no violation for a compare-and-swap lock on CreateLogGroup, 3 processes', async () => {
@@ -44,7 +67,7 @@ describe('known-bug task files', () => {
 });
 
 describe('shrinking', () => {
-  it('shrinks the fixture\'s shared-id violation to one context switch, and the shrunk schedule replays exactly', async () => {
+  it("shrinks the fixture's shared-id violation to one context switch, and the shrunk schedule replays exactly", async () => {
     const o = options(fixture, { sharedId: true, schedules: 100 });
     const { found } = await exploreSchedules(o);
     const small = await shrink(o, found!);
@@ -60,7 +83,9 @@ describe('shrinking', () => {
   });
 
   it('refuses a malformed schedule', () => {
-    expect(() => decodeSchedule('1x2.2x')).toThrow("argument --replay: expected a seed or a schedule like 77:1x12.2x3 (or 77:1x12.2x3:14c), got '1x2.2x'");
+    expect(() => decodeSchedule('1x2.2x')).toThrow(
+      "argument --replay: expected a seed or a schedule like 77:1x12.2x3 (or 77:1x12.2x3:14c), got '1x2.2x'",
+    );
   });
 });
 
@@ -70,31 +95,51 @@ describe('--strategy pct (priorities with depth-1 change points)', () => {
     const { found } = await exploreSchedules(racy);
     expect(found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
     expect(JSON.stringify((await runSeed(racy, found!.seed)).trace)).toBe(JSON.stringify(found!.trace));
-    const cas = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { strategy: 'pct', processes: 3, schedules: 100 }));
+    const cas = await exploreSchedules(
+      options(path.join(here, 'cas-lock.yml'), { strategy: 'pct', processes: 3, schedules: 100 }),
+    );
     expect(cas.found).toBeUndefined();
   });
 
   it('with depth 1 never preempts: the highest-priority process runs until it waits, so the racy lock is safe', async () => {
-    const report = await exploreSchedules(options(path.join(here, 'racy-lock.yml'), { strategy: 'pct', depth: 1, schedules: 50 }));
+    const report = await exploreSchedules(
+      options(path.join(here, 'racy-lock.yml'), { strategy: 'pct', depth: 1, schedules: 50 }),
+    );
     expect(report.found).toBeUndefined();
   });
 });
 
-describe('user invariants (--invariant, Jinja2 over every process\'s variables)', () => {
+describe("user invariants (--invariant, Jinja2 over every process's variables)", () => {
   it('reports the first task after which an invariant is false, in the trace too', async () => {
     const expr = "processes | selectattr('won_lock', 'defined') | list | length < 2";
-    const report = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { invariants: [expr], schedules: 5 }));
+    const report = await exploreSchedules(
+      options(path.join(here, 'cas-lock.yml'), { invariants: [expr], schedules: 5 }),
+    );
     expect(report.explored).toBe(1);
     expect(report.found?.violation?.message).toMatch(/^the invariant '.*' is false after p\d's task 'set_fact'$/);
     expect(formatTrace(report.found!.trace, report.found!.violation!.step)).toContain(`invariant false: ${expr}`);
   });
 
   it('holds for a true one, and an invariant that cannot be evaluated is an error, not a violation', async () => {
-    const ok = await exploreSchedules(options(path.join(here, 'cas-lock.yml'), { invariants: ["processes | selectattr('won_lock', 'defined') | selectattr('won_lock') | list | length <= 1"], schedules: 30 }));
+    const ok = await exploreSchedules(
+      options(path.join(here, 'cas-lock.yml'), {
+        invariants: ["processes | selectattr('won_lock', 'defined') | selectattr('won_lock') | list | length <= 1"],
+        schedules: 30,
+      }),
+    );
     expect(ok.found).toBeUndefined();
-    const run = await runCli(['explore', path.join(here, 'cas-lock.yml'), '--schedules', '3', '--invariant', 'processes[0].nope.x']);
+    const run = await runCli([
+      'explore',
+      path.join(here, 'cas-lock.yml'),
+      '--schedules',
+      '3',
+      '--invariant',
+      'processes[0].nope.x',
+    ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("ERROR! the invariant 'processes[0].nope.x' could not be evaluated: 'dict object' has no attribute 'nope'");
+    expect(run.stderr).toContain(
+      "ERROR! the invariant 'processes[0].nope.x' could not be evaluated: 'dict object' has no attribute 'nope'",
+    );
   });
 });
 
@@ -104,9 +149,11 @@ describe('liveness (--liveness)', () => {
     expect(report.found?.violation?.message).toMatch(/^liveness: p\d never held the lock$/);
   });
 
-  it('makes a failed process a violation: with amazon.aws 5.5.1\'s exact behaviour the fixture fails on a group deleted between listing and tags', async () => {
+  it("makes a failed process a violation: with amazon.aws 5.5.1's exact behaviour the fixture fails on a group deleted between listing and tags", async () => {
     const report = await exploreSchedules(options(fixture, { liveness: true, strictAmazonAws: true, schedules: 60 }));
-    expect(report.found?.violation?.message).toMatch(/^liveness: p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group/);
+    expect(report.found?.violation?.message).toMatch(
+      /^liveness: p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group/,
+    );
   });
 });
 
@@ -123,15 +170,20 @@ describe('the fixture obtain-lock.yaml, unchanged', () => {
     ['listing lag', { listingLagMs: 2000 }],
     ['two processes sharing an id', { sharedId: true }],
     ['a holder that overruns lock_timeout_seconds', { extraVars: { lock_timeout_seconds: 120, hold_seconds: 400 } }],
-    ['a winner pausing past lock_timeout_seconds while others keep trying', { pauseAfterWinSeconds: 1000, extraVars: { max_obtain_lock_attempts: 40 } }],
+    [
+      'a winner pausing past lock_timeout_seconds while others keep trying',
+      { pauseAfterWinSeconds: 1000, extraVars: { max_obtain_lock_attempts: 40 } },
+    ],
   ] as const)('finds two winners under %s', async (_name, faults) => {
     const report = await exploreSchedules(options(fixture, { schedules: 100, ...faults }));
     expect(report.found?.violation?.message).toMatch(/^processes p\d and p\d hold the lock at the same time$/);
   });
 
-  it('shows that a loser deleting its attempt between another process\'s listing and tag call fails that process under amazon.aws 5.5.1\'s behaviour (TSIBLE_STRICT_AMAZON_AWS=1)', async () => {
+  it("shows that a loser deleting its attempt between another process's listing and tag call fails that process under amazon.aws 5.5.1's behaviour (TSIBLE_STRICT_AMAZON_AWS=1)", async () => {
     const report = await exploreSchedules(options(fixture, { schedules: 60, strictAmazonAws: true }));
-    expect(report.firstFailure?.failures[0]).toMatch(/^p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group ansible-testing-locks\/aws_ses_rule_set\/p\d: .*ResourceNotFoundException/);
+    expect(report.firstFailure?.failures[0]).toMatch(
+      /^p\d: Get Lock Attempt Lock Groups: Unable to describe tags for log group ansible-testing-locks\/aws_ses_rule_set\/p\d: .*ResourceNotFoundException/,
+    );
     const replayed = await runSeed(options(fixture, { strictAmazonAws: true }), report.firstFailure!.seed);
     const tagCall = replayed.trace.find((s) => s.label.startsWith('ListTagsLogGroup') && s.detail?.status === 400);
     expect(tagCall?.task).toBe('Get Lock Attempt Lock Groups');
@@ -148,16 +200,24 @@ describe('progress', () => {
   it('is written on a terminal only', async () => {
     const run = async (isTTY: boolean) => {
       let out = '';
-      await explore([path.join(here, 'cas-lock.yml'), '--processes', '2', '--schedules', '200'], { out: (s) => { out += s }, isTTY });
+      await explore([path.join(here, 'cas-lock.yml'), '--processes', '2', '--schedules', '200'], {
+        out: (s) => {
+          out += s;
+        },
+        isTTY,
+      });
       return out;
     };
-    expect((await run(true)).match(/\rexplored \d+ schedules\.\.\./g)).toEqual(['\rexplored 100 schedules...', '\rexplored 200 schedules...']);
+    expect((await run(true)).match(/\rexplored \d+ schedules\.\.\./g)).toEqual([
+      '\rexplored 100 schedules...',
+      '\rexplored 200 schedules...',
+    ]);
     expect(await run(false)).not.toMatch(/schedules\.\.\./);
   });
 });
 
 describe('worker processes', () => {
-  it('start from the built package without the parent\'s script: a search run by `node -e` finishes once', async () => {
+  it("start from the built package without the parent's script: a search run by `node -e` finishes once", async () => {
     // workers once inherited the parent's node options: `node -e SCRIPT` ran SCRIPT again in every worker
     const script = `import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/src/explorer/explore.js')).href)}).then(async ({ explore }) => {
       let out = ''; await explore([${JSON.stringify(path.join(here, 'cas-lock.yml'))}, '--processes', '2', '--schedules', '200', '--workers', '2'], { out: (s) => { out += s } });
@@ -182,7 +242,17 @@ describe('tsible explore CLI', () => {
   });
 
   it('reads -e as ansible-playbook does (JSON, key=value) and refuses what it refuses', async () => {
-    const run = await runCli(['explore', fixture, '--schedules', '20', '--no-shrink', '-e', '{"lock_timeout_seconds": 120}', '-e', 'hold_seconds=400']);
+    const run = await runCli([
+      'explore',
+      fixture,
+      '--schedules',
+      '20',
+      '--no-shrink',
+      '-e',
+      '{"lock_timeout_seconds": 120}',
+      '-e',
+      'hold_seconds=400',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('hold the lock at the same time');
     const bad = await runCli(['explore', fixture, '-e', 'not a dict']);

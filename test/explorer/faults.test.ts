@@ -5,7 +5,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSchedule, encodeSchedule, exploreSchedules, formatTrace, runChoices, runSeed, shrink, type ExploreOptions } from '../../src/explorer/explore.js';
+import {
+  decodeSchedule,
+  encodeSchedule,
+  exploreSchedules,
+  formatTrace,
+  runChoices,
+  runSeed,
+  shrink,
+  type ExploreOptions,
+} from '../../src/explorer/explore.js';
 import type { ScheduleOutcome } from '../../src/explorer/simulation.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
@@ -14,11 +23,24 @@ const here = path.join(ROOT, 'test/explorer');
 const fixture = path.join(ROOT, 'playbooks/explore-lock.yml');
 const racy = path.join(here, 'racy-lock.yml');
 const cas = path.join(here, 'cas-lock.yml');
-const options = (file: string, more: Partial<ExploreOptions> = {}): ExploreOptions => ({ playbook: loadPlaybook(file), processes: 2, schedules: 200, seed: 1, ...more });
+const options = (file: string, more: Partial<ExploreOptions> = {}): ExploreOptions => ({
+  playbook: loadPlaybook(file),
+  processes: 2,
+  schedules: 200,
+  seed: 1,
+  ...more,
+});
 
 /** The first schedule (by seed) in which `wanted` holds. */
-async function firstWhere(o: ExploreOptions, wanted: (r: ScheduleOutcome) => boolean, tries = 200): Promise<ScheduleOutcome> {
-  for (let seed = 1; seed <= tries; seed++) { const r = await runSeed(o, seed); if (wanted(r)) return r }
+async function firstWhere(
+  o: ExploreOptions,
+  wanted: (r: ScheduleOutcome) => boolean,
+  tries = 200,
+): Promise<ScheduleOutcome> {
+  for (let seed = 1; seed <= tries; seed++) {
+    const r = await runSeed(o, seed);
+    if (wanted(r)) return r;
+  }
   throw new Error('no schedule found');
 }
 const replaysExactly = async (o: ExploreOptions, r: ScheduleOutcome) => {
@@ -32,7 +54,9 @@ describe('faults at any interleaving point', () => {
   it('a crash stops a process for good: no further move, no cleanup, and its held lock blocks the other until it expires', async () => {
     const o = options(fixture, { crashes: 1, liveness: true });
     // a holder that crashes: the other process runs out of attempts long before the 900 s lock expires
-    const r = await firstWhere(o, (x) => x.trace.some((s) => s.kind === 'note' && /crashes \(fault\) while holding the lock/.test(s.label)));
+    const r = await firstWhere(o, (x) =>
+      x.trace.some((s) => s.kind === 'note' && /crashes \(fault\) while holding the lock/.test(s.label)),
+    );
     const crash = r.trace.findIndex((s) => /crashes \(fault\)/.test(s.label));
     const who = r.trace[crash]!.process;
     expect(r.trace.slice(crash + 1).some((s) => s.process === who)).toBe(false);
@@ -44,14 +68,22 @@ describe('faults at any interleaving point', () => {
 
   it('a lost reply: the server applied CreateLogGroup, the SDK retries it and gets ResourceAlreadyExistsException', async () => {
     const o = options(fixture, { lostReplies: 1 });
-    const r = await firstWhere(o, (x) => x.trace.some((s) => s.detail?.fault === 'l' && s.label.startsWith('CreateLogGroup')));
+    const r = await firstWhere(o, (x) =>
+      x.trace.some((s) => s.detail?.fault === 'l' && s.label.startsWith('CreateLogGroup')),
+    );
     const lost = r.trace.findIndex((s) => s.detail?.fault === 'l');
     const p = r.trace[lost]!.process;
     const next = r.trace.slice(lost + 1).filter((s) => s.process === p && s.kind !== 'note');
     expect(next[0]!.label).toMatch(/^SDK retry 1 of CreateLogGroup after TimeoutError, in \d+ ms$/);
     expect(next[1]!.label).toBe(r.trace[lost]!.label);
     expect(next[1]!.detail).toMatchObject({ status: 400, body: { __type: 'ResourceAlreadyExistsException' } });
-    expect(r.failures.some((f) => f.includes('Unable to create log group: An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup operation'))).toBe(true);
+    expect(
+      r.failures.some((f) =>
+        f.includes(
+          'Unable to create log group: An error occurred (ResourceAlreadyExistsException) when calling the CreateLogGroup operation',
+        ),
+      ),
+    ).toBe(true);
     expect(formatTrace(r.trace)).toContain('reply lost (fault)');
     await replaysExactly(o, r);
   });
@@ -97,16 +129,23 @@ describe('faults at any interleaving point', () => {
 });
 
 describe('clock skew', () => {
-  it('a create stamped up to D ms early makes a later attempt look as old as the winner\'s: two winners', async () => {
+  it("a create stamped up to D ms early makes a later attempt look as old as the winner's: two winners", async () => {
     const o = options(fixture, { clockSkewMs: 20, schedules: 50 });
     const { found } = await exploreSchedules(o);
     expect(found?.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
     const wins = found!.trace.filter((s) => s.label.startsWith('won_lock is true'));
     expect(wins).toHaveLength(2);
     // the second winner's listing shows its own attempt stamped no later than the first winner's, made earlier
-    const second = wins[1]!.process, first = wins[0]!.process;
-    const listing = [...found!.trace].reverse().find((s) => s.process === second && s.label.startsWith('DescribeLogGroups') && s.label.includes('aws_ses_rule_set/"'))!;
-    const groups = (listing.detail!.body as { logGroups: Array<{ logGroupName: string; creationTime: number }> }).logGroups;
+    const second = wins[1]!.process,
+      first = wins[0]!.process;
+    const listing = [...found!.trace]
+      .reverse()
+      .find(
+        (s) =>
+          s.process === second && s.label.startsWith('DescribeLogGroups') && s.label.includes('aws_ses_rule_set/"'),
+      )!;
+    const groups = (listing.detail!.body as { logGroups: Array<{ logGroupName: string; creationTime: number }> })
+      .logGroups;
     const stamp = (p: number) => groups.find((g) => g.logGroupName.endsWith(`/p${p + 1}`))!.creationTime;
     expect(stamp(second)).toBeLessThanOrEqual(stamp(first));
     await replaysExactly(o, found!);
@@ -120,10 +159,14 @@ describe('--strategy exhaustive', () => {
   });
 
   it('runs every schedule within its bounds for the compare-and-swap lock and the fixture (faults off), and finds nothing', async () => {
-    const c = await exploreSchedules(options(cas, { strategy: 'exhaustive', preemptions: 2, processes: 3, schedules: 5000 }));
+    const c = await exploreSchedules(
+      options(cas, { strategy: 'exhaustive', preemptions: 2, processes: 3, schedules: 5000 }),
+    );
     expect([c.complete, c.found]).toEqual([true, undefined]);
     expect(c.explored).toBeGreaterThan(100);
-    const f = await exploreSchedules(options(fixture, { strategy: 'exhaustive', preemptions: 2, depth: 30, schedules: 5000 }));
+    const f = await exploreSchedules(
+      options(fixture, { strategy: 'exhaustive', preemptions: 2, depth: 30, schedules: 5000 }),
+    );
     expect([f.complete, f.found, f.failures]).toEqual([true, undefined, 0]);
     expect(f.explored).toBeGreaterThan(20);
   });
@@ -131,7 +174,11 @@ describe('--strategy exhaustive', () => {
   it('says whether the bounded space was covered', async () => {
     const partial = await runCli(['explore', cas, '--strategy', 'exhaustive', '--processes', '3', '--schedules', '5']);
     expect(partial.code).toBe(0);
-    expect(partial.stdout).toBe('explored 5 schedules (' + /\((\d+)\/s\)/.exec(partial.stdout)![1] + '/s), not all schedules within the bounds (2 preemption(s), 100 decisions): the budget ran out, no violation found (a search, not a proof)\n');
+    expect(partial.stdout).toBe(
+      'explored 5 schedules (' +
+        /\((\d+)\/s\)/.exec(partial.stdout)![1] +
+        '/s), not all schedules within the bounds (2 preemption(s), 100 decisions): the budget ran out, no violation found (a search, not a proof)\n',
+    );
   });
 });
 
@@ -156,25 +203,50 @@ describe('what a violation shows', () => {
 });
 
 describe('--replay SCHEDULE --debug', () => {
-  const script = (lines: string[]) => { const dir = mkdtempSync(path.join(tmpdir(), 'tsible-xdbg-')); const f = path.join(dir, 'cmds'); writeFileSync(f, lines.join('\n') + '\n'); return f };
+  const script = (lines: string[]) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tsible-xdbg-'));
+    const f = path.join(dir, 'cmds');
+    writeFileSync(f, lines.join('\n') + '\n');
+    return f;
+  };
   const shared = ['explore', fixture, '--processes', '2', '--shared-id', '--replay', '689171702:1x7.2x9'];
 
   it('stops before each move, looks at any process and the endpoint, and ends with the trace and the verdict', async () => {
-    const run = await runCli([...shared, '--debug-script', script(['w', 'n', 'n', 'n', 'groups', 'b ListTagsLogGroup', 'c', 'p2', 'w', 'trace', 'clear', 'c'])]);
+    const run = await runCli([
+      ...shared,
+      '--debug-script',
+      script(['w', 'n', 'n', 'n', 'groups', 'b ListTagsLogGroup', 'c', 'p2', 'w', 'trace', 'clear', 'c']),
+    ]);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('-> move 1/16 at +0 ms: p1 start\n   could also move: p2\n(explore p1)> w\n-> p1 start\n   p2 start\n');
-    expect(run.stdout).toContain('(explore p1)> groups\nansible-testing-locks/aws_ses_rule_set/shared  created at +2 ms\n');
-    expect(run.stdout).toMatch(/\(explore p1\)> c\n-> move 5\/16 at \+3 ms: p1 \[Create Lock Attempt Log Group\] ListTagsLogGroup/);
-    expect(run.stdout).toContain('(explore p1)> p2\np2 start\n(explore p2)> w\n-> p1 [Create Lock Attempt Log Group] ListTagsLogGroup');
+    expect(run.stdout).toContain(
+      '-> move 1/16 at +0 ms: p1 start\n   could also move: p2\n(explore p1)> w\n-> p1 start\n   p2 start\n',
+    );
+    expect(run.stdout).toContain(
+      '(explore p1)> groups\nansible-testing-locks/aws_ses_rule_set/shared  created at +2 ms\n',
+    );
+    expect(run.stdout).toMatch(
+      /\(explore p1\)> c\n-> move 5\/16 at \+3 ms: p1 \[Create Lock Attempt Log Group\] ListTagsLogGroup/,
+    );
+    expect(run.stdout).toContain(
+      '(explore p1)> p2\np2 start\n(explore p2)> w\n-> p1 [Create Lock Attempt Log Group] ListTagsLogGroup',
+    );
     expect(run.stdout.trimEnd().endsWith('VIOLATION: processes p1 and p2 hold the lock at the same time')).toBe(true);
   });
 
   it('changes a variable of one process and lets another move first (a what-if off the recorded schedule)', async () => {
     // p1 has just taken the lock alone; telling it it did not makes it back off, so the two winners disappear
-    const run = await runCli([...shared, '--debug-script', script(['b Determine if Won Lock', 'c', 'p won_lock', 'set won_lock = false', 'p won_lock', 'c'])]);
-    expect(run.stdout).toMatch(/\(explore p1\)> p won_lock\nTrue\n\(explore p1\)> set won_lock = false\np1: won_lock = False\n\(explore p1\)> p won_lock\nFalse\n/);
+    const run = await runCli([
+      ...shared,
+      '--debug-script',
+      script(['b Determine if Won Lock', 'c', 'p won_lock', 'set won_lock = false', 'p won_lock', 'c']),
+    ]);
+    expect(run.stdout).toMatch(
+      /\(explore p1\)> p won_lock\nTrue\n\(explore p1\)> set won_lock = false\np1: won_lock = False\n\(explore p1\)> p won_lock\nFalse\n/,
+    );
     const moved = await runCli([...shared, '--debug-script', script(['move 2', 'c'])]);
-    expect(moved.stdout).toContain('what-if: p2 moves instead of p1; from here the schedule is followed where it can be');
+    expect(moved.stdout).toContain(
+      'what-if: p2 moves instead of p1; from here the schedule is followed where it can be',
+    );
     expect(moved.stdout).toMatch(/\n {3}1\. \+0 ms {2}p2 {2}\(task starts\)/);
   });
 
@@ -182,15 +254,34 @@ describe('--replay SCHEDULE --debug', () => {
     const run = await runCli(['explore', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: tsible explore PLAYBOOK/);
-    for (const flag of ['--strategy random|pct|exhaustive', '--crash N', '--lost-replies N', '--inject-errors N', '--clock-skew-ms D', '--replay SEED|SCHEDULE', '--debug', '--html FILE', '--workers N']) expect(run.stdout).toContain(flag);
+    for (const flag of [
+      '--strategy random|pct|exhaustive',
+      '--crash N',
+      '--lost-replies N',
+      '--inject-errors N',
+      '--clock-skew-ms D',
+      '--replay SEED|SCHEDULE',
+      '--debug',
+      '--html FILE',
+      '--workers N',
+    ])
+      expect(run.stdout).toContain(flag);
   });
 
   it('quits with exit code 99, needs --replay, and keeps credentials masked', async () => {
-    const quit = await runCli([...shared, '-e', 'aws_secret_key=s3cr3t-value', '--debug-script', script(['b ListTagsLogGroup', 'c', 'p aws_secret_key', 'vars', 'reveal', 'p aws_secret_key', 'q'])]);
+    const quit = await runCli([
+      ...shared,
+      '-e',
+      'aws_secret_key=s3cr3t-value',
+      '--debug-script',
+      script(['b ListTagsLogGroup', 'c', 'p aws_secret_key', 'vars', 'reveal', 'p aws_secret_key', 'q']),
+    ]);
     expect(quit.code).toBe(99);
     expect(quit.stdout).toContain("(explore p1)> p aws_secret_key\n'********'\n");
     expect(quit.stdout.slice(0, quit.stdout.indexOf('reveal'))).not.toContain('s3cr3t-value');
-    expect(quit.stdout).toContain("(explore p1)> p aws_secret_key\n's3cr3t-value'\n(explore p1)> q\nUser interrupted execution\n");
+    expect(quit.stdout).toContain(
+      "(explore p1)> p aws_secret_key\n's3cr3t-value'\n(explore p1)> q\nUser interrupted execution\n",
+    );
     const bad = await runCli(['explore', fixture, '--debug']);
     expect(bad.code).toBe(5);
     expect(bad.stderr).toContain('argument --debug: only with --replay');

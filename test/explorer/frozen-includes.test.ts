@@ -28,7 +28,8 @@ describe('included files in a search', () => {
     });
     const file = path.join(dir, 'site.yml');
     const o: ExploreOptions = { playbook: loadPlaybook(file), processes: 2, schedules: 1, seed: 1 };
-    const calls = async (opts: ExploreOptions) => (await runSeed(opts, 7)).trace.filter((s) => s.label.startsWith('CreateLogGroup')).map((s) => s.label);
+    const calls = async (opts: ExploreOptions) =>
+      (await runSeed(opts, 7)).trace.filter((s) => s.label.startsWith('CreateLogGroup')).map((s) => s.label);
     const before = await calls(o);
     expect(before.length).toBeGreaterThan(0);
     expect(before.every((l) => l.includes('"first/p'))).toBe(true);

@@ -7,7 +7,8 @@ import { hostInventoryVars, isImplicitLocalhostName, isLocal, loadInventory } fr
 describe('implicit localhost', () => {
   it('knows the three names of C.LOCALHOST and no others', () => {
     for (const n of ['localhost', '127.0.0.1', '::1']) expect(isImplicitLocalhostName(n)).toBe(true);
-    for (const n of ['localhost.localdomain', '127.0.0.2', 'LOCALHOST', '0:0:0:0:0:0:0:1', 'web1']) expect(isImplicitLocalhostName(n)).toBe(false);
+    for (const n of ['localhost.localdomain', '127.0.0.2', 'LOCALHOST', '0:0:0:0:0:0:0:1', 'web1'])
+      expect(isImplicitLocalhostName(n)).toBe(false);
   });
 
   it('gives each of them a local connection when the inventory does not list them', () => {

@@ -12,32 +12,74 @@ import { BIN, ROOT } from '../helpers.js';
 
 const dir = path.join(ROOT, 'test/golden/aws');
 const { cases } = JSON.parse(readFileSync(path.join(dir, 'cases.json'), 'utf8'));
-const golden = new Map<string, any>(JSON.parse(readFileSync(path.join(dir, 'cases.ansible-2.14.json'), 'utf8')).cases.map((c: any) => [c.id, c]));
+const golden = new Map<string, any>(
+  JSON.parse(readFileSync(path.join(dir, 'cases.ansible-2.14.json'), 'utf8')).cases.map((c: any) => [c.id, c]),
+);
 const work = mkdtempSync(path.join(tmpdir(), 'tsible-aws-'));
 
 /** Cases where tsible refuses to do what amazon.aws 5.5.1 does, and what it does instead. */
 const ON_PURPOSE: Record<string, { calls: string[]; result: Record<string, unknown>; rc: number }> = {
-  'present-missing-invalid-retention': { calls: [], rc: 2, result: { failed: true, changed: false, msg: 'Invalid retention value. Valid values are: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]' } },
-  'present-exists-invalid-retention': { calls: [], rc: 2, result: { failed: true, changed: false, msg: 'Invalid retention value. Valid values are: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]' } },
-  'present-exists-retention-differs-check': { calls: ['DescribeLogGroups', 'ListTagsLogGroup', 'DescribeLogGroups', 'ListTagsLogGroup'], rc: 0, result: { changed: true, retention_in_days: 7 } },
+  'present-missing-invalid-retention': {
+    calls: [],
+    rc: 2,
+    result: {
+      failed: true,
+      changed: false,
+      msg: 'Invalid retention value. Valid values are: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]',
+    },
+  },
+  'present-exists-invalid-retention': {
+    calls: [],
+    rc: 2,
+    result: {
+      failed: true,
+      changed: false,
+      msg: 'Invalid retention value. Valid values are: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]',
+    },
+  },
+  'present-exists-retention-differs-check': {
+    calls: ['DescribeLogGroups', 'ListTagsLogGroup', 'DescribeLogGroups', 'ListTagsLogGroup'],
+    rc: 0,
+    result: { changed: true, retention_in_days: 7 },
+  },
 };
 
 function setup(ep: LocalEndpoint, c: any): void {
-  if (c.setupMany) for (let i = 0; i < c.setupMany.count; i++) ep.service.call('CreateLogGroup', { logGroupName: `${c.setupMany.prefix}${String(i).padStart(3, '0')}` });
+  if (c.setupMany)
+    for (let i = 0; i < c.setupMany.count; i++)
+      ep.service.call('CreateLogGroup', { logGroupName: `${c.setupMany.prefix}${String(i).padStart(3, '0')}` });
   for (const [op, body] of c.setup ?? []) ep.service.call(op, body);
   ep.calls.length = 0;
 }
 
 function runTsible(c: any, url: string): Promise<{ code: number; result: any }> {
   const playbook = path.join(work, `${c.id}.yml`);
-  writeFileSync(playbook, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: [{ name: c.id, [c.module]: c.args, register: 'r' }] }]));
+  writeFileSync(
+    playbook,
+    JSON.stringify([
+      { hosts: 'localhost', gather_facts: false, tasks: [{ name: c.id, [c.module]: c.args, register: 'r' }] },
+    ]),
+  );
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, playbook, ...(c.check ? ['--check'] : [])], {
-      env: { ...process.env, AWS_URL: url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDTSIBLE', AWS_SECRET_ACCESS_KEY: 'secret', ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_INVENTORY_UNPARSED_WARNING: '0' },
+      env: {
+        ...process.env,
+        AWS_URL: url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDTSIBLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        ANSIBLE_STDOUT_CALLBACK: 'json',
+        ANSIBLE_LOCALHOST_WARNING: '0',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
+      },
     });
     let out = '';
-    child.stdout.on('data', (b) => { out += b });
-    child.on('close', (code) => resolve({ code: code ?? -1, result: JSON.parse(out).plays[0].tasks[0].hosts.localhost }));
+    child.stdout.on('data', (b) => {
+      out += b;
+    });
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, result: JSON.parse(out).plays[0].tasks[0].hosts.localhost }),
+    );
   });
 }
 
@@ -50,7 +92,12 @@ function mask(v: any, top = true): any {
       if (k === 'log_group_class' || k === 'log_group_arn') continue;
       // Python's own: the library versions and the traceback text (tsible gives its last line)
       if (k === 'boto3_version' || k === 'botocore_version' || k === 'exception') continue;
-      if (k === 'http_headers') { o[k] = Object.keys(x as object).filter((h) => !['date', 'x-amzn-requestid', 'connection', 'keep-alive'].includes(h)).sort(); continue }
+      if (k === 'http_headers') {
+        o[k] = Object.keys(x as object)
+          .filter((h) => !['date', 'x-amzn-requestid', 'connection', 'keep-alive'].includes(h))
+          .sort();
+        continue;
+      }
       o[k] = ['creation_time', 'endpoint_url', 'aws_ca_bundle', 'request_id'].includes(k) ? '<masked>' : mask(x, false);
     }
     return o;
@@ -90,17 +137,53 @@ describe('secrets', () => {
     const ep = await startEndpoint();
     try {
       const playbook = path.join(work, 'secret.yml');
-      writeFileSync(playbook, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: [
-        { cloudwatchlogs_log_group: { log_group_name: 'lock/s', aws_access_key: 'AKIDVISIBLE', aws_secret_key: 'sup3r-s3cret-value', security_token: 'tok3n-s3cret-value', region: 'us-east-1' }, register: 'r' },
-        { cloudwatchlogs_log_group: { log_group_name: 'bad name sup3r-s3cret-value', aws_secret_key: 'sup3r-s3cret-value', aws_access_key: 'AKIDVISIBLE' }, ignore_errors: true },
-        { debug: { var: 'r' } },
-      ] }]));
+      writeFileSync(
+        playbook,
+        JSON.stringify([
+          {
+            hosts: 'localhost',
+            gather_facts: false,
+            tasks: [
+              {
+                cloudwatchlogs_log_group: {
+                  log_group_name: 'lock/s',
+                  aws_access_key: 'AKIDVISIBLE',
+                  aws_secret_key: 'sup3r-s3cret-value',
+                  security_token: 'tok3n-s3cret-value',
+                  region: 'us-east-1',
+                },
+                register: 'r',
+              },
+              {
+                cloudwatchlogs_log_group: {
+                  log_group_name: 'bad name sup3r-s3cret-value',
+                  aws_secret_key: 'sup3r-s3cret-value',
+                  aws_access_key: 'AKIDVISIBLE',
+                },
+                ignore_errors: true,
+              },
+              { debug: { var: 'r' } },
+            ],
+          },
+        ]),
+      );
       for (const extra of [['-vvv'], []]) {
         const out = await new Promise<string>((resolve) => {
-          const child = spawn(process.execPath, [BIN, playbook, ...extra], { env: { ...process.env, AWS_URL: ep.url, AWS_REGION: 'us-east-1', ...(extra.length ? {} : { ANSIBLE_STDOUT_CALLBACK: 'json' }) } });
+          const child = spawn(process.execPath, [BIN, playbook, ...extra], {
+            env: {
+              ...process.env,
+              AWS_URL: ep.url,
+              AWS_REGION: 'us-east-1',
+              ...(extra.length ? {} : { ANSIBLE_STDOUT_CALLBACK: 'json' }),
+            },
+          });
           let text = '';
-          child.stdout.on('data', (b) => { text += b });
-          child.stderr.on('data', (b) => { text += b });
+          child.stdout.on('data', (b) => {
+            text += b;
+          });
+          child.stderr.on('data', (b) => {
+            text += b;
+          });
           child.on('close', () => resolve(text));
         });
         expect(out).toContain('AKIDVISIBLE');

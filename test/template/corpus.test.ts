@@ -9,26 +9,46 @@ import { knownDifferences, pyTypeOf, renderAsSetFact, type Answer } from './rend
 import { ROOT } from '../helpers.js';
 import { isDict } from '../../src/template/python.js';
 
-const recorded = (name: string) => JSON.parse(readFileSync(path.join(ROOT, `test/golden/templating/${name}.ansible-2.14.json`), 'utf8')).cases;
+const recorded = (name: string) =>
+  JSON.parse(readFileSync(path.join(ROOT, `test/golden/templating/${name}.ansible-2.14.json`), 'utf8')).cases;
 // the generated corpus, then hand-written cases: filters the corpus reaches only by name (json_query), and the
 // value model (floats, namespace(), loop scoping, tuples)
-const golden = { cases: [...recorded('cases'), ...recorded('json_query'), ...recorded('values'), ...recorded('syntax')] };
+const golden = {
+  cases: [...recorded('cases'), ...recorded('json_query'), ...recorded('values'), ...recorded('syntax')],
+};
 const known = knownDifferences();
 process.env.TZ = 'UTC';
 
 /** Inputs whose answers depend on randomness or the machine: compared by type only. */
-const TYPE_ONLY = /\b(random(?!\([^)]*seed=)|shuffle(?!\([^)]*seed=)|to_uuid4|now\(|expanduser|lookup\('env', 'HOME'\))/;
+const TYPE_ONLY =
+  /\b(random(?!\([^)]*seed=)|shuffle(?!\([^)]*seed=)|to_uuid4|now\(|expanduser|lookup\('env', 'HOME'\))/;
 
-const evaluate = (template: string, vars: Record<string, unknown>): Answer => renderAsSetFact(template, vars, { inventory_hostname: 'localhost' }, ROOT);
+const evaluate = (template: string, vars: Record<string, unknown>): Answer =>
+  renderAsSetFact(template, vars, { inventory_hostname: 'localhost' }, ROOT);
 
-const pyKind = (t: string | undefined) => (t === undefined ? undefined : t === 'str' || /(Unicode|Text)$/.test(t) ? 'str' : t === 'tuple' ? 'list' : t);
+const pyKind = (t: string | undefined) =>
+  t === undefined ? undefined : t === 'str' || /(Unicode|Text)$/.test(t) ? 'str' : t === 'tuple' ? 'list' : t;
 /** Ansible repeats an undefined variable's message once per layer of lazy templating it went through
  * (task vars add layers); the message itself is what must match. */
-const once = (m: string) => m.replace(/^(The task includes an option with an undefined variable\. The error was: )(.*?)(?:\. \2)+$/s, '$1$2. $2');
+const once = (m: string) =>
+  m.replace(/^(The task includes an option with an undefined variable\. The error was: )(.*?)(?:\. \2)+$/s, '$1$2. $2');
 /** The json callback sorts dict keys, so the recorded values carry no key order. */
-const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : isDict(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v);
+const sorted = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(sorted)
+    : isDict(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        )
+      : v;
 
-function same(expected: { value?: unknown; error?: string; type?: string }, got: { value?: unknown; error?: string }, typeOnly: boolean): boolean {
+function same(
+  expected: { value?: unknown; error?: string; type?: string },
+  got: { value?: unknown; error?: string },
+  typeOnly: boolean,
+): boolean {
   if (expected.error !== undefined) return got.error !== undefined && once(got.error) === once(expected.error);
   // Ansible failed without a message the recorder could read: any error matches
   if (!('value' in expected)) return got.error !== undefined;
@@ -46,14 +66,25 @@ describe('templating corpus against Ansible 2.14', () => {
       const typeOnly = TYPE_ONLY.test(c.template);
       const native = evaluate(c.template, c.vars);
       const text = evaluate(`@@${c.template}`, c.vars);
-      const ok = same(c.expected.native, native, typeOnly) && (c.expected.text.error !== undefined ? text.error !== undefined : typeOnly || same(c.expected.text, text, false));
+      const ok =
+        same(c.expected.native, native, typeOnly) &&
+        (c.expected.text.error !== undefined
+          ? text.error !== undefined
+          : typeOnly || same(c.expected.text, text, false));
       outcomes.push(ok);
       if (known.has(c.id)) expect(ok, `${c.id} is listed in KNOWN_DIFFERENCES but now matches: remove it`).toBe(false);
-      else expect({ template: c.template, native, text }).toEqual({ template: c.template, native: ok ? native : c.expected.native, text: ok ? text : c.expected.text });
+      else
+        expect({ template: c.template, native, text }).toEqual({
+          template: c.template,
+          native: ok ? native : c.expected.native,
+          text: ok ? text : c.expected.text,
+        });
     }, 30_000); // password_hash runs 656,000 SHA-512 rounds, as passlib does
   }
   afterAll(() => {
     const n = outcomes.filter(Boolean).length;
-    console.log(`templating corpus: ${n}/${outcomes.length} identical to Ansible 2.14 (the rest listed in test/template/KNOWN_DIFFERENCES)`);
+    console.log(
+      `templating corpus: ${n}/${outcomes.length} identical to Ansible 2.14 (the rest listed in test/template/KNOWN_DIFFERENCES)`,
+    );
   });
 });

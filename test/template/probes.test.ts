@@ -17,14 +17,21 @@ writeFileSync(path.join(base, 'files/sample.txt'), 'line one\nline two\n');
 process.env.EXPR_PROBE_GREETING = 'hi from probe env';
 
 const probe = (c: { vars?: Record<string, unknown>; template: string }, prefix = ''): Answer =>
-  renderAsSetFact(prefix + c.template, { host_level_var: 'from-inventory', group_level_var: 42, ...c.vars },
-    { inventory_hostname: 'probe_host', groups: { all: ['probe_host'], probe_group: ['probe_host'], ungrouped: [] } }, base);
+  renderAsSetFact(
+    prefix + c.template,
+    { host_level_var: 'from-inventory', group_level_var: 42, ...c.vars },
+    { inventory_hostname: 'probe_host', groups: { all: ['probe_host'], probe_group: ['probe_host'], ungrouped: [] } },
+    base,
+  );
 
 function matches(expected: any, got: { value?: unknown; error?: string }, check: string): boolean {
   if (expected.error !== undefined) return got.error === expected.message;
   if (got.error !== undefined) return false;
   if (check === 'type') return pyTypeOf(got.value) === expected.type;
-  return JSON.stringify(got.value) === JSON.stringify(expected.value) && (expected.type === 'tuple' || pyTypeOf(got.value) === expected.type);
+  return (
+    JSON.stringify(got.value) === JSON.stringify(expected.value) &&
+    (expected.type === 'tuple' || pyTypeOf(got.value) === expected.type)
+  );
 }
 
 const outcomes: Array<{ id: string; ok: boolean }> = [];
@@ -34,15 +41,24 @@ describe('templating probes against Ansible 2.14', () => {
       const nativeOk = matches(c.expected.native, probe(c), c.check);
       const s = c.expected.string;
       const text = probe(c, '@@');
-      const stringOk = s.error !== undefined ? text.error !== undefined : c.check === 'type' || s.value.includes('<sha1>') || (typeof text.value === 'string' && text.value === '@@' + s.value) || JSON.stringify(text.value) === JSON.stringify('@@' + s.value);
+      const stringOk =
+        s.error !== undefined
+          ? text.error !== undefined
+          : c.check === 'type' ||
+            s.value.includes('<sha1>') ||
+            (typeof text.value === 'string' && text.value === '@@' + s.value) ||
+            JSON.stringify(text.value) === JSON.stringify('@@' + s.value);
       const ok = nativeOk && stringOk;
       outcomes.push({ id: c.id, ok });
-      if (known[c.id] !== undefined) expect(ok, `${c.id} is listed in KNOWN_DIFFERENCES but now matches: remove it`).toBe(false);
+      if (known[c.id] !== undefined)
+        expect(ok, `${c.id} is listed in KNOWN_DIFFERENCES but now matches: remove it`).toBe(false);
       else expect({ native: probe(c), text: probe(c, '@@') }).toSatisfy(() => ok);
     });
   }
   afterAll(() => {
     const same = outcomes.filter((o) => o.ok).length;
-    console.log(`templating probes: ${same}/${outcomes.length} identical to Ansible 2.14 (${outcomes.length - same} listed in test/template/KNOWN_DIFFERENCES)`);
+    console.log(
+      `templating probes: ${same}/${outcomes.length} identical to Ansible 2.14 (${outcomes.length - same} listed in test/template/KNOWN_DIFFERENCES)`,
+    );
   });
 });

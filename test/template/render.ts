@@ -9,14 +9,30 @@ import setFact from '../../modules/set_fact.js';
 import { lazyVarsView } from '../../src/vars/hostvars.js';
 import { ROOT } from '../helpers.js';
 
-export interface Answer { value?: unknown; error?: string }
+export interface Answer {
+  value?: unknown;
+  error?: string;
+}
 
 /** Renders one template for the host `magic.inventory_hostname`; `magic` variables are final (never templated again). */
-export function renderAsSetFact(template: string, hostVars: Record<string, unknown>, magic: Record<string, unknown>, basedir: string): Answer {
+export function renderAsSetFact(
+  template: string,
+  hostVars: Record<string, unknown>,
+  magic: Record<string, unknown>,
+  basedir: string,
+): Answer {
   const all: Record<string, unknown> = { ...hostVars, ...magic, omit: OMIT };
-  const templar: Templar = new Templar({ lookupVar: (n) => all[n], isFinal: (n) => n in magic || n === 'omit' || n === 'vars' || n === 'hostvars', random: { next: () => 0.5 }, lookup: { basedirs: [basedir] } });
+  const templar: Templar = new Templar({
+    lookupVar: (n) => all[n],
+    isFinal: (n) => n in magic || n === 'omit' || n === 'vars' || n === 'hostvars',
+    random: { next: () => 0.5 },
+    lookup: { basedirs: [basedir] },
+  });
   const names = Object.keys(all);
-  all.vars = lazyVarsView(() => names, (k) => templar.lookup(k));
+  all.vars = lazyVarsView(
+    () => names,
+    (k) => templar.lookup(k),
+  );
   all.hostvars = { [String(magic.inventory_hostname)]: all.vars };
   const raw = { probe: template };
   try {
@@ -34,5 +50,13 @@ export function renderAsSetFact(template: string, hostVars: Record<string, unkno
 export const pyTypeOf = (v: unknown): string => (v instanceof PyTuple ? 'list' : typeName(v));
 
 /** test/template/KNOWN_DIFFERENCES: case id → why tsible's answer differs from Ansible's. */
-export const knownDifferences = (): Map<string, string> => new Map(readFileSync(path.join(ROOT, 'test/template/KNOWN_DIFFERENCES'), 'utf8')
-  .split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => { const [id, ...why] = l.split(/\s+/); return [id!, why.join(' ')] as const }));
+export const knownDifferences = (): Map<string, string> =>
+  new Map(
+    readFileSync(path.join(ROOT, 'test/template/KNOWN_DIFFERENCES'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => {
+        const [id, ...why] = l.split(/\s+/);
+        return [id!, why.join(' ')] as const;
+      }),
+  );

@@ -6,12 +6,18 @@ import { Templar } from '../../src/template/templar.js';
 import { NUNJUCKS_VERSION } from '../../src/template/nunjucks-patches.js';
 import { UnsafeText } from '../../src/yaml/loader.js';
 
-const templar = (vars: Record<string, unknown>, final: string[] = []) => new Templar({ lookupVar: (n) => vars[n], isFinal: (n) => final.includes(n) });
+const templar = (vars: Record<string, unknown>, final: string[] = []) =>
+  new Templar({ lookupVar: (n) => vars[n], isFinal: (n) => final.includes(n) });
 
 describe('template safety', () => {
   it.each([
-    "{{ ''.constructor }}", "{{ range.constructor('return process')() }}", '{{ x.__proto__ }}', "{{ x['__proto__'] }}", '{{ x.constructor.prototype }}',
-    "{{ lookup.constructor('return 1')() }}", '{{ [].constructor }}',
+    "{{ ''.constructor }}",
+    "{{ range.constructor('return process')() }}",
+    '{{ x.__proto__ }}',
+    "{{ x['__proto__'] }}",
+    '{{ x.constructor.prototype }}',
+    "{{ lookup.constructor('return 1')() }}",
+    '{{ [].constructor }}',
   ])('%s is undefined, not a JavaScript object', (t) => {
     expect(() => templar({ x: {} }).template(t)).toThrow(/undefined|no attribute|not callable/);
   });
@@ -25,7 +31,9 @@ describe('template safety', () => {
 
   it('never templates !unsafe text or registered results', () => {
     expect(templar({ u: new UnsafeText('{{ 1 + 1 }}') }).template('{{ u }}')).toBe('{{ 1 + 1 }}');
-    expect(templar({ r: { stdout: '{{ lookup("pipe", "id") }}' } }, ['r']).template('{{ r.stdout }}')).toBe('{{ lookup("pipe", "id") }}');
+    expect(templar({ r: { stdout: '{{ lookup("pipe", "id") }}' } }, ['r']).template('{{ r.stdout }}')).toBe(
+      '{{ lookup("pipe", "id") }}',
+    );
   });
 
   it('runs 2.19 native result typing behind the jinja switch', () => {

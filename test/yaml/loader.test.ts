@@ -5,9 +5,25 @@ import { ParseError } from '../../src/errors.js';
 describe('loadYaml', () => {
   it('resolves scalars as Ansible 2.14 (PyYAML, YAML 1.1) does', () => {
     // Ansible's answer for this document is recorded in shared/GUIDE.md (measured with ansible-core 2.14)
-    const doc = '{a: &x {k: yes}, b: {<<: *x, j: on, o: 0755, n: ~, y: n, t: True, s: 1:30, u: 1_000, h: 0x1F, p: 0o17, f: 1e3, g: .inf, d: 2001-12-14, e: }}';
+    const doc =
+      '{a: &x {k: yes}, b: {<<: *x, j: on, o: 0755, n: ~, y: n, t: True, s: 1:30, u: 1_000, h: 0x1F, p: 0o17, f: 1e3, g: .inf, d: 2001-12-14, e: }}';
     const { documents } = loadYaml(doc, 'doc.yml');
-    expect((documents[0] as any).b).toEqual({ k: true, j: true, o: 493, n: null, y: 'n', t: true, s: 90, u: 1000, h: 31, p: '0o17', f: '1e3', g: Infinity, d: '2001-12-14', e: null });
+    expect((documents[0] as any).b).toEqual({
+      k: true,
+      j: true,
+      o: 493,
+      n: null,
+      y: 'n',
+      t: true,
+      s: 90,
+      u: 1000,
+      h: 31,
+      p: '0o17',
+      f: '1e3',
+      g: Infinity,
+      d: '2001-12-14',
+      e: null,
+    });
   });
 
   it('keeps quoted scalars as strings and records positions of mappings', () => {
@@ -27,7 +43,13 @@ describe('loadYaml', () => {
 
   it('refuses a billion-laughs document quickly instead of expanding it', () => {
     let bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-    for (let i = 0; i < 9; i++) { const n = String.fromCharCode(98 + i), p = String.fromCharCode(97 + i); bomb += `${n}: &${n} [${Array(9).fill('*' + p).join(',')}]\n` }
+    for (let i = 0; i < 9; i++) {
+      const n = String.fromCharCode(98 + i),
+        p = String.fromCharCode(97 + i);
+      bomb += `${n}: &${n} [${Array(9)
+        .fill('*' + p)
+        .join(',')}]\n`;
+    }
     const started = Date.now();
     expect(() => loadYaml(bomb, 'bomb.yml')).toThrow(/aliases expand to more than/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -37,7 +59,10 @@ describe('loadYaml', () => {
     const { documents } = loadYaml('a: !unsafe "{{ x }}"\n', 'u.yml');
     expect((documents[0] as any).a).toBeInstanceOf(UnsafeText);
     expect((documents[0] as any).a.value).toBe('{{ x }}');
-    try { loadYaml('b: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n', 'v.yml'); expect.unreachable() } catch (e) {
+    try {
+      loadYaml('b: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n', 'v.yml');
+      expect.unreachable();
+    } catch (e) {
       expect(e).toBeInstanceOf(ParseError);
       expect((e as ParseError).message).toMatch(/vault/);
       expect((e as ParseError).pos?.line).toBe(2);
@@ -47,13 +72,20 @@ describe('loadYaml', () => {
   it('warns about duplicate keys, keeping the last value', () => {
     const { documents, warnings } = loadYaml('- a: 1\n  a: 2\n', 'dup.yml');
     expect((documents[0] as any)[0].a).toBe(2);
-    expect(warnings).toEqual(['While constructing a mapping from dup.yml, line 1, column 3, found a duplicate dict key (a). Using last defined value only.']);
+    expect(warnings).toEqual([
+      'While constructing a mapping from dup.yml, line 1, column 3, found a duplicate dict key (a). Using last defined value only.',
+    ]);
   });
 
   it('reports syntax errors with file, line and column', () => {
-    try { loadYaml('a: 1\n- b\n', 'bad.yml'); expect.unreachable() } catch (e) {
+    try {
+      loadYaml('a: 1\n- b\n', 'bad.yml');
+      expect.unreachable();
+    } catch (e) {
       expect((e as ParseError).pos).toEqual({ file: 'bad.yml', line: 2, column: 1 });
-      expect((e as ParseError).message).toMatch(/^We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 \(char 0\)\n\nSyntax Error while loading YAML\./);
+      expect((e as ParseError).message).toMatch(
+        /^We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 \(char 0\)\n\nSyntax Error while loading YAML\./,
+      );
     }
   });
 });
