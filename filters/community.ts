@@ -3,8 +3,8 @@
 // Python library Ansible uses, evaluates it, and it is loaded on first use only.
 import { createRequire } from 'node:module';
 import { TemplateError } from '../src/errors.js';
-import { PyTuple, PyTypeError, isDict, type Dict } from '../src/template/python.js';
-import { PyUndefined } from '../src/template/undefined.js';
+import { PyTuple, PyTypeError, isDict, type Dict } from '../src/python/python.js';
+import { PyUndefined } from '../src/python/undefined.js';
 import { UnsafeText } from '../src/yaml/loader.js';
 import { filter, type FilterTable } from './helpers.js';
 

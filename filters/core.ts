@@ -20,15 +20,15 @@ import {
   truthy,
   typeName,
   type Dict,
-} from '../src/template/python.js';
-import { PyUndefined } from '../src/template/undefined.js';
+} from '../src/python/python.js';
+import { PyUndefined } from '../src/python/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { isYamlString, loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
-import { strptime } from '../src/template/datetime.js';
-import { pyJson, pyJsonLoads } from '../src/template/pyjson.js';
+import { strptime } from '../src/python/datetime.js';
+import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
 

@@ -1,7 +1,7 @@
 // The glue between Nunjucks' calling convention (positional arguments, then one trailing object marked
 // `__keywords`) and Jinja2/Ansible's named parameters.
 import { TemplateError } from '../src/errors.js';
-import { PyUndefined } from '../src/template/undefined.js';
+import { PyUndefined } from '../src/python/undefined.js';
 
 export type Params = Record<string, unknown>;
 export type FilterFn = (this: unknown, value: unknown, ...args: unknown[]) => unknown;

@@ -10,10 +10,10 @@ import {
   truthy,
   typeName,
   type Dict,
-} from '../src/template/python.js';
-import { memberLookup } from '../src/template/methods.js';
-import { pyJson } from '../src/template/pyjson.js';
-import { PyUndefined } from '../src/template/undefined.js';
+} from '../src/python/python.js';
+import { memberLookup } from '../src/python/methods.js';
+import { pyJson } from '../src/python/pyjson.js';
+import { PyUndefined } from '../src/python/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
 
 /** Jinja2's attribute paths: 'a.b.0' looks up a, then b, then index 0. */
@@ -417,4 +417,4 @@ JINJA2_FILTERS.d = JINJA2_FILTERS.default!;
 JINJA2_FILTERS.e = JINJA2_FILTERS.escape!;
 JINJA2_FILTERS.count = JINJA2_FILTERS.length!;
 
-import * as PYOPS from '../src/template/python.js';
+import * as PYOPS from '../src/python/python.js';

@@ -2,7 +2,7 @@
 // idiom `{{ 59 | random(seed=inventory_hostname) }}` must give the same minute under tsible as under Ansible.
 import { createHash } from 'node:crypto';
 import { TemplateError } from '../src/errors.js';
-import { PyValueError, isNum } from '../src/template/python.js';
+import { PyValueError, isNum } from '../src/python/python.js';
 
 const N = 624,
   M = 397;

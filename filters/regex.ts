@@ -1,7 +1,7 @@
 // Python `re` patterns in JavaScript. Most syntax is shared; the differences Ansible users hit are
 // translated here, and what JS cannot express is refused with a clear error rather than matched wrongly.
 import { TemplateError } from '../src/errors.js';
-import { PyException } from '../src/template/python.js';
+import { PyException } from '../src/python/python.js';
 
 export interface RegexOptions {
   ignorecase?: boolean;

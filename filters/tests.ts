@@ -14,8 +14,8 @@ import {
   pyIn,
   truthy,
   type Dict,
-} from '../src/template/python.js';
-import { PyUndefined } from '../src/template/undefined.js';
+} from '../src/python/python.js';
+import { PyUndefined } from '../src/python/undefined.js';
 import { filter, type TestTable } from './helpers.js';
 import { compileRegex } from './regex.js';
 import { compareVersions } from './version.js';

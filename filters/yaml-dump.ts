@@ -4,9 +4,9 @@
 // single- or double-quoted scalars, its indentation (sequences inside mappings are not indented), its folding at
 // 80 columns, no '...' after a root scalar, characters beyond the BMP escaped. Written from the emitters' rules, for
 // the nodes Ansible's data can produce; checked against real Ansible in test/golden/templating/values.json.
-import { floatRepr, isDict, isFloat, isNum, isSafeString, PyFloat, typeName } from '../src/template/python.js';
-import { PyUndefined } from '../src/template/undefined.js';
-import { PyDatetime } from '../src/template/datetime.js';
+import { floatRepr, isDict, isFloat, isNum, isSafeString, PyFloat, typeName } from '../src/python/python.js';
+import { PyUndefined } from '../src/python/undefined.js';
+import { PyDatetime } from '../src/python/datetime.js';
 import { plainScalarKind } from '../src/yaml/loader.js';
 import { TemplateError } from '../src/errors.js';
 

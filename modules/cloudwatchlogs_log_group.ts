@@ -4,7 +4,7 @@
 import type { CloudWatchLogsClient, LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
-import { pyStr } from '../src/template/python.js';
+import { pyStr } from '../src/python/python.js';
 import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
 
 export const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];

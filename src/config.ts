@@ -3,7 +3,7 @@
 // Ansible's ConfigManager reads them: the last one set wins, converted by the setting's type.
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { pyBoolean } from './template/python.js';
+import { pyBoolean } from './python/python.js';
 
 type SettingType = 'boolean' | 'integer' | 'string' | 'list' | 'pathspec' | 'path' | 'raw';
 interface Setting {

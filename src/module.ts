@@ -1,7 +1,6 @@
 // What a module is: its names, its argument spec in Ansible's shape, check-mode support and `run`. Argument
 // validation follows ansible-core's ArgumentSpecValidator: aliases, unsupported parameters, required,
 // mutual exclusion, type coercion, choices, defaults, in that order and with its messages.
-import type { Task } from './playbook/model.js';
 import {
   BOOLEANS_TEXT,
   pyBoolean,
@@ -13,7 +12,7 @@ import {
   pyFloat,
   PyFloat,
   setKey,
-} from './template/python.js';
+} from './python/python.js';
 import { toBool } from '../filters/core.js';
 
 export type TaskResult = Record<string, unknown>;
@@ -33,8 +32,14 @@ export interface ArgOption {
 }
 export type ArgumentSpec = Readonly<Record<string, ArgOption>>;
 
+/** What a module may know of its task (the playbook model stays above modules/). */
+export interface ModuleTask {
+  readonly name?: string;
+  readonly action: string;
+}
+
 export interface ModuleContext {
-  readonly task: Task;
+  readonly task: ModuleTask;
   readonly host: string;
   readonly checkMode: boolean;
   readonly diff: boolean;

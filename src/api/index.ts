@@ -10,7 +10,7 @@ import { JsonCallback } from '../output/json-callback.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import type { TaskResult } from '../module.js';
 import { executePlaybooks } from './execute.js';
-import { toPlain } from '../template/python.js';
+import { toPlain } from '../python/python.js';
 import { configValue } from '../config.js';
 
 export interface RunOptions {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
-import { isDict } from '../template/python.js';
+import { isDict } from '../python/python.js';
 
 export interface CliOptions {
   files: string[];

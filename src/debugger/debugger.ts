@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { InterruptedError, TsibleError } from '../errors.js';
 import type { ExecutorHooks, Redo, TaskPoint } from '../executor/events.js';
 import type { TaskResult } from '../module.js';
-import { isDict, pyStr, truthy } from '../template/python.js';
+import { isDict, pyStr, truthy } from '../python/python.js';
 import { pformat } from './pformat.js';
 import { MASK, Secrets } from './secrets.js';
 import { Breakpoints } from './breakpoints.js';

@@ -1,5 +1,5 @@
 // Python's pprint.pformat (width 80, dict keys sorted), which the Ansible debugger's `p` prints with.
-import { PyTuple, isDict, pyRepr } from '../template/python.js';
+import { PyTuple, isDict, pyRepr } from '../python/python.js';
 
 export function pformat(v: unknown, width = 80): string {
   return fmt(v, 0, width);

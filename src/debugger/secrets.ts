@@ -1,6 +1,6 @@
 // What the debugger never shows unless the user types `reveal`: values set or registered by no_log tasks,
 // AWS credentials (variables and module options), and any text that contains one of them.
-import { isDict } from '../template/python.js';
+import { isDict } from '../python/python.js';
 
 export const MASK = '********';
 const CREDENTIAL_NAME =

@@ -9,7 +9,7 @@ import { GLOBALS } from '../template/lookups.js';
 import { forgetRunCaches, loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { Clock, TaskResult } from '../module.js';
 import { Templar, type JinjaMode, type TemplarOptions } from '../template/templar.js';
-import { isDict, pyBoolean, pyStr, truthy, typeName } from '../template/python.js';
+import { isDict, pyBoolean, pyStr, truthy, typeName } from '../python/python.js';
 import { VariableManager, type TaskVars, type Vars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
 import {

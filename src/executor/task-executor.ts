@@ -6,10 +6,10 @@ import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } fr
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
 import { runLookup } from '../template/lookups.js';
-import { PyException, PyValueError, isDict, pyRepr, pyStr, setKey, truthy } from '../template/python.js';
+import { PyException, PyValueError, isDict, pyRepr, pyStr, setKey, truthy } from '../python/python.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
-import { extendedError } from '../output/errors.js';
+import { extendedError } from '../yaml/extended-error.js';
 
 export const OMIT = '__omit_place_holder__tsible0000000000000000000000000000000000';
 

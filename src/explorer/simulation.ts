@@ -9,7 +9,7 @@ import type { TaskPoint } from '../executor/events.js';
 import type { Playbook } from '../playbook/model.js';
 import { loadInventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
-import { isDict, pyRepr, truthy } from '../template/python.js';
+import { isDict, pyRepr, truthy } from '../python/python.js';
 import { Templar } from '../template/templar.js';
 
 /** One move of one process; `at` is virtual milliseconds since the schedule began. `detail` is an AWS call's

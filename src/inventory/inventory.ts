@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { OptionsError, ParseError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
-import { isDict, pyStr } from '../template/python.js';
+import { isDict, pyStr } from '../python/python.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
 

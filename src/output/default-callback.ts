@@ -4,8 +4,8 @@
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import { DELEGATED_HOST, type Callback, type HostStats, type ResultStatus } from '../executor/events.js';
-import { deepCopy, isDict, pyStr } from '../template/python.js';
-import { pyJson } from '../template/pyjson.js';
+import { deepCopy, isDict, pyStr } from '../python/python.js';
+import { pyJson } from '../python/pyjson.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {

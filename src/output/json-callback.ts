@@ -3,7 +3,7 @@ import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import { cleanCopy } from './default-callback.js';
-import { pyJson } from '../template/pyjson.js';
+import { pyJson } from '../python/pyjson.js';
 
 interface TaskEntry {
   task: { name: string; id: string; path: string; duration: { start: string; end?: string } };

@@ -1,5 +1,5 @@
 // Ansible's k=v argument syntax (parse_kv), shared by free-form module arguments, -e and inventories.
-import { decodeEscapes } from '../template/python.js';
+import { decodeEscapes } from '../python/python.js';
 
 type Raw = Record<string, unknown>;
 

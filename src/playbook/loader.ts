@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
-import { isDict } from '../template/python.js';
+import { isDict } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS, keywordTypeError } from './keywords.js';
 import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';

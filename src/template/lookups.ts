@@ -4,13 +4,13 @@ import { existsSync, mkdirSync, opendirSync, readFileSync, statSync, writeFileSy
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { TemplateError } from '../errors.js';
-import { PyNamespace, PyTuple, isDict, pyRepr, pyStr, truthy, typeName, type Dict } from './python.js';
-import { PyUndefined } from './undefined.js';
+import { PyNamespace, PyTuple, isDict, pyRepr, pyStr, truthy, typeName, type Dict } from '../python/python.js';
+import { PyUndefined } from '../python/undefined.js';
 import { splitKeywords } from '../../filters/helpers.js';
 import { PyRandom } from '../../filters/pyrandom.js';
 import { SALT_CHARS, passwordHash } from '../../filters/crypt.js';
 import { parseKv } from '../playbook/kv.js';
-import { PyDatetime } from './datetime.js';
+import { PyDatetime } from '../python/datetime.js';
 import { configValue } from '../config.js';
 
 /** What a lookup can see: the task's variables and where to find relative files. */

@@ -4,9 +4,9 @@
 import nunjucks from 'nunjucks';
 import { createRequire } from 'node:module';
 import { TsibleError, TemplateError, UndefinedError } from '../errors.js';
-import * as py from './python.js';
-import { memberLookup, pySlice } from './methods.js';
-import { PyUndefined } from './undefined.js';
+import * as py from '../python/python.js';
+import { memberLookup, pySlice } from '../python/methods.js';
+import { PyUndefined } from '../python/undefined.js';
 
 export const NUNJUCKS_VERSION = '3.2.4';
 const require = createRequire(import.meta.url);

@@ -15,7 +15,7 @@ import {
   runtime,
   type VarsResolver,
 } from './nunjucks-patches.js';
-import { PyDatetime, PyTimedelta } from './datetime.js';
+import { PyDatetime, PyTimedelta } from '../python/datetime.js';
 import {
   PyFloat,
   PyTuple,
@@ -27,8 +27,8 @@ import {
   parsePythonLiteral,
   pyStr,
   truthy,
-} from './python.js';
-import { PyUndefined } from './undefined.js';
+} from '../python/python.js';
+import { PyUndefined } from '../python/undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
 import { COMMUNITY_FILTERS } from '../../filters/community.js';

@@ -1,6 +1,6 @@
 // JUnit XML as Ansible's junit callback writes it: a testsuite per target, a testcase per task result.
 import type { TargetResult } from './target.js';
-import { pyJson } from '../template/pyjson.js';
+import { pyJson } from '../python/pyjson.js';
 
 const esc = (s: string) =>
   s

@@ -2,7 +2,7 @@
 // group/host vars, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact and
 // registered results, role/include params, extra vars. Magic variables are added on top.
 import type { Block, Play, Task } from '../playbook/model.js';
-import { isDict } from '../template/python.js';
+import { isDict } from '../python/python.js';
 import { factsAsVars } from '../facts.js';
 import { groupsOf, hostInventoryVars, matchHosts, type Inventory } from '../inventory/inventory.js';
 

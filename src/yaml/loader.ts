@@ -4,7 +4,7 @@
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, YAMLException } from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
 import { ParseError, type Pos } from '../errors.js';
-import { isNum, pyFloat } from '../template/python.js';
+import { isNum, pyFloat } from '../python/python.js';
 
 /** A string tagged `!unsafe`: never templated. */
 export class UnsafeText {

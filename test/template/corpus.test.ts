@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { knownDifferences, pyTypeOf, renderAsSetFact, type Answer } from './render.js';
 import { ROOT } from '../helpers.js';
-import { isDict } from '../../src/template/python.js';
+import { isDict } from '../../src/python/python.js';
 
 const recorded = (name: string) =>
   JSON.parse(readFileSync(path.join(ROOT, `test/golden/templating/${name}.ansible-2.14.json`), 'utf8')).cases;

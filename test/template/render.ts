@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Templar } from '../../src/template/templar.js';
-import { PyTuple, typeName } from '../../src/template/python.js';
+import { PyTuple, typeName } from '../../src/python/python.js';
 import { OMIT, removeOmitted, templateFailure } from '../../src/executor/task-executor.js';
 import setFact from '../../modules/set_fact.js';
 import { lazyVarsView } from '../../src/vars/hostvars.js';
