@@ -1,16 +1,6 @@
 // Jinja2 3.1's built-in filters, with Jinja2's parameter names.
 import { TemplateError } from '../src/errors.js';
-import {
-  PyTuple,
-  isDict,
-  pyCompare,
-  pyEq,
-  pyRepr,
-  pyStr,
-  truthy,
-  typeName,
-  type Dict,
-} from '../src/python/python.js';
+import { PyTuple, isDict, pyCompare, pyEq, pyRepr, pyStr, truthy, typeName, type Dict } from '../src/python/python.js';
 import { memberLookup } from '../src/python/methods.js';
 import { pyJson } from '../src/python/pyjson.js';
 import { PyUndefined } from '../src/python/undefined.js';

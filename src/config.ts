@@ -19,7 +19,7 @@ const s = (type: SettingType, env: string | readonly string[], dflt: unknown): S
 });
 const color = (name: string, dflt: string) => [`COLOR_${name}`, s('string', `ANSIBLE_COLOR_${name}`, dflt)] as const;
 
-export const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
+const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['ANSIBLE_FORCE_COLOR', s('boolean', 'ANSIBLE_FORCE_COLOR', false)],
   ['ANSIBLE_NOCOLOR', s('boolean', ['ANSIBLE_NOCOLOR', 'NO_COLOR'], false)],
   ['ANY_ERRORS_FATAL', s('boolean', 'ANSIBLE_ANY_ERRORS_FATAL', false)],

@@ -7,7 +7,7 @@ import type { Callback, ExecutorHooks } from '../executor/events.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
 
-export const systemClock = {
+const systemClock = {
   now: () => Date.now(),
   sleep: (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve, reject) => {
@@ -27,7 +27,7 @@ export const systemClock = {
     }),
 };
 
-export interface ExecuteParams {
+interface ExecuteParams {
   readonly playbooks: readonly Playbook[];
   readonly inventory: Inventory;
   readonly extraVars: Record<string, unknown>;
@@ -51,7 +51,7 @@ export interface ExecuteParams {
   readonly callbacks: (noLog: (t: Task) => boolean) => Callback[];
 }
 
-export interface ExecuteOutcome {
+interface ExecuteOutcome {
   readonly rc: number;
   readonly executors: PlaybookExecutor[];
 }

@@ -139,5 +139,4 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
 /** Runs a file of tasks as the tasks of an implicit localhost play (what ansible-playbook cannot do). */
 export const runTasks = (file: string, opts: RunOptions = {}): Promise<RunResult> => runPlaybook(file, opts);
 
-export { runTarget, type TargetResult, type TargetOptions } from '../testing/target.js';
 export { startEndpoint, type LocalEndpoint } from '../endpoint/server.js';

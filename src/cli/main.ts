@@ -3,7 +3,7 @@ import { ExitCode, InterruptedError, OptionsError, TsibleError } from '../errors
 import { HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 const DEFAULT_IO = {
   out: (s: string) => {

@@ -15,7 +15,7 @@ export interface LineSource {
   next(prompt: string): Promise<string | null>;
 }
 
-export interface DebuggerOptions {
+interface DebuggerOptions {
   /** ANSIBLE_ENABLE_TASK_DEBUGGER or strategy: debug: stop on failed and unreachable results. */
   readonly globallyEnabled: boolean;
   readonly breakpoints: readonly string[];

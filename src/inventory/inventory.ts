@@ -10,7 +10,7 @@ import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
 
 export type Vars = Record<string, unknown>;
-export interface Group {
+interface Group {
   hosts: string[];
   vars: Vars;
   children: string[];

@@ -7,7 +7,7 @@ import { DELEGATED_HOST, type Callback, type HostStats, type ResultStatus } from
 import { deepCopy, isDict, pyStr } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 
-export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
   ok: '\x1b[0;32m',
   changed: '\x1b[0;33m',
@@ -54,7 +54,7 @@ function stripInternalKeys(d: Record<string, unknown>, exceptions: readonly stri
 }
 
 /** CallbackBase._clean_results: debug shows what it was asked to show and nothing else. */
-export function cleanResults(result: TaskResult, action: string): void {
+function cleanResults(result: TaskResult, action: string): void {
   if (!DEBUG_ACTIONS.has(action)) return;
   if ('msg' in result) {
     for (const k of Object.keys(result)) if (!DEBUG_ALLOWED.has(k) && !k.startsWith('_')) delete result[k];
@@ -62,7 +62,7 @@ export function cleanResults(result: TaskResult, action: string): void {
 }
 
 /** Python's json.dumps(..., sort_keys=True, indent=indent) of a result, internal keys stripped. */
-export function dumpResults(result: TaskResult, verbosity: number, indent?: number): string {
+function dumpResults(result: TaskResult, verbosity: number, indent?: number): string {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (isDict(v)) {
@@ -91,7 +91,7 @@ function hostLabel(host: string, result: TaskResult): string {
   return `${host} -> ${String(to)}${address !== String(to) ? `(${address})` : ''}`;
 }
 
-export interface Output {
+interface Output {
   write(text: string): void;
   error(text: string): void;
   columns: number;
@@ -307,7 +307,7 @@ export class DefaultCallback implements Callback {
 }
 
 /** Python's textwrap.wrap with default options (the warning text). */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';

@@ -15,7 +15,7 @@ import {
 import { PyUndefined } from './undefined.js';
 import { PyDatetime } from './datetime.js';
 
-export interface JsonOptions {
+interface JsonOptions {
   indent?: number;
   sortKeys?: boolean;
   ensureAscii?: boolean;

@@ -108,7 +108,6 @@ export function isDict(v: unknown): v is Dict {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
-export const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
@@ -444,7 +443,7 @@ export function pyNeg(a: unknown): number | PyFloat | PyTimedelta {
 }
 
 /** printf-style `'%s-%03d' % (a, 7)`. */
-export function percentFormat(fmt: string, args: unknown): string {
+function percentFormat(fmt: string, args: unknown): string {
   const list = args instanceof PyTuple ? [...args] : [args];
   let i = 0;
   const out = fmt.replace(

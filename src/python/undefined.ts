@@ -14,7 +14,6 @@ export class PyUndefined {
     return this.fail();
   }
 }
-export const isUndefined = (v: unknown): v is PyUndefined => v instanceof PyUndefined;
 export function assertDefined<T>(v: T): Exclude<T, PyUndefined> {
   if (v instanceof PyUndefined) v.fail();
   return v as Exclude<T, PyUndefined>;

@@ -26,7 +26,7 @@ export interface TargetResult {
   readonly ms: number;
 }
 
-export function readAliases(dir: string): string[] {
+function readAliases(dir: string): string[] {
   const file = path.join(dir, 'aliases');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
@@ -36,7 +36,7 @@ export function readAliases(dir: string): string[] {
 }
 
 /** ansible-test's resource_prefix: ansible-test, eight random digits, and the host's short name. */
-export const makeResourcePrefix = () => `ansible-test-${randomInt(10_000_000, 99_999_999)}-tsible`;
+const makeResourcePrefix = () => `ansible-test-${randomInt(10_000_000, 99_999_999)}-tsible`;
 
 function iniSection(text: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -16,7 +16,7 @@ export interface TaskVars {
   all(): Vars;
 }
 
-export interface HostVarsState {
+interface HostVarsState {
   facts: Vars;
   registered: Vars;
   includeVars: Vars;

@@ -25,7 +25,7 @@ export const setPos = (node: object, pos: Pos | undefined): void => {
   if (pos) positions.set(node, pos);
 };
 
-export interface LoadedYaml {
+interface LoadedYaml {
   readonly documents: unknown[];
   readonly warnings: string[];
 }

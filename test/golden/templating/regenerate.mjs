@@ -22,16 +22,40 @@ for (const c of cases) {
   tasks.push({ name: `${c.id} text`, set_fact: { probe_text: `@@${c.template}` }, ...common });
 }
 writeFileSync(path.join(work, 'play.yml'), JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }]));
-const run = spawnSync('ansible-playbook', ['play.yml'], { cwd: work, encoding: 'utf8', maxBuffer: 1 << 30,
-  env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_INVENTORY_UNPARSED_WARNING: '0', ANSIBLE_DEPRECATION_WARNINGS: '0', TZ: 'UTC' } });
+const run = spawnSync('ansible-playbook', ['play.yml'], {
+  cwd: work,
+  encoding: 'utf8',
+  maxBuffer: 1 << 30,
+  env: {
+    ...process.env,
+    ANSIBLE_STDOUT_CALLBACK: 'json',
+    ANSIBLE_LOCALHOST_WARNING: '0',
+    ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
+    ANSIBLE_DEPRECATION_WARNINGS: '0',
+    TZ: 'UTC',
+  },
+});
 const doc = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
 const results = doc.plays[0].tasks.map((t) => t.hosts.localhost);
 const out = cases.map((c, i) => {
   const [native, type, text] = results.slice(i * 3, i * 3 + 3);
   const one = (r, key) => (r.failed ? { error: r.msg ?? r.reason } : { value: r.ansible_facts?.[key] ?? null });
   const n = one(native, 'probe');
-  return { ...c, expected: { native: n.error !== undefined ? n : { ...n, type: native.failed ? undefined : type.ansible_facts?.probe_type }, text: one(text, 'probe_text') } };
+  return {
+    ...c,
+    expected: {
+      native: n.error !== undefined ? n : { ...n, type: native.failed ? undefined : type.ansible_facts?.probe_type },
+      text: one(text, 'probe_text'),
+    },
+  };
 });
 const version = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-writeFileSync(path.join(here, input.replace(/\.json$/, '.ansible-2.14.json')), JSON.stringify({ generator: `test/golden/templating/regenerate.mjs ${input}`, ansible: version, count: out.length, cases: out }, null, 1) + '\n');
+writeFileSync(
+  path.join(here, input.replace(/\.json$/, '.ansible-2.14.json')),
+  JSON.stringify(
+    { generator: `test/golden/templating/regenerate.mjs ${input}`, ansible: version, count: out.length, cases: out },
+    null,
+    1,
+  ) + '\n',
+);
 console.log(`${out.length} cases recorded`);
