@@ -5,14 +5,14 @@ import type { CloudWatchLogsClient, LogGroup } from '@aws-sdk/client-cloudwatch-
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
 import { pyStr } from '../src/python/python.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
+import { AWS_COMMON_OPTIONS, ModuleFailure, awsClient, awsCommands, call } from './aws_common.js';
 
 export const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
 
 type Found = LogGroup & { tags: Record<string, string> };
 
 async function describe(ctx: ModuleContext, logs: CloudWatchLogsClient, name: string): Promise<Found | undefined> {
-  const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk(ctx);
+  const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await awsCommands(ctx, 'logs');
   let nextToken: string | undefined;
   do {
     const page = await call(`Unable to describe log group ${name}`, 'DescribeLogGroups', () =>
@@ -78,8 +78,8 @@ export default defineModule({
         DeleteRetentionPolicyCommand,
         TagLogGroupCommand,
         UntagLogGroupCommand,
-      } = await sdk(ctx);
-      const logs = await logsFor(args, ctx);
+      } = await awsCommands(ctx, 'logs');
+      const logs = await awsClient(ctx, 'logs', args);
       const found = await describe(ctx, logs, name);
       const create = async (): Promise<TaskResult> => {
         if (ctx.checkMode) return { changed: true, msg: 'Would have created log group if not in check_mode.' };
@@ -174,7 +174,7 @@ export default defineModule({
 });
 
 async function putRetention(ctx: ModuleContext, logs: CloudWatchLogsClient, name: string, days: number): Promise<void> {
-  const { PutRetentionPolicyCommand } = await sdk(ctx);
+  const { PutRetentionPolicyCommand } = await awsCommands(ctx, 'logs');
   await call(`Unable to put retention policy for log group ${name}`, 'PutRetentionPolicy', () =>
     logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })),
   );
