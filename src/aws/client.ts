@@ -1,6 +1,6 @@
 // The AWS side of one run: its settings, and the session that builds SDK clients for them (one per service and
-// distinct configuration) with a pause point around every call for the debugger and the explorer. Nothing here
-// is process-wide but the loaded SDK packages: two runs in one process keep their hooks and call records apart.
+// distinct configuration) with a pause point around every call for the debugger and the explorer. Runs share only
+// the loaded SDK packages: two runs in one process keep their clients, hooks and call records apart.
 import { createHash } from 'node:crypto';
 import {
   AwsConfigError,
