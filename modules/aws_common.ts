@@ -1,17 +1,7 @@
 // amazon.aws's common options (plugins/module_utils/modules.py aws_argument_spec) and the client plumbing
 // every AWS module shares.
 import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-
-/** The SDK loads only when an AWS task runs: `tsible --version` and plain playbooks never pay for it. */
-let loading: Promise<typeof import('@aws-sdk/client-cloudwatch-logs')> | undefined;
-/** The SDK's command classes, or the ones the AWS settings bring (the explorer's simulated transport needs only a
- * command's name and input). Kept once loaded: every import() of a loaded module still walks the module loader. */
-export const sdk = (
-  ctx: ModuleContext,
-): Promise<typeof import('@aws-sdk/client-cloudwatch-logs')> | typeof import('@aws-sdk/client-cloudwatch-logs') =>
-  ctx.services.awsSettings.commands ?? (loading ??= import('@aws-sdk/client-cloudwatch-logs'));
-import { AwsConfigError, connectionInfo, logsClient } from '../src/aws/client.js';
+import { AwsConfigError, awsSession, type AwsClient, type AwsSdk, type AwsServiceName } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
 
 const dep = (name: string) => ({ name, date: '2024-12-01', collection_name: 'amazon.aws' });
@@ -60,10 +50,20 @@ export class ModuleFailure extends Error {
   }
 }
 
-export async function logsFor(args: Record<string, any>, ctx: ModuleContext): Promise<CloudWatchLogsClient> {
+/** The service's command classes: the SDK's, loaded when an AWS task first runs (`tsible --version` and plain
+ * playbooks never pay for it), or the run's own (the explorer's simulated transport needs only a command's name
+ * and input). */
+export const awsCommands = <N extends AwsServiceName>(ctx: ModuleContext, service: N): AwsSdk<N> | Promise<AwsSdk<N>> =>
+  awsSession(ctx.services.awsSettings).commands(service);
+
+/** The service's client for this task's connection options; options that cannot connect end the module. */
+export async function awsClient<N extends AwsServiceName>(
+  ctx: ModuleContext,
+  service: N,
+  args: Record<string, any>,
+): Promise<AwsClient<N>> {
   try {
-    const info = connectionInfo(args, ctx.env, ctx.invokedAs, ctx.services.awsSettings);
-    return await logsClient(info, ctx.services.awsSettings, (e) => ctx.services.recordAwsCall(e));
+    return await awsSession(ctx.services.awsSettings).client(service, args, ctx);
   } catch (e) {
     if (e instanceof AwsConfigError) throw new ModuleFailure({ failed: true, changed: false, msg: e.message });
     throw e;

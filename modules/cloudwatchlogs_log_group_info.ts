@@ -3,7 +3,7 @@
 import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { defineModule } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, call, logsFor, sdk } from './aws_common.js';
+import { AWS_COMMON_OPTIONS, ModuleFailure, awsClient, awsCommands, call } from './aws_common.js';
 
 export default defineModule({
   names: [
@@ -21,8 +21,8 @@ export default defineModule({
   async run(args, ctx) {
     const prefix: string | null = args.log_group_name;
     try {
-      const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await sdk(ctx);
-      const logs = await logsFor(args, ctx);
+      const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await awsCommands(ctx, 'logs');
+      const logs = await awsClient(ctx, 'logs', args);
       const groups: LogGroup[] = [];
       let nextToken: string | undefined;
       do {

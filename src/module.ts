@@ -14,6 +14,7 @@ import {
   setKey,
 } from './python/python.js';
 import { toBool } from '../filters/core.js';
+import type { AwsCallEvent, AwsSettings } from './aws/client.js';
 
 export type TaskResult = Record<string, unknown>;
 
@@ -52,8 +53,17 @@ export interface ModuleContext {
   /** The module's name as the task wrote it (messages quote it). */
   readonly invokedAs: string;
   warn(message: string): void;
-  /** Services the executor offers (AWS clients, variables, includes); see src/executor/services.ts. */
-  readonly services: any;
+  /** What the run offers modules beyond their task (PlayExecutor builds it for each task). */
+  readonly services: ModuleServices;
+}
+
+export interface ModuleServices {
+  /** The run's AWS settings: modules get clients for them through modules/aws_common.ts (awsClient). */
+  readonly awsSettings: AwsSettings;
+  /** Every AWS call made through the run's SDK clients, for the debugger's view of a task. */
+  recordAwsCall(event: AwsCallEvent): void;
+  /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
+  readonly prompt?: (text: string) => Promise<string | null>;
 }
 
 export interface Clock {

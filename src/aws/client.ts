@@ -1,8 +1,18 @@
-// CloudWatch Logs clients built from module options the way amazon.aws resolves them (aliases, empty
-// strings meaning "unset", environment fallbacks), one client per distinct configuration, with a pause
-// point around every call for the debugger and the explorer.
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+// The AWS side of one run: its settings, and the session that builds SDK clients for them (one per service and
+// distinct configuration) with a pause point around every call for the debugger and the explorer. Runs share only
+// the loaded SDK packages: two runs in one process keep their clients, hooks and call records apart.
 import { createHash } from 'node:crypto';
+import {
+  AwsConfigError,
+  connectionInfo,
+  type ConnectionDefaults,
+  type ConnectionInfo,
+  type ConnectionSource,
+} from './connection.js';
+import { AWS_SERVICES, serviceSdk, type AwsClient, type AwsSdk, type AwsServiceName } from './services.js';
+
+export { AwsConfigError, connectionInfo, type ConnectionInfo };
+export type { AwsClient, AwsSdk, AwsServiceName };
 
 export interface AwsCallEvent {
   operation: string;
@@ -16,158 +26,130 @@ export interface AwsHooks {
   afterAwsCall?(e: AwsCallEvent): Promise<void> | void;
 }
 
-export interface AwsSettings {
-  /** An endpoint that wins over everything (tsible's --local-aws). */
-  readonly endpointOverride?: string;
-  /** Credentials used when none are configured (the local endpoint accepts any). */
-  readonly fallbackCredentials?: { accessKeyId: string; secretAccessKey: string };
+/** A run's own transport for one service (the explorer's in-memory one): no caching, no middleware. */
+export interface AwsServiceOverride<N extends AwsServiceName> {
+  /** Builds the client instead of the SDK. */
+  readonly client?: (info: ConnectionInfo) => Promise<AwsClient<N>>;
+  /** Command classes for that client instead of the SDK's (a search then never loads the SDK). */
+  readonly commands?: AwsSdk<N>;
+}
+export type AwsServiceOverrides = { readonly [N in AwsServiceName]?: AwsServiceOverride<N> };
+
+export interface AwsSettings extends ConnectionDefaults {
   readonly hooks?: AwsHooks;
   readonly maxAttempts?: number;
-  /** Builds the client instead (the explorer's in-memory transport); no caching, no middleware. */
-  readonly clientFactory?: (info: ConnectionInfo) => Promise<CloudWatchLogsClient>;
-  /** Command classes for that client instead of the SDK's. */
-  readonly commands?: typeof import('@aws-sdk/client-cloudwatch-logs');
+  /** Per service, a transport of the run's own. */
+  readonly services?: AwsServiceOverrides;
+  /** The form before `services`: the same as `services.logs.client` (kept for callers not yet moved). */
+  readonly clientFactory?: AwsServiceOverride<'logs'>['client'];
+  /** The form before `services`: the same as `services.logs.commands`. */
+  readonly commands?: AwsSdk<'logs'>;
 }
 
-export interface ConnectionInfo {
-  region: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  profile?: string;
+/** Where a session reports the calls made through its clients (the executor's module services are one). */
+export interface AwsCallRecorder {
+  recordAwsCall(event: AwsCallEvent): void;
+}
+/** Who asks for a client: a module, with its environment, its name and its run's call recorder. */
+export interface AwsCaller extends ConnectionSource {
+  readonly services: AwsCallRecorder;
 }
 
-export class AwsConfigError extends Error {}
+type AnyClient = AwsClient<AwsServiceName>;
+/** Sessions holding SDK clients, for destroyClients (sessions of in-memory transports never enter). */
+const withClients = new Set<AwsSession>();
 
-const firstNonEmpty = (...vals: Array<unknown>) =>
-  vals.find((v) => typeof v === 'string' && v !== '') as string | undefined;
+export class AwsSession {
+  readonly #clients = new Map<string, AnyClient>();
+  readonly #overrides: AwsServiceOverrides;
+  /** The caller of the latest client(): the executor runs one task at a time per run. */
+  #recorder: AwsCallRecorder | undefined;
 
-/** amazon.aws's get_aws_connection_info, for the options this module was given. */
-export function connectionInfo(
-  args: Record<string, any>,
-  env: Readonly<Record<string, string | undefined>>,
-  moduleName: string,
-  settings: AwsSettings,
-): ConnectionInfo {
-  let region: string | undefined = args.region;
-  if (region === undefined || region === null) region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? env.EC2_REGION;
-  if (!region) region = env.AWS_DEFAULT_REGION || undefined;
-  if (!region && settings.endpointOverride) region = 'us-east-1';
-  if (!region)
-    throw new AwsConfigError(
-      `The ${moduleName} module requires a region and none was found in configuration, environment variables or module parameters`,
-    );
-  if (args.endpoint_url === '') throw new AwsConfigError("Couldn't connect to AWS: Invalid endpoint: ");
-  const endpoint =
-    settings.endpointOverride ??
-    firstNonEmpty(
-      args.endpoint_url,
-      env.AWS_URL,
-      env.EC2_URL,
-      env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS,
-      env.AWS_ENDPOINT_URL,
-    );
-  const accessKey = firstNonEmpty(args.access_key, env.AWS_ACCESS_KEY_ID, env.AWS_ACCESS_KEY, env.EC2_ACCESS_KEY);
-  const secretKey = firstNonEmpty(args.secret_key, env.AWS_SECRET_ACCESS_KEY, env.AWS_SECRET_KEY, env.EC2_SECRET_KEY);
-  const token = firstNonEmpty(
-    args.session_token,
-    env.AWS_SESSION_TOKEN,
-    env.AWS_SECURITY_TOKEN,
-    env.EC2_SECURITY_TOKEN,
-  );
-  const profile =
-    firstNonEmpty(args.profile) ??
-    (!args.access_key && !args.secret_key ? firstNonEmpty(env.AWS_DEFAULT_PROFILE, env.AWS_PROFILE) : undefined);
-  if (
-    firstNonEmpty(args.profile) &&
-    (firstNonEmpty(args.access_key) || firstNonEmpty(args.secret_key) || firstNonEmpty(args.session_token))
-  )
-    throw new AwsConfigError('Passing both a profile and access tokens is not supported.');
-  if (accessKey && !secretKey)
-    throw new AwsConfigError('Partial credentials found in explicit, missing: aws_secret_access_key');
-  const info: ConnectionInfo = { region };
-  if (endpoint) info.endpoint = endpoint;
-  if (profile && !accessKey) info.profile = profile;
-  else if (accessKey && secretKey)
-    info.credentials = {
-      accessKeyId: accessKey,
-      secretAccessKey: secretKey,
-      ...(token ? { sessionToken: token } : {}),
-    };
-  else if (settings.endpointOverride && settings.fallbackCredentials) info.credentials = settings.fallbackCredentials;
-  return info;
-}
+  constructor(readonly settings: AwsSettings) {
+    const { clientFactory: client, commands, services } = settings;
+    this.#overrides = client || commands ? { logs: { client, commands }, ...services } : (services ?? {});
+  }
 
-const clients = new Map<string, CloudWatchLogsClient>();
-export const SECRET_OPTIONS = [
-  'secret_key',
-  'session_token',
-  'aws_secret_key',
-  'aws_secret_access_key',
-  'security_token',
-  'aws_session_token',
-  'aws_security_token',
-  'access_token',
-];
+  /** The service's command classes: the run's own, or the SDK's (a value once loaded, else a promise). */
+  commands<N extends AwsServiceName>(name: N): AwsSdk<N> | Promise<AwsSdk<N>> {
+    return this.#overrides[name]?.commands ?? serviceSdk(name);
+  }
 
-/** One client per distinct configuration; the secret enters the cache key only as a hash. */
-export async function logsClient(
-  info: ConnectionInfo,
-  settings: AwsSettings,
-  onCall: (e: AwsCallEvent) => void,
-): Promise<CloudWatchLogsClient> {
-  if (settings.clientFactory) return settings.clientFactory(info);
-  const key = createHash('sha256').update(JSON.stringify(info)).digest('hex');
-  let client = clients.get(key);
-  if (!client) {
-    // tsible targets Node 20 by design; the SDK's notice about its future Node 22 requirement would only
-    // interleave with Ansible-shaped output (users can still ask for it by setting the variable to false)
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const sdk = await import('@aws-sdk/client-cloudwatch-logs');
-    client = new sdk.CloudWatchLogsClient({
+  /** The service's client for the caller's connection options; throws AwsConfigError for unusable ones. */
+  client<N extends AwsServiceName>(name: N, args: Record<string, any>, caller: AwsCaller): Promise<AwsClient<N>> {
+    const info = connectionInfo(args, caller, name, this.settings);
+    const own = this.#overrides[name]?.client;
+    if (own) return own(info);
+    this.#recorder = caller.services;
+    // the secret enters the cache key only as a hash
+    const key = `${name}:${createHash('sha256').update(JSON.stringify(info)).digest('hex')}`;
+    const client = this.#clients.get(key) as AwsClient<N> | undefined;
+    return client ? Promise.resolve(client) : this.#build(name, info, key);
+  }
+
+  async #build<N extends AwsServiceName>(name: N, info: ConnectionInfo, key: string): Promise<AwsClient<N>> {
+    const entry = AWS_SERVICES[name];
+    const client = entry.build(await serviceSdk(name), {
       region: info.region,
       ...(info.endpoint ? { endpoint: info.endpoint } : {}),
       ...(info.credentials ? { credentials: info.credentials } : {}),
       ...(info.profile ? { profile: info.profile } : {}),
       // botocore's legacy mode, which Ansible uses, makes 5 attempts; AWS_MAX_ATTEMPTS raises it as for any SDK
-      maxAttempts: settings.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
+      maxAttempts: this.settings.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
+    }) as AwsClient<N>;
+    client.middlewareStack.add((next, context) => (args) => this.#pausePoint(next, context, args), {
+      step: 'initialize',
+      name: 'tsiblePausePoint',
     });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const event: AwsCallEvent = {
-          operation: String(context.commandName ?? '').replace(/Command$/, ''),
-          input: (args.input ?? {}) as Record<string, unknown>,
-        };
-        const hooks = currentHooks;
-        await hooks?.beforeAwsCall?.(event);
-        const started = Date.now();
-        try {
-          const out = await next(args);
-          event.output = out.output;
-          event.ms = Date.now() - started;
-          return out;
-        } catch (e) {
-          const err = e as { name?: string; message?: string };
-          event.error = { code: err.name ?? 'Error', message: err.message ?? String(e) };
-          event.ms = Date.now() - started;
-          throw e;
-        } finally {
-          currentOnCall?.(event);
-          await hooks?.afterAwsCall?.(event);
-        }
-      },
-      { step: 'initialize', name: 'tsiblePausePoint' },
-    );
-    clients.set(key, client);
+    this.#clients.set(key, client);
+    withClients.add(this);
+    return client;
   }
-  currentHooks = settings.hooks;
-  currentOnCall = onCall;
-  return client;
-}
-// The executor runs one task at a time per process, so the hooks of the current call are process-wide.
-let currentHooks: AwsHooks | undefined;
-let currentOnCall: ((e: AwsCallEvent) => void) | undefined;
 
+  /** Around every SDK call: the run's hooks before and after, and the call recorded. */
+  async #pausePoint<O>(
+    next: (args: { input: object }) => Promise<O & { output: unknown }>,
+    context: { commandName?: string },
+    args: { input: object },
+  ): Promise<O & { output: unknown }> {
+    const event: AwsCallEvent = {
+      operation: String(context.commandName ?? '').replace(/Command$/, ''),
+      input: (args.input ?? {}) as Record<string, unknown>,
+    };
+    const hooks = this.settings.hooks;
+    await hooks?.beforeAwsCall?.(event);
+    const started = Date.now();
+    try {
+      const out = await next(args);
+      event.output = out.output;
+      return out;
+    } catch (e) {
+      const err = e as { name?: string; message?: string };
+      event.error = { code: err.name ?? 'Error', message: err.message ?? String(e) };
+      throw e;
+    } finally {
+      event.ms = Date.now() - started;
+      this.#recorder?.recordAwsCall(event);
+      await hooks?.afterAwsCall?.(event);
+    }
+  }
+
+  destroy(): void {
+    for (const c of this.#clients.values()) c.destroy();
+    this.#clients.clear();
+    withClients.delete(this);
+  }
+}
+
+/** Each run's settings get their session on first use (the executor hands modules the settings). */
+const sessions = new WeakMap<AwsSettings, AwsSession>();
+export function awsSession(settings: AwsSettings): AwsSession {
+  let session = sessions.get(settings);
+  if (!session) sessions.set(settings, (session = new AwsSession(settings)));
+  return session;
+}
+
+/** Releases the SDK clients of every session (the end of a command's runs). */
 export function destroyClients(): void {
-  for (const c of clients.values()) c.destroy();
-  clients.clear();
+  for (const s of withClients) s.destroy();
 }

@@ -1,20 +1,9 @@
 // The in-memory CloudWatch Logs model: log groups, retention and tags with AWS's validation and error
 // words. Knows nothing about HTTP; time comes from an injected clock so the explorer can own it.
-export interface Clock {
-  nowMs(): number;
-}
-export const systemClock: Clock = { nowMs: () => Date.now() };
+import { AwsError, systemClock, type Clock } from './common.js';
 
-export class AwsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+export { AwsError, systemClock, type Clock };
+
 export const alreadyExists = () =>
   new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
 export const notFound = () => new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');

@@ -1,33 +1,10 @@
-// The AWS JSON 1.1 protocol of CloudWatch Logs over the in-memory model: one entry per X-Amz-Target
-// operation, JSON in and out; pagination declared once.
+// CloudWatch Logs' operations over the in-memory model (moto's responses.py): one entry per X-Amz-Target
+// operation, JSON objects in and out (wire.ts's awsJson11 reads and writes the bytes); pagination declared once.
 import { AwsError, LogsModel, invalidParameter, validateName, type LogGroup } from './logs-model.js';
+import { NO_FAULTS, type Faults } from './common.js';
+import type { JsonObject } from './wire.js';
 
-export type JsonObject = Record<string, unknown>;
-
-/** Fault knobs a test or a user sets at start or while the endpoint runs. */
-export interface Faults {
-  latencyMs: number;
-  throttleRate: number;
-  serverErrorRate: number;
-  /** DescribeLogGroups does not see creates/deletes younger than this. */
-  listingLagMs: number;
-  /** Added to every creation time (negative: an earlier timestamp). */
-  clockSkewMs: number;
-  /** Creation times stay at this value (null: the clock runs). */
-  frozenClockMs: number | null;
-  /** At most this many throttles in a row for one caller and operation (0: no limit), so that a
-   * client with N retries always gets through when N exceeds it: deterministic tests at a high rate. */
-  maxConsecutiveThrottles: number;
-}
-export const NO_FAULTS: Faults = {
-  latencyMs: 0,
-  throttleRate: 0,
-  serverErrorRate: 0,
-  listingLagMs: 0,
-  clockSkewMs: 0,
-  frozenClockMs: null,
-  maxConsecutiveThrottles: 0,
-};
+export { NO_FAULTS, type Faults, type JsonObject };
 
 interface Journal {
   creates: Map<string, number>;
@@ -182,6 +159,18 @@ export class LogsService {
     },
     ListTagsForResource: (b) => ({ tags: { ...this.model.groupByArn(b.resourceArn).tags } }),
   };
+
+  /** Whether the operation may change state (the endpoint writes its state file after those). */
+  mutates(operation: string): boolean {
+    return operation !== 'DescribeLogGroups' && !operation.startsWith('List');
+  }
+  /** This service's part of the endpoint's state file. */
+  snapshot(): JsonObject {
+    return { logGroups: this.model.snapshot() };
+  }
+  restore(state: JsonObject): void {
+    this.model.restore((state.logGroups as LogGroup[] | undefined) ?? []);
+  }
 
   call(operation: string, body: JsonObject): JsonObject {
     const op = this.operations[operation];
