@@ -9,7 +9,7 @@ import { Breakpoints } from '../debugger/breakpoints.js';
 import type { LineSource } from '../debugger/debugger.js';
 import { TsibleError } from '../errors.js';
 import type { ScheduleController, ScheduleInspector } from './simulation.js';
-import { formatTrace } from './explore.js';
+import { formatTrace } from './trace-format.js';
 
 const HELP = `Commands (the schedule stops before each move; expressions are Jinja2):
 n, next              make the scheduled move and stop before the next one

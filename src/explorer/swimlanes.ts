@@ -1,7 +1,10 @@
 // `tsible explore --html FILE`: a schedule as swimlanes, one lane per process, time downwards, the log groups that
 // exist after each call on the right, each process's time holding the lock shaded, the violating move marked.
 // One self-contained HTML file (no scripts, no external assets) that reads without the text trace.
-import { SIM_EPOCH, type ScheduleOutcome, type Step } from './simulation.js';
+import { faultEntry } from './faults.js';
+import { SIM_EPOCH } from './scheduler.js';
+import type { ScheduleOutcome } from './simulation.js';
+import type { Step, StepMark } from './trace.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -22,7 +25,8 @@ function callText(label: string): string {
 function resultText(step: Step): string {
   const d = step.detail;
   if (!d) return '';
-  if (d.fault === 'l') return 'applied, reply lost (fault)';
+  const shows = d.fault !== undefined ? faultEntry(d.fault)?.shows : undefined;
+  if (shows) return shows.lane(d);
   const body = d.body as
     { __type?: string; logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined;
   if (body?.__type) return `${d.status} ${body.__type}${d.fault ? ' (injected)' : ''}`;
@@ -30,6 +34,16 @@ function resultText(step: Step): string {
     return `${d.status}: ${body.logGroups.length ? body.logGroups.map((g) => `${g.logGroupName.split('/').pop()} @${g.creationTime - SIM_EPOCH}`).join(', ') : 'none'}`;
   return String(d.status);
 }
+
+/** A note's box: faults, wins and false invariants stand out. */
+const NOTE_CLASS: Record<StepMark | 'note', string> = {
+  fault: 'fault',
+  crashed: 'fault',
+  won: 'win',
+  invariant: 'win',
+  released: 'note',
+  note: 'note',
+};
 
 export function swimlanes(outcome: ScheduleOutcome, title: string): string {
   const n = outcome.processes;
@@ -42,7 +56,7 @@ export function swimlanes(outcome: ScheduleOutcome, title: string): string {
   let groups: string[] = [];
   const rows: string[] = [];
   steps.forEach(({ s }, row) => {
-    if (s.kind === 'note' && s.label.startsWith('won_lock is true')) holding[s.process] = true;
+    if (s.mark === 'won') holding[s.process] = true;
     const violating = outcome.violation !== undefined && row === steps.length - 1;
     const cells: string[] = [];
     for (let p = 0; p < n; p++) {
@@ -51,16 +65,7 @@ export function swimlanes(outcome: ScheduleOutcome, title: string): string {
         cells.push(`<td class="${classes.join(' ')}"></td>`);
         continue;
       }
-      const kind =
-        s.kind === 'note'
-          ? /fault/.test(s.label)
-            ? 'fault'
-            : /invariant|won_lock/.test(s.label)
-              ? 'win'
-              : 'note'
-          : s.detail?.fault
-            ? 'fault'
-            : s.kind;
+      const kind = s.kind === 'note' ? NOTE_CLASS[s.mark ?? 'note'] : s.detail?.fault ? 'fault' : s.kind;
       const body =
         s.kind === 'aws'
           ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
@@ -85,8 +90,7 @@ export function swimlanes(outcome: ScheduleOutcome, title: string): string {
     rows.push(
       `<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`,
     );
-    if (s.kind === 'note' && (s.label.startsWith('released') || s.label.startsWith('crashes')))
-      holding[s.process] = false;
+    if (s.mark === 'released' || s.mark === 'crashed') holding[s.process] = false;
   });
   const verdict = outcome.violation
     ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>`

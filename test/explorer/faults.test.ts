@@ -5,16 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeSchedule,
-  encodeSchedule,
-  exploreSchedules,
-  formatTrace,
-  runChoices,
-  runSeed,
-  shrink,
-  type ExploreOptions,
-} from '../../src/explorer/explore.js';
+import { decodeSchedule, encodeSchedule } from '../../src/explorer/schedule-codec.js';
+import { exploreSchedules } from '../../src/explorer/search.js';
+import { formatTrace } from '../../src/explorer/trace-format.js';
+import { runChoices, runSeed } from '../../src/explorer/runs.js';
+import { shrink } from '../../src/explorer/shrink.js';
+import type { ExploreOptions } from '../../src/explorer/explore-options.js';
 import type { ScheduleOutcome } from '../../src/explorer/simulation.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
@@ -45,7 +41,7 @@ async function firstWhere(
 }
 const replaysExactly = async (o: ExploreOptions, r: ScheduleOutcome) => {
   const { seed, choices, faults } = decodeSchedule(encodeSchedule(r.seed, r.choices, r.faults));
-  const again = await runChoices(o, seed, choices, faults);
+  const again = await runChoices(o, { seed, choices, faults });
   expect(JSON.stringify(again.trace)).toBe(JSON.stringify(r.trace));
   expect([...again.faults]).toEqual([...r.faults]);
 };
@@ -123,7 +119,7 @@ describe('faults at any interleaving point', () => {
     expect(small.processes).toBe(2);
     expect(small.faults.size).toBe(0);
     expect(small.violation!.message).toMatch(/hold the lock at the same time/);
-    const again = await runChoices({ ...o, processes: 2 }, small.seed, small.choices, small.faults);
+    const again = await runChoices({ ...o, processes: 2 }, small);
     expect(JSON.stringify(again.trace)).toBe(JSON.stringify(small.trace));
   });
 });
