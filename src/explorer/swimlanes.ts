@@ -45,53 +45,50 @@ const NOTE_CLASS: Record<StepMark | 'note', string> = {
   note: 'note',
 };
 
-export function swimlanes(outcome: ScheduleOutcome, title: string): string {
+/** The box of the process that moved. */
+function moveBox(s: Step, violating: boolean): string {
+  const kind = s.kind === 'note' ? NOTE_CLASS[s.mark ?? 'note'] : s.detail?.fault ? 'fault' : s.kind;
+  const body =
+    s.kind === 'aws'
+      ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
+      : s.kind === 'task'
+        ? '<i>task done</i>'
+        : `<b>${esc(s.label)}</b>`;
+  // the picture names what changed; the text trace has the values in full
+  const vars = s.changed
+    ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>`
+    : '';
+  return `<div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div>`;
+}
+
+/** One table row per step shown: a cell per lane (shaded while its process holds the lock), then the endpoint's
+ * state, written where it changed (an unchanged row says so with a ditto mark). */
+function rowsOf(outcome: ScheduleOutcome): string[] {
   const n = outcome.processes;
   const upTo = outcome.violation ? outcome.violation.step : outcome.trace.length;
-  const steps = outcome.trace
-    .slice(0, upTo)
-    .map((s, index) => ({ s, index }))
-    .filter(({ s }) => s.kind !== 'task' || s.changed);
+  const steps = outcome.trace.slice(0, upTo).filter((s) => s.kind !== 'task' || s.changed);
   const holding = Array<boolean>(n).fill(false);
   let groups: string[] = [];
-  const rows: string[] = [];
-  steps.forEach(({ s }, row) => {
+  return steps.map((s, row) => {
     if (s.mark === 'won') holding[s.process] = true;
     const violating = outcome.violation !== undefined && row === steps.length - 1;
-    const cells: string[] = [];
-    for (let p = 0; p < n; p++) {
-      const classes = [holding[p] ? 'holds' : ''];
-      if (p !== s.process) {
-        cells.push(`<td class="${classes.join(' ')}"></td>`);
-        continue;
-      }
-      const kind = s.kind === 'note' ? NOTE_CLASS[s.mark ?? 'note'] : s.detail?.fault ? 'fault' : s.kind;
-      const body =
-        s.kind === 'aws'
-          ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
-          : s.kind === 'task'
-            ? '<i>task done</i>'
-            : `<b>${esc(s.label)}</b>`;
-      // the picture names what changed; the text trace has the values in full
-      const vars = s.changed
-        ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>`
-        : '';
-      cells.push(
-        `<td class="${classes.join(' ')}"><div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div></td>`,
-      );
-    }
+    const cells = holding.map(
+      (holds, p) => `<td class="${holds ? 'holds' : ''}">${p === s.process ? moveBox(s, violating) : ''}</td>`,
+    );
     const before = groups.join('\n');
     if (s.groups) groups = s.groups;
-    // the endpoint's state is written where it changed; an unchanged row says so with a ditto mark
     const state =
       row > 0 && groups.join('\n') === before
         ? '<td class="state same">&#8243;</td>'
         : `<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td>`;
-    rows.push(
-      `<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`,
-    );
     if (s.mark === 'released' || s.mark === 'crashed') holding[s.process] = false;
+    return `<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`;
   });
+}
+
+export function swimlanes(outcome: ScheduleOutcome, title: string): string {
+  const n = outcome.processes;
+  const rows = rowsOf(outcome);
   const verdict = outcome.violation
     ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>`
     : '<p class="verdict ok">no violation in this schedule</p>';
