@@ -8,7 +8,7 @@ export const randomChooser = (seed: number): Chooser => {
   return (runnable) => runnable[Math.floor(pick.next() * runnable.length)]!;
 };
 
-export interface PctBounds {
+interface PctBounds {
   readonly processes: number;
   /** The bug depth: depth-1 priority change points. */
   readonly depth?: number;

@@ -73,7 +73,7 @@ export interface FaultFlag {
   readonly set?: (n: number, now: FaultSettings) => FaultSettings;
 }
 
-export interface FaultEntry {
+interface FaultEntry {
   readonly flags: readonly FaultFlag[];
   /** How the help lists it. */
   readonly usage: string;

@@ -13,9 +13,9 @@ export interface LockVariables {
   /** The name of the log group that is its attempt; deleting it releases the lock. */
   readonly attempt: string;
 }
-export const LOCK_VARIABLES: LockVariables = { won: 'won_lock', attempt: 'lock_attempt_log_group_name' };
+const LOCK_VARIABLES: LockVariables = { won: 'won_lock', attempt: 'lock_attempt_log_group_name' };
 
-export interface LockWorld {
+interface LockWorld {
   readonly trace: TraceRecorder;
   readonly verdict: Verdict;
   /** Whether a log group exists now. */

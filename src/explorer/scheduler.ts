@@ -9,9 +9,9 @@ export const SIM_EPOCH = 1_700_000_000_000;
 /** Picks which waiting process moves next; `previous` is the process that made the last move. */
 export type Chooser = (runnable: readonly number[], decision: number, previous: number | undefined) => number;
 
-export type MoveKind = Exclude<Step['kind'], 'note'>;
+type MoveKind = Exclude<Step['kind'], 'note'>;
 
-export interface ProcessState {
+interface ProcessState {
   /** Parked at a point: called with true to move, false when the schedule stops. */
   waiting?: (go: boolean) => void;
   wakeAt?: number;

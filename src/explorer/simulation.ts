@@ -2,7 +2,7 @@
 // a virtual clock, seeded randomness, and a scheduler that decides which copy moves at every interleaving point
 // (each AWS call and each wait). A ScheduleRun puts the parts together for one schedule: the scheduler, the
 // endpoint, the faults, the copies, the lock observer and the users' invariants.
-import type { PlaybookExecutor } from '../executor/play-executor.js';
+import type { PlaybookExecutor, RunOptions } from '../executor/play-executor.js';
 import type { TaskPoint } from '../executor/events.js';
 import type { Playbook } from '../playbook/model.js';
 import { isDict } from '../python/python.js';
@@ -169,7 +169,7 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
     this.observer.gone(i);
   }
 
-  aws(i: number) {
+  aws(i: number): RunOptions['aws'] {
     const { scheduler, endpoint } = this;
     let jitter: { next(): number } | undefined;
     const transport: SimulatedTransport = {

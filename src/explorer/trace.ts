@@ -44,7 +44,7 @@ export const HIDDEN_VARS = new Set([
 ]);
 
 /** Where and when steps happen: the scheduler's virtual clock and each process's current task. */
-export interface TraceClock {
+interface TraceClock {
   elapsed(): number;
   taskOf(i: number): string;
 }
