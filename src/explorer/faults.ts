@@ -3,7 +3,9 @@
 // the schedule codec, traces and swimlanes read this table; the simulation calls the effects at its hook points.
 //
 // Adding a fault: its setting in FaultSettings, one entry in FAULTS (flags, usage, and for a fault at interleaving
-// points `point` with its letters and budget), and its effect as that entry's hooks.
+// points `point` with its letters and budget), and its effect as that entry's hooks (a new kind of effect needs a
+// new hook, called where the simulation does that thing). test/explorer/fault-registry.test.ts checks that the
+// parser, the help and the codec know exactly the registry's faults.
 import type { LogsService } from '../endpoint/logs-protocol.js';
 import { seededRandom } from '../../filters/core.js';
 import type { Answer } from './simulated-client.js';
@@ -64,7 +66,7 @@ export interface FaultedAnswer {
   readonly answer: Answer;
 }
 
-/** A command-line flag of a fault: a switch, or one integer (`arg` names it in messages). */
+/** A command-line flag of a fault: a switch, or one that takes an integer (`arg` names it, as the usage does). */
 export interface FaultFlag {
   readonly flag: string;
   readonly setting: keyof FaultSettings;
