@@ -1,9 +1,9 @@
 // ansible-playbook's command line, parsed without a dependency.
-import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
-import { loadYaml } from '../yaml/loader.js';
-import { parseKv } from '../playbook/kv.js';
-import { isDict } from '../python/python.js';
+import { parseExtraVars } from '../vars/extra-vars.js';
+
+// -e is parsed in src/vars, where `tsible explore` reads it too (the explorer sits below the CLI)
+export { parseExtraVars };
 
 export interface CliOptions {
   files: string[];
@@ -30,34 +30,6 @@ export interface CliOptions {
   help: boolean;
   localAws: boolean;
   jinja: '2.14' | 'native';
-}
-
-/** One -e value as ansible-playbook reads it: key=value pairs, a YAML/JSON document, or @file. */
-export function parseExtraVars(text: string): Record<string, unknown> {
-  if (text.startsWith('@')) {
-    const file = text.slice(1);
-    let content: string;
-    try {
-      content = readFileSync(file, 'utf8');
-    } catch {
-      throw new OptionsError(`the file_name '${file}' does not exist, or is not readable`);
-    }
-    const doc = loadYaml(content, file).documents[0];
-    if (!isDict(doc))
-      throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
-    return doc;
-  }
-  const t = text.trim();
-  if (t.startsWith('{') || t.startsWith('[')) {
-    const doc = loadYaml(t, '<extra vars>').documents[0];
-    if (!isDict(doc))
-      throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
-    return doc;
-  }
-  const kv = parseKv(t, false);
-  if (kv._raw_params !== undefined)
-    throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
-  return kv;
 }
 
 export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-e EXTRA_VARS] [-C] [-D]

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { fork, type ChildProcess } from 'node:child_process';
 import { seededRandom } from '../../filters/core.js';
 import { loadPlaybook } from '../playbook/loader.js';
-import type { ExploreOptions, ExploreReport } from './explore.js';
+import type { ExploreOptions, ExploreReport } from './explore-options.js';
 import type { ScheduleOutcome } from './simulation.js';
 
 /** What a worker gets: the options without the loaded playbook (it loads the file itself) and its share. */
@@ -131,7 +131,7 @@ if (process.env.TSIBLE_EXPLORE_WORKER === '1' && process.send) {
     });
   void (async () => {
     const { file, options, w, of } = await shared;
-    const { runSeed } = await import('./explore.js');
+    const { runSeed } = await import('./runs.js');
     const o: ExploreOptions = { ...options, playbook: loadPlaybook(file) };
     const seeds = scheduleSeeds(o.seed, o.schedules);
     const started = Date.now();

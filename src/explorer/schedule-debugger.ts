@@ -8,8 +8,8 @@ import { Secrets, MASK } from '../debugger/secrets.js';
 import { Breakpoints } from '../debugger/breakpoints.js';
 import type { LineSource } from '../debugger/debugger.js';
 import { TsibleError } from '../errors.js';
-import type { ScheduleController, ScheduleInspector } from './simulation.js';
-import { formatTrace } from './explore.js';
+import type { ProcessView, ScheduleController, ScheduleInspector } from './simulation.js';
+import { formatTrace } from './trace-format.js';
 
 const HELP = `Commands (the schedule stops before each move; expressions are Jinja2):
 n, next              make the scheduled move and stop before the next one
@@ -35,6 +35,48 @@ const describeProcess = (procs: ReturnType<ScheduleInspector['processes']>, i: n
   const p = procs[i]!;
   return `p${i + 1}${p.task ? ` [${p.task}]` : ''} ${p.next}`;
 };
+
+/** Where a session stopped: the processes then, the process due to move (none after a task), who could move. */
+interface Stop {
+  readonly inspect: ScheduleInspector;
+  readonly procs: ProcessView[];
+  readonly scheduled: number | undefined;
+  readonly runnable: readonly number[];
+}
+/** A command that ends the session: the process to move, or quit. */
+type Resume = { readonly resume: number | 'quit' | undefined };
+const NOT_A_COMMAND = Symbol('not a command');
+const ALIASES: Record<string, string> = {
+  n: 'next',
+  s: 'step',
+  c: 'continue',
+  q: 'quit',
+  h: 'help',
+  '?': 'help',
+  p: 'print',
+  w: 'where',
+  b: 'break',
+};
+
+/** `w`: every process, its next move, and whether it holds the lock, crashed, finished or sleeps. */
+function where({ procs, scheduled }: Stop, selected: number): string {
+  const state = (p: ProcessView) =>
+    p.crashed
+      ? '  (crashed)'
+      : p.done
+        ? '  (finished)'
+        : p.sleepsUntil !== undefined
+          ? `  (sleeps until +${p.sleepsUntil} ms)`
+          : '';
+  return (
+    procs
+      .map(
+        (p, i) =>
+          `${i === (scheduled ?? selected) ? '->' : '  '} ${describeProcess(procs, i)}${p.holds ? '  (holds the lock)' : ''}${state(p)}`,
+      )
+      .join('\n') + '\n'
+  );
+}
 
 export class ScheduleDebugger implements ScheduleController {
   #stepping = true;
@@ -99,8 +141,7 @@ export class ScheduleDebugger implements ScheduleController {
     scheduled: number | undefined,
     runnable: readonly number[],
   ): Promise<number | 'quit' | undefined> {
-    const procs = inspect.processes();
-    const describe = (i: number) => describeProcess(procs, i);
+    const stop: Stop = { inspect, procs: inspect.processes(), scheduled, runnable };
     for (;;) {
       const line = await this.input.next(`(explore p${this.#selected + 1})> `);
       if (line === null) return 'quit';
@@ -109,111 +150,9 @@ export class ScheduleDebugger implements ScheduleController {
       const [cmd] = text.split(/\s+/);
       const arg = text.slice(cmd!.length).trim();
       try {
-        const sel = /^p(\d+)$/.exec(cmd!);
-        if (sel) {
-          const n = Number(sel[1]) - 1;
-          if (!procs[n]) {
-            this.io.out(`there is no process ${cmd}\n`);
-            continue;
-          }
-          this.#selected = n;
-          this.io.out(`${describe(n)}\n`);
-          continue;
-        }
-        switch (cmd) {
-          case 'n':
-          case 'next':
-            return scheduled;
-          case 's':
-          case 'step':
-            this.#taskStepping = true;
-            return scheduled;
-          case 'c':
-          case 'continue':
-            this.#stepping = false;
-            return scheduled;
-          case 'q':
-          case 'quit':
-            return 'quit';
-          case 'h':
-          case 'help':
-          case '?':
-            this.io.out(HELP);
-            break;
-          case 'p':
-          case 'print': {
-            const v = inspect.evaluate(this.#selected, arg);
-            this.io.out(`${this.#show(v)}\n`);
-            break;
-          }
-          case 'vars':
-            this.io.out(`${this.#show(inspect.vars(this.#selected))}\n`);
-            break;
-          case 'set': {
-            const m = /^([A-Za-z_]\w*)\s*=\s*(.+)$/.exec(arg);
-            if (!m) {
-              this.io.out('usage: set NAME = EXPR\n');
-              break;
-            }
-            const value = inspect.evaluate(this.#selected, m[2]!);
-            inspect.setFact(this.#selected, m[1]!, value);
-            this.#secrets.learn(inspect.vars(this.#selected), inspect.noLogNames(this.#selected), {});
-            this.io.out(`p${this.#selected + 1}: ${m[1]} = ${this.#show(value, m[1])}\n`);
-            break;
-          }
-          case 'move': {
-            if (scheduled === undefined) {
-              this.io.out('no move is due here: the process is between two tasks (n, s or c go on)\n');
-              break;
-            }
-            const n = Number(arg) - 1;
-            if (!runnable.includes(n)) {
-              this.io.out(`p${arg} cannot move now (movable: ${runnable.map((r) => `p${r + 1}`).join(', ')})\n`);
-              break;
-            }
-            if (n !== scheduled)
-              this.io.out(
-                `what-if: p${n + 1} moves instead of p${scheduled + 1}; from here the schedule is followed where it can be\n`,
-              );
-            return n;
-          }
-          case 'w':
-          case 'where':
-            this.io.out(
-              procs
-                .map(
-                  (p, i) =>
-                    `${i === (scheduled ?? this.#selected) ? '->' : '  '} ${describe(i)}${p.holds ? '  (holds the lock)' : ''}${p.crashed ? '  (crashed)' : p.done ? '  (finished)' : p.sleepsUntil !== undefined ? `  (sleeps until +${p.sleepsUntil} ms)` : ''}`,
-                )
-                .join('\n') + '\n',
-            );
-            break;
-          case 'groups': {
-            const groups = inspect.groups();
-            this.io.out(
-              groups.length
-                ? groups.map((g) => `${g.name}  created at +${g.createdAt} ms`).join('\n') + '\n'
-                : 'no log groups\n',
-            );
-            break;
-          }
-          case 'trace':
-            this.io.out(`${formatTrace(inspect.trace) || '(no moves yet)'}\n`);
-            break;
-          case 'b':
-          case 'break':
-            this.io.out(this.#breakpoints.command('break', arg));
-            break;
-          case 'clear':
-            this.io.out(this.#breakpoints.command('clear', arg));
-            break;
-          case 'reveal':
-            this.#reveal = true;
-            this.io.out('Secrets are shown for the rest of this session.\n');
-            break;
-          default:
-            this.io.out(`***'${text}' is not a command (type h for help)\n`);
-        }
+        const done = this.#command(stop, cmd!, arg);
+        if (done === NOT_A_COMMAND) this.io.out(`***'${text}' is not a command (type h for help)\n`);
+        else if (done) return done.resume;
       } catch (e) {
         const err = e as Error;
         this.io.out(
@@ -221,6 +160,88 @@ export class ScheduleDebugger implements ScheduleController {
         );
       }
     }
+  }
+
+  /** Runs one command; `resume` ends the session with the process to move (or quit). */
+  #command(stop: Stop, cmd: string, arg: string): Resume | typeof NOT_A_COMMAND | void {
+    const sel = /^p(\d+)$/.exec(cmd);
+    if (sel) return this.#select(stop, cmd, Number(sel[1]) - 1);
+    const name = ALIASES[cmd] ?? cmd;
+    if (!Object.hasOwn(this.#commands, name)) return NOT_A_COMMAND;
+    return this.#commands[name]!(stop, arg);
+  }
+
+  readonly #commands: Record<string, (stop: Stop, arg: string) => Resume | void> = {
+    next: (stop) => ({ resume: stop.scheduled }),
+    step: (stop) => {
+      this.#taskStepping = true;
+      return { resume: stop.scheduled };
+    },
+    continue: (stop) => {
+      this.#stepping = false;
+      return { resume: stop.scheduled };
+    },
+    quit: () => ({ resume: 'quit' }),
+    help: () => this.io.out(HELP),
+    print: ({ inspect }, arg) => this.io.out(`${this.#show(inspect.evaluate(this.#selected, arg))}\n`),
+    vars: ({ inspect }) => this.io.out(`${this.#show(inspect.vars(this.#selected))}\n`),
+    set: ({ inspect }, arg) => this.#set(inspect, arg),
+    move: (stop, arg) => this.#move(stop, arg),
+    where: (stop) => this.io.out(where(stop, this.#selected)),
+    groups: ({ inspect }) => {
+      const groups = inspect.groups();
+      this.io.out(
+        groups.length
+          ? groups.map((g) => `${g.name}  created at +${g.createdAt} ms`).join('\n') + '\n'
+          : 'no log groups\n',
+      );
+    },
+    trace: ({ inspect }) => this.io.out(`${formatTrace(inspect.trace) || '(no moves yet)'}\n`),
+    break: (_stop, arg) => this.io.out(this.#breakpoints.command('break', arg)),
+    clear: (_stop, arg) => this.io.out(this.#breakpoints.command('clear', arg)),
+    reveal: () => {
+      this.#reveal = true;
+      this.io.out('Secrets are shown for the rest of this session.\n');
+    },
+  };
+
+  #select({ procs }: Stop, cmd: string, n: number): void {
+    if (!procs[n]) {
+      this.io.out(`there is no process ${cmd}\n`);
+      return;
+    }
+    this.#selected = n;
+    this.io.out(`${describeProcess(procs, n)}\n`);
+  }
+
+  #set(inspect: ScheduleInspector, arg: string): void {
+    const m = /^([A-Za-z_]\w*)\s*=\s*(.+)$/.exec(arg);
+    if (!m) {
+      this.io.out('usage: set NAME = EXPR\n');
+      return;
+    }
+    const value = inspect.evaluate(this.#selected, m[2]!);
+    inspect.setFact(this.#selected, m[1]!, value);
+    this.#secrets.learn(inspect.vars(this.#selected), inspect.noLogNames(this.#selected), {});
+    this.io.out(`p${this.#selected + 1}: ${m[1]} = ${this.#show(value, m[1])}\n`);
+  }
+
+  /** `move N`: another process moves first, a what-if off the recorded schedule. */
+  #move({ scheduled, runnable }: Stop, arg: string): Resume | void {
+    if (scheduled === undefined) {
+      this.io.out('no move is due here: the process is between two tasks (n, s or c go on)\n');
+      return;
+    }
+    const n = Number(arg) - 1;
+    if (!runnable.includes(n)) {
+      this.io.out(`p${arg} cannot move now (movable: ${runnable.map((r) => `p${r + 1}`).join(', ')})\n`);
+      return;
+    }
+    if (n !== scheduled)
+      this.io.out(
+        `what-if: p${n + 1} moves instead of p${scheduled + 1}; from here the schedule is followed where it can be\n`,
+      );
+    return { resume: n };
   }
 
   #show(v: unknown, name?: string): string {

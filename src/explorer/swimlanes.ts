@@ -1,7 +1,10 @@
 // `tsible explore --html FILE`: a schedule as swimlanes, one lane per process, time downwards, the log groups that
 // exist after each call on the right, each process's time holding the lock shaded, the violating move marked.
 // One self-contained HTML file (no scripts, no external assets) that reads without the text trace.
-import { SIM_EPOCH, type ScheduleOutcome, type Step } from './simulation.js';
+import { faultEntry } from './faults.js';
+import { SIM_EPOCH } from './scheduler.js';
+import type { ScheduleOutcome } from './simulation.js';
+import type { Step, StepMark } from './trace.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -22,7 +25,8 @@ function callText(label: string): string {
 function resultText(step: Step): string {
   const d = step.detail;
   if (!d) return '';
-  if (d.fault === 'l') return 'applied, reply lost (fault)';
+  const shows = d.fault !== undefined ? faultEntry(d.fault)?.shows : undefined;
+  if (shows) return shows.lane(d);
   const body = d.body as
     { __type?: string; logGroups?: Array<{ logGroupName: string; creationTime: number }> } | undefined;
   if (body?.__type) return `${d.status} ${body.__type}${d.fault ? ' (injected)' : ''}`;
@@ -31,63 +35,60 @@ function resultText(step: Step): string {
   return String(d.status);
 }
 
-export function swimlanes(outcome: ScheduleOutcome, title: string): string {
+/** A note's box: faults, wins and false invariants stand out. */
+const NOTE_CLASS: Record<StepMark | 'note', string> = {
+  fault: 'fault',
+  crashed: 'fault',
+  won: 'win',
+  invariant: 'win',
+  released: 'note',
+  note: 'note',
+};
+
+/** The box of the process that moved. */
+function moveBox(s: Step, violating: boolean): string {
+  const kind = s.kind === 'note' ? NOTE_CLASS[s.mark ?? 'note'] : s.detail?.fault ? 'fault' : s.kind;
+  const body =
+    s.kind === 'aws'
+      ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
+      : s.kind === 'task'
+        ? '<i>task done</i>'
+        : `<b>${esc(s.label)}</b>`;
+  // the picture names what changed; the text trace has the values in full
+  const vars = s.changed
+    ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>`
+    : '';
+  return `<div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div>`;
+}
+
+/** One table row per step shown: a cell per lane (shaded while its process holds the lock), then the endpoint's
+ * state, written where it changed (an unchanged row says so with a ditto mark). */
+function rowsOf(outcome: ScheduleOutcome): string[] {
   const n = outcome.processes;
   const upTo = outcome.violation ? outcome.violation.step : outcome.trace.length;
-  const steps = outcome.trace
-    .slice(0, upTo)
-    .map((s, index) => ({ s, index }))
-    .filter(({ s }) => s.kind !== 'task' || s.changed);
+  const steps = outcome.trace.slice(0, upTo).filter((s) => s.kind !== 'task' || s.changed);
   const holding = Array<boolean>(n).fill(false);
   let groups: string[] = [];
-  const rows: string[] = [];
-  steps.forEach(({ s }, row) => {
-    if (s.kind === 'note' && s.label.startsWith('won_lock is true')) holding[s.process] = true;
+  return steps.map((s, row) => {
+    if (s.mark === 'won') holding[s.process] = true;
     const violating = outcome.violation !== undefined && row === steps.length - 1;
-    const cells: string[] = [];
-    for (let p = 0; p < n; p++) {
-      const classes = [holding[p] ? 'holds' : ''];
-      if (p !== s.process) {
-        cells.push(`<td class="${classes.join(' ')}"></td>`);
-        continue;
-      }
-      const kind =
-        s.kind === 'note'
-          ? /fault/.test(s.label)
-            ? 'fault'
-            : /invariant|won_lock/.test(s.label)
-              ? 'win'
-              : 'note'
-          : s.detail?.fault
-            ? 'fault'
-            : s.kind;
-      const body =
-        s.kind === 'aws'
-          ? `<b>${esc(callText(s.label))}</b><br><span class="res">&rarr; ${esc(resultText(s))}</span>`
-          : s.kind === 'task'
-            ? '<i>task done</i>'
-            : `<b>${esc(s.label)}</b>`;
-      // the picture names what changed; the text trace has the values in full
-      const vars = s.changed
-        ? `<div class="vars">${esc(s.changed.length > 160 ? `${s.changed.slice(0, 157)}...` : s.changed)}</div>`
-        : '';
-      cells.push(
-        `<td class="${classes.join(' ')}"><div class="box ${kind}${violating ? ' violation' : ''}"><div class="task">${esc(s.task)}</div>${body}${vars}</div></td>`,
-      );
-    }
+    const cells = holding.map(
+      (holds, p) => `<td class="${holds ? 'holds' : ''}">${p === s.process ? moveBox(s, violating) : ''}</td>`,
+    );
     const before = groups.join('\n');
     if (s.groups) groups = s.groups;
-    // the endpoint's state is written where it changed; an unchanged row says so with a ditto mark
     const state =
       row > 0 && groups.join('\n') === before
         ? '<td class="state same">&#8243;</td>'
         : `<td class="state">${groups.map((g) => esc(g)).join('<br>') || '<i>no log groups</i>'}</td>`;
-    rows.push(
-      `<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`,
-    );
-    if (s.kind === 'note' && (s.label.startsWith('released') || s.label.startsWith('crashes')))
-      holding[s.process] = false;
+    if (s.mark === 'released' || s.mark === 'crashed') holding[s.process] = false;
+    return `<tr${violating ? ' class="violating"' : ''}><td class="num">${row + 1}</td><td class="time">+${s.at} ms</td>${cells.join('')}${state}</tr>`;
   });
+}
+
+export function swimlanes(outcome: ScheduleOutcome, title: string): string {
+  const n = outcome.processes;
+  const rows = rowsOf(outcome);
   const verdict = outcome.violation
     ? `<p class="verdict bad">VIOLATION: ${esc(outcome.violation.message)}</p>`
     : '<p class="verdict ok">no violation in this schedule</p>';

@@ -5,16 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeSchedule,
-  encodeSchedule,
-  exploreSchedules,
-  formatTrace,
-  runChoices,
-  runSeed,
-  shrink,
-  type ExploreOptions,
-} from '../../src/explorer/explore.js';
+import { decodeSchedule, encodeSchedule } from '../../src/explorer/schedule-codec.js';
+import { exploreSchedules } from '../../src/explorer/search.js';
+import { formatTrace } from '../../src/explorer/trace-format.js';
+import { runChoices, runSeed } from '../../src/explorer/runs.js';
+import { shrink } from '../../src/explorer/shrink.js';
+import type { ExploreOptions } from '../../src/explorer/explore-options.js';
 import type { ScheduleOutcome } from '../../src/explorer/simulation.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { ROOT, runCli } from '../helpers.js';
@@ -45,7 +41,7 @@ async function firstWhere(
 }
 const replaysExactly = async (o: ExploreOptions, r: ScheduleOutcome) => {
   const { seed, choices, faults } = decodeSchedule(encodeSchedule(r.seed, r.choices, r.faults));
-  const again = await runChoices(o, seed, choices, faults);
+  const again = await runChoices(o, { seed, choices, faults });
   expect(JSON.stringify(again.trace)).toBe(JSON.stringify(r.trace));
   expect([...again.faults]).toEqual([...r.faults]);
 };
@@ -106,24 +102,42 @@ describe('faults at any interleaving point', () => {
   it('a pause at any point: the process sleeps first, the others go on', async () => {
     const o = options(fixture, { pauses: 1, maxPauseSeconds: 600 });
     const r = await firstWhere(o, (x) => [...x.faults.values()].some((f) => f.startsWith('p')));
-    const [decision, fault] = [...r.faults][0]!;
-    const ms = Number(fault.slice(1));
-    const note = r.trace.find((s) => s.kind === 'note' && s.label.startsWith(`pauses for ${ms} ms (fault)`))!;
-    const after = r.trace.filter((s) => s.process === note.process && s.kind !== 'note' && s.at >= note.at);
-    expect(after[0]!.at).toBeGreaterThanOrEqual(note.at + ms);
-    expect(decision).toBeGreaterThanOrEqual(0);
+    // seed 1: at decision 4, p2 (about to list the attempts) pauses about six minutes
+    expect(r.seed).toBe(1);
+    expect([...r.faults]).toEqual([[4, 'p364245']]);
+    expect(r.choices[4]).toBe(1);
+    const listing = 'DescribeLogGroups {"logGroupNamePrefix":"ansible-testing-locks/aws_ses_rule_set/p2"}';
+    const note = r.trace.find((s) => s.kind === 'note')!;
+    expect(note).toMatchObject({
+      process: 1,
+      at: 2,
+      mark: 'fault',
+      label: `pauses for 364245 ms (fault) before ${listing}`,
+    });
+    // the others go on meanwhile: p1 moves while p2 sleeps
+    const during = r.trace.filter((s) => s.kind !== 'note' && s.at > note.at && s.at < note.at + 364245);
+    expect(new Set(during.map((s) => s.process))).toEqual(new Set([0]));
+    // p2's next move is the one it paused before, the moment it wakes
+    const after = r.trace.filter((s) => s.process === 1 && s.kind !== 'note' && s.at >= note.at);
+    expect(after[0]).toMatchObject({ kind: 'aws', label: listing, at: 2 + 364245 });
+    expect(encodeSchedule(r.seed, r.choices, r.faults)).toBe('1:2x3.1x1.2x1.1x110.2x8:4p364245');
     await replaysExactly(o, r);
   });
 
   it('shrinks to the fewest processes and faults: three processes and spare faults become the two the race needs', async () => {
     const o = options(racy, { processes: 3, pauses: 2, maxPauseSeconds: 1 });
-    const { found } = await exploreSchedules(o);
-    expect(found?.violation).toBeDefined();
+    const { found, explored } = await exploreSchedules(o);
+    // the second schedule: three processes, one pause of 531 ms at decision 10
+    expect(explored).toBe(2);
+    expect(found).toMatchObject({ seed: 1688465402, processes: 3 });
+    expect(found!.violation?.message).toBe('processes p1 and p2 hold the lock at the same time');
+    expect([...found!.faults]).toEqual([[10, 'p531']]);
     const small = await shrink(o, found!);
     expect(small.processes).toBe(2);
     expect(small.faults.size).toBe(0);
+    expect(encodeSchedule(small.seed, small.choices, small.faults)).toBe('1688465402:1x2.2x6.1x2');
     expect(small.violation!.message).toMatch(/hold the lock at the same time/);
-    const again = await runChoices({ ...o, processes: 2 }, small.seed, small.choices, small.faults);
+    const again = await runChoices({ ...o, processes: 2 }, small);
     expect(JSON.stringify(again.trace)).toBe(JSON.stringify(small.trace));
   });
 });
@@ -163,12 +177,12 @@ describe('--strategy exhaustive', () => {
       options(cas, { strategy: 'exhaustive', preemptions: 2, processes: 3, schedules: 5000 }),
     );
     expect([c.complete, c.found]).toEqual([true, undefined]);
-    expect(c.explored).toBeGreaterThan(100);
+    expect(c.explored).toBe(438);
     const f = await exploreSchedules(
       options(fixture, { strategy: 'exhaustive', preemptions: 2, depth: 30, schedules: 5000 }),
     );
     expect([f.complete, f.found, f.failures]).toEqual([true, undefined, 0]);
-    expect(f.explored).toBeGreaterThan(20);
+    expect(f.explored).toBe(118);
   });
 
   it('says whether the bounded space was covered', async () => {

@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSeed, type ExploreOptions } from '../../src/explorer/explore.js';
+import { runSeed } from '../../src/explorer/runs.js';
+import type { ExploreOptions } from '../../src/explorer/explore-options.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { playbookDir } from '../helpers.js';
 
