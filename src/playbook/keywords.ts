@@ -2,6 +2,7 @@
 // {base,taggable,conditional,collectionsearch,block,task,handler,play}.py, role/include.py): where each is valid,
 // its type, whether a task inherits it, its default, its alias, and whether tsible implements it. Every list the
 // loader, the validator and the executor use is derived from this one table.
+import type { Pos } from '../errors.js';
 import { isDict, pyBoolean } from '../python/python.js';
 
 /** Where a keyword may be written: a play, a block, a task, a handler, or a role entry (`roles:` or a
@@ -65,6 +66,7 @@ const TABLE = {
   any_errors_fatal: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: true },
   // the hosts of a task run one after another (as with `-f 1`), so no throttle can change a run
   throttle: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: false, harmless: 'any' },
+  // not yet: a task runs to its end whatever its timeout
   timeout: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: false, harmless: [0] },
   debugger: { where: ALL, type: 'string', inherit: 'nearest', default: null, implemented: true },
   // tasks run as the user running tsible; the become_* settings matter only under `become`, which warns
@@ -238,14 +240,19 @@ function isHarmless(k: Keyword, value: unknown): boolean {
 }
 const intValue = (v: unknown) => (typeof v === 'number' || /^\s*-?\d+\s*$/.test(String(v)) ? Number(v) : v);
 
-/** The warnings for the keywords of a play, block, task or role entry that tsible ignores although their value
- * would matter in Ansible; `what` names the owner ("task at <file>, line 5, column 7"). */
-export function ignoredKeywordWarnings(ds: Readonly<Record<string, unknown>>, what: string): string[] {
-  const out: string[] = [];
-  for (const key of Object.keys(ds)) {
+/** Adds to `warnings` one for each keyword of a play, block, task, handler or role entry that tsible ignores
+ * although its value would matter in Ansible. `owner` names what has the keywords ("task", "role 'web'"). */
+export function warnIgnoredKeywords(
+  ds: Readonly<Record<string, unknown>>,
+  owner: string,
+  pos: Pos,
+  warnings: string[],
+): void {
+  for (const key in ds) {
     const k = BY_NAME.get(key);
     if (k && !k.implemented && !isHarmless(k, ds[key]))
-      out.push(`Ignoring the '${key}' keyword of the ${what}: tsible does not implement it.`);
+      warnings.push(
+        `Ignoring the '${key}' keyword of the ${owner} at ${pos.file}, line ${pos.line}, column ${pos.column}: tsible does not implement it.`,
+      );
   }
-  return out;
 }

@@ -8,13 +8,7 @@ import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { extendedError } from '../yaml/extended-error.js';
 import { isDict } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
-import {
-  canonicalKeyword,
-  ignoredKeywordWarnings,
-  isLoopKeyword,
-  keywordTypeError,
-  keywordsValidAt,
-} from './keywords.js';
+import { canonicalKeyword, warnIgnoredKeywords, isLoopKeyword, keywordTypeError, keywordsValidAt } from './keywords.js';
 import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';
 
 type Raw = Record<string, unknown>;
@@ -81,9 +75,6 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
 export { parseKv } from './kv.js';
 import { parseKv } from './kv.js';
 
-/** A position as Ansible's warnings give one. */
-const where = (pos: Pos) => `${pos.file}, line ${pos.line}, column ${pos.column}`;
-
 function fail(message: string, node: unknown, fallback: Pos): never {
   throw new ParseError(message, { pos: posOf(node) ?? fallback });
 }
@@ -124,7 +115,7 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
       const err = keywordTypeError(k, v, 'Block');
       if (err) fail(err, ds, pos);
     }
-    ctx.warnings.push(...ignoredKeywordWarnings(ds, `block at ${where(pos)}`));
+    warnIgnoredKeywords(ds, 'block', pos, ctx.warnings);
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
     const block: { -readonly [K in keyof Block]: Block[K] } = {
@@ -174,7 +165,7 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
         ds,
         pos,
       );
-  ctx.warnings.push(...ignoredKeywordWarnings(ds, `${level} at ${where(pos)}`));
+  warnIgnoredKeywords(ds, level, pos, ctx.warnings);
   let args = moduleArgs(actionName, rawArgs, Boolean(def.freeForm), { ds, pos });
   if (isDict(keywords.args)) {
     args = { ...(keywords.args as Raw), ...args };
@@ -217,24 +208,26 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
     if (NOT_ACTIONS.has(k) || isLoopKeyword(k)) keywords[canonicalKeyword(k)] = v;
     else candidates.push(k);
   }
-  const spec = keywords.action ?? keywords.local_action;
-  if (spec === undefined) {
+  if (keywords.action === undefined && keywords.local_action === undefined) {
     // every key that is not a keyword is a candidate action
     if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
     if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
     if (!resolveModule(candidates[0]!)) fail(unresolved(candidates[0]!), ds, pos);
     return { keywords, actionName: candidates[0]!, rawArgs: ds[candidates[0]!] };
   }
+  const spec = keywords.action ?? keywords.local_action;
   if (keywords.local_action !== undefined) keywords.delegate_to = 'localhost';
   delete keywords.action;
   delete keywords.local_action;
   let actionName: string, rawArgs: unknown;
   if (typeof spec === 'string') {
     const [m, ...rest] = spec.trim().split(/\s+/);
-    [actionName, rawArgs] = [m!, rest.join(' ')];
+    actionName = m!;
+    rawArgs = rest.join(' ');
   } else if (isDict(spec) && typeof spec.module === 'string') {
     const { module, ...rest } = spec;
-    [actionName, rawArgs] = [module as string, rest];
+    actionName = module as string;
+    rawArgs = rest;
   } else fail('action/local_action must name a module', ds, pos);
   if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
   return { keywords, actionName, rawArgs };
@@ -450,7 +443,7 @@ function roleEntry(
     else params[k] = v;
   }
   const name = String(spec.role ?? spec.name);
-  ctx.warnings.push(...ignoredKeywordWarnings(keywords, `role '${name}' at ${where(posOf(entry) ?? fallback)}`));
+  warnIgnoredKeywords(keywords, `role '${name}'`, posOf(entry) ?? fallback, ctx.warnings);
   return { name, params, vars, keywords };
 }
 
@@ -528,7 +521,7 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
     const err = keywordTypeError(k, v, 'Play');
     if (err) fail(err, ds, pos);
   }
-  ctx.warnings.push(...ignoredKeywordWarnings(ds, `play at ${where(pos)}`));
+  warnIgnoredKeywords(ds, 'play', pos, ctx.warnings);
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
     fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {

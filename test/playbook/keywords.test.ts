@@ -7,12 +7,12 @@ import {
   RESERVED_NAMES,
   UNIMPLEMENTED,
   canonicalKeyword,
-  ignoredKeywordWarnings,
   isInherited,
   keywordDefault,
   keywordSpec,
   keywordTypeError,
   keywordsValidAt,
+  warnIgnoredKeywords,
 } from '../../src/playbook/keywords.js';
 import { taskKeyword } from '../../src/playbook/inheritance.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
@@ -214,6 +214,11 @@ describe('taskKeyword', () => {
 });
 
 describe('keywords tsible does not implement', () => {
+  const warn = (ds: Record<string, unknown>) => {
+    const warnings: string[] = [];
+    warnIgnoredKeywords(ds, 'task', { file: 'x.yml', line: 3, column: 7 }, warnings);
+    return warnings;
+  };
   it('are these, each with the values for which ignoring it is what Ansible does', () => {
     expect(sorted(UNIMPLEMENTED)).toEqual(
       sorted([
@@ -247,7 +252,6 @@ describe('keywords tsible does not implement', () => {
   });
 
   it('draw a warning when their value would matter', () => {
-    const warn = (ds: Record<string, unknown>) => ignoredKeywordWarnings(ds, 'task at x.yml, line 3, column 7');
     expect(warn({ timeout: 5 })).toEqual([
       "Ignoring the 'timeout' keyword of the task at x.yml, line 3, column 7: tsible does not implement it.",
     ]);
@@ -260,7 +264,6 @@ describe('keywords tsible does not implement', () => {
   });
 
   it('draw none at their default, unset, or where no value can matter', () => {
-    const warn = (ds: Record<string, unknown>) => ignoredKeywordWarnings(ds, 'task');
     expect(warn({ timeout: 0, throttle: 5, async: '0', become: 'no', diff: false, delegate_facts: null })).toEqual([]);
     expect(warn({ port: 2222, remote_user: 'bob', collections: ['amazon.aws'], connection: 'local' })).toEqual([]);
     expect(warn({ strategy: 'debug', gather_subset: 'all', serial: [], timeout: undefined })).toEqual([]);
