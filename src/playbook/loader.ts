@@ -5,9 +5,10 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
+import { extendedError } from '../yaml/extended-error.js';
 import { isDict } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
-import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS, keywordTypeError } from './keywords.js';
+import { canonicalKeyword, warnIgnoredKeywords, isLoopKeyword, keywordTypeError, keywordsValidAt } from './keywords.js';
 import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';
 
 type Raw = Record<string, unknown>;
@@ -108,12 +109,13 @@ export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): T
 function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   if ('block' in ds || 'rescue' in ds || 'always' in ds) {
-    for (const k of Object.keys(ds))
-      if (!BLOCK_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
+    const valid = keywordsValidAt('block');
+    for (const k of Object.keys(ds)) if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
     for (const [k, v] of Object.entries(ds)) {
       const err = keywordTypeError(k, v, 'Block');
       if (err) fail(err, ds, pos);
     }
+    warnIgnoredKeywords(ds, 'block', pos, ctx.warnings);
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
     const block: { -readonly [K in keyof Block]: Block[K] } = {
@@ -142,73 +144,29 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
 const isStaticInclude = (task: Task) =>
   !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') &&
   task.keywords.loop === undefined &&
-  !Object.keys(task.keywords).some((k) => k.startsWith('with_'));
+  !Object.keys(task.keywords).some(isLoopKeyword);
 
 export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos): Task {
+  const [level, owner] = ctx.handler ? (['handler', 'Handler'] as const) : (['task', 'Task'] as const);
   for (const [k, v] of Object.entries(ds)) {
-    const err = keywordTypeError(k, v, 'Task');
+    const err = keywordTypeError(k, v, owner);
     if (err) fail(err, k === 'vars' ? v : ds, pos);
   }
-  const keywords: Raw = {};
-  const candidates: string[] = [];
-  for (const [k, v] of Object.entries(ds)) {
-    if (TASK_KEYWORDS.has(k) || k.startsWith('with_')) keywords[k] = v;
-    else candidates.push(k);
-  }
-  let actionName: string | undefined;
-  let rawArgs: unknown;
-  if (keywords.action !== undefined || keywords.local_action !== undefined) {
-    const spec = keywords.action ?? keywords.local_action;
-    if (keywords.local_action !== undefined) keywords.delegate_to = 'localhost';
-    if (typeof spec === 'string') {
-      const [m, ...rest] = spec.trim().split(/\s+/);
-      actionName = m;
-      rawArgs = rest.join(' ');
-    } else if (isDict(spec) && typeof spec.module === 'string') {
-      const { module, ...rest } = spec;
-      actionName = module as string;
-      rawArgs = rest;
-    } else fail('action/local_action must name a module', ds, pos);
-    delete keywords.action;
-    delete keywords.local_action;
-    if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
-  } else {
-    // ModuleArgsParser: every key that is not a keyword is a candidate action
-    if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
-    if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
-    if (!resolveModule(candidates[0]!))
+  const { keywords, actionName, rawArgs } = parseAction(ds, pos);
+  const def = resolveModule(actionName);
+  if (!def) fail(unresolved(actionName), ds, pos);
+  // Task._validate_attributes, after ModuleArgsParser (`listen` is for handlers only); its message carries the
+  // position once more, before its hint
+  const valid = keywordsValidAt(level);
+  for (const k of Object.keys(keywords))
+    if (!valid.has(k) && !isLoopKeyword(k))
       fail(
-        `couldn't resolve module/action '${candidates[0]}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
+        `'${k}' is not a valid attribute for a ${owner}\n\n${extendedError(pos)}\nThis error can be suppressed as a warning using the "invalid_task_attribute_failed" configuration`,
         ds,
         pos,
       );
-    actionName = candidates[0]!;
-    rawArgs = ds[actionName];
-  }
-  const def = resolveModule(actionName!);
-  if (!def)
-    fail(
-      `couldn't resolve module/action '${actionName}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
-      ds,
-      pos,
-    );
-  let args: Raw;
-  if (rawArgs === null || rawArgs === undefined) args = {};
-  else if (typeof rawArgs === 'string') args = parseKv(rawArgs, Boolean(def.freeForm));
-  else if (isDict(rawArgs)) args = { ...rawArgs };
-  else
-    fail(
-      `The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`,
-      ds,
-      pos,
-    );
-  // ModuleArgsParser: free-form words are only for the modules that take them
-  if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName!))
-    fail(
-      `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
-      ds,
-      pos,
-    );
+  warnIgnoredKeywords(ds, level, pos, ctx.warnings);
+  let args = moduleArgs(actionName, rawArgs, Boolean(def.freeForm), { ds, pos });
   if (isDict(keywords.args)) {
     args = { ...(keywords.args as Raw), ...args };
     delete keywords.args;
@@ -228,7 +186,7 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
     kind: 'task',
     name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name),
     action: def.names[0]!,
-    actionAsWritten: actionName!,
+    actionAsWritten: actionName,
     args,
     keywords,
     pos,
@@ -236,6 +194,66 @@ export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, p
     role: ctx.role,
     listen,
   };
+}
+
+const unresolved = (name: string) =>
+  `couldn't resolve module/action '${name}'. This often indicates a misspelling, missing collection, or incorrect module path.`;
+
+/** ModuleArgsParser: the task's keywords (stored under their canonical names), and the module it calls with
+ * its arguments as written: from action/local_action, else the one key that is no keyword. */
+function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; rawArgs: unknown } {
+  const keywords: Raw = {};
+  const candidates: string[] = [];
+  for (const [k, v] of Object.entries(ds)) {
+    if (NOT_ACTIONS.has(k) || isLoopKeyword(k)) keywords[canonicalKeyword(k)] = v;
+    else candidates.push(k);
+  }
+  if (keywords.action === undefined && keywords.local_action === undefined) {
+    // every key that is not a keyword is a candidate action
+    if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
+    if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
+    if (!resolveModule(candidates[0]!)) fail(unresolved(candidates[0]!), ds, pos);
+    return { keywords, actionName: candidates[0]!, rawArgs: ds[candidates[0]!] };
+  }
+  const spec = keywords.action ?? keywords.local_action;
+  if (keywords.local_action !== undefined) keywords.delegate_to = 'localhost';
+  delete keywords.action;
+  delete keywords.local_action;
+  let actionName: string, rawArgs: unknown;
+  if (typeof spec === 'string') {
+    const [m, ...rest] = spec.trim().split(/\s+/);
+    actionName = m!;
+    rawArgs = rest.join(' ');
+  } else if (isDict(spec) && typeof spec.module === 'string') {
+    const { module, ...rest } = spec;
+    actionName = module as string;
+    rawArgs = rest;
+  } else fail('action/local_action must name a module', ds, pos);
+  if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
+  return { keywords, actionName, rawArgs };
+}
+/** The keys ModuleArgsParser never takes for a module: a Task's or Handler's attributes, local_action among them. */
+const NOT_ACTIONS = new Set([...keywordsValidAt('task'), ...keywordsValidAt('handler')]);
+
+/** A module's arguments from a k=v string or a dict; free-form words only for the modules that take them. */
+function moduleArgs(actionName: string, rawArgs: unknown, freeForm: boolean, at: { ds: Raw; pos: Pos }): Raw {
+  let args: Raw;
+  if (rawArgs === null || rawArgs === undefined) args = {};
+  else if (typeof rawArgs === 'string') args = parseKv(rawArgs, freeForm);
+  else if (isDict(rawArgs)) args = { ...rawArgs };
+  else
+    fail(
+      `The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`,
+      at.ds,
+      at.pos,
+    );
+  if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName))
+    fail(
+      `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
+      at.ds,
+      at.pos,
+    );
+  return args;
 }
 
 // Where each include's file was found, during one run (an include in a loop asks again and again); a playbook
@@ -391,7 +409,7 @@ export function loadRole(
   const meta = readVars('meta');
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   const depBlocks = deps.map((d) => {
-    const { name: dn, params, vars, keywords } = splitRoleSpec(typeof d === 'string' ? { role: d } : (d as Raw));
+    const { name: dn, params, vars, keywords } = roleEntry(d, ctx, pos);
     const b = loadRole(dn, params, { ...ctx, role: undefined }, block, pos, {}, true, vars);
     return Object.keys(keywords).length ? { ...b, keywords } : b;
   });
@@ -402,42 +420,18 @@ export function loadRole(
   return block;
 }
 
-/** A role's attributes (RoleDefinition's keywords: when, tags, become, port, ...), which are not variables. */
-const ROLE_KEYWORDS = new Set([
-  'name',
-  'role',
-  'when',
-  'tags',
-  'vars',
-  'become',
-  'become_user',
-  'become_method',
-  'become_flags',
-  'become_exe',
-  'connection',
-  'port',
-  'remote_user',
-  'environment',
-  'no_log',
-  'ignore_errors',
-  'ignore_unreachable',
-  'check_mode',
-  'diff',
-  'any_errors_fatal',
-  'debugger',
-  'delegate_to',
-  'delegate_facts',
-  'run_once',
-  'module_defaults',
-  'collections',
-  'throttle',
-  'timeout',
-]);
+/** A role entry's keywords (RoleInclude's attributes: when, tags, become, port, ...), which are not variables. */
+const ROLE_ATTRIBUTES = keywordsValidAt('role');
 
 /** A role entry (in `roles:` or meta dependencies) as RoleDefinition splits it: its name, the role params (keys
  * that are not keywords; private to the role), its `vars:` (role vars, which 2.14 makes visible play-wide), and
  * the keywords that apply to the role's tasks. */
-function splitRoleSpec(spec: Raw): { name: string; params: Raw; vars: Raw; keywords: Raw } {
+function roleEntry(
+  entry: unknown,
+  ctx: LoadContext,
+  fallback: Pos,
+): { name: string; params: Raw; vars: Raw; keywords: Raw } {
+  const spec = typeof entry === 'string' ? { role: entry } : (entry as Raw);
   const params: Raw = {},
     keywords: Raw = {};
   let vars: Raw = {};
@@ -445,10 +439,12 @@ function splitRoleSpec(spec: Raw): { name: string; params: Raw; vars: Raw; keywo
     if (k === 'role' || k === 'name') continue;
     if (k === 'vars') {
       if (isDict(v)) vars = v;
-    } else if (ROLE_KEYWORDS.has(k)) keywords[k] = v;
+    } else if (ROLE_ATTRIBUTES.has(k)) keywords[k] = v;
     else params[k] = v;
   }
-  return { name: String(spec.role ?? spec.name), params, vars, keywords };
+  const name = String(spec.role ?? spec.name);
+  warnIgnoredKeywords(keywords, `role '${name}'`, posOf(entry) ?? fallback, ctx.warnings);
+  return { name, params, vars, keywords };
 }
 
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
@@ -519,16 +515,17 @@ export function loadPlaybook(file: string): Playbook {
 
 function loadPlay(ds: Raw, ctx: LoadContext): Play {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
-  for (const k of Object.keys(ds))
-    if (!PLAY_KEYWORDS.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
+  const valid = keywordsValidAt('play');
+  for (const k of Object.keys(ds)) if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, 'Play');
     if (err) fail(err, ds, pos);
   }
+  warnIgnoredKeywords(ds, 'play', pos, ctx.warnings);
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
     fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
-    const { name: rn, params, vars, keywords } = splitRoleSpec(typeof r === 'string' ? { role: r } : (r as Raw));
+    const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
     const b = loadRole(rn, params, ctx, undefined, posOf(r) ?? pos, {}, false, vars);
     return { ...b, keywords };
   });

@@ -1,6 +1,7 @@
 // How the template tests run a case: through the Templar and set_fact, as a task would, with `vars` and
 // `hostvars` as lazy views; the answer is the value set_fact stores or the error a task would report.
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import * as path from 'node:path';
 import { Templar } from '../../src/template/templar.js';
 import { PyTuple, typeName } from '../../src/python/python.js';
@@ -49,14 +50,57 @@ export function renderAsSetFact(
 /** Python's type name for a value as set_fact stores it. */
 export const pyTypeOf = (v: unknown): string => (v instanceof PyTuple ? 'list' : typeName(v));
 
-/** test/template/KNOWN_DIFFERENCES: case id → why tsible's answer differs from Ansible's. */
-export const knownDifferences = (): Map<string, string> =>
-  new Map(
-    readFileSync(path.join(ROOT, 'test/template/KNOWN_DIFFERENCES'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() && !l.startsWith('#'))
-      .map((l) => {
-        const [id, ...why] = l.split(/\s+/);
-        return [id!, why.join(' ')] as const;
-      }),
-  );
+/** A case's answer in the form a test compares: what tsible answered, or what Ansible answered (where Ansible's
+ * answer is checked loosely, an asymmetric matcher stands in for the part not compared). */
+export interface AnswerForm {
+  native: unknown;
+  text: unknown;
+}
+
+export interface KnownDifference {
+  readonly why: string;
+  /** tsible's current answer, pinned so that a change either way (a fix, or another wrong answer) shows up. */
+  readonly tsible: AnswerForm | undefined;
+}
+
+/** test/template/KNOWN_DIFFERENCES: case id → why tsible's answer differs from Ansible's, and tsible's answer
+ * (the indented `= {...}` line under the id). */
+export function knownDifferences(): Map<string, KnownDifference> {
+  const known = new Map<string, { why: string; tsible: AnswerForm | undefined }>();
+  let last: { why: string; tsible: AnswerForm | undefined } | undefined;
+  for (const line of readFileSync(path.join(ROOT, 'test/template/KNOWN_DIFFERENCES'), 'utf8').split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const pinned = /^\s+=\s*(.*)$/.exec(line);
+    if (pinned) {
+      if (!last) throw new Error(`KNOWN_DIFFERENCES: an answer without an id: ${line}`);
+      last.tsible = JSON.parse(pinned[1]!) as AnswerForm;
+      continue;
+    }
+    const [id, ...why] = line.split(/\s+/);
+    known.set(id!, (last = { why: why.join(' '), tsible: undefined }));
+  }
+  return known;
+}
+
+/** The assertions for a case: tsible's answer equals Ansible's, or, for a case listed in KNOWN_DIFFERENCES,
+ * still differs from it and equals the answer pinned there. True when tsible's answer is Ansible's. */
+export function expectAnswer(
+  id: string,
+  tsible: AnswerForm,
+  ansible: AnswerForm,
+  known: ReadonlyMap<string, KnownDifference>,
+): boolean {
+  const listed = known.get(id);
+  if (!listed) {
+    expect(tsible, `${id}: tsible's answer (received) against Ansible's (expected)`).toEqual(ansible);
+    return true;
+  }
+  expect(tsible, `${id} is listed in KNOWN_DIFFERENCES but now matches Ansible: remove it`).not.toEqual(ansible);
+  if (listed.tsible === undefined)
+    throw new Error(`${id}: KNOWN_DIFFERENCES pins no answer; tsible's is\n    = ${JSON.stringify(tsible)}`);
+  expect(
+    tsible,
+    `${id}: tsible's answer changed from the one pinned in KNOWN_DIFFERENCES (expected); pin the new one if it is right`,
+  ).toEqual(listed.tsible);
+  return false;
+}
