@@ -110,7 +110,7 @@ function passwordLookup(term: string, kw: Dict, ctx: LookupContext): string {
       return passwordLookup(term, kw, ctx); // another process wrote it first
     }
   }
-  return encrypt !== null ? passwordHash(password, pyStr(encrypt), salt) : password;
+  return encrypt !== null ? passwordHash(password, { hashtype: pyStr(encrypt), salt, random: runSource }) : password;
 }
 
 export const PASSWORD_LOOKUPS = {
