@@ -15,11 +15,16 @@ function listsOf(terms: unknown[], error: string): unknown[][] {
 const iterate = (x: unknown): unknown[] =>
   Array.isArray(x) ? flattenOnce(x) : typeof x === 'string' ? Array.from(x) : [x];
 
-/** nested: LookupBase._combine over the lists in turn, then each result flattened once more. */
+/** nested: LookupBase._combine over the lists in turn (each pair flattened once), then each result once more. */
 function nested(terms: unknown[]): unknown[] {
-  const [first, ...rest] = listsOf(terms, 'with_nested requires at least one element in the nested list');
-  const combined = rest.reduce<unknown[]>((acc, b) => acc.flatMap((x) => b.map((y) => flattenOnce([x, y]))), first!);
-  return combined.map(iterate);
+  const lists = listsOf(terms, 'with_nested requires at least one element in the nested list');
+  let result = lists[0]!;
+  for (let i = 1; i < lists.length; i++) {
+    const combined: unknown[] = [];
+    for (const x of result) for (const y of lists[i]!) combined.push(flattenOnce([x, y]));
+    result = combined;
+  }
+  return result.map(iterate);
 }
 
 /** together: itertools.zip_longest(fillvalue=None), each tuple flattened once. */
@@ -31,8 +36,12 @@ function together(terms: unknown[]): unknown[] {
 
 /** cartesian: itertools.product of the lists, each tuple flattened once. */
 function cartesian(terms: unknown[]): unknown[] {
-  const lists = listsOf(terms, 'with_cartesian requires at least one element in each list');
-  const product = lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
+  let product: unknown[][] = [[]];
+  for (const list of listsOf(terms, 'with_cartesian requires at least one element in each list')) {
+    const next: unknown[][] = [];
+    for (const tuple of product) for (const x of list) next.push([...tuple, x]);
+    product = next;
+  }
   return product.map(flattenOnce);
 }
 

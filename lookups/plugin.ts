@@ -71,7 +71,13 @@ export const notFoundWarning = (ctx: LookupContext, name: string): void =>
   ctx.warn?.(`Unable to find '${name}' in expected paths (use -vvvvv to see paths)`);
 
 /** LookupBase._flatten: one level, lists (and tuples) spread, anything else kept. */
-export const flattenOnce = (terms: readonly unknown[]): unknown[] => terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
+export function flattenOnce(terms: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const t of terms)
+    if (Array.isArray(t)) for (const x of t) out.push(x);
+    else out.push(t);
+  return out;
+}
 
 /** listify_lookup_plugin_terms of a value already templated: a list stays, anything else becomes one term. */
 export const listify = (term: unknown): unknown[] => (Array.isArray(term) ? term : [term]);
