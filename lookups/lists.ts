@@ -11,7 +11,8 @@ function listsOf(terms: unknown[], error: string): unknown[][] {
   return terms.map(listify);
 }
 
-/** Python's iteration of one item of a one-list with_nested: a list's items, a string's characters. */
+/** Python's iteration of one item of a one-list with_nested: a list's items, a string's characters (a number,
+ * which Python cannot iterate, stays one item). */
 const iterate = (x: unknown): unknown[] =>
   Array.isArray(x) ? flattenOnce(x) : typeof x === 'string' ? Array.from(x) : [x];
 
