@@ -1,6 +1,6 @@
 // Ansible's core filter plugins (lib/ansible/plugins/filter/core.py, mathstuff.py, urlsplit.py), by name and
 // parameter names.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
@@ -55,6 +55,14 @@ export function seededRandom(seed: unknown): RandomSource {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     },
   };
+}
+
+/** A UUID's text from its first 16 bytes, with the version and RFC 4122 variant bits set. */
+function uuidText(bytes: Buffer, version: number): string {
+  bytes[6] = (bytes[6]! & 0x0f) | (version << 4);
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const x = bytes.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 /** Ansible's `bool` filter. */
@@ -411,10 +419,7 @@ export const CORE_FILTERS: FilterTable = {
     const h = createHash('sha1')
       .update(Buffer.concat([ns, Buffer.from(pyStr(v), 'utf8')]))
       .digest();
-    h[6] = (h[6]! & 0x0f) | 0x50;
-    h[8] = (h[8]! & 0x3f) | 0x80;
-    const x = h.subarray(0, 16).toString('hex');
-    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+    return uuidText(h, 5);
   }),
   random: filter(['start', 'step', 'seed'], function (this: unknown, v, { start = 0, step = 1, seed }) {
     // Ansible's rand(): Random(seed) when seeded (Python's generator, so the same answers), else the run's source
@@ -443,14 +448,13 @@ export const CORE_FILTERS: FilterTable = {
     ['hashtype', 'salt', 'salt_size', 'rounds', 'ident'],
     function (this: unknown, v, { hashtype = 'sha512', salt, salt_size, rounds }) {
       const rnd = randomOf(this);
-      return passwordHash(
-        pyStr(v),
-        pyStr(hashtype),
-        salt === undefined || salt === null ? null : pyStr(salt),
-        salt_size === undefined || salt_size === null ? null : Number(salt_size),
-        rounds === undefined || rounds === null ? null : Number(rounds),
-        { below: (n) => Math.floor(rnd.next() * n) },
-      );
+      return passwordHash(pyStr(v), {
+        hashtype: pyStr(hashtype),
+        salt: salt === undefined || salt === null ? null : pyStr(salt),
+        saltSize: salt_size === undefined || salt_size === null ? null : Number(salt_size),
+        rounds: rounds === undefined || rounds === null ? null : Number(rounds),
+        random: { below: (n) => Math.floor(rnd.next() * n) },
+      });
     },
   ),
   shuffle: filter(['seed'], function (this: unknown, v, { seed }) {
@@ -622,6 +626,10 @@ export const CORE_FILTERS: FilterTable = {
     rec(0, []);
     return out;
   }),
-  to_uuid4: filter([], () => randomUUID()),
+  // uuid4 from the run's random source, so that a seeded run gives the same ids
+  to_uuid4: filter([], function (this: unknown) {
+    const rnd = randomOf(this);
+    return uuidText(Buffer.from(Array.from({ length: 16 }, () => Math.floor(rnd.next() * 256))), 4);
+  }),
   sort_versions: filter([], (v) => pySort(toList(v), (x) => pyStr(x))),
 };

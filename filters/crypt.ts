@@ -3,7 +3,6 @@
 import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { TemplateError } from '../src/errors.js';
-import { PyRandom } from './pyrandom.js';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -171,15 +170,18 @@ const ALIASES: Record<string, string> = {
   sha512: 'sha512_crypt',
 };
 
+export interface HashOptions {
+  readonly hashtype?: string;
+  readonly salt?: string | null;
+  readonly saltSize?: number | null;
+  readonly rounds?: number | null;
+  /** Draws a missing salt: the run's random source, never a generator of its own. */
+  readonly random: { below(n: number): number };
+}
+
 /** Ansible's password_hash (passlib backend): salt checked as passlib checks it, random when not given. */
-export function passwordHash(
-  password: string,
-  hashtype = 'sha512',
-  salt?: string | null,
-  saltSize?: number | null,
-  rounds?: number | null,
-  random: { below(n: number): number } = new PyRandom(Date.now()),
-): string {
+export function passwordHash(password: string, opts: HashOptions): string {
+  const { hashtype = 'sha512', salt, saltSize, rounds, random } = opts;
   const name = ALIASES[hashtype] ?? hashtype;
   const algo = HASHES[name];
   const failed = (why: string) =>

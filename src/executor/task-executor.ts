@@ -5,7 +5,7 @@ import type { Task } from '../playbook/model.js';
 import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import { Templar } from '../template/templar.js';
-import { runLookup } from '../template/lookups.js';
+import { loopLookupItems } from '../template/lookups.js';
 import { PyException, PyValueError, isDict, pyRepr, pyStr, setKey, truthy } from '../python/python.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
@@ -173,21 +173,8 @@ export function loopItems(task: Task, templar: Templar): unknown[] | null {
   }
   const withKey = Object.keys(task.keywords).find((k) => k.startsWith('with_'));
   if (!withKey) return null;
-  const lookup = withKey.slice(5);
-  let terms = templar.template(task.keywords[withKey]);
-  if (lookup === 'items' || lookup === 'list' || lookup === 'indexed_items' || lookup === 'flattened')
-    terms = Array.isArray(terms) ? terms : [terms];
-  const args =
-    lookup === 'dict'
-      ? [terms]
-      : Array.isArray(terms) && ['nested', 'together', 'subelements', 'cartesian'].includes(lookup)
-        ? terms
-        : Array.isArray(terms)
-          ? terms
-          : [terms];
-  const result = runLookup(lookup, args, templar.lookupContext, true);
-  // loop items reach the task as lists, never tuples (wrap_var turns them into lists)
-  return (result as unknown[]).map((x) => (Array.isArray(x) ? [...x] : x));
+  // with_<lookup>: the lookup table shapes the templated value into the plugin's terms
+  return loopLookupItems(withKey.slice(5), templar.template(task.keywords[withKey]), templar.lookupContext);
 }
 
 /** The label Ansible prints for a loop item. */

@@ -33,7 +33,8 @@ import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
 import { COMMUNITY_FILTERS } from '../../filters/community.js';
 import { TESTS } from '../../filters/tests.js';
-import { GLOBALS, type LookupContext } from './lookups.js';
+import { GLOBALS } from './globals.js';
+import type { LookupContext } from '../../lookups/index.js';
 
 export type JinjaMode = '2.14' | 'native';
 
@@ -194,7 +195,7 @@ export interface TemplarOptions {
   readonly isFinal?: (name: string) => boolean;
   readonly random?: RandomSource;
   readonly jinja?: JinjaMode;
-  readonly lookup?: Omit<LookupContext, 'templar'>;
+  readonly lookup?: Omit<LookupContext, 'templar' | 'random'>;
 }
 
 /** What Ansible's 2.14 pipeline makes of a rendered text (steps 5–6). */
@@ -224,7 +225,7 @@ export class Templar implements VarsResolver {
     return this.#opts.jinja ?? '2.14';
   }
   get lookupContext(): LookupContext {
-    return { basedirs: [process.cwd()], ...this.#opts.lookup, templar: this };
+    return { basedirs: [process.cwd()], ...this.#opts.lookup, random: this.#opts.random, templar: this };
   }
 
   /** The resolver Nunjucks calls for every free name: variables are templated when they are read. */

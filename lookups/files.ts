@@ -1,0 +1,98 @@
+// Lookups that read files beside the playbook: file, fileglob, first_found, template.
+import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { TemplateError } from '../src/errors.js';
+import { isDict, pyStr, truthy } from '../src/python/python.js';
+import { findFile, flattenOnce, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
+
+/** fnmatch's pattern as a regular expression (`*`, `?`; the rest literal). */
+const fnmatch = (pattern: string): RegExp =>
+  new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
+
+/** The files of `dir` matching `re`, in directory order, as Python's glob returns them (readdirSync would sort). */
+function globIn(dir: string, re: RegExp): string[] {
+  const names: string[] = [];
+  const d = opendirSync(dir);
+  for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
+  d.closeSync();
+  return names
+    .filter((n) => re.test(n))
+    .map((n) => path.join(dir, n))
+    .filter((p) => statSync(p).isFile());
+}
+
+/** fileglob: the first search directory with a match gives all its matches. */
+function fileglob(term: unknown, ctx: LookupContext): string[] {
+  const pattern = pyStr(term);
+  const dir = path.dirname(pattern);
+  const re = fnmatch(path.basename(pattern));
+  const roots = path.isAbsolute(dir)
+    ? [dir]
+    : ctx.basedirs.flatMap((b) => [path.join(b, 'files', dir), path.join(b, dir)]);
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    const hits = globIn(root, re);
+    if (hits.length) return hits;
+  }
+  return [];
+}
+
+/** first_found's candidates: `a.yml,b.yml` strings, and {files, paths} dicts as every path joined to every file. */
+const firstFoundCandidates = (terms: unknown[]): string[] =>
+  flattenOnce(terms).flatMap((t) =>
+    isDict(t)
+      ? flattenOnce([t.files ?? []]).flatMap((f) =>
+          flattenOnce([t.paths ?? ['']]).map((p) => path.join(pyStr(p), pyStr(f))),
+        )
+      : pyStr(t).split(/[,;]/),
+  );
+
+export const FILE_LOOKUPS = {
+  file: {
+    terms: 'strings',
+    run: (terms, kw, ctx) =>
+      terms.map((t) => {
+        const f = findFile(ctx, pyStr(t));
+        if (!f) {
+          notFoundWarning(ctx, pyStr(t));
+          throw new TemplateError(`could not locate file in lookup: ${pyStr(t)}`);
+        }
+        let s = readFileSync(f, 'utf8');
+        if (kw.rstrip === undefined || truthy(kw.rstrip)) s = s.replace(/\s+$/, '');
+        if (truthy(kw.lstrip ?? false)) s = s.replace(/^\s+/, '');
+        return s;
+      }),
+  },
+  fileglob: { terms: 'strings', run: (terms, _kw, ctx) => terms.flatMap((t) => fileglob(t, ctx)) },
+  first_found: {
+    terms: 'files',
+    run: (terms, kw, ctx) => {
+      for (const f of firstFoundCandidates(terms)) {
+        const found = findFile(ctx, f);
+        if (found) return [found];
+      }
+      if (truthy(kw.skip ?? false)) return [];
+      throw new TemplateError('No file was found when using first_found.');
+    },
+  },
+  template: {
+    terms: 'strings',
+    run: (terms, _kw, ctx) =>
+      terms.map((t) => {
+        const f = findFile(ctx, pyStr(t), 'templates');
+        if (!f) {
+          notFoundWarning(ctx, pyStr(t));
+          throw new TemplateError(`the template file ${pyStr(t)} could not be found for the lookup`);
+        }
+        const text = readFileSync(f, 'utf8');
+        return ctx.templar ? pyStr(ctx.templar.template(text)) : text;
+      }),
+  },
+} as const satisfies LookupTable;

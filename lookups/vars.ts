@@ -1,0 +1,86 @@
+// Lookups that read what the run knows: vars, varnames, env, config; and what commands print: pipe, lines.
+import { execSync } from 'node:child_process';
+import { TemplateError } from '../src/errors.js';
+import { pyStr, typeName, type Dict } from '../src/python/python.js';
+import { PyUndefined } from '../src/python/undefined.js';
+import { configValue } from '../src/config.js';
+import { LookupFailure, LookupOptionsError, type LookupContext, type LookupTable } from './plugin.js';
+
+const ON_MISSING = ['error', 'warn', 'skip'];
+
+/** config's plugin_type/plugin_name pair: tsible knows only ansible-core's own settings. */
+function checkPluginOptions(kw: Dict): void {
+  const type = kw.plugin_type ?? null,
+    name = kw.plugin_name ?? null;
+  if (type === null && name === null) return;
+  if (type === null || name === null)
+    throw new LookupOptionsError('Both plugin_type and plugin_name are required, cannot use one without the other');
+  throw new LookupFailure(`tsible does not know the settings of ${pyStr(type)} plugin "${pyStr(name)}"`);
+}
+
+/** One config setting; `missing` says what an unknown one does (error, warn, skip). */
+function configSetting(term: unknown, missing: string, ctx: LookupContext): unknown[] {
+  if (typeof term !== 'string')
+    throw new LookupOptionsError(
+      `Invalid setting identifier, "${pyStr(term)}" is not a string, its a <class '${typeName(term)}'>`,
+    );
+  const v = configValue(term);
+  if (v !== undefined) return [v];
+  if (missing === 'error')
+    throw new LookupFailure(
+      `Unable to find setting ${term}. module 'ansible.constants' has no attribute '${term}'. module 'ansible.constants' has no attribute '${term}'`,
+    );
+  if (missing === 'warn')
+    (ctx.warn ?? ((m) => process.stderr.write(`[WARNING]: ${m}\n`)))(`Skipping, did not find setting ${term}`);
+  return [];
+}
+
+const shell = (command: unknown): string => execSync(pyStr(command), { encoding: 'utf8', shell: '/bin/sh' });
+
+export const VARS_LOOKUPS = {
+  env: {
+    terms: 'strings',
+    run: (terms, kw) => terms.map((t) => process.env[pyStr(t)] ?? (kw.default !== undefined ? kw.default : '')),
+  },
+  vars: {
+    terms: 'strings',
+    run: (terms, kw, ctx) =>
+      terms.map((t) => {
+        const v = ctx.templar?.lookup(pyStr(t));
+        if (v === undefined || v instanceof PyUndefined) {
+          if (kw.default !== undefined) return kw.default;
+          throw new TemplateError(`No variable found with this name: ${pyStr(t)}`);
+        }
+        return v;
+      }),
+  },
+  varnames: {
+    terms: 'strings',
+    run: (terms, _kw, ctx) => {
+      const names = Object.keys(ctx.vars?.() ?? {});
+      return [terms.flatMap((t) => names.filter((n) => new RegExp(pyStr(t)).test(n))).join(',')];
+    },
+  },
+  config: {
+    terms: 'strings',
+    run: (terms, kw, ctx) => {
+      checkPluginOptions(kw);
+      const missing = kw.on_missing ?? 'error';
+      if (typeof missing !== 'string' || !ON_MISSING.includes(missing))
+        throw new LookupOptionsError(
+          `Invalid value "${pyStr(missing)}" for configuration option "plugin_type: lookup plugin: config setting: on_missing ", valid values are: error, skip, warn`,
+        );
+      return terms.flatMap((t) => configSetting(t, missing, ctx));
+    },
+  },
+  pipe: { terms: 'strings', run: (terms) => terms.map((t) => shell(t).replace(/\n$/, '')) },
+  lines: {
+    terms: 'strings',
+    run: (terms) =>
+      terms.flatMap((t) =>
+        shell(t)
+          .split('\n')
+          .filter((l, i, a) => i < a.length - 1 || l !== ''),
+      ),
+  },
+} as const satisfies LookupTable;

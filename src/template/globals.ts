@@ -1,0 +1,65 @@
+// Jinja2's and Ansible's template globals: range, dict, namespace, lookup/query/q (over the lookup table), now,
+// undef.
+import { TemplateError } from '../errors.js';
+import { PyNamespace, isDict, pyStr, truthy, typeName, type Dict } from '../python/python.js';
+import { PyUndefined } from '../python/undefined.js';
+import { PyDatetime } from '../python/datetime.js';
+import { splitKeywords } from '../../filters/helpers.js';
+import { runLookup, type LookupContext } from '../../lookups/index.js';
+
+/** The lookup context of the Templar rendering the template (Nunjucks calls a global with its context). */
+function lookupContextOf(self: unknown): LookupContext {
+  const ctx = (self as { ctx?: Dict })?.ctx ?? {};
+  const templar = ctx.__tsible_templar as { lookupContext?: LookupContext } | undefined;
+  return templar?.lookupContext ?? { basedirs: [process.cwd()] };
+}
+
+function range(...args: unknown[]): number[] {
+  const n = args.map((a) => {
+    if (a instanceof PyUndefined) a.fail();
+    return Number(a);
+  });
+  const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
+  if (step === 0) throw new TemplateError('range() arg 3 must not be zero');
+  const out: number[] = [];
+  // Ansible's Jinja2 is not sandboxed, so no MAX_RANGE; ten million keeps a typo from eating the memory
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+    out.push(i);
+    if (out.length > 10_000_000) throw new TemplateError('range() of more than 10,000,000 items');
+  }
+  return out;
+}
+
+export const GLOBALS: Dict = {
+  range,
+  dict: (...args: unknown[]) => {
+    const { keywords } = splitKeywords(args);
+    return keywords;
+  },
+  namespace: (...args: unknown[]) => {
+    const { positional, keywords } = splitKeywords(args);
+    const init: Dict = {};
+    for (const p of positional)
+      if (isDict(p)) Object.assign(init, p);
+      else throw new TemplateError(`'${typeName(p)}' object is not iterable`);
+    return new PyNamespace({ ...init, ...keywords });
+  },
+  lookup(this: unknown, name: unknown, ...args: unknown[]) {
+    return runLookup(pyStr(name), args, lookupContextOf(this), false);
+  },
+  query(this: unknown, name: unknown, ...args: unknown[]) {
+    return runLookup(pyStr(name), args, lookupContextOf(this), true);
+  },
+  q(this: unknown, name: unknown, ...args: unknown[]) {
+    return runLookup(pyStr(name), args, lookupContextOf(this), true);
+  },
+  // now(utc=False, fmt=None): a naive datetime, or its strftime(fmt)
+  now: (...args: unknown[]) => {
+    const { positional, keywords } = splitKeywords(args);
+    const d = PyDatetime.now(truthy(keywords.utc ?? positional[0] ?? false));
+    const fmt = keywords.fmt ?? positional[1];
+    return fmt === undefined || fmt === null ? d : d.strftime(pyStr(fmt));
+  },
+  undef: (hint?: unknown) =>
+    new PyUndefined(hint === undefined ? 'Mandatory variable has not been overridden' : pyStr(hint)),
+};
