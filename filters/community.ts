@@ -26,7 +26,7 @@ function plain(v: unknown): unknown {
   return v ?? null;
 }
 
-export function jsonQuery(data: unknown, expr: unknown): unknown {
+function jsonQuery(data: unknown, expr: unknown): unknown {
   jmespath ??= createRequire(import.meta.url)('jmespath') as JmesPath;
   try {
     return jmespath.search(plain(data), String(expr));

@@ -36,7 +36,7 @@ export interface RandomSource {
   next(): number;
 }
 /** The templar puts its seeded source in the render context; filters read it from `this`. */
-export const randomOf = (self: unknown): RandomSource =>
+const randomOf = (self: unknown): RandomSource =>
   (self as { ctx?: { __tsible_random?: RandomSource } })?.ctx?.__tsible_random ?? { next: Math.random };
 
 /** A small seedable PRNG (mulberry32) for tsible's own choices (the explorer's schedules); templates use PyRandom. */
@@ -74,12 +74,12 @@ export function toBool(v: unknown): unknown {
   return false;
 }
 
-export function toJson(v: unknown, indent?: number, sortKeys = false, ensureAscii = true): string {
+function toJson(v: unknown, indent?: number, sortKeys = false, ensureAscii = true): string {
   return pyJson(v, { indent, sortKeys, ensureAscii });
 }
 
 /** to_yaml (flow style for collections of scalars: PyYAML's default_flow_style=None) and to_nice_yaml (block, 4). */
-export function toYaml(
+function toYaml(
   v: unknown,
   nice: boolean,
   o: { indent?: unknown; width?: unknown; sort_keys?: unknown; default_flow_style?: unknown } = {},

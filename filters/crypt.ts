@@ -79,7 +79,7 @@ const oneShot = cryptoHash
   : (alg: string, data: Buffer) => createHash(alg).update(data).digest();
 
 /** SHA-crypt ($5$ / $6$), Ulrich Drepper's specification; `rounds` written only when given. */
-export function shaCrypt(alg: 'sha256' | 'sha512', password: string, salt: string, rounds?: number): string {
+function shaCrypt(alg: 'sha256' | 'sha512', password: string, salt: string, rounds?: number): string {
   const spec = SHA_ORDER[alg];
   const key = Buffer.from(password, 'utf8');
   const s = Buffer.from(salt.slice(0, 16), 'utf8');
@@ -116,7 +116,7 @@ export function shaCrypt(alg: 'sha256' | 'sha512', password: string, salt: strin
 }
 
 /** MD5-crypt ($1$), Poul-Henning Kamp's algorithm. */
-export function md5Crypt(password: string, salt: string): string {
+function md5Crypt(password: string, salt: string): string {
   const key = Buffer.from(password, 'utf8');
   const s = Buffer.from(salt.slice(0, 8), 'utf8');
   const h = () => createHash('md5');
@@ -170,7 +170,7 @@ const ALIASES: Record<string, string> = {
   sha512: 'sha512_crypt',
 };
 
-export interface HashOptions {
+interface HashOptions {
   readonly hashtype?: string;
   readonly salt?: string | null;
   readonly saltSize?: number | null;

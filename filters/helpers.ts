@@ -3,12 +3,12 @@
 import { TemplateError } from '../src/errors.js';
 import { PyUndefined } from '../src/python/undefined.js';
 
-export type Params = Record<string, unknown>;
-export type FilterFn = (this: unknown, value: unknown, ...args: unknown[]) => unknown;
+type Params = Record<string, unknown>;
+type FilterFn = (this: unknown, value: unknown, ...args: unknown[]) => unknown;
 export type FilterTable = Record<string, FilterFn>;
 export type TestTable = Record<string, FilterFn>;
 
-export interface FilterOptions {
+interface FilterOptions {
   acceptsUndefined?: boolean;
 }
 

@@ -93,7 +93,7 @@ const round = (value: number, precision: number, method: string) => {
   return (Math.abs(x % 1) === 0.5 ? (r % 2 === 0 ? r : r - 1) : r) / f;
 };
 
-export function toInt(value: unknown, dflt = 0, base = 10): number {
+function toInt(value: unknown, dflt = 0, base = 10): number {
   if (value instanceof PYOPS.PyFloat) value = value.value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : dflt;
@@ -110,7 +110,7 @@ export function toInt(value: unknown, dflt = 0, base = 10): number {
   }
   return dflt;
 }
-export function toFloat(value: unknown, dflt = 0): number {
+function toFloat(value: unknown, dflt = 0): number {
   if (value instanceof PYOPS.PyFloat) return value.value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;

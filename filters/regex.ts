@@ -3,7 +3,7 @@
 import { TemplateError } from '../src/errors.js';
 import { PyException } from '../src/python/python.js';
 
-export interface RegexOptions {
+interface RegexOptions {
   ignorecase?: boolean;
   multiline?: boolean;
   dotall?: boolean;
@@ -13,7 +13,7 @@ export interface RegexOptions {
 
 const cache = new Map<string, RegExp>();
 
-export function translatePattern(pattern: string): string {
+function translatePattern(pattern: string): string {
   let out = pattern
     .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>') // named groups
     .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>') // named backreferences

@@ -15,7 +15,7 @@ type Scalar = { kind: 'scalar'; text: string; plainOk: boolean; bang?: boolean }
 type Node =
   Scalar | { kind: 'seq'; items: Node[]; flow: boolean } | { kind: 'map'; pairs: Array<[Scalar, Node]>; flow: boolean };
 
-export interface DumpOptions {
+interface DumpOptions {
   /** null: a collection of scalars only is written in flow style (PyYAML's default_flow_style=None); false: block. */
   readonly flowStyle: boolean | null;
   readonly indent?: number;

@@ -8,7 +8,7 @@ import { camelDictToSnakeDict } from '../src/aws/errors.js';
 import { pyStr } from '../src/python/python.js';
 import { AWS_COMMON_OPTIONS, ModuleFailure, awsClient, awsCommands, call } from './aws_common.js';
 
-export const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
+const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
 
 type Found = LogGroup & { tags: Record<string, string> };
 

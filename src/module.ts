@@ -18,8 +18,8 @@ import type { AwsCallEvent, AwsSettings } from './aws/client.js';
 
 export type TaskResult = Record<string, unknown>;
 
-export type ArgType = 'str' | 'int' | 'float' | 'bool' | 'dict' | 'list' | 'raw' | 'path' | 'jsonarg';
-export interface ArgOption {
+type ArgType = 'str' | 'int' | 'float' | 'bool' | 'dict' | 'list' | 'raw' | 'path' | 'jsonarg';
+interface ArgOption {
   readonly type?: ArgType;
   readonly required?: boolean;
   readonly default?: unknown;
@@ -34,7 +34,7 @@ export interface ArgOption {
 export type ArgumentSpec = Readonly<Record<string, ArgOption>>;
 
 /** What a module may know of its task (the playbook model stays above modules/). */
-export interface ModuleTask {
+interface ModuleTask {
   readonly name?: string;
   readonly action: string;
 }
@@ -57,7 +57,7 @@ export interface ModuleContext {
   readonly services: ModuleServices;
 }
 
-export interface ModuleServices {
+interface ModuleServices {
   /** The run's AWS settings: modules get clients for them through modules/aws_common.ts (awsClient). */
   readonly awsSettings: AwsSettings;
   /** Every AWS call made through the run's SDK clients, for the debugger's view of a task. */
@@ -96,7 +96,7 @@ export interface ModuleDefinition {
 
 export const defineModule = (def: ModuleDefinition): ModuleDefinition => def;
 
-export interface ValidatedArgs {
+interface ValidatedArgs {
   readonly args: Record<string, any>;
   readonly error?: string;
   readonly deprecations: object[];
@@ -124,7 +124,7 @@ function unconvertible(value: unknown, type: ArgType, name: string, why: string)
 }
 
 /** ansible-core's type checkers (module_utils/common/validation.py), returning the converted value or throwing its message. */
-export function coerce(value: unknown, type: ArgType, name: string): unknown {
+function coerce(value: unknown, type: ArgType, name: string): unknown {
   // (no closures: every argument of every module call comes through here)
   switch (type) {
     case 'raw':

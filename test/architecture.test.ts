@@ -26,8 +26,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/vars'],
   ['src/executor'],
   ['src/output', 'src/debugger'],
-  ['src/explorer', 'src/testing'],
+  ['src/explorer'],
   ['src/api'],
+  ['src/testing'],
   ['src/cli'],
   ['src/index'],
 ];

@@ -21,37 +21,33 @@ export interface AwsCallEvent {
   error?: { code: string; message: string };
   ms?: number;
 }
-export interface AwsHooks {
+interface AwsHooks {
   beforeAwsCall?(e: AwsCallEvent): Promise<void> | void;
   afterAwsCall?(e: AwsCallEvent): Promise<void> | void;
 }
 
 /** A run's own transport for one service (the explorer's in-memory one): no caching, no middleware. */
-export interface AwsServiceOverride<N extends AwsServiceName> {
+interface AwsServiceOverride<N extends AwsServiceName> {
   /** Builds the client instead of the SDK. */
   readonly client?: (info: ConnectionInfo) => Promise<AwsClient<N>>;
   /** Command classes for that client instead of the SDK's (a search then never loads the SDK). */
   readonly commands?: AwsSdk<N>;
 }
-export type AwsServiceOverrides = { readonly [N in AwsServiceName]?: AwsServiceOverride<N> };
+type AwsServiceOverrides = { readonly [N in AwsServiceName]?: AwsServiceOverride<N> };
 
 export interface AwsSettings extends ConnectionDefaults {
   readonly hooks?: AwsHooks;
   readonly maxAttempts?: number;
   /** Per service, a transport of the run's own. */
   readonly services?: AwsServiceOverrides;
-  /** The form before `services`: the same as `services.logs.client` (kept for callers not yet moved). */
-  readonly clientFactory?: AwsServiceOverride<'logs'>['client'];
-  /** The form before `services`: the same as `services.logs.commands`. */
-  readonly commands?: AwsSdk<'logs'>;
 }
 
 /** Where a session reports the calls made through its clients (the executor's module services are one). */
-export interface AwsCallRecorder {
+interface AwsCallRecorder {
   recordAwsCall(event: AwsCallEvent): void;
 }
 /** Who asks for a client: a module, with its environment, its name and its run's call recorder. */
-export interface AwsCaller extends ConnectionSource {
+interface AwsCaller extends ConnectionSource {
   readonly services: AwsCallRecorder;
 }
 
@@ -66,8 +62,7 @@ export class AwsSession {
   #recorder: AwsCallRecorder | undefined;
 
   constructor(readonly settings: AwsSettings) {
-    const { clientFactory: client, commands, services } = settings;
-    this.#overrides = client || commands ? { logs: { client, commands }, ...services } : (services ?? {});
+    this.#overrides = settings.services ?? {};
   }
 
   /** The service's command classes: the run's own, or the SDK's (a value once loaded, else a promise). */

@@ -1,5 +1,5 @@
 // SDK errors as amazon.aws's fail_json_aws shapes them.
-export interface AnsibleAwsFailure extends Record<string, unknown> {
+interface AnsibleAwsFailure extends Record<string, unknown> {
   failed: true;
   changed: false;
   msg: string;
@@ -46,7 +46,7 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
 
 /** amazon.aws's camel_dict_to_snake_dict (ansible.module_utils.common.dict_transformations). */
 const snakeNames = new Map<string, string>();
-export function camelToSnake(name: string): string {
+function camelToSnake(name: string): string {
   let snake = snakeNames.get(name);
   if (snake === undefined) {
     snake = toSnake(name);

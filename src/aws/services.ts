@@ -1,7 +1,7 @@
 // The AWS services tsible's modules call: for each, where its SDK package is (imported on first use, so that
 // `tsible --version` and plain playbooks never load it), how to build its client, and the environment variable
 // that names its endpoint. The package's exports are the service's command classes.
-export interface ClientConfig {
+interface ClientConfig {
   readonly region: string;
   readonly endpoint?: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -9,7 +9,7 @@ export interface ClientConfig {
   readonly maxAttempts: number;
 }
 
-export interface AwsServiceEntry<Sdk, Client> {
+interface AwsServiceEntry<Sdk, Client> {
   /** The SDKs' service-specific endpoint variable (AWS_ENDPOINT_URL_<service id>), read after AWS_URL and EC2_URL. */
   readonly endpointEnv: string;
   load(): Promise<Sdk>;

@@ -4,16 +4,16 @@ import { AwsError, systemClock, type Clock } from './common.js';
 
 export { AwsError, systemClock, type Clock };
 
-export const alreadyExists = () =>
+const alreadyExists = () =>
   new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
-export const notFound = () => new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
+const notFound = () => new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
 export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
 const validation = (value: unknown, member: string, constraint: string) =>
   invalidParameter(
     `1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
   );
 
-export const RETENTION_DAYS = [
+const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 const NAME_RE = /^[.\-_/#A-Za-z0-9]+$/;
@@ -29,11 +29,11 @@ export interface LogGroup {
   tags: Record<string, string>;
 }
 
-export interface Home {
+interface Home {
   readonly region: string;
   readonly account: string;
 }
-export const DEFAULT_HOME: Home = { region: 'us-east-1', account: '123456789012' };
+const DEFAULT_HOME: Home = { region: 'us-east-1', account: '123456789012' };
 
 export function validateName(name: unknown, member = 'logGroupName'): string {
   if (typeof name !== 'string' || name.length < 1)
@@ -44,7 +44,7 @@ export function validateName(name: unknown, member = 'logGroupName'): string {
   return name;
 }
 
-export function validateTags(tags: unknown, member = 'tags'): Record<string, string> {
+function validateTags(tags: unknown, member = 'tags'): Record<string, string> {
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
     throw validation(tags, member, 'Member must be a map');
   const entries = Object.entries(tags as Record<string, unknown>);

@@ -21,7 +21,7 @@ import {
 } from './wire.js';
 
 /** What the endpoint needs of a service besides its wire protocol: its operations over its model, its state. */
-export interface EndpointService {
+interface EndpointService {
   call(operation: string, input: JsonObject): JsonObject;
   /** Whether the operation may change state (the state file is written after those). */
   mutates(operation: string): boolean;
@@ -43,9 +43,9 @@ const SERVICE_TABLE = {
   },
 } satisfies Record<string, { wire: WireProtocol; open(setup: ServiceSetup): EndpointService }>;
 type ServiceName = keyof typeof SERVICE_TABLE;
-export type EndpointServices = { readonly [N in ServiceName]: ReturnType<(typeof SERVICE_TABLE)[N]['open']> };
+type EndpointServices = { readonly [N in ServiceName]: ReturnType<(typeof SERVICE_TABLE)[N]['open']> };
 
-export interface RecordedCall {
+interface RecordedCall {
   operation: string;
   input: JsonObject;
   status: number;
@@ -54,7 +54,7 @@ export interface RecordedCall {
   accessKey?: string;
 }
 
-export interface EndpointOptions {
+interface EndpointOptions {
   host?: string;
   port?: number;
   stateFile?: string;

@@ -20,7 +20,7 @@ import { runSchedule, type ScheduleOutcome } from './simulation.js';
 // the benchmark's entry point
 export { exploreSchedules };
 
-export interface ExploreIo {
+interface ExploreIo {
   out(s: string): void;
   isTTY?: boolean;
   writeFile?(file: string, text: string): void;

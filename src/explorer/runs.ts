@@ -13,7 +13,7 @@ export function runSeed(o: ExploreOptions, seed: number, record = false): Promis
   );
 }
 
-export interface Replay {
+interface Replay {
   readonly seed: number;
   readonly choices: readonly number[];
   /** Exactly these faults (none drawn); absent: drawn from the seed. */

@@ -4,7 +4,7 @@
 import { OptionsError } from '../errors.js';
 import { faultEntry, type Fault } from './faults.js';
 
-export interface Schedule {
+interface Schedule {
   readonly seed: number;
   readonly choices: number[];
   readonly faults: Map<number, Fault>;

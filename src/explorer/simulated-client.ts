@@ -1,7 +1,7 @@
 // The CloudWatch Logs client the modules get in a simulation: each send() is an interleaving point that the
 // in-memory endpoint answers directly (the SDK's middleware would cost half of every schedule), with the SDK's
 // error shape and its retries kept. Everything the executor's AWS settings need comes from simulatedAws().
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsClient, AwsSdk } from '../aws/client.js';
 import type { RunOptions } from '../executor/play-executor.js';
 
 /** One attempt's answer: the endpoint's body, or an AWS error (status 0: no reply came). */
@@ -44,7 +44,7 @@ const SIMULATED_COMMANDS = new Proxy(
       return made;
     },
   },
-) as NonNullable<RunOptions['aws']['commands']>;
+) as AwsSdk<'logs'>;
 
 // the SDK's standard retry mode: 3 attempts by default, but tsible's clients make 5 (botocore's legacy mode, as
 // Ansible does); throttling and transient errors (5xx, timeouts, network) are retried after
@@ -122,7 +122,7 @@ async function send(t: SimulatedTransport, op: string, input: Record<string, unk
   }
 }
 
-/** The executor's AWS settings for one simulated process: its client factory and the command classes. */
+/** The executor's AWS settings for one simulated process: its logs client and command classes. */
 export function simulatedAws(transport: SimulatedTransport): RunOptions['aws'] {
   const client = {
     send: (command: SimulatedCommand) =>
@@ -130,6 +130,6 @@ export function simulatedAws(transport: SimulatedTransport): RunOptions['aws'] {
     destroy() {
       /* nothing to release */
     },
-  } as unknown as CloudWatchLogsClient;
-  return { clientFactory: async () => client, commands: SIMULATED_COMMANDS };
+  } as unknown as AwsClient<'logs'>;
+  return { services: { logs: { client: async () => client, commands: SIMULATED_COMMANDS } } };
 }

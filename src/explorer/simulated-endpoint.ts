@@ -6,7 +6,7 @@ import { faultEntry, type Fault, type FaultedAnswer, type SimulatedWorld } from 
 import type { Answer } from './simulated-client.js';
 import type { Scheduler } from './scheduler.js';
 
-export interface EndpointOptions {
+interface EndpointOptions {
   readonly seed: number;
   /** Record the log groups after each call on its step (for pictures). */
   readonly recordGroups: boolean;

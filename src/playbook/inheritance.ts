@@ -6,7 +6,7 @@ import type { Keywords, Task } from './model.js';
 import { KEYWORDS, type ExtendKeyword, type KeywordName } from './keywords.js';
 
 /** What a task's keywords inherit from last: the play (only its keywords are read). */
-export type KeywordOwner = { readonly keywords: Keywords } | undefined;
+type KeywordOwner = { readonly keywords: Keywords } | undefined;
 
 const OWN = 0,
   NEAREST = 1,

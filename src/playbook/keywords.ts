@@ -7,13 +7,13 @@ import { isDict, pyBoolean } from '../python/python.js';
 
 /** Where a keyword may be written: a play, a block, a task, a handler, or a role entry (`roles:` or a
  * dependency in meta/main.yml: RoleInclude). */
-export type Level = 'play' | 'block' | 'task' | 'handler' | 'role';
+type Level = 'play' | 'block' | 'task' | 'handler' | 'role';
 
 /** Ansible's `isa`. `action` is not one: it marks the keys ModuleArgsParser reads (action, local_action), whose
  * value is a module call, a string or a dict. */
-export type FieldType = 'string' | 'bool' | 'int' | 'percent' | 'list' | 'dict' | 'class' | 'any' | 'action';
+type FieldType = 'string' | 'bool' | 'int' | 'percent' | 'list' | 'dict' | 'class' | 'any' | 'action';
 
-export interface KeywordSpec {
+interface KeywordSpec {
   readonly where: readonly Level[];
   readonly type: FieldType;
   /** FieldAttribute (inherited: the task's value, else its blocks', role's, play's) or NonInheritableFieldAttribute
@@ -154,7 +154,7 @@ export type ExtendKeyword = {
   [K in KeywordName]: (typeof TABLE)[K] extends { inherit: 'extend' } ? K : never;
 }[KeywordName];
 
-export interface Keyword extends KeywordSpec {
+interface Keyword extends KeywordSpec {
   readonly name: KeywordName;
 }
 
@@ -172,14 +172,13 @@ for (const k of KEYWORDS) {
 
 /** A keyword by its name or alias. */
 export const keywordSpec = (name: string): Keyword | undefined => BY_NAME.get(name);
-export const isKeywordName = (name: string): name is KeywordName => Object.hasOwn(TABLE, name);
 export const isInherited = (name: string): boolean => BY_NAME.get(name)?.inherit !== undefined;
 export const keywordDefault = (name: KeywordName): unknown => TABLE[name].default;
 /** The name a keyword is stored under when the YAML uses its alias (`async` is async_val). */
 export const canonicalKeyword = (key: string): string => BY_NAME.get(key)?.name ?? key;
 
 /** `with_<lookup>`: a loop over a lookup's answer (Ansible reserves the prefix itself as a name). */
-export const LOOP_PREFIX = 'with_';
+const LOOP_PREFIX = 'with_';
 export const isLoopKeyword = (key: string): boolean => key.startsWith(LOOP_PREFIX);
 
 const spellings = (k: Keyword): string[] => (k.alias ? [k.name, k.alias] : [k.name]);

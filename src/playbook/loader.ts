@@ -146,7 +146,7 @@ const isStaticInclude = (task: Task) =>
   task.keywords.loop === undefined &&
   !Object.keys(task.keywords).some(isLoopKeyword);
 
-export function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos): Task {
+function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos): Task {
   const [level, owner] = ctx.handler ? (['handler', 'Handler'] as const) : (['task', 'Task'] as const);
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, owner);
@@ -558,7 +558,7 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
   };
 }
 
-export function flattenTasks(list: readonly TaskOrBlock[]): Task[] {
+function flattenTasks(list: readonly TaskOrBlock[]): Task[] {
   return list.flatMap((t) => (t.kind === 'task' ? [t] : flattenTasks([...t.block, ...t.rescue, ...t.always])));
 }
 

@@ -83,7 +83,7 @@ const expressions = new Map<string, Compiled>();
 const CACHE_LIMIT = 20_000;
 
 /** Whether a string holds Jinja2 ({{, {% or {#). */
-export function isTemplate(s: string): boolean {
+function isTemplate(s: string): boolean {
   for (let i = s.indexOf('{'); i !== -1; i = s.indexOf('{', i + 1)) {
     const next = s.charCodeAt(i + 1);
     if (next === 123 || next === 37 || next === 35) return true; // { % #

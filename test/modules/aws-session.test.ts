@@ -115,23 +115,15 @@ describe('per-run session', () => {
     const client = { send: async (c: unknown) => (sent.push(c), { logGroups: [] }) } as never;
     const asked: unknown[] = [];
     const factory = async (info: unknown) => (asked.push(info), client);
-    for (const settings of [
-      { services: { logs: { client: factory, commands } } },
-      // the form before per-service overrides (the explorer's today)
-      { clientFactory: factory, commands },
-    ] satisfies AwsSettings[]) {
-      const session = new AwsSession(settings);
-      expect(session.commands('logs')).toBe(commands);
-      expect(await session.client('logs', { region: 'r' }, caller({}))).toBe(client);
-    }
-    expect(asked).toEqual([
-      { region: 'r', credentials: { accessKeyId: 'k', secretAccessKey: 's' } },
-      { region: 'r', credentials: { accessKeyId: 'k', secretAccessKey: 's' } },
-    ]);
+    const settings: AwsSettings = { services: { logs: { client: factory, commands } } };
+    const session = new AwsSession(settings);
+    expect(session.commands('logs')).toBe(commands);
+    expect(await session.client('logs', { region: 'r' }, caller({}))).toBe(client);
+    expect(asked).toEqual([{ region: 'r', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }]);
   });
 
   it('refuses connection options that cannot work, before any transport is asked', async () => {
-    const session = new AwsSession({ clientFactory: () => Promise.reject(new Error('not asked')) });
+    const session = new AwsSession({ services: { logs: { client: () => Promise.reject(new Error('not asked')) } } });
     expect(() => session.client('logs', { endpoint_url: '' }, caller({}))).toThrow(
       "Couldn't connect to AWS: Invalid endpoint: ",
     );
