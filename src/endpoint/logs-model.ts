@@ -4,8 +4,7 @@ import { AwsError, systemClock, type Clock } from './common.js';
 
 export { AwsError, systemClock, type Clock };
 
-const alreadyExists = () =>
-  new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+const alreadyExists = () => new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
 const notFound = () => new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
 export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
 const validation = (value: unknown, member: string, constraint: string) =>
