@@ -1,8 +1,6 @@
 // The module registry: every module tsible knows, by each of its names.
 import type { ModuleDefinition } from '../src/module.js';
 import setFact from './set_fact.js';
-import debug from './debug.js';
-import assertModule from './assert.js';
 import fail from './fail.js';
 import ping from './ping.js';
 import waitFor from './wait_for.js';
@@ -14,8 +12,6 @@ import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 
 export const MODULES: readonly ModuleDefinition[] = [
   setFact,
-  debug,
-  assertModule,
   fail,
   ping,
   waitFor,
