@@ -85,12 +85,3 @@ function whenConditions(task: Task): unknown[] {
 const nearest = new KeywordChains(nearestOfBlocks),
   merged = new KeywordChains(allOfChain),
   when = new KeywordChains(whenConditions);
-
-/** A keyword's value as the task inherits it (task, blocks, play). */
-export const inherited = (task: Task, key: string, play?: PlayKeywords): unknown =>
-  keyword(task, key, play, 'inherited');
-/** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
-export const mergedKeyword = (task: Task, key: string, play?: PlayKeywords): readonly unknown[] =>
-  keyword(task, key, play, 'merged') as readonly unknown[];
-/** The task's `when` conditions after its blocks' (imports, roles, includes' apply), outermost first. */
-export const whenChain = (task: Task): readonly unknown[] => keyword(task, 'when') as readonly unknown[];

@@ -29,7 +29,6 @@ export async function runPlaybook(
     taskStart: (_task, name) => lines.push(`TASK [${name}]`),
     taskResult: (host, _task, result, status) =>
       lines.push(`${status}: [${host}]${result.msg === undefined ? '' : ` ${String(result.msg)}`}`),
-    itemResult: (host, _task, _result, status, label) => lines.push(`${status}: [${host}] => (item=${label})`),
   };
   const executor = new PlaybookExecutor(
     {
