@@ -17,6 +17,9 @@ import { conditionList, keyword } from './task-keywords.js';
 import { taskName } from './task-name.js';
 import { finishTask, templateFailure } from './task-result.js';
 
+/** The actions this file carries out. Their tasks report themselves (an include shows no banner of its own). */
+export const INCLUDE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'include_role', 'include']);
+
 /** The include's execution (task-executor.ts). */
 export interface IncludeSite {
   readonly ctx: RunContext;

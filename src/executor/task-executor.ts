@@ -24,7 +24,7 @@ import {
   type Prepared,
 } from './module-run.js';
 import { ActionFailure, executorAction, metaSkipped, type ExecutorAction } from './actions/index.js';
-import { runInclude } from './includes.js';
+import { INCLUDE_ACTIONS, runInclude } from './includes.js';
 import { untilLoop } from './until.js';
 
 // where tests (and loopItems' callers) found these before the executor was split
@@ -81,8 +81,7 @@ export class TaskExecutor {
       }
       return templateFailure(e, task);
     }
-    if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role')
-      return runInclude(this, items).then(() => null);
+    if (INCLUDE_ACTIONS.has(task.action)) return runInclude(this, items).then(() => null);
     if (items === null) return this.executeOnce();
     return this.#loop(items);
   }

@@ -18,6 +18,7 @@ export class TaskGate {
 
   runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
+    // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task)
     if (!this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
     const run = new TaskRun(ctx, task, host, extra);
     run.handler = handler;

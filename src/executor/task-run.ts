@@ -13,9 +13,7 @@ import { taskKey } from './lockstep.js';
 import { finishTask, isFailed } from './task-result.js';
 import { TaskExecutor } from './task-executor.js';
 import { taskName } from './task-name.js';
-
-/** Actions whose tasks report themselves (an include shows no banner of its own). */
-const INCLUDES = new Set(['include_tasks', 'include_role', 'include']);
+import { INCLUDE_ACTIONS } from './includes.js';
 
 export class TaskRun {
   readonly state: HostState;
@@ -66,7 +64,7 @@ export class TaskRun {
         if (decision === 'skip') return;
         if (decision && typeof decision === 'object') this.#change(decision);
         // a redo shows its new result under the same banner, as Ansible's debugger does
-        if ((this.first || this.perHostMeta) && !redone && !INCLUDES.has(this.asked.action))
+        if ((this.first || this.perHostMeta) && !redone && !INCLUDE_ACTIONS.has(this.asked.action))
           ctx.emit('taskStart', this.asked, this.name, this.handler);
         if (this.task !== this.asked || this.extra !== this.askedExtra || redone)
           this.templar = ctx.templar(this.host, this.task, this.extra);
