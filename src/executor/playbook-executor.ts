@@ -1,5 +1,16 @@
 // The playbook run (PlaybookExecutor): the run's magic variables and variable manager, then each play in turn,
-// and the statistics. The facade other folders use; the parts of a run live beside it, one responsibility a file.
+// and the statistics. The facade other folders use; the parts of a run live beside it, one responsibility a file:
+//   context.ts         RunContext: what the parts share (options, callbacks, hooks, variables, play state, stats)
+//   play-run.ts        a play: hosts, vars_files, magic variables, sections, handlers flushed after each
+//   strategy.ts        the linear strategy's parts wired: task-gate.ts (whether and how a task runs),
+//                      block-walk.ts (blocks, rescue, always, roles), handlers.ts
+//   host-state.ts      HostState: everything a host's run knows
+//   task-run.ts        TaskRun: one task on one host (hooks, banner, redo); task-executor.ts: TaskExecutor, one
+//                      execution (loop.ts, until.ts, module-run.ts, conditionals.ts, delegation)
+//   task-result.ts     a result processed (register, facts, status, notify); includes.ts: include_tasks/role
+//   actions/           the actions the executor carries out itself, a table by name
+//   task-keywords.ts   keyword(): every task keyword read; task-point.ts, templar-scope.ts: what hooks and
+//                      templates see
 import * as path from 'node:path';
 import type { Playbook, Task } from '../playbook/model.js';
 import { forgetRunCaches } from '../playbook/loader.js';
