@@ -104,7 +104,7 @@ function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
       cond = falseCondition(t, keyword(task, 'when') as readonly unknown[]);
     } catch (e) {
       finishTask(itemSite, templateFailure(e, task));
-      return { ...plan, stopped: true };
+      return stop(plan);
     }
     if (cond !== null) {
       const r = { ...skippedByWhen(cond), _ansible_no_log: ctx.noLog(task) };
@@ -117,13 +117,18 @@ function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
     }
     plan.skippedAll = false;
     try {
-      if (!planOne(itemSite, runExtra, plan, items !== null)) return { ...plan, stopped: true };
+      if (!planOne(itemSite, runExtra, plan, items !== null)) return stop(plan);
     } catch (e) {
       if (e instanceof ParseError) throw e; // an included file that does not parse ends the run
       finishTask(itemSite, templateFailure(e, task));
-      return { ...plan, stopped: true };
+      return stop(plan);
     }
   }
+  return plan;
+}
+
+function stop(plan: Plan): Plan {
+  plan.stopped = true;
   return plan;
 }
 
