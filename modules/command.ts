@@ -29,7 +29,7 @@ const delta = (ms: number) => {
 };
 
 /** Splits a command line the way Python's shlex does for the common cases. */
-export function shlexSplit(s: string): string[] {
+function shlexSplit(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   let q: string | null = null;
@@ -64,117 +64,148 @@ export function shlexSplit(s: string): string[] {
   return out;
 }
 
-async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
-  const raw: string | null = args._raw_params;
-  const argv: string[] | null = args.argv;
-  if (!raw && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
-  const chdir = args.chdir ? resolve(ctx.basedir, args.chdir) : undefined;
-  const cmdText = raw ?? argv!.join(' ');
-  if (args.creates && existsSync(resolve(chdir ?? ctx.basedir, args.creates)))
-    return {
-      changed: false,
-      cmd: shell ? cmdText : shlexSplit(cmdText),
-      rc: 0,
-      stdout: `skipped, since ${args.creates} exists`,
-      stderr: '',
-      stdout_lines: [`skipped, since ${args.creates} exists`],
-      stderr_lines: [],
-      msg: `Did not run command since '${args.creates}' exists`,
-    };
-  if (args.removes && !existsSync(resolve(chdir ?? ctx.basedir, args.removes)))
-    return {
-      changed: false,
-      cmd: shell ? cmdText : shlexSplit(cmdText),
-      rc: 0,
-      stdout: `skipped, since ${args.removes} does not exist`,
-      stderr: '',
-      stdout_lines: [`skipped, since ${args.removes} does not exist`],
-      stderr_lines: [],
-      msg: `Did not run command since '${args.removes}' does not exist`,
-    };
-  const started = new Date();
-  if (ctx.checkMode) {
+/** creates=/removes=: the command does not run when the file exists (creates) or does not (removes). */
+function notNeeded(args: Record<string, any>, at: { cwd: string; cmd: unknown }): TaskResult | undefined {
+  const skipped = (stdout: string, msg: string): TaskResult => ({
+    changed: false,
+    cmd: at.cmd,
+    rc: 0,
+    stdout,
+    stderr: '',
+    stdout_lines: [stdout],
+    stderr_lines: [],
+    msg,
+  });
+  if (args.creates && existsSync(resolve(at.cwd, args.creates)))
+    return skipped(`skipped, since ${args.creates} exists`, `Did not run command since '${args.creates}' exists`);
+  if (args.removes && !existsSync(resolve(at.cwd, args.removes)))
+    return skipped(
+      `skipped, since ${args.removes} does not exist`,
+      `Did not run command since '${args.removes}' does not exist`,
+    );
+  return undefined;
+}
+
+/** One run of command or shell: what runs, where, and since when. */
+class CommandRun {
+  readonly started = new Date();
+  readonly cmdText: string;
+  readonly chdir: string | undefined;
+  /** The result's `cmd`: the shell's text, or the argument list. */
+  readonly cmdShown: string | string[];
+  constructor(
+    readonly args: Record<string, any>,
+    readonly ctx: ModuleContext,
+    readonly shell: boolean,
+  ) {
+    const argv: string[] | null = args.argv;
+    this.cmdText = args._raw_params ?? argv!.join(' ');
+    this.chdir = args.chdir ? resolve(ctx.basedir, args.chdir) : undefined;
+    this.cmdShown = shell ? this.cmdText : argv?.length ? argv : shlexSplit(this.cmdText);
+  }
+  /** The times Ansible reports, from the start to now. */
+  times(): { start: string; end: string; delta: string } {
     const now = new Date();
+    return { start: stamp(this.started), end: stamp(now), delta: delta(now.getTime() - this.started.getTime()) };
+  }
+  checkMode(): TaskResult {
+    const { start, end, delta: took } = this.times();
     return {
       changed: false,
-      cmd: shell ? cmdText : argv?.length ? argv : shlexSplit(cmdText),
+      cmd: this.cmdShown,
       rc: 0,
       stdout: '',
       stderr: '',
       stdout_lines: [],
       stderr_lines: [],
-      start: stamp(started),
-      end: stamp(now),
-      delta: delta(now.getTime() - started.getTime()),
+      start,
+      end,
+      delta: took,
       msg: 'Command would have run if not in check mode',
       skipped: true,
     };
   }
-  const [file, list] = shell
-    ? [args.executable ?? '/bin/sh', ['-c', cmdText]]
-    : argv?.length
-      ? [argv[0]!, argv.slice(1)]
-      : (() => {
-          const p = shlexSplit(cmdText);
-          return [p[0]!, p.slice(1)];
-        })();
-  const cmdShown = shell ? cmdText : argv?.length ? argv : shlexSplit(cmdText);
-  return new Promise((done) => {
-    const child = spawn(file, list, {
-      cwd: chdir ?? process.cwd(),
-      env: ctx.env as NodeJS.ProcessEnv,
-      signal: ctx.signal,
-      stdio: ['pipe', 'pipe', 'pipe'],
+  /** The program and its arguments: the shell with the text, the argv list, or the text split as shlex does. */
+  program(): [string, string[]] {
+    if (this.shell) return [this.args.executable ?? '/bin/sh', ['-c', this.cmdText]];
+    const argv: string[] | null = this.args.argv;
+    const p = argv?.length ? argv : shlexSplit(this.cmdText);
+    return [p[0]!, p.slice(1)];
+  }
+  run(): Promise<TaskResult> {
+    const [file, list] = this.program();
+    return new Promise((done) => {
+      const child = spawn(file, list, {
+        cwd: this.chdir ?? process.cwd(),
+        env: this.ctx.env as NodeJS.ProcessEnv,
+        signal: this.ctx.signal,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [],
+        err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      const stdin = this.args.stdin;
+      if (stdin !== null && stdin !== undefined) child.stdin.end(stdin + (this.args.stdin_add_newline ? '\n' : ''));
+      else child.stdin.end();
+      const finish = (rc: number, msg?: string) => done(this.result({ rc, msg }, [out, err]));
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') done(this.notFound(file));
+        else finish(-1, e.message);
+      });
+      child.on('close', (code, signal) => finish(code ?? (signal ? -1 : 0)));
     });
-    const out: Buffer[] = [],
-      err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    if (args.stdin !== null && args.stdin !== undefined)
-      child.stdin.end(args.stdin + (args.stdin_add_newline ? '\n' : ''));
-    else child.stdin.end();
-    const finish = (rc: number, msg?: string) => {
-      const ended = new Date();
-      let stdout = Buffer.concat(out).toString('utf8'),
-        stderr = Buffer.concat(err).toString('utf8');
-      if (args.strip_empty_ends) {
-        stdout = stdout.replace(/[\r\n]+$/, '');
-        stderr = stderr.replace(/[\r\n]+$/, '');
-      }
-      const result: TaskResult = {
-        changed: true,
-        cmd: cmdShown,
-        rc,
-        stdout,
-        stderr,
-        start: stamp(started),
-        end: stamp(ended),
-        delta: delta(ended.getTime() - started.getTime()),
-        stdout_lines: stdout ? stdout.split(/\r?\n/) : [],
-        stderr_lines: stderr ? stderr.split(/\r?\n/) : [],
-        msg: msg ?? '',
-      };
-      if (rc !== 0) {
-        result.failed = true;
-        result.msg = msg ?? 'non-zero return code';
-      }
-      done(result);
+  }
+  result({ rc, msg }: { rc: number; msg?: string }, [out, err]: Buffer[][]): TaskResult {
+    const times = this.times();
+    let stdout = Buffer.concat(out!).toString('utf8'),
+      stderr = Buffer.concat(err!).toString('utf8');
+    if (this.args.strip_empty_ends) {
+      stdout = stdout.replace(/[\r\n]+$/, '');
+      stderr = stderr.replace(/[\r\n]+$/, '');
+    }
+    const result: TaskResult = {
+      changed: true,
+      cmd: this.cmdShown,
+      rc,
+      stdout,
+      stderr,
+      ...times,
+      stdout_lines: stdout ? stdout.split(/\r?\n/) : [],
+      stderr_lines: stderr ? stderr.split(/\r?\n/) : [],
+      msg: msg ?? '',
     };
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT')
-        done({
-          failed: true,
-          changed: false,
-          cmd: cmdShown,
-          rc: 2,
-          stdout: '',
-          stderr: '',
-          msg: `[Errno 2] No such file or directory: b'${file}'`,
-        });
-      else finish(-1, e.message);
-    });
-    child.on('close', (code, signal) => finish(code ?? (signal ? -1 : 0)));
+    if (rc !== 0) {
+      result.failed = true;
+      result.msg = msg ?? 'non-zero return code';
+    }
+    return result;
+  }
+  notFound(file: string): TaskResult {
+    return {
+      failed: true,
+      changed: false,
+      cmd: this.cmdShown,
+      rc: 2,
+      stdout: '',
+      stderr: '',
+      msg: `[Errno 2] No such file or directory: b'${file}'`,
+    };
+  }
+}
+
+async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
+  const argv: string[] | null = args.argv;
+  if (!args._raw_params && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
+  const run = new CommandRun(args, ctx, shell);
+  // creates/removes show the command as the shell's text or the text split, even when given as argv
+  const skipped = notNeeded(args, {
+    cwd: run.chdir ?? ctx.basedir,
+    cmd: shell ? run.cmdText : shlexSplit(run.cmdText),
   });
+  if (skipped) return skipped;
+  if (ctx.checkMode) return run.checkMode();
+  return run.run();
 }
 
 export const commandModule = defineModule({

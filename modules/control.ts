@@ -1,6 +1,7 @@
-// Modules the executor carries out itself, because they change what runs next or the variables:
-// include/import of tasks and roles, include_vars, meta, set_stats, add_host, group_by. Their argument
-// specs live here; their behaviour in src/executor/actions.ts.
+// The actions the executor carries out itself, because they change what runs next or the variables, or need the
+// task's templar: debug, assert, include/import of tasks and roles, include_vars, meta, set_stats, add_host,
+// group_by, fact gathering. Their names and argument specs live here, where the loader finds them; their
+// behaviour in src/executor/actions/<name>.ts (includes: src/executor/includes.ts).
 import { defineModule, type ModuleDefinition } from '../src/module.js';
 
 const executor = (names: string[], extra: Partial<ModuleDefinition> = {}): ModuleDefinition =>
@@ -15,6 +16,18 @@ const executor = (names: string[], extra: Partial<ModuleDefinition> = {}): Modul
   });
 const b = (n: string) => [n, `ansible.builtin.${n}`, `ansible.legacy.${n}`];
 
+export const debug = executor(b('debug'), {
+  argumentSpec: { msg: { type: 'raw' }, var: { type: 'raw' }, verbosity: { type: 'int', default: 0 } },
+  mutuallyExclusive: [['msg', 'var']],
+});
+export const assert = executor(b('assert'), {
+  argumentSpec: {
+    that: { type: 'raw', required: true },
+    fail_msg: { type: 'raw', aliases: ['msg'] },
+    success_msg: { type: 'raw' },
+    quiet: { type: 'raw', default: false }, // boolean(quiet, strict=False), in the action
+  },
+});
 export const includeTasks = executor(b('include_tasks'), {
   freeForm: true,
   argumentSpec: { file: { type: 'str' }, _raw_params: { type: 'str' }, apply: { type: 'dict' } },

@@ -1,8 +1,6 @@
 // The module registry: every module tsible knows, by each of its names.
 import type { ModuleDefinition } from '../src/module.js';
 import setFact from './set_fact.js';
-import debug from './debug.js';
-import assertModule from './assert.js';
 import fail from './fail.js';
 import ping from './ping.js';
 import waitFor from './wait_for.js';
@@ -12,10 +10,8 @@ import * as control from './control.js';
 import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 
-export const MODULES: readonly ModuleDefinition[] = [
+const MODULES: readonly ModuleDefinition[] = [
   setFact,
-  debug,
-  assertModule,
   fail,
   ping,
   waitFor,
@@ -31,4 +27,3 @@ const byName = new Map<string, ModuleDefinition>();
 for (const m of MODULES) for (const n of m.names) byName.set(n, m);
 
 export const resolveModule = (name: string): ModuleDefinition | undefined => byName.get(name);
-export const isModuleName = (name: string): boolean => byName.has(name);

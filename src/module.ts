@@ -53,11 +53,11 @@ export interface ModuleContext {
   /** The module's name as the task wrote it (messages quote it). */
   readonly invokedAs: string;
   warn(message: string): void;
-  /** What the run offers modules beyond their task (PlayExecutor builds it for each task). */
+  /** What the run offers modules beyond their task (src/executor/module-run.ts makes it once per run). */
   readonly services: ModuleServices;
 }
 
-interface ModuleServices {
+export interface ModuleServices {
   /** The run's AWS settings: modules get clients for them through modules/aws_common.ts (awsClient). */
   readonly awsSettings: AwsSettings;
   /** Every AWS call made through the run's SDK clients, for the debugger's view of a task. */
@@ -96,7 +96,7 @@ export interface ModuleDefinition {
 
 export const defineModule = (def: ModuleDefinition): ModuleDefinition => def;
 
-interface ValidatedArgs {
+export interface ValidatedArgs {
   readonly args: Record<string, any>;
   readonly error?: string;
   readonly deprecations: object[];

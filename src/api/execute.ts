@@ -7,7 +7,7 @@ import type { Callback, ExecutorHooks } from '../executor/events.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { seededRandom } from '../../filters/core.js';
 
-const systemClock = {
+export const systemClock = {
   now: () => Date.now(),
   sleep: (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve, reject) => {

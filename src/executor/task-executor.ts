@@ -1,293 +1,273 @@
-// Runs one task on one host: when, loop, argument templating, the module, until/retries, changed_when,
-// failed_when, register. Ansible's order of steps; each step a small named function.
-import { InterruptedError, TaskTemplateError, TemplateError, TsibleError, UndefinedError } from '../errors.js';
+// TaskExecutor: one execution of a task on a host (the task's, or one item's of its loop): when, the loop,
+// delegation, check mode, the arguments, the module or the executor's own action, until/retries, changed_when
+// and failed_when. Ansible's order of steps; each step a small named method on the one object.
 import type { Task } from '../playbook/model.js';
-import { maskNoLogValues, validateArgs, type TaskResult, type ModuleContext } from '../module.js';
+import type { ModuleContext, TaskResult } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
-import { Templar } from '../template/templar.js';
-import { loopLookupItems } from '../template/lookups.js';
-import { PyException, PyValueError, isDict, pyRepr, pyStr, setKey, truthy } from '../python/python.js';
-import { UnsafeText } from '../yaml/loader.js';
-import { ModuleFailure } from '../../modules/aws_common.js';
-import { extendedError } from '../yaml/extended-error.js';
+import type { Templar } from '../template/templar.js';
+import { isDict, pyStr, truthy } from '../python/python.js';
+import type { Vars } from '../vars/variable-manager.js';
+import { isImplicitLocalhostName, isLocal } from '../inventory/inventory.js';
+import { EndPlay, type RunContext } from './context.js';
+import { DELEGATED_HOST } from './events.js';
+import type { HostState } from './host-state.js';
+import { applyConditions, falseCondition, skippedByWhen } from './conditionals.js';
+import { conditionList, keyword } from './task-keywords.js';
+import { isFailed, templateFailure } from './task-result.js';
+import { itemLabel, itemResult, itemVars, loopControl, loopItems, loopResult, noItems } from './loop.js';
+import {
+  moduleContext,
+  prepareModule,
+  removeOmitted,
+  withModuleDefaults,
+  type Invoke,
+  type Prepared,
+} from './module-run.js';
+import { ActionFailure, executorAction, metaSkipped, type ExecutorAction } from './actions/index.js';
+import { INCLUDE_ACTIONS, runInclude } from './includes.js';
+import { untilLoop } from './until.js';
+import { timeLimit, withTimeLimit, type TimeLimit } from './task-timeout.js';
 
-export const OMIT = '__omit_place_holder__tsible0000000000000000000000000000000000';
+// where tests (and loopItems' callers) found these before the executor was split
+export { OMIT, removeOmitted } from './module-run.js';
+export { templateFailure } from './task-result.js';
+export { loopItems } from './loop.js';
 
-/** A false `when` (2.14's shape; `false_condition` only arrived in 2.15). */
-export const skippedByWhen = (cond: string): TaskResult => {
-  void cond;
-  return { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
-};
+/** The task run an execution belongs to (task-run.ts). */
+interface TaskRunSite {
+  readonly ctx: RunContext;
+  readonly task: Task;
+  readonly host: string;
+  readonly state: HostState;
+  readonly name: string;
+  readonly first: boolean;
+  release(): void;
+}
 
-/** Ansible's wording for a template failure inside a task's options, pointing at the task's YAML. */
-export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): TaskResult {
-  if (err instanceof InterruptedError) throw err;
-  const where = task ? `\n\n${extendedError(task.pos)}` : '';
-  // AnsibleError's message: with the task's position when the error carries it (undefined variables, the args
-  // field), otherwise the original exception's text appended, as "X. X"
-  if (err instanceof PyValueError && rawArgs !== undefined) {
-    const msg = `the field 'args' has an invalid value (${pyRepr(rawArgs)}), and could not be converted to an dict.The error was: ${err.message}`;
-    return { failed: true, msg: task ? `${msg}${where}` : `${msg}. ${err.message}` };
+/** Actions that run on the host although the executor carries them out (they need its connection). */
+const FACT_GATHERING = new Set(['gather_facts', 'setup']);
+
+export class TaskExecutor {
+  constructor(
+    readonly run: TaskRunSite,
+    readonly extra: Vars,
+    readonly templar: Templar,
+  ) {}
+  get ctx(): RunContext {
+    return this.run.ctx;
   }
-  if (err instanceof UndefinedError) {
-    return {
-      failed: true,
-      msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}`,
-    };
+  get task(): Task {
+    return this.run.task;
   }
-  // an exception Ansible does not catch: only the exception, shown as "An exception occurred during task execution"
-  if (err instanceof PyException) return { failed: true, changed: false, exception: err.message };
-  if (err instanceof TaskTemplateError) return { failed: true, msg: `${err.message}${where}` };
-  if (err instanceof TsibleError) return { failed: true, msg: err.message };
-  throw err;
-}
+  get host(): string {
+    return this.run.host;
+  }
+  get state(): HostState {
+    return this.run.state;
+  }
 
-// A task's keywords and its blocks' never change once loaded: the chains below are worked out once per task
-// (and play), for every run of the task. Callers must not change the arrays they get.
-type Play = { keywords: Record<string, unknown> } | undefined;
-type Chains = WeakMap<Task, Map<string, { play: Play; chain: readonly unknown[] }>>;
-const inheritedChains: Chains = new WeakMap(),
-  mergedChains: Chains = new WeakMap();
-/** (`make` is a plain function, not a closure: nothing is allocated when the chain is known) */
-function chainOnce(
-  chains: Chains,
-  task: Task,
-  key: string,
-  play: Play,
-  make: (task: Task, key: string, play: Play) => unknown[],
-): readonly unknown[] {
-  let byKey = chains.get(task);
-  if (!byKey) chains.set(task, (byKey = new Map()));
-  const hit = byKey.get(key);
-  if (hit && hit.play === play) return hit.chain;
-  const chain = make(task, key, play);
-  byKey.set(key, { play, chain });
-  return chain;
-}
-
-/** A keyword's value as the task inherits it: the task, its blocks (roles, imports), then the play. */
-export function inherited(task: Task, key: string, play?: { keywords: Record<string, unknown> }): unknown {
-  if (task.keywords[key] !== undefined) return task.keywords[key];
-  return chainOnce(inheritedChains, task, key, play, nearestOfBlocks)[0];
-}
-function nearestOfBlocks(task: Task, key: string, play: Play): unknown[] {
-  for (let b = task.parent; b; b = b.parent) if (b.keywords[key] !== undefined) return [b.keywords[key]];
-  return [play?.keywords[key]];
-}
-
-/** Keywords whose values merge along the chain instead of the nearest one winning (play first, task last). */
-export function mergedKeyword(
-  task: Task,
-  key: string,
-  play?: { keywords: Record<string, unknown> },
-): readonly unknown[] {
-  return chainOnce(mergedChains, task, key, play, allOfChain);
-}
-function allOfChain(task: Task, key: string, play: Play): unknown[] {
-  const chain: unknown[] = [];
-  for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords[key]);
-  return [play?.keywords[key], ...chain, task.keywords[key]].filter((x) => x !== undefined && x !== null);
-}
-/** The task's `when` conditions after its blocks' (imports, roles, includes' apply), outermost first. */
-export function whenChain(task: Task): readonly unknown[] {
-  return chainOnce(mergedChains, task, '\0when', undefined, whenConditions);
-}
-function whenConditions(task: Task): unknown[] {
-  const out: unknown[] = [];
-  const push = (w: unknown) => {
-    if (w === undefined || w === null) return;
-    if (Array.isArray(w)) out.push(...w);
-    else out.push(w);
-  };
-  const chain: unknown[] = [];
-  for (let b = task.parent; b; b = b.parent) chain.unshift(b.keywords.when);
-  chain.forEach(push);
-  push(task.keywords.when);
-  return out;
-}
-
-/** Evaluates `when` (all parents' conditions too); returns the first false condition, or null. */
-export function falseCondition(templar: Templar, conditions: readonly unknown[]): string | null {
-  for (const c of conditions) {
+  /** Runs the task (with its loop) and returns its final result; null for includes. */
+  execute(): Promise<TaskResult | null> | TaskResult {
+    const { task, templar } = this;
+    let items: unknown[] | null;
     try {
-      if (!templar.evaluateConditional(c)) return pyStr(c);
+      items = loopItems(task, templar);
     } catch (e) {
-      const why = conditionalError(c, e);
-      if (why !== undefined) throw new TaskTemplateError(why, { cause: e });
-      throw e;
-    }
-  }
-  return null;
-}
-
-/** Conditional.evaluate_conditional's AnsibleError for a conditional that could not be evaluated: an undefined
- * name gets _check_conditional's "error while evaluating conditional" first (and its message twice, as the
- * original exception is appended), a Python exception its str(), a template error its message. Undefined for
- * errors that are not template errors. */
-export function conditionalError(conditional: unknown, e: unknown): string | undefined {
-  const c = pyStr(conditional);
-  const failed = `The conditional check '${c}' failed. The error was: `;
-  if (e instanceof UndefinedError)
-    return `${failed}error while evaluating conditional (${c}): ${e.message}. ${e.message}`;
-  if (e instanceof PyException) return failed + e.message.slice(e.pyType.length + 2);
-  if (e instanceof TsibleError) return failed + e.message;
-  return undefined;
-}
-
-/** Drops module arguments whose whole value is `omit`, as Ansible's remove_omit does: keys of dicts, also nested
- * and inside lists (a list item that is omit itself stays). A copy where any is dropped, the value otherwise. */
-export function removeOmitted(v: unknown): unknown {
-  return holdsOmit(v) ? withoutOmitted(v) : v;
-}
-function withoutOmitted(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutOmitted);
-  if (isDict(v)) {
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== OMIT) setKey(o, k, withoutOmitted(x));
-    return o;
-  }
-  return v;
-}
-/** Whether a dict somewhere in v has a key whose value is omit. */
-function holdsOmit(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(holdsOmit);
-  if (isDict(v)) {
-    for (const k in v) if (v[k] === OMIT || holdsOmit(v[k])) return true;
-  }
-  return false;
-}
-
-/** The items of `loop:` or `with_<lookup>:`. */
-export function loopItems(task: Task, templar: Templar): unknown[] | null {
-  if (task.keywords.loop !== undefined) {
-    const items = templar.template(task.keywords.loop);
-    if (typeof items === 'string')
-      throw new TemplateError(
-        `Invalid data passed to 'loop', it requires a list, got this instead: ${items}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
-      );
-    if (!Array.isArray(items))
-      throw new TemplateError(
-        `Invalid data passed to 'loop', it requires a list, got this instead: ${pyRepr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
-      );
-    return items;
-  }
-  const withKey = Object.keys(task.keywords).find((k) => k.startsWith('with_'));
-  if (!withKey) return null;
-  // with_<lookup>: the lookup table shapes the templated value into the plugin's terms
-  return loopLookupItems(withKey.slice(5), templar.template(task.keywords[withKey]), templar.lookupContext);
-}
-
-/** The label Ansible prints for a loop item. */
-export function itemLabel(task: Task, templar: Templar, item: unknown): string {
-  const lc = task.keywords.loop_control;
-  if (isDict(lc) && lc.label !== undefined) {
-    try {
-      return pyStr(templar.template(lc.label));
-    } catch {
-      return pyStr(lc.label);
-    }
-  }
-  return pyStr(item);
-}
-
-export interface ModuleRun {
-  readonly ctx: ModuleContext;
-  readonly templar: Templar;
-}
-
-/** Templates and validates the task's arguments once (as Ansible does before its retry loop), returning either
- * a failure or a function that runs the module; the function never throws for a module failure. */
-export function prepareModule(
-  task: Task,
-  run: ModuleRun,
-): { failure: TaskResult } | { invoke: () => TaskResult | Promise<TaskResult> } {
-  const def = resolveModule(task.action)!;
-  let rawArgs: Record<string, unknown>;
-  try {
-    rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
-  } catch (e) {
-    return { failure: templateFailure(e, task) };
-  }
-  // messages name a collection module by its resolved FQCN, a builtin as the task wrote it
-  const v = validateArgs(def, rawArgs, def.fqcn ?? task.actionAsWritten, run.ctx.env);
-  if (v.error)
-    return {
-      failure: {
-        failed: true,
-        changed: false,
-        msg: v.error,
-        ...(def.executorAction || def.actionPlugin ? {} : { invocation: { module_args: v.invocation } }),
-      },
-    };
-  if (run.ctx.checkMode && !def.supportsCheckMode)
-    return {
-      failure: {
-        changed: false,
-        skipped: true,
-        msg: `remote module (${task.actionAsWritten}) does not support check mode`,
-      },
-    };
-  /** A module's failure as its result; errors that are not the module's go on. */
-  const failureOf = (e: unknown): TaskResult => {
-    if (e instanceof ModuleFailure) return e.result;
-    if (e instanceof InterruptedError) throw e;
-    if (e instanceof TsibleError) return { failed: true, msg: e.message };
-    if ((e as Error)?.name === 'AbortError') throw e;
-    return {
-      failed: true,
-      msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`,
-      module_stderr: String((e as Error)?.stack ?? e),
-      module_stdout: '',
-      rc: 1,
-    };
-  };
-  const finish = (raw: TaskResult): TaskResult => {
-    let result = raw;
-    if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result))
-      result.invocation = { module_args: v.invocation };
-    if (v.noLogValues?.length) result = maskNoLogValues(result, v.noLogValues) as TaskResult;
-    if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
-    if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
-    return result;
-  };
-  return {
-    // a module that answers at once is finished at once (no promise for set_fact)
-    invoke() {
-      let running: TaskResult | Promise<TaskResult>;
+      // Ansible evaluates when before the loop only when the loop itself cannot be templated
+      const conditions = keyword(task, 'when') as readonly unknown[];
       try {
-        running = def.run(v.args, run.ctx);
-      } catch (e) {
-        return finish(failureOf(e));
+        if (falseCondition(templar, conditions) !== null) return skippedByWhen(pyStr(conditions[0]));
+      } catch {
+        /* report the loop error */
       }
-      if (running instanceof Promise) return running.then(finish, (e) => finish(failureOf(e)));
-      return finish(running);
-    },
+      return templateFailure(e, task);
+    }
+    if (INCLUDE_ACTIONS.has(task.action)) return runInclude(this, items).then(() => null);
+    if (items === null) return this.executeOnce();
+    return this.#loop(items);
+  }
+
+  /** A task's loop: each item in turn, then the loop's result. */
+  async #loop(items: unknown[]): Promise<TaskResult> {
+    const { ctx, task, host } = this;
+    if (!items.length) return noItems();
+    const { lc } = loopControl(task);
+    const results: TaskResult[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const itemExtra = itemVars(task, this.extra, items, i);
+      const item = new TaskExecutor(this.run, itemExtra, ctx.templar(host, task, itemExtra));
+      const r = await item.executeOnce();
+      // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
+      if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') ctx.vm.setFacts(host, r.ansible_facts);
+      itemResult(task, r, itemExtra);
+      const label = itemLabel(task, item.templar, items[i]);
+      r._ansible_no_log = r._ansible_no_log ?? ctx.noLog(task);
+      r._ansible_item_label = isDict(lc) && lc.label !== undefined ? label : items[i];
+      const status = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
+      ctx.emit('itemResult', host, task, r, status, ctx.noLog(task) ? '(censored due to no_log)' : label);
+      results.push(r);
+      if (lc.pause) await ctx.opts.clock.sleep(Number(lc.pause) * 1000, ctx.opts.signal);
+    }
+    return loopResult(results);
+  }
+
+  /** One run of the task, on the delegate when it has one. */
+  executeOnce(): TaskResult | Promise<TaskResult> {
+    const delegate = this.ctx.keyword(this.task, 'delegate_to');
+    const running = this.#executeHere();
+    if (delegate === undefined || delegate === null) return running;
+    return running instanceof Promise
+      ? running.then((result) => this.#delegated(result, delegate))
+      : this.#delegated(running, delegate);
+  }
+
+  /** A delegated result carries the delegate's connection (the callback labels it "host -> delegate"). */
+  #delegated(result: TaskResult, delegate: unknown): TaskResult {
+    if (result.skipped) return result;
+    let to: string;
+    try {
+      to = pyStr(this.templar.template(delegate));
+    } catch {
+      return result;
+    }
+    const { vm } = this.ctx;
+    const hv = vm.inventory.hosts.has(to) ? vm.inventoryVars(to) : {};
+    const local = !vm.inventory.hosts.has(to) && isImplicitLocalhostName(to);
+    const delegated: TaskResult = {
+      ...result,
+      _ansible_delegated_vars: {
+        ansible_connection: hv.ansible_connection ?? (local ? 'local' : (vm.inventory.defaultConnection ?? 'ssh')),
+        ansible_host: hv.ansible_host ?? to,
+        ansible_port: hv.ansible_port ?? null,
+        ansible_user: hv.ansible_user ?? null,
+      },
+    };
+    // the delegate's name rides along for the callback's label, non-enumerable so that no output copies it
+    Object.defineProperty(delegated, DELEGATED_HOST, { value: to, enumerable: false });
+    return delegated;
+  }
+
+  /** A false `when` or arguments that do not validate answer at once, the module later. */
+  #executeHere(): TaskResult | Promise<TaskResult> {
+    const { ctx, task, templar } = this;
+    try {
+      const cond = falseCondition(templar, keyword(task, 'when') as readonly unknown[]);
+      if (cond !== null) return task.action === 'meta' ? metaSkipped(this) : skippedByWhen(cond);
+    } catch (e) {
+      return templateFailure(e, task);
+    }
+    const checkKw = ctx.keyword(task, 'check_mode');
+    const checkMode = checkKw === undefined ? ctx.opts.checkMode : truthy(templar.template(checkKw));
+    let limit: TimeLimit | undefined;
+    try {
+      const timeout = keyword(task, 'timeout', ctx.play);
+      limit = timeout === undefined ? undefined : timeLimit(task, timeout, templar.template(timeout), ctx.noLog(task));
+    } catch (e) {
+      return templateFailure(e, task);
+    }
+    const withDefaults = withModuleDefaults(ctx, task);
+    let moduleCtx = moduleContext(ctx, this, checkMode);
+    if (limit) moduleCtx = { ...moduleCtx, signal: AbortSignal.any([moduleCtx.signal, limit.controller.signal]) };
+    const prepared = this.#prepare(withDefaults, moduleCtx);
+    if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
+    return this.#attempts(limit ? withTimeLimit(prepared.invoke, limit, ctx) : prepared.invoke);
+  }
+
+  /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. What runs
+   * on the host (a module, fact gathering) needs a connection tsible has: local only. */
+  #prepare(task: Task, moduleCtx: ModuleContext): Prepared {
+    const { ctx, host, templar } = this;
+    const action = executorAction(task.action);
+    const def = action ? undefined : resolveModule(task.action)!;
+    const onHost = def ? !def.actionPlugin && !def.executorAction : FACT_GATHERING.has(task.action);
+    const hv = ctx.vm.inventoryVars(host);
+    if (onHost && !isLocal(hv, host, ctx.vm.inventory)) {
+      const conn = pyStr(hv.ansible_connection ?? ctx.vm.inventory.defaultConnection ?? 'ssh');
+      return {
+        failure: {
+          unreachable: true,
+          changed: false,
+          msg: `Failed to connect to the host via ${conn}: tsible runs modules on the local machine only; set ansible_connection=local for hosts it should run here`,
+        },
+      };
+    }
+    if (!action) return prepareModule(task, { templar, ctx: moduleCtx });
+    let args: Record<string, unknown>;
+    try {
+      args = removeOmitted(templar.template(task.args)) as Record<string, unknown>;
+    } catch (e) {
+      return { failure: templateFailure(e, task, task.args) };
+    }
+    return { invoke: new ActionInvocation(action, args, this).invoke };
+  }
+
+  /** The module's runs: once, or until `until` holds (retries, delay), with changed_when and failed_when. A module
+   * that answers at once (set_fact, the executor's own actions) is settled without an async frame. */
+  #attempts(invoke: Invoke): TaskResult | Promise<TaskResult> {
+    const { task, templar } = this;
+    const until = keyword(task, 'until');
+    let retries = 1;
+    if (until !== undefined && until !== null) {
+      const r = keyword(task, 'retries');
+      const n = r === undefined ? null : Number(templar.template(r));
+      retries = n === null ? 3 : n <= 0 ? 1 : n + 1;
+    }
+    const d = keyword(task, 'delay');
+    let delay = Number(d === undefined ? 5 : templar.template(d));
+    if (delay < 0) delay = 1;
+    if (retries > 1) return untilLoop(this, invoke, { retries, delay, until: conditionList(until) });
+    let running: TaskResult | Promise<TaskResult>;
+    try {
+      running = invoke();
+    } catch (e) {
+      return actionFailed(e);
+    }
+    if (running instanceof Promise) return running.then((r) => this.settle(r, 1).result, actionFailed);
+    return this.settle(running, 1).result;
+  }
+
+  /** One attempt's result as TaskExecutor finishes it: no_log, failed and changed filled in, changed_when and
+   * failed_when applied with the result registered; `withResult` is the templar that saw it (for until). */
+  settle(result: TaskResult, attempt: number, retrying = false): { result: TaskResult; withResult?: Templar } {
+    const { ctx, task } = this;
+    result._ansible_no_log = ctx.noLog(task) || result._ansible_no_log === true;
+    if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
+    if (keyword(task, 'until') !== undefined) result.attempts = attempt;
+    if (!('changed' in result)) result.changed = false;
+    // the result's own variables for changed_when, failed_when and until (most tasks have none of them)
+    if (!retrying && keyword(task, 'changed_when') === undefined && keyword(task, 'failed_when') === undefined)
+      return { result };
+    const attemptVars: Vars = { ...this.extra };
+    if (isDict(result.ansible_facts) && (task.action === 'set_fact' || task.action === 'include_vars'))
+      Object.assign(attemptVars, result.ansible_facts);
+    const register = keyword(task, 'register');
+    if (register !== undefined) attemptVars[pyStr(register)] = result;
+    const withResult = ctx.templar(this.host, task, attemptVars);
+    return { result: applyConditions(task, withResult, result), withResult };
+  }
+}
+
+/** An action's own error is its result (ActionFailure); anything else goes on. */
+function actionFailed(e: unknown): TaskResult {
+  if (e instanceof ActionFailure) return e.result;
+  throw e;
+}
+
+/** One of the executor's own actions with its templated arguments: a template error while it runs fails the task
+ * as Ansible words it; its own errors and the end of the play go on. */
+class ActionInvocation {
+  constructor(
+    readonly action: ExecutorAction,
+    readonly args: Record<string, unknown>,
+    readonly site: TaskExecutor,
+  ) {}
+  // (async as it always was: a schedule the explorer replays counts its turns)
+  readonly invoke = async (): Promise<TaskResult> => {
+    try {
+      return this.action.run(this.args, this.site);
+    } catch (e) {
+      if (e instanceof EndPlay || e instanceof ActionFailure) throw e;
+      return templateFailure(e, this.site.task);
+    }
   };
 }
-
-const conditionList = (c: unknown) => (Array.isArray(c) ? c : [c]);
-
-/** changed_when then failed_when, as TaskExecutor._execute evaluates them (an error fails the task). */
-export function applyConditions(task: Task, templar: Templar, result: TaskResult): TaskResult {
-  if ('skipped' in result) return result;
-  const cw = task.keywords.changed_when,
-    fw = task.keywords.failed_when;
-  let condname = 'changed';
-  try {
-    if (cw !== undefined && cw !== null && cw !== '' && !(Array.isArray(cw) && !cw.length))
-      result.changed = conditionList(cw).every((c) => templar.evaluateConditional(c));
-    condname = 'failed';
-    if (fw !== undefined && fw !== null && fw !== '' && !(Array.isArray(fw) && !fw.length)) {
-      const failed = conditionList(fw).some((c) => templar.evaluateConditional(c));
-      result.failed_when_result = failed;
-      result.failed = failed;
-    }
-  } catch (e) {
-    result.failed = true;
-    result[`${condname}_when_result`] = (e as Error).message;
-  }
-  return result;
-}
-
-export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
-export { UnsafeText };

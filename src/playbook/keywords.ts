@@ -66,8 +66,7 @@ const TABLE = {
   any_errors_fatal: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: true },
   // the hosts of a task run one after another (as with `-f 1`), so no throttle can change a run
   throttle: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: false, harmless: 'any' },
-  // not yet: a task runs to its end whatever its timeout
-  timeout: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: false, harmless: [0] },
+  timeout: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: true },
   debugger: { where: ALL, type: 'string', inherit: 'nearest', default: null, implemented: true },
   // tasks run as the user running tsible; the become_* settings matter only under `become`, which warns
   become: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: false, harmless: [false] },

@@ -244,7 +244,6 @@ describe('keywords tsible does not implement', () => {
         'serial',
         'strategy',
         'throttle',
-        'timeout',
         'vars_prompt',
       ]),
     );
@@ -252,14 +251,14 @@ describe('keywords tsible does not implement', () => {
   });
 
   it('draw a warning when their value would matter', () => {
-    expect(warn({ timeout: 5 })).toEqual([
-      "Ignoring the 'timeout' keyword of the task at x.yml, line 3, column 7: tsible does not implement it.",
+    expect(warn({ diff: true })).toEqual([
+      "Ignoring the 'diff' keyword of the task at x.yml, line 3, column 7: tsible does not implement it.",
     ]);
     expect(warn({ async: 10, poll: 0 })).toEqual([
       "Ignoring the 'async' keyword of the task at x.yml, line 3, column 7: tsible does not implement it.",
     ]);
     expect(warn({ become: 'yes', become_user: 'root' })).toHaveLength(1);
-    expect(warn({ timeout: '{{ t }}' })).toHaveLength(1); // a template may be anything
+    expect(warn({ async: '{{ t }}' })).toHaveLength(1); // a template may be anything
     expect(warn({ strategy: 'free', connection: 'ssh', serial: 2 })).toHaveLength(3);
   });
 
@@ -277,11 +276,11 @@ describe('keywords tsible does not implement', () => {
         '  become: true',
         '  roles:',
         '    - role: r',
-        '      timeout: 30',
+        '      diff: true',
         '  tasks:',
         '    - block:',
         '        - debug: msg=hi',
-        '          timeout: 5',
+        '          async: 5',
         '      diff: true',
         '    - debug: msg=hi',
         '      timeout: 0',
@@ -292,9 +291,9 @@ describe('keywords tsible does not implement', () => {
     const file = path.join(dir, 'p.yml');
     expect(loadPlaybook(file).warnings).toEqual([
       `Ignoring the 'become' keyword of the play at ${file}, line 1, column 3: tsible does not implement it.`,
-      `Ignoring the 'timeout' keyword of the role 'r' at ${file}, line 4, column 7: tsible does not implement it.`,
+      `Ignoring the 'diff' keyword of the role 'r' at ${file}, line 4, column 7: tsible does not implement it.`,
       `Ignoring the 'diff' keyword of the block at ${file}, line 7, column 7: tsible does not implement it.`,
-      `Ignoring the 'timeout' keyword of the task at ${file}, line 8, column 11: tsible does not implement it.`,
+      `Ignoring the 'async' keyword of the task at ${file}, line 8, column 11: tsible does not implement it.`,
     ]);
   });
 });

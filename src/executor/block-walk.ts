@@ -1,0 +1,95 @@
+// The block walk: a host's tasks in order, blocks with their rescue (ansible_failed_task, ansible_failed_result)
+// and always sections, roles that already ran as dependencies left out. Tasks go through the task gate.
+import { InterruptedError } from '../errors.js';
+import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
+import type { Vars } from '../vars/variable-manager.js';
+import type { RunContext } from './context.js';
+import type { TaskGate } from './task-gate.js';
+
+export class BlockWalk {
+  constructor(
+    readonly ctx: RunContext,
+    readonly gate: TaskGate,
+  ) {}
+
+  async runList(list: readonly TaskOrBlock[], host: string, extra: Vars = {}): Promise<void> {
+    const state = this.ctx.hostState(host);
+    for (const node of list) {
+      if (state.done) return;
+      if (this.ctx.opts.signal.aborted) throw new InterruptedError('User interrupted execution');
+      if (node.kind === 'block') await this.runBlock(node, host, extra);
+      else {
+        const running = this.gate.runTask(node, host, extra);
+        if (running) await running;
+      }
+    }
+  }
+
+  async runBlock(block: Block, host: string, extra: Vars): Promise<void> {
+    const { ctx } = this;
+    const state = ctx.hostState(host);
+    if (block.roleRoot) {
+      // a dependency that already ran with the same parameters does not run again (Role.has_run)
+      const key = `${host}\u0000${block.roleRoot.key}`;
+      if (block.roleRoot.dependency && ctx.rolesRun.has(key)) return;
+      ctx.rolesRun.add(key);
+    }
+    await this.runList(block.block, host, extra);
+    if (state.failed && block.rescue.length) {
+      const { failedTask, failedResult } = state;
+      state.failed = false;
+      const st = ctx.stats.get(host)!;
+      st.failures = Math.max(0, st.failures - 1);
+      ctx.stat(host, 'rescued');
+      const rescueExtra = {
+        ...extra,
+        ansible_failed_task: failedTask ? failedTaskFields(failedTask) : {},
+        ansible_failed_result: failedResult ?? {},
+      };
+      await this.runList(block.rescue, host, rescueExtra);
+    }
+    if (block.always.length) {
+      const wasFailed = state.failed;
+      state.failed = false;
+      await this.runList(block.always, host, extra);
+      state.failed = state.failed || wasFailed;
+    }
+  }
+}
+
+/** ansible_failed_task: the failed task's attributes as Task.serialize() gives them (an unnamed task's name is ''),
+ * with Ansible's defaults for the keywords the task did not set. */
+function failedTaskFields(task: Task): Record<string, unknown> {
+  const own = (key: string) => task.keywords[key];
+  const list = (key: string) => {
+    const v = own(key);
+    return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+  };
+  return {
+    name: task.name ?? '',
+    action: task.actionAsWritten,
+    args: task.args,
+    when: list('when'),
+    tags: list('tags'),
+    notify: own('notify') ?? null,
+    register: own('register') ?? null,
+    ignore_errors: own('ignore_errors') ?? null,
+    ignore_unreachable: own('ignore_unreachable') ?? null,
+    no_log: own('no_log') ?? null,
+    loop: own('loop') ?? null,
+    loop_control: own('loop_control') ?? null,
+    until: list('until'),
+    retries: own('retries') ?? null,
+    delay: own('delay') ?? 5,
+    changed_when: list('changed_when'),
+    failed_when: list('failed_when'),
+    delegate_to: own('delegate_to') ?? null,
+    run_once: own('run_once') ?? null,
+    vars: own('vars') ?? {},
+    environment: list('environment'),
+    check_mode: own('check_mode') ?? null,
+    diff: own('diff') ?? null,
+    any_errors_fatal: own('any_errors_fatal') ?? null,
+    debugger: own('debugger') ?? null,
+  };
+}

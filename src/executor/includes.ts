@@ -1,0 +1,282 @@
+// include_tasks, include and include_role: one banner, an `included:` line per file (loop item), then each
+// file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
+import { statSync } from 'node:fs';
+import { ParseError } from '../errors.js';
+import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
+import type { TaskResult } from '../module.js';
+import type { Templar } from '../template/templar.js';
+import { isDict, pyStr } from '../python/python.js';
+import type { Vars } from '../vars/variable-manager.js';
+import { loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
+import type { RunContext } from './context.js';
+import type { HostState } from './host-state.js';
+import { falseCondition, skippedByWhen } from './conditionals.js';
+import { addRoleHandlers } from './handlers.js';
+import { itemLabel, loopControl, noItems } from './loop.js';
+import { conditionList, keyword } from './task-keywords.js';
+import { taskName } from './task-name.js';
+import { finishTask, templateFailure } from './task-result.js';
+
+/** The actions this file carries out. Their tasks report themselves (an include shows no banner of its own). */
+export const INCLUDE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'include_role', 'include']);
+
+/** The include's execution (task-executor.ts). */
+interface IncludeSite {
+  readonly ctx: RunContext;
+  readonly task: Task;
+  readonly host: string;
+  readonly state: HostState;
+  readonly templar: Templar;
+  readonly extra: Vars;
+  readonly run: { readonly first: boolean; release(): void };
+}
+
+/** One include of the task (one per loop item): its variables and what it brings. */
+interface Planned {
+  readonly runExtra: Vars;
+  readonly templar: Templar;
+  readonly file?: string;
+  readonly loaded?: TaskOrBlock[];
+  readonly role?: Record<string, unknown>;
+}
+/** The includes of one task: what to run, what each reports. */
+interface Plan {
+  readonly planned: Planned[];
+  readonly results: TaskResult[];
+  skippedAll: boolean;
+  /** The host failed while planning (a file missing, a template error): nothing runs. */
+  stopped: boolean;
+}
+
+export async function runInclude(site: IncludeSite, items: unknown[] | null): Promise<void> {
+  const { ctx, task, host } = site;
+  if (site.run.first) ctx.emit('taskStart', task, taskName(task, site.templar));
+  if (items !== null && !items.length) {
+    ctx.emit('taskResult', host, task, noItems(), 'skipped');
+    ctx.stat(host, 'skipped');
+    return;
+  }
+  const plan = planIncludes(site, items);
+  if (plan.stopped) return;
+  if (plan.skippedAll) {
+    if (items !== null)
+      ctx.emit(
+        'taskResult',
+        host,
+        task,
+        { changed: false, skipped: true, msg: 'All items skipped', results: [] },
+        'skipped',
+      );
+    ctx.stat(host, 'skipped');
+    return;
+  }
+  if (plan.results.length) {
+    const r: TaskResult =
+      items === null
+        ? { changed: false, ...plan.results[0] }
+        : { changed: false, msg: 'All items completed', results: plan.results };
+    ctx.emit('taskResult', host, task, r, 'ok');
+  }
+  // the include itself is done: its tasks take their own turns with the other hosts
+  site.run.release();
+  await runPlanned(site, plan.planned);
+}
+
+/** Each item's include: its `when`, then the role's arguments or the file, loaded now. */
+function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
+  const { ctx, task, host } = site;
+  const { lc, loopVar } = loopControl(task);
+  const runs =
+    items === null
+      ? [site.extra]
+      : items.map((item, i) => ({
+          ...site.extra,
+          [loopVar]: item,
+          ansible_loop_var: loopVar,
+          ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}),
+        }));
+  const plan: Plan = { planned: [], results: [], skippedAll: true, stopped: false };
+  for (const runExtra of runs) {
+    const t = ctx.templar(host, task, runExtra);
+    const itemSite = { ctx, task, host, state: site.state, templar: t };
+    let cond: string | null;
+    try {
+      cond = falseCondition(t, keyword(task, 'when') as readonly unknown[]);
+    } catch (e) {
+      finishTask(itemSite, templateFailure(e, task));
+      return stop(plan);
+    }
+    if (cond !== null) {
+      const r = { ...skippedByWhen(cond), _ansible_no_log: ctx.noLog(task) };
+      if (items === null) ctx.emit('taskResult', host, task, r, 'skipped');
+      else {
+        const label = itemLabel(task, t, runExtra[loopVar]);
+        ctx.emit('itemResult', host, task, { ...r, [loopVar]: runExtra[loopVar] }, 'skipped', label);
+      }
+      continue;
+    }
+    plan.skippedAll = false;
+    try {
+      if (!planOne(itemSite, runExtra, plan, items !== null)) return stop(plan);
+    } catch (e) {
+      if (e instanceof ParseError) throw e; // an included file that does not parse ends the run
+      finishTask(itemSite, templateFailure(e, task));
+      return stop(plan);
+    }
+  }
+  return plan;
+}
+
+function stop(plan: Plan): Plan {
+  plan.stopped = true;
+  return plan;
+}
+
+/** One include planned: include_role's arguments, or the task file loaded. False when the file is not there. */
+function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan: Plan, looped: boolean): boolean {
+  const { ctx, task, host, templar: t } = site;
+  const { loopVar } = loopControl(task);
+  const item = looped
+    ? { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }
+    : {};
+  if (task.action === 'include_role') {
+    const roleArgs = t.template(task.args) as Record<string, unknown>;
+    plan.planned.push({ runExtra, templar: t, role: roleArgs });
+    plan.results.push({ include_args: roleArgs, ...item });
+    return true;
+  }
+  const fileName = pyStr(t.template(task.args.file ?? task.args._raw_params));
+  const file =
+    ctx.opts.frozenIncludes?.get(task)?.get(fileName)?.file ??
+    resolveTaskFile(fileName, { basedir: ctx.play.basedir, file: task.pos.file, role: task.role });
+  // the strategy loads an included file before it says "included" (and counts it ok): a file that is not
+  // there fails the host at the include, ignore_errors or not; one that does not parse ends the run
+  const loaded = loadIncludedFile(ctx, task, file, fileName);
+  if (loaded === null) {
+    missingFile(site, file);
+    return false;
+  }
+  ctx.emit('included', file, [host], looped ? itemLabel(task, t, runExtra[loopVar]) : undefined);
+  ctx.stat(host, 'ok');
+  plan.planned.push({ runExtra, templar: t, file, loaded });
+  const { file: _f, _raw_params: _r, ...includeArgs } = t.template(task.args) as Record<string, unknown>;
+  void _f;
+  void _r;
+  plan.results.push({ include: fileName, include_args: includeArgs, ...item });
+  return true;
+}
+
+function missingFile(site: { ctx: RunContext; task: Task; host: string; state: HostState }, file: string): void {
+  const result = { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` };
+  site.ctx.emit('taskResult', site.host, site.task, result, 'failed');
+  site.ctx.stat(site.host, 'failures');
+  site.state.failed = true;
+}
+
+/** The planned includes in turn, each with its task's vars; until/retries includes again (a tsible extension,
+ * ansible/ansible#17098). */
+async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> {
+  const { ctx, task, host, state } = site;
+  const until = keyword(task, 'until');
+  const retries = until !== undefined ? Number(site.templar.template(keyword(task, 'retries') ?? 3)) + 1 : 1;
+  for (const p of planned) {
+    const vars = keyword(task, 'vars');
+    const includeExtra = { ...p.runExtra, ...(isDict(vars) ? (p.templar.template(vars) as Vars) : {}) };
+    for (let attempt = 1; attempt <= retries; attempt++) {
+      state.frames.push({ file: task.pos.file, line: task.pos.line, name: taskName(task, p.templar) });
+      try {
+        if (!(await runIncluded(site, p, { includeExtra, attempt }))) return;
+      } finally {
+        state.frames.pop();
+      }
+      if (until === undefined || state.failed) break;
+      const after = ctx.templar(host, task, includeExtra);
+      if (conditionList(until).every((c) => after.evaluateConditional(c))) break;
+      if (attempt < retries) {
+        ctx.emit('retry', host, task, taskName(task, after), retries - attempt, {});
+        await ctx.opts.clock.sleep(Number(after.template(keyword(task, 'delay') ?? 5)) * 1000, ctx.opts.signal);
+        ctx.emit('included', p.file ?? pyStr(p.role?.name), [host], undefined);
+      } else {
+        ctx.emit('taskStart', task, taskName(task, after));
+        const failure = {
+          failed: true,
+          msg: `include did not satisfy 'until' after ${retries} attempts`,
+          attempts: retries - 1,
+        };
+        finishTask({ ctx, task, host, state, templar: after }, failure);
+      }
+    }
+    if (state.failed) return;
+  }
+}
+
+/** One attempt of one include: the role's block or the file's tasks, walked. False when the file went missing. */
+async function runIncluded(
+  site: IncludeSite,
+  p: Planned,
+  { includeExtra, attempt }: { includeExtra: Vars; attempt: number },
+): Promise<boolean> {
+  const { ctx, task } = site;
+  if (p.role) {
+    const { loadRole } = await import('../playbook/loader.js');
+    const a = p.role;
+    const block = loadRole(
+      pyStr(a.name),
+      {},
+      { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
+      task.parent,
+      task.pos,
+      {
+        tasks: a.tasks_from as string,
+        defaults: a.defaults_from as string,
+        vars: a.vars_from as string,
+        handlers: a.handlers_from as string,
+      },
+    );
+    addRoleHandlers(ctx, block);
+    await ctx.walk.runList([block], site.host, includeExtra);
+    return true;
+  }
+  // loaded when planned; a retry (until:) loads the file again, as a new include would
+  const loaded = attempt === 1 ? p.loaded : loadIncludedFile(ctx, task, p.file!);
+  if (!loaded) {
+    missingFile(site, p.file!);
+    return false;
+  }
+  await ctx.walk.runList(loaded, site.host, includeExtra);
+  return true;
+}
+
+/** An included task file, loaded under a block that carries the include's `apply:` keywords; null when the
+ * file is not there. A file that does not parse throws its ParseError, which ends the run as in Ansible. */
+function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten = file): TaskOrBlock[] | null {
+  const frozen = ctx.opts.frozenIncludes;
+  const kept = frozen?.get(task)?.get(asWritten);
+  if (kept?.file === file) return kept.tasks;
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
+  const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
+  const holder: Block = {
+    kind: 'block',
+    block: [],
+    rescue: [],
+    always: [],
+    keywords: apply,
+    pos: task.pos,
+    parent: task.parent,
+    role: task.role,
+    implicit: true,
+  };
+  const { documents } = readYamlFile(file);
+  const tasks = loadTaskList(
+    documents[0] ?? [],
+    { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [] },
+    holder,
+  );
+  (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
+  if (frozen) {
+    let byName = frozen.get(task);
+    if (!byName) frozen.set(task, (byName = new Map()));
+    byName.set(asWritten, { file, tasks });
+  }
+  return tasks;
+}

@@ -1,0 +1,113 @@
+// A task's loop: its items (loop: or with_<lookup>:), each item's variables and label, and the loop's result.
+import { TemplateError } from '../errors.js';
+import type { Task } from '../playbook/model.js';
+import type { TaskResult } from '../module.js';
+import type { Templar } from '../template/templar.js';
+import { loopLookupItems } from '../../lookups/index.js';
+import { isDict, pyRepr, pyStr, truthy } from '../python/python.js';
+import type { Vars } from '../vars/variable-manager.js';
+import { keyword } from './task-keywords.js';
+import { isFailed } from './task-result.js';
+
+/** The items of `loop:` or `with_<lookup>:`. */
+export function loopItems(task: Task, templar: Templar): unknown[] | null {
+  if (task.keywords.loop !== undefined) {
+    const items = templar.template(task.keywords.loop);
+    if (typeof items === 'string')
+      throw new TemplateError(
+        `Invalid data passed to 'loop', it requires a list, got this instead: ${items}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
+      );
+    if (!Array.isArray(items))
+      throw new TemplateError(
+        `Invalid data passed to 'loop', it requires a list, got this instead: ${pyRepr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
+      );
+    return items;
+  }
+  const withKey = Object.keys(task.keywords).find((k) => k.startsWith('with_'));
+  if (!withKey) return null;
+  // with_<lookup>: the lookup table shapes the templated value into the plugin's terms
+  return loopLookupItems(withKey.slice(5), templar.template(task.keywords[withKey]), templar.lookupContext);
+}
+
+/** The label Ansible prints for a loop item. */
+export function itemLabel(task: Task, templar: Templar, item: unknown): string {
+  const lc = keyword(task, 'loop_control');
+  if (isDict(lc) && lc.label !== undefined) {
+    try {
+      return pyStr(templar.template(lc.label));
+    } catch {
+      return pyStr(lc.label);
+    }
+  }
+  return pyStr(item);
+}
+
+/** loop_control (an empty one when the task has none) and its loop variable's name. */
+export function loopControl(task: Task): { lc: Record<string, unknown>; loopVar: string } {
+  const kw = keyword(task, 'loop_control');
+  const lc = isDict(kw) ? kw : {};
+  return { lc, loopVar: pyStr(lc.loop_var ?? 'item') };
+}
+
+/** The variables of item i: the loop variable, index_var, and ansible_loop when loop_control.extended asks. */
+export function itemVars(task: Task, extra: Vars, items: unknown[], i: number): Vars {
+  const { lc, loopVar } = loopControl(task);
+  const itemExtra: Vars = { ...extra, [loopVar]: items[i], ansible_loop_var: loopVar };
+  if (lc.index_var !== undefined) itemExtra[pyStr(lc.index_var)] = i;
+  if (truthy(lc.extended ?? false)) {
+    const loop: Vars = {
+      allitems: items,
+      first: i === 0,
+      index: i + 1,
+      index0: i,
+      last: i === items.length - 1,
+      length: items.length,
+      revindex: items.length - i,
+      revindex0: items.length - i - 1,
+    };
+    if (i > 0) loop.previtem = items[i - 1];
+    if (i < items.length - 1) loop.nextitem = items[i + 1];
+    itemExtra.ansible_loop = loop;
+  }
+  return itemExtra;
+}
+
+/** An item's result as TaskExecutor._run_loop leaves it: the item, its loop variables, no delegate of its own. */
+export function itemResult(task: Task, r: TaskResult, itemExtra: Vars): void {
+  const { lc, loopVar } = loopControl(task);
+  r[loopVar] = itemExtra[loopVar];
+  r.ansible_loop_var = loopVar;
+  if (itemExtra.ansible_loop) r.ansible_loop = itemExtra.ansible_loop;
+  delete r._ansible_facts_cacheable;
+  delete r._ansible_delegated_vars; // an item names its delegate for the label only
+  if (lc.index_var !== undefined) {
+    r[pyStr(lc.index_var)] = itemExtra[pyStr(lc.index_var)];
+    r.ansible_index_var = pyStr(lc.index_var);
+  }
+}
+
+/** The loop's result from its items'. */
+export function loopResult(results: TaskResult[]): TaskResult {
+  const out: TaskResult = {
+    results,
+    changed: results.some((r) => truthy(r.changed ?? false)),
+    msg: 'All items completed',
+  };
+  if (results.every((r) => r.skipped)) {
+    out.skipped = true;
+    out.msg = 'All items skipped';
+  }
+  if (results.some((r) => isFailed(r))) {
+    out.failed = true;
+    out.msg = 'One or more items failed';
+  }
+  return out;
+}
+
+/** No items: the task is skipped (`skipped_reason`, sic). */
+export const noItems = (): TaskResult => ({
+  changed: false,
+  skipped: true,
+  skipped_reason: 'No items in the list',
+  results: [],
+});

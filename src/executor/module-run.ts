@@ -1,0 +1,201 @@
+// A module's run on a host: module_defaults, the environment, the arguments templated and validated once (as
+// Ansible does before its retry loop), the module invoked, its failure shaped as Ansible shapes it.
+import { InterruptedError, TsibleError } from '../errors.js';
+import type { Task } from '../playbook/model.js';
+import {
+  maskNoLogValues,
+  validateArgs,
+  type ModuleContext,
+  type ModuleDefinition,
+  type TaskResult,
+  type ModuleServices,
+  type ValidatedArgs,
+} from '../module.js';
+import { resolveModule } from '../../modules/index.js';
+import type { Templar } from '../template/templar.js';
+import { isDict, pyStr, setKey } from '../python/python.js';
+import { ModuleFailure } from '../../modules/aws_common.js';
+import type { AwsCallEvent } from '../aws/client.js';
+import type { RunContext } from './context.js';
+import { keyword } from './task-keywords.js';
+import { templateFailure } from './task-result.js';
+
+export const OMIT = '__omit_place_holder__tsible0000000000000000000000000000000000';
+
+/** Drops module arguments whose whole value is `omit`, as Ansible's remove_omit does: keys of dicts, also nested
+ * and inside lists (a list item that is omit itself stays). A copy where any is dropped, the value otherwise. */
+export function removeOmitted(v: unknown): unknown {
+  return holdsOmit(v) ? withoutOmitted(v) : v;
+}
+function withoutOmitted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutOmitted);
+  if (isDict(v)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== OMIT) setKey(o, k, withoutOmitted(x));
+    return o;
+  }
+  return v;
+}
+/** Whether a dict somewhere in v has a key whose value is omit. */
+function holdsOmit(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(holdsOmit);
+  if (isDict(v)) {
+    for (const k in v) if (v[k] === OMIT || holdsOmit(v[k])) return true;
+  }
+  return false;
+}
+
+interface ModuleRun {
+  readonly ctx: ModuleContext;
+  readonly templar: Templar;
+}
+/** Runs a prepared module: once, or again for each attempt of until:. */
+export type Invoke = () => TaskResult | Promise<TaskResult>;
+export type Prepared = { failure: TaskResult } | { invoke: Invoke };
+
+/** Templates and validates the task's arguments once, returning either a failure or a function that runs the
+ * module; the function never throws for a module failure. */
+export function prepareModule(task: Task, run: ModuleRun): Prepared {
+  const def = resolveModule(task.action)!;
+  let rawArgs: Record<string, unknown>;
+  try {
+    rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
+  } catch (e) {
+    return { failure: templateFailure(e, task) };
+  }
+  // messages name a collection module by its resolved FQCN, a builtin as the task wrote it
+  const v = validateArgs(def, rawArgs, def.fqcn ?? task.actionAsWritten, run.ctx.env);
+  if (v.error)
+    return {
+      failure: {
+        failed: true,
+        changed: false,
+        msg: v.error,
+        ...(def.executorAction || def.actionPlugin ? {} : { invocation: { module_args: v.invocation } }),
+      },
+    };
+  if (run.ctx.checkMode && !def.supportsCheckMode)
+    return {
+      failure: {
+        changed: false,
+        skipped: true,
+        msg: `remote module (${task.actionAsWritten}) does not support check mode`,
+      },
+    };
+  return { invoke: new ModuleInvocation(def, v, run.ctx).invoke };
+}
+
+/** One module with its validated arguments. A module that answers at once is finished at once (no promise for
+ * set_fact). */
+class ModuleInvocation {
+  constructor(
+    readonly def: ModuleDefinition,
+    readonly v: ValidatedArgs,
+    readonly ctx: ModuleContext,
+  ) {}
+  readonly invoke = (): TaskResult | Promise<TaskResult> => {
+    let running: TaskResult | Promise<TaskResult>;
+    try {
+      running = this.def.run(this.v.args, this.ctx);
+    } catch (e) {
+      return this.#finish(failureOf(e));
+    }
+    if (running instanceof Promise)
+      return running.then(
+        (r) => this.#finish(r),
+        (e) => this.#finish(failureOf(e)),
+      );
+    return this.#finish(running);
+  };
+  #finish(raw: TaskResult): TaskResult {
+    const { def, v } = this;
+    let result = raw;
+    if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result))
+      result.invocation = { module_args: v.invocation };
+    if (v.noLogValues?.length) result = maskNoLogValues(result, v.noLogValues) as TaskResult;
+    if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
+    if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
+    return result;
+  }
+}
+
+/** A module's failure as its result; errors that are not the module's go on. */
+function failureOf(e: unknown): TaskResult {
+  if (e instanceof ModuleFailure) return e.result;
+  if (e instanceof InterruptedError) throw e;
+  if (e instanceof TsibleError) return { failed: true, msg: e.message };
+  if ((e as Error)?.name === 'AbortError') throw e;
+  return {
+    failed: true,
+    msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`,
+    module_stderr: String((e as Error)?.stack ?? e),
+    module_stdout: '',
+    rc: 1,
+  };
+}
+
+/** What a module is given besides its arguments, for this task on this host. */
+export function moduleContext(ctx: RunContext, at: { task: Task; host: string; templar: Templar }, checkMode: boolean) {
+  const { task, templar } = at;
+  // environment: play, blocks, task merge in that order, values templated
+  const layers = keyword(task, 'environment', ctx.play) as readonly unknown[];
+  const env: Record<string, string | undefined> = layers.length ? { ...ctx.opts.env } : ctx.opts.env;
+  for (const e of layers) {
+    const t = templar.template(e);
+    if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
+  }
+  return {
+    task,
+    host: at.host,
+    checkMode,
+    diff: ctx.opts.diff,
+    verbosity: ctx.opts.verbosity,
+    basedir: ctx.play.basedir,
+    signal: ctx.opts.signal,
+    invokedAs: task.actionAsWritten,
+    env,
+    clock: ctx.opts.clock,
+    random: ctx.opts.random,
+    warn: ctx.warn,
+    services: moduleServices.get(ctx) ?? servicesOf(ctx),
+  };
+}
+/** The services a module may call (AWS settings and the calls' record, the terminal's prompt): one per run. */
+const moduleServices = new WeakMap<RunContext, ModuleServices>();
+function servicesOf(ctx: RunContext): ModuleServices {
+  const services: ModuleServices = {
+    awsSettings: ctx.opts.aws,
+    recordAwsCall: (e: AwsCallEvent) => {
+      ctx.awsCalls.push(e);
+    },
+    prompt: ctx.opts.prompt,
+  };
+  moduleServices.set(ctx, services);
+  return services;
+}
+
+/** module_defaults (play, blocks, task): defaults for this module by any of its names or its action group. */
+export function withModuleDefaults(ctx: RunContext, task: Task): Task {
+  const layers = keyword(task, 'module_defaults', ctx.play) as readonly unknown[];
+  if (!layers.length) return task;
+  const def = resolveModule(task.action);
+  if (!def) return task;
+  const names = new Set([...def.names, task.actionAsWritten]);
+  const groups = def.groups ?? [];
+  const defaults: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const entry of Array.isArray(layer) ? layer : [layer]) {
+      if (!isDict(entry)) continue;
+      for (const [key, value] of Object.entries(entry)) {
+        if (!isDict(value)) continue;
+        const group = key.startsWith('group/') ? key.slice(6) : undefined;
+        if (
+          names.has(key) ||
+          (group && groups.some((g) => g === group || g.endsWith(`.${group}`) || group.endsWith(`.${g}`)))
+        )
+          Object.assign(defaults, value);
+      }
+    }
+  }
+  return Object.keys(defaults).length ? { ...task, args: { ...defaults, ...task.args } } : task;
+}

@@ -1,0 +1,30 @@
+// What a run is asked to do: the command line's options and what the caller provides (clock, signal, AWS).
+import type { Task, TaskOrBlock } from '../playbook/model.js';
+import type { Clock } from '../module.js';
+import type { JinjaMode } from '../template/templar.js';
+import type { Vars } from '../vars/variable-manager.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { AwsSettings } from '../aws/client.js';
+
+export interface RunOptions {
+  readonly extraVars: Vars;
+  readonly checkMode: boolean;
+  readonly diff: boolean;
+  readonly verbosity: number;
+  readonly tags: readonly string[];
+  readonly skipTags: readonly string[];
+  readonly startAtTask?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  readonly random: { next(): number };
+  readonly signal: AbortSignal;
+  readonly aws: AwsSettings;
+  readonly jinja?: JinjaMode;
+  readonly inventory?: Inventory;
+  /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
+  readonly prompt?: (text: string) => Promise<string | null>;
+  /** Included files as they were first read, kept here by include task and file: what a simulation wants (its
+   * runs must not change when a file is edited under them, and reading again is what costs). Without it an
+   * include reads its file every time, as Ansible does. */
+  readonly frozenIncludes?: WeakMap<Task, Map<string, { file: string; tasks: TaskOrBlock[] }>>;
+}

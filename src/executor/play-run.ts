@@ -1,0 +1,132 @@
+// One play: its name and hosts, vars_files and the play's magic variables, then each host's run of its sections
+// (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
+import * as path from 'node:path';
+import type { Play, Task, TaskOrBlock } from '../playbook/model.js';
+import { RESERVED_NAMES } from '../playbook/keywords.js';
+import { readYamlFile } from '../playbook/loader.js';
+import { GLOBALS } from '../template/globals.js';
+import type { Templar } from '../template/templar.js';
+import { isDict, pyStr, truthy } from '../python/python.js';
+import type { Vars } from '../vars/variable-manager.js';
+import { matchHosts } from '../inventory/inventory.js';
+import { EndPlay, type RunContext } from './context.js';
+import { startPlayHandlers } from './handlers.js';
+import { Lockstep } from './lockstep.js';
+import type { LinearStrategy } from './strategy.js';
+
+/** The implicit first task of a play that gathers facts. */
+const gatherTask = (play: Play): Task => ({
+  kind: 'task',
+  name: 'Gathering Facts',
+  action: 'gather_facts',
+  actionAsWritten: 'gather_facts',
+  args: {},
+  keywords: {},
+  pos: play.pos,
+});
+
+export class PlayRun {
+  /** Reserved names already warned about in this play. */
+  readonly #warned = new Set<string>();
+  constructor(
+    readonly ctx: RunContext,
+    readonly strategy: LinearStrategy,
+    readonly play: Play,
+  ) {}
+
+  async run(): Promise<void> {
+    const { ctx, play } = this;
+    ctx.play = play;
+    const templar = ctx.templar('localhost');
+    const pattern = templar.template(play.hosts);
+    const name = this.#name(templar, pattern);
+    // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
+    this.#warnReserved([
+      ...play.roles.flatMap((b) => (b.role ? [...Object.keys(b.role.defaults), ...Object.keys(b.role.vars)] : [])),
+      ...Object.keys(play.vars),
+      ...Object.keys(ctx.vm.extraVars),
+    ]);
+    ctx.emit('playStart', play, name);
+    const hosts = matchHosts(ctx.vm.inventory, pattern).filter((h) => !ctx.gone.has(h));
+    if (!hosts.length) {
+      if (!matchHosts(ctx.vm.inventory, pattern).length)
+        ctx.emit('warning', `Could not match supplied host pattern, ignoring: ${pyStr(pattern)}`);
+      ctx.emit('noHostsMatched');
+      return;
+    }
+    this.#start(hosts, { name, templar });
+    await Promise.all(hosts.map((h) => this.#runHost(h)));
+    for (const h of hosts) {
+      const state = ctx.hostState(h);
+      if (state.failed || state.unreachable) ctx.gone.add(h);
+    }
+  }
+
+  /** An unnamed play is named after its hosts pattern (Play.get_name). */
+  #name(templar: Templar, pattern: unknown): string {
+    const play = this.play;
+    if (play.name !== undefined) return pyStr(templar.template(play.name));
+    if (play.implicit) return '';
+    return Array.isArray(pattern) ? pattern.map(pyStr).join(',') : pyStr(pattern);
+  }
+
+  #warnReserved(names: string[]): void {
+    for (const n of [...new Set(names)].sort()) {
+      if (n === 'vars' || this.#warned.has(n) || !(RESERVED_NAMES.has(n) || Object.hasOwn(GLOBALS, n))) continue;
+      this.#warned.add(n);
+      this.ctx.emit('warning', `Found variable using reserved name: ${n}`);
+    }
+  }
+
+  /** The play's state, its magic variables and vars_files. */
+  #start(hosts: string[], { name, templar }: { name: string; templar: Templar }): void {
+    const { ctx, play } = this;
+    ctx.startPlay(hosts);
+    const magic = ctx.vm.magic as Vars;
+    magic.ansible_play_hosts = [...hosts];
+    magic.ansible_play_batch = [...hosts];
+    magic.ansible_play_hosts_all = [...hosts];
+    magic.play_hosts = [...hosts];
+    magic.ansible_play_name = name;
+    ctx.started = !ctx.opts.startAtTask;
+    ctx.rolesRun = new Set();
+    startPlayHandlers(ctx);
+    const varsFiles: Vars = {};
+    for (const vf of play.varsFiles) {
+      const file = path.resolve(play.basedir, pyStr(templar.template(vf)));
+      const doc = readYamlFile(file).documents[0];
+      if (isDict(doc)) Object.assign(varsFiles, doc);
+    }
+    magic.__vars_files = varsFiles;
+    ctx.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
+    this.#warnReserved(Object.keys(varsFiles));
+    ctx.lockstep = new Lockstep(hosts);
+  }
+
+  async #runHost(host: string): Promise<void> {
+    const { ctx, play, strategy } = this;
+    try {
+      if (this.#gathers()) await strategy.gate.runTask(gatherTask(play), host, {});
+      // roles and tasks are one section: handlers flush after pre_tasks, after roles+tasks, after post_tasks
+      const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, [...play.roles, ...play.tasks], play.postTasks];
+      for (const section of sections) {
+        await strategy.runList(section, host);
+        await strategy.flushHandlers(host);
+        if (ctx.hostState(host).done) break;
+      }
+    } catch (e) {
+      if (!(e instanceof EndPlay)) throw e;
+      for (const state of ctx.hosts.values()) state.ended = true;
+    } finally {
+      ctx.lockstep.leave(host);
+    }
+  }
+
+  /** gather_facts: the play keyword, else ANSIBLE_GATHERING (implicit, the default, gathers; explicit does not). */
+  #gathers(): boolean {
+    const kw = this.play.keywords.gather_facts;
+    if (kw !== undefined && kw !== null) return truthy(this.ctx.templar('localhost').template(kw));
+    if (this.play.implicit) return false;
+    return (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
+  }
+}

@@ -1,0 +1,94 @@
+// The task gate: whether and how a task runs on a host (tags, --start-at-task, any_errors_fatal, the lockstep of
+// hosts, run_once), decided synchronously: a task filtered out costs no async frame, and only the run is async.
+import type { Play, Task } from '../playbook/model.js';
+import { isDict, pyStr, truthy } from '../python/python.js';
+import type { Vars } from '../vars/variable-manager.js';
+import { resolveModule } from '../../modules/index.js';
+import type { RunContext } from './context.js';
+import { taskKey } from './lockstep.js';
+import { keyword } from './task-keywords.js';
+import { TaskRun } from './task-run.js';
+import { metaAction } from './actions/index.js';
+
+/** Meta actions the linear strategy runs (and shows) per host; the others run once for all hosts. */
+const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers']);
+
+export class TaskGate {
+  constructor(readonly ctx: RunContext) {}
+
+  runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
+    const { ctx } = this;
+    // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task)
+    if (!this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
+    const run = new TaskRun(ctx, task, host, extra);
+    run.handler = handler;
+    if (!ctx.started) {
+      if (run.name === ctx.opts.startAtTask || task.name === ctx.opts.startAtTask) ctx.started = true;
+      else return;
+    }
+    // any_errors_fatal: the failing task finishes on every host, then the play is over for all of them
+    if (ctx.fatal && ctx.fatalAt !== taskKey(task)) {
+      run.state.ended = true;
+      return;
+    }
+    const arrived = ctx.lockstep.arrive(host, task);
+    if (typeof arrived === 'boolean') return this.#arrived(run, arrived);
+    return arrived.then((first) => this.#arrived(run, first));
+  }
+
+  /** The host's turn came (first: it leads its group and shows the banner). */
+  #arrived(run: TaskRun, first: boolean): Promise<void> | void {
+    const { ctx } = this;
+    const task = run.asked;
+    if (ctx.fatal && ctx.fatalAt !== taskKey(task)) {
+      run.state.ended = true;
+      ctx.lockstep.done(run.host);
+      return;
+    }
+    const def = resolveModule(task.action);
+    // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
+    run.first = first;
+    run.perHostMeta = task.action === 'meta' && PER_HOST_META.has(metaAction(run));
+    run.once =
+      def?.bypassHostLoop ||
+      (task.action === 'meta' && !run.perHostMeta) ||
+      truthy(ctx.keyword(task, 'run_once') ?? false);
+    if (run.once && !first) {
+      // run_once: the first host ran it for everyone; its result is registered for each host, without output
+      const shared = ctx.onceResults.get(taskKey(task));
+      if (shared && !def?.bypassHostLoop) {
+        const register = ctx.keyword(task, 'register');
+        if (register !== undefined) ctx.vm.register(run.host, pyStr(register), shared);
+        if (isDict(shared.ansible_facts) && task.action === 'set_fact') ctx.vm.setFacts(run.host, shared.ansible_facts);
+      }
+      ctx.lockstep.done(run.host);
+      return;
+    }
+    return run.run();
+  }
+
+  /** --tags and --skip-tags against the task's tags and its blocks' and play's. */
+  tagsMatch(task: Task): boolean {
+    const { tags: only, skipTags: skip } = this.ctx.opts;
+    const tags = taskTags(task, this.ctx.play);
+    if (!only.length && !skip.length) return !tags.has('never');
+    if (skip.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
+    if (tags.has('always') && !skip.includes('always')) return true;
+    if (!only.length || only.includes('all')) return !tags.has('never');
+    if (only.includes('tagged') && tags.size) return true;
+    if (only.includes('untagged') && !tags.size) return true;
+    return only.some((t) => tags.has(t));
+  }
+}
+
+/** A task's tags with its blocks' and its play's (they never change once loaded: worked out once per task). */
+const tagsOf = new WeakMap<Task, { play: Play; tags: ReadonlySet<string> }>();
+function taskTags(task: Task, play: Play): ReadonlySet<string> {
+  const hit = tagsOf.get(task);
+  if (hit?.play === play) return hit.tags;
+  const tags = new Set<string>();
+  for (const t of keyword(task, 'tags', play) as readonly unknown[])
+    for (const x of Array.isArray(t) ? t : [t]) tags.add(pyStr(x));
+  tagsOf.set(task, { play, tags });
+  return tags;
+}

@@ -1,0 +1,25 @@
+// The name a task's banner shows.
+import type { Task } from '../playbook/model.js';
+import type { Templar } from '../template/templar.js';
+import { pyStr } from '../python/python.js';
+
+/** The name the banner shows: the templated name (or the action, or `include_role : name`), after its role's. */
+export function taskName(task: Task, templar: Templar): string {
+  let name: string;
+  if (task.name !== undefined) {
+    try {
+      name = pyStr(templar.template(task.name));
+    } catch {
+      name = task.name;
+    }
+  } else if (task.action === 'include_role' || task.action === 'import_role') {
+    let r = task.args.name;
+    try {
+      r = templar.template(r);
+    } catch {
+      /* the raw name */
+    }
+    name = `${task.actionAsWritten} : ${pyStr(r)}`;
+  } else name = task.actionAsWritten;
+  return task.role ? `${task.role.name} : ${name}` : name;
+}

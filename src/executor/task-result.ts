@@ -1,0 +1,115 @@
+// A task's result on a host, as the strategy processes it (_process_pending_results): registered, its facts
+// set, its status counted and shown, the host failed or unreachable, its handlers notified.
+import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
+import type { Task } from '../playbook/model.js';
+import type { TaskResult } from '../module.js';
+import type { Templar } from '../template/templar.js';
+import { PyException, PyValueError, isDict, pyRepr, pyStr, truthy } from '../python/python.js';
+import { extendedError } from '../yaml/extended-error.js';
+import type { RunContext } from './context.js';
+import type { ResultStatus } from './events.js';
+import type { HostState } from './host-state.js';
+import { taskKey } from './lockstep.js';
+import { notify } from './handlers.js';
+
+export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
+
+/** Ansible's wording for a template failure inside a task's options, pointing at the task's YAML. */
+export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): TaskResult {
+  if (err instanceof InterruptedError) throw err;
+  const where = task ? `\n\n${extendedError(task.pos)}` : '';
+  // AnsibleError's message: with the task's position when the error carries it (undefined variables, the args
+  // field), otherwise the original exception's text appended, as "X. X"
+  if (err instanceof PyValueError && rawArgs !== undefined) {
+    const msg = `the field 'args' has an invalid value (${pyRepr(rawArgs)}), and could not be converted to an dict.The error was: ${err.message}`;
+    return { failed: true, msg: task ? `${msg}${where}` : `${msg}. ${err.message}` };
+  }
+  if (err instanceof UndefinedError) {
+    return {
+      failed: true,
+      msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}`,
+    };
+  }
+  // an exception Ansible does not catch: only the exception, shown as "An exception occurred during task execution"
+  if (err instanceof PyException) return { failed: true, changed: false, exception: err.message };
+  if (err instanceof TaskTemplateError) return { failed: true, msg: `${err.message}${where}` };
+  if (err instanceof TsibleError) return { failed: true, msg: err.message };
+  throw err;
+}
+
+/** Where a result is processed: the task (as it ran) on a host, with the templar of its variables. */
+interface ResultSite {
+  readonly ctx: RunContext;
+  readonly task: Task;
+  readonly host: string;
+  readonly state: HostState;
+  readonly templar: Templar;
+}
+
+/** Processes a task's final result on a host and shows it. */
+export function finishTask(site: ResultSite, result: TaskResult): void {
+  const { ctx, task, host, state } = site;
+  const failed = isFailed(result);
+  if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = ctx.noLog(task);
+  const ignoreErrors = ctx.keyword(task, 'ignore_errors');
+  const ignored = !!ignoreErrors && truthy(site.templar.template(ignoreErrors));
+  register(site, result, failed);
+  if (isDict(result.ansible_facts) && !failed && !OWN_FACTS.has(task.action))
+    ctx.vm.setFacts(host, result.ansible_facts);
+  if (result.unreachable) {
+    ctx.stat(host, 'unreachable');
+    if (!truthy(ctx.keyword(task, 'ignore_unreachable') ?? false)) state.unreachable = true;
+    ctx.emit('taskResult', host, task, result, 'unreachable');
+    return;
+  }
+  const status = countStatus(site, result, failed && ignored ? 'ignored' : failed ? 'failed' : undefined);
+  const notified = ctx.keyword(task, 'notify');
+  if (!failed && result.changed && notified !== undefined) notify(ctx, host, notified);
+  ctx.emit('taskResult', host, task, result, status);
+}
+/** Actions whose facts are set where they run (include_vars, fact gathering), not from their result. */
+const OWN_FACTS = new Set(['include_vars', 'gather_facts', 'setup']);
+
+function register(site: ResultSite, result: TaskResult, failed: boolean): void {
+  const name = site.ctx.keyword(site.task, 'register');
+  if (name === undefined) return;
+  const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;
+  void _ansible_verbose_always;
+  void _ansible_facts_cacheable;
+  if (failed && registered.failed === undefined) registered.failed = true;
+  site.ctx.vm.register(site.host, pyStr(name), registered);
+}
+
+/** The result's status, counted; a failure (not ignored) fails the host, and any_errors_fatal ends the play. */
+function countStatus(site: ResultSite, result: TaskResult, failure: 'failed' | 'ignored' | undefined): ResultStatus {
+  const { ctx, host, task, state } = site;
+  if (result.skipped) {
+    ctx.stat(host, 'skipped');
+    return 'skipped';
+  }
+  if (failure === 'ignored') {
+    ctx.stat(host, 'ignored');
+    ctx.stat(host, 'ok');
+    if (result.changed) ctx.stat(host, 'changed');
+    return 'ignored';
+  }
+  if (failure === 'failed') {
+    ctx.stat(host, 'failures');
+    state.failed = true;
+    state.failedTask = task;
+    state.failedResult = result;
+    if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false) && !inRescuableBlock(task)) {
+      ctx.fatal = true;
+      ctx.fatalAt = taskKey(task);
+    }
+    return 'failed';
+  }
+  if (result.changed) ctx.stat(host, 'changed');
+  ctx.stat(host, 'ok');
+  return result.changed ? 'changed' : 'ok';
+}
+
+function inRescuableBlock(task: Task): boolean {
+  for (let b = task.parent; b; b = b.parent) if (b.rescue.length) return true;
+  return false;
+}
