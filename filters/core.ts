@@ -27,7 +27,7 @@ import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { isYamlString, loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
-import { strptime } from '../src/python/datetime.js';
+import { DAYS, MONTHS, strptime } from '../src/python/datetime.js';
 import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
@@ -174,21 +174,6 @@ function strftime(fmt: string, seconds?: number, utc = false): string {
   const g = (f: 'FullYear' | 'Month' | 'Date' | 'Hours' | 'Minutes' | 'Seconds' | 'Day') =>
     (utc ? (d as any)[`getUTC${f}`]() : (d as any)[`get${f}`]()) as number;
   const p2 = (n: number) => String(n).padStart(2, '0');
-  const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
   return fmt.replace(/%([a-zA-Z%])/g, (_m, c: string) => {
     switch (c) {
       case 'Y':
@@ -210,13 +195,13 @@ function strftime(fmt: string, seconds?: number, utc = false): string {
       case 'p':
         return g('Hours') < 12 ? 'AM' : 'PM';
       case 'A':
-        return days[g('Day')]!;
+        return DAYS[(g('Day') + 6) % 7]!;
       case 'a':
-        return days[g('Day')]!.slice(0, 3);
+        return DAYS[(g('Day') + 6) % 7]!.slice(0, 3);
       case 'B':
-        return months[g('Month')]!;
+        return MONTHS[g('Month')]!;
       case 'b':
-        return months[g('Month')]!.slice(0, 3);
+        return MONTHS[g('Month')]!.slice(0, 3);
       case 'j': {
         const start = utc ? Date.UTC(g('FullYear'), 0, 1) : new Date(g('FullYear'), 0, 1).getTime();
         return String(Math.floor((d.getTime() - start) / 86400000) + 1).padStart(3, '0');

@@ -3,6 +3,7 @@
 // that are not listed here are simply absent (README lists the set).
 import * as os from 'node:os';
 import { readFileSync } from 'node:fs';
+import { DAYS, MONTHS } from './python/datetime.js';
 
 const FAMILY: Record<string, string> = {
   debian: 'Debian',
@@ -61,28 +62,13 @@ function osRelease(): Record<string, string> {
 
 function dateTime(now: Date): Record<string, string> {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
   const offset = -now.getTimezoneOffset();
   const tz = `${offset >= 0 ? '+' : '-'}${p(Math.floor(Math.abs(offset) / 60))}${p(Math.abs(offset) % 60)}`;
   const start = new Date(now.getFullYear(), 0, 1);
   return {
     year: String(now.getFullYear()),
     month: p(now.getMonth() + 1),
-    weekday: days[now.getDay()]!,
+    weekday: DAYS[(now.getDay() + 6) % 7]!,
     weekday_number: String(now.getDay()),
     weeknumber: p(Math.floor((Math.floor((now.getTime() - start.getTime()) / 86400000) + start.getDay()) / 7)),
     day: p(now.getDate()),
@@ -103,7 +89,7 @@ function dateTime(now: Date): Record<string, string> {
         .find((x) => x.type === 'timeZoneName')?.value ?? 'UTC',
     tz_dst: '',
     tz_offset: tz,
-    monthname: months[now.getMonth()]!,
+    monthname: MONTHS[now.getMonth()]!,
   };
 }
 

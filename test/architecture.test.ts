@@ -93,7 +93,8 @@ describe('architecture', () => {
     const users = [...sources, ...tsFiles('test'), ...tsFiles('bench'), ...tsFiles('examples'), 'bin/tsible.js'];
     const importers = new Map<string, string[]>();
     for (const file of users)
-      for (const target of importsOf(file).map((t) => t.replace(/^dist\//, '')))
+      // bin/tsible.js runs dist/bundle/main.js, the bundle of src/cli/main.ts
+      for (const target of importsOf(file).map((t) => t.replace(/^dist\/bundle\//, 'src/cli/').replace(/^dist\//, '')))
         importers.set(target, [...(importers.get(target) ?? []), file]);
     const unused: string[] = [];
     for (const file of sources) {

@@ -1,6 +1,7 @@
 // `tsible race PLAYBOOK --processes N`: one local CloudWatch Logs endpoint and N real tsible processes
 // running the same playbook, each with its own resource_prefix, their output interleaved line by line.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { OptionsError } from '../errors.js';
@@ -25,7 +26,7 @@ export async function race(argv: string[], io: { out(s: string): void; err(s: st
   const endpoint = await startEndpoint({ faults: { throttleRate: throttle } });
   const started = Date.now();
   const holders: Array<{ name: string; at: number }> = [];
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/tsible.js');
+  const bin = tsibleBin();
   io.out(`local CloudWatch Logs endpoint: ${endpoint.url}; ${processes} processes racing for the lock\n`);
   const codes = await Promise.all(
     Array.from(
@@ -84,4 +85,13 @@ export async function race(argv: string[], io: { out(s: string): void; err(s: st
     `api calls: ${endpoint.calls.length} in all, ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}; ${creates} lock attempts, ${(endpoint.calls.length / Math.max(1, creates)).toFixed(1)} calls per attempt\n`,
   );
   return codes.every((c) => c === 0) ? 0 : 2;
+}
+
+/** bin/tsible.js of this installation, found above this file (dist/src/cli when built, dist/bundle when bundled). */
+function tsibleBin(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const bin = path.join(dir, 'bin', 'tsible.js');
+    if (existsSync(bin)) return bin;
+    if (path.dirname(dir) === dir) throw new Error('bin/tsible.js not found above ' + import.meta.url);
+  }
 }

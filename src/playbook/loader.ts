@@ -109,13 +109,7 @@ export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): T
 function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   if ('block' in ds || 'rescue' in ds || 'always' in ds) {
-    const valid = keywordsValidAt('block');
-    for (const k of Object.keys(ds)) if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a Block`, ds, pos);
-    for (const [k, v] of Object.entries(ds)) {
-      const err = keywordTypeError(k, v, 'Block');
-      if (err) fail(err, ds, pos);
-    }
-    warnIgnoredKeywords(ds, 'block', pos, ctx.warnings);
+    checkKeywords(ds, { level: 'block', owner: 'Block', pos }, ctx);
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
     const block: { -readonly [K in keyof Block]: Block[K] } = {
@@ -513,15 +507,25 @@ export function loadPlaybook(file: string): Playbook {
   return { file: abs, plays, warnings };
 }
 
+/** A block's or a play's keywords: each valid there and of its type (Ansible's words), warned about when ignored. */
+function checkKeywords(
+  ds: Raw,
+  at: { level: 'block' | 'play'; owner: 'Block' | 'Play'; pos: Pos },
+  ctx: LoadContext,
+): void {
+  const valid = keywordsValidAt(at.level);
+  for (const k of Object.keys(ds))
+    if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a ${at.owner}`, ds, at.pos);
+  for (const [k, v] of Object.entries(ds)) {
+    const err = keywordTypeError(k, v, at.owner);
+    if (err) fail(err, ds, at.pos);
+  }
+  warnIgnoredKeywords(ds, at.level, at.pos, ctx.warnings);
+}
+
 function loadPlay(ds: Raw, ctx: LoadContext): Play {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
-  const valid = keywordsValidAt('play');
-  for (const k of Object.keys(ds)) if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a Play`, ds, pos);
-  for (const [k, v] of Object.entries(ds)) {
-    const err = keywordTypeError(k, v, 'Play');
-    if (err) fail(err, ds, pos);
-  }
-  warnIgnoredKeywords(ds, 'play', pos, ctx.warnings);
+  checkKeywords(ds, { level: 'play', owner: 'Play', pos }, ctx);
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
     fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {

@@ -4,8 +4,9 @@
 import { PyValueError, pyFloat } from './python.js';
 
 const US_PER_DAY = 86_400_000_000;
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTHS = [
+/** Python's weekday names, Monday first as date.weekday() counts; JS's getDay() counts from Sunday. */
+export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+export const MONTHS = [
   'January',
   'February',
   'March',
