@@ -138,3 +138,18 @@ export function call<T>(prefix: string, operation: string, fn: () => Promise<T>)
     return Promise.reject(new ModuleFailure(awsFailure(prefix, operation, e)));
   }
 }
+
+/** For modules that catch no AWS error (as some of amazon.aws's do not): the error as the module crash Ansible
+ * reports, its last traceback line botocore's own (the error's class and text). */
+export function botocoreCrash(operation: string): (e: unknown) => never {
+  return (e) => {
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const code = err.name ?? 'Error';
+    const text = err.$metadata?.httpStatusCode
+      ? `botocore.errorfactory.${code}: An error occurred (${code}) when calling the ${operation} operation: ${err.message}`
+      : `botocore.exceptions.${code}: ${err.message}`;
+    const crash = new Error(text);
+    crash.stack = `Traceback (most recent call last):\n${text}\n`;
+    throw crash;
+  };
+}
