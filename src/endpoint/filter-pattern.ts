@@ -8,7 +8,7 @@ type Comparison = { selector: string; op: string; value: string | number | boole
 type JsonExpr = Comparison | { and: JsonExpr[] } | { or: JsonExpr[] };
 type FieldRule = { name: string; op?: string; value?: string };
 
-export type FilterPattern =
+type FilterPattern =
   | { kind: 'terms'; all: string[]; any: string[]; none: string[] }
   | { kind: 'json'; expr: JsonExpr }
   | { kind: 'fields'; fields: FieldRule[] };
@@ -43,7 +43,10 @@ function tokenize(body: string): string[] {
   const tokens: string[] = [];
   let m: RegExpExecArray | null;
   let end = 0;
-  while ((m = re.exec(body))) tokens.push(m[1]!), (end = re.lastIndex);
+  while ((m = re.exec(body))) {
+    tokens.push(m[1]!);
+    end = re.lastIndex;
+  }
   // (a failed sticky match resets lastIndex: what follows the last token must be blank)
   if (body.slice(end).trim() !== '') throw invalidPattern();
   return tokens;
@@ -51,12 +54,18 @@ function tokenize(body: string): string[] {
 
 function parseOr(tokens: string[], at: { i: number }): JsonExpr {
   const parts = [parseAnd(tokens, at)];
-  while (tokens[at.i] === '||') (at.i++, parts.push(parseAnd(tokens, at)));
+  while (tokens[at.i] === '||') {
+    at.i++;
+    parts.push(parseAnd(tokens, at));
+  }
   return parts.length === 1 ? parts[0]! : { or: parts };
 }
 function parseAnd(tokens: string[], at: { i: number }): JsonExpr {
   const parts = [parseComparison(tokens, at)];
-  while (tokens[at.i] === '&&') (at.i++, parts.push(parseComparison(tokens, at)));
+  while (tokens[at.i] === '&&') {
+    at.i++;
+    parts.push(parseComparison(tokens, at));
+  }
   return parts.length === 1 ? parts[0]! : { and: parts };
 }
 function parseComparison(tokens: string[], at: { i: number }): JsonExpr {
