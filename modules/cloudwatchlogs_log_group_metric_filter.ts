@@ -87,6 +87,13 @@ async function ensureFilter(args: Record<string, any>, t: Transformation, ctx: M
   );
   const logs = await awsClient(ctx, 'logs', args);
   const { log_group_name: logGroupName, filter_name: filterName, filter_pattern: filterPattern } = args;
+  // botocore's client-side check of the members' minimum lengths, before any request
+  const empty = Object.entries({ logGroupName, filterNamePrefix: filterName }).filter(([, v]) => v === '');
+  if (empty.length)
+    botocoreCrash('DescribeMetricFilters')({
+      name: 'ParamValidationError',
+      message: `Parameter validation failed:\n${empty.map(([k]) => `Invalid length for parameter ${k}, value: 0, valid min length: 1`).join('\n')}`,
+    });
   const found = await logs
     .send(new DescribeMetricFiltersCommand({ logGroupName, filterNamePrefix: filterName }))
     .catch(botocoreCrash('DescribeMetricFilters'));
@@ -115,17 +122,13 @@ async function ensureFilter(args: Record<string, any>, t: Transformation, ctx: M
           logGroupName,
           filterName,
           filterPattern,
-          metricTransformations: [
-            { ...request, defaultValue: numberOrUndefined(request.defaultValue) } as MetricTransformation,
-          ],
+          metricTransformations: [request as unknown as MetricTransformation],
         }),
       )
       .catch(botocoreCrash('PutMetricFilter'));
   }
   return { changed, metric_filters: [snake(request)] };
 }
-
-const numberOrUndefined = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
 
 /** A transformation in the result: snake_case keys. */
 const snake = (t: object) => camelDictToSnakeDict(t) as Record<string, unknown>;
