@@ -3,6 +3,7 @@
 import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
 import { AwsConfigError, awsSession, type AwsClient, type AwsSdk, type AwsServiceName } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
+import { pyStr, typeName } from '../src/python/python.js';
 
 const dep = (name: string) => ({ name, date: '2024-12-01', collection_name: 'amazon.aws' });
 export const AWS_COMMON_OPTIONS: ArgumentSpec = {
@@ -56,18 +57,74 @@ export class ModuleFailure extends Error {
 export const awsCommands = <N extends AwsServiceName>(ctx: ModuleContext, service: N): AwsSdk<N> | Promise<AwsSdk<N>> =>
   awsSession(ctx.services.awsSettings).commands(service);
 
-/** The service's client for this task's connection options; options that cannot connect end the module. */
+/** The service's client for this task's connection options; options that cannot connect end the module. Each
+ * call through it is noted for the task's resource_actions. */
 export async function awsClient<N extends AwsServiceName>(
   ctx: ModuleContext,
   service: N,
   args: Record<string, any>,
 ): Promise<AwsClient<N>> {
+  let client: AwsClient<N>;
   try {
-    return await awsSession(ctx.services.awsSettings).client(service, args, ctx);
+    client = await awsSession(ctx.services.awsSettings).client(service, args, ctx);
   } catch (e) {
     if (e instanceof AwsConfigError) throw new ModuleFailure({ failed: true, changed: false, msg: e.message });
     throw e;
   }
+  const noted = actionsOf(ctx);
+  const send = client.send.bind(client) as (command: object) => Promise<unknown>;
+  // the SDK's command classes and the explorer's simulated ones both carry the operation in their name
+  const noting = (command: object) => {
+    noted.add(`${service}:${command.constructor.name.replace(/Command\d*$/, '')}`);
+    return send(command);
+  };
+  return Object.create(client, { send: { value: noting } }) as AwsClient<N>;
+}
+
+/** 'service:Operation' for every call a task made, in first-call order (amazon.aws's is Python's set order). */
+const resourceActions = new WeakMap<ModuleContext, Set<string>>();
+function actionsOf(ctx: ModuleContext): Set<string> {
+  let noted = resourceActions.get(ctx);
+  if (!noted) resourceActions.set(ctx, (noted = new Set()));
+  return noted;
+}
+
+/** An AWS module's body with AnsibleAWSModule's exits around it: a ModuleFailure becomes the result, and
+ * debug_botocore_endpoint_logs adds resource_actions to what the module returns or fails with. */
+export async function runAwsModule(
+  args: Record<string, any>,
+  ctx: ModuleContext,
+  body: () => Promise<TaskResult>,
+): Promise<TaskResult> {
+  let result: TaskResult;
+  try {
+    result = await body();
+  } catch (e) {
+    if (!(e instanceof ModuleFailure)) throw e;
+    result = e.result;
+  }
+  if (args.debug_botocore_endpoint_logs) result = { ...result, resource_actions: [...actionsOf(ctx)] };
+  return result;
+}
+
+/** botocore's client-side check of string members (its "Parameter validation failed" report): the lines for
+ * every value of `values` that is not a string, named `member.key`. */
+export function invalidStringTypes(member: string, values: Record<string, unknown>): string[] {
+  return Object.entries(values)
+    .filter(([, v]) => typeof v !== 'string')
+    .map(
+      ([k, v]) =>
+        `Invalid type for parameter ${member}.${k}, value: ${pyStr(v)}, type: <class '${typeName(v)}'>, valid types: <class 'str'>`,
+    );
+}
+
+/** A botocore ParamValidationError as fail_json_aws reports it (no HTTP answer: message only, no call made). */
+export function parameterValidationFailure(prefix: string, problems: readonly string[]): ModuleFailure {
+  return new ModuleFailure({
+    failed: true,
+    changed: false,
+    msg: `${prefix}: Parameter validation failed:\n${problems.join('\n')}`,
+  });
 }
 
 /** Runs one SDK call; on error ends the module with amazon.aws's failure shape. */
@@ -80,4 +137,19 @@ export function call<T>(prefix: string, operation: string, fn: () => Promise<T>)
   } catch (e) {
     return Promise.reject(new ModuleFailure(awsFailure(prefix, operation, e)));
   }
+}
+
+/** For modules that catch no AWS error (as some of amazon.aws's do not): the error as the module crash Ansible
+ * reports, its last traceback line botocore's own (the error's class and text). */
+export function botocoreCrash(operation: string): (e: unknown) => never {
+  return (e) => {
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const code = err.name ?? 'Error';
+    const text = err.$metadata?.httpStatusCode
+      ? `botocore.errorfactory.${code}: An error occurred (${code}) when calling the ${operation} operation: ${err.message}`
+      : `botocore.exceptions.${code}: ${err.message}`;
+    const crash = new Error(text);
+    crash.stack = `Traceback (most recent call last):\n${text}\n`;
+    throw crash;
+  };
 }

@@ -6,7 +6,15 @@ import type { AwsSdk } from '../src/aws/client.js';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
 import { pyStr } from '../src/python/python.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, awsClient, awsCommands, call } from './aws_common.js';
+import {
+  AWS_COMMON_OPTIONS,
+  awsClient,
+  awsCommands,
+  call,
+  invalidStringTypes,
+  parameterValidationFailure,
+  runAwsModule,
+} from './aws_common.js';
 
 const MODULE_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
 
@@ -77,44 +85,44 @@ export default defineModule({
   ],
   supportsCheckMode: true,
   groups: ['amazon.aws.aws', 'community.aws.aws'],
-  async run(args, ctx) {
-    if (
-      args.state === 'present' &&
-      args.retention !== null &&
-      !MODULE_RETENTION.includes(args.retention) &&
-      args.retention !== 0
-    )
-      return invalidRetention();
-    try {
-      const commands = await awsCommands(ctx, 'logs');
-      const logs = await awsClient(ctx, 'logs', args);
-      const job: LogGroupJob = { ctx, args, name: args.log_group_name, logs, commands };
-      const found = await describe(job);
-      if (args.state === 'absent') {
-        if (!found) return { changed: false };
-        if (ctx.checkMode) return wouldDelete();
-        await remove(job);
-        return { changed: true };
-      }
-      if (!found) return await create(job);
-      if (args.overwrite) {
-        if (ctx.checkMode) return wouldDelete();
-        await remove(job);
-        return await create(job);
-      }
-      return await update(job, found);
-    } catch (e) {
-      if (e instanceof ModuleFailure) return e.result;
-      throw e;
-    }
-  },
+  run: (args, ctx) => runAwsModule(args, ctx, () => ensure(args, ctx)),
 });
+
+async function ensure(args: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> {
+  if (
+    args.state === 'present' &&
+    args.retention !== null &&
+    !MODULE_RETENTION.includes(args.retention) &&
+    args.retention !== 0
+  )
+    return invalidRetention();
+  const commands = await awsCommands(ctx, 'logs');
+  const logs = await awsClient(ctx, 'logs', args);
+  const job: LogGroupJob = { ctx, args, name: args.log_group_name, logs, commands };
+  const found = await describe(job);
+  if (args.state === 'absent') {
+    if (!found) return { changed: false };
+    if (ctx.checkMode) return wouldDelete();
+    await remove(job);
+    return { changed: true };
+  }
+  if (!found) return await create(job);
+  if (args.overwrite) {
+    if (ctx.checkMode) return wouldDelete();
+    await remove(job);
+    return await create(job);
+  }
+  return await update(job, found);
+}
 
 async function create(job: LogGroupJob): Promise<TaskResult> {
   const { args, logs, name } = job;
   if (job.ctx.checkMode) return { changed: true, msg: 'Would have created log group if not in check_mode.' };
   const { CreateLogGroupCommand } = job.commands;
   const tags = args.tags && Object.keys(args.tags).length ? args.tags : undefined;
+  // sent as given, as amazon.aws does: botocore refuses a value that is not a string before any request
+  const invalid = tags ? invalidStringTypes('tags', tags) : [];
+  if (invalid.length) throw parameterValidationFailure('Unable to create log group', invalid);
   await call('Unable to create log group', 'CreateLogGroup', () =>
     logs.send(
       new CreateLogGroupCommand({
@@ -173,9 +181,9 @@ async function updateTags({ args, ctx, commands, logs, name }: LogGroupJob, curr
   const removeKeys = args.purge_tags
     ? Object.keys(current).filter((k) => !k.startsWith('aws:') && !(k in args.tags))
     : [];
-  const setTags: Record<string, string> = {};
+  const setTags: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args.tags as Record<string, unknown>))
-    if (current[k] !== pyStr(v)) setTags[k] = pyStr(v);
+    if (current[k] !== pyStr(v)) setTags[k] = v;
   if (!removeKeys.length && !Object.keys(setTags).length) return false;
   if (ctx.checkMode) return true;
   const { TagLogGroupCommand, UntagLogGroupCommand } = commands;
@@ -183,10 +191,13 @@ async function updateTags({ args, ctx, commands, logs, name }: LogGroupJob, curr
     await call('Failed to update tags', 'UntagLogGroup', () =>
       logs.send(new UntagLogGroupCommand({ logGroupName: name, tags: removeKeys })),
     );
-  if (Object.keys(setTags).length)
-    await call('Failed to update tags', 'TagLogGroup', () =>
-      logs.send(new TagLogGroupCommand({ logGroupName: name, tags: setTags })),
-    );
+  if (!Object.keys(setTags).length) return true;
+  // compared as text but sent as given (amazon.aws): botocore refuses a value that is not a string, after Untag
+  const invalid = invalidStringTypes('tags', setTags);
+  if (invalid.length) throw parameterValidationFailure('Failed to update tags', invalid);
+  await call('Failed to update tags', 'TagLogGroup', () =>
+    logs.send(new TagLogGroupCommand({ logGroupName: name, tags: setTags as Record<string, string> })),
+  );
   return true;
 }
 

@@ -3,7 +3,7 @@
 import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { defineModule } from '../src/module.js';
 import { camelDictToSnakeDict } from '../src/aws/errors.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, awsClient, awsCommands, call } from './aws_common.js';
+import { AWS_COMMON_OPTIONS, awsClient, awsCommands, call, runAwsModule } from './aws_common.js';
 
 export default defineModule({
   names: [
@@ -18,9 +18,9 @@ export default defineModule({
   argumentSpec: { log_group_name: { type: 'str' }, ...AWS_COMMON_OPTIONS },
   supportsCheckMode: true,
   groups: ['amazon.aws.aws', 'community.aws.aws'],
-  async run(args, ctx) {
-    const prefix: string | null = args.log_group_name;
-    try {
+  run: (args, ctx) =>
+    runAwsModule(args, ctx, async () => {
+      const prefix: string | null = args.log_group_name;
       const { DescribeLogGroupsCommand, ListTagsLogGroupCommand } = await awsCommands(ctx, 'logs');
       const logs = await awsClient(ctx, 'logs', args);
       const groups: LogGroup[] = [];
@@ -66,9 +66,5 @@ export default defineModule({
           },
         ];
       return result;
-    } catch (e) {
-      if (e instanceof ModuleFailure) return e.result;
-      throw e;
-    }
-  },
+    }),
 });

@@ -9,6 +9,7 @@ import { commandModule, shellModule } from './command.js';
 import * as control from './control.js';
 import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
+import metricFilter from './cloudwatchlogs_log_group_metric_filter.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -21,6 +22,7 @@ const MODULES: readonly ModuleDefinition[] = [
   ...Object.values(control),
   logGroup,
   logGroupInfo,
+  metricFilter,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

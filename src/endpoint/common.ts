@@ -16,6 +16,19 @@ export class AwsError extends Error {
   }
 }
 
+/** AWS's InvalidParameterException, which carries every validation failure of a member. */
+export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
+
+/** A listing's nextToken: the key of the page's last item, opaque to clients. */
+export const pageToken = (key: string) => Buffer.from(`v1:${key}`, 'utf8').toString('base64url');
+/** The key a nextToken continues after; an InvalidParameterException for a token no listing gave. */
+export function pageAfter(token: unknown): string {
+  if (typeof token !== 'string' || token.length < 1) throw invalidParameter('The specified nextToken is invalid.');
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  if (!text.startsWith('v1:')) throw invalidParameter('The specified nextToken is invalid.');
+  return text.slice(3);
+}
+
 /** Fault knobs a test or a user sets at start or while the endpoint runs. Latency, throttling and server errors
  * apply to every service; listing lag and creation times are CloudWatch Logs'. */
 export interface Faults {

@@ -1,13 +1,12 @@
 // The in-memory CloudWatch Logs model: log groups, retention and tags with AWS's validation and error
 // words. Knows nothing about HTTP; time comes from an injected clock so the explorer can own it.
-import { AwsError, systemClock, type Clock } from './common.js';
+import { AwsError, invalidParameter, systemClock, type Clock } from './common.js';
 
-export { AwsError, systemClock, type Clock };
+export { AwsError, invalidParameter, systemClock, type Clock };
 
 const alreadyExists = () => new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
 const notFound = () => new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
-export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
-const validation = (value: unknown, member: string, constraint: string) =>
+export const validation = (value: unknown, member: string, constraint: string) =>
   invalidParameter(
     `1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
   );
@@ -26,6 +25,24 @@ export interface LogGroup {
   readonly kmsKeyId?: string;
   readonly logGroupClass: string;
   tags: Record<string, string>;
+  /** By filter name (absent in state files from before metric filters). */
+  metricFilters?: Record<string, MetricFilter>;
+}
+
+export interface MetricTransformation {
+  readonly metricName: string;
+  readonly metricNamespace: string;
+  readonly metricValue: string;
+  readonly defaultValue?: number;
+  readonly dimensions?: Record<string, string>;
+  readonly unit?: string;
+}
+export interface MetricFilter {
+  readonly filterName: string;
+  readonly filterPattern: string;
+  readonly metricTransformations: MetricTransformation[];
+  readonly creationTime: number;
+  readonly logGroupName: string;
 }
 
 interface Home {
@@ -67,6 +84,13 @@ function validateTags(tags: unknown, member = 'tags'): Record<string, string> {
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
+
+/** A group with its own tags and filters (filters themselves are never changed in place). */
+const copyGroup = (g: LogGroup): LogGroup => ({
+  ...g,
+  tags: { ...g.tags },
+  ...(g.metricFilters ? { metricFilters: { ...g.metricFilters } } : {}),
+});
 
 export class LogsModel {
   readonly #groups = new Map<string, LogGroup>();
@@ -180,11 +204,11 @@ export class LogsModel {
     return this.#groups.size;
   }
   snapshot(): LogGroup[] {
-    return this.list().map((g) => ({ ...g, tags: { ...g.tags } }));
+    return this.list().map(copyGroup);
   }
   restore(groups: readonly LogGroup[]): void {
     this.#groups.clear();
-    for (const g of groups) this.#groups.set(g.logGroupName, { ...g, tags: { ...g.tags } });
+    for (const g of groups) this.#groups.set(g.logGroupName, copyGroup(g));
     this.#sorted = null;
   }
   get lastCreation(): number {

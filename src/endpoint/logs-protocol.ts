@@ -1,8 +1,9 @@
 // CloudWatch Logs' operations over the in-memory model (moto's responses.py): one entry per X-Amz-Target
 // operation, JSON objects in and out (wire.ts's awsJson11 reads and writes the bytes); pagination declared once.
 import { AwsError, LogsModel, invalidParameter, validateName, type LogGroup } from './logs-model.js';
-import { NO_FAULTS, type Faults } from './common.js';
+import { NO_FAULTS, pageAfter, pageToken, type Faults } from './common.js';
 import type { JsonObject } from './wire.js';
+import { deleteMetricFilter, describeMetricFilters, putMetricFilter, testMetricFilter } from './logs-metric-filters.js';
 
 export { NO_FAULTS, type Faults, type JsonObject };
 
@@ -14,21 +15,13 @@ interface Journal {
 function describeGroup(g: LogGroup, arnOf: (n: string) => string): JsonObject {
   const out: JsonObject = { logGroupName: g.logGroupName, creationTime: g.creationTime };
   if (g.retentionInDays !== undefined) out.retentionInDays = g.retentionInDays;
-  out.metricFilterCount = 0;
+  out.metricFilterCount = Object.keys(g.metricFilters ?? {}).length;
   out.arn = `${arnOf(g.logGroupName)}:*`;
   out.storedBytes = 0;
   if (g.kmsKeyId) out.kmsKeyId = g.kmsKeyId;
   out.logGroupClass = g.logGroupClass;
   out.logGroupArn = arnOf(g.logGroupName);
   return out;
-}
-
-const encodeToken = (name: string) => Buffer.from(`v1:${name}`, 'utf8').toString('base64url');
-function decodeToken(token: unknown): string {
-  if (typeof token !== 'string' || token.length < 1) throw invalidParameter('The specified nextToken is invalid.');
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  if (!text.startsWith('v1:')) throw invalidParameter('The specified nextToken is invalid.');
-  return text.slice(3);
 }
 
 /** Serves operations against a model, applying listing lag from its own journal. */
@@ -108,7 +101,7 @@ export class LogsService {
         b.logGroupNamePattern as string | undefined,
       );
       if (b.nextToken !== undefined) {
-        const after = decodeToken(b.nextToken);
+        const after = pageAfter(b.nextToken);
         groups = groups.filter((g) => g.logGroupName > after);
       }
       const page = groups.slice(0, limit);
@@ -123,7 +116,7 @@ export class LogsService {
             : describeGroup(g, (n) => this.model.arnOf(n)),
         ),
       };
-      if (groups.length > limit) out.nextToken = encodeToken(page[page.length - 1]!.logGroupName);
+      if (groups.length > limit) out.nextToken = pageToken(page[page.length - 1]!.logGroupName);
       return out;
     },
     PutRetentionPolicy: (b) => {
@@ -158,11 +151,21 @@ export class LogsService {
       return {};
     },
     ListTagsForResource: (b) => ({ tags: { ...this.model.groupByArn(b.resourceArn).tags } }),
+    PutMetricFilter: (b) => {
+      putMetricFilter(this.model, b);
+      return {};
+    },
+    DescribeMetricFilters: (b) => describeMetricFilters(this.model, b),
+    DeleteMetricFilter: (b) => {
+      deleteMetricFilter(this.model, b);
+      return {};
+    },
+    TestMetricFilter: (b) => testMetricFilter(b),
   };
 
   /** Whether the operation may change state (the endpoint writes its state file after those). */
   mutates(operation: string): boolean {
-    return operation !== 'DescribeLogGroups' && !operation.startsWith('List');
+    return !/^(Describe|List|Test)/.test(operation);
   }
   /** This service's part of the endpoint's state file. */
   snapshot(): JsonObject {
