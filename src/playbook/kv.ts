@@ -66,7 +66,7 @@ function unescapedEquals(word: string): number {
 }
 
 /** join_args: words joined by a space, except after a word that ends a line. */
-export function joinArgs(words: readonly string[]): string {
+function joinArgs(words: readonly string[]): string {
   let out = '';
   for (const w of words) out += out === '' || out.endsWith('\n') ? w : ` ${w}`;
   return out;

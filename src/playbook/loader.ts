@@ -3,7 +3,7 @@
 // in its words, with the position of the offending YAML.
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ParseError, type Pos } from '../errors.js';
+import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { extendedError } from '../yaml/extended-error.js';
 import { isDict } from '../python/python.js';
@@ -181,11 +181,11 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   }
   // `cmd:` is the dict spelling of the free-form command line (Task.preprocess_data)
   if (HAS_CMD.has(actionName) && 'cmd' in args) {
+    // an AnsibleError, not a parser error: the run exits with 1
     if ((args._raw_params ?? '') !== '')
-      fail(
+      throw new TsibleError(
         "The 'cmd' argument cannot be used when other raw parameters are specified. Please put everything in one or the other place.",
-        ds,
-        pos,
+        { pos: posOf(ds) ?? pos },
       );
     args._raw_params = args.cmd;
     delete args.cmd;
