@@ -120,21 +120,22 @@ class CommandRun {
     const now = new Date();
     return { start: stamp(this.started), end: stamp(now), delta: delta(now.getTime() - this.started.getTime()) };
   }
+  /** Check mode runs nothing: with creates/removes the command would change something, else it is skipped. */
   checkMode(): TaskResult {
-    const { start, end, delta: took } = this.times();
+    const guarded = Boolean(this.args.creates || this.args.removes);
     return {
-      changed: false,
+      changed: guarded,
       cmd: this.cmdShown,
       rc: 0,
       stdout: '',
       stderr: '',
       stdout_lines: [],
       stderr_lines: [],
-      start,
-      end,
-      delta: took,
+      start: null,
+      end: null,
+      delta: null,
       msg: 'Command would have run if not in check mode',
-      skipped: true,
+      ...(guarded ? {} : { skipped: true }),
     };
   }
   /** The program and its arguments: the shell with the text, the argv list, or the text split as shlex does. */
