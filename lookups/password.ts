@@ -41,7 +41,7 @@ function parseTerm(term: string): { relpath: string; params: Dict } {
   let relpath = space < 0 ? term : term.slice(0, space);
   const params: Dict = {};
   if (space >= 0) {
-    const parsed = parseKv(term.slice(space + 1), true) as Dict;
+    const parsed = parseKv(term.slice(space + 1), false) as Dict;
     for (const [k, v] of Object.entries(parsed)) if (k !== '_raw_params') params[k] = v;
     if (parsed._raw_params !== undefined) {
       relpath = `${relpath} ${pyStr(parsed._raw_params)}`;

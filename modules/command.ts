@@ -9,7 +9,7 @@ const SPEC = {
   _uses_shell: { type: 'bool' as const, default: false },
   argv: { type: 'list' as const },
   chdir: { type: 'path' as const },
-  executable: { type: 'path' as const },
+  executable: { type: 'str' as const },
   creates: { type: 'path' as const },
   removes: { type: 'path' as const },
   stdin: { type: 'str' as const },
@@ -64,8 +64,16 @@ function shlexSplit(s: string): string[] {
   return out;
 }
 
+/** Python's str.splitlines(): a final line break ends the last line rather than starting an empty one. */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
 /** creates=/removes=: the command does not run when the file exists (creates) or does not (removes). */
-function notNeeded(args: Record<string, any>, at: { cwd: string; cmd: unknown }): TaskResult | undefined {
+function notNeeded(args: Record<string, any>, at: { cwd: string; cmd: unknown; checkMode: boolean }) {
+  const did = at.checkMode ? 'Would' : 'Did';
   const skipped = (stdout: string, msg: string): TaskResult => ({
     changed: false,
     cmd: at.cmd,
@@ -75,13 +83,17 @@ function notNeeded(args: Record<string, any>, at: { cwd: string; cmd: unknown })
     stdout_lines: [stdout],
     stderr_lines: [],
     msg,
+    // the module promises these keys even when it runs nothing
+    start: null,
+    end: null,
+    delta: null,
   });
   if (args.creates && existsSync(resolve(at.cwd, args.creates)))
-    return skipped(`skipped, since ${args.creates} exists`, `Did not run command since '${args.creates}' exists`);
+    return skipped(`skipped, since ${args.creates} exists`, `${did} not run command since '${args.creates}' exists`);
   if (args.removes && !existsSync(resolve(at.cwd, args.removes)))
     return skipped(
       `skipped, since ${args.removes} does not exist`,
-      `Did not run command since '${args.removes}' does not exist`,
+      `${did} not run command since '${args.removes}' does not exist`,
     );
   return undefined;
 }
@@ -108,21 +120,22 @@ class CommandRun {
     const now = new Date();
     return { start: stamp(this.started), end: stamp(now), delta: delta(now.getTime() - this.started.getTime()) };
   }
+  /** Check mode runs nothing: with creates/removes the command would change something, else it is skipped. */
   checkMode(): TaskResult {
-    const { start, end, delta: took } = this.times();
+    const guarded = Boolean(this.args.creates || this.args.removes);
     return {
-      changed: false,
+      changed: guarded,
       cmd: this.cmdShown,
       rc: 0,
       stdout: '',
       stderr: '',
       stdout_lines: [],
       stderr_lines: [],
-      start,
-      end,
-      delta: took,
+      start: null,
+      end: null,
+      delta: null,
       msg: 'Command would have run if not in check mode',
-      skipped: true,
+      ...(guarded ? {} : { skipped: true }),
     };
   }
   /** The program and its arguments: the shell with the text, the argv list, or the text split as shlex does. */
@@ -171,8 +184,8 @@ class CommandRun {
       stdout,
       stderr,
       ...times,
-      stdout_lines: stdout ? stdout.split(/\r?\n/) : [],
-      stderr_lines: stderr ? stderr.split(/\r?\n/) : [],
+      stdout_lines: splitLines(stdout),
+      stderr_lines: splitLines(stderr),
       msg: msg ?? '',
     };
     if (rc !== 0) {
@@ -197,19 +210,29 @@ class CommandRun {
 async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
   const argv: string[] | null = args.argv;
   if (!args._raw_params && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
+  const warnings: string[] = [];
+  if (!shell && args.executable) {
+    warnings.push(
+      `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`,
+    );
+    args = { ...args, executable: undefined };
+  }
   const run = new CommandRun(args, ctx, shell);
   // creates/removes show the command as the shell's text or the text split, even when given as argv
   const skipped = notNeeded(args, {
     cwd: run.chdir ?? ctx.basedir,
     cmd: shell ? run.cmdText : shlexSplit(run.cmdText),
+    checkMode: ctx.checkMode,
   });
-  if (skipped) return skipped;
-  if (ctx.checkMode) return run.checkMode();
-  return run.run();
+  if (skipped) return warnings.length ? { ...skipped, warnings } : skipped;
+  const result = ctx.checkMode ? run.checkMode() : await run.run();
+  return warnings.length ? { ...result, warnings } : result;
 }
 
 export const commandModule = defineModule({
   names: ['command', 'ansible.builtin.command', 'ansible.legacy.command'],
+  // the shell action runs the command module: both name it so in messages
+  fqcn: 'ansible.legacy.command',
   argumentSpec: SPEC,
   freeForm: true,
   supportsCheckMode: true,
@@ -217,6 +240,7 @@ export const commandModule = defineModule({
 });
 export const shellModule = defineModule({
   names: ['shell', 'ansible.builtin.shell', 'ansible.legacy.shell'],
+  fqcn: 'ansible.legacy.command',
   argumentSpec: SPEC,
   freeForm: true,
   supportsCheckMode: true,

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { TsibleError } from '../errors.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { loadInventory } from '../inventory/inventory.js';
+import { applyLimit } from '../inventory/patterns.js';
 import { DefaultCallback } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   readonly skipTags?: readonly string[];
   /** Inventory sources as -i takes them ('a,b,' or files). */
   readonly inventory?: readonly string[];
+  /** Host patterns as --limit takes them ('web[0]:db', '@file'). */
+  readonly limit?: string;
   /** Serve CloudWatch Logs from the built-in endpoint for this run. */
   readonly localAws?: boolean;
   /** Send every AWS call to this endpoint (e.g. one started with startEndpoint()). */
@@ -89,6 +92,10 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
   const inventory = loadInventory([...(opts.inventory ?? [])], path.dirname(playbook.file));
   let output = '',
     json = '';
+  if (opts.limit !== undefined)
+    applyLimit(inventory, opts.limit, (message) => {
+      output += `[WARNING]: ${message}\n`;
+    });
   const collector = new Collector();
   const controller = new AbortController();
   opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });

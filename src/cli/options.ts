@@ -9,6 +9,8 @@ export interface CliOptions {
   files: string[];
   extraVars: Record<string, unknown>;
   inventory: string[];
+  /** -l/--limit: the last one given, as argparse keeps it. */
+  limit?: string;
   verbosity: number;
   check: boolean;
   diff: boolean;
@@ -32,7 +34,7 @@ export interface CliOptions {
   jinja: '2.14' | 'native';
 }
 
-export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-e EXTRA_VARS] [-C] [-D]
+export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-l SUBSET] [-e EXTRA_VARS] [-C] [-D]
               [-t TAGS] [--skip-tags SKIP_TAGS] [--list-tasks] [--list-tags]
               [--list-hosts] [--syntax-check] [--start-at-task START_AT_TASK]
               [--step] [-f FORKS] [--local-aws] [--jinja {2.14,native}]
@@ -50,6 +52,7 @@ positional arguments:
 options:
   -e, --extra-vars      set additional variables as key=value, YAML/JSON, or @file
   -i, --inventory       inventory host list (e.g. 'localhost,')
+  -l, --limit           further limit selected hosts to an additional pattern
   -v, --verbose         more output; -vvv for indented JSON results
   -C, --check           don't make any changes; predict some of the changes
   -D, --diff            show differences where modules support it
@@ -120,6 +123,10 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--inventory':
       case '--inventory-file':
         o.inventory.push(value());
+        break;
+      case '-l':
+      case '--limit':
+        o.limit = value();
         break;
       case '--verbose':
         o.verbosity++;

@@ -1,11 +1,12 @@
 // `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
 import { configValue } from '../config.js';
+import { pyRepr, pyStr } from '../python/python.js';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { ExitCode, ParseError, TsibleError } from '../errors.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
-import { DefaultCallback } from '../output/default-callback.js';
+import { DefaultCallback, wrap } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
 import type { Task, TaskOrBlock } from '../playbook/model.js';
 import type { ExecutorHooks } from '../executor/events.js';
@@ -37,8 +38,11 @@ export async function runPlaybooks(
     return ExitCode.Ok;
   }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
-    const { loadInventory, matchHosts } = await import('../inventory/inventory.js');
+    const { loadInventory } = await import('../inventory/inventory.js');
+    const { applyLimit, matchHosts } = await import('../inventory/patterns.js');
     const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
+    const warn = warnOnStderr(io);
+    if (opts.limit !== undefined) applyLimit(inventory, opts.limit, warn);
     for (const [i, pb] of playbooks.entries()) {
       io.out(`\nplaybook: ${opts.files[i]}\n`);
       pb.plays.forEach((play, n) => {
@@ -49,12 +53,10 @@ export async function runPlaybooks(
           .map(String);
         io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
         // resolving the play's hosts warns of a pattern that matches nothing, as a run would
-        if (!matchHosts(inventory, play.hosts).length)
-          io.err(`[WARNING]: Could not match supplied host pattern, ignoring: ${hosts}\n`);
+        const matched = matchHosts(inventory, play.hosts, { warn });
         if (opts.listHosts) {
-          const matched = matchHosts(inventory, play.hosts);
           io.out(
-            `    pattern: ['${hosts}']\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
+            `    pattern: ${pyRepr([play.hosts].flat().map(pyStr))}\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
           );
         }
         const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
@@ -85,6 +87,10 @@ export async function runPlaybooks(
     io.err(
       "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
     );
+  if (opts.limit !== undefined) {
+    const { applyLimit } = await import('../inventory/patterns.js');
+    applyLimit(inventory, opts.limit, warnOnStderr(io));
+  }
   const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
   const color =
     (!env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY)) ||
@@ -165,6 +171,12 @@ function listableTasks(
   }
   return out;
 }
+
+/** Warnings from before the run's callbacks exist, worded and wrapped as Ansible's Display prints them. */
+const warnOnStderr =
+  (io: { err(s: string): void }) =>
+  (message: string): void =>
+    io.err(`${wrap(`[WARNING]: ${message}`, 79).join('\n')}\n`);
 
 /** --step first, then the debugger. */
 function composeHooks(step: ExecutorHooks, dbg: ExecutorHooks): ExecutorHooks {

@@ -8,7 +8,7 @@ import { GLOBALS } from '../template/globals.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, truthy } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
-import { matchHosts } from '../inventory/inventory.js';
+import { matchHosts } from '../inventory/patterns.js';
 import { EndPlay, type RunContext } from './context.js';
 import { startPlayHandlers } from './handlers.js';
 import { Lockstep } from './lockstep.js';
@@ -40,6 +40,13 @@ export class PlayRun {
     const templar = ctx.templar('localhost');
     const pattern = templar.template(play.hosts);
     const name = this.#name(templar, pattern);
+    // the play's hosts first (a bad subscript fails the run before the play's banner)
+    const hosts = matchHosts(ctx.vm.inventory, pattern, { warn: ctx.warn }).filter((h) => !ctx.gone.has(h));
+    if (!hosts.length) {
+      ctx.emit('playStart', play, name);
+      ctx.emit('noHostsMatched');
+      return;
+    }
     // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
     this.#warnReserved([
       ...play.roles.flatMap((b) => (b.role ? [...Object.keys(b.role.defaults), ...Object.keys(b.role.vars)] : [])),
@@ -47,13 +54,6 @@ export class PlayRun {
       ...Object.keys(ctx.vm.extraVars),
     ]);
     ctx.emit('playStart', play, name);
-    const hosts = matchHosts(ctx.vm.inventory, pattern).filter((h) => !ctx.gone.has(h));
-    if (!hosts.length) {
-      if (!matchHosts(ctx.vm.inventory, pattern).length)
-        ctx.emit('warning', `Could not match supplied host pattern, ignoring: ${pyStr(pattern)}`);
-      ctx.emit('noHostsMatched');
-      return;
-    }
     this.#start(hosts, { name, templar });
     await Promise.all(hosts.map((h) => this.#runHost(h)));
     for (const h of hosts) {

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { Playbook, Task } from '../playbook/model.js';
 import { forgetRunCaches } from '../playbook/loader.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
-import { loadInventory } from '../inventory/inventory.js';
+import { loadInventory, type Inventory } from '../inventory/inventory.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, HostStats } from './events.js';
 import { RunContext } from './context.js';
@@ -60,7 +60,7 @@ export class PlaybookExecutor {
     ctx.emit('playCount', path.relative(process.cwd(), playbook.file) || playbook.file, playbook.plays.length);
     for (const w of playbook.warnings) ctx.emit('warning', w);
     const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
-    ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory.sources));
+    ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory));
     for (const play of playbook.plays) {
       await new PlayRun(ctx, this.#strategy, play).run();
       if (ctx.fatal) {
@@ -72,7 +72,7 @@ export class PlaybookExecutor {
   }
 
   /** The run's magic variables (the play adds its own). */
-  #magic(playbook: Playbook, sources: unknown): Vars {
+  #magic(playbook: Playbook, { sources, limit }: Inventory): Vars {
     const opts = this.opts;
     return {
       playbook_dir: path.dirname(playbook.file),
@@ -85,6 +85,7 @@ export class PlaybookExecutor {
       ansible_skip_tags: [...opts.skipTags],
       ansible_inventory_sources: sources,
       ansible_config_file: null,
+      ...(limit && { ansible_limit: limit.text }),
     };
   }
 }

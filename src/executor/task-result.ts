@@ -73,9 +73,10 @@ const OWN_FACTS = new Set(['include_vars', 'gather_facts', 'setup']);
 function register(site: ResultSite, result: TaskResult, failed: boolean): void {
   const name = site.ctx.keyword(site.task, 'register');
   if (name === undefined) return;
-  const { _ansible_verbose_always, _ansible_facts_cacheable, ...registered } = result;
-  void _ansible_verbose_always;
-  void _ansible_facts_cacheable;
+  // the strategy registers a clean copy: no internal keys, no invocation
+  const registered = Object.fromEntries(
+    Object.entries(result).filter(([k]) => !k.startsWith('_ansible_') && k !== 'invocation'),
+  ) as TaskResult;
   if (failed && registered.failed === undefined) registered.failed = true;
   site.ctx.vm.register(site.host, pyStr(name), registered);
 }

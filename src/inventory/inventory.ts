@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { OptionsError, ParseError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
-import { isDict, pyStr } from '../python/python.js';
+import { isDict } from '../python/python.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
 
@@ -23,6 +23,8 @@ export interface Inventory {
   readonly sources: string[];
   /** The connection for hosts that set none (`-c`); Ansible's default is ssh. */
   defaultConnection?: string;
+  /** --limit as given (ansible_limit) and its patterns (InventoryManager's subset), set by applyLimit. */
+  limit?: { readonly text: string; readonly patterns: readonly string[] };
 }
 
 const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local', ansible_python_interpreter: process.execPath };
@@ -253,8 +255,8 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
       ![...inv.groups.values()].some((g) => g.children.includes(name))
     )
       all.children.push(name);
+  // all's own hosts are those add_host adds; the others are all's through its child groups
   for (const h of inv.hosts.keys()) {
-    if (!all.hosts.includes(h)) all.hosts.push(h);
     const inGroup = [...inv.groups].some(([n, g]) => n !== 'all' && n !== 'ungrouped' && g.hosts.includes(h));
     const ung = inv.groups.get('ungrouped')!;
     if (inGroup) ung.hosts = ung.hosts.filter((x) => x !== h);
@@ -299,60 +301,6 @@ export function hostInventoryVars(inv: Inventory, host: string): Vars {
   Object.assign(out, inv.hosts.get(host) ?? (implicit ? IMPLICIT_LOCALHOST : {}));
   if (implicit && out.ansible_connection === undefined) Object.assign(out, IMPLICIT_LOCALHOST);
   return out;
-}
-
-/** The hosts of a play's `hosts:` pattern: names, groups, `all`/`*`, wildcards, `a:b` union, `:&` and `:!`. */
-export function matchHosts(inv: Inventory, pattern: unknown): string[] {
-  const allHosts = [...inv.hosts.keys()];
-  const terms = (Array.isArray(pattern) ? pattern.map(pyStr) : pyStr(pattern).split(/[:,]/))
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const expand = (term: string): string[] => {
-    if (term === 'all' || term === '*') {
-      const own = inv.groups.get('all')?.hosts ?? [];
-      return [...own, ...allHosts.filter((h) => !own.includes(h))];
-    }
-    const g = inv.groups.get(term);
-    if (g) {
-      const out = new Set(g.hosts);
-      for (const c of g.children) for (const h of expand(c)) out.add(h);
-      return allHosts.filter((h) => out.has(h));
-    }
-    if (inv.hosts.has(term)) return [term];
-    if (term.startsWith('~')) {
-      const re = new RegExp(term.slice(1));
-      return allHosts.filter((h) => re.test(h));
-    }
-    if (/[*?[]/.test(term)) {
-      const re = new RegExp(
-        '^' +
-          term
-            .replace(/[.+^${}()|\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.') +
-          '$',
-      );
-      return [
-        ...new Set([
-          ...allHosts.filter((h) => re.test(h)),
-          ...[...inv.groups.keys()].filter((n) => re.test(n)).flatMap(expand),
-        ]),
-      ];
-    }
-    if (isImplicitLocalhostName(term)) return [term];
-    return [];
-  };
-  let result: string[] = [];
-  for (const t of terms) {
-    if (t.startsWith('!')) {
-      const ex = new Set(expand(t.slice(1)));
-      result = result.filter((h) => !ex.has(h));
-    } else if (t.startsWith('&')) {
-      const keep = new Set(expand(t.slice(1)));
-      result = result.filter((h) => keep.has(h));
-    } else for (const h of expand(t)) if (!result.includes(h)) result.push(h);
-  }
-  return result;
 }
 
 /** True when tsible can run modules on this host: a local connection (tsible has no SSH or WinRM). The

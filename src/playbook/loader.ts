@@ -3,7 +3,7 @@
 // in its words, with the position of the offending YAML.
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ParseError, type Pos } from '../errors.js';
+import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { extendedError } from '../yaml/extended-error.js';
 import { isDict } from '../python/python.js';
@@ -18,6 +18,20 @@ const RAW_PARAM_MODULES =
   'include_vars, ansible.legacy.command, meta, win_command, include, group_by, ansible.builtin.include_role, ansible.builtin.group_by, ansible.legacy.script, ansible.legacy.win_shell, ansible.builtin.import_tasks, ansible.windows.win_shell, ansible.builtin.raw, shell, ansible.legacy.add_host, set_fact, ansible.legacy.meta, ansible.legacy.shell, ansible.builtin.meta, add_host, ansible.legacy.group_by, include_tasks, ansible.legacy.include, include_role, ansible.legacy.import_tasks, ansible.builtin.script, ansible.builtin.shell, ansible.builtin.include_tasks, script, ansible.builtin.win_command, ansible.legacy.win_command, command, import_tasks, ansible.builtin.command, import_role, ansible.builtin.include, win_shell, ansible.legacy.include_tasks, ansible.builtin.win_shell, raw, ansible.legacy.set_fact, ansible.windows.win_command, ansible.legacy.include_role, ansible.builtin.add_host, ansible.legacy.raw, ansible.builtin.include_vars, ansible.builtin.set_fact, ansible.builtin.import_role, ansible.legacy.include_vars, ansible.legacy.import_role'.split(
     ', ',
   );
+/** Ansible's internal names of a module: as written, and under ansible.builtin. and ansible.legacy. */
+const withInternalFqcns = (names: string[]) =>
+  names.flatMap((n) => (n.includes('.') ? [n] : [n, `ansible.builtin.${n}`, `ansible.legacy.${n}`]));
+/** FREEFORM_ACTIONS (C.MODULE_REQUIRE_ARGS): their free-form text is a command line, of which parse_kv takes only
+ * the command options (creates=, chdir=, ...). */
+const FREEFORM_ACTIONS = new Set(
+  withInternalFqcns([
+    ...['command', 'win_command', 'ansible.windows.win_command'],
+    ...['shell', 'win_shell', 'ansible.windows.win_shell'],
+    ...['raw', 'script'],
+  ]),
+);
+/** C._ACTION_HAS_CMD: `cmd:` is their dict spelling of the free-form command line. */
+const HAS_CMD = new Set(withInternalFqcns(['command', 'shell', 'script']));
 
 // Parsed files by path, reused while the file is the same (an include in a loop reads its file every time, as
 // Ansible's DataLoader does; parsing it again is what costs). "The same": same size, modification time and inode
@@ -73,7 +87,7 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
 }
 
 export { parseKv } from './kv.js';
-import { parseKv } from './kv.js';
+import { parseKv, splitArgs } from './kv.js';
 
 function fail(message: string, node: unknown, fallback: Pos): never {
   throw new ParseError(message, { pos: posOf(node) ?? fallback });
@@ -160,13 +174,19 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
         pos,
       );
   warnIgnoredKeywords(ds, level, pos, ctx.warnings);
-  let args = moduleArgs(actionName, rawArgs, Boolean(def.freeForm), { ds, pos });
+  let args = moduleArgs(actionName, rawArgs, { ds, pos });
   if (isDict(keywords.args)) {
     args = { ...(keywords.args as Raw), ...args };
     delete keywords.args;
   }
-  // `cmd:` is the dict spelling of the free-form command line (ModuleArgsParser)
-  if (def.freeForm && typeof args.cmd === 'string' && args._raw_params === undefined) {
+  // `cmd:` is the dict spelling of the free-form command line (Task.preprocess_data)
+  if (HAS_CMD.has(actionName) && 'cmd' in args) {
+    // an AnsibleError, not a parser error: the run exits with 1
+    if ((args._raw_params ?? '') !== '')
+      throw new TsibleError(
+        "The 'cmd' argument cannot be used when other raw parameters are specified. Please put everything in one or the other place.",
+        { pos: posOf(ds) ?? pos },
+      );
     args._raw_params = args.cmd;
     delete args.cmd;
   }
@@ -214,14 +234,12 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
   delete keywords.action;
   delete keywords.local_action;
   let actionName: string, rawArgs: unknown;
-  if (typeof spec === 'string') {
-    const [m, ...rest] = spec.trim().split(/\s+/);
-    actionName = m!;
-    rawArgs = rest.join(' ');
-  } else if (isDict(spec) && typeof spec.module === 'string') {
+  if (typeof spec === 'string') [actionName, rawArgs] = splitModuleString(spec, { ds, pos });
+  else if (isDict(spec) && typeof spec.module === 'string') {
     const { module, ...rest } = spec;
-    actionName = module as string;
-    rawArgs = rest;
+    const [name, text] = splitModuleString(module as string, { ds, pos });
+    actionName = name;
+    rawArgs = text ? { ...rest, ...kvArgs(name, text, { ds, pos }) } : rest;
   } else fail('action/local_action must name a module', ds, pos);
   if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
   return { keywords, actionName, rawArgs };
@@ -229,11 +247,31 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
 /** The keys ModuleArgsParser never takes for a module: a Task's or Handler's attributes, local_action among them. */
 const NOT_ACTIONS = new Set([...keywordsValidAt('task'), ...keywordsValidAt('handler')]);
 
+/** _split_module_string: `shell echo hi` as the module's name and the text of its arguments. */
+function splitModuleString(text: string, at: { ds: Raw; pos: Pos }): [string, string] {
+  const [name = '', ...rest] = atTask(() => splitArgs(text), at);
+  return [name.trim(), rest.join(' ')];
+}
+
+/** parse_kv on a task's free-form text; a command line keeps all but the command options as _raw_params. */
+const kvArgs = (actionName: string, text: string, at: { ds: Raw; pos: Pos }): Raw =>
+  atTask(() => parseKv(text, FREEFORM_ACTIONS.has(actionName)), at);
+
+/** The splitter's errors, at the task they are about. */
+function atTask<T>(parse: () => T, at: { ds: Raw; pos: Pos }): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof ParseError && !e.pos) fail(e.message, at.ds, at.pos);
+    throw e;
+  }
+}
+
 /** A module's arguments from a k=v string or a dict; free-form words only for the modules that take them. */
-function moduleArgs(actionName: string, rawArgs: unknown, freeForm: boolean, at: { ds: Raw; pos: Pos }): Raw {
+function moduleArgs(actionName: string, rawArgs: unknown, at: { ds: Raw; pos: Pos }): Raw {
   let args: Raw;
   if (rawArgs === null || rawArgs === undefined) args = {};
-  else if (typeof rawArgs === 'string') args = parseKv(rawArgs, freeForm);
+  else if (typeof rawArgs === 'string') args = kvArgs(actionName, rawArgs, at);
   else if (isDict(rawArgs)) args = { ...rawArgs };
   else
     fail(

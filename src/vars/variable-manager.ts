@@ -4,7 +4,8 @@
 import type { Block, Play, Task } from '../playbook/model.js';
 import { isDict } from '../python/python.js';
 import { factsAsVars } from '../facts.js';
-import { groupsOf, hostInventoryVars, matchHosts, type Inventory } from '../inventory/inventory.js';
+import { groupsOf, hostInventoryVars, type Inventory } from '../inventory/inventory.js';
+import { groupHosts } from '../inventory/patterns.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -44,7 +45,7 @@ export class VariableManager {
   groupsDict(): Vars {
     if (!this.#groups) {
       const g: Vars = {};
-      for (const name of [...this.inventory.groups.keys()].sort()) g[name] = matchHosts(this.inventory, name);
+      for (const name of [...this.inventory.groups.keys()].sort()) g[name] = groupHosts(this.inventory, name);
       this.#groups = g;
     }
     return this.#groups;

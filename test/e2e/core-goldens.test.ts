@@ -118,6 +118,11 @@ describe('core playbooks match ansible-playbook 2.14', () => {
         env: { ...env, ...envOf(name), ANSIBLE_STDOUT_CALLBACK: 'json' },
       });
       const json = (text: string) => JSON.parse(text.slice(text.search(/^\{/m)));
+      // a run that stops with an error before its end prints no document
+      if (golden(`${name}.json.out`).search(/^\{/m) < 0) {
+        expect(run.stdout.search(/^\{/m)).toBe(-1);
+        return;
+      }
       const ours = mask(json(run.stdout.replaceAll(dir, '<dir>'))) as any;
       const theirs = mask(json(golden(`${name}.json.out`))) as any;
       expect(ours.stats).toEqual(theirs.stats);
