@@ -307,7 +307,7 @@ export class DefaultCallback implements Callback {
 }
 
 /** Python's textwrap.wrap with default options (the warning text). */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';

@@ -4,6 +4,7 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
+import { VaultText } from '../vault/index.js';
 import {
   JINJA_STATEMENTS,
   installPatches,
@@ -235,7 +236,7 @@ export class Templar implements VarsResolver {
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
     if (this.#opts.isFinal?.(name)) {
-      const v = raw instanceof UnsafeText ? raw.value : raw;
+      const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? raw.data : raw;
       resolved.set(name, v);
       return v;
     }
@@ -260,6 +261,7 @@ export class Templar implements VarsResolver {
     void opts;
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
     if (value instanceof UnsafeText) return value.value;
+    if (value instanceof VaultText) return this.template(value.data);
     if (Array.isArray(value)) return value.map((v) => this.template(v));
     if (isDict(value)) {
       const out: Record<string, unknown> = {};

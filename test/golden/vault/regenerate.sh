@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Regenerates the vault goldens from the real ansible-vault (ansible-core 2.14). The passwords in fixtures/ are
+# test-only passwords, committed on purpose: they protect nothing but these test files.
+#   made/          files and strings ansible-vault encrypted (1.1, 1.2 with the labels dev and prod, inline !vault
+#                  values in a vars file, encrypt_string output): tsible must decrypt them all
+#   expected/      for each line of cases.txt, the stdout, stderr and exit code of the command run with
+#                  VAULT=ansible-vault in a scratch copy of fixtures/ and made/; the tests run it with tsible vault
+# CI never runs this; it only compares. With NAME arguments, only those cases are recorded (made/ is kept).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+command -v ansible-vault >/dev/null || { echo "ansible-vault is not installed" >&2; exit 1; }
+ansible-vault --version | sed -n 1p > "$here/ANSIBLE_VERSION"
+export ANSIBLE_NOCOLOR=1
+cd "$here/fixtures"
+if [ $# -eq 0 ]; then
+  rm -rf "$here/made" && mkdir "$here/made"
+  m="$here/made"
+  ansible-vault encrypt --vault-password-file pw-default.txt --output "$m/plain-1.1.yml" plain.yml
+  ansible-vault encrypt --vault-id dev@pw-dev.txt --output "$m/plain-dev.yml" plain.yml
+  ansible-vault encrypt --vault-id prod@pw-prod.txt --output "$m/plain-prod.yml" plain.yml
+  ansible-vault encrypt --vault-password-file pw-default.txt --output "$m/text-1.1.txt" text.txt
+  : > "$m/empty.plain" && ansible-vault encrypt --vault-password-file pw-default.txt --output "$m/empty.yml" "$m/empty.plain"
+  rm "$m/empty.plain"
+  { ansible-vault encrypt_string --vault-password-file pw-default.txt one; echo
+    ansible-vault encrypt_string --vault-id dev@pw-dev.txt two; echo; } > "$m/strings.txt"
+  # a vars file mixing plain and inline encrypted values (default and dev labels), for the playbook goldens too
+  { echo '# inline !vault values made by ansible-vault encrypt_string'
+    echo 'plain_value: visible'
+    ansible-vault encrypt_string --vault-password-file pw-default.txt --name inline_secret 'inline-s3cret'; echo
+    ansible-vault encrypt_string --vault-id dev@pw-dev.txt --name dev_secret 'dev {{ plain_value }}'; echo
+    echo 'unused_secret: !vault |'
+    ansible-vault encrypt_string --vault-id other@pw-wrong.txt 'nobody can read me' | tail -n +2; echo; } > "$m/inline-vars.yml"
+fi
+mkdir -p "$here/expected"
+while IFS=$'\t' read -r name command; do
+  [[ -z "$name" || "$name" == \#* ]] && continue
+  if [ $# -gt 0 ] && [[ ! " $* " == *" $name "* ]]; then continue; fi
+  scratch="$(mktemp -d /tmp/tsible-vault-golden.XXXXXX)"
+  cp -a "$here/fixtures/." "$here/made/." "$scratch/"
+  set +e
+  (cd "$scratch" && VAULT=ansible-vault bash -c "$command") > "$here/expected/$name.out" 2> "$here/expected/$name.err" < /dev/null
+  echo $? > "$here/expected/$name.rc"
+  set -e
+  sed -i "s#$scratch#<dir>#g" "$here/expected/$name.out" "$here/expected/$name.err"
+  rm -rf "$scratch"
+done < "$here/cases.txt"
+echo "vault goldens written to $here"
