@@ -43,7 +43,7 @@ function copyLoaded<T>(node: T): T {
   return node;
 }
 
-export function readYamlFile(file: string): { documents: unknown[]; warnings: string[] } {
+export function readYamlFile(file: string): { documents: unknown[]; warnings: string[]; encrypted?: boolean } {
   const missing = (e: unknown) =>
     new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, {
       cause: e,
@@ -65,7 +65,7 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
     throw missing(e);
   }
   // an encrypted file is decrypted with the secrets of each read, so its plaintext is never cached
-  if (isEncrypted(text)) return loadYaml(text, file);
+  if (isEncrypted(text)) return { ...loadYaml(text, file), encrypted: true };
   if (hit?.text === text) hit.stamp = stamp;
   else {
     hit = { text, stamp, loaded: loadYaml(text, file) };

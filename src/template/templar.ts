@@ -33,6 +33,7 @@ import { PyUndefined } from '../python/undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
 import { COMMUNITY_FILTERS } from '../../filters/community.js';
+import { ENCRYPTION_FILTERS } from '../../filters/encryption.js';
 import { TESTS } from '../../filters/tests.js';
 import { GLOBALS } from './globals.js';
 import type { LookupContext } from '../../lookups/index.js';
@@ -61,7 +62,7 @@ function env(): any {
     throwOnUndefined: false,
   });
   bindEnvironment(environment);
-  for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS })) {
+  for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS, ...ENCRYPTION_FILTERS })) {
     environment.addFilter(name, fn);
     if (/^[a-z_0-9]+$/.test(name)) environment.addFilter(`ansible.builtin.${name}`, fn);
   }
@@ -261,7 +262,8 @@ export class Templar implements VarsResolver {
     void opts;
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
     if (value instanceof UnsafeText) return value.value;
-    if (value instanceof VaultText) return this.template(value.data);
+    // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
+    if (value instanceof VaultText) return value.data;
     if (Array.isArray(value)) return value.map((v) => this.template(v));
     if (isDict(value)) {
       const out: Record<string, unknown> = {};

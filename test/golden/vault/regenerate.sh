@@ -30,6 +30,21 @@ if [ $# -eq 0 ]; then
     ansible-vault encrypt_string --vault-id dev@pw-dev.txt --name dev_secret 'dev {{ plain_value }}'; echo
     echo 'unused_secret: !vault |'
     ansible-vault encrypt_string --vault-id other@pw-wrong.txt 'nobody can read me' | tail -n +2; echo; } > "$m/inline-vars.yml"
+  # the files the core playbook goldens (test/golden/core/vault*.yml) read
+  c="$here/../core/vault-files"
+  rm -rf "$c" && mkdir -p "$c"
+  cp pw-default.txt pw-dev.txt pw-wrong.txt "$c/"
+  cp "$m/inline-vars.yml" "$c/inline-vars.yml"
+  printf 'file_secret: from an encrypted vars file\nfile_list: [1, 2]\n' > "$c/secret-vars.yml"
+  ansible-vault encrypt --vault-password-file pw-default.txt "$c/secret-vars.yml"
+  printf 'extra_secret: from -e @file\n' > "$c/extra-vars.yml"
+  ansible-vault encrypt --vault-id dev@pw-dev.txt "$c/extra-vars.yml"
+  printf 'included_secret: from include_vars\n' > "$c/included-vars.yml"
+  ansible-vault encrypt --vault-id dev@pw-dev.txt "$c/included-vars.yml"
+  printf -- '- name: a task from an encrypted task file\n  debug:\n    msg: "tasks decrypted, {{ file_secret }}"\n' > "$c/tasks.yml"
+  ansible-vault encrypt --vault-password-file pw-default.txt "$c/tasks.yml"
+  printf 'secret file content\n' > "$c/unvault-me.txt"
+  ansible-vault encrypt --vault-password-file pw-default.txt "$c/unvault-me.txt"
 fi
 mkdir -p "$here/expected"
 while IFS=$'\t' read -r name command; do
