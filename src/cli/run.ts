@@ -13,7 +13,7 @@ import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { setVaultSecrets, setupVaultSecrets, type VaultSecret } from '../vault/index.js';
-import { promptHidden } from './vault.js';
+import { vaultSecretIo } from './vault.js';
 
 export async function runPlaybooks(
   opts: CliOptions,
@@ -156,11 +156,7 @@ export async function runPlaybooks(
 
 /** ansible-playbook's vault secrets, read before any file (playbooks, -e @file) is: no prompt unless asked. */
 async function readVaultSecrets(opts: CliOptions, io: { err(s: string): void }): Promise<VaultSecret[]> {
-  const secrets = await setupVaultSecrets(opts.vault, {
-    env: process.env,
-    promptSecret: process.stdin.isTTY ? (text) => promptHidden(text) : undefined,
-    warn: (text) => io.err(`[WARNING]: ${text}\n`),
-  });
+  const secrets = await setupVaultSecrets(opts.vault, vaultSecretIo(io));
   setVaultSecrets(secrets);
   return secrets;
 }

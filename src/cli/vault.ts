@@ -109,8 +109,9 @@ function parseVaultArgs(argv: string[]): VaultArgs | 'help' {
   return o;
 }
 
-/** Reads a line from the terminal without echoing it (getpass); undefined at end of input. */
-export function promptHidden(text: string): Promise<string | undefined> {
+/** Reads a line from the terminal without echoing it, or from stdin when it is no terminal (getpass falls back
+ * so); undefined at end of input. */
+function promptHidden(text: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const stdin = process.stdin;
     process.stderr.write(text);
@@ -120,7 +121,7 @@ export function promptHidden(text: string): Promise<string | undefined> {
       stdin.off('data', onData);
       if (stdin.isTTY) stdin.setRawMode(false);
       stdin.pause();
-      process.stderr.write('\n');
+      if (stdin.isTTY) process.stderr.write('\n');
       resolve(value);
     };
     const onData = (chunk: Buffer) => {
@@ -137,9 +138,10 @@ export function promptHidden(text: string): Promise<string | undefined> {
   });
 }
 
-const secretIo = (io: Io) => ({
+/** How the commands read vault secrets: the environment, getpass's prompt, Ansible's wrapped warnings. */
+export const vaultSecretIo = (io: Pick<Io, 'err'>) => ({
   env: process.env,
-  promptSecret: process.stdin.isTTY ? promptHidden : undefined,
+  promptSecret: promptHidden,
   warn: (text: string) => io.err(wrap(`[WARNING]: ${text}`, 79).join('\n') + '\n'),
 });
 
@@ -186,7 +188,7 @@ interface Session {
 
 /** The secrets an action needs, as VaultCLI.run sets them up. */
 async function openSession(o: VaultArgs, io: Io): Promise<Session> {
-  const sio = secretIo(io);
+  const sio = vaultSecretIo(io);
   const creating = o.action === 'encrypt' || o.action === 'encrypt_string' || o.action === 'create';
   const secrets = await setupVaultSecrets(o.vault, sio, { createNewPassword: creating, autoPrompt: true });
   if (!secrets.length) throw new OptionsError("A vault password is required to use Ansible's Vault");

@@ -17,7 +17,7 @@ export interface VaultOptions {
 
 export interface SecretSourcesIo {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Reads a password without echo; undefined without a terminal (EOF, as getpass gets it). */
+  /** Reads a password (without echo on a terminal); undefined at the end of input, as getpass gets EOF. */
   readonly promptSecret?: (text: string) => Promise<string | undefined>;
   /** Ansible's warnings ("Error getting vault password file (...)"). */
   readonly warn: (text: string) => void;
@@ -58,7 +58,12 @@ export async function setupVaultSecrets(
     const [label, source] = splitVaultId(slug);
     const vaultId = label || DEFAULT_VAULT_ID;
     if (source === 'prompt' || source === 'prompt_ask_vault_pass') {
-      secrets.push({ vaultId, password: await promptPassword(source, vaultId, io, settings) });
+      try {
+        secrets.push({ vaultId, password: await promptPassword(source, vaultId, io, settings) });
+      } catch (e) {
+        io.warn(`Error in vault password prompt (${label ?? 'None'}): ${(e as Error).message}`);
+        throw e;
+      }
       continue;
     }
     // finding the source and loading from it fail with different warnings, as in Ansible

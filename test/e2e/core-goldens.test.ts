@@ -111,7 +111,11 @@ describe('core playbooks match ansible-playbook 2.14', () => {
       }
     });
     // nothing to compare when ansible-playbook stopped before the callback started (a vault error, say)
-    if (rc === 4 || !golden(`${name}.json.out`).trim() || args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a)))
+    if (
+      rc === 4 ||
+      !golden(`${name}.json.out`).trim() ||
+      args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a))
+    )
       continue;
     it(`${pb} ${args.join(' ')}: json callback results`, async () => {
       const run = await runCli([pb, ...args], {
