@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { playbookDir, runCli } from '../helpers.js';
+import { BIN, playbookDir, runCli } from '../helpers.js';
 import { encrypt, type VaultSecret } from '../../src/vault/index.js';
 import { runPlaybook } from '../../src/api/index.js';
 
@@ -129,5 +129,16 @@ describe('encrypted files wherever a run reads YAML', () => {
     expect(run.stderr).toBe(
       'Vault password: [WARNING]: Error in vault password prompt (default): EOFError (ctrl-d) on\nprompt for (default)\nERROR! EOFError (ctrl-d) on prompt for (default)\n',
     );
+  });
+});
+
+describe('a vaulted text is never revealed by an error about it', () => {
+  it('the error in an encrypted playbook points at its ciphertext', async () => {
+    const core = path.join(path.dirname(BIN), '..', 'test/golden/core');
+    const args = ['--vault-password-file', 'vault-files/pw-default.txt', 'vault-encrypted-error.yml'];
+    const run = await runCli(args, { cwd: core });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('ERROR! conflicting action statements: debug, bogus_keyword');
+    expect(run.stderr + run.stdout).not.toContain('not-to-be-revealed');
   });
 });

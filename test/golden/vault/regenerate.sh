@@ -45,6 +45,15 @@ if [ $# -eq 0 ]; then
   ansible-vault encrypt --vault-password-file pw-default.txt "$c/tasks.yml"
   printf 'secret file content\n' > "$c/unvault-me.txt"
   ansible-vault encrypt --vault-password-file pw-default.txt "$c/unvault-me.txt"
+  # encrypted playbooks: one that runs, one whose error must show where it is without revealing its text
+  cd "$here/../core"
+  printf -- '# an encrypted playbook (made by test/golden/vault/regenerate.sh)\n- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: the playbook itself was encrypted\n' > vault-encrypted-playbook.yml
+  printf -- '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg="not-to-be-revealed"\n      bogus_keyword: 1\n' > vault-encrypted-error.yml
+  for f in vault-encrypted-playbook vault-encrypted-error; do
+    ansible-vault encrypt --vault-password-file vault-files/pw-default.txt "$f.yml"
+    echo "--vault-password-file vault-files/pw-default.txt" > "$f.args"
+  done
+  cd "$here/fixtures"
 fi
 mkdir -p "$here/expected"
 while IFS=$'\t' read -r name command; do
