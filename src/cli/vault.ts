@@ -82,7 +82,8 @@ const FLAGS: Record<string, (o: VaultArgs, v: string) => void> = {
 
 function parseVaultArgs(argv: string[]): VaultArgs | 'help' {
   const action = argv[0];
-  if (action === undefined || action === '-h' || action === '--help') return 'help';
+  if (action === '-h' || action === '--help') return 'help';
+  if (action === undefined) throw new OptionsError('the following arguments are required: action');
   if (!(ACTIONS as readonly string[]).includes(action))
     throw new OptionsError(
       `argument action: invalid choice: '${action}' (choose from ${ACTIONS.map((a) => `'${a}'`).join(', ')})`,
