@@ -131,8 +131,9 @@ interface Frame {
 
 /** Load every document of a YAML file the way Ansible's loader does. */
 export function loadYaml(source: string, file: string): LoadedYaml {
-  // a whole file encrypted with ansible-vault is decrypted on read, with the run's secrets (DataLoader does so)
-  const text = decryptIfVaulted(source, file);
+  // a whole file encrypted with ansible-vault is decrypted on read, with the run's secrets (DataLoader does so);
+  // a text that is no file ('<from_yaml>', '<extra vars>') is YAML as it stands, as DataLoader.load takes it
+  const text = file.startsWith('<') ? source : decryptIfVaulted(source, file);
   // Ansible reads a file that is JSON with json.loads: its strings are plain str, not AnsibleUnicode
   recordStrings = !/^\s*[[{]/.test(text) || !isJson(text);
   let events: Event[];

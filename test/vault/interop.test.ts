@@ -1,6 +1,7 @@
 // The other direction: what tsible encrypts, the real ansible-vault decrypts (when it is installed: CI has no
 // Ansible, so these cases are skipped there with the reason printed). And encrypted files everywhere a run reads
-// YAML: the playbook itself, group_vars and host_vars, role vars and defaults, through the CLI and the library.
+// YAML: the playbook itself, an INI inventory, group_vars and host_vars, role vars, defaults and tasks, through the
+// CLI and the library.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -63,7 +64,7 @@ describe('encrypted files wherever a run reads YAML', () => {
       '- hosts: web\n  gather_facts: false\n  roles: [r]\n  tasks:\n    - debug: {msg: "{{ g }} {{ h }} {{ rv }} {{ rd }}"}\n',
       DEFAULT,
     ),
-    'hosts.ini': '[web]\nw1 ansible_connection=local\n',
+    'hosts.ini': encrypt('[web]\nw1 ansible_connection=local\n', DEFAULT),
     'group_vars/web.yml': encrypt('g: from group_vars\n', DEV),
     'host_vars/w1.yml': encrypt('h: from host_vars\n', DEFAULT),
     'roles/r/vars/main.yml': encrypt('rv: from role vars\n', DEV),
