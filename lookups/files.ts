@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
 import { isDict, pyStr, truthy } from '../src/python/python.js';
 import { findFile, flattenOnce, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
+import { decryptIfVaulted } from '../src/vault/index.js';
 
 /** fnmatch's pattern as a regular expression (`*`, `?`; the rest literal). */
 const fnmatch = (pattern: string): RegExp =>
@@ -64,7 +65,8 @@ export const FILE_LOOKUPS = {
           notFoundWarning(ctx, pyStr(t));
           throw new TemplateError(`could not locate file in lookup: ${pyStr(t)}`);
         }
-        let s = readFileSync(f, 'utf8');
+        // as DataLoader._get_file_contents, a vault encrypted file is read decrypted
+        let s = decryptIfVaulted(readFileSync(f, 'utf8'), f);
         if (kw.rstrip === undefined || truthy(kw.rstrip)) s = s.replace(/\s+$/, '');
         if (truthy(kw.lstrip ?? false)) s = s.replace(/^\s+/, '');
         return s;
@@ -81,6 +83,15 @@ export const FILE_LOOKUPS = {
       if (truthy(kw.skip ?? false)) return [];
       throw new TemplateError('No file was found when using first_found.');
     },
+  },
+  unvault: {
+    terms: 'strings',
+    run: (terms, _kw, ctx) =>
+      terms.map((t) => {
+        const f = findFile(ctx, pyStr(t));
+        if (!f) throw new TemplateError(`Unable to find file matching "${pyStr(t)}" `);
+        return decryptIfVaulted(readFileSync(f, 'utf8'), f);
+      }),
   },
   template: {
     terms: 'strings',

@@ -11,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LAYERS: readonly (readonly string[])[] = [
   ['src/errors'],
   ['src/python'],
+  ['src/vault'],
   ['src/yaml'],
   ['src/config'],
   ['filters'],

@@ -46,6 +46,7 @@ interface ExecuteParams {
   readonly awsEndpoint?: string;
   readonly signal: AbortSignal;
   readonly prompt?: RunOptions['prompt'];
+  readonly vaultSecrets?: RunOptions['vaultSecrets'];
   readonly hooks?: ExecutorHooks;
   /** Callbacks for the run; `noLog` tells them which tasks are censored. */
   readonly callbacks: (noLog: (t: Task) => boolean) => Callback[];
@@ -81,6 +82,7 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
           env: p.env,
           inventory: p.inventory,
           prompt: p.prompt,
+          vaultSecrets: p.vaultSecrets ?? [],
           clock: systemClock,
           random: p.seed === undefined ? { next: Math.random } : seededRandom(p.seed),
           signal: p.signal,

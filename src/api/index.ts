@@ -13,6 +13,7 @@ import type { TaskResult } from '../module.js';
 import { executePlaybooks } from './execute.js';
 import { toPlain } from '../python/python.js';
 import { configValue } from '../config.js';
+import { DEFAULT_VAULT_ID, setVaultSecrets, type VaultSecret } from '../vault/index.js';
 
 export interface RunOptions {
   /** Extra variables (-e), highest precedence. */
@@ -33,6 +34,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly verbosity?: number;
   readonly seed?: string;
+  /** Vault secrets as (label, password) pairs, tried in this order, or one password (the label 'default'). */
+  readonly vaultSecrets?: readonly { readonly vaultId: string; readonly password: string }[] | string;
 }
 
 export interface TaskRecord {
@@ -88,6 +91,8 @@ class Collector implements Callback {
 /** Runs a playbook (or a bare task file) and returns everything it did. */
 export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<RunResult> {
   if (!existsSync(file)) throw new TsibleError(`the playbook: ${file} could not be found`);
+  const vaultSecrets = vaultSecretsOf(opts.vaultSecrets);
+  setVaultSecrets(vaultSecrets);
   const playbook = loadPlaybook(file);
   const inventory = loadInventory([...(opts.inventory ?? [])], path.dirname(playbook.file));
   let output = '',
@@ -103,6 +108,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
     playbooks: [playbook],
     inventory,
     extraVars: { ...opts.extraVars },
+    vaultSecrets,
     check: opts.check,
     diff: opts.diff,
     verbosity: opts.verbosity ?? 0,
@@ -142,6 +148,12 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
   const doc = JSON.parse(json) as RunResult['json'];
   return { rc, ok: rc === 0, stats: doc.stats, tasks: collector.tasks, hostvars, output, json: doc };
 }
+
+const vaultSecretsOf = (given: RunOptions['vaultSecrets'] = []): VaultSecret[] =>
+  (typeof given === 'string' ? [{ vaultId: DEFAULT_VAULT_ID, password: given }] : given).map((s) => ({
+    vaultId: s.vaultId,
+    password: Buffer.from(s.password, 'utf8'),
+  }));
 
 /** Runs a file of tasks as the tasks of an implicit localhost play (what ansible-playbook cannot do). */
 export const runTasks = (file: string, opts: RunOptions = {}): Promise<RunResult> => runPlaybook(file, opts);

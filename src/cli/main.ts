@@ -22,6 +22,7 @@ export async function main(argv: string[], io = DEFAULT_IO): Promise<number> {
       return await (
         await import('../explorer/explore.js')
       ).explore(argv.slice(1), { isTTY: io === DEFAULT_IO ? Boolean(process.stdout.isTTY) : false, ...io });
+    if (argv[0] === 'vault') return await (await import('./vault.js')).vault(argv.slice(1), io);
     if (argv[0] === 'test') return await (await import('./test.js')).testTargets(argv.slice(1), io);
     const opts = parseArgs(argv);
     if (opts.help) {
@@ -38,6 +39,12 @@ export async function main(argv: string[], io = DEFAULT_IO): Promise<number> {
     if (e instanceof InterruptedError) {
       io.err(` [ERROR]: ${e.message}\n`);
       return ExitCode.Interrupted;
+    }
+    if (e instanceof OptionsError && argv[0] === 'vault') {
+      // ansible-vault words its option errors as its other errors, after its usage
+      io.out('usage: tsible vault [-h] {create,decrypt,edit,view,encrypt,encrypt_string,rekey} ...\n');
+      io.err(`ERROR! ${e.message}\n`);
+      return ExitCode.OptionsError;
     }
     if (e instanceof OptionsError) {
       io.err(`${HELP.split('\n')[0]}\ntsible: error: ${e.message}\n`);

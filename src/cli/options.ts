@@ -7,7 +7,9 @@ export { parseExtraVars };
 
 export interface CliOptions {
   files: string[];
-  extraVars: Record<string, unknown>;
+  /** -e values in order: read once the vault secrets are known, since an @file may be encrypted (as Ansible). */
+  extraVarArgs: string[];
+  vault: { vaultIds: string[]; vaultPasswordFiles: string[]; askVaultPass: boolean };
   inventory: string[];
   /** -l/--limit: the last one given, as argparse keeps it. */
   limit?: string;
@@ -38,8 +40,10 @@ export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-l SUBS
               [-t TAGS] [--skip-tags SKIP_TAGS] [--list-tasks] [--list-tags]
               [--list-hosts] [--syntax-check] [--start-at-task START_AT_TASK]
               [--step] [-f FORKS] [--local-aws] [--jinja {2.14,native}]
+              [--vault-id VAULT_IDS] [-J | --vault-password-file VAULT_PASSWORD_FILES]
               playbook [playbook ...]
        tsible local-aws [--host 127.0.0.1] [--port 4566] [--state-file FILE]
+       tsible vault {create,decrypt,edit,view,encrypt,encrypt_string,rekey} ... (tsible vault --help)
        tsible race PLAYBOOK [--processes N] [-e ...]
        tsible test TARGET_DIR... [--continue-on-error] [--retry-on-error] [-v] [--junit FILE] [--json FILE]
                    [--local-aws | --cloud-config FILE | --aws-profile NAME] [--allow-disabled|unsupported|unstable|destructive]
@@ -66,6 +70,11 @@ options:
   --break TASK|FILE:LINE  open the debugger before a task (by name, or by its file and line)
   --break-when EXPR     open the debugger before any task where the Jinja2 expression is true
   --debug-script FILE   read debugger commands from FILE instead of the terminal
+  --vault-id VAULT_IDS  the vault identity to use (label@file, label@prompt); repeatable
+  --vault-password-file, --vault-pass-file VAULT_PASSWORD_FILES
+                        vault password file
+  -J, --ask-vault-password, --ask-vault-pass
+                        ask for vault password
   --seed SEED           seed the random filters (random, shuffle) for a reproducible run
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
@@ -78,7 +87,8 @@ options:
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
     files: [],
-    extraVars: {},
+    extraVarArgs: [],
+    vault: { vaultIds: [], vaultPasswordFiles: [], askVaultPass: false },
     inventory: [],
     verbosity: 0,
     check: false,
@@ -117,7 +127,19 @@ export function parseArgs(argv: string[]): CliOptions {
     switch (flag) {
       case '-e':
       case '--extra-vars':
-        Object.assign(o.extraVars, parseExtraVars(value()));
+        o.extraVarArgs.push(value());
+        break;
+      case '--vault-id':
+        o.vault.vaultIds.push(value());
+        break;
+      case '--vault-password-file':
+      case '--vault-pass-file':
+        o.vault.vaultPasswordFiles.push(value());
+        break;
+      case '-J':
+      case '--ask-vault-password':
+      case '--ask-vault-pass':
+        o.vault.askVaultPass = true;
         break;
       case '-i':
       case '--inventory':

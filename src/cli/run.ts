@@ -12,6 +12,9 @@ import type { Task, TaskOrBlock } from '../playbook/model.js';
 import type { ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
+import { parseExtraVars } from '../vars/extra-vars.js';
+import { setVaultSecrets, setupVaultSecrets, type VaultSecret } from '../vault/index.js';
+import { vaultSecretIo } from './vault.js';
 
 export async function runPlaybooks(
   opts: CliOptions,
@@ -21,6 +24,8 @@ export async function runPlaybooks(
     if (!existsSync(f)) throw new TsibleError(`the playbook: ${f} could not be found`);
     if (!statSync(f).isFile()) throw new TsibleError(`the playbook: ${f} does not appear to be a file`);
   }
+  const vaultSecrets = await readVaultSecrets(opts, io);
+  const extraVars = Object.assign({}, ...opts.extraVarArgs.map(parseExtraVars)) as Record<string, unknown>;
   const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
   let playbooks;
   try {
@@ -117,7 +122,8 @@ export async function runPlaybooks(
     const { rc } = await executePlaybooks({
       playbooks,
       inventory,
-      extraVars: opts.extraVars,
+      extraVars,
+      vaultSecrets,
       check: opts.check,
       diff: opts.diff,
       verbosity: opts.verbosity,
@@ -152,6 +158,13 @@ export async function runPlaybooks(
     terminal.close();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** ansible-playbook's vault secrets, read before any file (playbooks, -e @file) is: no prompt unless asked. */
+async function readVaultSecrets(opts: CliOptions, io: { err(s: string): void }): Promise<VaultSecret[]> {
+  const secrets = await setupVaultSecrets(opts.vault, vaultSecretIo(io));
+  setVaultSecrets(secrets);
+  return secrets;
 }
 
 /** The tasks --list-tasks shows (static ones; includes as themselves), with their inherited tags. */

@@ -5,6 +5,7 @@ import type { JinjaMode } from '../template/templar.js';
 import type { Vars } from '../vars/variable-manager.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { AwsSettings } from '../aws/client.js';
+import type { VaultSecret } from '../vault/index.js';
 
 export interface RunOptions {
   readonly extraVars: Vars;
@@ -20,6 +21,8 @@ export interface RunOptions {
   readonly signal: AbortSignal;
   readonly aws: AwsSettings;
   readonly jinja?: JinjaMode;
+  /** The vault secrets (label, password) files and `!vault` values were decrypted with, in the order tried. */
+  readonly vaultSecrets?: readonly VaultSecret[];
   readonly inventory?: Inventory;
   /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
   readonly prompt?: (text: string) => Promise<string | null>;

@@ -1,9 +1,11 @@
 // One play: its name and hosts, vars_files and the play's magic variables, then each host's run of its sections
 // (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Play, Task, TaskOrBlock } from '../playbook/model.js';
 import { RESERVED_NAMES } from '../playbook/keywords.js';
 import { readYamlFile } from '../playbook/loader.js';
+import { isEncrypted } from '../vault/index.js';
 import { GLOBALS } from '../template/globals.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, truthy } from '../python/python.js';
@@ -53,6 +55,7 @@ export class PlayRun {
       ...Object.keys(play.vars),
       ...Object.keys(ctx.vm.extraVars),
     ]);
+    this.#readEncryptedVarsFiles(templar);
     ctx.emit('playStart', play, name);
     this.#start(hosts, { name, templar });
     await Promise.all(hosts.map((h) => this.#runHost(h)));
@@ -75,6 +78,22 @@ export class PlayRun {
       if (n === 'vars' || this.#warned.has(n) || !(RESERVED_NAMES.has(n) || Object.hasOwn(GLOBALS, n))) continue;
       this.#warned.add(n);
       this.ctx.emit('warning', `Found variable using reserved name: ${n}`);
+    }
+  }
+
+  /** Vault encrypted vars_files are decrypted before the play's banner, where Ansible's get_vars(play) fails
+   * when no secret opens them (read again, as the others are, when the play starts). */
+  #readEncryptedVarsFiles(templar: Templar): void {
+    for (const vf of this.play.varsFiles) {
+      let text = '';
+      let file = '';
+      try {
+        file = path.resolve(this.play.basedir, pyStr(templar.template(vf)));
+        text = readFileSync(file, 'latin1');
+      } catch {
+        continue; // any other failure is the play start's to report
+      }
+      if (isEncrypted(text)) readYamlFile(file);
     }
   }
 

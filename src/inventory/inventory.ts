@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { OptionsError, ParseError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
+import { decryptIfVaulted } from '../vault/index.js';
 import { isDict } from '../python/python.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
@@ -242,7 +243,7 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       if (/\.(ya?ml|json)$/.test(f)) parseYamlInventory(inv, loadYaml(text, f).documents[0], f);
-      else parseIni(inv, text, f);
+      else parseIni(inv, decryptIfVaulted(text, f), f); // the ini plugin reads a vault encrypted file decrypted
       inv.sources.push(path.resolve(f));
     }
   }

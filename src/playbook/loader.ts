@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
+import { isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
 import { isDict } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
@@ -56,7 +57,7 @@ function copyLoaded<T>(node: T): T {
   return node;
 }
 
-export function readYamlFile(file: string): { documents: unknown[]; warnings: string[] } {
+export function readYamlFile(file: string): { documents: unknown[]; warnings: string[]; encrypted?: boolean } {
   const missing = (e: unknown) =>
     new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, {
       cause: e,
@@ -77,6 +78,8 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
   } catch (e) {
     throw missing(e);
   }
+  // an encrypted file is decrypted with the secrets of each read, so its plaintext is never cached
+  if (isEncrypted(text)) return { ...loadYaml(text, file), encrypted: true };
   if (hit?.text === text) hit.stamp = stamp;
   else {
     hit = { text, stamp, loaded: loadYaml(text, file) };

@@ -4,6 +4,7 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
+import { VaultText } from '../vault/index.js';
 import {
   JINJA_STATEMENTS,
   installPatches,
@@ -32,6 +33,7 @@ import { PyUndefined } from '../python/undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
 import { COMMUNITY_FILTERS } from '../../filters/community.js';
+import { ENCRYPTION_FILTERS } from '../../filters/encryption.js';
 import { TESTS } from '../../filters/tests.js';
 import { GLOBALS } from './globals.js';
 import type { LookupContext } from '../../lookups/index.js';
@@ -60,7 +62,7 @@ function env(): any {
     throwOnUndefined: false,
   });
   bindEnvironment(environment);
-  for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS })) {
+  for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS, ...ENCRYPTION_FILTERS })) {
     environment.addFilter(name, fn);
     if (/^[a-z_0-9]+$/.test(name)) environment.addFilter(`ansible.builtin.${name}`, fn);
   }
@@ -235,7 +237,7 @@ export class Templar implements VarsResolver {
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
     if (this.#opts.isFinal?.(name)) {
-      const v = raw instanceof UnsafeText ? raw.value : raw;
+      const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? raw.data : raw;
       resolved.set(name, v);
       return v;
     }
@@ -260,6 +262,8 @@ export class Templar implements VarsResolver {
     void opts;
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
     if (value instanceof UnsafeText) return value.value;
+    // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
+    if (value instanceof VaultText) return value.data;
     if (Array.isArray(value)) return value.map((v) => this.template(v));
     if (isDict(value)) {
       const out: Record<string, unknown> = {};

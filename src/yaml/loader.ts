@@ -5,6 +5,7 @@ import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, YAMLException } fr
 import type { Event, ScalarEvent } from 'js-yaml';
 import { ParseError, type Pos } from '../errors.js';
 import { isNum, pyFloat } from '../python/python.js';
+import { VaultText, decryptIfVaulted } from '../vault/index.js';
 
 /** A string tagged `!unsafe`: never templated. */
 export class UnsafeText {
@@ -129,7 +130,10 @@ interface Frame {
 }
 
 /** Load every document of a YAML file the way Ansible's loader does. */
-export function loadYaml(text: string, file: string): LoadedYaml {
+export function loadYaml(source: string, file: string): LoadedYaml {
+  // a whole file encrypted with ansible-vault is decrypted on read, with the run's secrets (DataLoader does so);
+  // a text that is no file ('<from_yaml>', '<extra vars>') is YAML as it stands, as DataLoader.load takes it
+  const text = file.startsWith('<') ? source : decryptIfVaulted(source, file);
   // Ansible reads a file that is JSON with json.loads: its strings are plain str, not AnsibleUnicode
   recordStrings = !/^\s*[[{]/.test(text) || !isJson(text);
   let events: Event[];
@@ -296,10 +300,7 @@ function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos
       return new UnsafeText(raw);
     case '!vault':
     case '!vault-encrypted':
-      throw new ParseError(
-        'A vault encrypted value was found, but tsible cannot decrypt Ansible Vault data (no vault secrets are supported)',
-        { pos },
-      );
+      return new VaultText(raw, pos);
     case '!!str':
       return yamlString(raw);
     case '!!int': {

@@ -110,7 +110,12 @@ describe('core playbooks match ansible-playbook 2.14', () => {
         expect(run.stderr).toContain(`The error appears to be in '${dir}/${pb}'`);
       }
     });
-    if (rc === 4 || args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a)))
+    // nothing to compare when ansible-playbook stopped before the callback started (a vault error, say)
+    if (
+      rc === 4 ||
+      !golden(`${name}.json.out`).trim() ||
+      args.some((a) => ['--list-tasks', '--list-tags', '--list-hosts', '--syntax-check'].includes(a))
+    )
       continue;
     it(`${pb} ${args.join(' ')}: json callback results`, async () => {
       const run = await runCli([pb, ...args], {

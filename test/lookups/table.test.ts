@@ -36,6 +36,7 @@ describe('the lookup table', () => {
         'subelements',
         'template',
         'together',
+        'unvault',
         'vars',
         'varnames',
       ].sort(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadYaml, posOf, UnsafeText } from '../../src/yaml/loader.js';
 import { ParseError } from '../../src/errors.js';
+import { VaultText } from '../../src/vault/index.js';
 
 describe('loadYaml', () => {
   it('resolves scalars as Ansible 2.14 (PyYAML, YAML 1.1) does', () => {
@@ -55,18 +56,15 @@ describe('loadYaml', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('marks !unsafe strings and refuses !vault with a position', () => {
+  it('marks !unsafe strings, and keeps !vault values encrypted with their position', () => {
     const { documents } = loadYaml('a: !unsafe "{{ x }}"\n', 'u.yml');
     expect((documents[0] as any).a).toBeInstanceOf(UnsafeText);
     expect((documents[0] as any).a.value).toBe('{{ x }}');
-    try {
-      loadYaml('b: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n', 'v.yml');
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ParseError);
-      expect((e as ParseError).message).toMatch(/vault/);
-      expect((e as ParseError).pos?.line).toBe(2);
-    }
+    const vaulted = loadYaml('b: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n', 'v.yml')
+      .documents[0] as any;
+    expect(vaulted.secret).toBeInstanceOf(VaultText);
+    expect(vaulted.secret.ciphertext).toBe('$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+    expect(vaulted.secret.pos?.line).toBe(2);
   });
 
   it('warns about duplicate keys, keeping the last value', () => {

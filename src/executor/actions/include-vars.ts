@@ -61,14 +61,19 @@ export default {
       files.push(found);
     }
     const loaded: Vars = {};
+    let encrypted = false;
     for (const f of files) {
-      const d = readYamlFile(f).documents[0];
+      const read = readYamlFile(f);
+      encrypted ||= read.encrypted === true;
+      const d = read.documents[0];
       if (d !== null && d !== undefined && !isDict(d))
         return { failed: true, msg: `${f} must be stored as a dictionary/hash` };
       Object.assign(loaded, d ?? {});
     }
     const facts = a.name ? { [pyStr(a.name)]: loaded } : loaded;
     site.ctx.vm.addIncludeVars(site.host, facts);
-    return { changed: false, ansible_facts: facts, ansible_included_var_files: files };
+    // the content of a vault encrypted file is not shown (show_content false: the result is censored)
+    const hidden = encrypted ? { _ansible_no_log: true } : {};
+    return { changed: false, ansible_facts: facts, ansible_included_var_files: files, ...hidden };
   },
 } satisfies ExecutorAction;

@@ -1,0 +1,7 @@
+// The vault's errors, as ansible/parsing/vault names them: both are plain errors to ansible-playbook (exit 1).
+import { TsibleError } from '../errors.js';
+
+/** AnsibleVaultError: no secret, no secret that decrypts, a bad HMAC. */
+export class VaultError extends TsibleError {}
+/** AnsibleVaultFormatError: an envelope or vaulttext that is not what the vault writes. */
+export class VaultFormatError extends TsibleError {}

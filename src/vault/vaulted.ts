@@ -1,0 +1,38 @@
+// The run's vault secrets, and values encrypted inline (`!vault |`). Ansible's DataLoader holds the secrets that
+// every file read and every AnsibleVaultEncryptedUnicode use; tsible's loaders are plain functions, so the secrets
+// are the process's, set once a run (or `tsible vault`) has read them from the command line.
+import type { Pos } from '../errors.js';
+import { decrypt, isEncrypted, type VaultSecret } from './vault-lib.js';
+
+let secrets: readonly VaultSecret[] = [];
+
+/** The secrets loaders and inline values decrypt with from now on. */
+export function setVaultSecrets(list: readonly VaultSecret[]): void {
+  secrets = list;
+}
+export const vaultSecrets = (): readonly VaultSecret[] => secrets;
+
+/** Plaintext a file's read decrypted, or the text itself when it is not vault data. */
+export const decryptIfVaulted = (text: string, file: string): string =>
+  isEncrypted(text) ? decrypt(text, secrets, file).toString('utf8') : text;
+
+/** A value YAML gave as `!vault |` (AnsibleVaultEncryptedUnicode): kept encrypted until it is used, so that a
+ * play that never reads it runs without its secret, and decrypted with the secrets of that moment. */
+export class VaultText {
+  #plaintext: string | undefined;
+  constructor(
+    readonly ciphertext: string,
+    readonly pos?: Pos,
+  ) {}
+  /** The plaintext; fails with the vault's error when no secret can decrypt it. */
+  get data(): string {
+    this.#plaintext ??= decrypt(this.ciphertext, secrets).toString('utf8');
+    return this.#plaintext;
+  }
+  toString(): string {
+    return this.data;
+  }
+  toJSON(): string {
+    return this.data;
+  }
+}
