@@ -1,6 +1,7 @@
 // What the file modules share, as ansible-core's AnsibleModule gives it to them: the common file arguments,
 // modes in octal or symbolic form, owner/group/mode/attributes applied only where they differ (with their diff),
 // the path information every result naming a path or dest carries, users and groups by name, backups.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -97,6 +98,10 @@ export function statOf(p: string): fs.Stats | undefined {
 export const isLink = (p: string): boolean => lstatOf(p)?.isSymbolicLink() ?? false;
 /** os.path.exists: follows links, so a dangling link does not exist. */
 export const exists = (p: string): boolean => statOf(p) !== undefined;
+
+/** digest_from_file: the file's hex digest (md5, sha1, ...). */
+export const digest = (p: string, algorithm: string): string =>
+  createHash(algorithm).update(fs.readFileSync(p)).digest('hex');
 
 export type FileState = 'absent' | 'link' | 'directory' | 'hard' | 'file';
 /** The file module's get_state. */
@@ -235,13 +240,41 @@ function noteDiff(diff: FileDiff | undefined, key: string, before: unknown, afte
   (diff.after ??= {})[key] = after;
 }
 
-/** lsattr -d: the attribute letters set on a path ('' when lsattr cannot say). */
-export function attrFlags(p: string, withVersion = false): { attr_flags?: string; version?: string } {
+/** The names lsattr's letters stand for (FILE_ATTRIBUTES). */
+const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
+  A: 'noatime',
+  a: 'append',
+  c: 'compressed',
+  C: 'nocow',
+  d: 'nodump',
+  D: 'dirsync',
+  e: 'extents',
+  E: 'encrypted',
+  h: 'blocksize',
+  i: 'immutable',
+  I: 'indexed',
+  j: 'journalled',
+  N: 'inline',
+  s: 'zero',
+  S: 'synchronous',
+  t: 'notail',
+  T: 'blockroot',
+  u: 'undelete',
+  X: 'compressedraw',
+  Z: 'compresseddirty',
+};
+
+/** get_file_attributes (lsattr -d, -vd with the version): nothing when lsattr cannot say. */
+export function fileAttributes(
+  p: string,
+  withVersion = false,
+): { attr_flags?: string; attributes?: string[]; version?: string } {
   const r = spawnSync('lsattr', [withVersion ? '-vd' : '-d', p], { encoding: 'utf8' });
   if (r.status !== 0 || r.error) return {};
   const fields = r.stdout.trim().split(/\s+/);
-  const flags = (withVersion ? fields[1] : fields[0]) ?? '';
-  return { ...(withVersion ? { version: fields[0] } : {}), attr_flags: flags.replace(/-/g, '') };
+  const flags = ((withVersion ? fields[1] : fields[0]) ?? '').replace(/-/g, '');
+  const attributes = [...flags].flatMap((f) => (ATTRIBUTE_NAMES[f] ? [ATTRIBUTE_NAMES[f]] : []));
+  return { ...(withVersion ? { version: fields[0] } : {}), attr_flags: flags, attributes };
 }
 
 /** The owner, group, mode and attributes a file module sets, each only where it differs. */
@@ -310,7 +343,7 @@ export class FileAttributes {
     let wanted = args.attributes,
       op = '=';
     if (wanted.startsWith('-') || wanted.startsWith('+')) [op, wanted] = [wanted[0]!, wanted.slice(1)];
-    const existing = attrFlags(args.path).attr_flags;
+    const existing = fileAttributes(args.path).attr_flags;
     if ((existing ?? '') === wanted && op !== '-') return changed;
     noteDiff(diff, 'attributes', existing ?? null, `${op}${wanted}`);
     if (this.checkMode) return true;

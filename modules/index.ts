@@ -9,6 +9,8 @@ import { commandModule, shellModule } from './command.js';
 import * as control from './control.js';
 import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
+import stat from './stat.js';
+import slurp from './slurp.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -21,6 +23,8 @@ const MODULES: readonly ModuleDefinition[] = [
   ...Object.values(control),
   logGroup,
   logGroupInfo,
+  stat,
+  slurp,
 ];
 
 const byName = new Map<string, ModuleDefinition>();
