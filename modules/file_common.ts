@@ -42,7 +42,7 @@ export function expandPath(p: string, env: Readonly<Record<string, string | unde
 /** load_file_common_arguments: the path (its target when following a link) and the attributes to set. */
 export function fileArgsOf(params: Record<string, any>, at?: string): FileArgs {
   let p: string = at ?? params.path ?? params.dest;
-  if (params.follow && isLink(p)) p = fs.realpathSync(p);
+  if (params.follow && isLink(p)) p = realpath(p);
   return { path: p, mode: params.mode, owner: params.owner, group: params.group, attributes: params.attributes };
 }
 
@@ -103,6 +103,18 @@ export const exists = (p: string): boolean => statOf(p) !== undefined;
 export const digest = (p: string, algorithm: string): string =>
   createHash(algorithm).update(fs.readFileSync(p)).digest('hex');
 
+/** os.path.realpath: what cannot be resolved (a dangling link's target) is kept as far as it got. */
+export function realpath(p: string, depth = 0): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    const dir = depth > 40 ? path.dirname(p) : realpath(path.dirname(p), depth + 1);
+    const here = path.join(dir, path.basename(p));
+    if (depth > 40 || !fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink()) return here;
+    return realpath(path.resolve(dir, fs.readlinkSync(here)), depth + 1);
+  }
+}
+
 export type FileState = 'absent' | 'link' | 'directory' | 'hard' | 'file';
 /** The file module's get_state. */
 export function fileState(p: string): FileState {
@@ -115,7 +127,7 @@ export function fileState(p: string): FileState {
 }
 
 /** '0%03o' % mode. */
-export const octal = (mode: number): string => '0' + (mode & 0o7777).toString(8).padStart(3, '0');
+export const octal = (mode: number): string => '0' + mode.toString(8).padStart(3, '0');
 
 /** add_path_info: a result naming a path (or dest) that exists gets its owner, mode, state and size. */
 export function addPathInfo(result: TaskResult): TaskResult {
@@ -126,7 +138,7 @@ export function addPathInfo(result: TaskResult): TaskResult {
   result.gid = l.gid;
   result.owner = userName(l.uid);
   result.group = groupName(l.gid);
-  result.mode = octal(l.mode);
+  result.mode = octal(l.mode & 0o7777);
   result.state = fileState(p) === 'absent' ? 'file' : fileState(p);
   result.size = l.size;
   return result;
@@ -137,14 +149,14 @@ export function fail(result: Record<string, unknown>): never {
   throw new ModuleFailure(addPathInfo({ failed: true, ...result }));
 }
 
-/** os.strerror-style text of a Node error, as Python words it: "[Errno 2] No such file or directory: 'x'". */
-export function errnoText(e: unknown, p?: string): string {
+/** Python's text of an OSError: "[Errno 2] No such file or directory: 'x'", `shown` the filename part as Python
+ * prints it ('x', b'x', or 'a' -> 'b'). */
+export function errnoText(e: unknown, shown?: string): string {
   const err = e as NodeJS.ErrnoException;
-  const num = typeof err.errno === 'number' ? Math.abs(err.errno) : 0;
-  const text = err.code ? (os.constants.errno as Record<string, number>)[err.code] : undefined;
+  const num = err.code ? (os.constants.errno as Record<string, number>)[err.code] : undefined;
   const words = (err.message ?? String(e)).replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '');
   const what = words.charAt(0).toUpperCase() + words.slice(1);
-  return `[Errno ${text ?? num}] ${what}${p !== undefined ? `: '${p}'` : ''}`;
+  return `[Errno ${num ?? Math.abs(Number(err.errno ?? 0))}] ${what}${shown !== undefined ? `: ${shown}` : ''}`;
 }
 
 // ---- modes
@@ -226,9 +238,10 @@ export function modeOf(mode: unknown, st: fs.Stats, p: string): number {
     } catch (e) {
       return fail({ path: p, msg: 'mode must be in octal or symbolic form', details: (e as Error).message });
     }
+    // only a symbolic mode is checked: an octal one goes to chmod as it is
+    if (n !== (n & PERM_BITS))
+      return fail({ path: p, msg: 'Invalid mode supplied, only permission info is allowed', details: n });
   }
-  if (n !== (n & PERM_BITS))
-    return fail({ path: p, msg: 'Invalid mode supplied, only permission info is allowed', details: n });
   return n;
 }
 
@@ -304,7 +317,7 @@ export class FileAttributes {
     try {
       fs.lchownSync(args.path, uid, -1);
     } catch (e) {
-      fail({ path: args.path, msg: `chown failed: ${errnoText(e, args.path)}` });
+      fail({ path: args.path, msg: `chown failed: ${errnoText(e, `b'${args.path}'`)}` });
     }
     return true;
   }

@@ -11,6 +11,7 @@ import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 import stat from './stat.js';
 import slurp from './slurp.js';
+import file from './file.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -25,6 +26,7 @@ const MODULES: readonly ModuleDefinition[] = [
   logGroupInfo,
   stat,
   slurp,
+  file,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

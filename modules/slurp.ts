@@ -21,7 +21,7 @@ export default defineModule({
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';
       return fail({
-        msg: MESSAGES[code] ? `${MESSAGES[code]}: ${source}` : `unable to slurp file: ${errnoText(e, source)}`,
+        msg: MESSAGES[code] ? `${MESSAGES[code]}: ${source}` : `unable to slurp file: ${errnoText(e, `'${source}'`)}`,
       });
     }
     return { changed: false, content: content.toString('base64'), source, encoding: 'base64' };

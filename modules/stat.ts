@@ -2,10 +2,9 @@
 // command, as the module runs it) and lsattr's attributes.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { defineModule, type TaskResult } from '../src/module.js';
 import { pyFloat } from '../src/python/python.js';
-import { digest, errnoText, expandPath, fail, fileAttributes, groupName, userName } from './file_common.js';
+import { digest, errnoText, expandPath, fail, fileAttributes, groupName, realpath, userName } from './file_common.js';
 
 const SPEC = {
   path: { type: 'path' as const, required: true, aliases: ['dest', 'name'] },
@@ -94,18 +93,6 @@ function extras(p: string, out: Record<string, unknown>, args: Record<string, an
   if (args.get_mime) Object.assign(out, mimeOf(p));
   if (args.get_attributes)
     Object.assign(out, { version: null, attributes: [], attr_flags: '' }, fileAttributes(p, true));
-}
-
-/** os.path.realpath: what cannot be resolved (a dangling link's target) is kept as far as it got. */
-function realpath(p: string, depth = 0): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    const dir = depth > 40 ? path.dirname(p) : realpath(path.dirname(p), depth + 1);
-    const here = path.join(dir, path.basename(p));
-    if (depth > 40 || !fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink()) return here;
-    return realpath(path.resolve(dir, fs.readlinkSync(here)), depth + 1);
-  }
 }
 
 export default defineModule({
