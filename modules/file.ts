@@ -150,7 +150,7 @@ function initialDiff(p: string, state: string, prev: FileState): FileDiff {
 }
 
 /** os.walk, top down, not into linked directories (which it lists among the directories). */
-function* osWalk(top: string): Generator<[string, string[], string[]]> {
+export function* osWalk(top: string): Generator<[string, string[], string[]]> {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(top, { withFileTypes: true });

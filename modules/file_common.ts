@@ -391,11 +391,24 @@ export function backupLocal(p: string, now = new Date()): string {
   return dest;
 }
 
-/** atomic_move's effect: the new content takes the destination's place in one rename, from a file beside it. */
-export function writeAtomic(dest: string, content: Buffer): void {
-  const tmp = path.join(path.dirname(dest), `.ansible_tmp${process.pid}${path.basename(dest)}`);
+/** atomic_move: src renamed onto dest, taking dest's mode and owner when dest exists, else the default mode
+ * (0666 less the umask); across file systems, copied beside dest and renamed there. */
+export function atomicMove(src: string, dest: string): void {
   const prev = statOf(dest);
-  fs.writeFileSync(tmp, content, { mode: prev ? prev.mode & PERM_BITS : 0o666 & ~process.umask() });
-  if (prev) fs.chownSync(tmp, prev.uid, prev.gid);
-  fs.renameSync(tmp, dest);
+  if (prev) {
+    fs.chmodSync(src, prev.mode & PERM_BITS);
+    fs.chownSync(src, prev.uid, prev.gid);
+  }
+  try {
+    fs.renameSync(src, dest);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV')
+      fail({ msg: `Could not replace file: ${src} to ${dest}: ${errnoText(e, `'${src}' -> '${dest}'`)}` });
+    const tmp = path.join(path.dirname(dest), `.ansible_tmp${process.pid}${path.basename(dest)}`);
+    fs.copyFileSync(src, tmp);
+    fs.chmodSync(tmp, fs.statSync(src).mode & PERM_BITS);
+    fs.rmSync(src, { force: true });
+    fs.renameSync(tmp, dest);
+  }
+  if (!prev) fs.chmodSync(dest, 0o666 & ~process.umask());
 }

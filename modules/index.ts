@@ -12,6 +12,7 @@ import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 import stat from './stat.js';
 import slurp from './slurp.js';
 import file from './file.js';
+import copy from './copy.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -27,6 +28,7 @@ const MODULES: readonly ModuleDefinition[] = [
   stat,
   slurp,
   file,
+  copy,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

@@ -37,6 +37,9 @@ export type ArgumentSpec = Readonly<Record<string, ArgOption>>;
 interface ModuleTask {
   readonly name?: string;
   readonly action: string;
+  /** Where files the task names are looked for (copy's src): its role and its file. */
+  readonly role?: { readonly path: string };
+  readonly pos?: { readonly file: string };
 }
 
 export interface ModuleContext {
