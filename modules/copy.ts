@@ -28,6 +28,7 @@ import {
   fileArgsOf,
   isLink,
   octal,
+  pyDirname,
   realpath,
   statOf,
   type FileArgs,
@@ -86,7 +87,7 @@ function destination(params: Record<string, any>, ctx: ModuleContext): string {
   const base: string | null = params._original_basename;
   if (dest.endsWith('/')) {
     if (base) dest = path.join(dest, base);
-    const dir = path.dirname(dest);
+    const dir = pyDirname(dest);
     if (!exists(dir)) {
       if (ctx.checkMode)
         throw new Exit({ msg: `dest directory ${dir} would be created`, changed: true, src: params.src });
@@ -100,7 +101,7 @@ function destination(params: Record<string, any>, ctx: ModuleContext): string {
   if (exists(dest)) {
     if (isLink(dest) && params.follow) dest = realpath(dest);
     if (!params.force) throw new Exit({ msg: 'file already exists', src: params.src, dest, changed: false });
-  } else if (!exists(path.dirname(dest))) fail({ msg: `Destination directory ${path.dirname(dest)} does not exist` });
+  } else if (!exists(pyDirname(dest))) fail({ msg: `Destination directory ${pyDirname(dest)} does not exist` });
   return dest;
 }
 
@@ -140,7 +141,7 @@ function replace(params: Record<string, any>, dest: string, ctx: ModuleContext):
   }
   let mine = src;
   if (params.remote_src && fs.statSync(src).isFile()) {
-    mine = path.join(path.dirname(dest), `.tsible_copy${process.pid}${Date.now()}`);
+    mine = path.join(pyDirname(dest), `.tsible_copy${process.pid}${Date.now()}`);
     fs.copyFileSync(src, mine);
     const st = fs.statSync(src);
     fs.chmodSync(mine, st.mode & 0o7777);
@@ -253,7 +254,7 @@ function findNeedle(src: string, ctx: ModuleContext): string {
   if (path.isAbsolute(src)) {
     if (exists(src) || isLink(src)) return src;
   }
-  const bases = [ctx.task.role?.path, ctx.task.pos ? path.dirname(ctx.task.pos.file) : undefined, ctx.basedir].filter(
+  const bases = [ctx.task.role?.path, ctx.task.pos ? pyDirname(ctx.task.pos.file) : undefined, ctx.basedir].filter(
     (b): b is string => Boolean(b),
   );
   const candidates = path.isAbsolute(src)
@@ -276,7 +277,7 @@ interface Walked {
 function walkDirs(top: string, localFollow: boolean): Walked {
   const out: Walked = { files: [], directories: [], symlinks: [] };
   let base = top;
-  if (!top.endsWith('/')) base = path.dirname(base);
+  if (!top.endsWith('/')) base = pyDirname(base);
   const offset = base.length + (base.endsWith('/') ? 0 : 1);
   const visit = (dir: string, rel: (full: string) => string, seen: Set<string>) => {
     for (const [root, dirs, files] of osWalk(dir)) {
@@ -372,7 +373,7 @@ function copyFile(t: CopyTask, [full, rel]: [string, string], follow: boolean): 
       { ...params, ...(args.checksum ? {} : { checksum: local }), ...(lmode ? { mode: lmode } : {}) },
       ctx,
     );
-    fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+    fs.rmSync(pyDirname(tmp), { recursive: true, force: true });
   } else {
     let at = dest;
     if (follow && isLink(destFile)) at = realpath(destFile);
@@ -466,7 +467,7 @@ function runAction(args: Record<string, any>, ctx: ModuleContext): TaskResult {
       [last, executed, changed] = [r, true, changed || Boolean(r.changed)];
     }
   } finally {
-    if (tmp) fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+    if (tmp) fs.rmSync(pyDirname(tmp), { recursive: true, force: true });
   }
   const rest = directoriesAndLinks(t, walked);
   if (rest.last) [last, executed, changed] = [rest.last, true, changed || rest.changed];

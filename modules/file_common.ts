@@ -39,6 +39,12 @@ export function expandPath(p: string, env: Readonly<Record<string, string | unde
   return vars === '~' || vars.startsWith('~/') ? os.homedir() + vars.slice(1) : vars;
 }
 
+/** os.path.dirname: everything before the last slash ('a/b/' gives 'a/b', where Node's gives 'a'). */
+export function pyDirname(p: string): string {
+  const head = p.slice(0, p.lastIndexOf('/') + 1);
+  return /^\/+$/.test(head) ? head : head.replace(/\/+$/, '');
+}
+
 /** load_file_common_arguments: the path (its target when following a link) and the attributes to set. */
 export function fileArgsOf(params: Record<string, any>, at?: string): FileArgs {
   let p: string = at ?? params.path ?? params.dest;
