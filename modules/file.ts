@@ -151,19 +151,19 @@ function initialDiff(p: string, state: string, prev: FileState): FileDiff {
 
 /** os.walk, top down, not into linked directories (which it lists among the directories). */
 export function* osWalk(top: string): Generator<[string, string[], string[]]> {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(top, { withFileTypes: true });
-  } catch {
-    return;
-  }
   const dirs: string[] = [],
     files: string[] = [];
-  for (const e of entries) {
-    const full = path.join(top, e.name);
-    const isDir =
-      e.isDirectory() || (e.isSymbolicLink() && (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory() ?? false));
-    (isDir ? dirs : files).push(e.name);
+  try {
+    // in the directory's own order, as os.scandir gives it (readdir sorts)
+    const dir = fs.opendirSync(top);
+    for (let e = dir.readSync(); e; e = dir.readSync()) {
+      const full = path.join(top, e.name);
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && statIsDir(full));
+      (isDir ? dirs : files).push(e.name);
+    }
+    dir.closeSync();
+  } catch {
+    return;
   }
   yield [top, dirs, files];
   for (const d of dirs) if (!isLink(path.join(top, d))) yield* osWalk(path.join(top, d));
