@@ -84,7 +84,8 @@ class SequenceMatcher {
     const groups: Opcode[][] = [];
     let group: Opcode[] = [];
     for (const code of codes) {
-      let [tag, i1, i2, j1, j2] = code;
+      const [tag, , i2, , j2] = code;
+      let [, i1, , j1] = code;
       if (tag === 'equal' && i2 - i1 > 2 * n) {
         group.push([tag, i1, Math.min(i2, i1 + n), j1, Math.min(j2, j1 + n)]);
         groups.push(group);
@@ -104,10 +105,10 @@ const range = (start: number, stop: number) => {
   return `${length ? start + 1 : start},${length}`;
 };
 
-/** difflib.unified_diff(a, b, fromfile, tofile, n=3) over lines that keep their newlines. */
-export function unifiedDiff(a: readonly string[], b: readonly string[], from: string, to: string, n = 3): string[] {
+/** difflib.unified_diff(a, b, fromfile, tofile, n=3) (DIFF_CONTEXT) over lines that keep their newlines. */
+function unifiedDiff(a: readonly string[], b: readonly string[], [from, to]: readonly [string, string]): string[] {
   const out: string[] = [];
-  for (const group of new SequenceMatcher(a, b).groupedOpcodes(n)) {
+  for (const group of new SequenceMatcher(a, b).groupedOpcodes(3)) {
     if (!out.length) out.push(`--- ${from}\n`, `+++ ${to}\n`);
     const first = group[0]!,
       last = group[group.length - 1]!;
@@ -153,7 +154,7 @@ export function diffText(diffs: unknown, paint: Paint = (l) => l): string {
           lines[lines.length - 1] += '\n\\ No newline at end of file\n';
       const from = 'before_header' in d ? `before: ${String(d.before_header)}` : 'before';
       const to = 'after_header' in d ? `after: ${String(d.after_header)}` : 'after';
-      const lines = unifiedDiff(before, after, from, to);
+      const lines = unifiedDiff(before, after, [from, to]);
       for (const line of lines)
         out.push(
           line.startsWith('+')
