@@ -48,9 +48,10 @@ const SPEC = {
   local_follow: { type: 'bool' as const },
   checksum: { type: 'str' as const },
   follow: { type: 'bool' as const, default: false },
-  decrypt: { type: 'bool' as const, default: true },
   ...FILE_COMMON_SPEC,
 };
+/** The action plugin also takes decrypt (the module never sees it). */
+const ACTION_SPEC = { ...SPEC, decrypt: { type: 'bool' as const, default: true } };
 
 /** Ends the module early with a result that is not a failure (exit_json). */
 class Exit {
@@ -171,9 +172,10 @@ function copyModule(params: Record<string, any>, ctx: ModuleContext): TaskResult
     if (backup) result.backup_file = backup;
     const args: FileArgs = fileArgsOf(params, dest);
     result.changed = new FileAttributes(ctx.checkMode).setIfDifferent(args, changed);
-    return addPathInfo(result);
+    return addPathInfo({ ...result, invocation: { module_args: params } });
   } catch (e) {
-    if (e instanceof Exit) return addPathInfo(e.result);
+    if (e instanceof Exit) return addPathInfo({ ...e.result, invocation: { module_args: params } });
+    if (e instanceof ModuleFailure) e.result.invocation ??= { module_args: params };
     throw e;
   }
 }
@@ -223,17 +225,25 @@ const FILE_ARGS = new Set([
   '_diff_peek',
   'src',
 ]);
+/** The task's arguments as given, as far as validated ones tell: not null, not their default. */
+const givenArgs = (args: Record<string, unknown>) =>
+  pick(args, (k) => args[k] !== (ACTION_SPEC as Record<string, { default?: unknown }>)[k]?.default);
 const pick = (args: Record<string, unknown>, keep: (k: string) => boolean) =>
   Object.fromEntries(Object.entries(args).filter(([k, v]) => keep(k) && v !== null));
 
 /** Another module run from this one, its arguments validated as the executor would; its failure as a result. */
 function execute(def: ModuleDefinition, raw: Record<string, unknown>, ctx: ModuleContext): TaskResult {
   const v = validateArgs(def, raw, def.names[2]!, ctx.env);
-  if (v.error) return { failed: true, msg: v.error };
+  if (v.error) return { failed: true, msg: v.error, invocation: { module_args: v.invocation } };
+  // the module's parameters as it reports them, over the arguments as given (aliases included)
+  const withGiven = (r: TaskResult): TaskResult => {
+    const own = (r.invocation as { module_args?: object } | undefined)?.module_args ?? {};
+    return { ...r, invocation: { module_args: { ...v.invocation, ...own } } };
+  };
   try {
-    return def.run(v.args, ctx) as TaskResult;
+    return withGiven(def.run(v.args, ctx) as TaskResult);
   } catch (e) {
-    if (e instanceof ModuleFailure) return e.result;
+    if (e instanceof ModuleFailure) return withGiven(e.result);
     throw e;
   }
 }
@@ -355,7 +365,7 @@ function copyFile(t: CopyTask, [full, rel]: [string, string], follow: boolean): 
   let destFile = dest.endsWith('/') ? path.join(dest, rel) : dest;
   let status = remoteStat(destFile, follow);
   if (status.exists && status.isdir) {
-    if (args.content !== null) return { failed: true, msg: 'can not use content with a dir as dest' };
+    if (args.content !== null) return { ...result, failed: true, msg: 'can not use content with a dir as dest' };
     destFile = path.join(dest, rel);
     status = remoteStat(destFile, follow);
   }
@@ -378,7 +388,7 @@ function copyFile(t: CopyTask, [full, rel]: [string, string], follow: boolean): 
     let at = dest;
     if (follow && isLink(destFile)) at = realpath(destFile);
     const params = {
-      ...pick(args, (k) => FILE_ARGS.has(k) && k !== 'src'),
+      ...pick(givenArgs(args), (k) => FILE_ARGS.has(k) && k !== 'src'),
       dest: at,
       _original_basename: rel,
       recurse: false,
@@ -409,7 +419,7 @@ function sources(t: CopyTask): { walked: Walked; source: string; tmp?: string } 
 
 /** The directories and links of a directory copy, through the file module. */
 function directoriesAndLinks(t: CopyTask, walked: Walked): { changed: boolean; last?: TaskResult } {
-  const base = pick(t.args, (k) => FILE_ARGS.has(k) && k !== 'src');
+  const base = pick(givenArgs(t.args), (k) => FILE_ARGS.has(k) && k !== 'src');
   let changed = false,
     last: TaskResult | undefined;
   for (const [, rel] of walked.directories) {
@@ -440,18 +450,32 @@ function directoriesAndLinks(t: CopyTask, walked: Walked): { changed: boolean; l
 
 /** The action plugin's run: each source file copied, then the directories and links; one file's result as it is. */
 function copyAction(args: Record<string, any>, ctx: ModuleContext): TaskResult {
-  const result = runAction(args, ctx);
+  let result: TaskResult;
+  try {
+    result = runAction(args, ctx);
+  } catch (e) {
+    if (!(e instanceof ModuleFailure)) throw e;
+    result = e.result;
+  }
   // _ensure_invocation: the task's arguments, content censored
-  result.invocation ??= {
-    module_args: { ...args, content: args.content === null ? null : 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' },
-  };
+  if (!('invocation' in result)) {
+    const given = givenArgs(args);
+    const censored = 'content' in given ? { content: 'CENSORED: content is a no_log parameter' } : {};
+    const masked = 'content' in given ? { content: 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' } : {};
+    result.invocation = { ...given, ...censored, module_args: { ...given, ...masked } };
+  }
   return result;
 }
 function runAction(args: Record<string, any>, ctx: ModuleContext): TaskResult {
   const error = argumentError(args);
   if (error) return { failed: true, msg: error };
   const moduleArgs = pick(args, (k) => k !== 'content' && k !== 'decrypt');
-  if (args.remote_src) return copyModule({ ...args }, ctx);
+  if (args.remote_src)
+    return execute(
+      copyDefinition,
+      pick(args, (k) => k !== 'decrypt'),
+      ctx,
+    );
   const t: CopyTask = { args: { ...args }, ctx, moduleArgs };
   const { walked, source, tmp } = sources(t);
   t.args.dest = expandPath(t.args.dest, ctx.env);
@@ -486,7 +510,7 @@ const copyDefinition = defineModule({
 
 export default defineModule({
   names: ['copy', 'ansible.builtin.copy', 'ansible.legacy.copy'],
-  argumentSpec: SPEC,
+  argumentSpec: ACTION_SPEC,
   supportsCheckMode: true,
   run: copyAction,
 });

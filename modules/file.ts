@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { pyFloat } from '../src/python/python.js';
 import { strptime } from '../src/python/datetime.js';
+import { ModuleFailure } from './aws_common.js';
 import {
   FILE_COMMON_SPEC,
   FileAttributes,
@@ -78,11 +79,12 @@ const seconds = (st: fs.BigIntStats, which: 'mtimeNs' | 'atimeNs') =>
 /** The file module's get_state on the path it was given, then the run's steps. */
 class FileRun {
   readonly attrs: FileAttributes;
-  readonly warnings: string[] = [];
   readonly times: Times;
   constructor(
     readonly params: Record<string, any>,
     readonly ctx: ModuleContext,
+    /** module.warn: they go with the result, a failure's too. */
+    readonly warnings: string[],
   ) {
     this.attrs = new FileAttributes(ctx.checkMode);
     const state: string = params.state;
@@ -465,14 +467,30 @@ export default defineModule({
   run(args, ctx): TaskResult {
     const params: Record<string, any> = { ...args, path: expandPath(args.path, ctx.env) };
     if (params.src !== null) params.src = expandPath(params.src, ctx.env);
-    prepare(params);
-    const run = new FileRun(params, ctx);
-    if (ctx.checkMode && params.state !== 'absent') checkOwners(run);
-    if (params._diff_peek !== null)
-      return addPathInfo({ path: params.path, changed: false, appears_binary: appearsBinary(params.path) });
-    const result = STATES[params.state]!(run, params.path);
-    if (run.warnings.length) result.warnings = run.warnings;
-    return addPathInfo(result);
+    // the module reports its parameters as it changed them (the path with a basename added, the state found),
+    // an alias the task used beside them
+    const aliases = ctx.task.action === 'file' ? ['dest', 'name'].filter((a) => a in (ctx.task.args ?? {})) : [];
+    const invocation = { module_args: params };
+    for (const a of aliases) params[a] = args.path;
+    const warnings: string[] = [];
+    try {
+      prepare(params);
+      const run = new FileRun(params, ctx, warnings);
+      if (ctx.checkMode && params.state !== 'absent') checkOwners(run);
+      if (params._diff_peek !== null)
+        return addPathInfo({
+          path: params.path,
+          changed: false,
+          appears_binary: appearsBinary(params.path),
+          invocation,
+        });
+      const result = STATES[params.state]!(run, params.path);
+      if (warnings.length) result.warnings = warnings;
+      return addPathInfo({ ...result, invocation });
+    } catch (e) {
+      if (e instanceof ModuleFailure) Object.assign(e.result, { invocation }, warnings.length ? { warnings } : {});
+      throw e;
+    }
   },
 });
 

@@ -87,7 +87,7 @@ export function gidOf(group: string): number | undefined {
 
 // ---- paths
 
-export function lstatOf(p: string): fs.Stats | undefined {
+function lstatOf(p: string): fs.Stats | undefined {
   try {
     return fs.lstatSync(p);
   } catch {

@@ -40,6 +40,8 @@ interface ModuleTask {
   /** Where files the task names are looked for (copy's src): its role and its file. */
   readonly role?: { readonly path: string };
   readonly pos?: { readonly file: string };
+  /** The arguments as written (which aliases the task used). */
+  readonly args?: Readonly<Record<string, unknown>>;
 }
 
 export interface ModuleContext {
