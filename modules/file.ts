@@ -430,24 +430,16 @@ const statIsDir = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isDi
 
 /** In check mode, owners and groups that do not exist yet are warned about (a play may create them first). */
 function checkOwners(run: FileRun): void {
-  const { owner, group } = run.params;
-  if (owner) {
-    const byId = /^\s*[-+]?\d+\s*$/.test(owner);
-    if (uidOf(owner) === undefined || (byId && userName(Number(owner)) === String(Number(owner))))
-      run.warnings.push(
-        byId
-          ? `failed to look up user with uid ${Number(owner)}. Create user up to this point in real play`
-          : `failed to look up user ${owner}. Create user up to this point in real play`,
-      );
-  }
-  if (group) {
-    const byId = /^\s*[-+]?\d+\s*$/.test(group);
-    if (gidOf(group) === undefined || (byId && groupName(Number(group)) === String(Number(group))))
-      run.warnings.push(
-        byId
-          ? `failed to look up group with gid ${Number(group)}. Create group up to this point in real play`
-          : `failed to look up group ${group}. Create group up to this point in real play`,
-      );
+  const kinds = [
+    { kind: 'user', id: 'uid', value: run.params.owner, lookup: uidOf, nameOf: userName },
+    { kind: 'group', id: 'gid', value: run.params.group, lookup: gidOf, nameOf: groupName },
+  ];
+  for (const { kind, id, value, lookup, nameOf } of kinds) {
+    if (!value) continue;
+    const byId = /^\s*[-+]?\d+\s*$/.test(value);
+    if (lookup(value) !== undefined && !(byId && nameOf(Number(value)) === String(Number(value)))) continue;
+    const what = byId ? `${kind} with ${id} ${Number(value)}` : `${kind} ${value}`;
+    run.warnings.push(`failed to look up ${what}. Create ${kind} up to this point in real play`);
   }
 }
 
