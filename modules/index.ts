@@ -10,6 +10,10 @@ import * as control from './control.js';
 import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 import metricFilter from './cloudwatchlogs_log_group_metric_filter.js';
+import stat from './stat.js';
+import slurp from './slurp.js';
+import file from './file.js';
+import copy from './copy.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -23,6 +27,10 @@ const MODULES: readonly ModuleDefinition[] = [
   logGroup,
   logGroupInfo,
   metricFilter,
+  stat,
+  slurp,
+  file,
+  copy,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

@@ -37,6 +37,11 @@ export type ArgumentSpec = Readonly<Record<string, ArgOption>>;
 interface ModuleTask {
   readonly name?: string;
   readonly action: string;
+  /** Where files the task names are looked for (copy's src): its role and its file. */
+  readonly role?: { readonly path: string };
+  readonly pos?: { readonly file: string };
+  /** The arguments as written (which aliases the task used). */
+  readonly args?: Readonly<Record<string, unknown>>;
 }
 
 export interface ModuleContext {

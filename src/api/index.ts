@@ -133,7 +133,10 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
         },
         opts.verbosity ?? 0,
         noLog,
-        configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
+        {
+          displayArgs: configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
+          diff: Boolean(opts.diff),
+        },
       ),
       new JsonCallback((s) => {
         json += s;

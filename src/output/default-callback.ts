@@ -6,6 +6,7 @@ import type { TaskResult } from '../module.js';
 import { DELEGATED_HOST, type Callback, type HostStats, type ResultStatus } from '../executor/events.js';
 import { deepCopy, isDict, pyStr } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
+import { diffText } from './file-diff.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -104,8 +105,8 @@ export class DefaultCallback implements Callback {
     private readonly out: Output,
     private readonly verbosity: number,
     private readonly noLogOf: (t: Task) => boolean,
-    /** DISPLAY_ARGS_TO_STDOUT: the banner shows the task's arguments as written. */
-    private readonly displayArgs = false,
+    /** DISPLAY_ARGS_TO_STDOUT: the banner shows the task's arguments as written; --diff: changes show their diff. */
+    private readonly settings: { readonly displayArgs?: boolean; readonly diff?: boolean } = {},
   ) {}
 
   /** Display.display colours every line on its own. */
@@ -157,6 +158,15 @@ export class DefaultCallback implements Callback {
     }
   }
 
+  /** v2_on_file_diff: under --diff, a changed result's diff before its line. */
+  #fileDiff(res: TaskResult): void {
+    if (!this.settings.diff || !res.diff || !res.changed) return;
+    const paint = (line: string, kind: 'add' | 'remove' | 'lines') =>
+      this.#c(kind === 'add' ? 'ok' : kind === 'remove' ? 'failed' : 'skipped', line);
+    const text = diffText(res.diff, paint);
+    if (text) this.out.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
   playbookStart(file: string): void {
     if (this.verbosity >= 2) this.#banner(`PLAYBOOK: ${file.split('/').pop()}`);
   }
@@ -172,7 +182,7 @@ export class DefaultCallback implements Callback {
   taskStart(task: Task, name: string, handler?: boolean): void {
     // the callback's args: ', '.join('%s=%s' % a for a in task.args.items()), unless the task is no_log
     const args =
-      this.displayArgs && !this.noLogOf(task)
+      this.settings.displayArgs && !this.noLogOf(task)
         ? Object.entries(task.args)
             .map(([k, v]) => `${k}=${pyStr(v)}`)
             .join(', ')
@@ -202,6 +212,7 @@ export class DefaultCallback implements Callback {
       return;
     }
     const word = raw.changed ? 'changed' : 'ok';
+    this.#fileDiff(res);
     cleanResults(res, task.action);
     this.#line(
       `${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
@@ -228,6 +239,7 @@ export class DefaultCallback implements Callback {
         break;
       case 'ok':
       case 'changed': {
+        if (!loop) this.#fileDiff(res);
         this.#warnings(res);
         if (loop) break;
         cleanResults(res, task.action);
