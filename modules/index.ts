@@ -9,6 +9,9 @@ import { commandModule, shellModule } from './command.js';
 import * as control from './control.js';
 import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
+import lineinfile from './lineinfile.js';
+import blockinfile from './blockinfile.js';
+import replace from './replace.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -21,6 +24,9 @@ const MODULES: readonly ModuleDefinition[] = [
   ...Object.values(control),
   logGroup,
   logGroupInfo,
+  lineinfile,
+  blockinfile,
+  replace,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

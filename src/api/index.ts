@@ -120,7 +120,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
         },
         opts.verbosity ?? 0,
         noLog,
-        configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
+        { args: configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true, diff: opts.diff },
       ),
       new JsonCallback((s) => {
         json += s;

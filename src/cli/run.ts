@@ -137,7 +137,7 @@ export async function runPlaybooks(
               },
               opts.verbosity,
               noLogOf,
-              configValue('DISPLAY_ARGS_TO_STDOUT', env) === true,
+              { args: configValue('DISPLAY_ARGS_TO_STDOUT', env) === true, diff: opts.diff },
             ),
       ],
     });
