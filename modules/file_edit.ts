@@ -105,7 +105,16 @@ const percentFormat = (template: string, value: string): string =>
 
 /** write_changes: the new contents go to a temporary file, `validate` (if any) checks it, then it replaces the
  * target (atomic_move: an existing target's mode and ownership are kept). */
-export function writeChanges(contents: string | Buffer, dest: string, validate: string | null): void {
+/** How lineinfile, blockinfile and replace report a failed validation (the copy module reports it otherwise). */
+const invalidChange = (run: { status: number | null; stderr: string }): never =>
+  fail({ msg: `failed to validate: rc:${run.status ?? 1} error:${run.stderr}` });
+
+export function writeChanges(
+  contents: string | Buffer,
+  dest: string,
+  validate: string | null,
+  invalid: (run: { status: number | null; stdout: string; stderr: string }) => never = invalidChange,
+): void {
   if (validate && !validate.includes('%s')) fail({ msg: `validate must contain %s: ${validate}` });
   const real = existsSync(dest) ? realpathSync(dest) : dest;
   const tmp = path.join(path.dirname(real), `.${path.basename(real)}.tsible-${process.pid}.tmp`);
@@ -113,7 +122,7 @@ export function writeChanges(contents: string | Buffer, dest: string, validate: 
   try {
     if (validate) {
       const run = spawnSync('/bin/sh', ['-c', percentFormat(validate, tmp)], { encoding: 'utf8' });
-      if (run.status !== 0) fail({ msg: `failed to validate: rc:${run.status ?? 1} error:${run.stderr ?? ''}` });
+      if (run.status !== 0) invalid(run);
     }
     if (existsSync(real)) {
       const st = statSync(real);

@@ -12,6 +12,7 @@ import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 import lineinfile from './lineinfile.js';
 import blockinfile from './blockinfile.js';
 import replace from './replace.js';
+import template from './template.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -27,6 +28,7 @@ const MODULES: readonly ModuleDefinition[] = [
   lineinfile,
   blockinfile,
   replace,
+  template,
 ];
 
 const byName = new Map<string, ModuleDefinition>();
