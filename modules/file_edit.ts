@@ -35,7 +35,7 @@ export const FILE_COMMON_OPTIONS = {
 } as const satisfies ArgumentSpec;
 
 /** A module's failure with its result: the module stops there (fail_json). */
-export class FileEditFailure extends Error {
+class FileEditFailure extends Error {
   constructor(readonly result: TaskResult) {
     super(String(result.msg));
   }
@@ -239,6 +239,16 @@ export function checkFileAttrs(
   if (!setFileAttributes(file, at.args, at.ctx, at.diff)) return outcome;
   const msg = `${outcome.msg}${outcome.changed ? ' and ' : ''}ownership, perms or SE linux context changed`;
   return { changed: true, msg };
+}
+
+/** A Python codec name (encoding=, output_encoding=) as Node's encoding, for those Node has. */
+export function nodeEncoding(name: string): BufferEncoding {
+  const n = name.toLowerCase().replace(/_/g, '-');
+  if (['utf-8', 'utf8', 'u8'].includes(n)) return 'utf8';
+  if (['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1'].includes(n)) return 'latin1';
+  if (['utf-16-le', 'utf-16le'].includes(n)) return 'utf16le';
+  if (['ascii', 'us-ascii'].includes(n)) return 'ascii';
+  return fail({ msg: `LookupError: unknown encoding: ${name}` });
 }
 
 /** A directory given as the file to edit: the same failure in each module. */

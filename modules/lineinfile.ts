@@ -16,7 +16,7 @@ import {
 } from './file_edit.js';
 
 /** bytes.readlines: each line keeps its '\n'. */
-export const readLines = (file: string): string[] =>
+const readLines = (file: string): string[] =>
   existsSync(file) ? (readFileSync(file, 'utf8').match(/[^\n]*\n|[^\n]+$/g) ?? []) : [];
 
 /** A line as Python's re searches it: `$` also matches before the line's final newline. */

@@ -10,6 +10,7 @@ import {
   expandPath,
   fail,
   failuresAsResults,
+  nodeEncoding,
   refuseDirectory,
   writeChanges,
 } from './file_edit.js';
@@ -57,8 +58,7 @@ function replace(args: Record<string, any>, ctx: ModuleContext): TaskResult {
   const file = expandPath(args.path, ctx.env);
   refuseDirectory(file);
   if (!existsSync(file)) fail({ rc: 257, msg: `Path ${file} does not exist !` });
-  const encoding =
-    String(args.encoding).toLowerCase().replace('_', '-') === 'utf-8' ? 'utf8' : (args.encoding as BufferEncoding);
+  const encoding = nodeEncoding(args.encoding);
   const contents = readFileSync(file, encoding);
   const part = section(contents, args.after, args.before);
   if (typeof part === 'string') return { rc: 0, msg: part, changed: false };

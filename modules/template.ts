@@ -15,6 +15,7 @@ import {
   fail,
   failuresAsResults,
   modeBits,
+  nodeEncoding,
   pathInfo,
   setFileAttributes,
   writeChanges,
@@ -135,7 +136,7 @@ function template(args: Record<string, any>, ctx: ModuleContext): TaskResult {
   newlineSequence(args.newline_sequence);
   const source = findTemplate(args.src, ctx);
   const a = { ...args, mode: args.mode === 'preserve' ? modeBits(statSync(source).mode & 0o7777, source) : args.mode };
-  const content = Buffer.from(render(source, a, ctx), outputEncoding(args.output_encoding));
+  const content = Buffer.from(render(source, a, ctx), nodeEncoding(args.output_encoding));
   const dest = expandPath(args.dest, ctx.env);
   let destFile = dest.endsWith('/') ? path.join(dest, path.basename(source)) : dest;
   if (existsSync(destFile) && statSync(destFile).isDirectory()) destFile = path.join(destFile, path.basename(source));
@@ -150,16 +151,6 @@ function template(args: Record<string, any>, ctx: ModuleContext): TaskResult {
   const attrs: Record<string, unknown> = { before: { path: destFile }, after: { path: destFile } };
   const changed = setFileAttributes(destFile, a, ctx, attrs);
   return { changed, diff: attrs, path: destFile, dest: destFile, checksum: sha1(content), ...pathInfo(destFile) };
-}
-
-/** output_encoding under Node's name for it. */
-function outputEncoding(name: string): BufferEncoding {
-  const n = name.toLowerCase().replace(/_/g, '-');
-  if (['utf-8', 'utf8'].includes(n)) return 'utf8';
-  if (['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1'].includes(n)) return 'latin1';
-  if (['utf-16-le', 'utf-16le'].includes(n)) return 'utf16le';
-  if (n === 'ascii') return 'ascii';
-  return fail({ msg: `LookupError: unknown encoding: ${name}` });
 }
 
 export default defineModule({
