@@ -20,6 +20,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
 import { isInt } from '../src/python/python.js';
+import { translateReplacement } from '../filters/regex.js';
 
 /** add_file_common_args: the options every file module takes. */
 export const FILE_COMMON_OPTIONS = {
@@ -239,6 +240,16 @@ export function checkFileAttrs(
   if (!setFileAttributes(file, at.args, at.ctx, at.diff)) return outcome;
   const msg = `${outcome.msg}${outcome.changed ? ' and ' : ''}ownership, perms or SE linux context changed`;
   return { changed: true, msg };
+}
+
+/** match.expand(template): Python's \\1 and \\g<name> (and \\g<0>) replaced by the match's groups, an unmatched
+ * group by nothing. */
+export function expandMatch(template: string, m: RegExpMatchArray): string {
+  return translateReplacement(template).replace(
+    /\$(\$|<(\w+)>|(\d{1,2}))/g,
+    (_x, all: string, name?: string, num?: string) =>
+      all === '$' ? '$' : ((name !== undefined ? m.groups?.[name] : m[Number(num)]) ?? ''),
+  );
 }
 
 /** A Python codec name (encoding=, output_encoding=) as Node's encoding, for those Node has. */

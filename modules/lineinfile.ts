@@ -3,11 +3,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
-import { compileRegex, translateReplacement } from '../filters/regex.js';
+import { compileRegex } from '../filters/regex.js';
 import {
   FILE_COMMON_OPTIONS,
   backupLocal,
   checkFileAttrs,
+  expandMatch,
   expandPath,
   fail,
   failuresAsResults,
@@ -21,15 +22,6 @@ const readLines = (file: string): string[] =>
 
 /** A line as Python's re searches it: `$` also matches before the line's final newline. */
 const searchLine = (re: RegExp, line: string) => re.exec(line.endsWith('\n') ? line.slice(0, -1) : line);
-
-/** match.expand(template): \1 and \g<name> replaced by the groups (an unmatched group is empty). */
-function expand(m: RegExpExecArray, template: string): string {
-  return translateReplacement(template).replace(
-    /\$(\$|<(\w+)>|(\d{1,2}))/g,
-    (_x, all: string, name?: string, num?: string) =>
-      all === '$' ? '$' : ((name !== undefined ? m.groups?.[name] : m[Number(num)]) ?? ''),
-  );
-}
 
 const contentDiff = (dest: string) => ({
   before: '',
@@ -104,7 +96,7 @@ function placeLine(lines: string[], a: Record<string, any>, insert: { after?: st
   const line: string = a.line;
   const { index, match, exactLineMatch } = findLine(lines, a, insert);
   if (index[0] !== -1) {
-    let newLine = a.backrefs && match instanceof Object ? expand(match as RegExpExecArray, line) : line;
+    let newLine = a.backrefs && match instanceof Object ? expandMatch(line, match as RegExpExecArray) : line;
     if (!newLine.endsWith('\n')) newLine += '\n';
     if (a.regexp === null && a.search_string === null && !match && !exactLineMatch) {
       // the line was found nowhere but an insertion point was: only reached with firstmatch

@@ -2,11 +2,12 @@
 // replaced, as ansible.builtin.replace does it, with its message, diff and the file's attributes.
 import { existsSync, readFileSync } from 'node:fs';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
-import { compileRegex, translateReplacement } from '../filters/regex.js';
+import { compileRegex } from '../filters/regex.js';
 import {
   FILE_COMMON_OPTIONS,
   backupLocal,
   checkFileAttrs,
+  expandMatch,
   expandPath,
   fail,
   failuresAsResults,
@@ -36,22 +37,15 @@ function section(contents: string, after: string | null, before: string | null):
 
 /** re.subn(regexp, replace, text) with re.MULTILINE: the new text and how many matches were replaced. */
 function substitute(text: string, regexp: string, replace: string): [string, number] {
-  const re = compileRegex(regexp, { multiline: true, global: true });
-  let count = 0;
-  const out = text.replace(re, (...m: unknown[]) => {
+  let out = '',
+    last = 0,
+    count = 0;
+  for (const m of text.matchAll(compileRegex(regexp, { multiline: true, global: true }))) {
+    out += text.slice(last, m.index) + expandMatch(replace, m);
+    last = m.index + m[0].length;
     count++;
-    const groups = m.filter((x, i) => i > 0 && typeof x !== 'number').slice(0, -1) as (string | undefined)[];
-    const named = (typeof m[m.length - 1] === 'object' ? m[m.length - 1] : undefined) as
-      Record<string, string> | undefined;
-    return translateReplacement(replace).replace(
-      /\$(\$|<(\w+)>|(\d{1,2}))/g,
-      (_x, all: string, name?: string, num?: string) =>
-        all === '$'
-          ? '$'
-          : ((name !== undefined ? named?.[name] : num === '0' ? String(m[0]) : groups[Number(num) - 1]) ?? ''),
-    );
-  });
-  return [out, count];
+  }
+  return [out + text.slice(last), count];
 }
 
 function replace(args: Record<string, any>, ctx: ModuleContext): TaskResult {
