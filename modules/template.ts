@@ -122,7 +122,8 @@ function copyContent(destFile: string, content: Buffer, args: Record<string, any
       msg: 'failed to validate',
       stderr,
       stdout,
-      ...{ stderr_lines: lines(stderr), stdout_lines: lines(stdout) },
+      stderr_lines: lines(stderr),
+      stdout_lines: lines(stdout),
     });
   });
   result.md5sum = createHash('md5').update(content).digest('hex');

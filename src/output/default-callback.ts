@@ -238,9 +238,9 @@ export class DefaultCallback implements Callback {
         break;
       case 'ok':
       case 'changed': {
+        if (!loop) this.#fileDiff(res);
         this.#warnings(res);
         if (loop) break;
-        this.#fileDiff(res);
         cleanResults(res, task.action);
         this.#line(
           `${status}: [${host}]${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
