@@ -14,6 +14,10 @@ import stat from './stat.js';
 import slurp from './slurp.js';
 import file from './file.js';
 import copy from './copy.js';
+import lineinfile from './lineinfile.js';
+import blockinfile from './blockinfile.js';
+import replace from './replace.js';
+import template from './template.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -31,6 +35,10 @@ const MODULES: readonly ModuleDefinition[] = [
   slurp,
   file,
   copy,
+  lineinfile,
+  blockinfile,
+  replace,
+  template,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

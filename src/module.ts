@@ -58,8 +58,34 @@ export interface ModuleContext {
   /** The module's name as the task wrote it (messages quote it). */
   readonly invokedAs: string;
   warn(message: string): void;
+  /** Renders template files with the task's variables (the template action's templar). */
+  readonly templates?: FileTemplating;
   /** What the run offers modules beyond their task (src/executor/module-run.ts makes it once per run). */
   readonly services: ModuleServices;
+}
+
+/** Jinja2 environment settings a template file is rendered with (the template action's options, which a
+ * `#jinja2:` header line in the file may override), under Jinja2's names. */
+export interface FileTemplateSettings {
+  readonly trim_blocks: boolean;
+  readonly lstrip_blocks: boolean;
+  readonly newline_sequence: string;
+  readonly keep_trailing_newline?: boolean;
+  readonly block_start_string?: string | null;
+  readonly block_end_string?: string | null;
+  readonly variable_start_string?: string | null;
+  readonly variable_end_string?: string | null;
+  readonly comment_start_string?: string | null;
+  readonly comment_end_string?: string | null;
+}
+
+/** How a module renders a template file: the task's Templar, seen from below. */
+export interface FileTemplating {
+  /** Where the task's files are looked for, nearest first: its role, its file's directory, the play's. */
+  readonly searchDirs: readonly string[];
+  /** The file's text rendered whole (Templar.do_template with preserve_trailing_newlines and no backslash
+   * escaping), `vars` on top of the task's variables. */
+  renderFile(text: string, vars: Record<string, unknown>, settings: FileTemplateSettings): string;
 }
 
 export interface ModuleServices {

@@ -134,7 +134,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
         opts.verbosity ?? 0,
         noLog,
         {
-          displayArgs: configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
+          args: configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
           diff: Boolean(opts.diff),
         },
       ),

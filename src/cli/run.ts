@@ -149,7 +149,7 @@ export async function runPlaybooks(
               },
               opts.verbosity,
               noLogOf,
-              { displayArgs: configValue('DISPLAY_ARGS_TO_STDOUT', env) === true, diff: Boolean(opts.diff) },
+              { args: configValue('DISPLAY_ARGS_TO_STDOUT', env) === true, diff: Boolean(opts.diff) },
             ),
       ],
     });

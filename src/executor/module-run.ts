@@ -157,6 +157,7 @@ export function moduleContext(ctx: RunContext, at: { task: Task; host: string; t
     clock: ctx.opts.clock,
     random: ctx.opts.random,
     warn: ctx.warn,
+    templates: templar,
     services: moduleServices.get(ctx) ?? servicesOf(ctx),
   };
 }

@@ -4,9 +4,9 @@
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import { DELEGATED_HOST, type Callback, type HostStats, type ResultStatus } from '../executor/events.js';
-import { deepCopy, isDict, pyStr } from '../python/python.js';
+import { deepCopy, isDict, pyStr, truthy } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
-import { diffText } from './file-diff.js';
+import { diffOutput, type DiffColor } from './diff.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -18,6 +18,9 @@ const COLORS = {
   reset: '\x1b[0m',
   unreachable: '\x1b[1;31m',
   debug: '\x1b[0;90m',
+  diffAdd: '\x1b[0;32m',
+  diffRemove: '\x1b[0;31m',
+  diffLines: '\x1b[0;36m',
   verbose: '\x1b[0;34m',
 };
 const DEBUG_ACTIONS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
@@ -92,6 +95,13 @@ function hostLabel(host: string, result: TaskResult): string {
   return `${host} -> ${String(to)}${address !== String(to) ? `(${address})` : ''}`;
 }
 
+interface DisplayOptions {
+  /** DISPLAY_ARGS_TO_STDOUT: the banner shows the task's arguments as written. */
+  readonly args?: boolean;
+  /** --diff: results' diffs are shown. */
+  readonly diff?: boolean;
+}
+
 interface Output {
   write(text: string): void;
   error(text: string): void;
@@ -105,8 +115,7 @@ export class DefaultCallback implements Callback {
     private readonly out: Output,
     private readonly verbosity: number,
     private readonly noLogOf: (t: Task) => boolean,
-    /** DISPLAY_ARGS_TO_STDOUT: the banner shows the task's arguments as written; --diff: changes show their diff. */
-    private readonly settings: { readonly displayArgs?: boolean; readonly diff?: boolean } = {},
+    private readonly display: DisplayOptions = {},
   ) {}
 
   /** Display.display colours every line on its own. */
@@ -158,15 +167,6 @@ export class DefaultCallback implements Callback {
     }
   }
 
-  /** v2_on_file_diff: under --diff, a changed result's diff before its line. */
-  #fileDiff(res: TaskResult): void {
-    if (!this.settings.diff || !res.diff || !res.changed) return;
-    const paint = (line: string, kind: 'add' | 'remove' | 'lines') =>
-      this.#c(kind === 'add' ? 'ok' : kind === 'remove' ? 'failed' : 'skipped', line);
-    const text = diffText(res.diff, paint);
-    if (text) this.out.write(text.endsWith('\n') ? text : text + '\n');
-  }
-
   playbookStart(file: string): void {
     if (this.verbosity >= 2) this.#banner(`PLAYBOOK: ${file.split('/').pop()}`);
   }
@@ -182,7 +182,7 @@ export class DefaultCallback implements Callback {
   taskStart(task: Task, name: string, handler?: boolean): void {
     // the callback's args: ', '.join('%s=%s' % a for a in task.args.items()), unless the task is no_log
     const args =
-      this.settings.displayArgs && !this.noLogOf(task)
+      this.display.args && !this.noLogOf(task)
         ? Object.entries(task.args)
             .map(([k, v]) => `${k}=${pyStr(v)}`)
             .join(', ')
@@ -262,6 +262,13 @@ export class DefaultCallback implements Callback {
       case 'rescued':
         break;
     }
+  }
+  /** v2_on_file_diff, sent in --diff mode for an ok result that has a diff: shown when the task changed something. */
+  #fileDiff(res: TaskResult): void {
+    if (!this.display.diff || !res.changed || !truthy(res.diff)) return;
+    const kinds = { add: 'diffAdd', remove: 'diffRemove', lines: 'diffLines' } as const;
+    const text = diffOutput(res.diff, (line: string, kind: DiffColor) => (kind ? this.#c(kinds[kind], line) : line));
+    if (text) this.out.write(text.endsWith('\n') ? text : text + '\n');
   }
   retry(host: string, _task: Task, name: string, left: number, result: TaskResult): void {
     this.#line(

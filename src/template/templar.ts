@@ -37,6 +37,7 @@ import { ENCRYPTION_FILTERS } from '../../filters/encryption.js';
 import { TESTS } from '../../filters/tests.js';
 import { GLOBALS } from './globals.js';
 import type { LookupContext } from '../../lookups/index.js';
+import type { FileTemplateSettings, FileTemplating } from '../module.js';
 
 export type JinjaMode = '2.14' | 'native';
 
@@ -99,11 +100,12 @@ function isTemplate(s: string): boolean {
  * Jinja2 decodes Python's escapes (`\\n` a newline, `\\\\` one backslash, unknown ones kept). Either way the literal
  * is rewritten so that Nunjucks, which has escapes of its own, reads back exactly that text.
  */
-function escapeBackslashes(src: string): string {
+function escapeBackslashes(src: string, wholeFile = false): string {
   if (!src.includes('\\')) return src;
   const literal = /'(?:[^'\\]|\\[\s\S])*'|"(?:[^"\\]|\\[\s\S])*"/g;
+  // (a template file is rendered with escape_backslashes=False: its {{ }} literals decode as {% %} ones do)
   return src.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) =>
-    block.startsWith('{{')
+    block.startsWith('{{') && !wholeFile
       ? block.replace(literal, (lit) => lit.replace(/\\/g, '\\\\'))
       : block.replace(literal, (lit) => {
           const quote = lit[0]!,
@@ -166,21 +168,83 @@ function compile(src: string, checked = false): Compiled {
       new nodes.NodeList(only.lineno, only.colno, [only]),
     );
   }
-  let template: any;
-  try {
-    // compile the tree parsed above rather than have Nunjucks lex and parse the text a second time
-    const compiler = new compilerMod.Compiler(undefined, false);
-    compiler.compile(transformerMod.transform(root, e.asyncFilters, undefined));
-    const props = new Function(compiler.getCode())();
-    template = new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
-  } catch (err) {
-    throw syntaxError(src, cleanNunjucksMessage(err), err);
-  }
-  found = { template, single, stringFilter, singleVar };
+  found = { template: buildTemplate(root, src), single, stringFilter, singleVar };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(src, found);
   return found;
 }
+
+/** Compiles a parsed tree rather than have Nunjucks lex and parse the text a second time. */
+function buildTemplate(root: any, src: string): any {
+  const e = env();
+  try {
+    const compiler = new compilerMod.Compiler(undefined, false);
+    compiler.compile(transformerMod.transform(root, e.asyncFilters, undefined));
+    const props = new Function(compiler.getCode())();
+    return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
+  } catch (err) {
+    throw syntaxError(src, cleanNunjucksMessage(err), err);
+  }
+}
+
+/** A whole template file, compiled with the environment settings it is rendered with. */
+const fileCache = new Map<string, Compiled>();
+function compileFile(src: string, data: string, settings: FileTemplateSettings): Compiled {
+  const key = `${JSON.stringify(settings)}\u0000${src}`;
+  let found = fileCache.get(key);
+  if (found) return found;
+  const s = settings;
+  const customDelimiters = [s.block_start_string, s.variable_start_string, s.comment_start_string].some((d) => d);
+  // what Jinja2 would refuse with its usual delimiters is refused with its words
+  const refused = customDelimiters ? undefined : jinjaSyntaxError(src);
+  if (refused !== undefined) throw syntaxError(data, refused.message);
+  const e = env();
+  const tags = {
+    blockStart: s.block_start_string ?? '{%',
+    blockEnd: s.block_end_string ?? '%}',
+    variableStart: s.variable_start_string ?? '{{',
+    variableEnd: s.variable_end_string ?? '}}',
+    commentStart: s.comment_start_string ?? '{#',
+    commentEnd: s.comment_end_string ?? '#}',
+  };
+  const opts = { ...e.opts, trimBlocks: s.trim_blocks, lstripBlocks: s.lstrip_blocks, tags };
+  // trim_blocks also takes the newline after a comment, which Nunjucks' lexer leaves
+  const commentEnd = tags.commentEnd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const trimmed = s.trim_blocks ? src.replace(new RegExp(`${commentEnd}\\n`, 'g'), tags.commentEnd) : src;
+  let root: any;
+  try {
+    root = parserMod.parse(plusControls(escapeBackslashes(trimmed, true)), e.extensionsList, opts);
+  } catch (err) {
+    throw syntaxError(data, cleanNunjucksMessage(err), err);
+  }
+  // Jinja2 writes the template's own newlines as newline_sequence (what expressions print is left alone)
+  if (s.newline_sequence !== '\n')
+    for (const node of root.findAll(nodes.TemplateData)) node.value = node.value.replace(/\n/g, s.newline_sequence);
+  found = { template: buildTemplate(root, data), single: false, stringFilter: false };
+  if (fileCache.size >= 1000) fileCache.clear();
+  fileCache.set(key, found);
+  return found;
+}
+
+/** A `#jinja2:` first line: environment settings as `key: python literal` pairs, and the text after it. */
+function jinja2Overrides(data: string, settings: FileTemplateSettings): [string, FileTemplateSettings] {
+  if (!data.startsWith('#jinja2:')) return [data, settings];
+  const eol = data.indexOf('\n');
+  const line = data.slice('#jinja2:'.length, eol === -1 ? data.length - 1 : eol);
+  const out: Record<string, unknown> = { ...settings };
+  for (const pair of line.split(',')) {
+    const colon = pair.indexOf(':');
+    if (colon === -1)
+      throw new TemplateError(
+        `failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`,
+      );
+    const value = parsePythonLiteral(pair.slice(colon + 1).trim());
+    out[pair.slice(0, colon).trim()] = value.ok ? value.value : pair.slice(colon + 1).trim();
+  }
+  return [data.slice(eol + 1), out as unknown as FileTemplateSettings];
+}
+
+const newlinesAtEnd = (text: string): number => text.length - text.replace(/\n+$/, '').length;
 
 function cleanNunjucksMessage(err: unknown): string {
   const msg = String((err as Error)?.message ?? err);
@@ -213,7 +277,7 @@ function literalFromText(text: string): unknown {
   return text;
 }
 
-export class Templar implements VarsResolver {
+export class Templar implements VarsResolver, FileTemplating {
   readonly #opts: TemplarOptions;
   // (made on first use: many templars render nothing, and most resolve no variable that needs templating)
   #resolved: Map<string, unknown> | undefined;
@@ -341,6 +405,29 @@ export class Templar implements VarsResolver {
         { cause },
       );
     }
+  }
+
+  get searchDirs(): readonly string[] {
+    return this.lookupContext.basedirs;
+  }
+
+  /** Templar.do_template of a whole file, as the template action calls it: Jinja2 drops the source's last
+   * newline (unless keep_trailing_newline), then as many newlines as the source ended with are put back. */
+  renderFile(text: string, vars: Record<string, unknown>, settings: FileTemplateSettings): string {
+    const [data, s] = jinja2Overrides(text, settings);
+    let src = data.replace(/\r\n?/g, '\n');
+    if (!s.keep_trailing_newline && src.endsWith('\n')) src = src.slice(0, -1);
+    const compiled = compileFile(src, data, s);
+    const parent = this.#opts;
+    const scoped = new Templar({
+      ...parent,
+      lookupVar: (n) => (Object.hasOwn(vars, n) ? vars[n] : parent.lookupVar(n)),
+      isFinal: (n) => Object.hasOwn(vars, n) || (parent.isFinal?.(n) ?? false),
+    });
+    let out = scoped.#render(compiled, data, () => '');
+    const missing = newlinesAtEnd(data) - newlinesAtEnd(out);
+    if (missing > 0) out += s.newline_sequence.repeat(missing);
+    return out;
   }
 
   /** `when:`, `failed_when:`, `changed_when:`, `until:` and assert's `that:`, as Ansible 2.14 evaluates them. */

@@ -6,7 +6,7 @@ import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modeOf, pyDirname, symbolicModeToOctal } from '../../modules/file_common.js';
-import { diffText } from '../../src/output/file-diff.js';
+import { diffOutput } from '../../src/output/diff.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
 import { ROOT } from '../helpers.js';
 
@@ -48,7 +48,7 @@ describe('symbolic modes as _symbolic_mode_to_octal reads them (umask 022)', () 
 describe('the --diff text as CallbackBase._get_diff writes it', () => {
   expected.diffs.forEach(([diff, text], i) =>
     it(`case ${i}`, () => {
-      expect(diffText(structuredClone(diff))).toBe(text);
+      expect(diffOutput(structuredClone(diff), (line) => line)).toBe(text);
     }),
   );
 });

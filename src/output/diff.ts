@@ -1,11 +1,11 @@
-// What --diff prints for a changed result: CallbackBase._get_diff (dicts serialised as JSON, text as a unified
-// diff with Python difflib's SequenceMatcher, or why there is no diff), so hunks match Ansible's line for line.
+// The text of a `diff` result, as CallbackBase._get_diff prints it: Python difflib's unified_diff over the
+// before/after texts (SequenceMatcher's matching, autojunk included, so hunks split where Python splits them).
 import { isDict } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 
-type Opcode = readonly [tag: 'equal' | 'replace' | 'delete' | 'insert', i1: number, i2: number, j1: number, j2: number];
+type Opcode = readonly ['equal' | 'replace' | 'delete' | 'insert', number, number, number, number];
 
-/** difflib.SequenceMatcher(None, a, b) with its autojunk rule (popular lines of long texts are not anchors). */
+/** difflib.SequenceMatcher(None, a, b) over lines: the parts of it unified_diff uses. */
 class SequenceMatcher {
   readonly #b2j = new Map<string, number[]>();
   constructor(
@@ -17,14 +17,16 @@ class SequenceMatcher {
       if (at) at.push(j);
       else this.#b2j.set(line, [j]);
     });
+    // autojunk: in a long b, lines more frequent than 1% are never used to start a match
     if (b.length >= 200) {
       const limit = Math.floor(b.length / 100) + 1;
-      for (const [line, at] of this.#b2j) if (at.length > limit) this.#b2j.delete(line);
+      for (const [line, at] of [...this.#b2j]) if (at.length > limit) this.#b2j.delete(line);
     }
   }
-  #longestMatch(alo: number, ahi: number, blo: number, bhi: number): [number, number, number] {
+
+  longestMatch(alo: number, ahi: number, blo: number, bhi: number): [number, number, number] {
     const { a, b } = this;
-    let [bi, bj, size] = [alo, blo, 0];
+    let [besti, bestj, bestsize] = [alo, blo, 0];
     let j2len = new Map<number, number>();
     for (let i = alo; i < ahi; i++) {
       const next = new Map<number, number>();
@@ -33,26 +35,28 @@ class SequenceMatcher {
         if (j >= bhi) break;
         const k = (j2len.get(j - 1) ?? 0) + 1;
         next.set(j, k);
-        if (k > size) [bi, bj, size] = [i - k + 1, j - k + 1, k];
+        if (k > bestsize) [besti, bestj, bestsize] = [i - k + 1, j - k + 1, k];
       }
       j2len = next;
     }
-    while (bi > alo && bj > blo && a[bi - 1] === b[bj - 1]) [bi, bj, size] = [bi - 1, bj - 1, size + 1];
-    while (bi + size < ahi && bj + size < bhi && a[bi + size] === b[bj + size]) size++;
-    return [bi, bj, size];
+    while (besti > alo && bestj > blo && a[besti - 1] === b[bestj - 1])
+      [besti, bestj, bestsize] = [besti - 1, bestj - 1, bestsize + 1];
+    while (besti + bestsize < ahi && bestj + bestsize < bhi && a[besti + bestsize] === b[bestj + bestsize]) bestsize++;
+    return [besti, bestj, bestsize];
   }
+
   matchingBlocks(): [number, number, number][] {
     const queue: [number, number, number, number][] = [[0, this.a.length, 0, this.b.length]];
     const blocks: [number, number, number][] = [];
     while (queue.length) {
       const [alo, ahi, blo, bhi] = queue.pop()!;
-      const [i, j, k] = this.#longestMatch(alo, ahi, blo, bhi);
+      const [i, j, k] = this.longestMatch(alo, ahi, blo, bhi);
       if (!k) continue;
       blocks.push([i, j, k]);
       if (alo < i && blo < j) queue.push([alo, i, blo, j]);
       if (i + k < ahi && j + k < bhi) queue.push([i + k, ahi, j + k, bhi]);
     }
-    blocks.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
+    blocks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     const merged: [number, number, number][] = [];
     for (const [i, j, k] of blocks) {
       const last = merged[merged.length - 1];
@@ -62,6 +66,7 @@ class SequenceMatcher {
     merged.push([this.a.length, this.b.length, 0]);
     return merged;
   }
+
   opcodes(): Opcode[] {
     let [i, j] = [0, 0];
     const out: Opcode[] = [];
@@ -73,14 +78,14 @@ class SequenceMatcher {
     }
     return out;
   }
-  /** get_grouped_opcodes(n): the changes with n lines of context, far-apart changes in separate groups. */
+
   groupedOpcodes(n: number): Opcode[][] {
     const codes = this.opcodes();
     if (!codes.length) codes.push(['equal', 0, 1, 0, 1]);
-    const [t0, a1, a2, b1, b2] = codes[0]!;
-    if (t0 === 'equal') codes[0] = [t0, Math.max(a1, a2 - n), a2, Math.max(b1, b2 - n), b2];
-    const [tl, c1, c2, d1, d2] = codes[codes.length - 1]!;
-    if (tl === 'equal') codes[codes.length - 1] = [tl, c1, Math.min(c2, c1 + n), d1, Math.min(d2, d1 + n)];
+    const [ft, fi1, fi2, fj1, fj2] = codes[0]!;
+    if (ft === 'equal') codes[0] = [ft, Math.max(fi1, fi2 - n), fi2, Math.max(fj1, fj2 - n), fj2];
+    const [lt, li1, li2, lj1, lj2] = codes[codes.length - 1]!;
+    if (lt === 'equal') codes[codes.length - 1] = [lt, li1, Math.min(li2, li1 + n), lj1, Math.min(lj2, lj1 + n)];
     const groups: Opcode[][] = [];
     let group: Opcode[] = [];
     for (const code of codes) {
@@ -99,20 +104,19 @@ class SequenceMatcher {
   }
 }
 
-const range = (start: number, stop: number) => {
+const unifiedRange = (start: number, stop: number): string => {
   const length = stop - start;
-  if (length === 1) return String(start + 1);
+  if (length === 1) return `${start + 1}`;
   return `${length ? start + 1 : start},${length}`;
 };
 
-/** difflib.unified_diff(a, b, fromfile, tofile, n=3) (DIFF_CONTEXT) over lines that keep their newlines. */
-function unifiedDiff(a: readonly string[], b: readonly string[], [from, to]: readonly [string, string]): string[] {
+/** difflib.unified_diff(a, b, fromfile, tofile, n=n) as its list of lines. */
+function unifiedDiff(a: readonly string[], b: readonly string[], files: [string, string], n = 3): string[] {
   const out: string[] = [];
-  for (const group of new SequenceMatcher(a, b).groupedOpcodes(3)) {
-    if (!out.length) out.push(`--- ${from}\n`, `+++ ${to}\n`);
-    const first = group[0]!,
-      last = group[group.length - 1]!;
-    out.push(`@@ -${range(first[1], last[2])} +${range(first[3], last[4])} @@\n`);
+  for (const group of new SequenceMatcher(a, b).groupedOpcodes(n)) {
+    if (!out.length) out.push(`--- ${files[0]}\n`, `+++ ${files[1]}\n`);
+    const [first, last] = [group[0]!, group[group.length - 1]!];
+    out.push(`@@ -${unifiedRange(first[1], last[2])} +${unifiedRange(first[3], last[4])} @@\n`);
     for (const [tag, i1, i2, j1, j2] of group) {
       if (tag === 'equal') {
         for (const line of a.slice(i1, i2)) out.push(' ' + line);
@@ -125,45 +129,47 @@ function unifiedDiff(a: readonly string[], b: readonly string[], [from, to]: rea
   return out;
 }
 
-/** str.splitlines(True) for the line ends diffs meet. */
-const splitLines = (text: string): string[] => text.match(/[^\n\r]*(\r\n|\n|\r)|[^\n\r]+$/g) ?? [];
+/** str.splitlines(True): Python's line boundaries, each kept on its line. */
+const splitLinesKeep = (text: string): string[] =>
+  text.match(/[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|$)/g)!.filter(Boolean);
 
-/** Text of one side: a dict serialised as _serialize_diff does, None as nothing. */
-function side(v: unknown): string {
-  if (isDict(v)) return pyJson(v, { indent: 4, sortKeys: true }) + '\n';
-  return v === null || v === undefined ? '' : String(v);
-}
+const diffText = (v: unknown): string =>
+  isDict(v) ? pyJson(v, { indent: 4, sortKeys: true }) + '\n' : v === null || v === undefined ? '' : String(v);
 
-/** The lines' colours (COLOR_DIFF_ADD, _REMOVE, _LINES), when the output has colour. */
-type Paint = (line: string, kind: 'add' | 'remove' | 'lines') => string;
+/** A diff line's colour: additions, removals, hunk headers (C.COLOR_DIFF_*). */
+export type DiffColor = 'add' | 'remove' | 'lines' | undefined;
 
-/** CallbackBase._get_diff: each diff of the result as text ('' when there is nothing to show). */
-export function diffText(diffs: unknown, paint: Paint = (l) => l): string {
+/** CallbackBase._get_diff: the text shown for a result's `diff` (a dict or a list of them). */
+export function diffOutput(diff: unknown, color: (line: string, kind: DiffColor) => string): string {
   const out: string[] = [];
-  for (const raw of Array.isArray(diffs) ? diffs : [diffs]) {
-    if (!isDict(raw)) continue;
-    const d = raw;
+  for (const d of (Array.isArray(diff) ? diff : [diff]) as Record<string, unknown>[]) {
+    if (!isDict(d)) continue;
     if ('dst_binary' in d) out.push('diff skipped: destination file appears to be binary\n');
     if ('src_binary' in d) out.push('diff skipped: source file appears to be binary\n');
     if ('dst_larger' in d) out.push(`diff skipped: destination file size is greater than ${String(d.dst_larger)}\n`);
     if ('src_larger' in d) out.push(`diff skipped: source file size is greater than ${String(d.src_larger)}\n`);
     if ('before' in d && 'after' in d) {
-      const [before, after] = [splitLines(side(d.before)), splitLines(side(d.after))];
+      const [before, after] = [splitLinesKeep(diffText(d.before)), splitLinesKeep(diffText(d.after))];
       for (const lines of [before, after])
         if (lines.length && !lines[lines.length - 1]!.endsWith('\n'))
           lines[lines.length - 1] += '\n\\ No newline at end of file\n';
-      const from = 'before_header' in d ? `before: ${String(d.before_header)}` : 'before';
-      const to = 'after_header' in d ? `after: ${String(d.after_header)}` : 'after';
-      const lines = unifiedDiff(before, after, [from, to]);
+      const headers: [string, string] = [
+        'before_header' in d ? `before: ${String(d.before_header)}` : 'before',
+        'after_header' in d ? `after: ${String(d.after_header)}` : 'after',
+      ];
+      const lines = unifiedDiff(before, after, headers);
       for (const line of lines)
         out.push(
-          line.startsWith('+')
-            ? paint(line, 'add')
-            : line.startsWith('-')
-              ? paint(line, 'remove')
-              : line.startsWith('@@')
-                ? paint(line, 'lines')
-                : line,
+          color(
+            line,
+            line.startsWith('+')
+              ? 'add'
+              : line.startsWith('-')
+                ? 'remove'
+                : line.startsWith('@@')
+                  ? 'lines'
+                  : undefined,
+          ),
         );
       if (lines.length) out.push('\n');
     }
