@@ -84,14 +84,15 @@ const helpers = {
     return items;
   },
   slice: pySlice,
-  test(env: any, name: string, context: unknown, value: unknown, args: unknown[]): boolean {
+  /** `value is name(args)`: `operands` holds the value, then the arguments. */
+  test(env: any, name: string, context: unknown, operands: unknown[]): boolean {
     let fn;
     try {
       fn = env.getTest(name);
     } catch {
       throw new TemplateError(`no test named '${name}'`);
     }
-    return py.truthy(fn.call(context, value, ...args));
+    return py.truthy(fn.call(context, ...operands));
   },
 };
 
@@ -530,12 +531,14 @@ function patchTests(): void {
       name = dottedName(right.name);
       args = right.args;
     } else name = dottedName(right);
-    this._emit(`runtime.tsible.test(env, "${name}", context, `);
+    // the tested value, then the test's arguments, in one array
+    this._emit(`runtime.tsible.test(env, "${name}", context, [`);
     this.compile(node.left, frame);
-    this._emit(',');
-    if (args) this._compileAggregate(args, frame, '[', ']');
-    else this._emit('[]');
-    this._emit(')');
+    if (args?.children.length) {
+      this._emit(',');
+      this._compileAggregate(args, frame, '', '');
+    }
+    this._emit('])');
   };
   // `is name arg` (one bare argument: `is contains 'x'`, `is sameas true`), `is not`, dotted test names.
   Parser.prototype.parseIs = function (this: any) {
