@@ -90,15 +90,7 @@ export class PyDatetime {
   get microsecond(): number {
     return ((this.us % 1_000_000) + 1_000_000) % 1_000_000;
   }
-  fields(): {
-    year: number;
-    month: number;
-    day: number;
-    hour: number;
-    minute: number;
-    second: number;
-    weekday: number;
-  } {
+  fields(): Omit<DatetimeFields, 'micro'> & { weekday: number } {
     const d = this.#date();
     return {
       year: d.getUTCFullYear(),
