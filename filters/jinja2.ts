@@ -49,15 +49,15 @@ function makeKey(attribute: unknown, caseSensitive: boolean) {
   return (v: unknown) => PyTuple.of2(...attrs.map((a) => lower(getAttribute(v, a))));
 }
 
-/** The test-or-attribute selection shared by select/reject/selectattr/rejectattr. */
+/** The test-or-attribute selection shared by select/reject/selectattr/rejectattr: `attribute` when the first
+ * argument names the attribute to test, `reject` to keep the items that fail the test. */
 function selectOrReject(
-  env: () => any,
   context: unknown,
   value: unknown,
   args: unknown[],
-  lookupAttr: boolean,
-  modfunc: (b: boolean) => boolean,
+  { attribute: lookupAttr, reject }: { attribute: boolean; reject: boolean },
 ) {
+  const modfunc = (b: boolean) => (reject ? !b : b);
   const items = toList(value);
   let attr: unknown;
   let rest = args;
@@ -263,10 +263,10 @@ export const JINJA2_FILTERS: FilterTable = {
   }),
   pprint: filter([], (v) => pyRepr(v)),
   reject: variadic(function (this: unknown, v, args) {
-    return selectOrReject(env, this, v, args, false, (b) => !b);
+    return selectOrReject(this, v, args, { attribute: false, reject: true });
   }),
   rejectattr: variadic(function (this: unknown, v, args) {
-    return selectOrReject(env, this, v, args, true, (b) => !b);
+    return selectOrReject(this, v, args, { attribute: true, reject: true });
   }),
   replace: filter(['old', 'new', 'count'], (v, { old, new: nw, count }) => {
     const s = pyStr(v);
@@ -292,10 +292,10 @@ export const JINJA2_FILTERS: FilterTable = {
   }),
   safe: filter([], (v) => v),
   select: variadic(function (this: unknown, v, args) {
-    return selectOrReject(env, this, v, args, false, (b) => b);
+    return selectOrReject(this, v, args, { attribute: false, reject: false });
   }),
   selectattr: variadic(function (this: unknown, v, args) {
-    return selectOrReject(env, this, v, args, true, (b) => b);
+    return selectOrReject(this, v, args, { attribute: true, reject: false });
   }),
   slice: filter(['slices', 'fill_with'], (v, { slices, fill_with = null }) => {
     const items = toList(v);

@@ -72,25 +72,31 @@ interface Analysis {
 /** analyze_scalar with allow_unicode: which styles can write this text. */
 function analyze(s: string): Analysis {
   if (!s) return { empty: true, multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true };
+  const chars = [...s];
+  const { flowIndicators, blockIndicators } = indicators(s, chars);
+  const w = whitespace(chars);
+  let flowPlain = true,
+    blockPlain = true,
+    singleQuoted = true;
+  if (w.leadingSpace || w.leadingBreak || w.trailingSpace || w.trailingBreak) flowPlain = blockPlain = false;
+  if (w.breakSpace) flowPlain = blockPlain = singleQuoted = false;
+  if (w.spaceBreak || w.special) flowPlain = blockPlain = singleQuoted = false;
+  if (w.lineBreaks) flowPlain = blockPlain = false;
+  if (flowIndicators) flowPlain = false;
+  if (blockIndicators) blockPlain = false;
+  return { empty: false, multiline: w.lineBreaks, flowPlain, blockPlain, singleQuoted };
+}
+
+/** Whether the text has characters that mean something in flow context, or in block context. */
+function indicators(s: string, chars: string[]): { flowIndicators: boolean; blockIndicators: boolean } {
   let blockIndicators = false,
-    flowIndicators = false,
-    lineBreaks = false,
-    special = false;
-  let leadingSpace = false,
-    leadingBreak = false,
-    trailingSpace = false,
-    trailingBreak = false,
-    breakSpace = false,
-    spaceBreak = false;
+    flowIndicators = false;
   if (s.startsWith('---') || s.startsWith('...')) {
     blockIndicators = true;
     flowIndicators = true;
   }
   let precededByWhitespace = true;
   let followedByWhitespace = s.length === 1 || SPACE_OR_BREAK.includes(s[1]!);
-  let previousSpace = false,
-    previousBreak = false;
-  const chars = [...s];
   for (let index = 0; index < chars.length; index++) {
     const ch = chars[index]!;
     if (index === 0) {
@@ -117,42 +123,53 @@ function analyze(s: string): Analysis {
         blockIndicators = true;
       }
     }
-    if (BREAKS.includes(ch)) lineBreaks = true;
+    precededByWhitespace = SPACE_OR_BREAK.includes(ch);
+    followedByWhitespace = index + 2 >= chars.length || SPACE_OR_BREAK.includes(chars[index + 2]!);
+  }
+  return { flowIndicators, blockIndicators };
+}
+
+/** Line breaks, characters the emitter cannot print, and where spaces and breaks sit. */
+function whitespace(chars: string[]) {
+  const w = {
+    lineBreaks: false,
+    special: false,
+    leadingSpace: false,
+    leadingBreak: false,
+    trailingSpace: false,
+    trailingBreak: false,
+    breakSpace: false,
+    spaceBreak: false,
+  };
+  let previousSpace = false,
+    previousBreak = false;
+  for (let index = 0; index < chars.length; index++) {
+    const ch = chars[index]!;
+    if (BREAKS.includes(ch)) w.lineBreaks = true;
     const c = ch.codePointAt(0)!;
     if (!(ch === '\n' || (c >= 0x20 && c <= 0x7e))) {
       // libyaml (the C emitter Ansible's dumper uses when PyYAML has it) prints the BMP only
       const printable = (c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)) && c !== 0xfeff;
-      if (!printable) special = true;
+      if (!printable) w.special = true;
     }
     if (ch === ' ') {
-      if (index === 0) leadingSpace = true;
-      if (index === chars.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
+      if (index === 0) w.leadingSpace = true;
+      if (index === chars.length - 1) w.trailingSpace = true;
+      if (previousBreak) w.breakSpace = true;
       previousSpace = true;
       previousBreak = false;
     } else if (BREAKS.includes(ch)) {
-      if (index === 0) leadingBreak = true;
-      if (index === chars.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
+      if (index === 0) w.leadingBreak = true;
+      if (index === chars.length - 1) w.trailingBreak = true;
+      if (previousSpace) w.spaceBreak = true;
       previousSpace = false;
       previousBreak = true;
     } else {
       previousSpace = false;
       previousBreak = false;
     }
-    precededByWhitespace = SPACE_OR_BREAK.includes(ch);
-    followedByWhitespace = index + 2 >= chars.length || SPACE_OR_BREAK.includes(chars[index + 2]!);
   }
-  let flowPlain = true,
-    blockPlain = true,
-    singleQuoted = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) flowPlain = blockPlain = false;
-  if (breakSpace) flowPlain = blockPlain = singleQuoted = false;
-  if (spaceBreak || special) flowPlain = blockPlain = singleQuoted = false;
-  if (lineBreaks) flowPlain = blockPlain = false;
-  if (flowIndicators) flowPlain = false;
-  if (blockIndicators) blockPlain = false;
-  return { empty: false, multiline: lineBreaks, flowPlain, blockPlain, singleQuoted };
+  return w;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -320,16 +337,10 @@ class Emitter {
     else this.doubleQuoted(n.text, breaks);
   }
 
-  /** A space may become a line break where the column is past the width (not the first or last character, not
-   * before another space). */
-  #fold(t: string[], i: number, allowBreaks: boolean, spaces: boolean, edges: boolean): boolean {
-    return (
-      allowBreaks &&
-      !spaces &&
-      this.column > this.bestWidth &&
-      t[i + 1] !== ' ' &&
-      (!edges || (i !== 0 && i !== t.length - 1))
-    );
+  /** A space may become a line break where the column is past the width (not before another space; with `edges`,
+   * not the first or last character). The caller checks that breaks are allowed and no space came before. */
+  #fold(t: string[], i: number, edges: boolean): boolean {
+    return this.column > this.bestWidth && t[i + 1] !== ' ' && (!edges || (i !== 0 && i !== t.length - 1));
   }
 
   plain(text: string, allowBreaks: boolean): void {
@@ -339,7 +350,7 @@ class Emitter {
     for (let i = 0; i < t.length; i++) {
       const ch = t[i]!;
       if (ch === ' ') {
-        if (this.#fold(t, i, allowBreaks, spaces, false)) this.writeIndent();
+        if (allowBreaks && !spaces && this.#fold(t, i, false)) this.writeIndent();
         else this.write(ch);
         spaces = true;
       } else {
@@ -360,7 +371,7 @@ class Emitter {
     for (let i = 0; i < t.length; i++) {
       const ch = t[i]!;
       if (ch === ' ') {
-        if (this.#fold(t, i, allowBreaks, spaces, true)) this.writeIndent();
+        if (allowBreaks && !spaces && this.#fold(t, i, true)) this.writeIndent();
         else this.write(ch);
         spaces = true;
       } else if (BREAKS.includes(ch)) {

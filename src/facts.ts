@@ -98,64 +98,13 @@ export function gatherFacts(
   env: Readonly<Record<string, string | undefined>>,
   now = new Date(),
 ): Record<string, unknown> {
-  const rel = osRelease();
-  const id = (rel.ID ?? 'linux').toLowerCase();
-  const family = FAMILY[id] ?? (rel.ID_LIKE ? FAMILY[rel.ID_LIKE.split(' ')[0]!] : undefined) ?? os.type();
-  const version = rel.VERSION_ID ?? '';
-  const host = os.hostname();
-  const user = os.userInfo();
-  const ipv4 = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === 'IPv4' && !i.internal)
-    .map((i) => i!.address);
-  const ipv6 = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === 'IPv6' && !i.internal)
-    .map((i) => i!.address);
-  const cpus = os.cpus();
-  const arch = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', ia32: 'i386' }[os.arch()] ?? os.arch();
   return {
-    hostname: host.split('.')[0],
-    nodename: host,
-    fqdn: host,
-    domain: host.includes('.') ? host.slice(host.indexOf('.') + 1) : '',
-    system: os.type(),
-    kernel: os.release(),
-    kernel_version: os.version(),
-    machine: arch,
-    architecture: arch,
-    userspace_architecture: arch,
-    userspace_bits: '64',
-    os_family: family,
-    distribution: DISTRO_NAME[id] ?? rel.NAME ?? os.type(),
-    distribution_version: version,
-    distribution_major_version: version.split('.')[0] ?? '',
-    distribution_release: rel.VERSION_CODENAME ?? '',
-    pkg_mgr: PKG[family] ?? 'unknown',
-    user_id: user.username,
-    user_uid: user.uid,
-    user_gid: user.gid,
-    user_dir: user.homedir,
-    user_shell: user.shell ?? '',
-    real_user_id: user.uid,
-    effective_user_id: user.uid,
-    real_group_id: user.gid,
-    effective_group_id: user.gid,
+    ...platformFacts(),
+    ...distributionFacts(),
+    ...userFacts(),
     env: { ...env },
     date_time: dateTime(now),
-    processor_count: cpus.length,
-    processor_cores: cpus.length,
-    processor_vcpus: cpus.length,
-    processor_nproc: cpus.length,
-    processor_threads_per_core: 1,
-    processor: cpus.flatMap((c, i) => [String(i), c.model]),
-    memtotal_mb: Math.round(os.totalmem() / 1048576),
-    memfree_mb: Math.round(os.freemem() / 1048576),
-    all_ipv4_addresses: ipv4,
-    all_ipv6_addresses: ipv6,
-    interfaces: Object.keys(os.networkInterfaces()),
-    uptime_seconds: Math.round(os.uptime()),
-    loadavg: { '1m': os.loadavg()[0], '5m': os.loadavg()[1], '15m': os.loadavg()[2] },
+    ...hardwareFacts(),
     python_version: process.versions.node,
     python: {
       executable: process.execPath,
@@ -173,6 +122,84 @@ export function gatherFacts(
     virtualization_type: 'NA',
     gather_subset: ['all'],
     module_setup: true,
+  };
+}
+
+/** The host's names, kernel and architecture. */
+function platformFacts(): Record<string, unknown> {
+  const host = os.hostname();
+  const arch = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', ia32: 'i386' }[os.arch()] ?? os.arch();
+  return {
+    hostname: host.split('.')[0],
+    nodename: host,
+    fqdn: host,
+    domain: host.includes('.') ? host.slice(host.indexOf('.') + 1) : '',
+    system: os.type(),
+    kernel: os.release(),
+    kernel_version: os.version(),
+    machine: arch,
+    architecture: arch,
+    userspace_architecture: arch,
+    userspace_bits: '64',
+  };
+}
+
+/** The distribution, from /etc/os-release. */
+function distributionFacts(): Record<string, unknown> {
+  const rel = osRelease();
+  const id = (rel.ID ?? 'linux').toLowerCase();
+  const family = FAMILY[id] ?? (rel.ID_LIKE ? FAMILY[rel.ID_LIKE.split(' ')[0]!] : undefined) ?? os.type();
+  const version = rel.VERSION_ID ?? '';
+  return {
+    os_family: family,
+    distribution: DISTRO_NAME[id] ?? rel.NAME ?? os.type(),
+    distribution_version: version,
+    distribution_major_version: version.split('.')[0] ?? '',
+    distribution_release: rel.VERSION_CODENAME ?? '',
+    pkg_mgr: PKG[family] ?? 'unknown',
+  };
+}
+
+/** The user tsible runs as. */
+function userFacts(): Record<string, unknown> {
+  const user = os.userInfo();
+  return {
+    user_id: user.username,
+    user_uid: user.uid,
+    user_gid: user.gid,
+    user_dir: user.homedir,
+    user_shell: user.shell ?? '',
+    real_user_id: user.uid,
+    effective_user_id: user.uid,
+    real_group_id: user.gid,
+    effective_group_id: user.gid,
+  };
+}
+
+/** The addresses of the external network interfaces in one family. */
+const addresses = (family: 'IPv4' | 'IPv6'): string[] =>
+  Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === family && !i.internal)
+    .map((i) => i!.address);
+
+/** Processors, memory, network and load. */
+function hardwareFacts(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    processor_count: cpus.length,
+    processor_cores: cpus.length,
+    processor_vcpus: cpus.length,
+    processor_nproc: cpus.length,
+    processor_threads_per_core: 1,
+    processor: cpus.flatMap((c, i) => [String(i), c.model]),
+    memtotal_mb: Math.round(os.totalmem() / 1048576),
+    memfree_mb: Math.round(os.freemem() / 1048576),
+    all_ipv4_addresses: addresses('IPv4'),
+    all_ipv6_addresses: addresses('IPv6'),
+    interfaces: Object.keys(os.networkInterfaces()),
+    uptime_seconds: Math.round(os.uptime()),
+    loadavg: { '1m': os.loadavg()[0], '5m': os.loadavg()[1], '15m': os.loadavg()[2] },
   };
 }
 

@@ -165,20 +165,8 @@ function coerce(value: unknown, type: ArgType, name: string): unknown {
     case 'path':
       if (typeof value === 'string' || value === null) return value;
       return typeof value === 'object' ? pyRepr(value) : pyStr(value);
-    case 'bool': {
-      if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value))
-        return cannot(value, type, name, 'a bool');
-      const b = pyBoolean(value, true);
-      return (
-        b ??
-        unconvertible(
-          value,
-          type,
-          name,
-          `The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`,
-        )
-      );
-    }
+    case 'bool':
+      return coerceBool(value, name);
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value.replace(/_/g, '')))
@@ -196,28 +184,47 @@ function coerce(value: unknown, type: ArgType, name: string): unknown {
       return cannot(value, type, name, 'a list');
     case 'dict':
       if (isDict(value)) return value;
-      if (typeof value === 'string') {
-        if (value.startsWith('{')) {
-          try {
-            const p = JSON.parse(value);
-            if (isDict(p)) return p;
-          } catch {
-            /* not JSON */
-          }
-          return unconvertible(value, type, name, 'unable to evaluate string as dictionary');
-        }
-        if (!value.includes('='))
-          return unconvertible(value, type, name, 'dictionary requested, could not parse JSON or key=value');
-        const out: Record<string, string> = {};
-        for (const field of splitFields(value.trim())) {
-          const i = field.indexOf('=');
-          out[field.slice(0, i)] = field.slice(i + 1);
-        }
-        return out;
-      }
+      if (typeof value === 'string') return dictOfString(value, name);
       return cannot(value, type, name, 'a dict');
   }
   return value;
+}
+
+/** check_type_bool. */
+function coerceBool(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean' && typeof value !== 'string' && !isNum(value))
+    return cannot(value, 'bool', name, 'a bool');
+  const b = pyBoolean(value, true);
+  return (
+    b ??
+    unconvertible(
+      value,
+      'bool',
+      name,
+      `The value '${pyStr(value)}' is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`,
+    )
+  );
+}
+
+/** check_type_dict of a string: JSON when it starts with `{`, else k=v fields. */
+function dictOfString(value: string, name: string): Record<string, unknown> {
+  if (value.startsWith('{')) {
+    try {
+      const p = JSON.parse(value);
+      if (isDict(p)) return p;
+    } catch {
+      /* not JSON */
+    }
+    return unconvertible(value, 'dict', name, 'unable to evaluate string as dictionary');
+  }
+  if (!value.includes('='))
+    return unconvertible(value, 'dict', name, 'dictionary requested, could not parse JSON or key=value');
+  const out: Record<string, string> = {};
+  for (const field of splitFields(value.trim())) {
+    const i = field.indexOf('=');
+    out[field.slice(0, i)] = field.slice(i + 1);
+  }
+  return out;
 }
 
 /** check_type_dict's k=v field splitter: spaces and commas separate, quotes group, backslash escapes. */
@@ -281,32 +288,9 @@ export function validateArgs(
   if (def.anyArgs || !def.argumentSpec)
     return { args: { ...raw }, deprecations: [], warnings: [], invocation: { ...raw } };
   const spec = def.argumentSpec;
-  const { aliasOf, entries, fallbacks, noLog, required } = prepareSpec(spec);
-  // (made when needed: most calls have no deprecation, warning or error)
-  let deprecations: object[] | undefined, warnings: string[] | undefined, unsupported: string[] | undefined;
-  const args: Record<string, any> = {};
-  for (const key in raw) {
-    const value = raw[key];
-    if (key.startsWith('_ansible_')) continue;
-    const canonical = Object.hasOwn(spec, key) ? key : aliasOf.get(key);
-    if (!canonical) {
-      (unsupported ??= []).push(key);
-      continue;
-    }
-    if (canonical !== key) {
-      if (Object.hasOwn(raw, canonical))
-        (warnings ??= []).push(`Both option ${canonical} and its alias ${key} are set.`);
-      const dep = spec[canonical]!.deprecatedAliases?.find((d) => d.name === key);
-      if (dep)
-        (deprecations ??= []).push({
-          msg: `Alias '${key}' is deprecated. See the module docs for more information`,
-          date: dep.date,
-          collection_name: dep.collection_name,
-        });
-      if (Object.hasOwn(raw, canonical)) continue;
-    }
-    args[canonical] = value;
-  }
+  const { fallbacks, noLog } = prepareSpec(spec);
+  const given = canonicalArgs(raw, spec);
+  const { args } = given;
   // fallbacks apply before any check, so that even a failed validation reports them in invocation
   for (const [name, envs] of fallbacks) {
     if (args[name] !== undefined) continue;
@@ -315,6 +299,60 @@ export function validateArgs(
   }
   const noLogValues: string[] = [];
   for (const n of noLog) if (typeof args[n] === 'string' && args[n] !== '') noLogValues.push(String(args[n]));
+  const errors = presenceErrors(def, given, moduleName);
+  coerceArgs(spec, args, errors);
+  const result = {
+    args,
+    deprecations: given.deprecations ?? NO_DEPRECATIONS,
+    warnings: given.warnings ?? NO_WARNINGS,
+    invocation: invocationOf(raw, args, spec, noLogValues),
+    noLogValues,
+  };
+  // ansible-core collects every error and reports the first
+  return errors.length ? { ...result, error: errors[0] } : result;
+}
+
+/** The arguments under their options' names, with what the aliases used call for, and the keys no option has. */
+interface GivenArgs {
+  readonly args: Record<string, any>;
+  // (made when needed: most calls have no deprecation, warning or unsupported key)
+  deprecations?: object[];
+  warnings?: string[];
+  unsupported?: string[];
+}
+
+/** The arguments with each alias replaced by its option's name (the option wins when both are given). */
+function canonicalArgs(raw: Record<string, unknown>, spec: ArgumentSpec): GivenArgs {
+  const { aliasOf } = prepareSpec(spec);
+  const given: GivenArgs = { args: {} };
+  for (const key in raw) {
+    const value = raw[key];
+    if (key.startsWith('_ansible_')) continue;
+    const canonical = Object.hasOwn(spec, key) ? key : aliasOf.get(key);
+    if (!canonical) {
+      (given.unsupported ??= []).push(key);
+      continue;
+    }
+    if (canonical !== key) {
+      if (Object.hasOwn(raw, canonical))
+        (given.warnings ??= []).push(`Both option ${canonical} and its alias ${key} are set.`);
+      const dep = spec[canonical]!.deprecatedAliases?.find((d) => d.name === key);
+      if (dep)
+        (given.deprecations ??= []).push({
+          msg: `Alias '${key}' is deprecated. See the module docs for more information`,
+          date: dep.date,
+          collection_name: dep.collection_name,
+        });
+      if (Object.hasOwn(raw, canonical)) continue;
+    }
+    given.args[canonical] = value;
+  }
+  return given;
+}
+
+/** The errors about which options are given: unsupported, missing, mutually exclusive, none of a required group. */
+function presenceErrors(def: ModuleDefinition, { args, unsupported }: GivenArgs, moduleName: string): string[] {
+  const spec = def.argumentSpec!;
   const errors: string[] = [];
   if (unsupported) {
     const names = Object.keys(spec).sort();
@@ -325,7 +363,7 @@ export function validateArgs(
       `Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`,
     );
   }
-  const missing = required.filter((n) => args[n] === undefined || args[n] === null);
+  const missing = prepareSpec(spec).required.filter((n) => args[n] === undefined || args[n] === null);
   if (missing.length) errors.push(`missing required arguments: ${missing.join(', ')}`);
   for (const group of def.mutuallyExclusive ?? []) {
     const present = group.filter((n) => args[n] !== undefined && args[n] !== null);
@@ -335,7 +373,13 @@ export function validateArgs(
     if (!group.some((n) => args[n] !== undefined && args[n] !== null))
       errors.push(`one of the following is required: ${group.join(', ')}`);
   }
-  for (const [name, opt] of entries) {
+  return errors;
+}
+
+/** Each option's value converted to its type and checked against its choices, or its default when not given;
+ * what fails adds to `errors`. */
+function coerceArgs(spec: ArgumentSpec, args: Record<string, any>, errors: string[]): void {
+  for (const [name, opt] of prepareSpec(spec).entries) {
     let v = args[name];
     if (v === undefined || v === null) {
       args[name] = opt.default !== undefined ? opt.default : null;
@@ -354,15 +398,6 @@ export function validateArgs(
     }
     args[name] = v;
   }
-  const result = {
-    args,
-    deprecations: deprecations ?? NO_DEPRECATIONS,
-    warnings: warnings ?? NO_WARNINGS,
-    invocation: invocationOf(raw, args, spec, entries, noLogValues),
-    noLogValues,
-  };
-  // ansible-core collects every error and reports the first
-  return errors.length ? { ...result, error: errors[0] } : result;
 }
 
 /** AnsibleModule reports the parameters as far as validation got, defaults filled in, unknown keys kept: in the
@@ -371,7 +406,6 @@ function invocationOf(
   raw: Record<string, unknown>,
   args: Record<string, unknown>,
   spec: ArgumentSpec,
-  entries: PreparedSpec['entries'],
   noLogValues: readonly string[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -379,7 +413,7 @@ function invocationOf(
     if (k.startsWith('_ansible_')) continue;
     setKey(out, k, Object.hasOwn(spec, k) && Object.hasOwn(args, k) ? args[k] : raw[k]);
   }
-  for (const [name, opt] of entries)
+  for (const [name, opt] of prepareSpec(spec).entries)
     if (!Object.hasOwn(out, name)) out[name] = Object.hasOwn(args, name) ? args[name] : (opt.default ?? null);
   return maskNoLogValues(out, noLogValues) as Record<string, unknown>;
 }

@@ -84,8 +84,89 @@ options:
   -h, --help            show this help message and exit
 `;
 
-export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = {
+/** An option: a switch, or one that takes a value (`arg`), inline (`--flag=value`) or as the next argument. */
+interface OptionSpec {
+  readonly arg: boolean;
+  set(o: CliOptions, value: string): void;
+}
+
+const textOption = (set: (o: CliOptions, value: string) => void): OptionSpec => ({ arg: true, set });
+const switchOption = (set: (o: CliOptions) => void): OptionSpec => ({ arg: false, set });
+
+/** A comma-separated list of tags, as -t and --skip-tags take it. */
+const tagList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+// -e values are read once the vault secrets are known (an @file may be encrypted)
+const extraVars = textOption((o, v) => o.extraVarArgs.push(v));
+const inventory = textOption((o, v) => o.inventory.push(v));
+const check = switchOption((o) => (o.check = true));
+const diff = switchOption((o) => (o.diff = true));
+const tags = textOption((o, v) => o.tags.push(...tagList(v)));
+const forks = textOption((o, v) => (o.forks = Number(v)));
+const connection = textOption((o, v) => (o.connection = v));
+const help = switchOption((o) => (o.help = true));
+const limit = textOption((o, v) => (o.limit = v));
+const vaultPasswordFile = textOption((o, v) => o.vault.vaultPasswordFiles.push(v));
+const askVaultPass = switchOption((o) => (o.vault.askVaultPass = true));
+
+// A Map, so that a playbook named like an Object method is still a playbook
+const OPTIONS = new Map<string, OptionSpec>([
+  ['-e', extraVars],
+  ['--extra-vars', extraVars],
+  ['--vault-id', textOption((o, v) => o.vault.vaultIds.push(v))],
+  ['--vault-password-file', vaultPasswordFile],
+  ['--vault-pass-file', vaultPasswordFile],
+  ['-J', askVaultPass],
+  ['--ask-vault-password', askVaultPass],
+  ['--ask-vault-pass', askVaultPass],
+  ['-i', inventory],
+  ['--inventory', inventory],
+  ['--inventory-file', inventory],
+  ['-l', limit],
+  ['--limit', limit],
+  ['--verbose', switchOption((o) => o.verbosity++)],
+  ['-C', check],
+  ['--check', check],
+  ['-D', diff],
+  ['--diff', diff],
+  ['-t', tags],
+  ['--tags', tags],
+  ['--skip-tags', textOption((o, v) => o.skipTags.push(...tagList(v)))],
+  ['--list-tasks', switchOption((o) => (o.listTasks = true))],
+  ['--list-tags', switchOption((o) => (o.listTags = true))],
+  ['--list-hosts', switchOption((o) => (o.listHosts = true))],
+  ['--syntax-check', switchOption((o) => (o.syntaxCheck = true))],
+  ['--start-at-task', textOption((o, v) => (o.startAtTask = v))],
+  ['--step', switchOption((o) => (o.step = true))],
+  ['--break', textOption((o, v) => o.breakpoints.push(v))],
+  ['--break-when', textOption((o, v) => o.breakWhen.push(v))],
+  ['--debug-script', textOption((o, v) => (o.debugScript = v))],
+  ['--seed', textOption((o, v) => (o.seed = v))],
+  ['-f', forks],
+  ['--forks', forks],
+  ['-c', connection],
+  ['--connection', connection],
+  ['--version', switchOption((o) => (o.version = true))],
+  ['-h', help],
+  ['--help', help],
+  ['--local-aws', switchOption((o) => (o.localAws = true))],
+  [
+    '--jinja',
+    textOption((o, v) => {
+      if (v !== '2.14' && v !== 'native')
+        throw new OptionsError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`);
+      o.jinja = v;
+    }),
+  ],
+]);
+
+/** The options before the command line sets any. */
+function defaultOptions(): CliOptions {
+  return {
     files: [],
     extraVarArgs: [],
     vault: { vaultIds: [], vaultPasswordFiles: [], askVaultPass: false },
@@ -108,135 +189,30 @@ export function parseArgs(argv: string[]): CliOptions {
     localAws: false,
     jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14',
   };
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o = defaultOptions();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] =
       a.startsWith('--') && a.includes('=')
         ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
         : [a, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new OptionsError(`argument ${flag}: expected one argument`);
-      return v;
-    };
     if (/^-v+$/.test(flag)) {
       o.verbosity += flag.length - 1;
       continue;
     }
-    switch (flag) {
-      case '-e':
-      case '--extra-vars':
-        o.extraVarArgs.push(value());
-        break;
-      case '--vault-id':
-        o.vault.vaultIds.push(value());
-        break;
-      case '--vault-password-file':
-      case '--vault-pass-file':
-        o.vault.vaultPasswordFiles.push(value());
-        break;
-      case '-J':
-      case '--ask-vault-password':
-      case '--ask-vault-pass':
-        o.vault.askVaultPass = true;
-        break;
-      case '-i':
-      case '--inventory':
-      case '--inventory-file':
-        o.inventory.push(value());
-        break;
-      case '-l':
-      case '--limit':
-        o.limit = value();
-        break;
-      case '--verbose':
-        o.verbosity++;
-        break;
-      case '-C':
-      case '--check':
-        o.check = true;
-        break;
-      case '-D':
-      case '--diff':
-        o.diff = true;
-        break;
-      case '-t':
-      case '--tags':
-        o.tags.push(
-          ...value()
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        );
-        break;
-      case '--skip-tags':
-        o.skipTags.push(
-          ...value()
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        );
-        break;
-      case '--list-tasks':
-        o.listTasks = true;
-        break;
-      case '--list-tags':
-        o.listTags = true;
-        break;
-      case '--list-hosts':
-        o.listHosts = true;
-        break;
-      case '--syntax-check':
-        o.syntaxCheck = true;
-        break;
-      case '--start-at-task':
-        o.startAtTask = value();
-        break;
-      case '--step':
-        o.step = true;
-        break;
-      case '--break':
-        o.breakpoints.push(value());
-        break;
-      case '--break-when':
-        o.breakWhen.push(value());
-        break;
-      case '--debug-script':
-        o.debugScript = value();
-        break;
-      case '--seed':
-        o.seed = value();
-        break;
-      case '-f':
-      case '--forks':
-        o.forks = Number(value());
-        break;
-      case '-c':
-      case '--connection':
-        o.connection = value();
-        break;
-      case '--version':
-        o.version = true;
-        break;
-      case '-h':
-      case '--help':
-        o.help = true;
-        break;
-      case '--local-aws':
-        o.localAws = true;
-        break;
-      case '--jinja': {
-        const v = value();
-        if (v !== '2.14' && v !== 'native')
-          throw new OptionsError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`);
-        o.jinja = v;
-        break;
-      }
-      default:
-        if (a.startsWith('-') && a !== '-') throw new OptionsError(`unrecognized arguments: ${a}`);
-        o.files.push(a);
+    const spec = OPTIONS.get(flag);
+    if (!spec) {
+      if (a.startsWith('-') && a !== '-') throw new OptionsError(`unrecognized arguments: ${a}`);
+      o.files.push(a);
+      continue;
     }
+    // a switch ignores an inline value: --check=x is --check
+    const value = spec.arg ? (inline ?? argv[++i]) : '';
+    if (value === undefined) throw new OptionsError(`argument ${flag}: expected one argument`);
+    spec.set(o, value);
   }
   return o;
 }

@@ -8,7 +8,7 @@ import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { DefaultCallback, wrap } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
-import type { Task, TaskOrBlock } from '../playbook/model.js';
+import type { Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
 import type { ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
@@ -16,26 +16,19 @@ import { parseExtraVars } from '../vars/extra-vars.js';
 import { setVaultSecrets, setupVaultSecrets, type VaultSecret } from '../vault/index.js';
 import { vaultSecretIo } from './vault.js';
 
-export async function runPlaybooks(
-  opts: CliOptions,
-  io: { out(s: string): void; err(s: string): void },
-): Promise<number> {
-  for (const f of opts.files) {
-    if (!existsSync(f)) throw new TsibleError(`the playbook: ${f} could not be found`);
-    if (!statSync(f).isFile()) throw new TsibleError(`the playbook: ${f} does not appear to be a file`);
-  }
+type Io = { out(s: string): void; err(s: string): void };
+type Env = Record<string, string | undefined>;
+
+const NO_INVENTORY = '[WARNING]: No inventory was parsed, only implicit localhost is available\n';
+
+/** A setting such as ANSIBLE_LOCALHOST_WARNING turned off. */
+const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
+
+export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
+  checkPlaybookFiles(opts.files);
   const vaultSecrets = await readVaultSecrets(opts, io);
   const extraVars = Object.assign({}, ...opts.extraVarArgs.map(parseExtraVars)) as Record<string, unknown>;
-  const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
-  let playbooks;
-  try {
-    playbooks = opts.files.map((f) => loadPlaybook(f));
-  } catch (e) {
-    // ansible-playbook reads its inventory before the playbook: its warning comes before a parse error
-    if (e instanceof ParseError && !opts.inventory.length && !off(process.env.ANSIBLE_INVENTORY_UNPARSED_WARNING))
-      io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
-    throw e;
-  }
+  const playbooks = loadPlaybooks(opts, io);
   if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts)
     io.out('No config file found; using defaults\n');
   if (opts.syntaxCheck) {
@@ -43,63 +36,11 @@ export async function runPlaybooks(
     return ExitCode.Ok;
   }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
-    const { loadInventory } = await import('../inventory/inventory.js');
-    const { applyLimit, matchHosts } = await import('../inventory/patterns.js');
-    const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
-    const warn = warnOnStderr(io);
-    if (opts.limit !== undefined) applyLimit(inventory, opts.limit, warn);
-    for (const [i, pb] of playbooks.entries()) {
-      io.out(`\nplaybook: ${opts.files[i]}\n`);
-      pb.plays.forEach((play, n) => {
-        const hosts = Array.isArray(play.hosts) ? play.hosts.join(',') : String(play.hosts);
-        const playTags = [play.keywords.tags]
-          .flat()
-          .filter((t) => t !== undefined)
-          .map(String);
-        io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
-        // resolving the play's hosts warns of a pattern that matches nothing, as a run would
-        const matched = matchHosts(inventory, play.hosts, { warn });
-        if (opts.listHosts) {
-          io.out(
-            `    pattern: ${pyRepr([play.hosts].flat().map(pyStr))}\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
-          );
-        }
-        const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
-        if (opts.listTasks) {
-          io.out('    tasks:\n');
-          for (const { task, tags } of tasks)
-            io.out(
-              `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`,
-            );
-        }
-        if (opts.listTags) {
-          const all = new Set(tasks.flatMap((t) => t.tags).filter((t) => t !== 'never'));
-          io.out(`      TASK TAGS: [${[...all].sort().join(', ')}]\n`);
-        }
-      });
-    }
+    await listPlaybooks(playbooks, opts, io);
     return ExitCode.Ok;
   }
-  const env: Record<string, string | undefined> = { ...process.env };
-  const { loadInventory } = await import('../inventory/inventory.js');
-  const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
-  if (opts.connection) inventory.defaultConnection = opts.connection;
-  // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
-  const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
-  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING))
-    io.err('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
-  if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
-    io.err(
-      "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
-    );
-  if (opts.limit !== undefined) {
-    const { applyLimit } = await import('../inventory/patterns.js');
-    applyLimit(inventory, opts.limit, warnOnStderr(io));
-  }
-  const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
-  const color =
-    (!env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY)) ||
-    env.ANSIBLE_FORCE_COLOR === '1';
+  const env: Env = { ...process.env };
+  const inventory = await runInventory(playbooks, opts, { io, env });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
@@ -137,21 +78,7 @@ export async function runPlaybooks(
       signal: controller.signal,
       hooks,
       prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined,
-      callbacks: (noLogOf) => [
-        cbName === 'json'
-          ? new JsonCallback((s) => io.out(s), noLogOf)
-          : new DefaultCallback(
-              {
-                write: (s) => io.out(s),
-                error: (s) => io.err(s),
-                columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79,
-                color,
-              },
-              opts.verbosity,
-              noLogOf,
-              { args: configValue('DISPLAY_ARGS_TO_STDOUT', env) === true, diff: Boolean(opts.diff) },
-            ),
-      ],
+      callbacks: (noLogOf) => [stdoutCallback(noLogOf, opts, { io, env })],
     });
     return rc;
   } finally {
@@ -165,6 +92,106 @@ async function readVaultSecrets(opts: CliOptions, io: { err(s: string): void }):
   const secrets = await setupVaultSecrets(opts.vault, vaultSecretIo(io));
   setVaultSecrets(secrets);
   return secrets;
+}
+
+function checkPlaybookFiles(files: readonly string[]): void {
+  for (const f of files) {
+    if (!existsSync(f)) throw new TsibleError(`the playbook: ${f} could not be found`);
+    if (!statSync(f).isFile()) throw new TsibleError(`the playbook: ${f} does not appear to be a file`);
+  }
+}
+
+function loadPlaybooks(opts: CliOptions, io: Io): Playbook[] {
+  try {
+    return opts.files.map((f) => loadPlaybook(f));
+  } catch (e) {
+    // ansible-playbook reads its inventory before the playbook: its warning comes before a parse error
+    if (e instanceof ParseError && !opts.inventory.length && !off(process.env.ANSIBLE_INVENTORY_UNPARSED_WARNING))
+      io.err(NO_INVENTORY);
+    throw e;
+  }
+}
+
+/** The inventory of a run, with the warnings ansible-playbook gives about it. */
+async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }: { io: Io; env: Env }) {
+  const { loadInventory } = await import('../inventory/inventory.js');
+  const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
+  if (opts.connection) inventory.defaultConnection = opts.connection;
+  // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
+  const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
+  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
+  if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
+    io.err(
+      "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
+    );
+  if (opts.limit !== undefined) {
+    const { applyLimit } = await import('../inventory/patterns.js');
+    applyLimit(inventory, opts.limit, warnOnStderr(io));
+  }
+  return inventory;
+}
+
+/** The callback chosen by TSIBLE_STDOUT_CALLBACK or ANSIBLE_STDOUT_CALLBACK: json, or the default one. */
+function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, env }: { io: Io; env: Env }) {
+  const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
+  if (cbName === 'json') return new JsonCallback((s) => io.out(s), noLogOf);
+  const color =
+    (!env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY)) ||
+    env.ANSIBLE_FORCE_COLOR === '1';
+  return new DefaultCallback(
+    {
+      write: (s) => io.out(s),
+      error: (s) => io.err(s),
+      columns: process.stdout.isTTY ? Math.max(79, process.stdout.columns - 1) : 79,
+      color,
+    },
+    opts.verbosity,
+    noLogOf,
+    { args: configValue('DISPLAY_ARGS_TO_STDOUT', env) === true, diff: Boolean(opts.diff) },
+  );
+}
+
+/** --list-tasks, --list-tags and --list-hosts: each play with what was asked for. */
+async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): Promise<void> {
+  const { loadInventory } = await import('../inventory/inventory.js');
+  const { applyLimit, matchHosts } = await import('../inventory/patterns.js');
+  const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
+  const warn = warnOnStderr(io);
+  if (opts.limit !== undefined) applyLimit(inventory, opts.limit, warn);
+  for (const [i, pb] of playbooks.entries()) {
+    io.out(`\nplaybook: ${opts.files[i]}\n`);
+    pb.plays.forEach((play, n) => {
+      const hosts = Array.isArray(play.hosts) ? play.hosts.join(',') : String(play.hosts);
+      const playTags = [play.keywords.tags]
+        .flat()
+        .filter((t) => t !== undefined)
+        .map(String);
+      io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
+      // resolving the play's hosts warns of a pattern that matches nothing, as a run would
+      const matched = matchHosts(inventory, play.hosts, { warn });
+      if (opts.listHosts)
+        io.out(
+          `    pattern: ${pyRepr([play.hosts].flat().map(pyStr))}\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
+        );
+      listPlayTasks(play, opts, io);
+    });
+  }
+}
+
+/** A play's tasks (--list-tasks) and their tags (--list-tags). */
+function listPlayTasks(play: Play, opts: CliOptions, io: Io): void {
+  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
+  if (opts.listTasks) {
+    io.out('    tasks:\n');
+    for (const { task, tags } of tasks)
+      io.out(
+        `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`,
+      );
+  }
+  if (opts.listTags) {
+    const all = new Set(tasks.flatMap((t) => t.tags).filter((t) => t !== 'never'));
+    io.out(`      TASK TAGS: [${[...all].sort().join(', ')}]\n`);
+  }
 }
 
 /** The tasks --list-tasks shows (static ones; includes as themselves), with their inherited tags. */

@@ -6,110 +6,107 @@ import { parseExtraVars } from './options.js';
 import type { TargetResult, TargetOptions } from '../testing/target.js';
 import { junitXml } from '../testing/junit.js';
 
-export async function testTargets(argv: string[], io: { out(s: string): void; err(s: string): void }): Promise<number> {
-  const dirs: string[] = [];
-  let junit: string | undefined,
-    json: string | undefined,
-    continueOnError = false,
-    retryOnError = false,
-    verbosity = 0;
-  const opts: { -readonly [K in keyof TargetOptions]: TargetOptions[K] } = {};
+type Io = { out(s: string): void; err(s: string): void };
+
+/** `tsible test`'s command line. */
+interface TestCommand {
+  readonly dirs: string[];
+  junit?: string;
+  json?: string;
+  continueOnError: boolean;
+  retryOnError: boolean;
+  verbosity: number;
+  readonly target: { -readonly [K in keyof TargetOptions]: TargetOptions[K] };
+}
+
+/** An option: a switch, or one that takes the next argument as its value (`arg`). */
+interface OptionSpec {
+  readonly arg: boolean;
+  set(c: TestCommand, value: string): void;
+}
+
+const textOption = (set: (c: TestCommand, value: string) => void): OptionSpec => ({ arg: true, set });
+const switchOption = (set: (c: TestCommand) => void): OptionSpec => ({ arg: false, set });
+
+const cloudConfig = textOption((c, v) => (c.target.cloudConfig = v));
+const extraVars = textOption((c, v) => (c.target.extraVars = { ...c.target.extraVars, ...parseExtraVars(v) }));
+
+// A Map, so that a target named like an Object method is still a target
+const OPTIONS = new Map<string, OptionSpec>([
+  ['--junit', textOption((c, v) => (c.junit = v))],
+  ['--json', textOption((c, v) => (c.json = v))],
+  ['--continue-on-error', switchOption((c) => (c.continueOnError = true))],
+  ['--retry-on-error', switchOption((c) => (c.retryOnError = true))],
+  ['--local-aws', switchOption((c) => (c.target.localAws = true))],
+  ['--cloud-config', cloudConfig],
+  ['--cloud-config-aws', cloudConfig],
+  ['--aws-profile', textOption((c, v) => (c.target.env = { ...process.env, AWS_PROFILE: v }))],
+  ['--resource-prefix', textOption((c, v) => (c.target.resourcePrefix = v))],
+  ['--allow-disabled', switchOption((c) => (c.target.allowDisabled = true))],
+  ['--allow-unsupported', switchOption((c) => (c.target.allowUnsupported = true))],
+  ['--allow-unstable', switchOption((c) => (c.target.allowUnstable = true))],
+  ['--allow-destructive', switchOption((c) => (c.target.allowDestructive = true))],
+  ['-e', extraVars],
+  ['--extra-vars', extraVars],
+]);
+
+function parseTestArgs(argv: string[]): TestCommand {
+  const c: TestCommand = { dirs: [], continueOnError: false, retryOnError: false, verbosity: 0, target: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new OptionsError(`argument ${a}: expected one argument`);
-      return v;
-    };
     if (/^-v+$/.test(a)) {
-      verbosity += a.length - 1;
+      c.verbosity += a.length - 1;
       continue;
     }
-    switch (a) {
-      case '--junit':
-        junit = value();
-        break;
-      case '--json':
-        json = value();
-        break;
-      case '--continue-on-error':
-        continueOnError = true;
-        break;
-      case '--retry-on-error':
-        retryOnError = true;
-        break;
-      case '--local-aws':
-        opts.localAws = true;
-        break;
-      case '--cloud-config':
-      case '--cloud-config-aws':
-        opts.cloudConfig = value();
-        break;
-      case '--aws-profile':
-        opts.env = { ...process.env, AWS_PROFILE: value() };
-        break;
-      case '--resource-prefix':
-        opts.resourcePrefix = value();
-        break;
-      case '--allow-disabled':
-        opts.allowDisabled = true;
-        break;
-      case '--allow-unsupported':
-        opts.allowUnsupported = true;
-        break;
-      case '--allow-unstable':
-        opts.allowUnstable = true;
-        break;
-      case '--allow-destructive':
-        opts.allowDestructive = true;
-        break;
-      case '-e':
-      case '--extra-vars':
-        opts.extraVars = { ...opts.extraVars, ...parseExtraVars(value()) };
-        break;
-      default:
-        if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`);
-        dirs.push(a);
+    const spec = OPTIONS.get(a);
+    if (!spec) {
+      if (a.startsWith('-')) throw new OptionsError(`unrecognized arguments: ${a}`);
+      c.dirs.push(a);
+      continue;
     }
+    const value = spec.arg ? argv[++i] : '';
+    if (value === undefined) throw new OptionsError(`argument ${a}: expected one argument`);
+    spec.set(c, value);
   }
-  if (!dirs.length) throw new OptionsError('the following arguments are required: target');
-  opts.verbosity = verbosity;
+  if (!c.dirs.length) throw new OptionsError('the following arguments are required: target');
+  c.target.verbosity = c.verbosity;
+  return c;
+}
+
+export async function testTargets(argv: string[], io: Io): Promise<number> {
+  const c = parseTestArgs(argv);
   const { runTarget } = await import('../testing/target.js');
   const results: TargetResult[] = [];
-  for (const dir of dirs) {
-    let r = await runTarget(dir, opts);
-    if (r.status === 'failed' && retryOnError) {
+  for (const dir of c.dirs) {
+    let r = await runTarget(dir, c.target);
+    if (r.status === 'failed' && c.retryOnError) {
       io.out(`${r.name}: failed, retrying\n`);
-      r = await runTarget(dir, opts);
+      r = await runTarget(dir, c.target);
     }
     results.push(r);
     io.out(`${r.name}: ${r.status}${r.reason ? ` (${r.reason})` : ''} [${(r.ms / 1000).toFixed(1)} s]\n`);
-    if (verbosity > 0 && r.run) io.out(r.run.output);
-    if (r.status === 'failed' && !continueOnError) break;
+    if (c.verbosity > 0 && r.run) io.out(r.run.output);
+    if (r.status === 'failed' && !c.continueOnError) break;
   }
   const count = (s: TargetResult['status']) => results.filter((r) => r.status === s).length;
-  const notRun = dirs.length - results.length;
+  const notRun = c.dirs.length - results.length;
   io.out(
     `\n${count('passed')} passed, ${count('failed')} failed, ${count('skipped') + count('unsupported') + notRun} skipped\n`,
   );
-  if (junit) writeFileSync(junit, junitXml(results));
-  if (json)
-    writeFileSync(
-      json,
-      JSON.stringify(
-        {
-          targets: results.map((r) => ({
-            name: r.name,
-            status: r.status,
-            reason: r.reason,
-            aliases: r.aliases,
-            seconds: r.ms / 1000,
-            result: r.run?.json,
-          })),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+  if (c.junit) writeFileSync(c.junit, junitXml(results));
+  if (c.json) writeFileSync(c.json, jsonReport(results));
   return count('failed') ? 2 : 0;
+}
+
+/** The --json report: each target's outcome and its run's json callback result. */
+function jsonReport(results: TargetResult[]): string {
+  const targets = results.map((r) => ({
+    name: r.name,
+    status: r.status,
+    reason: r.reason,
+    aliases: r.aliases,
+    seconds: r.ms / 1000,
+    result: r.run?.json,
+  }));
+  return JSON.stringify({ targets }, null, 2) + '\n';
 }

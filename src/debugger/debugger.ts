@@ -24,6 +24,49 @@ interface DebuggerOptions {
 
 type Mode = { kind: 'run' } | { kind: 'step' } | { kind: 'next'; depth: number } | { kind: 'finish'; depth: number };
 
+/** One session at a pause point: what its commands read and change. */
+interface Session {
+  readonly point: TaskPoint;
+  readonly result: TaskResult | undefined;
+  /** The variables the task ran with (after it) or will run with (before it). */
+  readonly vars: Record<string, unknown>;
+  readonly argsOverride: Record<string, unknown>;
+  readonly varsOverride: Record<string, unknown>;
+  /** The task's arguments, templated when the session began or at the last update_task. */
+  args: Record<string, unknown>;
+}
+
+/** What a command does to its session: nothing (it goes on), or ends it with what the task gets. */
+type Outcome = { end: Redo | void } | void;
+
+/** The names the expressions in a session see. */
+const scopeOf = ({ point, args, argsOverride, vars, varsOverride, result }: Session) => ({
+  task: { name: point.name, action: point.task.action, args: { ...args, ...argsOverride } },
+  task_vars: { ...vars, ...varsOverride },
+  host: point.host,
+  result: { _result: result ?? {} },
+  ...varsOverride,
+});
+
+const ALIASES: Record<string, string> = {
+  p: 'print',
+  pprint: 'print',
+  e: 'print',
+  eval: 'print',
+  u: 'update_task',
+  r: 'redo',
+  c: 'continue',
+  n: 'next',
+  s: 'step',
+  q: 'quit',
+  EOF: 'quit',
+  h: 'help',
+  '?': 'help',
+  b: 'break',
+  l: 'list',
+  w: 'where',
+};
+
 const HELP = `Documented commands (type help <topic>):
 ========================================
 p EXPR, print EXPR   evaluate a Jinja2 expression and pretty-print it (tsible evaluates Jinja2, not Python)
@@ -141,132 +184,93 @@ export class Debugger implements ExecutorHooks {
   ): Promise<Redo | void> {
     const vars = before ?? point.vars();
     this.#secrets.learn(vars, point.noLogNames, point.env);
-    const argsOverride: Record<string, unknown> = {};
-    const varsOverride: Record<string, unknown> = {};
-    let args = this.#templatedArgs(point, varsOverride);
+    const s: Session = { point, result, vars, argsOverride: {}, varsOverride: {}, args: {} };
+    s.args = this.#templatedArgs(point, s.varsOverride);
     const prompt = `[${point.host}] TASK: ${point.name} (debug)> `;
-    const scope = () => ({
-      task: { name: point.name, action: point.task.action, args: { ...args, ...argsOverride } },
-      task_vars: { ...vars, ...varsOverride },
-      host: point.host,
-      result: { _result: result ?? {} },
-      ...varsOverride,
-    });
     for (;;) {
       const line = await this.input.next(prompt);
-      if (line === null) {
-        this.io.out('User interrupted execution\n');
-        throw new InterruptedError('User interrupted execution');
-      }
+      if (line === null) this.#quit();
       const text = line.trim();
       if (!text) continue;
-      const [cmd, ...rest] = text.split(/\s+/);
-      const arg = text.slice(cmd!.length).trim();
-      try {
-        switch (cmd) {
-          case 'p':
-          case 'print':
-          case 'pprint':
-          case 'e':
-          case 'eval':
-            this.io.out(this.#print(arg, point, scope()) + '\n');
-            break;
-          case 'u':
-          case 'update_task':
-            args = this.#templatedArgs(point, varsOverride);
-            break;
-          case 'r':
-          case 'redo':
-            this.#lastVars = { ...point.vars(), ...varsOverride };
-            return {
-              redo: true,
-              args: Object.keys(argsOverride).length ? { ...argsOverride } : undefined,
-              vars: Object.keys(varsOverride).length ? { ...varsOverride } : undefined,
-            };
-          case 'c':
-          case 'continue':
-            this.#mode = { kind: 'run' };
-            return this.#leave(point, result, argsOverride, varsOverride);
-          case 'n':
-          case 'next':
-            this.#mode = { kind: 'next', depth: point.stack.length };
-            return this.#leave(point, result, argsOverride, varsOverride);
-          case 's':
-          case 'step':
-            this.#mode = { kind: 'step' };
-            return this.#leave(point, result, argsOverride, varsOverride);
-          case 'finish':
-            this.#mode = { kind: 'finish', depth: point.stack.length };
-            return this.#leave(point, result, argsOverride, varsOverride);
-          case 'q':
-          case 'quit':
-          case 'EOF':
-            this.io.out('User interrupted execution\n');
-            throw new InterruptedError('User interrupted execution');
-          case 'h':
-          case 'help':
-          case '?':
-            this.io.out(HELP);
-            break;
-          case 'b':
-          case 'break':
-            this.io.out(this.#breakpoints.command('break', arg));
-            break;
-          case 'clear':
-            this.io.out(this.#breakpoints.command('clear', arg));
-            break;
-          case 'l':
-          case 'list':
-            this.io.out(this.#list(point));
-            break;
-          case 'w':
-          case 'where':
-            this.io.out(this.#where(point, scope()));
-            break;
-          case 'diff':
-            this.io.out(this.#diff({ ...point.vars(), ...varsOverride }));
-            break;
-          case 'calls':
-            this.io.out(
-              this.#calls(result === undefined ? this.#lastCalls : { name: point.name, calls: point.awsCalls() }),
-            );
-            break;
-          case 'reveal':
-            this.#reveal = true;
-            this.io.out('Secrets are shown for the rest of this session.\n');
-            break;
-          default: {
-            const assign = /^(task\.args|task_vars)\[(['"])(.+?)\2\]\s*=\s*(.+)$/.exec(text);
-            if (!assign) {
-              this.io.out(`***SyntaxError:'${text}' is not a debugger command or an assignment (type h for help)\n`);
-              break;
-            }
-            const value = point.evaluate(assign[4]!, scope());
-            if (assign[1] === 'task.args') argsOverride[assign[3]!] = value;
-            else varsOverride[assign[3]!] = value;
-          }
-        }
-        void rest;
-      } catch (e) {
-        if (e instanceof InterruptedError) throw e;
-        const err = e as Error;
-        this.io.out(
-          `***${e instanceof TsibleError ? 'TemplateError' : (err.name ?? 'Error')}:${JSON.stringify(err.message ?? String(e))}\n`,
-        );
-      }
+      const outcome = this.#command(s, text);
+      if (outcome) return outcome.end;
     }
   }
 
-  /** Leaving a session: before a task, changes made in it go with the task; after one, they wait for a redo. */
-  #leave(
-    point: TaskPoint,
-    result: TaskResult | undefined,
-    args: Record<string, unknown>,
-    vars: Record<string, unknown>,
-  ): Redo | void {
+  /** Runs one line: a command, or an assignment to task.args or task_vars. */
+  #command(s: Session, text: string): Outcome {
+    const [cmd] = text.split(/\s+/) as [string];
+    const arg = text.slice(cmd.length).trim();
+    try {
+      const name = Object.hasOwn(ALIASES, cmd) ? ALIASES[cmd]! : cmd;
+      if (Object.hasOwn(this.#commands, name)) return this.#commands[name]!(s, arg);
+      this.#assign(s, text);
+    } catch (e) {
+      if (e instanceof InterruptedError) throw e;
+      const err = e as Error;
+      this.io.out(
+        `***${e instanceof TsibleError ? 'TemplateError' : (err.name ?? 'Error')}:${JSON.stringify(err.message ?? String(e))}\n`,
+      );
+    }
+  }
+
+  readonly #commands: Record<string, (s: Session, arg: string) => Outcome> = {
+    print: (s, arg) => this.io.out(this.#print(arg, s.point, scopeOf(s)) + '\n'),
+    update_task: (s) => void (s.args = this.#templatedArgs(s.point, s.varsOverride)),
+    redo: ({ point, argsOverride, varsOverride }) => {
+      this.#lastVars = { ...point.vars(), ...varsOverride };
+      return {
+        end: {
+          redo: true,
+          args: Object.keys(argsOverride).length ? { ...argsOverride } : undefined,
+          vars: Object.keys(varsOverride).length ? { ...varsOverride } : undefined,
+        },
+      };
+    },
+    continue: (s) => this.#leave(s, { kind: 'run' }),
+    next: (s) => this.#leave(s, { kind: 'next', depth: s.point.stack.length }),
+    step: (s) => this.#leave(s, { kind: 'step' }),
+    finish: (s) => this.#leave(s, { kind: 'finish', depth: s.point.stack.length }),
+    quit: () => this.#quit(),
+    help: () => this.io.out(HELP),
+    break: (_s, arg) => this.io.out(this.#breakpoints.command('break', arg)),
+    clear: (_s, arg) => this.io.out(this.#breakpoints.command('clear', arg)),
+    list: (s) => this.io.out(this.#list(s.point)),
+    where: (s) => this.io.out(this.#where(s.point, scopeOf(s))),
+    diff: (s) => this.io.out(this.#diff({ ...s.point.vars(), ...s.varsOverride })),
+    calls: ({ point, result }) =>
+      this.io.out(this.#calls(result === undefined ? this.#lastCalls : { name: point.name, calls: point.awsCalls() })),
+    reveal: () => {
+      this.#reveal = true;
+      this.io.out('Secrets are shown for the rest of this session.\n');
+    },
+  };
+
+  #quit(): never {
+    this.io.out('User interrupted execution\n');
+    throw new InterruptedError('User interrupted execution');
+  }
+
+  /** `task.args['k'] = EXPR` or `task_vars['k'] = EXPR`: a change for the task's next run. */
+  #assign(s: Session, text: string): void {
+    const assign = /^(task\.args|task_vars)\[(['"])(.+?)\2\]\s*=\s*(.+)$/.exec(text);
+    if (!assign) {
+      this.io.out(`***SyntaxError:'${text}' is not a debugger command or an assignment (type h for help)\n`);
+      return;
+    }
+    const value = s.point.evaluate(assign[4]!, scopeOf(s));
+    if (assign[1] === 'task.args') s.argsOverride[assign[3]!] = value;
+    else s.varsOverride[assign[3]!] = value;
+  }
+
+  /** Leaving a session to go on in `mode`: before a task, changes made in it go with the task; after one, they
+   * wait for a redo. */
+  #leave({ point, result, argsOverride: args, varsOverride: vars }: Session, mode: Mode): Outcome {
+    this.#mode = mode;
     this.#lastVars = { ...point.vars(), ...vars };
     if (result === undefined && (Object.keys(args).length || Object.keys(vars).length))
-      return { redo: true, args: { ...args }, vars: { ...vars } };
+      return { end: { redo: true, args: { ...args }, vars: { ...vars } } };
+    return { end: undefined };
   }
 
   #templatedArgs(point: TaskPoint, vars: Record<string, unknown>): Record<string, unknown> {

@@ -220,19 +220,19 @@ async function runIncluded(
   if (p.role) {
     const { loadRole } = await import('../playbook/loader.js');
     const a = p.role;
-    const block = loadRole(
-      pyStr(a.name),
-      {},
-      { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
-      task.parent,
-      task.pos,
-      {
+    const block = loadRole({
+      name: pyStr(a.name),
+      params: {},
+      ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
+      parent: task.parent,
+      pos: task.pos,
+      files: {
         tasks: a.tasks_from as string,
         defaults: a.defaults_from as string,
         vars: a.vars_from as string,
         handlers: a.handlers_from as string,
       },
-    );
+    });
     addRoleHandlers(ctx, block);
     await ctx.walk.runList([block], site.host, includeExtra);
     return true;

@@ -338,16 +338,37 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   return block;
 }
 
-export function loadRole(
-  name: string,
-  params: Raw,
-  ctx: LoadContext,
-  parent: Block | undefined,
-  pos: Pos,
-  files: { tasks?: string; defaults?: string; vars?: string; handlers?: string } = {},
-  dependency = false,
-  definitionVars: Raw = {},
-): Block {
+/** What loadRole needs: the role's name and params as the entry gave them, where it sits, and its `*_from` files. */
+interface RoleRequest {
+  readonly name: string;
+  readonly params: Raw;
+  readonly ctx: LoadContext;
+  readonly parent: Block | undefined;
+  readonly pos: Pos;
+  readonly files?: { tasks?: string; defaults?: string; vars?: string; handlers?: string };
+  /** A meta/main.yml dependency of another role. */
+  readonly dependency?: boolean;
+  /** The `vars:` of the role's entry, which override its vars/ files. */
+  readonly definitionVars?: Raw;
+}
+
+/** The first of the files that can be read, if any. */
+function firstReadable(files: string[]): string | undefined {
+  return files.find((f) => {
+    try {
+      readFileSync(f);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A role's files in YAML under either extension. */
+const yamlFiles = (dir: string, base: string): string[] => ['yml', 'yaml'].map((e) => path.join(dir, `${base}.${e}`));
+
+/** The role's directory: the first place searched that holds its tasks file. */
+function findRolePath(name: string, ctx: LoadContext, tasks: string, pos: Pos): string {
   const searched = [
     path.join(ctx.basedir, 'roles', name),
     path.join(ctx.basedir, name),
@@ -356,53 +377,57 @@ export function loadRole(
       .filter(Boolean)
       .map((p) => path.join(p, name)),
   ];
-  let rolePath: string | undefined;
-  for (const p of searched) {
-    try {
-      readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yml`));
-      rolePath = p;
-      break;
-    } catch {
-      try {
-        readFileSync(path.join(p, 'tasks', `${files.tasks ?? 'main'}.yaml`));
-        rolePath = p;
-        break;
-      } catch {
-        /* next */
-      }
-    }
-  }
+  const rolePath = searched.find((p) => firstReadable(yamlFiles(path.join(p, 'tasks'), tasks)) !== undefined);
   if (!rolePath)
     throw new ParseError(`the role '${name}' was not found in ${searched.map((s) => path.dirname(s)).join(':')}`, {
       pos,
     });
-  const readVars = (dir: string, base = 'main'): Raw => {
-    for (const ext of ['yml', 'yaml', 'json', '']) {
-      const f = path.join(rolePath!, dir, ext ? `${base}.${ext}` : base);
-      try {
-        const doc = readYamlFile(f).documents[0];
-        return isDict(doc) ? doc : {};
-      } catch (e) {
-        if (!(e instanceof ParseError) || !/Could not find/.test(e.message)) throw e;
-      }
+  return rolePath;
+}
+
+/** A role's variables file (defaults, vars, meta) as a mapping; nothing when the file is missing. */
+function readRoleVars(rolePath: string, dir: string, base = 'main'): Raw {
+  for (const ext of ['yml', 'yaml', 'json', '']) {
+    const f = path.join(rolePath, dir, ext ? `${base}.${ext}` : base);
+    try {
+      const doc = readYamlFile(f).documents[0];
+      return isDict(doc) ? doc : {};
+    } catch (e) {
+      if (!(e instanceof ParseError) || !/Could not find/.test(e.message)) throw e;
     }
-    return {};
-  };
-  const handlersFile = ['yml', 'yaml']
-    .map((e) => path.join(rolePath!, 'handlers', `${files.handlers ?? 'main'}.${e}`))
-    .find((f) => {
-      try {
-        readFileSync(f);
-        return true;
-      } catch {
-        return false;
-      }
+  }
+  return {};
+}
+
+/** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
+function loadRoleDependencies(rolePath: string, block: Block, { ctx, pos }: RoleRequest): Block[] {
+  const meta = readRoleVars(rolePath, 'meta');
+  const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
+  return deps.map((d) => {
+    const { name, params, vars, keywords } = roleEntry(d, ctx, pos);
+    const b = loadRole({
+      name,
+      params,
+      ctx: { ...ctx, role: undefined },
+      parent: block,
+      pos,
+      dependency: true,
+      definitionVars: vars,
     });
+    return Object.keys(keywords).length ? { ...b, keywords } : b;
+  });
+}
+
+export function loadRole(req: RoleRequest): Block {
+  const { name, params, ctx, parent, pos, files = {}, dependency = false, definitionVars = {} } = req;
+  const tasks = files.tasks ?? 'main';
+  const rolePath = findRolePath(name, ctx, tasks, pos);
+  const handlersFile = firstReadable(yamlFiles(path.join(rolePath, 'handlers'), files.handlers ?? 'main'));
   const role: { -readonly [K in keyof Role]: Role[K] } = {
     name,
     path: rolePath,
-    defaults: readVars('defaults', files.defaults),
-    vars: { ...readVars('vars', files.vars), ...definitionVars },
+    defaults: readRoleVars(rolePath, 'defaults', files.defaults),
+    vars: { ...readRoleVars(rolePath, 'vars', files.vars), ...definitionVars },
     params,
     handlers: [],
   };
@@ -416,16 +441,7 @@ export function loadRole(
         depth: ctx.depth + 1,
       }),
     );
-  const tasksFile = [`${files.tasks ?? 'main'}.yml`, `${files.tasks ?? 'main'}.yaml`]
-    .map((f) => path.join(rolePath!, 'tasks', f))
-    .find((f) => {
-      try {
-        readFileSync(f);
-        return true;
-      } catch {
-        return false;
-      }
-    })!;
+  const tasksFile = firstReadable(yamlFiles(path.join(rolePath, 'tasks'), tasks))!;
   const { documents, warnings } = readYamlFile(tasksFile);
   ctx.warnings.push(...warnings);
   const block: { -readonly [K in keyof Block]: Block[K] } = {
@@ -440,16 +456,8 @@ export function loadRole(
     implicit: true,
     roleRoot: { key: `${name}:${JSON.stringify(params)}`, dependency },
   };
-  // meta/main.yml dependencies run first
-  const meta = readVars('meta');
-  const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
-  const depBlocks = deps.map((d) => {
-    const { name: dn, params, vars, keywords } = roleEntry(d, ctx, pos);
-    const b = loadRole(dn, params, { ...ctx, role: undefined }, block, pos, {}, true, vars);
-    return Object.keys(keywords).length ? { ...b, keywords } : b;
-  });
   block.block = [
-    ...depBlocks,
+    ...loadRoleDependencies(rolePath, block, req),
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block),
   ];
   return block;
@@ -483,10 +491,17 @@ function roleEntry(
 }
 
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
-  const b = loadRole(String(task.args.name), {}, ctx, parent, task.pos, {
-    tasks: task.args.tasks_from as string,
-    defaults: task.args.defaults_from as string,
-    vars: task.args.vars_from as string,
+  const b = loadRole({
+    name: String(task.args.name),
+    params: {},
+    ctx,
+    parent,
+    pos: task.pos,
+    files: {
+      tasks: task.args.tasks_from as string,
+      defaults: task.args.defaults_from as string,
+      vars: task.args.vars_from as string,
+    },
   });
   return { ...b, keywords: task.keywords };
 }
@@ -571,7 +586,7 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
     fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
-    const b = loadRole(rn, params, ctx, undefined, posOf(r) ?? pos, {}, false, vars);
+    const b = loadRole({ name: rn, params, ctx, parent: undefined, pos: posOf(r) ?? pos, definitionVars: vars });
     return { ...b, keywords };
   });
   // handlers of the play's roles (and their dependencies) come before the play's own

@@ -63,9 +63,20 @@ export class PyTimedelta {
   }
 }
 
+/** A naive datetime's fields, as datetime(year, month, day, hour, minute, second, microsecond) takes them. */
+interface DatetimeFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  micro: number;
+}
+
 export class PyDatetime {
   constructor(readonly us: number) {}
-  static of(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, micro = 0): PyDatetime {
+  static of({ year, month, day, hour, minute, second, micro }: DatetimeFields): PyDatetime {
     return new PyDatetime(Date.UTC(year, month - 1, day, hour, minute, second) * 1000 + micro);
   }
   /** datetime.now() (local) or datetime.utcnow(), from a clock in milliseconds. */
@@ -79,15 +90,7 @@ export class PyDatetime {
   get microsecond(): number {
     return ((this.us % 1_000_000) + 1_000_000) % 1_000_000;
   }
-  fields(): {
-    year: number;
-    month: number;
-    day: number;
-    hour: number;
-    minute: number;
-    second: number;
-    weekday: number;
-  } {
+  fields(): Omit<DatetimeFields, 'micro'> & { weekday: number } {
     const d = this.#date();
     return {
       year: d.getUTCFullYear(),
@@ -189,117 +192,22 @@ export class PyDatetime {
 
 /** datetime.strptime for the directives playbooks use; Python's ValueError when the text does not match. */
 export function strptime(text: string, format: string): PyDatetime {
-  const fail = (): never => {
-    throw new PyValueError(`time data ${reprText(text)} does not match format ${reprText(format)}`);
-  };
-  let year = 1900,
-    month = 1,
-    day = 1,
-    hour = 0,
-    minute = 0,
-    second = 0,
-    micro = 0,
-    pm: boolean | undefined;
-  let i = 0;
-  const num = (min: number, max: number) => {
-    const m = new RegExp(`^\\d{${min},${max}}`).exec(text.slice(i));
-    if (!m) fail();
-    i += m![0].length;
-    return Number(m![0]);
-  };
-  const name = (names: string[], short: boolean) => {
-    const rest = text.slice(i).toLowerCase();
-    const k = names.findIndex((n) => rest.startsWith((short ? n.slice(0, 3) : n).toLowerCase()));
-    if (k < 0) fail();
-    i += short ? 3 : names[k]!.length;
-    return k;
-  };
+  const t = new TimeText(text, format);
+  const p: Parsed = { year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0, micro: 0 };
   for (let f = 0; f < format.length; f++) {
     const c = format[f]!;
     if (c !== '%') {
-      if (/\s/.test(c)) {
-        while (i < text.length && /\s/.test(text[i]!)) i++;
-        continue;
-      }
-      if (text[i] !== c) fail();
-      i++;
+      t.literal(c);
       continue;
     }
     const d = format[++f];
-    switch (d) {
-      case 'Y':
-        year = num(4, 4);
-        break;
-      case 'y':
-        {
-          const y = num(2, 2);
-          year = y < 69 ? 2000 + y : 1900 + y;
-        }
-        break;
-      case 'm':
-        month = num(1, 2);
-        break;
-      case 'd':
-        day = num(1, 2);
-        break;
-      case 'H':
-        hour = num(1, 2);
-        break;
-      case 'I':
-        hour = num(1, 2);
-        break;
-      case 'M':
-        minute = num(1, 2);
-        break;
-      case 'S':
-        second = num(1, 2);
-        break;
-      case 'f':
-        {
-          const m = /^\d{1,6}/.exec(text.slice(i));
-          if (!m) fail();
-          i += m![0].length;
-          micro = Number(m![0].padEnd(6, '0'));
-        }
-        break;
-      case 'p':
-        {
-          const m = /^(am|pm)/i.exec(text.slice(i));
-          if (!m) fail();
-          i += 2;
-          pm = m![0].toLowerCase() === 'pm';
-        }
-        break;
-      case 'b':
-        month = name(MONTHS, true) + 1;
-        break;
-      case 'B':
-        month = name(MONTHS, false) + 1;
-        break;
-      case 'a':
-        name(DAYS, true);
-        break;
-      case 'A':
-        name(DAYS, false);
-        break;
-      case 'j':
-        {
-          const n = num(1, 3);
-          const dt = new Date(Date.UTC(year, 0, n));
-          month = dt.getUTCMonth() + 1;
-          day = dt.getUTCDate();
-        }
-        break;
-      case '%':
-        if (text[i] !== '%') fail();
-        i++;
-        break;
-      default:
-        throw new PyValueError(`'${d}' is a bad directive in format '${format}'`);
-    }
+    if (d === undefined || !Object.hasOwn(DIRECTIVES, d))
+      throw new PyValueError(`'${d}' is a bad directive in format '${format}'`);
+    DIRECTIVES[d]!(t, p);
   }
-  if (i < text.length) throw new PyValueError(`unconverted data remains: ${text.slice(i)}`);
-  if (pm !== undefined) hour = (hour % 12) + (pm ? 12 : 0);
+  if (t.i < text.length) throw new PyValueError(`unconverted data remains: ${text.slice(t.i)}`);
+  if (p.pm !== undefined) p.hour = (p.hour % 12) + (p.pm ? 12 : 0);
+  const { year, month, day, hour, minute, second } = p;
   if (
     month < 1 ||
     month > 12 ||
@@ -309,9 +217,79 @@ export function strptime(text: string, format: string): PyDatetime {
     minute > 59 ||
     second > 61
   )
-    fail();
-  return PyDatetime.of(year, month, day, hour, minute, Math.min(second, 59), micro);
+    t.fail();
+  return PyDatetime.of({ ...p, second: Math.min(second, 59) });
 }
+
+/** What strptime has read so far: the fields, and AM or PM when %p was given. */
+interface Parsed extends DatetimeFields {
+  pm?: boolean;
+}
+
+/** The text strptime reads, and how far it has read it. */
+class TimeText {
+  i = 0;
+  constructor(
+    readonly text: string,
+    readonly format: string,
+  ) {}
+  fail(): never {
+    throw new PyValueError(`time data ${reprText(this.text)} does not match format ${reprText(this.format)}`);
+  }
+  /** A character of the format outside a directive: whitespace matches any run of it, the rest itself. */
+  literal(c: string): void {
+    if (/\s/.test(c)) {
+      while (this.i < this.text.length && /\s/.test(this.text[this.i]!)) this.i++;
+      return;
+    }
+    if (this.text[this.i] !== c) this.fail();
+    this.i++;
+  }
+  /** The text at the current place that matches `re` (anchored at its start). */
+  match(re: RegExp): string {
+    const m = re.exec(this.text.slice(this.i));
+    if (!m) this.fail();
+    this.i += m[0].length;
+    return m[0];
+  }
+  num(min: number, max: number): number {
+    return Number(this.match(new RegExp(`^\\d{${min},${max}}`)));
+  }
+  /** The index of the month or day name (or its first three letters) at the current place. */
+  name(names: readonly string[], short: boolean): number {
+    const rest = this.text.slice(this.i).toLowerCase();
+    const k = names.findIndex((n) => rest.startsWith((short ? n.slice(0, 3) : n).toLowerCase()));
+    if (k < 0) this.fail();
+    this.i += short ? 3 : names[k]!.length;
+    return k;
+  }
+}
+
+const DIRECTIVES: Record<string, (t: TimeText, p: Parsed) => void> = {
+  Y: (t, p) => void (p.year = t.num(4, 4)),
+  y: (t, p) => {
+    const y = t.num(2, 2);
+    p.year = y < 69 ? 2000 + y : 1900 + y;
+  },
+  m: (t, p) => void (p.month = t.num(1, 2)),
+  d: (t, p) => void (p.day = t.num(1, 2)),
+  H: (t, p) => void (p.hour = t.num(1, 2)),
+  I: (t, p) => void (p.hour = t.num(1, 2)),
+  M: (t, p) => void (p.minute = t.num(1, 2)),
+  S: (t, p) => void (p.second = t.num(1, 2)),
+  f: (t, p) => void (p.micro = Number(t.match(/^\d{1,6}/).padEnd(6, '0'))),
+  p: (t, p) => void (p.pm = t.match(/^(am|pm)/i).toLowerCase() === 'pm'),
+  b: (t, p) => void (p.month = t.name(MONTHS, true) + 1),
+  B: (t, p) => void (p.month = t.name(MONTHS, false) + 1),
+  a: (t) => void t.name(DAYS, true),
+  A: (t) => void t.name(DAYS, false),
+  j: (t, p) => {
+    const dt = new Date(Date.UTC(p.year, 0, t.num(1, 3)));
+    p.month = dt.getUTCMonth() + 1;
+    p.day = dt.getUTCDate();
+  },
+  '%': (t) => t.literal('%'),
+};
 
 const reprText = (s: string) =>
   s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

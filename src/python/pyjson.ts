@@ -60,113 +60,139 @@ export function pyJson(v: unknown, opts: JsonOptions = {}, level = 0): string {
  * error messages ("Expecting value: line 1 column 1 (char 0)").
  */
 export function pyJsonLoads(text: string): unknown {
-  let i = 0;
-  const fail = (msg: string, at = i): never => {
+  const r = new JsonReader(text);
+  r.ws();
+  const v = r.value();
+  r.ws();
+  if (r.i < text.length) r.fail('Extra data');
+  return v;
+}
+
+const WORDS = [
+  ['null', null],
+  ['true', true],
+  ['false', false],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+] as const;
+
+/** json.loads' scanner: the text and how far it has read it. */
+class JsonReader {
+  i = 0;
+  constructor(readonly text: string) {}
+
+  fail(msg: string, at = this.i): never {
+    const { text } = this;
     const line = text.slice(0, at).split('\n').length,
       col = at - (text.lastIndexOf('\n', at - 1) + 1) + 1;
     throw new PyValueError(`${msg}: line ${line} column ${col} (char ${at})`);
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const str = (): string => {
-    const start = i++;
+  }
+
+  ws(): void {
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i]!)) this.i++;
+  }
+
+  value(): unknown {
+    this.ws();
+    const { text } = this;
+    const c = text[this.i];
+    if (c === '{') return this.#object();
+    if (c === '[') return this.#array();
+    if (c === '"') return this.#string();
+    for (const [word, v] of WORDS)
+      if (text.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v;
+      }
+    const m = /^(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(this.i));
+    if (!m) return this.fail('Expecting value');
+    this.i += m[0].length;
+    return m[2] !== undefined || m[3] !== undefined ? pyFloat(Number(m[0])) : Number(m[0]);
+  }
+
+  #object(): Dict {
+    const { text } = this;
+    this.i++;
+    this.ws();
+    const o: Dict = {};
+    if (text[this.i] === '}') {
+      this.i++;
+      return o;
+    }
+    for (;;) {
+      if (text[this.i] !== '"') this.fail('Expecting property name enclosed in double quotes');
+      const k = this.#string();
+      this.ws();
+      if (text[this.i] !== ':') this.fail("Expecting ':' delimiter");
+      this.i++;
+      setKey(o, k, this.value());
+      this.ws();
+      if (text[this.i] === '}') {
+        this.i++;
+        return o;
+      }
+      if (text[this.i] !== ',') this.fail("Expecting ',' delimiter");
+      this.i++;
+      this.ws();
+    }
+  }
+
+  #array(): unknown[] {
+    const { text } = this;
+    this.i++;
+    this.ws();
+    const a: unknown[] = [];
+    if (text[this.i] === ']') {
+      this.i++;
+      return a;
+    }
+    for (;;) {
+      a.push(this.value());
+      this.ws();
+      if (text[this.i] === ']') {
+        this.i++;
+        return a;
+      }
+      if (text[this.i] !== ',') this.fail("Expecting ',' delimiter");
+      this.i++;
+    }
+  }
+
+  #string(): string {
+    const { text } = this;
+    const start = this.i++;
     let raw = '';
     for (;;) {
-      if (i >= text.length) fail('Unterminated string starting at', start);
-      const c = text[i]!;
+      if (this.i >= text.length) this.fail('Unterminated string starting at', start);
+      const c = text[this.i]!;
       if (c === '"') {
-        i++;
+        this.i++;
         break;
       }
-      if (c < ' ') fail('Invalid control character at');
+      if (c < ' ') this.fail('Invalid control character at');
       if (c === '\\') {
-        const e = text[i + 1];
-        if (e === undefined) fail('Unterminated string starting at', start);
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('Invalid \\uXXXX escape', i + 1);
-          raw += text.slice(i, i + 6);
-          i += 6;
-          continue;
-        }
-        if (!'"\\/bfnrt'.includes(e!)) fail(`Invalid \\escape: ${reprString(e!)}`);
-        raw += c + e;
-        i += 2;
+        raw += this.#escape(start);
         continue;
       }
       raw += c;
-      i++;
+      this.i++;
     }
     return JSON.parse(`"${raw}"`) as string;
-  };
-  const value = (): unknown => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      const o: Dict = {};
-      if (text[i] === '}') {
-        i++;
-        return o;
-      }
-      for (;;) {
-        if (text[i] !== '"') fail('Expecting property name enclosed in double quotes');
-        const k = str();
-        ws();
-        if (text[i] !== ':') fail("Expecting ':' delimiter");
-        i++;
-        setKey(o, k, value());
-        ws();
-        if (text[i] === '}') {
-          i++;
-          return o;
-        }
-        if (text[i] !== ',') fail("Expecting ',' delimiter");
-        i++;
-        ws();
-      }
+  }
+
+  /** A backslash escape in a string, checked, as JSON.parse will read it. */
+  #escape(start: number): string {
+    const { text, i } = this;
+    const e = text[i + 1];
+    if (e === undefined) this.fail('Unterminated string starting at', start);
+    if (e === 'u') {
+      if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) this.fail('Invalid \\uXXXX escape', i + 1);
+      this.i += 6;
+      return text.slice(i, i + 6);
     }
-    if (c === '[') {
-      i++;
-      ws();
-      const a: unknown[] = [];
-      if (text[i] === ']') {
-        i++;
-        return a;
-      }
-      for (;;) {
-        a.push(value());
-        ws();
-        if (text[i] === ']') {
-          i++;
-          return a;
-        }
-        if (text[i] !== ',') fail("Expecting ',' delimiter");
-        i++;
-      }
-    }
-    if (c === '"') return str();
-    for (const [word, v] of [
-      ['null', null],
-      ['true', true],
-      ['false', false],
-      ['NaN', NaN],
-      ['Infinity', Infinity],
-      ['-Infinity', -Infinity],
-    ] as const)
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return v;
-      }
-    const m = /^(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i));
-    if (!m) return fail('Expecting value');
-    i += m[0].length;
-    return m[2] !== undefined || m[3] !== undefined ? pyFloat(Number(m[0])) : Number(m[0]);
-  };
-  ws();
-  const v = value();
-  ws();
-  if (i < text.length) fail('Extra data');
-  return v;
+    if (!'"\\/bfnrt'.includes(e)) this.fail(`Invalid \\escape: ${reprString(e)}`);
+    this.i += 2;
+    return '\\' + e;
+  }
 }

@@ -177,25 +177,23 @@ const numberRepr = (n: number): string => (Number.isInteger(n) ? String(n) : flo
  * \\n, \\t, \\\\, \\', \\x41, \\101, \\u00e9, \\U0001F600; any other backslash stays as it is. */
 export function decodeEscapes(text: string): string {
   if (!text.includes('\\')) return text;
-  return text.replace(
-    /\\(?:([\\'"abfnrtv])|([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/g,
-    (
-      m,
-      simple: string | undefined,
-      oct: string | undefined,
-      x: string | undefined,
-      u: string | undefined,
-      U: string | undefined,
-    ) => {
-      if (simple !== undefined)
-        return (
-          ({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[simple] ??
-          simple
-        );
-      const code = parseInt((oct ?? x ?? u ?? U)!, oct !== undefined ? 8 : 16);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : m;
-    },
+  return text.replace(ESCAPE_RE, (m: string, ...rest: unknown[]) =>
+    decodeEscape(m, rest[rest.length - 1] as EscapeGroups),
   );
+}
+
+const ESCAPE_RE =
+  /\\(?:(?<simple>[\\'"abfnrtv])|(?<oct>[0-7]{1,3})|x(?<x>[0-9a-fA-F]{2})|u(?<u>[0-9a-fA-F]{4})|U(?<U>[0-9a-fA-F]{8}))/g;
+type EscapeGroups = Partial<Record<'simple' | 'oct' | 'x' | 'u' | 'U', string>>;
+
+/** One escape that ESCAPE_RE matched. */
+function decodeEscape(m: string, { simple, oct, x, u, U }: EscapeGroups): string {
+  if (simple !== undefined)
+    return (
+      ({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[simple] ?? simple
+    );
+  const code = parseInt((oct ?? x ?? u ?? U)!, oct !== undefined ? 8 : 16);
+  return code <= 0x10ffff ? String.fromCodePoint(code) : m;
 }
 
 /** Python repr() of a str: single quotes unless the text has ' and no ". */
@@ -446,72 +444,73 @@ export function pyNeg(a: unknown): number | PyFloat | PyTimedelta {
 function percentFormat(fmt: string, args: unknown): string {
   const list = args instanceof PyTuple ? [...args] : [args];
   let i = 0;
-  const out = fmt.replace(
-    /%(\((\w+)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXoc%])/g,
-    (
-      _m,
-      _k,
-      key: string | undefined,
-      flags: string,
-      width: string | undefined,
-      prec: string | undefined,
-      conv: string,
-    ) => {
-      if (conv === '%') return '%';
-      const v = key !== undefined && isDict(args) ? args[key] : list[i++];
-      let s: string;
-      switch (conv) {
-        case 's':
-          s = pyStr(v);
-          break;
-        case 'r':
-          s = pyRepr(v);
-          break;
-        case 'd':
-        case 'i':
-          if (!isNum(v)) throw new PyTypeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
-          s = String(Math.trunc(Number(v)));
-          break;
-        case 'f':
-        case 'F':
-          s = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
-          break;
-        case 'e':
-        case 'E':
-          s = Number(v)
-            .toExponential(prec === undefined ? 6 : Number(prec))
-            .replace(/e([+-])(\d)$/, 'e$10$2');
-          if (conv === 'E') s = s.toUpperCase();
-          break;
-        case 'x':
-          s = Math.trunc(Number(v)).toString(16);
-          break;
-        case 'X':
-          s = Math.trunc(Number(v)).toString(16).toUpperCase();
-          break;
-        case 'o':
-          s = Math.trunc(Number(v)).toString(8);
-          break;
-        case 'c':
-          s = isInt(v) ? String.fromCodePoint(v) : pyStr(v);
-          break;
-        default:
-          s = pyStr(v);
-      }
-      if (flags.includes('+') && /[dif]/.test(conv) && Number(v) >= 0) s = '+' + s;
-      const w = width ? Number(width) : 0;
-      if (s.length < w) {
-        if (flags.includes('-')) s = s.padEnd(w);
-        else if (flags.includes('0') && conv !== 's')
-          s = s.startsWith('-') ? '-' + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0');
-        else s = s.padStart(w);
-      }
-      return s;
-    },
-  );
+  const out = fmt.replace(PERCENT_RE, (_m: string, ...rest: unknown[]) => {
+    const spec = rest[rest.length - 1] as PercentSpec;
+    if (spec.conv === '%') return '%';
+    const v = spec.key !== undefined && isDict(args) ? args[spec.key] : list[i++];
+    return padConversion(convert(v, spec), v, spec);
+  });
   if (key_free_count(fmt) < list.length && !isDict(args) && args instanceof PyTuple)
     throw new PyTypeError('not all arguments converted during string formatting');
   return out;
+}
+
+const PERCENT_RE = /%(\((?<key>\w+)\))?(?<flags>[-+ 0#]*)(?<width>\d+|\*)?(?:\.(?<prec>\d+))?(?<conv>[sdirfFeExXoc%])/g;
+/** A conversion specifier: %(key)flags width .precision conversion. */
+interface PercentSpec {
+  key?: string;
+  flags: string;
+  width?: string;
+  prec?: string;
+  conv: string;
+}
+
+/** The value converted as the specifier's conversion type says, before padding. */
+function convert(v: unknown, { conv, prec }: PercentSpec): string {
+  switch (conv) {
+    case 's':
+      return pyStr(v);
+    case 'r':
+      return pyRepr(v);
+    case 'd':
+    case 'i':
+      if (!isNum(v)) throw new PyTypeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
+      return String(Math.trunc(Number(v)));
+    case 'f':
+    case 'F':
+      return Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+    case 'e':
+    case 'E': {
+      const s = Number(v)
+        .toExponential(prec === undefined ? 6 : Number(prec))
+        .replace(/e([+-])(\d)$/, 'e$10$2');
+      return conv === 'E' ? s.toUpperCase() : s;
+    }
+    case 'x':
+      return Math.trunc(Number(v)).toString(16);
+    case 'X':
+      return Math.trunc(Number(v)).toString(16).toUpperCase();
+    case 'o':
+      return Math.trunc(Number(v)).toString(8);
+    case 'c':
+      return isInt(v) ? String.fromCodePoint(v) : pyStr(v);
+    default:
+      return pyStr(v);
+  }
+}
+
+/** The sign (flag +) and the padding to the width (flags - and 0). */
+function padConversion(converted: string, v: unknown, { flags, width, conv }: PercentSpec): string {
+  let s = converted;
+  if (flags.includes('+') && /[dif]/.test(conv) && Number(v) >= 0) s = '+' + s;
+  const w = width ? Number(width) : 0;
+  if (s.length < w) {
+    if (flags.includes('-')) s = s.padEnd(w);
+    else if (flags.includes('0') && conv !== 's')
+      s = s.startsWith('-') ? '-' + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0');
+    else s = s.padStart(w);
+  }
+  return s;
 }
 const key_free_count = (fmt: string) => (fmt.match(/%[^%(]/g) ?? []).length;
 
@@ -521,109 +520,158 @@ const key_free_count = (fmt: string) => (fmt.match(/%[^%(]/g) ?? []).length;
  * not a literal.
  */
 export function parsePythonLiteral(text: string): { ok: true; value: unknown } | { ok: false } {
-  let i = 0;
   const fail = { ok: false as const };
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-  };
-  class Fail extends Error {}
-  const expect = (c: string) => {
-    ws();
-    if (text[i] !== c) throw new Fail();
-    i++;
-  };
-  const value = (): unknown => {
-    ws();
-    const c = text[i];
-    if (c === '[' || c === '(') {
-      const close = c === '[' ? ']' : ')';
-      i++;
-      const items: unknown[] = c === '(' ? new PyTuple() : [];
-      let sawComma = false;
-      ws();
-      while (text[i] !== close) {
-        items.push(value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          sawComma = true;
-          ws();
-          continue;
-        }
-        if (text[i] !== close) throw new Fail();
+  const r = new LiteralReader(text);
+  try {
+    const v = r.value();
+    r.ws();
+    if (r.i !== text.length) return fail;
+    return { ok: true, value: v };
+  } catch (e) {
+    if (e instanceof NotALiteral) return fail;
+    throw e;
+  }
+}
+
+class NotALiteral extends Error {}
+
+/** The escapes of a Python string literal that stand for one character. */
+const LITERAL_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+};
+
+/** literal_eval's reader: the text and how far it has read it; NotALiteral when the text is something else. */
+class LiteralReader {
+  i = 0;
+  constructor(readonly text: string) {}
+
+  ws(): void {
+    while (this.i < this.text.length && /\s/.test(this.text[this.i]!)) this.i++;
+  }
+
+  #expect(c: string): void {
+    this.ws();
+    if (this.text[this.i] !== c) throw new NotALiteral();
+    this.i++;
+  }
+
+  value(): unknown {
+    this.ws();
+    const c = this.text[this.i];
+    if (c === '[' || c === '(') return this.#sequence(c);
+    if (c === '{') return this.#dict();
+    if (c === "'" || c === '"') return this.#strings();
+    return this.#scalar();
+  }
+
+  /** A list, or a tuple (one item in parentheses without a comma is just the item). */
+  #sequence(open: '[' | '('): unknown {
+    const { text } = this;
+    const close = open === '[' ? ']' : ')';
+    this.i++;
+    const items: unknown[] = open === '(' ? new PyTuple() : [];
+    let sawComma = false;
+    this.ws();
+    while (text[this.i] !== close) {
+      items.push(this.value());
+      this.ws();
+      if (text[this.i] === ',') {
+        this.i++;
+        sawComma = true;
+        this.ws();
+        continue;
       }
-      i++;
-      if (c === '(' && items.length === 1 && !sawComma) return items[0];
-      return items;
+      if (text[this.i] !== close) throw new NotALiteral();
     }
-    if (c === '{') {
-      i++;
-      const obj: Dict = {};
-      ws();
-      while (text[i] !== '}') {
-        const k = value();
-        if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean' && k !== null) throw new Fail();
-        expect(':');
-        Object.defineProperty(obj, pyStr(k), { value: value(), enumerable: true, writable: true, configurable: true });
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          continue;
-        }
-        if (text[i] !== '}') throw new Fail();
+    this.i++;
+    if (open === '(' && items.length === 1 && !sawComma) return items[0];
+    return items;
+  }
+
+  #dict(): Dict {
+    const { text } = this;
+    this.i++;
+    const obj: Dict = {};
+    this.ws();
+    while (text[this.i] !== '}') {
+      const k = this.value();
+      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean' && k !== null)
+        throw new NotALiteral();
+      this.#expect(':');
+      Object.defineProperty(obj, pyStr(k), {
+        value: this.value(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      this.ws();
+      if (text[this.i] === ',') {
+        this.i++;
+        this.ws();
+        continue;
       }
-      i++;
-      return obj;
+      if (text[this.i] !== '}') throw new NotALiteral();
     }
-    if (c === "'" || c === '"') {
-      let s = '';
-      let first = true;
-      // adjacent string literals concatenate, as in Python
-      while (text[i] === "'" || text[i] === '"') {
-        if (!first) ws();
-        first = false;
-        const q = text[i]!;
-        i++;
-        while (i < text.length && text[i] !== q) {
-          if (text[i] === '\\') {
-            const n = text[i + 1];
-            i += 2;
-            const map: Record<string, string> = {
-              n: '\n',
-              t: '\t',
-              r: '\r',
-              '\\': '\\',
-              "'": "'",
-              '"': '"',
-              '0': '\0',
-              a: '\x07',
-              b: '\b',
-              f: '\f',
-              v: '\v',
-            };
-            if (n === 'x') {
-              s += String.fromCharCode(parseInt(text.slice(i, i + 2), 16));
-              i += 2;
-            } else if (n === 'u') {
-              s += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
-              i += 4;
-            } else if (n !== undefined && n in map) s += map[n];
-            else s += '\\' + (n ?? '');
-          } else s += text[i++];
-        }
-        if (text[i] !== q) throw new Fail();
-        i++;
-        ws();
+    this.i++;
+    return obj;
+  }
+
+  /** One string literal, or several side by side: they concatenate, as in Python. */
+  #strings(): string {
+    const { text } = this;
+    let s = '';
+    let first = true;
+    while (text[this.i] === "'" || text[this.i] === '"') {
+      if (!first) this.ws();
+      first = false;
+      const q = text[this.i]!;
+      this.i++;
+      while (this.i < text.length && text[this.i] !== q) {
+        if (text[this.i] === '\\') s += this.#escape();
+        else s += text[this.i++];
       }
-      return s;
+      if (text[this.i] !== q) throw new NotALiteral();
+      this.i++;
+      this.ws();
     }
+    return s;
+  }
+
+  /** A backslash escape in a string literal. */
+  #escape(): string {
+    const { text } = this;
+    const n = text[this.i + 1];
+    this.i += 2;
+    if (n === 'x') {
+      this.i += 2;
+      return String.fromCharCode(parseInt(text.slice(this.i - 2, this.i), 16));
+    }
+    if (n === 'u') {
+      this.i += 4;
+      return String.fromCharCode(parseInt(text.slice(this.i - 4, this.i), 16));
+    }
+    if (n !== undefined && n in LITERAL_ESCAPES) return LITERAL_ESCAPES[n]!;
+    return '\\' + (n ?? '');
+  }
+
+  /** A number, True, False or None (or JSON's true, false and null). */
+  #scalar(): unknown {
     const m =
       /^[-+]?(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|^(?:True|False|None|true|false|null)/.exec(
-        text.slice(i),
+        this.text.slice(this.i),
       );
-    if (!m) throw new Fail();
-    i += m[0].length;
+    if (!m) throw new NotALiteral();
+    this.i += m[0].length;
     switch (m[0]) {
       case 'True':
       case 'true':
@@ -637,14 +685,5 @@ export function parsePythonLiteral(text: string): { ok: true; value: unknown } |
     }
     const n = Number(m[0].replace(/_/g, ''));
     return /[.eE]/.test(m[0]) ? pyFloat(n) : n;
-  };
-  try {
-    const v = value();
-    ws();
-    if (i !== text.length) return fail;
-    return { ok: true, value: v };
-  } catch (e) {
-    if (e instanceof Fail) return fail;
-    throw e;
   }
 }

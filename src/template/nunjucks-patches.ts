@@ -10,7 +10,6 @@ import { PyUndefined } from '../python/undefined.js';
 
 export const NUNJUCKS_VERSION = '3.2.4';
 const require = createRequire(import.meta.url);
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const compilerMod: any = require('nunjucks/src/compiler');
 const parserMod: any = require('nunjucks/src/parser');
 const nodes: any = require('nunjucks/src/nodes');
@@ -85,14 +84,15 @@ const helpers = {
     return items;
   },
   slice: pySlice,
-  test(env: any, name: string, context: unknown, value: unknown, args: unknown[]): boolean {
+  /** `value is name(args)`: `operands` holds the value, then the arguments. */
+  test(env: any, name: string, context: unknown, operands: unknown[]): boolean {
     let fn;
     try {
       fn = env.getTest(name);
     } catch {
       throw new TemplateError(`no test named '${name}'`);
     }
-    return py.truthy(fn.call(context, value, ...args));
+    return py.truthy(fn.call(context, ...operands));
   },
 };
 
@@ -139,7 +139,57 @@ export function installPatches(): void {
   if (installed) return;
   installed = true;
   runtime.tsible = helpers;
+  // in this order: a patch that wraps another's method wraps the version installed before it
+  for (const patch of PATCHES) patch();
+}
 
+const PATCHES = [
+  patchRuntime,
+  patchBooleans,
+  patchScoping,
+  patchSet,
+  patchOperators,
+  patchPrecedence,
+  patchAggregates,
+  patchTuples,
+  patchTests,
+  patchFloats,
+  patchPostfix,
+  patchSubscripts,
+  patchBraces,
+  patchAdjacentStrings,
+  patchNodeNames,
+];
+
+// Node types of our own, for the parser to build and the compiler to compile
+const PyCond = nodes.Node.extend('PyCond', { fields: ['target'] });
+const LoopBody = nodes.Node.extend('PyLoopBody', { fields: ['body'] });
+const RawJs = nodes.Literal.extend('PyRawJs');
+const PyTest = nodes.Node.extend('PyTest', { fields: ['name', 'args'] });
+const Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] });
+
+/** The compiler emits code that calls runtime.tsible's helpers. */
+const emitTruthy = (self: any, node: any, frame: any) => {
+  self._emit('runtime.tsible.truthy(');
+  self.compile(node, frame);
+  self._emit(')');
+};
+const lazy = (self: any, node: any, frame: any) => {
+  self._emit('(() => (');
+  self.compile(node, frame);
+  self._emit('))');
+};
+const binary = (fn: string) =>
+  function (this: any, node: any, frame: any) {
+    this._emit(`runtime.tsible.${fn}(`);
+    this.compile(node.left, frame);
+    this._emit(',');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+
+/** The runtime: name lookup, attribute lookup, output, calls, iteration, errors. */
+function patchRuntime(): void {
   // Jinja2: a missing name is Undefined, not JS undefined; True/False/None are literals too.
   runtime.contextOrFrameLookup = function (context: any, frame: any, name: string) {
     const val = frame.lookup(name);
@@ -192,25 +242,10 @@ export function installPatches(): void {
   const origHandleError = runtime.handleError;
   runtime.handleError = (error: unknown, lineno: number, colno: number) =>
     error instanceof TsibleError ? error : origHandleError(error, lineno, colno);
+}
 
-  const emitTruthy = (self: any, node: any, frame: any) => {
-    self._emit('runtime.tsible.truthy(');
-    self.compile(node, frame);
-    self._emit(')');
-  };
-  const lazy = (self: any, node: any, frame: any) => {
-    self._emit('(() => (');
-    self.compile(node, frame);
-    self._emit('))');
-  };
-  const binary = (fn: string) =>
-    function (this: any, node: any, frame: any) {
-      this._emit(`runtime.tsible.${fn}(`);
-      this.compile(node.left, frame);
-      this._emit(',');
-      this.compile(node.right, frame);
-      this._emit(')');
-    };
+/** Python truthiness: and, or, not, inline and statement if. */
+function patchBooleans(): void {
   // Python truthiness and operand-returning and/or with short-circuit.
   Compiler.prototype.compileOr = function (this: any, node: any, frame: any) {
     this._emit('runtime.tsible.or(');
@@ -240,7 +275,6 @@ export function installPatches(): void {
     else this._emit('""');
     this._emit('))');
   };
-  const PyCond = nodes.Node.extend('PyCond', { fields: ['target'] });
   Compiler.prototype.compilePyCond = function (this: any, node: any, frame: any) {
     emitTruthy(this, node.target, frame);
   };
@@ -254,10 +288,12 @@ export function installPatches(): void {
     if (!(node.cond instanceof PyCond)) node.cond = new PyCond(node.cond.lineno, node.cond.colno, node.cond);
     return origCompileIf.call(this, node, frame, async);
   };
+}
+
+function patchScoping(): void {
   // Jinja2 scopes {% set %} inside a for loop to one iteration of the loop body: each iteration runs in a fresh
   // frame that isolates writes, so a set never reaches an outer variable of the same name nor the next
   // iteration (reads still see outer variables and the loop's own).
-  const LoopBody = nodes.Node.extend('PyLoopBody', { fields: ['body'] });
   Compiler.prototype.compilePyLoopBody = function (this: any, node: any, frame: any) {
     this._emitLine('frame = frame.push(true);');
     this.compile(node.body, frame);
@@ -285,10 +321,12 @@ export function installPatches(): void {
     this.compile(node.body, inner);
     this._emitLine('frame = frame.pop();');
   };
+}
+
+function patchSet(): void {
   // {% set ns.attr = value %} assigns an attribute of a namespace() object (Jinja2's NSRef target).
   const origCompileSet = Compiler.prototype.compileSet;
   // JS source standing for a value already computed (one name of an unpacking)
-  const RawJs = nodes.Literal.extend('PyRawJs');
   Compiler.prototype.compilePyRawJs = function (this: any, node: any) {
     this._emit(node.value);
   };
@@ -315,6 +353,9 @@ export function installPatches(): void {
     else this.compile(node.body, frame);
     this._emitLine(');');
   };
+}
+
+function patchOperators(): void {
   // Python comparisons: deep ==, TypeError on unordered types, chaining.
   Compiler.prototype.compileCompare = function (this: any, node: any, frame: any) {
     this._emit('runtime.tsible.compare(');
@@ -348,6 +389,9 @@ export function installPatches(): void {
     this.compile(node.target, frame);
     this._emit(')');
   };
+}
+
+function patchPrecedence(): void {
   // Jinja2's arithmetic precedence: comparisons over + and - (one level, left to right), over ~, over *, /, //
   // and % (one level, left to right), over **. Nunjucks gives each operator a level of its own and puts ~ below
   // +, so `1 // 2 ** 3 % 4` and `2 * 7 // 2` came out differently.
@@ -370,6 +414,9 @@ export function installPatches(): void {
   Parser.prototype.parseMul = binaryLevel({ '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' }, (p) =>
     p.parsePow(),
   );
+}
+
+function patchAggregates(): void {
   // Jinja2 allows a trailing comma in lists, dicts and tuples; `(1,)` is a one-element tuple and `()` an empty one.
   Parser.prototype.parseAggregate = function (this: any) {
     const tok = this.nextToken();
@@ -413,6 +460,9 @@ export function installPatches(): void {
     }
     return node;
   };
+}
+
+function patchTuples(): void {
   // A bare tuple, as Jinja2's parse_tuple reads {{ 1, 2 }} and {% set a, b = 1, 2 %}: the Group of (1, 2).
   Parser.prototype.parseBareTuple = function (this: any) {
     const first = this.parseExpression();
@@ -466,8 +516,10 @@ export function installPatches(): void {
     }
     return origCompileGroup.call(this, node, frame);
   };
+}
+
+function patchTests(): void {
   // Tests take any number of positional and keyword arguments: `is version('2.10', '>=')`.
-  const PyTest = nodes.Node.extend('PyTest', { fields: ['name', 'args'] });
   Compiler.prototype.compileIs = function (this: any, node: any, frame: any) {
     const right = node.right;
     let name: string,
@@ -479,12 +531,14 @@ export function installPatches(): void {
       name = dottedName(right.name);
       args = right.args;
     } else name = dottedName(right);
-    this._emit(`runtime.tsible.test(env, "${name}", context, `);
+    // the tested value, then the test's arguments, in one array
+    this._emit(`runtime.tsible.test(env, "${name}", context, [`);
     this.compile(node.left, frame);
-    this._emit(',');
-    if (args) this._compileAggregate(args, frame, '[', ']');
-    else this._emit('[]');
-    this._emit(')');
+    if (args?.children.length) {
+      this._emit(',');
+      this._compileAggregate(args, frame, '', '');
+    }
+    this._emit('])');
   };
   // `is name arg` (one bare argument: `is contains 'x'`, `is sameas true`), `is not`, dotted test names.
   Parser.prototype.parseIs = function (this: any) {
@@ -519,6 +573,9 @@ export function installPatches(): void {
     }
     return node;
   };
+}
+
+function patchFloats(): void {
   // 1.0 and 1e3 are float literals: boxed so that they print as 1.0 and 1000.0.
   const origParsePrimary = Parser.prototype.parsePrimary;
   Parser.prototype.parsePrimary = function (this: any, noPostfix: boolean) {
@@ -539,6 +596,9 @@ export function installPatches(): void {
     }
     return origCompileLiteral.call(this, node, frame);
   };
+}
+
+function patchPostfix(): void {
   // x.0, x.0.name and keyword attribute names (x.true) are lookups in Jinja2.
   Parser.prototype.parsePostfix = function (this: any, node: any) {
     let tok = this.peekToken();
@@ -588,8 +648,10 @@ export function installPatches(): void {
     }
     return node;
   };
+}
+
+function patchSubscripts(): void {
   // x[i], x['k'] and Python slices x[a:b:c].
-  const Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] });
   Parser.prototype.parseSubscript = function (this: any, target: any, tok: any) {
     this.nextToken(); // [
     const parts: any[] = [null];
@@ -640,6 +702,9 @@ export function installPatches(): void {
     this._emit(': ');
     this._compileExpression(node.value, frame);
   };
+}
+
+function patchBraces(): void {
   // A dict literal nested in {{ }} may close with '}}' ({{ {'a': {'b': 1}} }}): Jinja2's lexer counts braces,
   // so inside an open '{' the '}}' is two closing braces, not the end of the expression.
   const Tokenizer = Object.getPrototypeOf(lexer.lex(''));
@@ -672,6 +737,10 @@ export function installPatches(): void {
     }
     return tok;
   };
+}
+
+function patchAdjacentStrings(): void {
+  const Tokenizer = Object.getPrototypeOf(lexer.lex(''));
   // Adjacent string literals are one string ('a' 'b' is 'ab'), as in Python and Jinja2: merged as they are lexed.
   const lexOne = Tokenizer.nextToken;
   Tokenizer.nextToken = function (this: any) {
@@ -695,6 +764,9 @@ export function installPatches(): void {
       return tok;
     }
   };
+}
+
+function patchNodeNames(): void {
   // Literal names in generated error strings must not break the generated JS (a newline in 'a\nb'.f()).
   const origGetNodeName = Compiler.prototype._getNodeName;
   Compiler.prototype._getNodeName = function (this: any, node: any) {

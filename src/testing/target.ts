@@ -95,6 +95,28 @@ function runmePlaybooks(dir: string): { playbooks: string[] } | { reason: string
   return playbooks.length ? { playbooks } : { reason: 'runme.sh runs no playbook' };
 }
 
+/** The first alias that keeps the target from running without its --allow- option. */
+function gatedAlias(aliases: readonly string[], opts: TargetOptions): string | undefined {
+  const gate: Array<[string, boolean | undefined]> = [
+    ['disabled', opts.allowDisabled],
+    ['unsupported', opts.allowUnsupported],
+    ['unstable', opts.allowUnstable],
+    ['destructive', opts.allowDestructive],
+  ];
+  return gate.find(([alias, allowed]) => aliases.includes(alias) && !allowed)?.[0];
+}
+
+/** The playbooks that run the target: runme.sh's, or one that plays the target as a role (written to `work`). */
+function targetPlaybooks(dir: string, work: string, name: string): { playbooks: string[] } | { reason: string } {
+  if (existsSync(path.join(dir, 'runme.sh'))) return runmePlaybooks(dir);
+  if (['main.yml', 'main.yaml'].some((f) => existsSync(path.join(dir, 'tasks', f)))) {
+    const playbook = path.join(work, 'target.yml');
+    writeFileSync(playbook, JSON.stringify([{ hosts: 'testhost', gather_facts: true, roles: [name] }]));
+    return { playbooks: [playbook] };
+  }
+  return { reason: 'neither tasks/main.yml nor runme.sh' };
+}
+
 export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<TargetResult> {
   const started = Date.now();
   const name = path.basename(path.resolve(dir));
@@ -107,14 +129,8 @@ export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<
     run,
     ms: Date.now() - started,
   });
-  const gate: Array<[string, boolean | undefined]> = [
-    ['disabled', opts.allowDisabled],
-    ['unsupported', opts.allowUnsupported],
-    ['unstable', opts.allowUnstable],
-    ['destructive', opts.allowDestructive],
-  ];
-  for (const [alias, allowed] of gate)
-    if (aliases.includes(alias) && !allowed) return done('skipped', `${alias} (pass --allow-${alias} to run it)`);
+  const gated = gatedAlias(aliases, opts);
+  if (gated) return done('skipped', `${gated} (pass --allow-${gated} to run it)`);
   const { runPlaybook } = await import('../api/index.js');
   const work = mkdtempSync(path.join(tmpdir(), `tsible-target-${name}-`));
   const extraVars: Record<string, unknown> = {
@@ -127,18 +143,9 @@ export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<
   symlinkSync(path.dirname(path.resolve(dir)), path.join(work, 'roles'));
   const inventory = path.join(work, 'inventory');
   writeFileSync(inventory, 'testhost ansible_connection=local\n');
-  let playbooks: string[];
-  if (existsSync(path.join(dir, 'runme.sh'))) {
-    const r = runmePlaybooks(dir);
-    if ('reason' in r) return done('unsupported', r.reason);
-    playbooks = r.playbooks;
-  } else if (['main.yml', 'main.yaml'].some((f) => existsSync(path.join(dir, 'tasks', f)))) {
-    const playbook = path.join(work, 'target.yml');
-    writeFileSync(playbook, JSON.stringify([{ hosts: 'testhost', gather_facts: true, roles: [name] }]));
-    playbooks = [playbook];
-  } else {
-    return done('unsupported', 'neither tasks/main.yml nor runme.sh');
-  }
+  const found = targetPlaybooks(dir, work, name);
+  if ('reason' in found) return done('unsupported', found.reason);
+  const { playbooks } = found;
   let last: RunResult | undefined;
   for (const pb of playbooks) {
     try {

@@ -191,12 +191,20 @@ export class VariableManager {
    * task's templates need; `all()` builds it when something must list every name).
    */
   resolver(play: Play, host: string, task?: Task | Block, extra: Vars = {}): TaskVars {
-    return new Resolver(this, this.#layers(play, host, task, extra), play, host, task, extra);
+    return new Resolver(this, this.#layers(play, host, task, extra), { play, host, task, extra });
   }
   /** (for Resolver) */
   special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
     return this.#special(host, task, name);
   }
+}
+
+/** Whose variables a Resolver resolves: getVars' arguments. */
+interface VarsQuery {
+  readonly play: Play;
+  readonly host: string;
+  readonly task: Task | Block | undefined;
+  readonly extra: Vars;
 }
 
 /** One task's variables, name by name (made for every templar: a class, no closures). The host's facts and
@@ -206,20 +214,17 @@ class Resolver implements TaskVars {
   constructor(
     readonly vm: VariableManager,
     readonly ordered: readonly Vars[],
-    readonly play: Play,
-    readonly host: string,
-    readonly task: Task | Block | undefined,
-    readonly extra: Vars,
+    readonly query: VarsQuery,
   ) {}
   lookup(name: string): unknown {
-    const sp = SPECIAL.has(name) ? this.vm.special(this.host, this.task, name) : undefined;
+    const sp = SPECIAL.has(name) ? this.vm.special(this.query.host, this.query.task, name) : undefined;
     if (sp) return sp.value;
     for (const layer of this.ordered) if (Object.hasOwn(layer, name)) return layer[name];
     if (name !== '__vars_files' && Object.hasOwn(this.vm.magic, name)) return this.vm.magic[name];
     return undefined;
   }
   isFinal(name: string): boolean {
-    if (SPECIAL.has(name) && this.vm.special(this.host, this.task, name)) return true;
+    if (SPECIAL.has(name) && this.vm.special(this.query.host, this.query.task, name)) return true;
     const o = this.ordered;
     if (Object.hasOwn(o[LAYER.extraVars]!, name) || Object.hasOwn(o[LAYER.extra]!, name)) return false;
     if (Object.hasOwn(o[LAYER.registered]!, name) || Object.hasOwn(o[LAYER.facts]!, name)) return true;
@@ -227,7 +232,8 @@ class Resolver implements TaskVars {
     return name !== '__vars_files' && Object.hasOwn(this.vm.magic, name);
   }
   all(): Vars {
-    return (this.#all ??= this.vm.getVars(this.play, this.host, this.task, this.extra).vars);
+    const { play, host, task, extra } = this.query;
+    return (this.#all ??= this.vm.getVars(play, host, task, extra).vars);
   }
 }
 

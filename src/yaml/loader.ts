@@ -142,24 +142,110 @@ export function loadYaml(source: string, file: string): LoadedYaml {
   } catch (err) {
     throw yamlError(err, file, text);
   }
-  const lines = new LineIndex(text);
-  const warnings: string[] = [];
-  const anchors = new Map<string, { value: unknown; size: number }>();
-  const documents: unknown[] = [];
-  const stack: Frame[] = [];
-  let expanded = 0;
-  const slice = (start: number, end: number) => (start < 0 ? undefined : text.slice(start, end));
+  const builder = new DocumentBuilder(text, file);
+  for (const ev of events) builder.event(ev);
+  return { documents: builder.documents, warnings: builder.warnings };
+}
 
-  const addValue = (value: unknown, size: number, pos: Pos) => {
-    expanded += size;
-    if (expanded > MAX_EXPANDED_NODES)
+/** Builds the documents from the parser's events: a stack of the mappings and sequences being read, the anchors
+ * seen so far, and the count of nodes that aliases have expanded to. */
+class DocumentBuilder {
+  readonly documents: unknown[] = [];
+  readonly warnings: string[] = [];
+  readonly #lines: LineIndex;
+  readonly #anchors = new Map<string, { value: unknown; size: number }>();
+  readonly #stack: Frame[] = [];
+  #expanded = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {
+    this.#lines = new LineIndex(text);
+  }
+
+  event(ev: Event): void {
+    switch (ev.type) {
+      case EVENT_ID.DOCUMENT:
+        break;
+      case EVENT_ID.SEQUENCE:
+      case EVENT_ID.MAPPING:
+        this.#collection(ev);
+        break;
+      case EVENT_ID.POP:
+        this.#pop();
+        break;
+      case EVENT_ID.SCALAR: {
+        const pos = this.#lines.pos(this.file, ev.tagStart >= 0 ? ev.tagStart : ev.valueStart);
+        const value = scalarValue(this.text, ev, this.#slice(ev.tagStart, ev.tagEnd), pos);
+        const anchor = this.#slice(ev.anchorStart, ev.anchorEnd);
+        if (anchor) this.#anchors.set(anchor, { value, size: 1 });
+        this.#add(value, 1, pos);
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const name = this.text.slice(ev.anchorStart, ev.anchorEnd);
+        const pos = this.#lines.pos(this.file, ev.anchorStart);
+        const found = this.#anchors.get(name);
+        if (!found)
+          throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
+        this.#add(found.value, found.size, pos);
+        break;
+      }
+    }
+  }
+
+  #slice(start: number, end: number): string | undefined {
+    return start < 0 ? undefined : this.text.slice(start, end);
+  }
+
+  /** A mapping or sequence begins. */
+  #collection(ev: Extract<Event, { type: typeof EVENT_ID.SEQUENCE | typeof EVENT_ID.MAPPING }>): void {
+    const pos = this.#lines.pos(this.file, ev.start);
+    const tag = this.#slice(ev.tagStart, ev.tagEnd);
+    if (tag && tag !== '!!seq' && tag !== '!!map' && tag !== '!!omap')
+      throw new ParseError(
+        `Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`,
+        {
+          pos,
+        },
+      );
+    const value: unknown[] | Record<string, unknown> = ev.type === EVENT_ID.SEQUENCE ? [] : {};
+    positions.set(value, pos);
+    this.#stack.push({
+      kind: ev.type === EVENT_ID.SEQUENCE ? 'seq' : 'map',
+      value,
+      anchor: this.#slice(ev.anchorStart, ev.anchorEnd),
+      pendingKey: null,
+      size: 1,
+      merges: [],
+      pos,
+      keys: new Set(),
+    });
+  }
+
+  /** The innermost mapping or sequence (or the document) ends. */
+  #pop(): void {
+    const frame = this.#stack.pop();
+    if (!frame) return; // end of document
+    if (frame.kind === 'map' && frame.merges.length) applyMerges(frame, this.file);
+    if (frame.anchor) this.#anchors.set(frame.anchor, { value: frame.value, size: frame.size });
+    // the frame's own size was counted into `expanded` as its children arrived
+    this.#expanded -= frame.size - 1;
+    this.#add(frame.value, frame.size, frame.pos);
+  }
+
+  /** A node read: a document, an item of a sequence, or a key or value of a mapping. */
+  #add(value: unknown, size: number, pos: Pos): void {
+    this.#expanded += size;
+    if (this.#expanded > MAX_EXPANDED_NODES)
       throw new ParseError(
         `Syntax Error while loading YAML.\n  aliases expand to more than ${MAX_EXPANDED_NODES} nodes`,
         { pos },
       );
-    const top = stack[stack.length - 1];
+    const top = this.#stack[this.#stack.length - 1];
     if (!top) {
-      documents.push(value);
+      this.documents.push(value);
       return;
     }
     top.size += size;
@@ -171,80 +257,26 @@ export function loadYaml(source: string, file: string): LoadedYaml {
       top.pendingKey = { key: value, pos };
       return;
     }
-    const { key, pos: keyPos } = top.pendingKey;
+    const { key } = top.pendingKey;
     top.pendingKey = null;
     if (key === '<<') {
       top.merges.push(value);
       return;
     }
+    this.#define(top, key, value);
+  }
+
+  /** A mapping's key and value; a duplicate key warns, as Ansible does, and the last value wins. */
+  #define(top: Frame, key: unknown, value: unknown): void {
     const name = key === null ? 'None' : typeof key === 'object' ? JSON.stringify(key) : String(key);
     if (top.keys.has(name)) {
-      warnings.push(
-        `While constructing a mapping from ${file}, line ${top.pos.line}, column ${top.pos.column}, found a duplicate dict key (${name}). Using last defined value only.`,
+      this.warnings.push(
+        `While constructing a mapping from ${this.file}, line ${top.pos.line}, column ${top.pos.column}, found a duplicate dict key (${name}). Using last defined value only.`,
       );
     }
     top.keys.add(name);
     defineKey(top.value as Record<string, unknown>, name, value);
-    void keyPos;
-  };
-
-  for (const ev of events) {
-    switch (ev.type) {
-      case EVENT_ID.DOCUMENT:
-        break;
-      case EVENT_ID.SEQUENCE:
-      case EVENT_ID.MAPPING: {
-        const pos = lines.pos(file, ev.start);
-        const tag = slice(ev.tagStart, ev.tagEnd);
-        if (tag && tag !== '!!seq' && tag !== '!!map' && tag !== '!!omap')
-          throw new ParseError(
-            `Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`,
-            { pos },
-          );
-        const value: unknown[] | Record<string, unknown> = ev.type === EVENT_ID.SEQUENCE ? [] : {};
-        positions.set(value, pos);
-        stack.push({
-          kind: ev.type === EVENT_ID.SEQUENCE ? 'seq' : 'map',
-          value,
-          anchor: slice(ev.anchorStart, ev.anchorEnd),
-          pendingKey: null,
-          size: 1,
-          merges: [],
-          pos,
-          keys: new Set(),
-        });
-        break;
-      }
-      case EVENT_ID.POP: {
-        const frame = stack.pop();
-        if (!frame) break; // end of document
-        if (frame.kind === 'map' && frame.merges.length) applyMerges(frame, file);
-        if (frame.anchor) anchors.set(frame.anchor, { value: frame.value, size: frame.size });
-        // the frame's own size was counted into `expanded` as its children arrived
-        expanded -= frame.size - 1;
-        addValue(frame.value, frame.size, frame.pos);
-        break;
-      }
-      case EVENT_ID.SCALAR: {
-        const pos = lines.pos(file, ev.tagStart >= 0 ? ev.tagStart : ev.valueStart);
-        const value = scalarValue(text, ev, slice(ev.tagStart, ev.tagEnd), pos);
-        const anchor = slice(ev.anchorStart, ev.anchorEnd);
-        if (anchor) anchors.set(anchor, { value, size: 1 });
-        addValue(value, 1, pos);
-        break;
-      }
-      case EVENT_ID.ALIAS: {
-        const name = text.slice(ev.anchorStart, ev.anchorEnd);
-        const pos = lines.pos(file, ev.anchorStart);
-        const found = anchors.get(name);
-        if (!found)
-          throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
-        addValue(found.value, found.size, pos);
-        break;
-      }
-    }
   }
-  return { documents, warnings };
 }
 
 function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
