@@ -1,11 +1,20 @@
 // The debugger and --step at a real terminal: tmux runs tsible in a pseudo-terminal, the test types at the
 // prompts and reads the screen. It waits for text on the screen, never for a fixed time.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, playbookDir } from '../helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A tmux server of this file's own, kept alive by an idle session: the server exits with its last session, and a
+// session started while it exits fails ("server exited unexpectedly"), as one test's started after another's end.
+const SOCKET = `tsible-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+beforeAll(() => {
+  if (hasTmux) tmux('new-session', '-d', '-s', 'keeper', 'sleep 3600');
+});
+afterAll(() => {
+  if (hasTmux) tmux('kill-server');
+});
 
 async function screenUntil(session: string, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
