@@ -4,16 +4,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { compileRegex } from '../filters/regex.js';
-import {
-  FILE_COMMON_OPTIONS,
-  backupLocal,
-  checkFileAttrs,
-  expandPath,
-  fail,
-  failuresAsResults,
-  refuseDirectory,
-  writeChanges,
-} from './file_edit.js';
+import { FILE_COMMON_SPEC, backupLocal, expandPath, fail } from './file_common.js';
+import { checkFileAttrs, refuseDirectory, writeChanges } from './file_edit.js';
 
 /** bytes.splitlines(True): \n, \r\n and \r end lines, each kept. */
 const splitLines = (text: string): string[] => text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
@@ -80,7 +72,7 @@ function blockinfile(args: Record<string, any>, ctx: ModuleContext): TaskResult 
   const changed = msg !== '';
   let backupFile: string | undefined;
   if (changed && !ctx.checkMode) {
-    if (args.backup && exists) backupFile = backupLocal(file, ctx);
+    if (args.backup && exists) backupFile = backupLocal(file, new Date(ctx.clock.now()));
     writeChanges(result, file, args.validate);
   }
   if (ctx.checkMode && !exists) return { changed, msg, diff };
@@ -104,9 +96,9 @@ export default defineModule({
     validate: { type: 'str' },
     marker_begin: { type: 'str', default: 'BEGIN' },
     marker_end: { type: 'str', default: 'END' },
-    ...FILE_COMMON_OPTIONS,
+    ...FILE_COMMON_SPEC,
   },
   mutuallyExclusive: [['insertbefore', 'insertafter']],
   supportsCheckMode: true,
-  run: (args, ctx) => failuresAsResults(() => blockinfile(args, ctx)),
+  run: (args, ctx) => blockinfile(args, ctx),
 });

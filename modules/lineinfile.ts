@@ -4,17 +4,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { compileRegex } from '../filters/regex.js';
-import {
-  FILE_COMMON_OPTIONS,
-  backupLocal,
-  checkFileAttrs,
-  expandMatch,
-  expandPath,
-  fail,
-  failuresAsResults,
-  refuseDirectory,
-  writeChanges,
-} from './file_edit.js';
+import { FILE_COMMON_SPEC, backupLocal, expandPath, fail } from './file_common.js';
+import { checkFileAttrs, expandMatch, refuseDirectory, writeChanges } from './file_edit.js';
 
 /** bytes.readlines: each line keeps its '\n'. */
 const readLines = (file: string): string[] =>
@@ -126,7 +117,7 @@ function placeLine(lines: string[], a: Record<string, any>, insert: { after?: st
 /** The file written (with a backup first, if asked) when it changed, outside check mode. */
 function save(dest: string, lines: string[], a: Record<string, any>, ctx: ModuleContext): string {
   let backup = '';
-  if (a.backup && existsSync(dest)) backup = backupLocal(dest, ctx);
+  if (a.backup && existsSync(dest)) backup = backupLocal(dest, new Date(ctx.clock.now()));
   writeChanges(lines.join(''), dest, a.validate);
   return backup;
 }
@@ -216,7 +207,7 @@ export default defineModule({
     backup: { type: 'bool', default: false },
     firstmatch: { type: 'bool', default: false },
     validate: { type: 'str' },
-    ...FILE_COMMON_OPTIONS,
+    ...FILE_COMMON_SPEC,
   },
   mutuallyExclusive: [
     ['insertbefore', 'insertafter'],
@@ -224,5 +215,5 @@ export default defineModule({
     ['backrefs', 'search_string'],
   ],
   supportsCheckMode: true,
-  run: (args, ctx) => failuresAsResults(() => lineinfile(args, ctx)),
+  run: (args, ctx) => lineinfile(args, ctx),
 });

@@ -3,18 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { compileRegex } from '../filters/regex.js';
-import {
-  FILE_COMMON_OPTIONS,
-  backupLocal,
-  checkFileAttrs,
-  expandMatch,
-  expandPath,
-  fail,
-  failuresAsResults,
-  nodeEncoding,
-  refuseDirectory,
-  writeChanges,
-} from './file_edit.js';
+import { FILE_COMMON_SPEC, backupLocal, expandPath, fail } from './file_common.js';
+import { checkFileAttrs, expandMatch, nodeEncoding, refuseDirectory, writeChanges } from './file_edit.js';
 
 /** The part of the text the replacement applies to: between the `after` and `before` patterns (re.DOTALL). */
 function section(contents: string, after: string | null, before: string | null): { from: number; to: number } | string {
@@ -69,7 +59,7 @@ function replace(args: Record<string, any>, ctx: ModuleContext): TaskResult {
     if (ctx.diff) result.diff = { before_header: file, before: contents, after_header: file, after };
   }
   if (changed && !ctx.checkMode) {
-    if (args.backup && existsSync(file)) result.backup_file = backupLocal(file, ctx);
+    if (args.backup && existsSync(file)) result.backup_file = backupLocal(file, new Date(ctx.clock.now()));
     writeChanges(Buffer.from(after, encoding), file, args.validate);
   }
   return { ...result, ...checkFileAttrs(file, { args, ctx }, { changed, msg }) };
@@ -86,8 +76,8 @@ export default defineModule({
     backup: { type: 'bool', default: false },
     validate: { type: 'str' },
     encoding: { type: 'str', default: 'utf-8' },
-    ...FILE_COMMON_OPTIONS,
+    ...FILE_COMMON_SPEC,
   },
   supportsCheckMode: true,
-  run: (args, ctx) => failuresAsResults(() => replace(args, ctx)),
+  run: (args, ctx) => replace(args, ctx),
 });

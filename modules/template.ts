@@ -8,18 +8,8 @@ import * as path from 'node:path';
 import { defineModule, type FileTemplateSettings, type ModuleContext, type TaskResult } from '../src/module.js';
 import { PyDatetime } from '../src/python/datetime.js';
 import { UndefinedError } from '../src/errors.js';
-import {
-  FILE_COMMON_OPTIONS,
-  backupLocal,
-  expandPath,
-  fail,
-  failuresAsResults,
-  modeBits,
-  nodeEncoding,
-  pathInfo,
-  setFileAttributes,
-  writeChanges,
-} from './file_edit.js';
+import { FILE_COMMON_SPEC, addPathInfo, backupLocal, expandPath, fail, userName } from './file_common.js';
+import { nodeEncoding, setFileAttributes, writeChanges } from './file_edit.js';
 
 /** AnsibleActionFail: its result carries the traceback Python had at hand, none. */
 const actionFail = (msg: string): never => fail({ msg, exception: 'NoneType: None\n' });
@@ -47,14 +37,6 @@ function findTemplate(src: string, ctx: ModuleContext): string {
   return fail({ msg, exception: msg });
 }
 
-/** The name of a file's owner (pwd.getpwuid), its uid when it has none. */
-function ownerName(uid: number): string {
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.split(':')[2] === String(uid));
-  return line ? line.split(':')[0]! : String(uid);
-}
-
 /** generate_ansible_template_vars: what a template knows about itself. */
 function templateVars(src: string, source: string, dest: string, ctx: ModuleContext): Record<string, unknown> {
   const st = statSync(source);
@@ -62,7 +44,7 @@ function templateVars(src: string, source: string, dest: string, ctx: ModuleCont
     template_host: hostname(),
     template_path: src,
     template_mtime: PyDatetime.now(false, st.mtimeMs),
-    template_uid: ownerName(st.uid),
+    template_uid: userName(st.uid),
     template_run_date: PyDatetime.now(false, ctx.clock.now()),
     template_destpath: dest,
     template_fullpath: source,
@@ -112,7 +94,7 @@ function copyContent(destFile: string, content: Buffer, args: Record<string, any
   const dir = path.dirname(destFile);
   if (!existsSync(dir)) fail({ checksum, msg: `Destination directory ${dir} does not exist` });
   const result: TaskResult = { changed: true, checksum, dest: destFile };
-  if (args.backup && existsSync(destFile)) result.backup_file = backupLocal(destFile, ctx);
+  if (args.backup && existsSync(destFile)) result.backup_file = backupLocal(destFile, new Date(ctx.clock.now()));
   writeChanges(content, destFile, args.validate, (run) => {
     const lines = (t: string) => (t ? t.replace(/\n$/, '').split('\n') : []);
     const [stdout, stderr] = [run.stdout, run.stderr];
@@ -128,7 +110,7 @@ function copyContent(destFile: string, content: Buffer, args: Record<string, any
   });
   result.md5sum = createHash('md5').update(content).digest('hex');
   setFileAttributes(destFile, args, ctx);
-  return { ...result, ...pathInfo(destFile) };
+  return addPathInfo(result);
 }
 
 function template(args: Record<string, any>, ctx: ModuleContext): TaskResult {
@@ -136,7 +118,7 @@ function template(args: Record<string, any>, ctx: ModuleContext): TaskResult {
   if (args.src === null || args.dest === null) actionFail('src and dest are required');
   newlineSequence(args.newline_sequence);
   const source = findTemplate(args.src, ctx);
-  const a = { ...args, mode: args.mode === 'preserve' ? modeBits(statSync(source).mode & 0o7777, source) : args.mode };
+  const a = { ...args, mode: args.mode === 'preserve' ? statSync(source).mode & 0o7777 : args.mode };
   const content = Buffer.from(render(source, a, ctx), nodeEncoding(args.output_encoding));
   const dest = expandPath(args.dest, ctx.env);
   let destFile = dest.endsWith('/') ? path.join(dest, path.basename(source)) : dest;
@@ -151,7 +133,7 @@ function template(args: Record<string, any>, ctx: ModuleContext): TaskResult {
   // the file module, for the attributes only
   const attrs: Record<string, unknown> = { before: { path: destFile }, after: { path: destFile } };
   const changed = setFileAttributes(destFile, a, ctx, attrs);
-  return { changed, diff: attrs, path: destFile, dest: destFile, checksum: sha1(content), ...pathInfo(destFile) };
+  return addPathInfo({ changed, diff: attrs, path: destFile, dest: destFile, checksum: sha1(content) });
 }
 
 export default defineModule({
@@ -174,8 +156,8 @@ export default defineModule({
     trim_blocks: { type: 'bool', default: true },
     lstrip_blocks: { type: 'bool', default: false },
     output_encoding: { type: 'str', default: 'utf-8' },
-    ...FILE_COMMON_OPTIONS,
+    ...FILE_COMMON_SPEC,
   },
   supportsCheckMode: true,
-  run: (args, ctx) => failuresAsResults(() => template(args, ctx)),
+  run: (args, ctx) => template(args, ctx),
 });

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateArgs, type ModuleContext, type ModuleDefinition, type TaskResult } from '../../src/module.js';
 import { resolveModule } from '../../modules/index.js';
-import { modeBits } from '../../modules/file_edit.js';
+import { modeOf } from '../../modules/file_common.js';
 import { Templar } from '../../src/template/templar.js';
 
 let dir: string;
@@ -98,12 +98,12 @@ describe('modes', () => {
     const f = path.join(dir, 'm');
     writeFileSync(f, '');
     chmodSync(f, start);
-    expect(modeBits(mode, f)).toBe(expected);
+    expect(modeOf(mode, statSync(f), f)).toBe(expected);
   });
   it('an octal string or an int is the mode itself', () => {
     writeFileSync(path.join(dir, 'm'), '');
-    expect(modeBits('0600', path.join(dir, 'm'))).toBe(0o600);
-    expect(modeBits(0o640, path.join(dir, 'm'))).toBe(0o640);
+    expect(modeOf('0600', statSync(path.join(dir, 'm')), path.join(dir, 'm'))).toBe(0o600);
+    expect(modeOf(0o640, statSync(path.join(dir, 'm')), path.join(dir, 'm'))).toBe(0o640);
   });
 });
 
