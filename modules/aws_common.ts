@@ -57,8 +57,8 @@ export class ModuleFailure extends Error {
 export const awsCommands = <N extends AwsServiceName>(ctx: ModuleContext, service: N): AwsSdk<N> | Promise<AwsSdk<N>> =>
   awsSession(ctx.services.awsSettings).commands(service);
 
-/** The service's client for this task's connection options; options that cannot connect end the module. Each
- * call through it is noted for the task's resource_actions. */
+/** The service's client for this task's connection options; options that cannot connect end the module. Under
+ * debug_botocore_endpoint_logs each call through it is noted for the task's resource_actions. */
 export async function awsClient<N extends AwsServiceName>(
   ctx: ModuleContext,
   service: N,
@@ -71,6 +71,8 @@ export async function awsClient<N extends AwsServiceName>(
     if (e instanceof AwsConfigError) throw new ModuleFailure({ failed: true, changed: false, msg: e.message });
     throw e;
   }
+  // (only when asked: the explorer sends thousands of calls a second through here)
+  if (!args.debug_botocore_endpoint_logs) return client;
   const noted = actionsOf(ctx);
   const send = client.send.bind(client) as (command: object) => Promise<unknown>;
   // the SDK's command classes and the explorer's simulated ones both carry the operation in their name

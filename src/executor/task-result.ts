@@ -73,10 +73,9 @@ const OWN_FACTS = new Set(['include_vars', 'gather_facts', 'setup']);
 function register(site: ResultSite, result: TaskResult, failed: boolean): void {
   const name = site.ctx.keyword(site.task, 'register');
   if (name === undefined) return;
-  // the strategy registers a clean copy: no internal keys, no invocation
-  const registered = Object.fromEntries(
-    Object.entries(result).filter(([k]) => !k.startsWith('_ansible_') && k !== 'invocation'),
-  ) as TaskResult;
+  // the strategy registers a clean copy: no internal keys, no invocation (a plain loop: this runs for every task)
+  const registered: TaskResult = {};
+  for (const k in result) if (k !== 'invocation' && !k.startsWith('_ansible_')) registered[k] = result[k];
   if (failed && registered.failed === undefined) registered.failed = true;
   site.ctx.vm.register(site.host, pyStr(name), registered);
 }
