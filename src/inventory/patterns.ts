@@ -66,7 +66,14 @@ function applySubscript(hosts: string[], subscript: Subscript | undefined, patte
 }
 
 /** fnmatch.translate: `*`, `?`, `[seq]` and `[!seq]`, matching the whole name. */
+// a play's pattern is matched every time the play runs (the explorer runs it thousands of times): compiled once
+const globs = new Map<string, RegExp>();
 function globToRegExp(glob: string): RegExp {
+  let re = globs.get(glob);
+  if (!re) globs.set(glob, (re = compileGlob(glob)));
+  return re;
+}
+function compileGlob(glob: string): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
