@@ -9,7 +9,9 @@ import { applyLimit } from '../inventory/patterns.js';
 import { DefaultCallback } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
+import type { PlaybookExecutor } from '../executor/playbook-executor.js';
 import type { TaskResult } from '../module.js';
+import type { Task } from '../playbook/model.js';
 import { executePlaybooks } from './execute.js';
 import { toPlain } from '../python/python.js';
 import { configValue } from '../config.js';
@@ -95,11 +97,10 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
   setVaultSecrets(vaultSecrets);
   const playbook = loadPlaybook(file);
   const inventory = loadInventory([...(opts.inventory ?? [])], path.dirname(playbook.file));
-  let output = '',
-    json = '';
+  const sink = { output: '', json: '' };
   if (opts.limit !== undefined)
     applyLimit(inventory, opts.limit, (message) => {
-      output += `[WARNING]: ${message}\n`;
+      sink.output += `[WARNING]: ${message}\n`;
     });
   const collector = new Collector();
   const controller = new AbortController();
@@ -119,37 +120,44 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
     localAws: opts.localAws,
     awsEndpoint: opts.awsEndpoint,
     signal: controller.signal,
-    callbacks: (noLog) => [
-      new DefaultCallback(
-        {
-          write: (s) => {
-            output += s;
-          },
-          error: (s) => {
-            output += s;
-          },
-          columns: 79,
-          color: false,
-        },
-        opts.verbosity ?? 0,
-        noLog,
-        {
-          args: configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
-          diff: Boolean(opts.diff),
-        },
-      ),
-      new JsonCallback((s) => {
-        json += s;
-      }, noLog),
-      collector,
-    ],
+    callbacks: (noLog) => [...capturingCallbacks(opts, sink, noLog), collector],
   });
+  const doc = JSON.parse(sink.json) as RunResult['json'];
+  const { output } = sink;
+  return {
+    rc,
+    ok: rc === 0,
+    stats: doc.stats,
+    tasks: collector.tasks,
+    hostvars: hostvarsOf(executors),
+    output,
+    json: doc,
+  };
+}
+
+/** The default callback's text and the json callback's document, captured as ansible-playbook would print them. */
+function capturingCallbacks(opts: RunOptions, sink: { output: string; json: string }, noLog: (t: Task) => boolean) {
+  const write = (s: string) => {
+    sink.output += s;
+  };
+  return [
+    new DefaultCallback({ write, error: write, columns: 79, color: false }, opts.verbosity ?? 0, noLog, {
+      args: configValue('DISPLAY_ARGS_TO_STDOUT', opts.env ?? process.env) === true,
+      diff: Boolean(opts.diff),
+    }),
+    new JsonCallback((s) => {
+      sink.json += s;
+    }, noLog),
+  ];
+}
+
+/** Each host's facts and registered results at the end of the run, as plain data. */
+function hostvarsOf(executors: readonly { vm: PlaybookExecutor['vm'] }[]): Record<string, Record<string, unknown>> {
   const hostvars: Record<string, Record<string, unknown>> = {};
   for (const ex of executors)
     for (const [host, st] of ex.vm.hostState)
       hostvars[host] = toPlain({ ...(hostvars[host] ?? {}), ...st.facts, ...st.registered }) as Record<string, unknown>;
-  const doc = JSON.parse(json) as RunResult['json'];
-  return { rc, ok: rc === 0, stats: doc.stats, tasks: collector.tasks, hostvars, output, json: doc };
+  return hostvars;
 }
 
 const vaultSecretsOf = (given: RunOptions['vaultSecrets'] = []): VaultSecret[] =>

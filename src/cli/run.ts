@@ -44,21 +44,7 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
-  const { Debugger, scriptSource, stdinSource } = await import('../debugger/debugger.js');
-  // one reader of the terminal for --step and the debugger alike; it starts reading only when asked
-  const terminal = stdinSource({ out: (s) => io.out(s) });
-  const debuggerHooks = new Debugger(
-    { out: (s) => io.out(s) },
-    opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal,
-    {
-      globallyEnabled:
-        ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) ||
-        (env.ANSIBLE_STRATEGY ?? '') === 'debug',
-      breakpoints: opts.breakpoints,
-      breakWhen: opts.breakWhen,
-    },
-  );
-  const hooks = opts.step ? composeHooks(createStepHooks(io, terminal), debuggerHooks) : debuggerHooks;
+  const { terminal, hooks } = await runHooks(opts, { io, env });
   try {
     const { rc } = await executePlaybooks({
       playbooks,
@@ -85,6 +71,25 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
     terminal.close();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** The terminal (one reader for --step and the debugger alike, reading only when asked) and the run's hooks. */
+async function runHooks(opts: CliOptions, { io, env }: { io: Io; env: Env }) {
+  const { Debugger, scriptSource, stdinSource } = await import('../debugger/debugger.js');
+  const terminal = stdinSource({ out: (s) => io.out(s) });
+  const debuggerHooks = new Debugger(
+    { out: (s) => io.out(s) },
+    opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal,
+    {
+      globallyEnabled:
+        ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) ||
+        (env.ANSIBLE_STRATEGY ?? '') === 'debug',
+      breakpoints: opts.breakpoints,
+      breakWhen: opts.breakWhen,
+    },
+  );
+  const hooks = opts.step ? composeHooks(createStepHooks(io, terminal), debuggerHooks) : debuggerHooks;
+  return { terminal, hooks };
 }
 
 /** ansible-playbook's vault secrets, read before any file (playbooks, -e @file) is: no prompt unless asked. */

@@ -15,13 +15,26 @@ export interface HostStats {
   ignored: number;
 }
 
+/** One loop item's result as the callbacks are told it: its status and the label shown for the item. */
+export interface ItemOutcome {
+  readonly result: TaskResult;
+  readonly status: ResultStatus;
+  readonly label: string;
+}
+/** An until loop about to try again: the task's shown name, the retries left, the attempt's result. */
+export interface RetryNotice {
+  readonly name: string;
+  readonly retriesLeft: number;
+  readonly result: TaskResult;
+}
+
 export interface Callback {
   playbookStart?(file: string): void;
   playStart?(play: Play, name: string): void;
   taskStart?(task: Task, name: string, handler?: boolean): void;
-  itemResult?(host: string, task: Task, result: TaskResult, status: ResultStatus, label: string): void;
+  itemResult?(host: string, task: Task, item: ItemOutcome): void;
   taskResult?(host: string, task: Task, result: TaskResult, status: ResultStatus): void;
-  retry?(host: string, task: Task, name: string, retriesLeft: number, result: TaskResult): void;
+  retry?(host: string, task: Task, retry: RetryNotice): void;
   included?(file: string, hosts: string[], item?: string): void;
   /** A changed task notified this handler on this host. */
   notified?(handler: string, host: string): void;

@@ -111,7 +111,11 @@ function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
       if (items === null) ctx.emit('taskResult', host, task, r, 'skipped');
       else {
         const label = itemLabel(task, t, runExtra[loopVar]);
-        ctx.emit('itemResult', host, task, { ...r, [loopVar]: runExtra[loopVar] }, 'skipped', label);
+        ctx.emit('itemResult', host, task, {
+          result: { ...r, [loopVar]: runExtra[loopVar] },
+          status: 'skipped',
+          label,
+        });
       }
       continue;
     }
@@ -193,7 +197,7 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
       const after = ctx.templar(host, task, includeExtra);
       if (conditionList(until).every((c) => after.evaluateConditional(c))) break;
       if (attempt < retries) {
-        ctx.emit('retry', host, task, taskName(task, after), retries - attempt, {});
+        ctx.emit('retry', host, task, { name: taskName(task, after), retriesLeft: retries - attempt, result: {} });
         await ctx.opts.clock.sleep(Number(after.template(keyword(task, 'delay') ?? 5)) * 1000, ctx.opts.signal);
         ctx.emit('included', p.file ?? pyStr(p.role?.name), [host], undefined);
       } else {

@@ -104,7 +104,11 @@ export class TaskExecutor {
       r._ansible_no_log = r._ansible_no_log ?? ctx.noLog(task);
       r._ansible_item_label = isDict(lc) && lc.label !== undefined ? label : items[i];
       const status = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
-      ctx.emit('itemResult', host, task, r, status, ctx.noLog(task) ? '(censored due to no_log)' : label);
+      ctx.emit('itemResult', host, task, {
+        result: r,
+        status,
+        label: ctx.noLog(task) ? '(censored due to no_log)' : label,
+      });
       results.push(r);
       if (lc.pause) await ctx.opts.clock.sleep(Number(lc.pause) * 1000, ctx.opts.signal);
     }

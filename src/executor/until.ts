@@ -55,7 +55,7 @@ export async function untilLoop(
     }
     if (attempt < retries) {
       result.retries = retries;
-      ctx.emit('retry', exec.host, task, exec.run.name, retries - attempt, result);
+      ctx.emit('retry', exec.host, task, { name: exec.run.name, retriesLeft: retries - attempt, result });
       await ctx.opts.clock.sleep(delay * 1000, ctx.opts.signal);
     }
   }

@@ -3,7 +3,14 @@
 // steps as Ansible's: TaskResult.clean_copy, _clean_results for debug, then _dump_results.
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
-import { DELEGATED_HOST, type Callback, type HostStats, type ResultStatus } from '../executor/events.js';
+import {
+  DELEGATED_HOST,
+  type Callback,
+  type HostStats,
+  type ItemOutcome,
+  type ResultStatus,
+  type RetryNotice,
+} from '../executor/events.js';
 import { deepCopy, isDict, pyStr, truthy } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 import { diffOutput, type DiffColor } from './diff.js';
@@ -190,7 +197,7 @@ export class DefaultCallback implements Callback {
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
-  itemResult(hostName: string, task: Task, raw: TaskResult, status: ResultStatus, label: string): void {
+  itemResult(hostName: string, task: Task, { result: raw, status, label }: ItemOutcome): void {
     const host = hostLabel(hostName, raw);
     const noLog = this.noLogOf(task);
     const res = cleanCopy(task.action, raw, noLog);
@@ -270,9 +277,9 @@ export class DefaultCallback implements Callback {
     const text = diffOutput(res.diff, (line: string, kind: DiffColor) => (kind ? this.#c(kinds[kind], line) : line));
     if (text) this.out.write(text.endsWith('\n') ? text : text + '\n');
   }
-  retry(host: string, _task: Task, name: string, left: number, result: TaskResult): void {
+  retry(host: string, task: Task, { name, retriesLeft: left, result }: RetryNotice): void {
     this.#line(
-      `FAILED - RETRYING: [${host}]: ${name} (${left} retries left).${this.#verbose(result, 2) ? `Result was: ${dumpResults(cleanCopy(_task.action, result, this.noLogOf(_task)), this.verbosity)}` : ''}`,
+      `FAILED - RETRYING: [${host}]: ${name} (${left} retries left).${this.#verbose(result, 2) ? `Result was: ${dumpResults(cleanCopy(task.action, result, this.noLogOf(task)), this.verbosity)}` : ''}`,
       'debug',
     );
   }
