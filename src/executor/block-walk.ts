@@ -1,6 +1,7 @@
 // The block walk: a host's tasks in order, blocks with their rescue (ansible_failed_task, ansible_failed_result)
 // and always sections, roles that already ran as dependencies left out. Tasks go through the task gate.
 import { InterruptedError } from '../errors.js';
+import { keywordDefault, type KeywordName } from '../playbook/keywords.js';
 import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { Vars } from '../vars/variable-manager.js';
 import type { RunContext } from './context.js';
@@ -60,36 +61,38 @@ export class BlockWalk {
 /** ansible_failed_task: the failed task's attributes as Task.serialize() gives them (an unnamed task's name is ''),
  * with Ansible's defaults for the keywords the task did not set. */
 function failedTaskFields(task: Task): Record<string, unknown> {
-  const own = (key: string) => task.keywords[key];
-  const list = (key: string) => {
-    const v = own(key);
+  const list = (key: KeywordName) => {
+    const v = task.keywords[key];
     return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
   };
-  return {
+  const fields: Record<string, unknown> = {
     name: task.name ?? '',
     action: task.actionAsWritten,
     args: task.args,
     when: list('when'),
     tags: list('tags'),
-    notify: own('notify') ?? null,
-    register: own('register') ?? null,
-    ignore_errors: own('ignore_errors') ?? null,
-    ignore_unreachable: own('ignore_unreachable') ?? null,
-    no_log: own('no_log') ?? null,
-    loop: own('loop') ?? null,
-    loop_control: own('loop_control') ?? null,
-    until: list('until'),
-    retries: own('retries') ?? null,
-    delay: own('delay') ?? 5,
-    changed_when: list('changed_when'),
-    failed_when: list('failed_when'),
-    delegate_to: own('delegate_to') ?? null,
-    run_once: own('run_once') ?? null,
-    vars: own('vars') ?? {},
-    environment: list('environment'),
-    check_mode: own('check_mode') ?? null,
-    diff: own('diff') ?? null,
-    any_errors_fatal: own('any_errors_fatal') ?? null,
-    debugger: own('debugger') ?? null,
   };
+  for (const k of SERIALIZED) fields[k] = task.keywords[k] ?? keywordDefault(k);
+  // Ansible's loop_control is a LoopControl object with internal fields, not the table's default
+  fields.loop_control = task.keywords.loop_control ?? null;
+  for (const k of ['until', 'changed_when', 'failed_when', 'environment'] as const) fields[k] = list(k);
+  return fields;
 }
+/** The keywords Task.serialize() gives ansible_failed_task, with their defaults from the keyword table. */
+const SERIALIZED: readonly KeywordName[] = [
+  'notify',
+  'register',
+  'ignore_errors',
+  'ignore_unreachable',
+  'no_log',
+  'loop',
+  'retries',
+  'delay',
+  'delegate_to',
+  'run_once',
+  'vars',
+  'check_mode',
+  'diff',
+  'any_errors_fatal',
+  'debugger',
+];

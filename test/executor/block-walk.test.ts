@@ -119,4 +119,23 @@ describe('blocks', () => {
 `);
     expect(lines).toEqual(['TASK [fine]', 'ok: [localhost] fine', 'TASK [always]', 'ok: [localhost] always']);
   });
+
+  it("ansible_failed_task carries the keywords' defaults (recorded from ansible-playbook 2.14)", async () => {
+    const { lines } = await runPlaybook(`
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - block:
+        - { name: boom, fail: { msg: x }, register: r }
+      rescue:
+        - debug:
+            msg: >-
+              {{ [t.retries, t.delay, t.no_log, t.check_mode, t.diff, t.any_errors_fatal, t.ignore_errors,
+                  t.run_once, t.register, t.vars, t.until, t.when] | string }}
+          vars:
+            t: "{{ ansible_failed_task }}"
+`);
+    // ansible-playbook 2.14 printed: [3, 5, False, False, False, False, None, None, 'r', {}, [], []]
+    expect(lines.at(-1)).toBe("ok: [localhost] [3, 5, False, False, False, False, None, None, 'r', {}, [], []]");
+  });
 });
