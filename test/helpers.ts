@@ -4,6 +4,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { startEndpoint, type LocalEndpoint } from '../src/endpoint/server.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'tsible.js');
@@ -44,4 +47,23 @@ export function playbookDir(files: Record<string, string>): string {
     writeFileSync(path.join(dir, name), text);
   }
   return dir;
+}
+
+/** A local endpoint on port 0 and a JS SDK client for it (one attempt per call), for the tests of one file. */
+export function useLocalLogsEndpoint(): { readonly ep: LocalEndpoint; readonly logs: CloudWatchLogsClient } {
+  const made = {} as { ep: LocalEndpoint; logs: CloudWatchLogsClient };
+  beforeAll(async () => {
+    made.ep = await startEndpoint();
+    made.logs = new CloudWatchLogsClient({
+      endpoint: made.ep.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    made.logs.destroy();
+    await made.ep.close();
+  });
+  return made;
 }

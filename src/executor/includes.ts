@@ -2,12 +2,12 @@
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
 import { ParseError } from '../errors.js';
-import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
+import type { Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
-import { loadTaskList, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
+import { loadTaskList, openBlock, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { RunContext } from './context.js';
 import type { HostState } from './host-state.js';
 import { falseCondition, skippedByWhen } from './conditionals.js';
@@ -259,24 +259,14 @@ function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten =
   if (kept?.file === file) return kept.tasks;
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
   const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
-  const holder: Block = {
-    kind: 'block',
-    block: [],
-    rescue: [],
-    always: [],
-    keywords: apply,
-    pos: task.pos,
-    parent: task.parent,
-    role: task.role,
-    implicit: true,
-  };
+  const holder = openBlock({ keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true });
   const { documents } = readYamlFile(file);
   const tasks = loadTaskList(
     documents[0] ?? [],
     { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [] },
     holder,
   );
-  (holder as unknown as { block: TaskOrBlock[] }).block = tasks;
+  holder.block = tasks;
   if (frozen) {
     let byName = frozen.get(task);
     if (!byName) frozen.set(task, (byName = new Map()));

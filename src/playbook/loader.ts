@@ -129,17 +129,7 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
     checkKeywords(ds, { level: 'block', owner: 'Block', pos }, ctx);
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
-    const block: { -readonly [K in keyof Block]: Block[K] } = {
-      kind: 'block',
-      name: ds.name as string | undefined,
-      block: [],
-      rescue: [],
-      always: [],
-      keywords,
-      pos,
-      parent,
-      role: ctx.role,
-    };
+    const block = openBlock({ name: ds.name as string | undefined, keywords, pos, parent, role: ctx.role });
     block.block = loadTaskList(ds.block ?? [], ctx, block);
     block.rescue = loadTaskList(ds.rescue ?? [], ctx, block);
     block.always = loadTaskList(ds.always ?? [], ctx, block);
@@ -317,23 +307,20 @@ export function resolveTaskFile(name: string, ctx: { basedir: string; file?: str
   return candidates[0]!;
 }
 
+/** A block whose task lists are filled in once it exists (its tasks point at it as their parent). */
+export function openBlock(fields: Omit<Block, 'kind' | 'block' | 'rescue' | 'always'>): {
+  -readonly [K in keyof Block]: Block[K];
+} {
+  return { kind: 'block', block: [], rescue: [], always: [], ...fields };
+}
+
 function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const name = String(task.args.file ?? task.args._raw_params ?? '');
   if (ctx.depth > 50) fail(`import_tasks recursion too deep while importing ${name}`, undefined, task.pos);
   const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
-  const block: { -readonly [K in keyof Block]: Block[K] } = {
-    kind: 'block',
-    block: [],
-    rescue: [],
-    always: [],
-    keywords: task.keywords,
-    pos: task.pos,
-    parent,
-    role: ctx.role,
-    implicit: true,
-  };
+  const block = openBlock({ keywords: task.keywords, pos: task.pos, parent, role: ctx.role, implicit: true });
   block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block);
   return block;
 }
@@ -444,18 +431,8 @@ export function loadRole(req: RoleRequest): Block {
   const tasksFile = firstReadable(yamlFiles(path.join(rolePath, 'tasks'), tasks))!;
   const { documents, warnings } = readYamlFile(tasksFile);
   ctx.warnings.push(...warnings);
-  const block: { -readonly [K in keyof Block]: Block[K] } = {
-    kind: 'block',
-    block: [],
-    rescue: [],
-    always: [],
-    keywords: {},
-    pos,
-    parent,
-    role,
-    implicit: true,
-    roleRoot: { key: `${name}:${JSON.stringify(params)}`, dependency },
-  };
+  const roleRoot = { key: `${name}:${JSON.stringify(params)}`, dependency };
+  const block = openBlock({ keywords: {}, pos, parent, role, implicit: true, roleRoot });
   block.block = [
     ...loadRoleDependencies(rolePath, block, req),
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block),

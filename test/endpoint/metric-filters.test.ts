@@ -1,9 +1,8 @@
 // The local endpoint's metric filter operations through the real AWS SDK for JavaScript: PutMetricFilter,
 // DescribeMetricFilters (filters, order, pages), DeleteMetricFilter, TestMetricFilter, their validation, and
 // metricFilterCount in DescribeLogGroups.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  CloudWatchLogsClient,
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DeleteMetricFilterCommand,
@@ -14,23 +13,9 @@ import {
   paginateDescribeMetricFilters,
   type PutMetricFilterCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { startEndpoint, type LocalEndpoint } from '../../src/endpoint/server.js';
+import { useLocalLogsEndpoint } from '../helpers.js';
 
-let ep: LocalEndpoint;
-let logs: CloudWatchLogsClient;
-beforeAll(async () => {
-  ep = await startEndpoint();
-  logs = new CloudWatchLogsClient({
-    endpoint: ep.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'k', secretAccessKey: 's' },
-    maxAttempts: 1,
-  });
-});
-afterAll(async () => {
-  logs.destroy();
-  await ep.close();
-});
+const endpoint = useLocalLogsEndpoint();
 
 const filter = (logGroupName: string, filterName: string, extra: Partial<PutMetricFilterCommandInput> = {}) =>
   new PutMetricFilterCommand({
@@ -42,13 +27,14 @@ const filter = (logGroupName: string, filterName: string, extra: Partial<PutMetr
   });
 const invalid = (message: string) => ({ name: 'InvalidParameterException', message });
 const countOf = async (name: string) =>
-  (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups![0]!.metricFilterCount;
+  (await endpoint.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups![0]!
+    .metricFilterCount;
 
 describe('metric filters on the local endpoint', () => {
   it('puts, updates, lists and deletes filters, counting them on the group', async () => {
-    await logs.send(new CreateLogGroupCommand({ logGroupName: 'mf/a' }));
-    await logs.send(filter('mf/a', 'errors'));
-    await logs.send(
+    await endpoint.logs.send(new CreateLogGroupCommand({ logGroupName: 'mf/a' }));
+    await endpoint.logs.send(filter('mf/a', 'errors'));
+    await endpoint.logs.send(
       filter('mf/a', 'Latency', {
         filterPattern: '{ $.latency > 0 }',
         metricTransformations: [
@@ -57,7 +43,7 @@ describe('metric filters on the local endpoint', () => {
       }),
     );
     expect(await countOf('mf/a')).toBe(2);
-    const all = await logs.send(new DescribeMetricFiltersCommand({ logGroupName: 'mf/a' }));
+    const all = await endpoint.logs.send(new DescribeMetricFiltersCommand({ logGroupName: 'mf/a' }));
     expect(all.metricFilters!.map((f) => f.filterName)).toEqual(['Latency', 'errors']);
     const latency = all.metricFilters![0]!;
     expect(latency).toMatchObject({
@@ -69,66 +55,68 @@ describe('metric filters on the local endpoint', () => {
     });
     expect(typeof latency.creationTime).toBe('number');
     // an update replaces the pattern and keeps the creation time
-    await logs.send(filter('mf/a', 'Latency', { filterPattern: 'slow' }));
-    const updated = await logs.send(
+    await endpoint.logs.send(filter('mf/a', 'Latency', { filterPattern: 'slow' }));
+    const updated = await endpoint.logs.send(
       new DescribeMetricFiltersCommand({ logGroupName: 'mf/a', filterNamePrefix: 'Lat' }),
     );
     expect(updated.metricFilters!.map((f) => [f.filterPattern, f.creationTime])).toEqual([
       ['slow', latency.creationTime],
     ]);
-    await logs.send(new DeleteMetricFilterCommand({ logGroupName: 'mf/a', filterName: 'Latency' }));
+    await endpoint.logs.send(new DeleteMetricFilterCommand({ logGroupName: 'mf/a', filterName: 'Latency' }));
     expect(await countOf('mf/a')).toBe(1);
     await expect(
-      logs.send(new DeleteMetricFilterCommand({ logGroupName: 'mf/a', filterName: 'Latency' })),
+      endpoint.logs.send(new DeleteMetricFilterCommand({ logGroupName: 'mf/a', filterName: 'Latency' })),
     ).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'The specified metric filter does not exist.',
     });
     // a deleted group takes its filters along
-    await logs.send(new DeleteLogGroupCommand({ logGroupName: 'mf/a' }));
-    await logs.send(new CreateLogGroupCommand({ logGroupName: 'mf/a' }));
+    await endpoint.logs.send(new DeleteLogGroupCommand({ logGroupName: 'mf/a' }));
+    await endpoint.logs.send(new CreateLogGroupCommand({ logGroupName: 'mf/a' }));
     expect(await countOf('mf/a')).toBe(0);
-    await logs.send(new DeleteLogGroupCommand({ logGroupName: 'mf/a' }));
+    await endpoint.logs.send(new DeleteLogGroupCommand({ logGroupName: 'mf/a' }));
   });
 
   it('filters by metric name and namespace across groups, and pages', async () => {
-    for (const g of ['mf/p2', 'mf/p1']) await logs.send(new CreateLogGroupCommand({ logGroupName: g }));
-    for (let i = 0; i < 7; i++) await logs.send(filter(i % 2 ? 'mf/p1' : 'mf/p2', `f${i}`));
-    await logs.send(
+    for (const g of ['mf/p2', 'mf/p1']) await endpoint.logs.send(new CreateLogGroupCommand({ logGroupName: g }));
+    for (let i = 0; i < 7; i++) await endpoint.logs.send(filter(i % 2 ? 'mf/p1' : 'mf/p2', `f${i}`));
+    await endpoint.logs.send(
       filter('mf/p1', 'other', {
         metricTransformations: [{ metricName: 'other', metricNamespace: 'app', metricValue: '1' }],
       }),
     );
-    const byMetric = await logs.send(new DescribeMetricFiltersCommand({ metricName: 'other', metricNamespace: 'app' }));
+    const byMetric = await endpoint.logs.send(
+      new DescribeMetricFiltersCommand({ metricName: 'other', metricNamespace: 'app' }),
+    );
     expect(byMetric.metricFilters!.map((f) => f.filterName)).toEqual(['other']);
     const pages = [];
     for await (const page of paginateDescribeMetricFilters(
-      { client: logs, pageSize: 3 },
+      { client: endpoint.logs, pageSize: 3 },
       { metricName: 'errors', metricNamespace: 'app' },
     ))
       pages.push(page.metricFilters!.map((f) => `${f.logGroupName}:${f.filterName}`));
     expect(pages).toEqual([['mf/p1:f1', 'mf/p1:f3', 'mf/p1:f5'], ['mf/p2:f0', 'mf/p2:f2', 'mf/p2:f4'], ['mf/p2:f6']]);
-    await expect(logs.send(new DescribeMetricFiltersCommand({ metricName: 'other' }))).rejects.toMatchObject(
+    await expect(endpoint.logs.send(new DescribeMetricFiltersCommand({ metricName: 'other' }))).rejects.toMatchObject(
       invalid('metricName and metricNamespace must be specified together.'),
     );
-    await expect(logs.send(new DescribeMetricFiltersCommand({ nextToken: 'garbage' }))).rejects.toMatchObject(
+    await expect(endpoint.logs.send(new DescribeMetricFiltersCommand({ nextToken: 'garbage' }))).rejects.toMatchObject(
       invalid('The specified nextToken is invalid.'),
     );
   });
 
   it("refuses what the service model's constraints refuse, in AWS's words", async () => {
-    await logs.send(new CreateLogGroupCommand({ logGroupName: 'mf/v' }));
-    await expect(logs.send(filter('mf/none', 'x'))).rejects.toMatchObject({
+    await endpoint.logs.send(new CreateLogGroupCommand({ logGroupName: 'mf/v' }));
+    await expect(endpoint.logs.send(filter('mf/none', 'x'))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'The specified log group does not exist.',
     });
-    await expect(logs.send(filter('mf/v', 'a*b'))).rejects.toMatchObject(
+    await expect(endpoint.logs.send(filter('mf/v', 'a*b'))).rejects.toMatchObject(
       invalid(
         "1 validation error detected: Value 'a*b' at 'filterName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*",
       ),
     );
     await expect(
-      logs.send(
+      endpoint.logs.send(
         filter('mf/v', 'x', {
           metricTransformations: [{ metricName: 'm', metricNamespace: 'n$', metricValue: '1' }],
         }),
@@ -139,29 +127,33 @@ describe('metric filters on the local endpoint', () => {
       ),
     );
     await expect(
-      logs.send(filter('mf/v', 'x', { metricTransformations: [{ metricName: 'm', metricNamespace: 'n' } as never] })),
+      endpoint.logs.send(
+        filter('mf/v', 'x', { metricTransformations: [{ metricName: 'm', metricNamespace: 'n' } as never] }),
+      ),
     ).rejects.toMatchObject(
       invalid(
         "1 validation error detected: Value null at 'metricTransformations.1.member.metricValue' failed to satisfy constraint: Member must not be null",
       ),
     );
-    await expect(logs.send(filter('mf/v', 'x', { metricTransformations: [] }))).rejects.toMatchObject({
+    await expect(endpoint.logs.send(filter('mf/v', 'x', { metricTransformations: [] }))).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
-    await expect(logs.send(filter('mf/v', 'x', { filterPattern: '{ $.a = }' }))).rejects.toMatchObject(
+    await expect(endpoint.logs.send(filter('mf/v', 'x', { filterPattern: '{ $.a = }' }))).rejects.toMatchObject(
       invalid('Invalid metric filter pattern'),
     );
-    await expect(logs.send(filter('mf/v', 'x', { filterPattern: 'x'.repeat(1025) }))).rejects.toMatchObject({
+    await expect(endpoint.logs.send(filter('mf/v', 'x', { filterPattern: 'x'.repeat(1025) }))).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
-    for (let i = 0; i < 100; i++) await logs.send(filter('mf/v', `f${i}`));
-    await expect(logs.send(filter('mf/v', 'one-too-many'))).rejects.toMatchObject({ name: 'LimitExceededException' });
+    for (let i = 0; i < 100; i++) await endpoint.logs.send(filter('mf/v', `f${i}`));
+    await expect(endpoint.logs.send(filter('mf/v', 'one-too-many'))).rejects.toMatchObject({
+      name: 'LimitExceededException',
+    });
     expect(await countOf('mf/v')).toBe(100);
   });
 
   it('tests term, JSON and space-delimited patterns against events', async () => {
     const test = async (filterPattern: string, logEventMessages: string[]) =>
-      (await logs.send(new TestMetricFilterCommand({ filterPattern, logEventMessages }))).matches!.map((m) => [
+      (await endpoint.logs.send(new TestMetricFilterCommand({ filterPattern, logEventMessages }))).matches!.map((m) => [
         m.eventNumber,
         m.extractedValues,
       ]);
