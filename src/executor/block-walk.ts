@@ -29,13 +29,12 @@ export class BlockWalk {
   async runBlock(block: Block, host: string, extra: Vars): Promise<void> {
     const { ctx } = this;
     const state = ctx.hostState(host);
-    if (block.roleRoot) {
-      // a dependency that already ran with the same parameters does not run again (Role.has_run)
-      const key = `${host}\u0000${block.roleRoot.key}`;
-      if (block.roleRoot.dependency && ctx.rolesRun.has(key)) return;
-      ctx.rolesRun.add(key);
-    }
+    const root = block.roleRoot;
+    // a role that already ran on the host with the same parameters does not run again (Role.has_run)
+    if (root && !root.allowDuplicates && ctx.rolesRun.has(`${host}\u0000${root.key}`)) return;
     await this.runList(block.block, host, extra);
+    // the implicit role_complete at the role's end: the role has run if one of its tasks ran (not skipped)
+    if (root && !state.done && state.rolesRan.has(root.key)) ctx.rolesRun.add(`${host}\u0000${root.key}`);
     if (state.failed && block.rescue.length) {
       const { failedTask, failedResult } = state;
       state.failed = false;

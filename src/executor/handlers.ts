@@ -2,21 +2,32 @@
 // section of the play, or at meta: flush_handlers), in the order they were defined.
 import type { Block, Task } from '../playbook/model.js';
 import { pyStr } from '../python/python.js';
+import { roleHandlers } from '../playbook/loader.js';
 import type { RunContext } from './context.js';
 
-/** A changed task notified these handlers on this host. */
+/** The names a handler answers to by name: its name, and in a role also `role : name` (Handler.get_name). */
+function handlerNames(h: Task): string[] {
+  if (h.name === undefined) return [];
+  return h.role ? [h.name, `${h.role.name} : ${h.name}`] : [h.name];
+}
+
+/** A changed task notified these handlers on this host: by name the last handler loaded with that name
+ * (search_handler_blocks_by_name), and every handler that listens to it. */
 export function notify(ctx: RunContext, host: string, names: unknown): void {
   const state = ctx.hostState(host);
-  for (const h of Array.isArray(names) ? names : [names]) {
-    state.notified.add(pyStr(h));
-    // the strategy reports each handler it notifies before the result itself
-    for (const handler of ctx.handlers)
-      if (handler.listen?.includes(pyStr(h))) ctx.emit('notified', handler.name ?? handler.actionAsWritten, host);
+  for (const n of Array.isArray(names) ? names : [names]) {
+    const name = pyStr(n);
+    const byName = [...ctx.handlers].reverse().find((h) => handlerNames(h).includes(name));
+    const listening = ctx.handlers.filter((h) => h.listen?.includes(name));
+    for (const handler of byName ? [byName, ...listening] : listening) {
+      if (state.notified.has(handler)) continue;
+      state.notified.add(handler);
+      ctx.emit('notified', handler.name ?? handler.actionAsWritten, host);
+    }
   }
 }
 
-/** The play's handlers, and its roles' (each use of a role brings its own: notifying by name runs every handler of
- * that name). */
+/** The play's handlers, and its roles' (each use of a role brings its own). */
 export function startPlayHandlers(ctx: RunContext): void {
   ctx.handlers = [...ctx.play.handlers];
   ctx.handlerRoles = new Set(ctx.play.roles.map((b) => b.roleRoot?.key ?? ''));
@@ -25,7 +36,7 @@ export function startPlayHandlers(ctx: RunContext): void {
 export function addRoleHandlers(ctx: RunContext, role: Block): void {
   if (ctx.handlerRoles.has(role.roleRoot!.key)) return;
   ctx.handlerRoles.add(role.roleRoot!.key);
-  ctx.handlers.push(...role.role!.handlers);
+  ctx.handlers.push(...roleHandlers(role));
 }
 
 /** What runs a handler: the task gate, as for any task. */
@@ -37,9 +48,9 @@ interface HandlerRunner {
 export async function flushHandlers(ctx: RunContext, gate: HandlerRunner, host: string): Promise<void> {
   const state = ctx.hostState(host);
   if (!state.notified.size || state.failed) return;
-  const notified = new Set(state.notified);
-  state.notified.clear();
+  // in the order they were loaded; a handler that notifies a later one runs it in this flush
   for (const h of ctx.handlers) {
-    if (h.listen?.some((n) => notified.has(n))) await gate.runTask(h, host, {}, true);
+    if (!state.notified.delete(h)) continue;
+    await gate.runTask(h, host, {}, true);
   }
 }

@@ -22,9 +22,11 @@ export class HostState {
   failedTask: Task | undefined;
   failedResult: TaskResult | undefined;
   /** Handlers notified and not yet run. */
-  readonly notified = new Set<string>();
+  readonly notified = new Set<Task>();
   /** Include frames from the play down to the running task, for the debugger's `where`. */
   readonly frames: Frame[] = [];
+  /** Roles (their keys) one of whose tasks ran on the host in this play, not skipped (Role._had_task_run). */
+  readonly rolesRan = new Set<string>();
   /** Variables that no_log tasks set or registered (for the whole run: later plays see them too). */
   readonly noLogNames = new Set<string>();
 
@@ -32,6 +34,7 @@ export class HostState {
   startPlay(): void {
     this.restore({ failed: false, unreachable: false, ended: false, failedTask: undefined, failedResult: undefined });
     this.notified.clear();
+    this.rolesRan.clear();
   }
   /** The host runs no more tasks in this play. */
   get done(): boolean {

@@ -2,10 +2,10 @@
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
 import { ParseError } from '../errors.js';
-import type { Task, TaskOrBlock } from '../playbook/model.js';
+import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
-import { isDict, pyStr } from '../python/python.js';
+import { isDict, pyBoolean, pyStr } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { loadTaskList, openBlock, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
 import type { RunContext } from './context.js';
@@ -236,7 +236,11 @@ async function runIncluded(
         vars: a.vars_from as string,
         handlers: a.handlers_from as string,
       },
+      fromInclude: true,
+      allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
     });
+    // public: the role's defaults and vars stay visible to the rest of the play (IncludeRole: play.roles.append)
+    if (pyBoolean(a.public ?? false, false)) ctx.play.publicRoles.push(block.role!);
     addRoleHandlers(ctx, block);
     await ctx.walk.runList([block], site.host, includeExtra);
     return true;
@@ -261,12 +265,18 @@ function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten =
   const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
   const holder = openBlock({ keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true });
   const { documents } = readYamlFile(file);
+  const imported: Block[] = [];
   const tasks = loadTaskList(
     documents[0] ?? [],
-    { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [] },
+    { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [], imported },
     holder,
   );
   holder.block = tasks;
+  // roles that import_role loads in an included file become public, as in a play's tasks
+  for (const b of imported) {
+    ctx.play.publicRoles.push(b.role!);
+    addRoleHandlers(ctx, b);
+  }
   if (frozen) {
     let byName = frozen.get(task);
     if (!byName) frozen.set(task, (byName = new Map()));

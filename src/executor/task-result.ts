@@ -63,6 +63,7 @@ export function finishTask(site: ResultSite, result: TaskResult): void {
     return;
   }
   const status = countStatus(site, result, failed && ignored ? 'ignored' : failed ? 'failed' : undefined);
+  if (task.role && status !== 'skipped') state.rolesRan.add(task.role.key);
   const notified = ctx.keyword(task, 'notify');
   if (!failed && result.changed && notified !== undefined) notify(ctx, host, notified);
   ctx.emit('taskResult', host, task, result, status);

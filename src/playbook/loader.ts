@@ -7,7 +7,7 @@ import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
-import { isDict } from '../python/python.js';
+import { isDict, pyBoolean } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
 import { canonicalKeyword, warnIgnoredKeywords, isLoopKeyword, keywordTypeError, keywordsValidAt } from './keywords.js';
 import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';
@@ -103,6 +103,8 @@ interface LoadContext {
   readonly handler?: boolean;
   readonly depth: number;
   readonly warnings: string[];
+  /** The roles import_role loaded, in order: the play's public roles, whose handlers join the play's. */
+  readonly imported?: Block[];
 }
 
 export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
@@ -185,7 +187,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   }
   if (def.names[0] === 'shell' || def.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
   const listen = ctx.handler
-    ? [ds.name, ...(Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : [])].filter(
+    ? (Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : []).filter(
         (x): x is string => typeof x === 'string',
       )
     : undefined;
@@ -337,6 +339,12 @@ interface RoleRequest {
   readonly dependency?: boolean;
   /** The `vars:` of the role's entry, which override its vars/ files. */
   readonly definitionVars?: Raw;
+  /** The entry's keywords (when, tags, ...), which the role's block carries. */
+  readonly keywords?: Raw;
+  /** Loaded by include_role (part of the role's key). */
+  readonly fromInclude?: boolean;
+  /** import_role's and include_role's allow_duplicates (default yes), which overrides the role's meta. */
+  readonly allowDuplicates?: boolean;
 }
 
 /** The first of the files that can be read, if any. */
@@ -387,12 +395,11 @@ function readRoleVars(rolePath: string, dir: string, base = 'main'): Raw {
 }
 
 /** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
-function loadRoleDependencies(rolePath: string, block: Block, { ctx, pos }: RoleRequest): Block[] {
-  const meta = readRoleVars(rolePath, 'meta');
+function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest): Block[] {
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   return deps.map((d) => {
     const { name, params, vars, keywords } = roleEntry(d, ctx, pos);
-    const b = loadRole({
+    return loadRole({
       name,
       params,
       ctx: { ...ctx, role: undefined },
@@ -400,9 +407,17 @@ function loadRoleDependencies(rolePath: string, block: Block, { ctx, pos }: Role
       pos,
       dependency: true,
       definitionVars: vars,
+      keywords,
     });
-    return Object.keys(keywords).length ? { ...b, keywords } : b;
   });
+}
+
+/** Ansible's ROLE_CACHE key: a role asked for twice with the same of these is one role, run once per host. */
+function roleKey(req: RoleRequest): string {
+  const { name, params, files = {}, definitionVars = {}, keywords = {} } = req;
+  const from_files = Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));
+  const { when, tags } = keywords;
+  return `${name}:${JSON.stringify({ params, when, tags, from_files, vars: definitionVars, from_include: !!req.fromInclude })}`;
 }
 
 export function loadRole(req: RoleRequest): Block {
@@ -410,8 +425,10 @@ export function loadRole(req: RoleRequest): Block {
   const tasks = files.tasks ?? 'main';
   const rolePath = findRolePath(name, ctx, tasks, pos);
   const handlersFile = firstReadable(yamlFiles(path.join(rolePath, 'handlers'), files.handlers ?? 'main'));
+  const key = roleKey(req);
   const role: { -readonly [K in keyof Role]: Role[K] } = {
     name,
+    key,
     path: rolePath,
     defaults: readRoleVars(rolePath, 'defaults', files.defaults),
     vars: { ...readRoleVars(rolePath, 'vars', files.vars), ...definitionVars },
@@ -431,10 +448,12 @@ export function loadRole(req: RoleRequest): Block {
   const tasksFile = firstReadable(yamlFiles(path.join(rolePath, 'tasks'), tasks))!;
   const { documents, warnings } = readYamlFile(tasksFile);
   ctx.warnings.push(...warnings);
-  const roleRoot = { key: `${name}:${JSON.stringify(params)}`, dependency };
-  const block = openBlock({ keywords: {}, pos, parent, role, implicit: true, roleRoot });
+  const meta = readRoleVars(rolePath, 'meta');
+  const allowDuplicates = req.allowDuplicates ?? pyBoolean(meta.allow_duplicates ?? false, false)!;
+  const roleRoot = { key, dependency, allowDuplicates };
+  const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
   block.block = [
-    ...loadRoleDependencies(rolePath, block, req),
+    ...loadRoleDependencies(meta, block, req),
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block),
   ];
   return block;
@@ -467,9 +486,12 @@ function roleEntry(
   return { name, params, vars, keywords };
 }
 
+/** import_role: the role loaded in place; the task's `vars:` become the role's vars (RoleInclude.vars), and
+ * the role is public: every task of the play sees its defaults and vars, as a role of `roles:`. */
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
+  const vars = task.keywords.vars;
   const b = loadRole({
-    name: String(task.args.name),
+    name: String(task.args.name ?? task.args.role),
     params: {},
     ctx,
     parent,
@@ -478,9 +500,14 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
       tasks: task.args.tasks_from as string,
       defaults: task.args.defaults_from as string,
       vars: task.args.vars_from as string,
+      handlers: task.args.handlers_from as string,
     },
+    definitionVars: isDict(vars) ? vars : {},
+    keywords: task.keywords,
+    allowDuplicates: pyBoolean(task.args.allow_duplicates ?? true, false),
   });
-  return { ...b, keywords: task.keywords };
+  ctx.imported?.push(b);
+  return b;
 }
 
 /** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
@@ -504,7 +531,8 @@ export function loadPlaybook(file: string): Playbook {
       'import_playbook' in x ||
       ('tasks' in x && !('block' in x) && !Object.keys(x).some((k) => resolveModule(k))));
   if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
-    const tasks = loadTaskList(data, ctx);
+    const imported: Block[] = [];
+    const tasks = loadTaskList(data, { ...ctx, imported });
     return {
       file: abs,
       warnings,
@@ -520,7 +548,8 @@ export function loadPlaybook(file: string): Playbook {
           roles: [],
           tasks,
           postTasks: [],
-          handlers: [],
+          handlers: imported.flatMap(roleHandlers),
+          publicRoles: imported.map((b) => b.role!),
           pos: filePos,
           implicit: true,
           basedir,
@@ -556,24 +585,35 @@ function checkKeywords(
   warnIgnoredKeywords(ds, at.level, at.pos, ctx.warnings);
 }
 
-function loadPlay(ds: Raw, ctx: LoadContext): Play {
+/** The handlers a role's block brings: its dependencies' first, then its own (Role.get_handler_blocks). */
+export function roleHandlers(b: Block): Task[] {
+  return [
+    ...b.block.filter((x): x is Block => x.kind === 'block').flatMap(roleHandlers),
+    ...(b.roleRoot ? b.role!.handlers : []),
+  ];
+}
+
+function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
+  const imported: Block[] = [];
+  const ctx: LoadContext = { ...playbookCtx, imported };
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   checkKeywords(ds, { level: 'play', owner: 'Play', pos }, ctx);
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
     fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
-    const b = loadRole({ name: rn, params, ctx, parent: undefined, pos: posOf(r) ?? pos, definitionVars: vars });
-    return { ...b, keywords };
+    return loadRole({ name: rn, params, ctx, parent: undefined, pos: posOf(r) ?? pos, definitionVars: vars, keywords });
   });
-  // handlers of the play's roles (and their dependencies) come before the play's own
-  const roleHandlers = roles.flatMap(function all(b: Block): Task[] {
-    return [
-      ...(b.roleRoot ? b.role!.handlers : []),
-      ...b.block.filter((x): x is Block => x.kind === 'block').flatMap(all),
-    ];
-  });
-  const handlers = [...roleHandlers, ...flattenTasks(loadTaskList(ds.handlers ?? [], { ...ctx, handler: true }))];
+  // handlers of the play's roles come before the play's own
+  const preTasks = loadTaskList(ds.pre_tasks ?? [], ctx);
+  const tasks = loadTaskList(ds.tasks ?? [], ctx);
+  const postTasks = loadTaskList(ds.post_tasks ?? [], ctx);
+  // the roles' handlers, the play's own, then those of the roles import_role loaded (IncludeRole appends them)
+  const handlers = [
+    ...roles.flatMap(roleHandlers),
+    ...flattenTasks(loadTaskList(ds.handlers ?? [], { ...ctx, imported: undefined, handler: true })),
+    ...imported.flatMap(roleHandlers),
+  ];
   const keywords: Raw = {};
   for (const [k, v] of Object.entries(ds))
     if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;
@@ -584,11 +624,12 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
     keywords,
     vars: isDict(ds.vars) ? ds.vars : {},
     varsFiles: Array.isArray(ds.vars_files) ? ds.vars_files : ds.vars_files ? [ds.vars_files] : [],
-    preTasks: loadTaskList(ds.pre_tasks ?? [], ctx),
+    preTasks,
     roles,
-    tasks: loadTaskList(ds.tasks ?? [], ctx),
-    postTasks: loadTaskList(ds.post_tasks ?? [], ctx),
+    tasks,
+    postTasks,
     handlers,
+    publicRoles: imported.map((b) => b.role!),
     pos,
     implicit: false,
     basedir: ctx.basedir,

@@ -16,7 +16,7 @@ export interface Task {
   readonly pos: Pos;
   readonly parent?: Block;
   readonly role?: Role;
-  /** For handlers: the names it answers to (its name and `listen`). */
+  /** For handlers: the topics it listens to besides its name (`listen`). */
   readonly listen?: readonly string[];
 }
 
@@ -32,14 +32,17 @@ export interface Block {
   readonly role?: Role;
   /** A block made by import_tasks/import_role/a role: its keywords came from the importer. */
   readonly implicit?: boolean;
-  /** The block that is a whole role; `dependency` when it ran because another role's meta asked for it. */
-  readonly roleRoot?: { readonly key: string; readonly dependency: boolean };
+  /** The block that is a whole role; `dependency` when it ran because another role's meta asked for it. A role
+   * runs once per host for each key (its name and how it was asked for) unless it allows duplicates. */
+  readonly roleRoot?: { readonly key: string; readonly dependency: boolean; readonly allowDuplicates: boolean };
 }
 
 export type TaskOrBlock = Task | Block;
 
 export interface Role {
   readonly name: string;
+  /** Its name and what it was asked for with (Ansible's ROLE_CACHE key: params, when, tags, vars, *_from). */
+  readonly key: string;
   readonly path: string;
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly vars: Readonly<Record<string, unknown>>;
@@ -59,6 +62,9 @@ export interface Play {
   readonly tasks: readonly TaskOrBlock[];
   readonly postTasks: readonly TaskOrBlock[];
   readonly handlers: readonly Task[];
+  /** Roles whose defaults and vars every task of the play sees besides those of `roles:`: import_role's (added
+   * when the play loads) and include_role's with `public: true` (added when included). */
+  readonly publicRoles: Role[];
   readonly pos: Pos;
   /** A bare task file run as the tasks of an implicit `hosts: localhost` play. */
   readonly implicit: boolean;

@@ -265,6 +265,8 @@ function gatheredAsVars(gathered: Vars): Vars {
  * parameters. They never change once loaded, so they are merged once per task (and play). */
 interface TaskLayers {
   readonly play: Play;
+  /** How many public roles the play had (include_role with `public` adds to them while the play runs). */
+  readonly publicRoles: number;
   readonly defaults: Vars;
   readonly roleVars: Vars;
   readonly chainVars: Vars;
@@ -274,7 +276,7 @@ const byTask = new WeakMap<object, TaskLayers>();
 function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
   const key: object = task ?? play;
   const hit = byTask.get(key);
-  if (hit && hit.play === play) return hit;
+  if (hit && hit.play === play && hit.publicRoles === play.publicRoles.length) return hit;
   // the task's blocks, outermost first
   const chain: Array<Task | Block> = [];
   for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
@@ -286,6 +288,7 @@ function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
     if (b.roleRoot && b.role) playRoles.push(b.role);
   };
   for (const b of play.roles) collect(b);
+  playRoles.push(...play.publicRoles);
   const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
   const defaults: Vars = {},
     roleVars: Vars = {},
@@ -300,7 +303,7 @@ function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
       if (isDict(v)) Object.assign(chainVars, v);
   // role parameters belong to that one use of the role
   for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
-  const layers = { play, defaults, roleVars, chainVars, params };
+  const layers = { play, publicRoles: play.publicRoles.length, defaults, roleVars, chainVars, params };
   byTask.set(key, layers);
   return layers;
 }
