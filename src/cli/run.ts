@@ -171,21 +171,24 @@ async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): P
         .flat()
         .filter((t) => t !== undefined)
         .map(String);
-      io.out(`\n  play #${n + 1} (${hosts}): ${play.name ?? ''}\tTAGS: [${playTags.join(', ')}]\n`);
+      // an unnamed play is named after its hosts (Play.get_name)
+      const name = play.name ?? (play.implicit ? '' : hosts);
+      io.out(`\n  play #${n + 1} (${hosts}): ${name}\tTAGS: [${playTags.join(', ')}]\n`);
       // resolving the play's hosts warns of a pattern that matches nothing, as a run would
       const matched = matchHosts(inventory, play.hosts, { warn });
       if (opts.listHosts)
         io.out(
           `    pattern: ${pyRepr([play.hosts].flat().map(pyStr))}\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
         );
-      listPlayTasks(play, opts, io);
+      listPlayTasks(play, { opts, io, playTags });
     });
   }
 }
 
 /** A play's tasks (--list-tasks) and their tags (--list-tags). */
-function listPlayTasks(play: Play, opts: CliOptions, io: Io): void {
-  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
+function listPlayTasks(play: Play, { opts, io, playTags }: { opts: CliOptions; io: Io; playTags: string[] }): void {
+  // tasks inherit the play's tags
+  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks], playTags);
   if (opts.listTasks) {
     io.out('    tasks:\n');
     for (const { task, tags } of tasks)

@@ -1,14 +1,15 @@
 // One play: its name and hosts, vars_files and the play's magic variables, then each host's run of its sections
 // (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
 import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { TsibleError } from '../errors.js';
 import type { Play, Task, TaskOrBlock } from '../playbook/model.js';
 import { RESERVED_NAMES } from '../playbook/keywords.js';
 import { readYamlFile } from '../playbook/loader.js';
 import { isEncrypted } from '../vault/index.js';
 import { GLOBALS } from '../template/globals.js';
 import type { Templar } from '../template/templar.js';
-import { isDict, pyStr, truthy } from '../python/python.js';
+import { isDict, pyRepr, pyStr, truthy } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { matchHosts } from '../inventory/patterns.js';
 import { EndPlay, type RunContext } from './context.js';
@@ -23,9 +24,25 @@ const gatherTask = (play: Play): Task => ({
   action: 'gather_facts',
   actionAsWritten: 'gather_facts',
   args: {},
-  keywords: {},
+  keywords: {
+    // unless the play is tagged, gathering always runs
+    ...(play.keywords.tags === undefined || play.keywords.tags === null ? { tags: ['always'] } : {}),
+    ...(play.importedWhen ? { when: [...play.importedWhen] } : {}),
+  },
   pos: play.pos,
 });
+
+/** A vars_files entry: a file, or a list whose first file found is read; each is looked for in the playbook's
+ * `vars/` directory, then beside it (path_dwim_relative_stack). Undefined when none is there. */
+function findVarsFile(play: Play, entry: unknown, templar: Templar): string | undefined {
+  for (const name of Array.isArray(entry) ? entry : [entry]) {
+    const f = pyStr(templar.template(name));
+    const candidates = path.isAbsolute(f) ? [f] : [path.join(play.basedir, 'vars', f), path.join(play.basedir, f)];
+    const found = candidates.find((c) => statSync(c, { throwIfNoEntry: false })?.isFile());
+    if (found) return found;
+  }
+  return undefined;
+}
 
 export class PlayRun {
   /** Reserved names already warned about in this play. */
@@ -86,9 +103,10 @@ export class PlayRun {
   #readEncryptedVarsFiles(templar: Templar): void {
     for (const vf of this.play.varsFiles) {
       let text = '';
-      let file = '';
+      let file: string | undefined;
       try {
-        file = path.resolve(this.play.basedir, pyStr(templar.template(vf)));
+        file = findVarsFile(this.play, vf, templar);
+        if (file === undefined) continue;
         text = readFileSync(file, 'latin1');
       } catch {
         continue; // any other failure is the play start's to report
@@ -112,7 +130,13 @@ export class PlayRun {
     startPlayHandlers(ctx);
     const varsFiles: Vars = {};
     for (const vf of play.varsFiles) {
-      const file = path.resolve(play.basedir, pyStr(templar.template(vf)));
+      const file = findVarsFile(play, vf, templar);
+      if (file === undefined)
+        throw new TsibleError(
+          `vars file ${Array.isArray(vf) ? pyRepr(vf) : pyStr(vf)} was not found\n` +
+            'Could not find file on the Ansible Controller.\n' +
+            'If you are using a module and expect the file to exist on the remote, see the remote_src option',
+        );
       const doc = readYamlFile(file).documents[0];
       if (isDict(doc)) Object.assign(varsFiles, doc);
     }

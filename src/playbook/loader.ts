@@ -510,6 +510,32 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
   return b;
 }
 
+/** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
+ * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
+function importPlaybook(ds: Raw, basedir: string): Play[] {
+  // a `tags` var is taken out of the vars (and, as ansible-playbook 2.14 runs it, tags nothing)
+  const vars: Raw = isDict(ds.vars) ? { ...ds.vars } : {};
+  delete vars.tags;
+  const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+  const tags = asList(ds.tags);
+  const when = asList(ds.when);
+  return loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays.map((play) => {
+    if (when.length)
+      for (const item of [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]) {
+        const kw = item.keywords as Raw;
+        kw.when = [...when, ...asList(kw.when)];
+      }
+    const keywords = { ...play.keywords };
+    if (tags.length) keywords.tags = [...new Set([...asList(keywords.tags), ...tags])];
+    return {
+      ...play,
+      keywords,
+      vars: { ...play.vars, ...vars },
+      importedWhen: when.length ? [...when, ...(play.importedWhen ?? [])] : play.importedWhen,
+    };
+  });
+}
+
 /** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
 export function loadPlaybook(file: string): Playbook {
   const abs = path.resolve(file);
@@ -561,7 +587,7 @@ export function loadPlaybook(file: string): Playbook {
   for (const ds of data) {
     if (!isDict(ds)) fail('A playbook must be a list of plays', ds, filePos);
     if ('import_playbook' in ds) {
-      plays.push(...loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays);
+      plays.push(...importPlaybook(ds, basedir));
       continue;
     }
     plays.push(loadPlay(ds, ctx));

@@ -68,6 +68,8 @@ export interface Play {
   readonly pos: Pos;
   /** A bare task file run as the tasks of an implicit `hosts: localhost` play. */
   readonly implicit: boolean;
+  /** The `when:` of the import_playbook that brought the play, which also decides its fact gathering. */
+  readonly importedWhen?: readonly unknown[];
   readonly basedir: string;
 }
 
