@@ -63,7 +63,9 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       localAws: opts.localAws,
       signal: controller.signal,
       hooks,
-      prompt: process.stdin.isTTY ? (text: string) => terminal.next(text) : undefined,
+      prompt: process.stdin.isTTY
+        ? (text: string, how?: { hidden?: boolean }) => (how?.hidden ? terminal.nextHidden(text) : terminal.next(text))
+        : undefined,
       callbacks: (noLogOf) => [stdoutCallback(noLogOf, opts, { io, env })],
     });
     return rc;

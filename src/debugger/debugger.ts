@@ -380,20 +380,39 @@ export function scriptSource(file: string, io: { out(s: string): void }): LineSo
   };
 }
 
-/** Lines typed at a terminal (or piped in): EOF quits, as it does in Ansible's debugger. */
-export function stdinSource(io: { out(s: string): void }): LineSource & { close(): void } {
+/** Lines typed at a terminal (or piped in): EOF quits, as it does in Ansible's debugger. A hidden line (a
+ * private vars_prompt) is read with the terminal's echo off, as getpass reads it. */
+export function stdinSource(io: {
+  out(s: string): void;
+}): LineSource & { close(): void; nextHidden(prompt: string): Promise<string | null> } {
   const queue: string[] = [];
   const waiting: Array<(l: string | null) => void> = [];
   let closed = false,
-    started = false;
+    started = false,
+    hidden = false;
   let rest = '';
+  /** In raw mode the terminal edits nothing: Enter is \r, DEL rubs out, ^C/^D end the input. */
+  const rawChars = (chunk: string): string => {
+    let out = '';
+    for (const ch of chunk) {
+      if (ch === '\r' || ch === '\n') {
+        out += '\n';
+        hidden = false;
+        process.stdin.setRawMode(false);
+        io.out('\n');
+      } else if (ch === '\u007f') rest = rest.slice(0, -1);
+      else if (ch === '\u0003') process.kill(process.pid, 'SIGINT');
+      else out += ch;
+    }
+    return out;
+  };
   // stdin is read only once a session starts, so that a run that never stops does not wait for it
   const start = () => {
     if (started) return;
     started = true;
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
-      rest += chunk;
+      rest += hidden ? rawChars(chunk) : chunk;
       const parts = rest.split('\n');
       rest = parts.pop()!;
       for (const p of parts) {
@@ -419,6 +438,13 @@ export function stdinSource(io: { out(s: string): void }): LineSource & { close(
       if (l !== undefined) return Promise.resolve(l);
       if (closed) return Promise.resolve(null);
       return new Promise((resolve) => waiting.push(resolve));
+    },
+    nextHidden(prompt) {
+      if (process.stdin.isTTY && !queue.length && !closed) {
+        hidden = true;
+        process.stdin.setRawMode(true);
+      }
+      return this.next(prompt);
     },
   };
 }

@@ -24,8 +24,9 @@ export interface RunOptions {
   /** The vault secrets (label, password) files and `!vault` values were decrypted with, in the order tried. */
   readonly vaultSecrets?: readonly VaultSecret[];
   readonly inventory?: Inventory;
-  /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
-  readonly prompt?: (text: string) => Promise<string | null>;
+  /** Asks the user at the terminal (pause's prompt, vars_prompt), without echo when hidden; absent when there
+   * is no terminal. */
+  readonly prompt?: (text: string, how?: { hidden?: boolean }) => Promise<string | null>;
   /** Included files as they were first read, kept here by include task and file: what a simulation wants (its
    * runs must not change when a file is edited under them, and reading again is what costs). Without it an
    * include reads its file every time, as Ansible does. */

@@ -14,6 +14,7 @@ import type { Vars } from '../vars/variable-manager.js';
 import { matchHosts } from '../inventory/patterns.js';
 import { EndPlay, type RunContext } from './context.js';
 import { startPlayHandlers } from './handlers.js';
+import { promptPlayVars } from './vars-prompt.js';
 import { Lockstep } from './lockstep.js';
 import type { LinearStrategy } from './strategy.js';
 
@@ -57,6 +58,9 @@ export class PlayRun {
     const { ctx, play } = this;
     ctx.play = play;
     const templar = ctx.templar('localhost');
+    // PlaybookExecutor prompts before the play is run, its name and hosts included
+    await promptPlayVars(ctx, play, templar);
+    ctx.vm.invalidate();
     const pattern = templar.template(play.hosts);
     const name = this.#name(templar, pattern);
     // the play's hosts first (a bad subscript fails the run before the play's banner)

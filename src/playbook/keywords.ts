@@ -133,7 +133,7 @@ const TABLE = {
   gather_timeout: { where: PLAY, type: 'int', default: 10, implemented: false, harmless: 'any' },
   fact_path: { where: PLAY, type: 'string', default: null, implemented: false, harmless: [] },
   vars_files: { where: PLAY, type: 'list', default: [], implemented: true },
-  vars_prompt: { where: PLAY, type: 'list', default: [], implemented: false, harmless: [[]] },
+  vars_prompt: { where: PLAY, type: 'list', default: [], implemented: true },
   roles: { where: PLAY, type: 'list', default: [], implemented: true },
   handlers: { where: PLAY, type: 'list', default: [], implemented: true },
   pre_tasks: { where: PLAY, type: 'list', default: [], implemented: true },

@@ -611,6 +611,17 @@ function checkKeywords(
   warnIgnoredKeywords(ds, at.level, at.pos, ctx.warnings);
 }
 
+const VARS_PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'encrypt', 'salt_size', 'salt', 'unsafe'];
+/** vars_prompt's entries as Play._load_vars_prompt checks them: each names its variable, with known keys only. */
+function checkVarsPrompt(prompts: unknown, pos: Pos): void {
+  if (prompts === undefined || prompts === null) return;
+  for (const p of Array.isArray(prompts) ? prompts : [prompts]) {
+    if (!isDict(p) || !('name' in p)) fail("Invalid vars_prompt data structure, missing 'name' key", prompts, pos);
+    const odd = Object.keys(p).find((k) => !VARS_PROMPT_KEYS.includes(k));
+    if (odd) fail(`Invalid vars_prompt data structure, found unsupported key '${odd}'`, prompts, pos);
+  }
+}
+
 /** The handlers a role's block brings: its dependencies' first, then its own (Role.get_handler_blocks). */
 export function roleHandlers(b: Block): Task[] {
   return [
@@ -626,6 +637,7 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   checkKeywords(ds, { level: 'play', owner: 'Play', pos }, ctx);
   if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
     fail("the field 'hosts' is required but was not set", ds, pos);
+  checkVarsPrompt(ds.vars_prompt, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
     return loadRole({ name: rn, params, ctx, parent: undefined, pos: posOf(r) ?? pos, definitionVars: vars, keywords });

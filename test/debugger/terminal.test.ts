@@ -102,3 +102,44 @@ describe.skipIf(!hasTmux)('pause at a terminal', () => {
     });
   });
 });
+
+describe.skipIf(!hasTmux)('vars_prompt at a terminal', () => {
+  it('asks for each variable, hides private answers, confirms, and takes the default for an empty answer', async () => {
+    const dir = playbookDir({
+      'p.yml': [
+        '- hosts: localhost',
+        '  gather_facts: false',
+        '  vars_prompt:',
+        '    - name: user',
+        '      prompt: Your name',
+        '      private: false',
+        '    - name: secret',
+        '      prompt: Your secret',
+        '      confirm: true',
+        '    - name: color',
+        '      prompt: Colour',
+        '      default: blue',
+        '      private: false',
+        '  tasks:',
+        '    - debug:',
+        '        msg: "{{ user }}/{{ secret | length }}/{{ color }}"',
+        '',
+      ].join('\n'),
+    });
+    await inTerminal('vars-prompt', dir, 'p.yml', async (session) => {
+      await screenUntil(session, 'Your name: ');
+      tmux('send-keys', '-t', session, 'ada', 'Enter');
+      await screenUntil(session, 'Your secret: ');
+      tmux('send-keys', '-t', session, 'hunter2', 'Enter');
+      await screenUntil(session, 'confirm Your secret: ');
+      tmux('send-keys', '-t', session, 'hunter2', 'Enter');
+      await screenUntil(session, 'Colour [blue]: ');
+      tmux('send-keys', '-t', session, 'Enter');
+      const screen = await screenUntil(session, /exit=\d+/);
+      expect(screen).toContain('"msg": "ada/7/blue"');
+      expect(screen).toContain('exit=0');
+      expect(screen).not.toContain('hunter2');
+      expect(screen).toContain('Your name: ada');
+    });
+  });
+});
