@@ -24,6 +24,8 @@ export interface Inventory {
   readonly sources: string[];
   /** The connection for hosts that set none (`-c`); Ansible's default is ssh. */
   defaultConnection?: string;
+  /** Where group_vars/ and host_vars/ are read from: the inventory sources' directories, then the playbook's. */
+  varsDirs?: { readonly inventory: readonly string[]; readonly playbook: readonly string[] };
   /** --limit as given (ansible_limit) and its patterns (InventoryManager's subset), set by applyLimit. */
   limit?: { readonly text: string; readonly patterns: readonly string[] };
 }
@@ -263,9 +265,11 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
     if (inGroup) ung.hosts = ung.hosts.filter((x) => x !== h);
     else if (!ung.hosts.includes(h)) ung.hosts.push(h);
   }
-  for (const d of [...dirs, ...(playbookDir ? [playbookDir] : [])]) {
-    for (const [name, g] of inv.groups) Object.assign(g.vars, readVarsDir(path.join(d, 'group_vars'), name));
-    for (const [name, v] of inv.hosts) Object.assign(v, readVarsDir(path.join(d, 'host_vars'), name));
+  inv.varsDirs = { inventory: dirs, playbook: playbookDir ? [playbookDir] : [] };
+  // read now, so that a file that does not parse fails the run before it starts, as Ansible's vars plugins do
+  for (const d of [...inv.varsDirs.inventory, ...inv.varsDirs.playbook]) {
+    for (const name of inv.groups.keys()) varsFileVars(inv, d, 'group_vars', name);
+    for (const name of inv.hosts.keys()) varsFileVars(inv, d, 'host_vars', name);
   }
   return inv;
 }
@@ -291,15 +295,46 @@ export const isImplicitLocalhostName = (name: string): boolean =>
   name === 'localhost' || name === '127.0.0.1' || name === '::1';
 
 /** Inventory variables of a host: groups by depth then name, then the host's own. */
+/** group_vars/NAME or host_vars/NAME under a directory, read once per inventory (the files are not read again). */
+const dirVarsCache = new WeakMap<Inventory, Map<string, Vars>>();
+function varsFileVars(inv: Inventory, dir: string, kind: 'group_vars' | 'host_vars', name: string): Vars {
+  let cache = dirVarsCache.get(inv);
+  if (!cache) dirVarsCache.set(inv, (cache = new Map()));
+  const key = path.join(dir, kind, name);
+  let v = cache.get(key);
+  if (!v) cache.set(key, (v = readVarsDir(path.join(dir, kind), name)));
+  return v;
+}
+
+/** A host's inventory variables in VariableManager's order (VARIABLE_PRECEDENCE): the inventory files' vars of
+ * all, then of its other groups; group_vars/all of the inventory, then of the playbook; group_vars of its other
+ * groups, the inventory's then the playbook's; then the host's own: inventory file, host_vars of the inventory,
+ * of the playbook. Groups go by depth, ansible_group_priority, then name. */
 export function hostInventoryVars(inv: Inventory, host: string): Vars {
   const depths = groupDepths(inv);
-  const groups = groupsOf(inv, host).sort(
-    (a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0),
-  );
-  const out: Vars = {};
-  for (const g of groups) Object.assign(out, inv.groups.get(g)!.vars);
+  const priority = (g: string) => Number(inv.groups.get(g)?.vars.ansible_group_priority ?? 1);
+  const groups = groupsOf(inv, host)
+    .filter((g) => g !== 'all')
+    .sort(
+      (a, b) =>
+        (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || priority(a) - priority(b) || (a < b ? -1 : a > b ? 1 : 0),
+    );
+  const dirs = inv.varsDirs ?? { inventory: [], playbook: [] };
+  const fromDirs = (ds: readonly string[], kind: 'group_vars' | 'host_vars', names: readonly string[]) =>
+    ds.flatMap((d) => names.map((n) => varsFileVars(inv, d, kind, n)));
   const implicit = isImplicitLocalhostName(host);
-  Object.assign(out, inv.hosts.get(host) ?? (implicit ? IMPLICIT_LOCALHOST : {}));
+  const layers: Vars[] = [
+    inv.groups.get('all')!.vars,
+    ...groups.map((g) => inv.groups.get(g)!.vars),
+    ...fromDirs(dirs.inventory, 'group_vars', ['all']),
+    ...fromDirs(dirs.playbook, 'group_vars', ['all']),
+    ...fromDirs(dirs.inventory, 'group_vars', groups),
+    ...fromDirs(dirs.playbook, 'group_vars', groups),
+    inv.hosts.get(host) ?? (implicit ? IMPLICIT_LOCALHOST : {}),
+    ...fromDirs(dirs.inventory, 'host_vars', [host]),
+    ...fromDirs(dirs.playbook, 'host_vars', [host]),
+  ];
+  const out: Vars = Object.assign({}, ...layers);
   if (implicit && out.ansible_connection === undefined) Object.assign(out, IMPLICIT_LOCALHOST);
   return out;
 }
