@@ -215,6 +215,20 @@ describe('the leak scan', () => {
     expect(found).toEqual([]);
   }, 240_000);
 
+  it("masks in explore's traces what the debugger masks: credential-named variables, and copies of them", async () => {
+    writeFileSync(
+      path.join(dir, 'credentials.yml'),
+      '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - set_fact: {started: true}\n' +
+        '    - set_fact: {copied: "key={{ aws_secret_key }}", db_password: "{{ aws_secret_key }}"}\n',
+    );
+    const run = await runCli(
+      ['explore', 'credentials.yml', '--replay', '1', '-e', 'aws_secret_key=CredentialValue-77aa'],
+      { cwd: dir },
+    );
+    expect(run.stdout).toContain(`p1 vars: copied='key=********', db_password='********'`);
+    expect(run.stdout).not.toContain('CredentialValue-77aa');
+  }, 60_000);
+
   it('sees every secret when they are shown on request (--show-secrets, TSIBLE_SHOW_SECRETS)', async () => {
     const all = await outputs(true);
     const seen = new Set(all.flatMap(([, text]) => leaksIn(text)));
