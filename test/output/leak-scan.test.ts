@@ -137,6 +137,16 @@ const EXPLORE_PLAYBOOK = `
         shown: "{{ derived }} {{ created.changed }}"
 `;
 
+/** An error that ends the run, thrown up to the command line, quoting a vaulted value. */
+const FATAL_PLAYBOOK = `
+- hosts: localhost
+  gather_facts: false
+  vars_files: ["{{ vault_file_secret }}.yml"]
+  tasks:
+    - debug:
+        msg: never run
+`;
+
 const TARGET_TASKS = `
 - set_fact:
     nolog_fact: ${SECRET.noLogFact}
@@ -157,6 +167,7 @@ beforeAll(() => {
     'pb.yml': PLAYBOOK(vaultOf(SECRET.vaultInline), vaultOf(SECRET.vaultUnicode)),
     'debug.txt': DEBUG_SCRIPT,
     'explore.yml': EXPLORE_PLAYBOOK,
+    'fatal.yml': FATAL_PLAYBOOK,
     'targets/leaky/tasks/main.yml': TARGET_TASKS,
   });
 });
@@ -178,6 +189,7 @@ async function outputs(shown = false): Promise<Array<[string, string]>> {
     results.push([`default ${v || '-v0'}`, text(await run([...playbook, ...(v ? [v] : [])]))]);
   results.push(['default --diff', text(await run([...playbook, '--diff', '-vvv', '-e', 'resource_prefix=diff']))]);
   results.push(['json', text(await run(playbook, { TSIBLE_STDOUT_CALLBACK: 'json' }))]);
+  results.push(['fatal error', text(await run(['fatal.yml', ...VAULT, '-e', '@secrets.yml', ...show]))]);
   results.push([
     'debugger',
     text(await run([...playbook, '--debug-script', 'debug.txt'], { ANSIBLE_ENABLE_TASK_DEBUGGER: 'True' })),
