@@ -2,7 +2,7 @@
 import { TemplateError } from '../src/errors.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { typeName } from '../src/python/python.js';
-import { VaultText, decrypt, encrypt, isEncrypted } from '../src/vault/index.js';
+import { VaultText, addSecrets, decrypt, encrypt, isEncrypted } from '../src/vault/index.js';
 import { filter, type FilterTable } from './helpers.js';
 
 const isText = (v: unknown): v is string => typeof v === 'string' || v instanceof PyUndefined;
@@ -45,9 +45,9 @@ export const ENCRYPTION_FILTERS: FilterTable = {
       throw new TemplateError(`Vault should be in the form of a string, instead we got: <class '${typeName(vault)}'>`);
     if (!isEncrypted(String(text))) return String(text);
     try {
-      return decrypt(String(text), [{ vaultId: String(vault_id), password: Buffer.from(String(secret)) }]).toString(
-        'utf8',
-      );
+      const plain = decrypt(String(text), [{ vaultId: String(vault_id), password: Buffer.from(String(secret)) }]);
+      addSecrets(plain.toString('utf8'));
+      return plain.toString('utf8');
     } catch (e) {
       throw filterError('Unable to decrypt', e);
     }

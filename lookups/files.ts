@@ -4,7 +4,16 @@ import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
 import { isDict, pyStr, truthy } from '../src/python/python.js';
 import { findFile, flattenOnce, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
-import { decryptIfVaulted } from '../src/vault/index.js';
+import { addSecrets, decryptIfVaulted } from '../src/vault/index.js';
+
+/** A file's text as DataLoader._get_file_contents reads it: a vault encrypted file decrypted, its plaintext then
+ * one of the run's secrets. */
+function fileContent(f: string): string {
+  const raw = readFileSync(f, 'utf8');
+  const text = decryptIfVaulted(raw, f);
+  if (text !== raw) addSecrets(text);
+  return text;
+}
 
 /** fnmatch's pattern as a regular expression (`*`, `?`; the rest literal). */
 const fnmatch = (pattern: string): RegExp =>
@@ -66,7 +75,7 @@ export const FILE_LOOKUPS = {
           throw new TemplateError(`could not locate file in lookup: ${pyStr(t)}`);
         }
         // as DataLoader._get_file_contents, a vault encrypted file is read decrypted
-        let s = decryptIfVaulted(readFileSync(f, 'utf8'), f);
+        let s = fileContent(f);
         if (kw.rstrip === undefined || truthy(kw.rstrip)) s = s.replace(/\s+$/, '');
         if (truthy(kw.lstrip ?? false)) s = s.replace(/^\s+/, '');
         return s;
@@ -90,7 +99,7 @@ export const FILE_LOOKUPS = {
       terms.map((t) => {
         const f = findFile(ctx, pyStr(t));
         if (!f) throw new TemplateError(`Unable to find file matching "${pyStr(t)}" `);
-        return decryptIfVaulted(readFileSync(f, 'utf8'), f);
+        return fileContent(f);
       }),
   },
   template: {

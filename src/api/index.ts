@@ -15,7 +15,7 @@ import type { Task } from '../playbook/model.js';
 import { executePlaybooks } from './execute.js';
 import { toPlain } from '../python/python.js';
 import { configValue } from '../config.js';
-import { DEFAULT_VAULT_ID, setVaultSecrets, type VaultSecret } from '../vault/index.js';
+import { DEFAULT_VAULT_ID, scrub, setVaultSecrets, type VaultSecret } from '../vault/index.js';
 
 export interface RunOptions {
   /** Extra variables (-e), highest precedence. */
@@ -138,7 +138,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
 /** The default callback's text and the json callback's document, captured as ansible-playbook would print them. */
 function capturingCallbacks(opts: RunOptions, sink: { output: string; json: string }, noLog: (t: Task) => boolean) {
   const write = (s: string) => {
-    sink.output += s;
+    sink.output += scrub(s); // the run's secrets masked, as the command line prints them
   };
   return [
     new DefaultCallback({ write, error: write, columns: 79, color: false }, opts.verbosity ?? 0, noLog, {

@@ -2,6 +2,7 @@
 import { ExitCode, InterruptedError, OptionsError, TsibleError } from '../errors.js';
 import { HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
+import { scrub } from '../vault/secret-text.js';
 
 const VERSION = '0.1.0';
 
@@ -14,14 +15,22 @@ const DEFAULT_IO = {
   },
 };
 
-export async function main(argv: string[], io = DEFAULT_IO): Promise<number> {
+/** What a command prints, the run's secrets masked in it as a last line of defence (src/vault/secret-text.ts);
+ * `tsible vault` prints plaintext because it is asked to. */
+const scrubbed = (io: typeof DEFAULT_IO): typeof DEFAULT_IO => ({
+  out: (s) => io.out(scrub(s)),
+  err: (s) => io.err(scrub(s)),
+});
+
+export async function main(argv: string[], terminal = DEFAULT_IO): Promise<number> {
+  const io = argv[0] === 'vault' ? terminal : scrubbed(terminal);
   try {
     if (argv[0] === 'local-aws') return await (await import('./local-aws.js')).localAws(argv.slice(1), io);
     if (argv[0] === 'race') return await (await import('./race.js')).race(argv.slice(1), io);
     if (argv[0] === 'explore')
       return await (
         await import('../explorer/explore.js')
-      ).explore(argv.slice(1), { isTTY: io === DEFAULT_IO ? Boolean(process.stdout.isTTY) : false, ...io });
+      ).explore(argv.slice(1), { isTTY: terminal === DEFAULT_IO ? Boolean(process.stdout.isTTY) : false, ...io });
     if (argv[0] === 'vault') return await (await import('./vault.js')).vault(argv.slice(1), io);
     if (argv[0] === 'test') return await (await import('./test.js')).testTargets(argv.slice(1), io);
     const opts = parseArgs(argv);

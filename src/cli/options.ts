@@ -33,6 +33,8 @@ export interface CliOptions {
   version: boolean;
   help: boolean;
   localAws: boolean;
+  /** --show-secrets: vaulted and no_log values in clear (tsible masks them otherwise). */
+  showSecrets: boolean;
   jinja: '2.14' | 'native';
 }
 
@@ -75,6 +77,7 @@ options:
                         vault password file
   -J, --ask-vault-password, --ask-vault-pass
                         ask for vault password
+  --show-secrets        show vaulted and no_log values in the output (masked otherwise; TSIBLE_SHOW_SECRETS=1 too)
   --seed SEED           seed the random filters (random, shuffle) for a reproducible run
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
@@ -154,6 +157,7 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['-h', help],
   ['--help', help],
   ['--local-aws', switchOption((o) => (o.localAws = true))],
+  ['--show-secrets', switchOption((o) => (o.showSecrets = true))],
   [
     '--jinja',
     textOption((o, v) => {
@@ -163,6 +167,9 @@ const OPTIONS = new Map<string, OptionSpec>([
     }),
   ],
 ]);
+
+/** True for an option that takes a value (`tsible race` hands such options on with theirs). */
+export const takesValue = (flag: string): boolean => OPTIONS.get(flag)?.arg === true;
 
 /** The options before the command line sets any. */
 function defaultOptions(): CliOptions {
@@ -187,6 +194,7 @@ function defaultOptions(): CliOptions {
     version: false,
     help: false,
     localAws: false,
+    showSecrets: false,
     jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14',
   };
 }

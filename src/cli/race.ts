@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { OptionsError } from '../errors.js';
 import { startEndpoint } from '../endpoint/server.js';
+import { takesValue } from './options.js';
 
 type Io = { out(s: string): void; err(s: string): void };
 type Endpoint = Awaited<ReturnType<typeof startEndpoint>>;
@@ -37,7 +38,7 @@ function parseRaceArgs(argv: string[]): RaceCommand {
     const a = argv[i]!;
     if (a === '--processes' || a === '-n') processes = Number(argv[++i]);
     else if (a === '--throttle-rate') throttle = Number(argv[++i]);
-    else if (a === '-e' || a === '--extra-vars') passthrough.push(a, argv[++i]!);
+    else if (takesValue(a)) passthrough.push(a, argv[++i]!);
     else if (a.startsWith('-')) passthrough.push(a);
     else playbook = a;
   }

@@ -13,7 +13,7 @@ import type { ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
-import { setVaultSecrets, setupVaultSecrets, type VaultSecret } from '../vault/index.js';
+import { forgetSecrets, setVaultSecrets, setupVaultSecrets, showSecrets, type VaultSecret } from '../vault/index.js';
 import { vaultSecretIo } from './vault.js';
 
 type Io = { out(s: string): void; err(s: string): void };
@@ -26,6 +26,8 @@ const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', '
 
 export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
   checkPlaybookFiles(opts.files);
+  forgetSecrets();
+  if (opts.showSecrets) showSecrets(true);
   const vaultSecrets = await readVaultSecrets(opts, io);
   const extraVars = Object.assign({}, ...opts.extraVarArgs.map(parseExtraVars)) as Record<string, unknown>;
   const playbooks = loadPlaybooks(opts, io);

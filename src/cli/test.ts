@@ -5,6 +5,7 @@ import { OptionsError } from '../errors.js';
 import { parseExtraVars } from './options.js';
 import type { TargetResult, TargetOptions } from '../testing/target.js';
 import { junitXml } from '../testing/junit.js';
+import { scrub } from '../vault/index.js';
 
 type Io = { out(s: string): void; err(s: string): void };
 
@@ -94,7 +95,7 @@ export async function testTargets(argv: string[], io: Io): Promise<number> {
     `\n${count('passed')} passed, ${count('failed')} failed, ${count('skipped') + count('unsupported') + notRun} skipped\n`,
   );
   if (c.junit) writeFileSync(c.junit, junitXml(results));
-  if (c.json) writeFileSync(c.json, jsonReport(results));
+  if (c.json) writeFileSync(c.json, scrub(jsonReport(results)));
   return count('failed') ? 2 : 0;
 }
 

@@ -10,6 +10,7 @@ import { isDict, pyStr, truthy } from '../python/python.js';
 import { pformat } from './pformat.js';
 import { MASK, Secrets } from './secrets.js';
 import { Breakpoints } from './breakpoints.js';
+import { showSecrets } from '../vault/index.js';
 
 export interface LineSource {
   next(prompt: string): Promise<string | null>;
@@ -86,7 +87,7 @@ l, list              show the task's source with the current line marked
 w, where             show the include stack
 diff                 variables changed since the last stop
 calls                the AWS API calls the last task made
-reveal               show secrets (no_log values, AWS credentials) for the rest of this session
+reveal               show secrets (vaulted and no_log values, AWS credentials) for the rest of this run
 q, quit              stop the run (exit code 99)
 h, help              this text
 `;
@@ -242,7 +243,8 @@ export class Debugger implements ExecutorHooks {
       this.io.out(this.#calls(result === undefined ? this.#lastCalls : { name: point.name, calls: point.awsCalls() })),
     reveal: () => {
       this.#reveal = true;
-      this.io.out('Secrets are shown for the rest of this session.\n');
+      showSecrets(true); // the run's output too: the user asked to see them
+      this.io.out('Secrets are shown for the rest of this run.\n');
     },
   };
 

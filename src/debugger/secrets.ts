@@ -1,8 +1,10 @@
 // What the debugger never shows unless the user types `reveal`: values set or registered by no_log tasks,
-// AWS credentials (variables and module options), and any text that contains one of them.
+// AWS credentials (variables and module options), the run's secrets (vaulted values: src/vault/secret-text.ts),
+// and any text that contains one of them.
 import { isDict } from '../python/python.js';
+import { MASK, maskSecrets } from '../vault/index.js';
 
-export const MASK = '********';
+export { MASK };
 const CREDENTIAL_NAME =
   /(^|_)(secret|password|passwd|token|secret_key|session_token|security_token|access_token|secret_access_key)(_|$)/i;
 const CREDENTIAL_ENV = [
@@ -40,17 +42,21 @@ export class Secrets {
   /** The value as the debugger may print it. */
   mask(v: unknown, name?: string): unknown {
     if (name !== undefined && this.names.has(name)) return MASK;
+    return this.#mask(maskSecrets(v));
+  }
+
+  #mask(v: unknown): unknown {
     if (typeof v === 'string') {
       if (this.values.has(v)) return MASK;
       let out = v;
       for (const s of this.values) if (s.length >= 4) out = out.split(s).join(MASK);
       return out;
     }
-    if (Array.isArray(v)) return v.map((x) => this.mask(x));
+    if (Array.isArray(v)) return v.map((x) => this.#mask(x));
     if (isDict(v)) {
       const o: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v))
-        o[k] = CREDENTIAL_NAME.test(k) && x !== null && x !== '' ? MASK : this.mask(x);
+        o[k] = CREDENTIAL_NAME.test(k) && x !== null && x !== '' ? MASK : this.#mask(x);
       return o;
     }
     return v;

@@ -14,6 +14,7 @@ import {
 import { resolveModule } from '../../modules/index.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, setKey } from '../python/python.js';
+import { MIN_SCRUBBED, addSecrets } from '../vault/index.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import type { RunContext } from './context.js';
@@ -112,7 +113,11 @@ class ModuleInvocation {
     let result = raw;
     if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result))
       result.invocation = { module_args: v.invocation };
-    if (v.noLogValues?.length) result = maskNoLogValues(result, v.noLogValues) as TaskResult;
+    if (v.noLogValues?.length) {
+      // secrets for the rest of the run (short test credentials such as 's' only in this result)
+      addSecrets(v.noLogValues.filter((s) => s.length >= MIN_SCRUBBED));
+      result = maskNoLogValues(result, v.noLogValues) as TaskResult;
+    }
     if (v.deprecations.length) result.deprecations = [...((result.deprecations as unknown[]) ?? []), ...v.deprecations];
     if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
     return result;

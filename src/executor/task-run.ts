@@ -14,6 +14,7 @@ import { finishTask, isFailed } from './task-result.js';
 import { TaskExecutor } from './task-executor.js';
 import { taskName } from './task-name.js';
 import { INCLUDE_ACTIONS } from './includes.js';
+import { learnNoLogSecrets } from './no-log-secrets.js';
 
 export class TaskRun {
   readonly state: HostState;
@@ -118,6 +119,7 @@ export class TaskRun {
     finishTask(this, result);
     if (!ctx.noLog(this.task)) return;
     const register = ctx.keyword(this.asked, 'register');
+    learnNoLogSecrets(this.task, result, { registered: register !== undefined, extraVars: ctx.vm.extraVars });
     if (register !== undefined) this.state.noLogNames.add(pyStr(register));
     if (isDict(result.ansible_facts)) for (const k of Object.keys(result.ansible_facts)) this.state.noLogNames.add(k);
   }

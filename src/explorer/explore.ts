@@ -15,6 +15,7 @@ import { exploreSchedules, progressEvery } from './search.js';
 import { shrink, switches } from './shrink.js';
 import { decodeSchedule, encodeSchedule } from './schedule-codec.js';
 import { formatTrace } from './trace-format.js';
+import { scrub } from '../vault/index.js';
 import { runSchedule, type ScheduleOutcome } from './simulation.js';
 
 // the benchmark's entry point
@@ -75,7 +76,7 @@ function picture({ c, io }: Command, outcome: ScheduleOutcome, title: string): v
     ((f: string, t: string) => {
       writeFileSync(f, t);
     })
-  )(c.html, swimlanes(outcome, title));
+  )(c.html, scrub(swimlanes(outcome, title))); // the run's secrets masked, as in every output
   io.out(`swimlanes written to ${c.html}\n`);
 }
 

@@ -8,6 +8,7 @@ import { Secrets, MASK } from '../debugger/secrets.js';
 import { Breakpoints } from '../debugger/breakpoints.js';
 import type { LineSource } from '../debugger/debugger.js';
 import { TsibleError } from '../errors.js';
+import { showSecrets } from '../vault/index.js';
 import type { ProcessView, ScheduleController, ScheduleInspector } from './simulation.js';
 import { formatTrace } from './trace-format.js';
 
@@ -26,7 +27,7 @@ trace                the moves so far
 b, break [TEXT]      stop before moves whose call or task starts with TEXT, and after tasks named so
                      (no argument: list them)
 clear [N]            remove breakpoint N (no argument: all)
-reveal               show secrets (AWS credentials, no_log values) for the rest of this session
+reveal               show secrets (AWS credentials, vaulted and no_log values) for the rest of this run
 q, quit              stop (exit code 99)
 h, help              this text
 `;
@@ -201,7 +202,8 @@ export class ScheduleDebugger implements ScheduleController {
     clear: (_stop, arg) => this.io.out(this.#breakpoints.command('clear', arg)),
     reveal: () => {
       this.#reveal = true;
-      this.io.out('Secrets are shown for the rest of this session.\n');
+      showSecrets(true); // the traces recorded from now on too: the user asked to see them
+      this.io.out('Secrets are shown for the rest of this run.\n');
     },
   };
 

@@ -259,7 +259,7 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
     const record = this.opts.recordVars;
     if (record || this.invariants.any) {
       const v = point.vars();
-      if (record) this.scheduler.trace.recordChanges(i, isDict(v) ? v : {});
+      if (record) this.scheduler.trace.recordChanges(i, isDict(v) ? v : {}, point.noLogNames);
       if (this.invariants.any) this.invariants.snapshot(i, point, v);
     }
     if (this.scheduler.stop.signal.aborted) return;

@@ -1,6 +1,8 @@
 // A schedule's trace: every move (an AWS call attempt, a wait, a task start) and the notes between them (a win, a
 // release, a fault, a false invariant), with virtual time; and, for the traces people read, what each task changed.
 import { pyRepr } from '../python/python.js';
+import { scrub, secretsShown } from '../vault/index.js';
+import { Secrets } from '../debugger/secrets.js';
 import type { CallDetail } from './faults.js';
 
 /** What a note is about, for pictures: a fault (`crashed`: the process is gone), the lock, a false invariant. */
@@ -82,10 +84,13 @@ export class TraceRecorder {
     this.steps.push(mark ? { ...step, mark } : step);
   }
 
-  /** Records on process i's last move what its task changed, as Python reprs. */
-  recordChanges(i: number, vars: Record<string, unknown>): void {
+  /** Records on process i's last move what its task changed, as Python reprs; the run's secrets and what no_log
+   * tasks set (`noLogNames`) and credentials masked as the debugger masks them. */
+  recordChanges(i: number, vars: Record<string, unknown>, noLogNames: readonly string[] = []): void {
     const seen = this.#seen[i]!;
-    const changed = changedVars(seen, vars);
+    const secrets = new Secrets();
+    secrets.learn(vars, noLogNames, {});
+    const changed = changedVars(seen, vars, secrets);
     const last = this.#lastMove(i);
     const step = this.steps[last];
     if (step && changed.length && seen.has('\u0000started')) {
@@ -106,7 +111,7 @@ export class TraceRecorder {
 }
 
 /** `name=repr` for every variable whose repr differs from the one seen last (and remembers it). */
-function changedVars(seen: Map<string, string>, vars: Record<string, unknown>): string[] {
+function changedVars(seen: Map<string, string>, vars: Record<string, unknown>, secrets: Secrets): string[] {
   const changed: string[] = [];
   for (const [k, v] of Object.entries(vars)) {
     if (HIDDEN_VARS.has(k) || typeof v === 'function') continue;
@@ -118,7 +123,9 @@ function changedVars(seen: Map<string, string>, vars: Record<string, unknown>): 
     }
     if (seen.get(k) !== text) {
       seen.set(k, text);
-      changed.push(`${k}=${text.length > 120 ? `${text.slice(0, 117)}...` : text}`);
+      const masked = secretsShown() ? v : secrets.mask(v, k);
+      const shown = masked === v ? text : scrub(pyRepr(masked));
+      changed.push(`${k}=${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown}`);
     }
   }
   return changed;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { OptionsError, ParseError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
-import { decryptIfVaulted } from '../vault/index.js';
+import { addSecrets, decryptIfVaulted, isEncrypted } from '../vault/index.js';
 import { isDict } from '../python/python.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
@@ -196,7 +196,9 @@ function readVarsDir(dir: string, name: string): Vars {
           .filter((f) => /\.(ya?ml|json)$|^[^.]+$/.test(path.basename(f)))
       : [c];
     for (const f of files) {
-      const d = loadYaml(readFileSync(f, 'utf8'), f).documents[0];
+      const text = readFileSync(f, 'utf8');
+      const d = loadYaml(text, f).documents[0];
+      if (isEncrypted(text)) addSecrets(d);
       if (isDict(d)) Object.assign(out, d);
     }
   }

@@ -14,6 +14,7 @@ import {
 import { deepCopy, isDict, pyStr, truthy } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 import { diffOutput, type DiffColor } from './diff.js';
+import { maskSecrets, scrub } from '../vault/index.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -41,7 +42,8 @@ export function cleanCopy(action: string, result: TaskResult, noLog: boolean): T
     for (const k of ['attempts', 'changed', 'retries']) if (result[k] !== undefined) x[k] = result[k];
     return x;
   }
-  const out = deepCopy(result) as TaskResult;
+  // tsible's addition: the run's secrets (vaulted values, what no_log tasks set) are masked in every result shown
+  const out = maskSecrets(deepCopy(result) as TaskResult);
   delete out.failed;
   delete out.skipped;
   if (DEBUG_ACTIONS.has(action)) delete out.invocation;
@@ -137,7 +139,8 @@ export class DefaultCallback implements Callback {
   #line(text: string, color?: keyof typeof COLORS): void {
     this.out.write((color ? this.#c(color, text) : text) + '\n');
   }
-  #banner(msg: string): void {
+  #banner(text: string): void {
+    const msg = scrub(text); // a task's name may hold a secret: the stars fill up to its masked width
     const stars = '*'.repeat(Math.max(3, this.out.columns - [...msg].length));
     this.out.write(`\n${msg} ${stars}\n`);
   }

@@ -4,6 +4,7 @@ import type { TaskResult } from '../module.js';
 import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import { cleanCopy } from './default-callback.js';
 import { pyJson } from '../python/pyjson.js';
+import { maskSecrets } from '../vault/index.js';
 
 interface TaskEntry {
   task: { name: string; id: string; path: string; duration: { start: string; end?: string } };
@@ -66,7 +67,8 @@ export class JsonCallback implements Callback {
     for (const [h, v] of stats) s[h] = v;
     this.write(
       pyJson(
-        { custom_stats: {}, global_custom_stats: {}, plays: this.plays, stats: s },
+        // masked again at the end: a -e value a later no_log task used is a secret by now
+        maskSecrets({ custom_stats: {}, global_custom_stats: {}, plays: this.plays, stats: s }),
         { indent: 4, ensureAscii: false },
       ) + '\n',
     );

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
-import { isEncrypted } from '../vault/index.js';
+import { addSecrets, isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
 import { isDict, pyBoolean } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
@@ -79,7 +79,13 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
     throw missing(e);
   }
   // an encrypted file is decrypted with the secrets of each read, so its plaintext is never cached
-  if (isEncrypted(text)) return { ...loadYaml(text, file), encrypted: true };
+  if (isEncrypted(text)) {
+    const loaded = loadYaml(text, file);
+    // the values of an encrypted vars file (vars_files, include_vars, a role's vars) are secrets; a playbook or
+    // task list is not a mapping, and its module names and hosts are no one's secret
+    if (isDict(loaded.documents[0])) addSecrets(loaded.documents[0]);
+    return { ...loaded, encrypted: true };
+  }
   if (hit?.text === text) hit.stamp = stamp;
   else {
     hit = { text, stamp, loaded: loadYaml(text, file) };

@@ -1,9 +1,12 @@
 // JUnit XML as Ansible's junit callback writes it: a testsuite per target, a testcase per task result.
 import type { TargetResult } from './target.js';
 import { pyJson } from '../python/pyjson.js';
+import { cleanCopy } from '../output/default-callback.js';
+import { maskSecrets, scrub } from '../vault/index.js';
 
+// the run's secrets are masked in every text and result (src/vault/secret-text.ts), no_log results censored
 const esc = (s: string) =>
-  s
+  scrub(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -16,8 +19,9 @@ export function junitXml(results: readonly TargetResult[]): string {
       const name = esc(`[${t.host}] ${t.play ? `${t.play}: ` : ''}${t.task}`);
       const head = `    <testcase classname="${esc(t.path)}" name="${name}">`;
       if (t.status === 'failed' || t.status === 'unreachable') {
-        const msg = String(t.result.msg ?? t.result.reason ?? 'failed');
-        return `${head}\n      <failure message="${esc(msg)}" type="${t.status}">${esc(pyJson(t.result, { indent: 4 }))}</failure>\n    </testcase>`;
+        const result = t.result._ansible_no_log === true ? cleanCopy(t.action, t.result, true) : maskSecrets(t.result);
+        const msg = String(result.msg ?? result.reason ?? 'failed');
+        return `${head}\n      <failure message="${esc(msg)}" type="${t.status}">${esc(pyJson(result, { indent: 4 }))}</failure>\n    </testcase>`;
       }
       if (t.status === 'skipped')
         return `${head}\n      <skipped message="${esc(String(t.result.skip_reason ?? t.result.skipped_reason ?? 'skipped'))}"/>\n    </testcase>`;

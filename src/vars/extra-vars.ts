@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
+import { addSecrets, isEncrypted } from '../vault/index.js';
 import { parseKv } from '../playbook/kv.js';
 import { isDict } from '../python/python.js';
 
@@ -19,6 +20,7 @@ export function parseExtraVars(text: string): Record<string, unknown> {
     const doc = loadYaml(content, file).documents[0];
     if (!isDict(doc))
       throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
+    if (isEncrypted(content)) addSecrets(doc);
     return doc;
   }
   const t = text.trim();

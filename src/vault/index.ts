@@ -11,4 +11,14 @@ export {
   type VaultSecret,
 } from './vault-lib.js';
 export { VaultText, decryptIfVaulted, setVaultSecrets, vaultSecrets } from './vaulted.js';
+export {
+  MASK,
+  MIN_SCRUBBED,
+  addSecrets,
+  forgetSecrets,
+  maskSecrets,
+  scrub,
+  secretsShown,
+  showSecrets,
+} from './secret-text.js';
 export { setupVaultSecrets, type SecretSourcesIo, type VaultOptions } from './secret-sources.js';

@@ -3,6 +3,7 @@
 // are the process's, set once a run (or `tsible vault`) has read them from the command line.
 import type { Pos } from '../errors.js';
 import { decrypt, isEncrypted, type VaultSecret } from './vault-lib.js';
+import { addSecrets, SECRET_VALUE } from './secret-text.js';
 
 let secrets: readonly VaultSecret[] = [];
 
@@ -20,13 +21,17 @@ export const decryptIfVaulted = (text: string, file: string): string =>
  * play that never reads it runs without its secret, and decrypted with the secrets of that moment. */
 export class VaultText {
   #plaintext: string | undefined;
+  readonly [SECRET_VALUE] = true;
   constructor(
     readonly ciphertext: string,
     readonly pos?: Pos,
   ) {}
   /** The plaintext; fails with the vault's error when no secret can decrypt it. */
   get data(): string {
-    this.#plaintext ??= decrypt(this.ciphertext, secrets).toString('utf8');
+    if (this.#plaintext === undefined) {
+      this.#plaintext = decrypt(this.ciphertext, secrets).toString('utf8');
+      addSecrets(this.#plaintext);
+    }
     return this.#plaintext;
   }
   toString(): string {
