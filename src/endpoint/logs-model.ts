@@ -131,8 +131,6 @@ export class LogsModel {
     const tags = opts.tags === undefined ? {} : validateTags(opts.tags);
     if (opts.kmsKeyId !== undefined && (typeof opts.kmsKeyId !== 'string' || opts.kmsKeyId.length > 256))
       throw validation(opts.kmsKeyId, 'kmsKeyId', 'Member must have length less than or equal to 256');
-    if (this.#groups.has(n)) throw alreadyExists();
-    if (this.#groups.size >= this.maxGroups) throw new AwsError('LimitExceededException', 'Resource limit exceeded.');
     const cls = opts.logGroupClass ?? 'STANDARD';
     if (!['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'].includes(String(cls)))
       throw validation(
@@ -140,6 +138,8 @@ export class LogsModel {
         'logGroupClass',
         'Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]',
       );
+    if (this.#groups.has(n)) throw alreadyExists();
+    if (this.#groups.size >= this.maxGroups) throw new AwsError('LimitExceededException', 'Resource limit exceeded.');
     const group: LogGroup = {
       logGroupName: n,
       creationTime: this.clock.nowMs(),

@@ -162,6 +162,34 @@ describe('endpoint dispatch', () => {
     });
     expect((await fetch(`${ep.url}/_tsible/faults`, { method: 'POST', body: '[' })).status).toBe(400);
   });
+
+  it('answers every operation, given any member of any JSON type, with a result or a client error', async () => {
+    ep = await startEndpoint({ record: false });
+    const logs = ep.services.logs;
+    const values = [null, 5, -1, 1.5, true, 'x', '', [], [1], ['a'], {}, { a: 1 }, [null], [{}], [{ timestamp: 'x' }]];
+    const members = [
+      ...['logGroupName', 'logStreamName', 'logGroupIdentifier', 'logStreamNames', 'logStreamNamePrefix', 'tags'],
+      ...['tagKeys', 'resourceArn', 'retentionInDays', 'kmsKeyId', 'limit', 'nextToken', 'logEvents', 'filterName'],
+      ...['filterPattern', 'metricTransformations', 'logEventMessages', 'startTime', 'endTime', 'orderBy'],
+      ...['descending', 'startFromHead', 'logGroupNamePrefix', 'logGroupNamePattern', 'metricName', 'sequenceToken'],
+    ];
+    const outcomes = new Set<string>();
+    for (const operation of Object.keys(logs.operations))
+      for (const member of members)
+        for (const value of values) {
+          // the group and stream exist, so that the checks past existence are reached too
+          if (!logs.model.list('g').length) logs.call('CreateLogGroup', { logGroupName: 'g' });
+          if (!logs.model.get('g').logStreams?.s)
+            logs.call('CreateLogStream', { logGroupName: 'g', logStreamName: 's' });
+          try {
+            logs.call(operation, { logGroupName: 'g', logStreamName: 's', [member]: value });
+            outcomes.add('ok');
+          } catch (e) {
+            outcomes.add(e instanceof AwsError && e.status < 500 ? 'client error' : `${operation} ${member}: ${e}`);
+          }
+        }
+    expect([...outcomes].sort()).toEqual(['client error', 'ok']);
+  });
 });
 
 describe('AWS JSON 1.1 wire', () => {

@@ -144,6 +144,10 @@ describe('log streams', () => {
     ).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
+    await endpoint.logs.send(new CreateLogGroupCommand({ logGroupName: 'v/a' }));
+    await expect(
+      endpoint.logs.send(new CreateLogGroupCommand({ logGroupName: 'v/a', logGroupClass: 'COLD' as never })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
     await expect(
       endpoint.logs.send(
         new TagResourceCommand({ resourceArn: 'arn:aws:logs:us-east-1:000000000000:log-group:missing', tags: {} }),

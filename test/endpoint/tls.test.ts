@@ -91,9 +91,15 @@ describe('tsible local-aws --tls', () => {
           `c = boto3.client("logs", endpoint_url="${url}", region_name="eu-west-1")`,
           'c.create_log_group(logGroupName="tls/boto3")',
           'print(c.describe_log_groups()["logGroups"][0]["arn"])',
+          // botocore checks required members and minimum lengths itself: the request never leaves the client
+          'try:\n    c.put_log_events(logGroupName="tls/boto3", logStreamName="s", logEvents=[])\nexcept Exception as e:\n    print(type(e).__name__)',
+          'c.create_log_stream(logGroupName="tls/boto3", logStreamName="s")',
+          'print(c.put_log_events(logGroupName="tls/boto3", logStreamName="s", logEvents=[{"timestamp": 1, "message": "m"}])["rejectedLogEventsInfo"])',
         ].join('\n');
         const py = spawnSync('python3', ['-c', script], { encoding: 'utf8', env });
-        expect(py.stdout).toBe('arn:aws:logs:eu-west-1:000000000000:log-group:tls/boto3:*\n');
+        expect(py.stdout).toBe(
+          "arn:aws:logs:eu-west-1:000000000000:log-group:tls/boto3:*\nParamValidationError\n{'tooOldLogEventEndIndex': 0}\n",
+        );
         expect(py.stderr).toContain(`'url': '${url}/'`);
       }
       if (!hasAwsCli) console.log('skipped the AWS CLI over TLS: aws is not installed');
