@@ -39,8 +39,8 @@ interface ServiceSetup {
   readonly home: Home;
 }
 
-/** The services served: each a wire protocol and its operations over a fresh model. Adding a service is a model,
- * its operations and one entry here. */
+/** The services served: each a wire protocol, and its operations over a fresh model opened once per home (account
+ * and region) on first use. Adding a service is a model, its operations and one entry here. */
 const SERVICE_TABLE = {
   logs: {
     wire: awsJson11('Logs_20140328'),
