@@ -44,7 +44,7 @@ export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-l SUBS
               [--step] [-f FORKS] [--local-aws] [--jinja {2.14,native}]
               [--vault-id VAULT_IDS] [-J | --vault-password-file VAULT_PASSWORD_FILES]
               playbook [playbook ...]
-       tsible local-aws [--host 127.0.0.1] [--port 4566] [--state-file FILE]
+       tsible local-aws [--host 127.0.0.1] [--port 4566] [--state-file FILE] [--tls] [--tls-dir DIR]
        tsible vault {create,decrypt,edit,view,encrypt,encrypt_string,rekey} ... (tsible vault --help)
        tsible race PLAYBOOK [--processes N] [-e ...]
        tsible test TARGET_DIR... [--continue-on-error] [--retry-on-error] [-v] [--junit FILE] [--json FILE]

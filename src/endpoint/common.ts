@@ -5,6 +5,12 @@ export interface Clock {
 }
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
+/** The account and region a request is served in: every service keeps its state per home, as AWS does. */
+export interface Home {
+  readonly account: string;
+  readonly region: string;
+}
+
 export class AwsError extends Error {
   constructor(
     readonly code: string,

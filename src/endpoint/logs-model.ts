@@ -1,6 +1,6 @@
 // The in-memory CloudWatch Logs model: log groups, retention and tags with AWS's validation and error
 // words. Knows nothing about HTTP; time comes from an injected clock so the explorer can own it.
-import { AwsError, invalidParameter, systemClock, type Clock } from './common.js';
+import { AwsError, invalidParameter, systemClock, type Clock, type Home } from './common.js';
 
 export { AwsError, invalidParameter, systemClock, type Clock };
 
@@ -22,11 +22,28 @@ export interface LogGroup {
   readonly logGroupName: string;
   readonly creationTime: number;
   retentionInDays?: number;
-  readonly kmsKeyId?: string;
+  kmsKeyId?: string;
   readonly logGroupClass: string;
   tags: Record<string, string>;
+  /** By stream name (absent until a stream is made). */
+  logStreams?: Record<string, LogStream>;
   /** By filter name (absent in state files from before metric filters). */
   metricFilters?: Record<string, MetricFilter>;
+}
+
+export interface LogEvent {
+  readonly timestamp: number;
+  readonly message: string;
+  readonly ingestionTime: number;
+}
+export interface LogStream {
+  readonly logStreamName: string;
+  readonly creationTime: number;
+  firstEventTimestamp?: number;
+  lastEventTimestamp?: number;
+  lastIngestionTime?: number;
+  /** In timestamp order (a batch's events are, and each is placed after those with the same or an earlier time). */
+  events: LogEvent[];
 }
 
 export interface MetricTransformation {
@@ -45,22 +62,23 @@ export interface MetricFilter {
   readonly logGroupName: string;
 }
 
-interface Home {
-  readonly region: string;
-  readonly account: string;
-}
 const DEFAULT_HOME: Home = { region: 'us-east-1', account: '123456789012' };
 
 export function validateName(name: unknown, member = 'logGroupName'): string {
-  if (typeof name !== 'string' || name.length < 1)
-    throw validation(name ?? '', member, 'Member must have length greater than or equal to 1');
+  if (name === undefined || name === null)
+    throw invalidParameter(
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+  if (typeof name !== 'string')
+    throw new AwsError('SerializationException', `Unexpected ${typeof name} for '${member}'`);
+  if (name.length < 1) throw validation(name ?? '', member, 'Member must have length greater than or equal to 1');
   if (name.length > 512) throw validation(name, member, 'Member must have length less than or equal to 512');
   if (!NAME_RE.test(name))
     throw validation(name, member, 'Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+');
   return name;
 }
 
-function validateTags(tags: unknown, member = 'tags'): Record<string, string> {
+export function validateTags(tags: unknown, member = 'tags'): Record<string, string> {
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
     throw validation(tags, member, 'Member must be a map');
   const entries = Object.entries(tags as Record<string, unknown>);
@@ -90,6 +108,7 @@ const copyGroup = (g: LogGroup): LogGroup => ({
   ...g,
   tags: { ...g.tags },
   ...(g.metricFilters ? { metricFilters: { ...g.metricFilters } } : {}),
+  ...(g.logStreams ? { logStreams: { ...g.logStreams } } : {}),
 });
 
 export class LogsModel {
@@ -112,8 +131,6 @@ export class LogsModel {
     const tags = opts.tags === undefined ? {} : validateTags(opts.tags);
     if (opts.kmsKeyId !== undefined && (typeof opts.kmsKeyId !== 'string' || opts.kmsKeyId.length > 256))
       throw validation(opts.kmsKeyId, 'kmsKeyId', 'Member must have length less than or equal to 256');
-    if (this.#groups.has(n)) throw alreadyExists();
-    if (this.#groups.size >= this.maxGroups) throw new AwsError('LimitExceededException', 'Resource limit exceeded.');
     const cls = opts.logGroupClass ?? 'STANDARD';
     if (!['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'].includes(String(cls)))
       throw validation(
@@ -121,6 +138,8 @@ export class LogsModel {
         'logGroupClass',
         'Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]',
       );
+    if (this.#groups.has(n)) throw alreadyExists();
+    if (this.#groups.size >= this.maxGroups) throw new AwsError('LimitExceededException', 'Resource limit exceeded.');
     const group: LogGroup = {
       logGroupName: n,
       creationTime: this.clock.nowMs(),
@@ -167,18 +186,33 @@ export class LogsModel {
   }
 
   putRetentionPolicy(name: unknown, days: unknown): void {
-    const g = this.get(name);
+    validateName(name);
+    if (days === undefined || days === null)
+      throw invalidParameter(
+        "1 validation error detected: Value null at 'retentionInDays' failed to satisfy constraint: Member must not be null",
+      );
     if (typeof days !== 'number' || !(RETENTION_DAYS as readonly number[]).includes(days))
       throw validation(days, 'retentionInDays', `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
-    g.retentionInDays = days;
+    this.get(name).retentionInDays = days;
+  }
+
+  /** AssociateKmsKey and DisassociateKmsKey: the key is KMS's to check; here any id of the model's length. */
+  setKmsKey(name: unknown, kmsKeyId: unknown): void {
+    validateName(name);
+    if (kmsKeyId !== undefined && (typeof kmsKeyId !== 'string' || kmsKeyId.length > 256))
+      throw validation(kmsKeyId, 'kmsKeyId', 'Member must have length less than or equal to 256');
+    const g = this.get(name);
+    if (kmsKeyId === undefined) delete g.kmsKeyId;
+    else g.kmsKeyId = kmsKeyId as string;
   }
   deleteRetentionPolicy(name: unknown): void {
     delete this.get(name).retentionInDays;
   }
 
   tag(name: unknown, tags: unknown): void {
-    const g = this.get(name);
+    validateName(name);
     const t = validateTags(tags);
+    const g = this.get(name);
     const merged = { ...g.tags, ...t };
     if (Object.keys(merged).length > 50)
       throw new AwsError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400, {
@@ -194,9 +228,10 @@ export class LogsModel {
   groupByArn(arn: unknown): LogGroup {
     if (typeof arn !== 'string' || !arn.startsWith('arn:'))
       throw invalidParameter(`Invalid resource ARN: ${String(arn)}`);
-    const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(arn);
+    const m = /^arn:[^:]+:logs:([^:]*):([^:]*):log-group:(.+?)(:\*)?$/.exec(arn);
     if (!m) throw invalidParameter(`Invalid resource ARN: ${arn}`);
-    const g = this.#groups.get(m[1]!);
+    // a group of another region or account is not this home's to find
+    const g = m[1] === this.home.region && m[2] === this.home.account ? this.#groups.get(m[3]!) : undefined;
     if (!g) throw new AwsError('ResourceNotFoundException', `The specified resource does not exist.`);
     return g;
   }

@@ -1,11 +1,21 @@
 // CloudWatch Logs' operations over the in-memory model (moto's responses.py): one entry per X-Amz-Target
 // operation, JSON objects in and out (wire.ts's awsJson11 reads and writes the bytes); pagination declared once.
-import { AwsError, LogsModel, invalidParameter, validateName, type LogGroup } from './logs-model.js';
+import { AwsError, LogsModel, invalidParameter, validateName, validateTags, type LogGroup } from './logs-model.js';
 import { NO_FAULTS, pageAfter, pageToken, type Faults } from './common.js';
 import type { JsonObject } from './wire.js';
+import { validateInput, type Shape } from './shapes.js';
 import { deleteMetricFilter, describeMetricFilters, putMetricFilter, testMetricFilter } from './logs-metric-filters.js';
+import { GROUP_NAME, createLogStream, deleteLogStream, describeLogStreams, putLogEvents } from './logs-streams.js';
+import { filterLogEvents, getLogEvents } from './logs-events.js';
 
 export { NO_FAULTS, type Faults, type JsonObject };
+
+const RESOURCE_ARN: Shape = { type: 'string', required: true, min: 1, max: 1011, pattern: '[\\w+=/:,.@-]*' };
+const TAG_RESOURCE: Record<string, Shape> = { resourceArn: RESOURCE_ARN, tags: { type: 'map', required: true } };
+const UNTAG_RESOURCE: Record<string, Shape> = {
+  resourceArn: RESOURCE_ARN,
+  tagKeys: { type: 'list', required: true, min: 0, max: 50, member: { type: 'string', min: 1, max: 128 } },
+};
 
 interface Journal {
   creates: Map<string, number>;
@@ -141,16 +151,22 @@ export class LogsService {
     },
     ListTagsLogGroup: (b) => ({ tags: { ...this.model.get(b.logGroupName).tags } }),
     TagResource: (b) => {
+      validateInput(TAG_RESOURCE, b);
+      validateTags(b.tags);
       const g = this.model.groupByArn(b.resourceArn);
       this.model.tag(g.logGroupName, b.tags);
       return {};
     },
     UntagResource: (b) => {
+      validateInput(UNTAG_RESOURCE, b);
       const g = this.model.groupByArn(b.resourceArn);
-      this.model.untag(g.logGroupName, b.tagKeys ?? []);
+      this.model.untag(g.logGroupName, b.tagKeys);
       return {};
     },
-    ListTagsForResource: (b) => ({ tags: { ...this.model.groupByArn(b.resourceArn).tags } }),
+    ListTagsForResource: (b) => {
+      validateInput({ resourceArn: RESOURCE_ARN }, b);
+      return { tags: { ...this.model.groupByArn(b.resourceArn).tags } };
+    },
     PutMetricFilter: (b) => {
       putMetricFilter(this.model, b);
       return {};
@@ -161,11 +177,33 @@ export class LogsService {
       return {};
     },
     TestMetricFilter: (b) => testMetricFilter(b),
+    CreateLogStream: (b) => {
+      createLogStream(this.model, b);
+      return {};
+    },
+    DescribeLogStreams: (b) => describeLogStreams(this.model, b),
+    DeleteLogStream: (b) => {
+      deleteLogStream(this.model, b);
+      return {};
+    },
+    PutLogEvents: (b) => putLogEvents(this.model, b),
+    GetLogEvents: (b) => getLogEvents(this.model, b),
+    FilterLogEvents: (b) => filterLogEvents(this.model, b),
+    AssociateKmsKey: (b) => {
+      validateInput({ logGroupName: GROUP_NAME, kmsKeyId: { type: 'string', required: true, max: 256 } }, b);
+      this.model.setKmsKey(b.logGroupName, b.kmsKeyId);
+      return {};
+    },
+    DisassociateKmsKey: (b) => {
+      validateInput({ logGroupName: GROUP_NAME }, b);
+      this.model.setKmsKey(b.logGroupName, undefined);
+      return {};
+    },
   };
 
   /** Whether the operation may change state (the endpoint writes its state file after those). */
   mutates(operation: string): boolean {
-    return !/^(Describe|List|Test)/.test(operation);
+    return !/^(Describe|List|Test|Get|Filter)/.test(operation);
   }
   /** This service's part of the endpoint's state file. */
   snapshot(): JsonObject {

@@ -1,16 +1,19 @@
 // The HTTP face of the local AWS endpoint: one server for every service in SERVICE_TABLE, each request handed to
 // the service whose wire protocol accepts it (AWS JSON 1.1: the X-Amz-Target prefix), answered in that protocol
-// with AWS's error envelope. Any signature is accepted (it cannot check secrets); fault knobs apply to every
-// service and can be changed while it runs through POST /_tsible/faults.
+// with AWS's error envelope. Any signature is accepted (it cannot check secrets), but it names the caller's home:
+// each (account, region) has its own instance of every service, opened on first use, as in AWS. Fault knobs apply
+// to every service and can be changed while it runs through POST /_tsible/faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { AwsError, NO_FAULTS, systemClock, type Clock, type Faults } from './common.js';
+import { AwsError, NO_FAULTS, systemClock, type Clock, type Faults, type Home } from './common.js';
 import { LogsModel } from './logs-model.js';
 import { LogsService } from './logs-protocol.js';
 import {
   JSON_TYPE,
   awsJson11,
+  parseObject,
   jsonError,
   unknownTarget,
   type JsonObject,
@@ -32,14 +35,16 @@ interface EndpointService {
 interface ServiceSetup {
   readonly clock: Clock;
   readonly faults: Faults;
+  /** The account and region the instance serves (its ARNs name them). */
+  readonly home: Home;
 }
 
-/** The services served: each a wire protocol and its operations over a fresh model. Adding a service is a model,
- * its operations and one entry here. */
+/** The services served: each a wire protocol, and its operations over a fresh model opened once per home (account
+ * and region) on first use. Adding a service is a model, its operations and one entry here. */
 const SERVICE_TABLE = {
   logs: {
     wire: awsJson11('Logs_20140328'),
-    open: (s: ServiceSetup) => new LogsService(new LogsModel(s.clock), s.faults),
+    open: (s: ServiceSetup) => new LogsService(new LogsModel(s.clock, s.home), s.faults),
   },
 } satisfies Record<string, { wire: WireProtocol; open(setup: ServiceSetup): EndpointService }>;
 type ServiceName = keyof typeof SERVICE_TABLE;
@@ -62,14 +67,35 @@ interface EndpointOptions {
   clock?: Clock;
   random?: () => number;
   record?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM; tls.ts makes a self-signed pair). */
+  tls?: { readonly key: string; readonly cert: string };
+}
+
+/** Where a request without credentials, or with an access key that is not an account id, is served (LocalStack's
+ * default account; the SDKs' usual region). */
+const DEFAULT_HOME: Home = { account: '000000000000', region: 'us-east-1' };
+const homeKey = (h: Home) => `${h.account}/${h.region}`;
+
+/** The caller's home from its SigV4 Authorization header: the region from the credential scope
+ * (`Credential=<key>/<date>/<region>/<service>/aws4_request`), the account from an access key id of 12 digits
+ * (LocalStack's rule; any other key is the default account). */
+function homeOf(request: WireRequest): Home {
+  const scope = /Credential=([^/,\s]+)\/[^/]*\/([^/]+)\//.exec(String(request.headers.authorization ?? ''));
+  if (!scope) return DEFAULT_HOME;
+  return { account: /^\d{12}$/.test(scope[1]!) ? scope[1]! : DEFAULT_HOME.account, region: scope[2]! };
 }
 
 export interface LocalEndpoint {
   readonly url: string;
+  /** The services of the default home (account 000000000000, us-east-1). */
   readonly services: EndpointServices;
   /** CloudWatch Logs (services.logs), for callers from before there were several. */
   readonly service: LogsService;
+  /** The services of one (account, region), opened if no request has reached it yet. */
+  servicesOf(home: Home): EndpointServices;
   readonly calls: RecordedCall[];
+  /** The CA certificate (PEM) clients trust when the endpoint serves HTTPS. */
+  readonly caCert?: string;
   setFaults(f: Partial<Faults>): void;
   close(): Promise<void>;
 }
@@ -95,21 +121,46 @@ function send(res: ServerResponse, reply: WireReply, requestId: string): void {
 const sendJson = (res: ServerResponse, body: unknown) =>
   send(res, { status: 200, contentType: JSON_TYPE, body: JSON.stringify(body) }, randomUUID());
 
-/** One service of a running endpoint. */
+/** One service of a running endpoint, in one home. */
 interface Served {
   readonly wire: WireProtocol;
   readonly service: EndpointService;
 }
+type ServiceEntry = { wire: WireProtocol; open(setup: ServiceSetup): EndpointService };
+const ENTRIES = Object.entries(SERVICE_TABLE) as Array<[ServiceName, ServiceEntry]>;
 
-/** The endpoint's state across services: one request at a time changes it. */
+/** The endpoint's state across services and homes: one request at a time changes it. */
 class Endpoint {
   readonly calls: RecordedCall[] = [];
   readonly #throttleStreaks = new Map<string, number>();
+  /** Every service's instance per home key, opened lazily. */
+  readonly #homes = new Map<string, EndpointServices>();
   constructor(
-    readonly served: readonly Served[],
-    readonly faults: Faults,
+    readonly setup: Omit<ServiceSetup, 'home'>,
     readonly opts: EndpointOptions,
   ) {}
+
+  get faults(): Faults {
+    return this.setup.faults;
+  }
+
+  servicesOf(home: Home): EndpointServices {
+    let services = this.#homes.get(homeKey(home));
+    if (!services) {
+      const opened = ENTRIES.map(([name, entry]) => [name, entry.open({ ...this.setup, home })]);
+      services = Object.fromEntries(opened) as unknown as EndpointServices;
+      this.#homes.set(homeKey(home), services);
+    }
+    return services;
+  }
+
+  /** The service of `home` whose wire protocol accepts the request. */
+  #route(request: WireRequest): Served | undefined {
+    const found = ENTRIES.find(([, entry]) => entry.wire.accepts(request));
+    if (!found) return undefined;
+    const service: EndpointService = this.servicesOf(homeOf(request))[found[0]];
+    return { wire: found[1].wire, service };
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const request: WireRequest = {
@@ -119,11 +170,14 @@ class Endpoint {
       body: await readBody(req),
     };
     if (request.url === '/_tsible/faults' && request.method === 'POST') {
-      Object.assign(this.faults, JSON.parse(request.body || '{}'));
+      const knobs = parseObject(request.body);
+      if (!knobs)
+        return send(res, jsonError(new AwsError('SerializationException', 'Faults must be a JSON object')), '');
+      Object.assign(this.faults, knobs);
       return sendJson(res, { faults: this.faults });
     }
     if (request.url === '/_tsible/calls') return sendJson(res, { calls: this.calls });
-    const served = this.served.find((s) => s.wire.accepts(request));
+    const served = this.#route(request);
     const requestId = randomUUID();
     if (!served) return send(res, jsonError(unknownTarget(request)), requestId);
     try {
@@ -178,31 +232,36 @@ class Endpoint {
       throw new AwsError('ServiceUnavailableException', 'The service cannot complete the request.', 500);
   }
 
+  /** The state file: each home's services' parts under its `account/region` key. A file from before homes (the
+   * parts at the top) is the default home's. */
   restore(): void {
     const file = this.opts.stateFile;
     if (!file || !existsSync(file)) return;
     const state = JSON.parse(readFileSync(file, 'utf8')) as JsonObject;
-    for (const s of this.served) s.service.restore(state);
+    const keys = Object.keys(state);
+    const homes =
+      keys.length > 0 && keys.every((k) => /^\d{12}\/[^/]+$/.test(k)) ? state : { [homeKey(DEFAULT_HOME)]: state };
+    for (const [key, part] of Object.entries(homes)) {
+      const [account, region] = key.split('/') as [string, string];
+      for (const service of Object.values(this.servicesOf({ account, region })) as EndpointService[])
+        service.restore(part as JsonObject);
+    }
   }
   persist(): void {
     const file = this.opts.stateFile;
-    if (file)
-      writeFileSync(file, JSON.stringify(Object.assign({}, ...this.served.map((s) => s.service.snapshot())), null, 2));
+    if (!file) return;
+    const state: JsonObject = {};
+    for (const [key, services] of this.#homes)
+      state[key] = Object.assign({}, ...(Object.values(services) as EndpointService[]).map((s) => s.snapshot()));
+    writeFileSync(file, JSON.stringify(state, null, 2));
   }
 }
 
 export async function startEndpoint(opts: EndpointOptions = {}): Promise<LocalEndpoint> {
-  const setup: ServiceSetup = { clock: opts.clock ?? systemClock, faults: { ...NO_FAULTS, ...opts.faults } };
-  const services = Object.fromEntries(
-    Object.entries(SERVICE_TABLE).map(([name, entry]) => [name, entry.open(setup)]),
-  ) as unknown as EndpointServices;
-  const served = (Object.keys(SERVICE_TABLE) as ServiceName[]).map((n) => ({
-    wire: SERVICE_TABLE[n].wire,
-    service: services[n],
-  }));
-  const endpoint = new Endpoint(served, setup.faults, opts);
+  const setup = { clock: opts.clock ?? systemClock, faults: { ...NO_FAULTS, ...opts.faults } };
+  const endpoint = new Endpoint(setup, opts);
   endpoint.restore();
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     endpoint.handle(req, res).catch((e: Error) => {
       send(
         res,
@@ -210,19 +269,25 @@ export async function startEndpoint(opts: EndpointOptions = {}): Promise<LocalEn
         randomUUID(),
       );
     });
-  });
+  };
+  const server: Server = opts.tls ? createHttpsServer(opts.tls, handler) : createServer(handler);
   server.keepAliveTimeout = 5000;
+  const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, host, () => resolve());
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const services = endpoint.servicesOf(DEFAULT_HOME);
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    // the certificate names localhost, not the loopback address a client would otherwise be given
+    url: opts.tls ? `https://${host === '127.0.0.1' ? 'localhost' : host}:${port}` : `http://${host}:${port}`,
     services,
     service: services.logs,
+    servicesOf: (home) => endpoint.servicesOf(home),
     calls: endpoint.calls,
+    ...(opts.tls ? { caCert: opts.tls.cert } : {}),
     setFaults: (f) => {
       Object.assign(setup.faults, f);
     },

@@ -47,15 +47,28 @@ export function awsJson11(targetPrefix: string): WireProtocol {
     decode(request) {
       const operation = targetOf(request).split('.')[1];
       if (request.method !== 'POST' || !operation) throw unknownTarget(request);
-      try {
-        return { operation, input: request.body ? JSON.parse(request.body) : {} };
-      } catch {
-        throw new AwsError('SerializationException', 'Request body is not valid JSON');
-      }
+      const input = parseObject(request.body);
+      if (!input) throw new AwsError('SerializationException', 'Request body is not valid JSON');
+      return { operation, input };
     },
     reply: (_call, output) => ({ status: 200, contentType: JSON_TYPE, body: JSON.stringify(output) }),
     error: jsonError,
   };
+}
+
+/** A request body as a JSON object: empty or `null` is no members (what AWS's JSON protocol reads as an absent
+ * input structure; we are not sure AWS accepts a literal `null`, and pick the reading botocore's model implies: no
+ * members, so the required ones fail validation); anything else that is not an object is undefined. */
+export function parseObject(body: string): JsonObject | undefined {
+  if (!body.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (value === null) return {};
+  return typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
 /** AWS JSON's error envelope, also for requests no service accepts (as CloudWatch Logs answers an unknown target). */

@@ -1,7 +1,7 @@
 // The endpoint's service table, in process: a request goes to the service whose wire protocol accepts it, and one
 // no service accepts gets AWS's UnknownOperationException in the JSON envelope. Raw HTTP here (the SDK never
 // sends a wrong target); the state file holds every service's part.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,11 +70,11 @@ describe('endpoint dispatch', () => {
 
   it("lets the service refuse what it does not know, in its protocol's words", async () => {
     ep = await startEndpoint();
-    expect(await answer(await post(ep.url, 'Logs_20140328.PutLogEvents', '{}'))).toMatchObject({
+    expect(await answer(await post(ep.url, 'Logs_20140328.StartQuery', '{}'))).toMatchObject({
       status: 400,
       body: {
         __type: 'UnknownOperationException',
-        message: "Operation PutLogEvents is not supported by tsible's local CloudWatch Logs endpoint",
+        message: "Operation StartQuery is not supported by tsible's local CloudWatch Logs endpoint",
       },
     });
     expect(await answer(await post(ep.url, 'Logs_20140328.CreateLogGroup', '{not json'))).toMatchObject({
@@ -82,7 +82,7 @@ describe('endpoint dispatch', () => {
       errorType: 'SerializationException',
       body: { __type: 'SerializationException', message: 'Request body is not valid JSON' },
     });
-    expect(ep.calls.map((c) => [c.operation, c.error])).toEqual([['PutLogEvents', 'UnknownOperationException']]);
+    expect(ep.calls.map((c) => [c.operation, c.error])).toEqual([['StartQuery', 'UnknownOperationException']]);
   });
 
   it('applies the fault knobs to every served call', async () => {
@@ -100,10 +100,95 @@ describe('endpoint dispatch', () => {
     const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'tsible-ep-')), 'state.json');
     ep = await startEndpoint({ stateFile });
     await post(ep.url, 'Logs_20140328.CreateLogGroup', '{"logGroupName":"kept"}');
-    expect(Object.keys(JSON.parse(readFileSync(stateFile, 'utf8')))).toEqual(['logGroups']);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+      '000000000000/us-east-1': { logGroups: [{ logGroupName: 'kept' }] },
+    });
     await ep.close();
     ep = await startEndpoint({ stateFile });
     expect(ep.services.logs.model.list().map((g) => g.logGroupName)).toEqual(['kept']);
+  });
+
+  it('reads a state file from before homes as the default home', async () => {
+    const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'tsible-ep-')), 'state.json');
+    const group = { logGroupName: 'old', creationTime: 1, logGroupClass: 'STANDARD', tags: {} };
+    writeFileSync(stateFile, JSON.stringify({ logGroups: [group] }));
+    ep = await startEndpoint({ stateFile });
+    expect(ep.services.logs.model.list().map((g) => g.logGroupName)).toEqual(['old']);
+  });
+
+  it('keeps one state per account and region: the region from the credential scope, the account from a 12-digit key', async () => {
+    const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'tsible-ep-')), 'state.json');
+    ep = await startEndpoint({ stateFile });
+    const as = (credential: string, body: string) =>
+      fetch(ep!.url, {
+        method: 'POST',
+        headers: {
+          'X-Amz-Target': 'Logs_20140328.CreateLogGroup',
+          Authorization: `AWS4-HMAC-SHA256 Credential=${credential}/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body,
+      });
+    expect((await as('111122223333/20260101/eu-west-1/logs', '{"logGroupName":"g"}')).status).toBe(200);
+    expect((await as('AKIDLOCAL/20260101/eu-west-1/logs', '{"logGroupName":"g"}')).status).toBe(200);
+    expect((await as('AKIDLOCAL/20260101/us-east-1/logs', '{"logGroupName":"g"}')).status).toBe(200);
+    // the same name again in a home that has it
+    expect((await as('111122223333/20260101/eu-west-1/logs', '{"logGroupName":"g"}')).status).toBe(400);
+    const arn = (account: string, region: string) => ep!.servicesOf({ account, region }).logs.model.arnOf('g');
+    expect(arn('111122223333', 'eu-west-1')).toBe('arn:aws:logs:eu-west-1:111122223333:log-group:g');
+    expect(arn('000000000000', 'eu-west-1')).toBe('arn:aws:logs:eu-west-1:000000000000:log-group:g');
+    expect(Object.keys(JSON.parse(readFileSync(stateFile, 'utf8'))).sort()).toEqual([
+      '000000000000/eu-west-1',
+      '000000000000/us-east-1',
+      '111122223333/eu-west-1',
+    ]);
+    await ep.close();
+    ep = await startEndpoint({ stateFile });
+    expect(ep.servicesOf({ account: '111122223333', region: 'eu-west-1' }).logs.model.list()).toHaveLength(1);
+    expect(ep.servicesOf({ account: '111122223333', region: 'us-east-1' }).logs.model.list()).toHaveLength(0);
+  });
+
+  it('never answers a request a client can send with a 500', async () => {
+    ep = await startEndpoint();
+    for (const body of ['null', '[]', '3', '"x"', '{"logGroupName":null}', '{"logGroupName":5}', '{"tags":[]}'])
+      for (const op of ['CreateLogGroup', 'PutLogEvents', 'GetLogEvents', 'FilterLogEvents', 'TagResource'])
+        expect((await post(ep.url, `Logs_20140328.${op}`, body)).status).toBe(400);
+    expect(await answer(await post(ep.url, 'Logs_20140328.CreateLogGroup', 'null'))).toMatchObject({
+      status: 400,
+      body: {
+        __type: 'InvalidParameterException',
+        message:
+          "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null",
+      },
+    });
+    expect((await fetch(`${ep.url}/_tsible/faults`, { method: 'POST', body: '[' })).status).toBe(400);
+  });
+
+  it('answers every operation, given any member of any JSON type, with a result or a client error', async () => {
+    ep = await startEndpoint({ record: false });
+    const logs = ep.services.logs;
+    const values = [null, 5, -1, 1.5, true, 'x', '', [], [1], ['a'], {}, { a: 1 }, [null], [{}], [{ timestamp: 'x' }]];
+    const members = [
+      ...['logGroupName', 'logStreamName', 'logGroupIdentifier', 'logStreamNames', 'logStreamNamePrefix', 'tags'],
+      ...['tagKeys', 'resourceArn', 'retentionInDays', 'kmsKeyId', 'limit', 'nextToken', 'logEvents', 'filterName'],
+      ...['filterPattern', 'metricTransformations', 'logEventMessages', 'startTime', 'endTime', 'orderBy'],
+      ...['descending', 'startFromHead', 'logGroupNamePrefix', 'logGroupNamePattern', 'metricName', 'sequenceToken'],
+    ];
+    const outcomes = new Set<string>();
+    for (const operation of Object.keys(logs.operations))
+      for (const member of members)
+        for (const value of values) {
+          // the group and stream exist, so that the checks past existence are reached too
+          if (!logs.model.list('g').length) logs.call('CreateLogGroup', { logGroupName: 'g' });
+          if (!logs.model.get('g').logStreams?.s)
+            logs.call('CreateLogStream', { logGroupName: 'g', logStreamName: 's' });
+          try {
+            logs.call(operation, { logGroupName: 'g', logStreamName: 's', [member]: value });
+            outcomes.add('ok');
+          } catch (e) {
+            outcomes.add(e instanceof AwsError && e.status < 500 ? 'client error' : `${operation} ${member}: ${e}`);
+          }
+        }
+    expect([...outcomes].sort()).toEqual(['client error', 'ok']);
   });
 });
 
