@@ -213,6 +213,8 @@ function jsonReport(results: TargetResult[]): string {
     aliases: r.aliases,
     seconds: r.ms / 1000,
     result: r.run?.json,
+    // the end of a failed script's output, to see why
+    output: r.status === 'failed' && r.output ? r.output.slice(-4000) : undefined,
   }));
   const summary = {
     passed: count('passed'),

@@ -74,7 +74,7 @@ function cloudConfigFile(opts: AwsCloudOptions, work: string): string {
     cloudConfigText({
       access: local ? 'tsible-local' : (env.AWS_ACCESS_KEY_ID ?? ''),
       secret: local ? 'tsible-local' : (env.AWS_SECRET_ACCESS_KEY ?? ''),
-      token: local ? '' : (env.AWS_SESSION_TOKEN ?? ''),
+      token: local ? 'tsible-local' : (env.AWS_SESSION_TOKEN ?? ''),
       region: local ? 'us-east-1' : (env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'),
     }),
     { mode: 0o600 },
