@@ -102,6 +102,7 @@ function classify(dir) {
     python: () =>
       all.some((f) => PYTHON_PLUGIN_DIRS.test(f) && f.endsWith('.py')) ||
       all.some((f) => f.endsWith('.py') || /(^|\/)library\//.test(f)) ||
+      aliases.includes('needs/target/binary_modules') ||
       /\bpython[0-9.]*\b|ANSIBLE_TEST_PYTHON_INTERPRETER|\.py\b/.test(shell),
     cli: () => UNSERVED_CLI.test(shell),
   };

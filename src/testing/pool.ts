@@ -38,7 +38,7 @@ export async function runWorker(specFile: string): Promise<number> {
     json: result.run.json,
     output: result.run.output,
   };
-  writeFileSync(spec.resultFile, JSON.stringify({ ...result, run }));
+  writeFileSync(spec.resultFile, JSON.stringify({ ...result, run }), { mode: 0o600 });
   return 0;
 }
 
@@ -51,7 +51,8 @@ function runIsolated(dir: string, options: TargetOptions, timeout: number | unde
     options: { ...options, signal: undefined },
     resultFile: path.join(scratch, 'r.json'),
   };
-  writeFileSync(path.join(scratch, 'spec.json'), JSON.stringify(spec));
+  // the spec holds the environment, credentials included: for this user only (the folder is too)
+  writeFileSync(path.join(scratch, 'spec.json'), JSON.stringify(spec), { mode: 0o600 });
   const child = spawn(process.execPath, [tsibleBin(), 'test', '--worker', path.join(scratch, 'spec.json')], {
     env: (options.env ?? process.env) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -93,9 +93,12 @@ export function runScript(
   });
 }
 
-/** Why a script failed, in a line: its last fatal task or error, else its exit code. */
+/** Why a script failed, in a line: its last fatal task or error, else its exit code; and the last command its
+ * `set -x` traced, which under `set -e` is the one that failed. */
 export function scriptFailure(run: ScriptRun): string {
   const lines = run.output.split('\n');
   const fatal = lines.filter((l) => /^(fatal: |ERROR! |tsible test: )/.test(l)).at(-1);
-  return fatal ? fatal.slice(0, 300) : `runme.sh exited with ${run.rc}`;
+  const traced = lines.filter((l) => /^\++ /.test(l)).at(-1);
+  const why = fatal ? fatal.slice(0, 240) : `runme.sh exited with ${run.rc}`;
+  return traced ? `${why} (last command: ${traced.replace(/^\++ /, '').slice(0, 160)})` : why;
 }

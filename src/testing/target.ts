@@ -100,7 +100,8 @@ async function runRole(info: TargetInfo, opts: TargetOptions, layout: TargetLayo
     return { status: 'failed', reason: `ERROR! ${e.message.split('\n')[0]}` };
   }
   if (run.ok) return { status: 'passed', run };
-  const failure = run.tasks.find((t) => t.status === 'failed' || t.status === 'unreachable');
+  // the last failure is the one that stopped the run (an earlier one may have been rescued)
+  const failure = [...run.tasks].reverse().find((t) => t.status === 'failed' || t.status === 'unreachable');
   const why = failure
     ? `${failure.task}: ${String(failure.result.msg ?? failure.result.reason ?? 'failed')}`
     : `exit code ${run.rc}`;
