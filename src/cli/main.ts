@@ -1,6 +1,6 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
 import { ExitCode, InterruptedError, OptionsError, TsibleError } from '../errors.js';
-import { HELP, parseArgs } from './options.js';
+import { HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
 
@@ -15,35 +15,57 @@ const DEFAULT_IO = {
   },
 };
 
+type Io = typeof DEFAULT_IO;
+
 /** What a command prints, the run's secrets masked in it as a last line of defence (src/vault/secret-text.ts);
  * `tsible vault` prints plaintext because it is asked to. */
-const scrubbed = (io: typeof DEFAULT_IO): typeof DEFAULT_IO => ({
+const scrubbed = (io: Io): Io => ({
   out: (s) => io.out(scrub(s)),
   err: (s) => io.err(scrub(s)),
 });
+const SCRUBBED_DEFAULT = scrubbed(DEFAULT_IO);
+
+/** tsible's commands after the default one (playbooks): how each runs, and its --help when its parser has none. */
+export const COMMANDS: Record<string, { run(argv: string[], io: Io): Promise<number>; help?: string }> = {
+  run: { run: (argv, io) => runCommand(argv, io), help: HELP },
+  test: { run: async (argv, io) => (await import('./test.js')).testTargets(argv, io) },
+  race: { run: async (argv, io) => (await import('./race.js')).race(argv, io), help: RACE_HELP },
+  explore: {
+    run: async (argv, io) =>
+      (await import('../explorer/explore.js')).explore(argv, {
+        isTTY: io === DEFAULT_IO || io === SCRUBBED_DEFAULT ? Boolean(process.stdout.isTTY) : false,
+        ...io,
+      }),
+  },
+  'local-aws': { run: async (argv, io) => (await import('./local-aws.js')).localAws(argv, io), help: LOCAL_AWS_HELP },
+  vault: { run: async (argv, io) => (await import('./vault.js')).vault(argv, io) },
+};
+
+/** The default command: run playbooks, as ansible-playbook. */
+async function runCommand(argv: string[], io: Io): Promise<number> {
+  const opts = parseArgs(argv);
+  if (opts.help) {
+    io.out(HELP);
+    return ExitCode.Ok;
+  }
+  if (opts.version) {
+    io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`);
+    return ExitCode.Ok;
+  }
+  if (!opts.files.length) throw new OptionsError('the following arguments are required: playbook');
+  return await (await import('./run.js')).runPlaybooks(opts, io);
+}
 
 export async function main(argv: string[], terminal = DEFAULT_IO): Promise<number> {
-  const io = argv[0] === 'vault' ? terminal : scrubbed(terminal);
+  const io = argv[0] === 'vault' ? terminal : terminal === DEFAULT_IO ? SCRUBBED_DEFAULT : scrubbed(terminal);
   try {
-    if (argv[0] === 'local-aws') return await (await import('./local-aws.js')).localAws(argv.slice(1), io);
-    if (argv[0] === 'race') return await (await import('./race.js')).race(argv.slice(1), io);
-    if (argv[0] === 'explore')
-      return await (
-        await import('../explorer/explore.js')
-      ).explore(argv.slice(1), { isTTY: terminal === DEFAULT_IO ? Boolean(process.stdout.isTTY) : false, ...io });
-    if (argv[0] === 'vault') return await (await import('./vault.js')).vault(argv.slice(1), io);
-    if (argv[0] === 'test') return await (await import('./test.js')).testTargets(argv.slice(1), io);
-    const opts = parseArgs(argv);
-    if (opts.help) {
-      io.out(HELP);
+    const command = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]!]! : undefined;
+    if (!command) return await runCommand(argv, io);
+    if (command.help && argv.slice(1).some((a) => a === '-h' || a === '--help')) {
+      io.out(command.help);
       return ExitCode.Ok;
     }
-    if (opts.version) {
-      io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`);
-      return ExitCode.Ok;
-    }
-    if (!opts.files.length) throw new OptionsError('the following arguments are required: playbook');
-    return await (await import('./run.js')).runPlaybooks(opts, io);
+    return await command.run(argv.slice(1), io);
   } catch (e) {
     if (e instanceof InterruptedError) {
       io.err(` [ERROR]: ${e.message}\n`);

@@ -47,8 +47,10 @@ export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-l SUBS
        tsible local-aws [--host 127.0.0.1] [--port 4566] [--state-file FILE] [--tls] [--tls-dir DIR]
        tsible vault {create,decrypt,edit,view,encrypt,encrypt_string,rekey} ... (tsible vault --help)
        tsible race PLAYBOOK [--processes N] [-e ...]
-       tsible test TARGET_DIR... [--continue-on-error] [--retry-on-error] [-v] [--junit FILE] [--json FILE]
-                   [--local-aws | --cloud-config FILE | --aws-profile NAME] [--allow-disabled|unsupported|unstable|destructive]
+       tsible explore PLAYBOOK [--processes N] [options] (tsible explore --help)
+       tsible test [TARGET_DIR | TARGETS_DIR | PATTERN ...] [--jobs N] [--timeout SECONDS] [--split K/N] [--local-aws]
+                   [--junit FILE] [--json FILE] ... (tsible test --help)
+       tsible run ...        the same as tsible ...
 
 Runs Ansible playbooks and task files on the local machine, as ansible-playbook does.
 
@@ -84,6 +86,34 @@ options:
   --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
   --jinja               templating result pipeline: 2.14 (default) or native (2.19)
   --version             show program's version number and exit
+  -h, --help            show this help message and exit
+`;
+
+export const RACE_HELP = `usage: tsible race [-h] PLAYBOOK [--processes N] [--throttle-rate RATE] [-e EXTRA_VARS] [OPTION ...]
+
+Starts one local CloudWatch Logs endpoint and N tsible processes running the same playbook against it, each with
+its own resource_prefix, their output interleaved line by line, then says who held the lock and what it cost.
+
+options:
+  -n, --processes N     how many processes race (1 to 50, default 3)
+  --throttle-rate RATE  the share of calls the endpoint throttles (0 to 1)
+  -e, --extra-vars      set additional variables for every process
+  OPTION                any other option is given to every process
+  -h, --help            show this help message and exit
+`;
+
+export const LOCAL_AWS_HELP = `usage: tsible local-aws [-h] [--host 127.0.0.1] [--port 4566] [--state-file FILE] [FAULT ...]
+
+Serves tsible's local AWS endpoint (CloudWatch Logs) on loopback for tsible, the AWS SDKs, boto3 and the AWS CLI,
+until interrupted.
+
+options:
+  --host HOST           the address to listen on (default 127.0.0.1)
+  --port PORT           the port (default 4566)
+  --state-file FILE     keep the endpoint's state in FILE across restarts
+  --latency-ms MS, --throttle-rate RATE, --server-error-rate RATE, --listing-lag-ms MS, --clock-skew-ms MS,
+  --frozen-clock-ms MS, --max-consecutive-throttles N
+                        faults to start with (they can be changed while running: POST /_tsible/faults)
   -h, --help            show this help message and exit
 `;
 

@@ -1,12 +1,10 @@
 // `tsible race PLAYBOOK --processes N`: one local CloudWatch Logs endpoint and N real tsible processes
 // running the same playbook, each with its own resource_prefix, their output interleaved line by line.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import * as path from 'node:path';
 import { OptionsError } from '../errors.js';
 import { startEndpoint } from '../endpoint/server.js';
 import { takesValue } from './options.js';
+import { tsibleBin } from '../testing/runme.js';
 
 type Io = { out(s: string): void; err(s: string): void };
 type Endpoint = Awaited<ReturnType<typeof startEndpoint>>;
@@ -117,13 +115,4 @@ function printSummary({ io, endpoint, holders, started }: Race, codes: number[])
   io.out(
     `api calls: ${endpoint.calls.length} in all, ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}; ${creates} lock attempts, ${(endpoint.calls.length / Math.max(1, creates)).toFixed(1)} calls per attempt\n`,
   );
-}
-
-/** bin/tsible.js of this installation, found above this file (dist/src/cli when built, dist/bundle when bundled). */
-function tsibleBin(): string {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    const bin = path.join(dir, 'bin', 'tsible.js');
-    if (existsSync(bin)) return bin;
-    if (path.dirname(dir) === dir) throw new Error('bin/tsible.js not found above ' + import.meta.url);
-  }
 }

@@ -22,7 +22,7 @@ interface Io {
   err(s: string): void;
 }
 
-const ACTIONS = ['create', 'decrypt', 'edit', 'view', 'encrypt', 'encrypt_string', 'rekey'] as const;
+export const ACTIONS = ['create', 'decrypt', 'edit', 'view', 'encrypt', 'encrypt_string', 'rekey'] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface VaultArgs {

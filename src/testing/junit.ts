@@ -13,6 +13,16 @@ const esc = (s: string) =>
     .replace(/"/g, '&quot;')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
+/** A target without a playbook run of its own (skipped, a runme.sh, or one that did not finish): one testcase. */
+function wholeTarget(r: TargetResult): string {
+  const head = `    <testcase classname="${esc(r.name)}" name="${esc(r.name)}">`;
+  if (r.status === 'skipped' || r.status === 'unsupported')
+    return `${head}\n      <skipped message="${esc(`${r.status}: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
+  if (r.status === 'failed')
+    return `${head}\n      <failure message="${esc(r.reason ?? 'failed')}" type="failed">${esc((r.output ?? '').slice(-20000))}</failure>\n    </testcase>`;
+  return `${head}</testcase>`;
+}
+
 export function junitXml(results: readonly TargetResult[]): string {
   const suites = results.map((r) => {
     const cases = (r.run?.tasks ?? []).map((t) => {
@@ -27,12 +37,13 @@ export function junitXml(results: readonly TargetResult[]): string {
         return `${head}\n      <skipped message="${esc(String(t.result.skip_reason ?? t.result.skipped_reason ?? 'skipped'))}"/>\n    </testcase>`;
       return `${head}</testcase>`;
     });
-    if (r.status === 'skipped' || r.status === 'unsupported')
-      cases.push(
-        `    <testcase classname="${esc(r.name)}" name="${esc(r.name)}">\n      <skipped message="${esc(`${r.status}: ${r.reason ?? ''}`)}"/>\n    </testcase>`,
-      );
-    const failures = (r.run?.tasks ?? []).filter((t) => t.status === 'failed' || t.status === 'unreachable').length;
-    const skipped = (r.run?.tasks ?? []).filter((t) => t.status === 'skipped').length + (r.run ? 0 : 1);
+    if (!r.run) cases.push(wholeTarget(r));
+    const failures =
+      (r.run?.tasks ?? []).filter((t) => t.status === 'failed' || t.status === 'unreachable').length +
+      (r.run || r.status !== 'failed' ? 0 : 1);
+    const skipped =
+      (r.run?.tasks ?? []).filter((t) => t.status === 'skipped').length +
+      (r.run || r.status === 'passed' || r.status === 'failed' ? 0 : 1);
     return `  <testsuite name="${esc(r.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.ms / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;

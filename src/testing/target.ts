@@ -1,20 +1,23 @@
-// ansible-test's integration targets, run the way ansible-test runs them: a role-style target through an
-// implicit playbook on `testhost` (localhost), its aliases honoured, ansible-test's variables provided.
+// ansible-test's integration targets, run the way ansible-test runs them: a role target through the playbook
+// ansible-test writes (hosts `testhost`, its variables, its environment), a script target's runme.sh through a
+// shell with tsible first on PATH; aliases honoured, a cloud plugin's variables and environment provided.
 import { TsibleError } from '../errors.js';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { RunOptions, RunResult } from '../api/index.js';
+import { gatedAlias, targetInfo, targetKind, type AliasGates, type TargetInfo } from './aliases.js';
+import { awsCloudEnvironment, type CloudEnvironment } from './cloud-aws.js';
+import { targetLayout, type TargetLayout } from './layout.js';
 
-export interface TargetOptions extends RunOptions {
+export interface TargetOptions extends RunOptions, AliasGates {
   readonly resourcePrefix?: string;
   /** ansible-test's cloud-config-aws.ini (aws_access_key, aws_secret_key, security_token, aws_region). */
   readonly cloudConfig?: string;
-  readonly allowDisabled?: boolean;
-  readonly allowUnsupported?: boolean;
-  readonly allowUnstable?: boolean;
-  readonly allowDestructive?: boolean;
+  /** The target has this process to itself (a `tsible test` worker): its environment becomes the process's, so
+   * that lookup('env') sees it, and the working directory is ansible-test's integration folder. */
+  readonly ownProcess?: boolean;
 }
 
 export interface TargetResult {
@@ -22,146 +25,141 @@ export interface TargetResult {
   readonly status: 'passed' | 'failed' | 'skipped' | 'unsupported';
   readonly reason?: string;
   readonly aliases: readonly string[];
+  /** A role target's run. */
   readonly run?: RunResult;
+  /** A script target's output (stdout and stderr). */
+  readonly output?: string;
   readonly ms: number;
 }
 
-function readAliases(dir: string): string[] {
-  const file = path.join(dir, 'aliases');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim())
-    .filter(Boolean);
+/** ansible-test's resource_prefix: ansible-test, eight random digits and the host's short name, reduced to
+ * letters, digits and dashes, lowercase, at most 63 characters. */
+export function makeResourcePrefix(): string {
+  const raw = `ansible-test-${randomInt(10_000_000, 99_999_999)}-${hostname().split('.')[0]}`;
+  return raw
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .slice(0, 63)
+    .toLowerCase()
+    .replace(/-+$/, '');
 }
 
-/** ansible-test's resource_prefix: ansible-test, eight random digits, and the host's short name. */
-const makeResourcePrefix = () => `ansible-test-${randomInt(10_000_000, 99_999_999)}-tsible`;
-
-function iniSection(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*([A-Za-z_]\w*)\s*[:=]\s*(.*?)\s*$/.exec(line);
-    if (m && !line.trim().startsWith('#') && !line.trim().startsWith(';')) out[m[1]!] = m[2]!;
-  }
-  return out;
+/** The cloud plugin a target's aliases ask for (ansible-test's cloud/<plugin>/), if tsible provides it. */
+function cloudEnvironment(info: TargetInfo, opts: TargetOptions, layout: TargetLayout): CloudEnvironment | undefined {
+  if (!info.aliases.some((a) => a === 'cloud/aws' || a.startsWith('cloud/aws/'))) return undefined;
+  return awsCloudEnvironment(opts, layout.root, opts.resourcePrefix ?? makeResourcePrefix());
 }
 
-/** The credentials ansible-test gives a cloud/aws target. */
-function awsVars(opts: TargetOptions): Record<string, unknown> {
-  if (opts.localAws || opts.awsEndpoint)
-    return {
-      aws_access_key: 'tsible-local',
-      aws_secret_key: 'tsible-local',
-      security_token: '',
-      aws_region: 'us-east-1',
-    };
-  if (opts.cloudConfig) {
-    const ini = iniSection(readFileSync(opts.cloudConfig, 'utf8'));
-    return {
-      aws_access_key: ini.aws_access_key ?? '',
-      aws_secret_key: ini.aws_secret_key ?? '',
-      security_token: ini.security_token ?? '',
-      aws_region: ini.aws_region ?? 'us-east-1',
-    };
-  }
-  const env = opts.env ?? process.env;
+/** The play ansible-test writes for a role target. */
+function rolePlaybook(info: TargetInfo, layout: TargetLayout, cloud: CloudEnvironment | undefined): string {
+  let gatherFacts = true;
+  if (info.matchable.includes('gather_facts/no/')) gatherFacts = false;
+  const play = {
+    hosts: 'testhost',
+    gather_facts: gatherFacts,
+    vars_files: layout.varsFile ? [path.basename(layout.varsFile)] : [],
+    vars: { output_dir: layout.outputDir, ...cloud?.ansibleVars },
+    ...(cloud ? { environment: cloud.envVars } : {}),
+    roles: [info.name],
+  };
+  const file = path.join(layout.integrationDir, `${info.name}-tsible.yml`);
+  writeFileSync(file, JSON.stringify([play], null, 4));
+  return file;
+}
+
+/** The environment ansible-test gives a target's commands. */
+function targetEnv(opts: TargetOptions, layout: TargetLayout, cloud: CloudEnvironment | undefined) {
   return {
-    aws_access_key: env.AWS_ACCESS_KEY_ID ?? '',
-    aws_secret_key: env.AWS_SECRET_ACCESS_KEY ?? '',
-    security_token: env.AWS_SESSION_TOKEN ?? '',
-    aws_region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(opts.env ?? process.env),
+    ANSIBLE_TEST_CI: 'local',
+    OUTPUT_DIR: layout.outputDir,
+    INVENTORY_PATH: layout.inventory,
+    ANSIBLE_PLAYBOOK_DIR: layout.integrationDir,
+    ...cloud?.envVars,
   };
 }
 
-/** Playbooks a runme.sh runs, when running ansible-playbook on files of the target is all it does. */
-function runmePlaybooks(dir: string): { playbooks: string[] } | { reason: string } {
-  const lines = readFileSync(path.join(dir, 'runme.sh'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  const playbooks: string[] = [];
-  for (const line of lines) {
-    if (/^set\s+-[euxo]+(\s+pipefail)?$/.test(line)) continue;
-    const m = /^ansible-playbook\s+((?:[\w./-]+\.ya?ml\s*)+)(?:\s+-i\s+\S+)?(?:\s+"\$@")?$/.exec(line);
-    if (!m) return { reason: `runme.sh runs more than ansible-playbook on the target's playbooks: ${line}` };
-    playbooks.push(
-      ...m[1]!
-        .trim()
-        .split(/\s+/)
-        .map((p) => path.join(dir, p)),
-    );
+async function runRole(info: TargetInfo, opts: TargetOptions, layout: TargetLayout): Promise<Outcome> {
+  const cloud = cloudEnvironment(info, opts, layout);
+  const playbook = rolePlaybook(info, layout, cloud);
+  const { runPlaybook } = await import('../api/index.js');
+  const env = targetEnv(opts, layout, cloud);
+  if (opts.ownProcess) {
+    Object.assign(process.env, env, { ANSIBLE_ROLES_PATH: layout.targetsDir });
+    process.chdir(layout.integrationDir);
   }
-  return playbooks.length ? { playbooks } : { reason: 'runme.sh runs no playbook' };
+  let run: RunResult;
+  try {
+    run = await runPlaybook(playbook, {
+      ...opts,
+      env,
+      inventory: [layout.inventory, ...(opts.inventory ?? [])],
+    });
+  } catch (e) {
+    // the run ended with an error (a file that does not load: ansible-playbook's "ERROR! ...", exit code 4)
+    if (!(e instanceof TsibleError)) throw e;
+    return { status: 'failed', reason: `ERROR! ${e.message.split('\n')[0]}` };
+  }
+  if (run.ok) return { status: 'passed', run };
+  // the last failure is the one that stopped the run (an earlier one may have been rescued)
+  const failure = [...run.tasks].reverse().find((t) => t.status === 'failed' || t.status === 'unreachable');
+  const why = failure
+    ? `${failure.task}: ${String(failure.result.msg ?? failure.result.reason ?? 'failed')}`
+    : `exit code ${run.rc}`;
+  return { status: 'failed', reason: why.split('\n')[0], run };
 }
 
-/** The first alias that keeps the target from running without its --allow- option. */
-function gatedAlias(aliases: readonly string[], opts: TargetOptions): string | undefined {
-  const gate: Array<[string, boolean | undefined]> = [
-    ['disabled', opts.allowDisabled],
-    ['unsupported', opts.allowUnsupported],
-    ['unstable', opts.allowUnstable],
-    ['destructive', opts.allowDestructive],
-  ];
-  return gate.find(([alias, allowed]) => aliases.includes(alias) && !allowed)?.[0];
+/** A script target: ansible-test's arguments are -v... and, with a cloud plugin, `-e @` its config file. */
+async function runRunme(info: TargetInfo, opts: TargetOptions, layout: TargetLayout): Promise<Outcome> {
+  const cloud = cloudEnvironment(info, opts, layout);
+  const args: string[] = opts.verbosity ? [`-${'v'.repeat(opts.verbosity)}`] : [];
+  if (cloud) {
+    const config = path.join(layout.integrationDir, 'config-file-tsible.json');
+    const vars = { ...cloud.ansibleVars, ansible_test: { environment: cloud.envVars, module_defaults: null } };
+    writeFileSync(config, JSON.stringify(vars, null, 4));
+    args.push('-e', `@${config}`);
+  }
+  const env: Record<string, string | undefined> = targetEnv(opts, layout, cloud);
+  let endpoint: { url: string; close(): Promise<void> } | undefined;
+  if (opts.localAws && !opts.awsEndpoint) endpoint = await (await import('../endpoint/server.js')).startEndpoint();
+  const url = opts.awsEndpoint ?? endpoint?.url;
+  // the script's own tsible runs share one endpoint, as they would share one AWS account
+  if (url) Object.assign(env, { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'tsible-local' });
+  if (url) Object.assign(env, { AWS_SECRET_ACCESS_KEY: 'tsible-local' });
+  const { runScript, scriptFailure } = await import('./runme.js');
+  try {
+    const run = await runScript(layout, env, args, opts.signal);
+    if (run.rc === 0) return { status: 'passed', output: run.output };
+    return { status: 'failed', reason: scriptFailure(run), output: run.output };
+  } finally {
+    await endpoint?.close();
+  }
 }
 
-/** The playbooks that run the target: runme.sh's, or one that plays the target as a role (written to `work`). */
-function targetPlaybooks(dir: string, work: string, name: string): { playbooks: string[] } | { reason: string } {
-  if (existsSync(path.join(dir, 'runme.sh'))) return runmePlaybooks(dir);
-  if (['main.yml', 'main.yaml'].some((f) => existsSync(path.join(dir, 'tasks', f)))) {
-    const playbook = path.join(work, 'target.yml');
-    writeFileSync(playbook, JSON.stringify([{ hosts: 'testhost', gather_facts: true, roles: [name] }]));
-    return { playbooks: [playbook] };
-  }
-  return { reason: 'neither tasks/main.yml nor runme.sh' };
+type Outcome = Pick<TargetResult, 'status' | 'reason' | 'run' | 'output'>;
+
+/** Whether and how the target runs: the alias gates, then its kind. */
+export function precheck(info: TargetInfo, opts: TargetOptions): Outcome | undefined {
+  const gated = gatedAlias(info, opts);
+  if (gated) return { status: 'skipped', reason: `${gated} (pass --allow-${gated} to run it)` };
+  if (!targetKind(info.dir)) return { status: 'unsupported', reason: 'neither tasks/main.yml nor runme.sh' };
+  return undefined;
 }
 
 export async function runTarget(dir: string, opts: TargetOptions = {}): Promise<TargetResult> {
   const started = Date.now();
-  const name = path.basename(path.resolve(dir));
-  const aliases = readAliases(dir);
-  const done = (status: TargetResult['status'], reason?: string, run?: RunResult): TargetResult => ({
-    name,
-    status,
-    reason,
-    aliases,
-    run,
+  const info = targetInfo(dir);
+  const done = (o: Outcome): TargetResult => ({
+    name: info.name,
+    aliases: info.aliases,
+    ...o,
     ms: Date.now() - started,
   });
-  const gated = gatedAlias(aliases, opts);
-  if (gated) return done('skipped', `${gated} (pass --allow-${gated} to run it)`);
-  const { runPlaybook } = await import('../api/index.js');
-  const work = mkdtempSync(path.join(tmpdir(), `tsible-target-${name}-`));
-  const extraVars: Record<string, unknown> = {
-    resource_prefix: opts.resourcePrefix ?? makeResourcePrefix(),
-    output_dir: work,
-    ...(aliases.some((a) => a.startsWith('cloud/aws')) ? awsVars(opts) : {}),
-    ...opts.extraVars,
-  };
-  // every target of the same folder is a role ansible-test can find (needs/target/X)
-  symlinkSync(path.dirname(path.resolve(dir)), path.join(work, 'roles'));
-  const inventory = path.join(work, 'inventory');
-  writeFileSync(inventory, 'testhost ansible_connection=local\n');
-  const found = targetPlaybooks(dir, work, name);
-  if ('reason' in found) return done('unsupported', found.reason);
-  const { playbooks } = found;
-  let last: RunResult | undefined;
-  for (const pb of playbooks) {
-    try {
-      last = await runPlaybook(pb, { ...opts, extraVars, inventory: [inventory, ...(opts.inventory ?? [])] });
-    } catch (e) {
-      // the run ended with an error (a file that does not load: ansible-playbook's "ERROR! ...", exit code 4)
-      if (!(e instanceof TsibleError)) throw e;
-      return done('failed', `ERROR! ${e.message.split('\n')[0]}`);
-    }
-    if (!last.ok) {
-      const failure = last.tasks.find((t) => t.status === 'failed' || t.status === 'unreachable');
-      const why = failure
-        ? `${failure.task}: ${String(failure.result.msg ?? failure.result.reason ?? 'failed')}`
-        : `exit code ${last.rc}`;
-      return done('failed', why.split('\n')[0], last);
-    }
+  const early = precheck(info, opts);
+  if (early) return done(early);
+  const layout = targetLayout(info.dir, info.name);
+  try {
+    return done(await (targetKind(info.dir) === 'script' ? runRunme : runRole)(info, opts, layout));
+  } finally {
+    rmSync(layout.root, { recursive: true, force: true });
   }
-  return done('passed', undefined, last);
 }

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+echo $$ > "${TSIBLE_HANG_PIDFILE:-/dev/null}"
+sleep 600
