@@ -1,7 +1,9 @@
 // Reads playbooks and task files into Play/Block/Task, finding each task's module the way Ansible does
 // (short names, FQCNs, old names, action:/local_action:, k=v free-form) and refusing what Ansible refuses,
 // in its words, with the position of the offending YAML.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
@@ -343,6 +345,10 @@ interface RoleRequest {
   readonly files?: { tasks?: string; defaults?: string; vars?: string; handlers?: string };
   /** A meta/main.yml dependency of another role. */
   readonly dependency?: boolean;
+  /** For a dependency: the path of the role that depends on it (its roles are searched beside it). */
+  readonly dependentOf?: string;
+  /** Where an error about the entry points: its mapping's position, null for a plain name; `pos` if not given. */
+  readonly entryPos?: Pos | null;
   /** The `vars:` of the role's entry, which override its vars/ files. */
   readonly definitionVars?: Raw;
   /** The entry's keywords (when, tags, ...), which the role's block carries. */
@@ -353,51 +359,50 @@ interface RoleRequest {
   readonly allowDuplicates?: boolean;
 }
 
-/** The first of the files that can be read, if any. */
-function firstReadable(files: string[]): string | undefined {
-  return files.find((f) => {
-    try {
-      readFileSync(f);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** The role's directory (RoleDefinition._load_role_path): the first that exists of the playbook's roles/, the
+ * roles path (ANSIBLE_ROLES_PATH), the role's parent's directory for a dependency, the playbook's directory; or the
+ * name itself when it is a path. */
+function findRolePath(name: string, { ctx, pos, dependentOf, entryPos }: RoleRequest): string {
+  const setting = configValue('DEFAULT_ROLES_PATH');
+  const rolesPath = (Array.isArray(setting) ? setting.map(String) : String(setting ?? '').split(':'))
+    .filter(Boolean)
+    .map((p) => (p.startsWith('~') ? path.join(homedir(), p.slice(1)) : p));
+  const searched = [
+    path.join(ctx.basedir, 'roles'),
+    ...rolesPath,
+    ...(dependentOf ? [path.dirname(dependentOf)] : []),
+    ctx.basedir,
+  ];
+  const found = [...searched.map((d) => path.resolve(d, name)), path.resolve(ctx.basedir, name)].find((p) =>
+    existsSync(p),
+  );
+  // an AnsibleError (exit 1), placed at the role's entry when it is a mapping (a plain name has no position here)
+  if (!found)
+    throw new TsibleError(`the role '${name}' was not found in ${searched.join(':')}`, {
+      pos: entryPos === null ? undefined : (entryPos ?? pos),
+    });
+  return found;
 }
 
-/** A role's files in YAML under either extension. */
-const yamlFiles = (dir: string, base: string): string[] => ['yml', 'yaml'].map((e) => path.join(dir, `${base}.${e}`));
-
-/** The role's directory: the first place searched that holds its tasks file. */
-function findRolePath(name: string, ctx: LoadContext, tasks: string, pos: Pos): string {
-  const searched = [
-    path.join(ctx.basedir, 'roles', name),
-    path.join(ctx.basedir, name),
-    ...(process.env.ANSIBLE_ROLES_PATH ?? '')
-      .split(':')
-      .filter(Boolean)
-      .map((p) => path.join(p, name)),
-  ];
-  const rolePath = searched.find((p) => firstReadable(yamlFiles(path.join(p, 'tasks'), tasks)) !== undefined);
-  if (!rolePath)
-    throw new ParseError(`the role '${name}' was not found in ${searched.map((s) => path.dirname(s)).join(':')}`, {
-      pos,
-    });
-  return rolePath;
+/** A role's file in one of its folders as Role._load_role_yaml finds it: main.yml, main.yaml, main.json or main;
+ * a name given by *_from as it is first, then with those extensions. Undefined when the folder has none; a
+ * *_from name that is not there is an error. */
+function roleFile(rolePath: string, subdir: string, given: string | undefined): string | undefined {
+  const dir = path.join(rolePath, subdir);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  const exts = given === undefined ? ['.yml', '.yaml', '.json', ''] : ['', '.yml', '.yaml', '.json'];
+  const found = exts
+    .map((e) => path.join(dir, (given ?? 'main') + e))
+    .find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
+  if (!found && given !== undefined) throw new ParseError(`Could not find specified file in role: ${subdir}/${given}`);
+  return found;
 }
 
 /** A role's variables file (defaults, vars, meta) as a mapping; nothing when the file is missing. */
-function readRoleVars(rolePath: string, dir: string, base = 'main'): Raw {
-  for (const ext of ['yml', 'yaml', 'json', '']) {
-    const f = path.join(rolePath, dir, ext ? `${base}.${ext}` : base);
-    try {
-      const doc = readYamlFile(f).documents[0];
-      return isDict(doc) ? doc : {};
-    } catch (e) {
-      if (!(e instanceof ParseError) || !/Could not find/.test(e.message)) throw e;
-    }
-  }
-  return {};
+function readRoleVars(rolePath: string, dir: string, given?: string): Raw {
+  const file = roleFile(rolePath, dir, given);
+  const doc = file === undefined ? undefined : readYamlFile(file).documents[0];
+  return isDict(doc) ? doc : {};
 }
 
 /** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
@@ -412,6 +417,8 @@ function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest
       parent: block,
       pos,
       dependency: true,
+      dependentOf: block.role?.path,
+      entryPos: posOf(d) ?? null,
       definitionVars: vars,
       keywords,
     });
@@ -428,9 +435,8 @@ function roleKey(req: RoleRequest): string {
 
 export function loadRole(req: RoleRequest): Block {
   const { name, params, ctx, parent, pos, files = {}, dependency = false, definitionVars = {} } = req;
-  const tasks = files.tasks ?? 'main';
-  const rolePath = findRolePath(name, ctx, tasks, pos);
-  const handlersFile = firstReadable(yamlFiles(path.join(rolePath, 'handlers'), files.handlers ?? 'main'));
+  const rolePath = findRolePath(name, req);
+  const handlersFile = roleFile(rolePath, 'handlers', files.handlers);
   const key = roleKey(req);
   const role: { -readonly [K in keyof Role]: Role[K] } = {
     name,
@@ -451,8 +457,8 @@ export function loadRole(req: RoleRequest): Block {
         depth: ctx.depth + 1,
       }),
     );
-  const tasksFile = firstReadable(yamlFiles(path.join(rolePath, 'tasks'), tasks))!;
-  const { documents, warnings } = readYamlFile(tasksFile);
+  const tasksFile = roleFile(rolePath, 'tasks', files.tasks);
+  const { documents, warnings } = tasksFile ? readYamlFile(tasksFile) : { documents: [], warnings: [] };
   ctx.warnings.push(...warnings);
   const meta = readRoleVars(rolePath, 'meta');
   const allowDuplicates = req.allowDuplicates ?? pyBoolean(meta.allow_duplicates ?? false, false)!;
@@ -460,7 +466,7 @@ export function loadRole(req: RoleRequest): Block {
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
   block.block = [
     ...loadRoleDependencies(meta, block, req),
-    ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block),
+    ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block),
   ];
   return block;
 }
@@ -646,7 +652,17 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   checkVarsPrompt(ds.vars_prompt, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
-    return loadRole({ name: rn, params, ctx, parent: undefined, pos: posOf(r) ?? pos, definitionVars: vars, keywords });
+    const at = posOf(r);
+    return loadRole({
+      name: rn,
+      params,
+      ctx,
+      parent: undefined,
+      pos: at ?? pos,
+      entryPos: at ?? null,
+      definitionVars: vars,
+      keywords,
+    });
   });
   // handlers of the play's roles come before the play's own
   const preTasks = loadTaskList(ds.pre_tasks ?? [], ctx);

@@ -244,7 +244,6 @@ describe('keywords tsible does not implement', () => {
         'serial',
         'strategy',
         'throttle',
-        'vars_prompt',
       ]),
     );
     for (const k of KEYWORDS) expect(k.implemented || k.harmless !== undefined, k.name).toBe(true);
