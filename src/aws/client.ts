@@ -52,6 +52,7 @@ interface AwsCaller extends ConnectionSource {
 }
 
 type AnyClient = AwsClient<AwsServiceName>;
+type AwsBuild = (typeof AWS_SERVICES)['logs']['build'];
 /** Sessions holding SDK clients, for destroyClients (sessions of in-memory transports never enter). */
 const withClients = new Set<AwsSession>();
 
@@ -83,15 +84,16 @@ export class AwsSession {
   }
 
   async #build<N extends AwsServiceName>(name: N, info: ConnectionInfo, key: string): Promise<AwsClient<N>> {
-    const entry = AWS_SERVICES[name];
-    const client = entry.build(await serviceSdk(name), {
+    // TypeScript cannot correlate a service's entry with its own package across the union of services
+    const build = AWS_SERVICES[name].build as (sdk: AwsSdk<N>, config: Parameters<AwsBuild>[1]) => AwsClient<N>;
+    const client = build(await serviceSdk(name), {
       region: info.region,
       ...(info.endpoint ? { endpoint: info.endpoint } : {}),
       ...(info.credentials ? { credentials: info.credentials } : {}),
       ...(info.profile ? { profile: info.profile } : {}),
       // botocore's legacy mode, which Ansible uses, makes 5 attempts; AWS_MAX_ATTEMPTS raises it as for any SDK
       maxAttempts: this.settings.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
-    }) as AwsClient<N>;
+    });
     client.middlewareStack.add((next, context) => (args) => this.#pausePoint(next, context, args), {
       step: 'initialize',
       name: 'tsiblePausePoint',

@@ -23,6 +23,11 @@ export const AWS_SERVICES = {
     load: () => import('@aws-sdk/client-cloudwatch-logs'),
     build: (sdk, config) => new sdk.CloudWatchLogsClient(config),
   }),
+  ses: service({
+    endpointEnv: 'AWS_ENDPOINT_URL_SES',
+    load: () => import('@aws-sdk/client-ses'),
+    build: (sdk, config) => new sdk.SESClient(config),
+  }),
 };
 
 export type AwsServiceName = keyof typeof AWS_SERVICES;
