@@ -100,10 +100,14 @@ describe('endpoint dispatch', () => {
     const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'tsible-ep-')), 'state.json');
     ep = await startEndpoint({ stateFile });
     await post(ep.url, 'Logs_20140328.CreateLogGroup', '{"logGroupName":"kept"}');
-    expect(Object.keys(JSON.parse(readFileSync(stateFile, 'utf8')))).toEqual(['logGroups']);
+    ep.services.ses.model.create('kept-set');
+    ep.services.ses.model.setActive('kept-set', 'test');
+    await post(ep.url, 'Logs_20140328.CreateLogGroup', '{"logGroupName":"kept-too"}');
+    expect(Object.keys(JSON.parse(readFileSync(stateFile, 'utf8')))).toEqual(['logGroups', 'ses']);
     await ep.close();
     ep = await startEndpoint({ stateFile });
-    expect(ep.services.logs.model.list().map((g) => g.logGroupName)).toEqual(['kept']);
+    expect(ep.services.logs.model.list().map((g) => g.logGroupName)).toEqual(['kept', 'kept-too']);
+    expect(ep.services.ses.model.active?.name).toBe('kept-set');
   });
 });
 
