@@ -56,6 +56,21 @@ type AwsBuild = (typeof AWS_SERVICES)['logs']['build'];
 /** Sessions holding SDK clients, for destroyClients (sessions of in-memory transports never enter). */
 const withClients = new Set<AwsSession>();
 
+/** A Query-protocol error (SES) named by its wire code, as botocore names it (`CannotDelete`, not the SDK's
+ * `CannotDeleteException`): the code is what modules report, and the SDK's retry then judges the code AWS sent
+ * (its shape name `LimitExceededException` would count as throttling, and SES's LimitExceeded is no throttle). */
+const wireErrorCode =
+  <I, O>(next: (args: I) => Promise<O>) =>
+  async (args: I): Promise<O> => {
+    try {
+      return await next(args);
+    } catch (e) {
+      const err = e as { Code?: unknown; name?: string };
+      if (typeof err.Code === 'string' && err.Code !== err.name) err.name = err.Code;
+      throw e;
+    }
+  };
+
 export class AwsSession {
   readonly #clients = new Map<string, AnyClient>();
   readonly #overrides: AwsServiceOverrides;
@@ -94,6 +109,7 @@ export class AwsSession {
       // botocore's legacy mode, which Ansible uses, makes 5 attempts; AWS_MAX_ATTEMPTS raises it as for any SDK
       maxAttempts: this.settings.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
     });
+    client.middlewareStack.add(wireErrorCode, { step: 'deserialize', priority: 'high', name: 'tsibleWireErrorCode' });
     client.middlewareStack.add((next, context) => (args) => this.#pausePoint(next, context, args), {
       step: 'initialize',
       name: 'tsiblePausePoint',
