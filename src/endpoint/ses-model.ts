@@ -1,6 +1,6 @@
 // The in-memory SES receipt rule sets of one account and region: at most 40 of them, at most one active, the
 // active one undeletable, names checked as SES checks them. Every change of the active set is kept with who made
-// it and when, so that a race of several processes can be audited afterwards (race-audit.ts).
+// it and when, so that a race of several processes can be audited (ses-lock.ts).
 import { AwsError, systemClock, type Clock } from './common.js';
 
 export interface RuleSet {
@@ -9,11 +9,13 @@ export interface RuleSet {
   readonly createdTimestamp: number;
 }
 
-/** One SetActiveReceiptRuleSet: the set made active (null: none), the caller's id (its access key) and when. */
-interface Activation {
+/** One SetActiveReceiptRuleSet: the set made active (null: none), the caller's id (its access key), when, and
+ * who held the lock guarding it then, when someone watches one (ses-lock.ts). */
+export interface Activation {
   readonly ruleSet: string | null;
   readonly by: string;
   readonly at: number;
+  readonly lockHolder?: string;
 }
 
 /** SES's quota of receipt rule sets per account and region. */
@@ -80,10 +82,10 @@ export class SesModel {
   }
 
   /** Makes `name` the active set; no name leaves none active. */
-  setActive(name: unknown, by: string): void {
+  setActive(name: unknown, by: string, lockHolder?: string): void {
     const valid = name === undefined || name === null ? null : this.get(name).name;
     this.#active = valid;
-    this.activations.push({ ruleSet: valid, by, at: this.clock.nowMs() });
+    this.activations.push({ ruleSet: valid, by, at: this.clock.nowMs(), ...(lockHolder ? { lockHolder } : {}) });
   }
 
   snapshot(): { ruleSets: RuleSet[]; active: string | null } {

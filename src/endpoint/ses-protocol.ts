@@ -17,6 +17,8 @@ const described = (s: RuleSet): JsonObject => ({ Metadata: metadata(s), Rules: [
 type Caller = string | undefined;
 
 export class SesService {
+  /** Who holds the lock that guards the active rule set, if anyone watches one (ses-lock.ts sets it). */
+  lockHolder: () => string | undefined = () => undefined;
   constructor(readonly model: SesModel) {}
 
   readonly operations: Record<string, (input: JsonObject, caller: Caller) => JsonObject> = {
@@ -36,7 +38,7 @@ export class SesService {
       return active ? described(active) : {};
     },
     SetActiveReceiptRuleSet: (b, caller) => {
-      this.model.setActive(b.RuleSetName, caller ?? 'anonymous');
+      this.model.setActive(b.RuleSetName, caller ?? 'anonymous', this.lockHolder());
       return {};
     },
   };

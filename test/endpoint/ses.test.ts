@@ -10,7 +10,9 @@ import {
   SetActiveReceiptRuleSetCommand,
 } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startEndpoint, type LocalEndpoint } from '../../src/endpoint/server.js';
+import { lockBreaches, watchSesLock } from '../../src/endpoint/ses-lock.js';
 
 let ep: LocalEndpoint;
 const clients: SESClient[] = [];
@@ -123,5 +125,38 @@ describe('SES receipt rule sets', () => {
     );
     const unknown = await form('Action=SendEmail&Version=2010-12-01');
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
+  });
+
+  it("notes the lock's holder at each change of the active set: a change by anyone else is a breach", async () => {
+    watchSesLock(ep);
+    ep.services.ses.model.activations.length = 0;
+    const logs = (accessKeyId: string) =>
+      new CloudWatchLogsClient({
+        endpoint: ep.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey: 's' },
+      });
+    const [logsA, logsB] = [logs('AKIDA'), logs('AKIDB')];
+    const attempt = (name: string) => `ansible-testing-locks/aws_ses_rule_set/${name}`;
+    await client('AKIDA').send(new CreateReceiptRuleSetCommand({ RuleSetName: 'set-a' }));
+    await client('AKIDB').send(new CreateReceiptRuleSetCommand({ RuleSetName: 'set-b' }));
+    await client('AKIDB').send(new SetActiveReceiptRuleSetCommand({ RuleSetName: 'set-b' })); // nobody holds it
+    await logsA.send(new CreateLogGroupCommand({ logGroupName: attempt('a') }));
+    await logsB.send(new CreateLogGroupCommand({ logGroupName: attempt('b') })); // younger: A holds the lock
+    await client('AKIDA').send(new SetActiveReceiptRuleSetCommand({ RuleSetName: 'set-a' }));
+    await client('AKIDB').send(new SetActiveReceiptRuleSetCommand({ RuleSetName: 'set-b' }));
+    await logsA.send(new DeleteLogGroupCommand({ logGroupName: attempt('a') })); // released: B's attempt is oldest
+    await client('AKIDB').send(new SetActiveReceiptRuleSetCommand({}));
+    expect(ep.services.ses.model.activations.map((a) => [a.by, a.lockHolder])).toEqual([
+      ['AKIDB', undefined],
+      ['AKIDA', 'AKIDA'],
+      ['AKIDB', 'AKIDA'],
+      ['AKIDB', 'AKIDB'],
+    ]);
+    expect(lockBreaches(ep).map((b) => ({ by: b.by, ruleSet: b.ruleSet, holder: b.lockHolder }))).toEqual([
+      { by: 'AKIDB', ruleSet: 'set-b', holder: 'AKIDA' },
+    ]);
+    logsA.destroy();
+    logsB.destroy();
   });
 });
