@@ -1,4 +1,4 @@
-// `tsible local-aws`: a CloudWatch Logs endpoint on loopback for tsible, the AWS SDKs, boto3 and the AWS CLI.
+// `tsible local-aws`: a local AWS endpoint (CloudWatch Logs, SES) on loopback for tsible, the AWS SDKs, boto3 and the AWS CLI.
 import { OptionsError } from '../errors.js';
 import { startEndpoint } from '../endpoint/server.js';
 
@@ -53,7 +53,7 @@ export async function localAws(argv: string[], io: { out(s: string): void }): Pr
     io.out(`[WARNING]: serving on ${host}, which is not a loopback address\n`);
   const ep = await startEndpoint({ host, port, stateFile, faults });
   io.out(
-    `tsible local CloudWatch Logs endpoint listening on ${ep.url}\n  export AWS_URL=${ep.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n  change faults while running: curl -X POST ${ep.url}/_tsible/faults -d '{"throttleRate":0.3}'\n`,
+    `tsible local AWS endpoint (CloudWatch Logs, SES) listening on ${ep.url}\n  export AWS_URL=${ep.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n  change faults while running: curl -X POST ${ep.url}/_tsible/faults -d '{"throttleRate":0.3}'\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
