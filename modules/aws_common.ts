@@ -3,6 +3,7 @@
 import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
 import { AwsConfigError, awsSession, type AwsClient, type AwsSdk, type AwsServiceName } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
+import { AWS_SERVICES } from '../src/aws/services.js';
 import { pyStr, typeName } from '../src/python/python.js';
 
 const dep = (name: string) => ({ name, date: '2024-12-01', collection_name: 'amazon.aws' });
@@ -74,10 +75,11 @@ export async function awsClient<N extends AwsServiceName>(
   // (only when asked: the explorer sends thousands of calls a second through here)
   if (!args.debug_botocore_endpoint_logs) return client;
   const noted = actionsOf(ctx);
+  const prefix = (AWS_SERVICES[service] as { endpointPrefix?: string }).endpointPrefix ?? service;
   const send = client.send.bind(client) as (command: object) => Promise<unknown>;
   // the SDK's command classes and the explorer's simulated ones both carry the operation in their name
   const noting = (command: object) => {
-    noted.add(`${service}:${command.constructor.name.replace(/Command\d*$/, '')}`);
+    noted.add(`${prefix}:${command.constructor.name.replace(/Command\d*$/, '')}`);
     return send(command);
   };
   return Object.create(client, { send: { value: noting } }) as AwsClient<N>;

@@ -10,6 +10,7 @@ import * as control from './control.js';
 import logGroup from './cloudwatchlogs_log_group.js';
 import logGroupInfo from './cloudwatchlogs_log_group_info.js';
 import metricFilter from './cloudwatchlogs_log_group_metric_filter.js';
+import sesRuleSet from './aws_ses_rule_set.js';
 import stat from './stat.js';
 import slurp from './slurp.js';
 import file from './file.js';
@@ -31,6 +32,7 @@ const MODULES: readonly ModuleDefinition[] = [
   logGroup,
   logGroupInfo,
   metricFilter,
+  sesRuleSet,
   stat,
   slurp,
   file,

@@ -52,8 +52,24 @@ interface AwsCaller extends ConnectionSource {
 }
 
 type AnyClient = AwsClient<AwsServiceName>;
+type AwsBuild = (typeof AWS_SERVICES)['logs']['build'];
 /** Sessions holding SDK clients, for destroyClients (sessions of in-memory transports never enter). */
 const withClients = new Set<AwsSession>();
+
+/** A Query-protocol error (SES) named by its wire code, as botocore names it (`CannotDelete`, not the SDK's
+ * `CannotDeleteException`): the code is what modules report, and the SDK's retry then judges the code AWS sent
+ * (its shape name `LimitExceededException` would count as throttling, and SES's LimitExceeded is no throttle). */
+const wireErrorCode =
+  <I, O>(next: (args: I) => Promise<O>) =>
+  async (args: I): Promise<O> => {
+    try {
+      return await next(args);
+    } catch (e) {
+      const err = e as { Code?: unknown; name?: string };
+      if (typeof err.Code === 'string' && err.Code !== err.name) err.name = err.Code;
+      throw e;
+    }
+  };
 
 export class AwsSession {
   readonly #clients = new Map<string, AnyClient>();
@@ -83,15 +99,17 @@ export class AwsSession {
   }
 
   async #build<N extends AwsServiceName>(name: N, info: ConnectionInfo, key: string): Promise<AwsClient<N>> {
-    const entry = AWS_SERVICES[name];
-    const client = entry.build(await serviceSdk(name), {
+    // TypeScript cannot correlate a service's entry with its own package across the union of services
+    const build = AWS_SERVICES[name].build as (sdk: AwsSdk<N>, config: Parameters<AwsBuild>[1]) => AwsClient<N>;
+    const client = build(await serviceSdk(name), {
       region: info.region,
       ...(info.endpoint ? { endpoint: info.endpoint } : {}),
       ...(info.credentials ? { credentials: info.credentials } : {}),
       ...(info.profile ? { profile: info.profile } : {}),
       // botocore's legacy mode, which Ansible uses, makes 5 attempts; AWS_MAX_ATTEMPTS raises it as for any SDK
       maxAttempts: this.settings.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 5),
-    }) as AwsClient<N>;
+    });
+    client.middlewareStack.add(wireErrorCode, { step: 'deserialize', priority: 'high', name: 'tsibleWireErrorCode' });
     client.middlewareStack.add((next, context) => (args) => this.#pausePoint(next, context, args), {
       step: 'initialize',
       name: 'tsiblePausePoint',

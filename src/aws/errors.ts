@@ -11,6 +11,7 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
     message?: string;
     $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
     $fault?: string;
+    Type?: unknown;
     $response?: { headers?: Record<string, string> };
   };
   const meta = e.$metadata;
@@ -34,7 +35,8 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
     msg: `${prefix}: ${text}`,
     // what Ansible's default callback shows as "The error was: ..." (botocore's traceback ends with this line)
     exception: `${code}: ${text}`,
-    error: { code, message: e.message },
+    // the Query protocol's errors also say whose fault it was (Sender or Receiver), which botocore keeps
+    error: { code, message: e.message, ...(typeof e.Type === 'string' ? { type: e.Type } : {}) },
     response_metadata: {
       request_id: meta.requestId,
       http_status_code: meta.httpStatusCode,

@@ -12,6 +12,8 @@ interface ClientConfig {
 interface AwsServiceEntry<Sdk, Client> {
   /** The SDKs' service-specific endpoint variable (AWS_ENDPOINT_URL_<service id>), read after AWS_URL and EC2_URL. */
   readonly endpointEnv: string;
+  /** The first label of the service's AWS host name (amazon.aws names resource_actions by it); the key if absent. */
+  readonly endpointPrefix?: string;
   load(): Promise<Sdk>;
   build(sdk: Sdk, config: ClientConfig): Client;
 }
@@ -22,6 +24,12 @@ export const AWS_SERVICES = {
     endpointEnv: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
     load: () => import('@aws-sdk/client-cloudwatch-logs'),
     build: (sdk, config) => new sdk.CloudWatchLogsClient(config),
+  }),
+  ses: service({
+    endpointEnv: 'AWS_ENDPOINT_URL_SES',
+    endpointPrefix: 'email',
+    load: () => import('@aws-sdk/client-ses'),
+    build: (sdk, config) => new sdk.SESClient(config),
   }),
 };
 

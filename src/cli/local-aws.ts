@@ -1,4 +1,4 @@
-// `tsible local-aws`: a CloudWatch Logs endpoint on loopback for tsible, the AWS SDKs, boto3 and the AWS CLI;
+// `tsible local-aws`: a local AWS endpoint (CloudWatch Logs, SES) on loopback for tsible, the AWS SDKs, boto3 and the AWS CLI;
 // with --tls, over HTTPS with a self-signed certificate whose path the user gives botocore as AWS_CA_BUNDLE.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,7 @@ export async function localAws(argv: string[], io: { out(s: string): void }): Pr
   const ep = await startEndpoint({ host, port, stateFile, faults, ...(tls ? { tls } : {}) });
   const trust = tls ? ` AWS_CA_BUNDLE=${tls.caPath}` : '';
   io.out(
-    `tsible local CloudWatch Logs endpoint listening on ${ep.url}\n` +
+    `tsible local AWS endpoint (CloudWatch Logs, SES) listening on ${ep.url}\n` +
       (tls ? `  CA certificate: ${tls.caPath}\n` : '') +
       `  export AWS_URL=${ep.url}${trust} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n` +
       `  change faults while running: curl${tls ? ` --cacert ${tls.caPath}` : ''} -X POST ${ep.url}/_tsible/faults -d '{"throttleRate":0.3}'\n`,

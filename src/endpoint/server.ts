@@ -1,5 +1,6 @@
 // The HTTP face of the local AWS endpoint: one server for every service in SERVICE_TABLE, each request handed to
-// the service whose wire protocol accepts it (AWS JSON 1.1: the X-Amz-Target prefix), answered in that protocol
+// the service whose wire protocol accepts it (AWS JSON 1.1: the X-Amz-Target prefix; the Query protocol: a form
+// signed for the service), answered in that protocol
 // with AWS's error envelope. Any signature is accepted (it cannot check secrets), but it names the caller's home:
 // each (account, region) has its own instance of every service, opened on first use, as in AWS. Fault knobs apply
 // to every service and can be changed while it runs through POST /_tsible/faults.
@@ -10,6 +11,9 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { AwsError, NO_FAULTS, systemClock, type Clock, type Faults, type Home } from './common.js';
 import { LogsModel } from './logs-model.js';
 import { LogsService } from './logs-protocol.js';
+import { SesModel } from './ses-model.js';
+import { SesService } from './ses-protocol.js';
+import { awsQuery } from './wire-query.js';
 import {
   JSON_TYPE,
   awsJson11,
@@ -25,7 +29,8 @@ import {
 
 /** What the endpoint needs of a service besides its wire protocol: its operations over its model, its state. */
 interface EndpointService {
-  call(operation: string, input: JsonObject): JsonObject;
+  /** `caller` is the request's access key (SES records who changes its active rule set). */
+  call(operation: string, input: JsonObject, caller?: string): JsonObject;
   /** Whether the operation may change state (the state file is written after those). */
   mutates(operation: string): boolean;
   /** Its part of the state file (one JSON object shared by all services), and reading it back. */
@@ -45,6 +50,10 @@ const SERVICE_TABLE = {
   logs: {
     wire: awsJson11('Logs_20140328'),
     open: (s: ServiceSetup) => new LogsService(new LogsModel(s.clock, s.home), s.faults),
+  },
+  ses: {
+    wire: awsQuery({ version: '2010-12-01', signingName: 'ses', xmlns: 'http://ses.amazonaws.com/doc/2010-12-01/' }),
+    open: (s: ServiceSetup) => new SesService(new SesModel(s.clock)),
   },
 } satisfies Record<string, { wire: WireProtocol; open(setup: ServiceSetup): EndpointService }>;
 type ServiceName = keyof typeof SERVICE_TABLE;
@@ -201,7 +210,7 @@ class Endpoint {
     if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
     try {
       this.#injectFault(request, call, accessKey);
-      const out = service.call(operation, input);
+      const out = service.call(operation, input, accessKey);
       record(200);
       return wire.reply(call, out, requestId);
     } catch (e) {

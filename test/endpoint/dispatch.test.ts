@@ -100,12 +100,17 @@ describe('endpoint dispatch', () => {
     const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'tsible-ep-')), 'state.json');
     ep = await startEndpoint({ stateFile });
     await post(ep.url, 'Logs_20140328.CreateLogGroup', '{"logGroupName":"kept"}');
-    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
-      '000000000000/us-east-1': { logGroups: [{ logGroupName: 'kept' }] },
-    });
+    ep.services.ses.model.create('kept-set');
+    ep.services.ses.model.setActive('kept-set', 'test');
+    await post(ep.url, 'Logs_20140328.CreateLogGroup', '{"logGroupName":"kept-too"}');
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
+    expect(Object.keys(saved)).toEqual(['000000000000/us-east-1']);
+    expect(saved['000000000000/us-east-1']).toMatchObject({ logGroups: [{ logGroupName: 'kept' }, { logGroupName: 'kept-too' }] });
+    expect(Object.keys(saved['000000000000/us-east-1'])).toContain('ses');
     await ep.close();
     ep = await startEndpoint({ stateFile });
-    expect(ep.services.logs.model.list().map((g) => g.logGroupName)).toEqual(['kept']);
+    expect(ep.services.logs.model.list().map((g) => g.logGroupName)).toEqual(['kept', 'kept-too']);
+    expect(ep.services.ses.model.active?.name).toBe('kept-set');
   });
 
   it('reads a state file from before homes as the default home', async () => {

@@ -36,6 +36,20 @@ describe('service registry', () => {
     client.destroy();
   });
 
+  it('names the ses service: AWS_ENDPOINT_URL_SES, @aws-sdk/client-ses, its client', async () => {
+    const ses = AWS_SERVICES.ses;
+    expect(ses.endpointEnv).toBe('AWS_ENDPOINT_URL_SES');
+    const sdk = await serviceSdk('ses');
+    expect(typeof sdk.SetActiveReceiptRuleSetCommand).toBe('function');
+    const client = ses.build(sdk, { region: 'eu-west-1', maxAttempts: 1 });
+    expect(client).toBeInstanceOf(sdk.SESClient);
+    client.destroy();
+    const endpoint = (env: Record<string, string>) => connectionInfo({}, caller(env), 'ses', {}).endpoint;
+    expect(endpoint({ AWS_ENDPOINT_URL_SES: 'http://ses', AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://logs' })).toBe(
+      'http://ses',
+    );
+  });
+
   it("reads the service's endpoint variable after AWS_URL and EC2_URL, before AWS_ENDPOINT_URL", () => {
     const endpoint = (env: Record<string, string>, args: Record<string, unknown> = {}) =>
       connectionInfo(args, caller(env), 'logs', {}).endpoint;
