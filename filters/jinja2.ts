@@ -5,6 +5,7 @@ import { memberLookup } from '../src/python/methods.js';
 import { pyJson } from '../src/python/pyjson.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
+import { URL_FILTERS, htmlEscape } from './urls.js';
 
 /** Jinja2's attribute paths: 'a.b.0' looks up a, then b, then index 0. */
 export function getAttribute(value: unknown, attribute: unknown, dflt?: unknown): unknown {
@@ -185,14 +186,7 @@ export const JINJA2_FILTERS: FilterTable = {
     while (i < prefixes.length - 1 && bytes >= base ** (i + 2)) i++;
     return `${((base * bytes) / base ** (i + 2)).toFixed(1)} ${prefixes[i]}`;
   }),
-  escape: filter([], (v) =>
-    pyStr(v)
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&#34;')
-      .replace(/'/g, '&#39;'),
-  ),
+  escape: filter([], (v) => htmlEscape(pyStr(v))),
   first: filter([], (v) => {
     const items = toList(v);
     if (!items.length) return new PyUndefined('No first item, sequence was empty.');
@@ -404,7 +398,8 @@ export const JINJA2_FILTERS: FilterTable = {
   }),
 };
 JINJA2_FILTERS.d = JINJA2_FILTERS.default!;
-JINJA2_FILTERS.e = JINJA2_FILTERS.escape!;
+JINJA2_FILTERS.e = JINJA2_FILTERS.forceescape = JINJA2_FILTERS.escape!;
+JINJA2_FILTERS.urlize = URL_FILTERS.urlize;
 JINJA2_FILTERS.count = JINJA2_FILTERS.length!;
 
 import * as PYOPS from '../src/python/python.js';

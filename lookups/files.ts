@@ -1,45 +1,22 @@
 // Lookups that read files beside the playbook: file, fileglob, first_found, template.
-import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
 import { isDict, pyStr, truthy } from '../src/python/python.js';
 import { findFile, flattenOnce, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
 import { decryptIfVaulted } from '../src/vault/index.js';
-
-/** fnmatch's pattern as a regular expression (`*`, `?`; the rest literal). */
-const fnmatch = (pattern: string): RegExp =>
-  new RegExp(
-    '^' +
-      pattern
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.') +
-      '$',
-  );
-
-/** The files of `dir` matching `re`, in directory order, as Python's glob returns them (readdirSync would sort). */
-function globIn(dir: string, re: RegExp): string[] {
-  const names: string[] = [];
-  const d = opendirSync(dir);
-  for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
-  d.closeSync();
-  return names
-    .filter((n) => re.test(n))
-    .map((n) => path.join(dir, n))
-    .filter((p) => statSync(p).isFile());
-}
+import { globFiles } from '../filters/paths.js';
 
 /** fileglob: the first search directory with a match gives all its matches. */
 function fileglob(term: unknown, ctx: LookupContext): string[] {
   const pattern = pyStr(term);
   const dir = path.dirname(pattern);
-  const re = fnmatch(path.basename(pattern));
   const roots = path.isAbsolute(dir)
     ? [dir]
     : ctx.basedirs.flatMap((b) => [path.join(b, 'files', dir), path.join(b, dir)]);
   for (const root of roots) {
     if (!existsSync(root)) continue;
-    const hits = globIn(root, re);
+    const hits = globFiles(path.join(root, path.basename(pattern)));
     if (hits.length) return hits;
   }
   return [];

@@ -13,6 +13,8 @@ export interface LookupContext {
   readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown };
   /** Ansible's display.warning, through the run's callbacks. */
   readonly warn?: (message: string) => void;
+  /** The inventory's hosts a host pattern selects (inventory_hostnames), where the run has an inventory. */
+  readonly hosts?: (pattern: unknown) => string[];
   /** The run's seeded source: random_choice and unseeded passwords draw from it, never from Math.random. */
   readonly random?: RandomSource;
 }
