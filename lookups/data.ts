@@ -9,6 +9,7 @@ import { decryptIfVaulted } from '../src/vault/index.js';
 import {
   LookupFailure,
   LookupOptionsError,
+  PluginException,
   findFile,
   notFoundWarning,
   type LookupContext,
@@ -78,7 +79,7 @@ function csvfile(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
     }
     if (params.delimiter === 'TAB') params.delimiter = '\t';
     const file = located(ctx, params.file);
-    if (!file) throw new TemplateError('csvfile: expected str, bytes or os.PathLike object, not NoneType');
+    if (!file) throw new TemplateError("csvfile: [Errno 2] No such file or directory: b'None'");
     const row = csvRows(readFileSync(file, 'utf8'), pyStr(params.delimiter)).find(
       (r) => r.length && r[0] === kv._raw_params,
     );
@@ -106,6 +107,8 @@ interface IniReading {
   readonly allowNoValue: boolean;
 }
 
+/** A configparser exception, which Templar._lookup reports by its class. */
+const CP = (name: string, message: string) => new PluginException(`configparser.${name}`, message);
 const configError = (line: number, what: string) =>
   `While reading from '<???>' [line ${String(line).padStart(2)}]: ${what}`;
 
@@ -136,7 +139,7 @@ function readIni(text: string, o: IniReading, ini: IniFile): void {
     if (header) {
       sectionName = header[1]!;
       if (added.has(sectionName))
-        throw new TemplateError(configError(i + 1, `section ${pyRepr(sectionName)} already exists`));
+        throw CP('DuplicateSectionError', configError(i + 1, `section ${pyRepr(sectionName)} already exists`));
       section = sectionName === 'DEFAULT' ? ini.defaults : ini.sections.get(sectionName);
       if (!section) ini.sections.set(sectionName, (section = new Map()));
       if (sectionName !== 'DEFAULT') added.add(sectionName);
@@ -144,15 +147,20 @@ function readIni(text: string, o: IniReading, ini: IniFile): void {
       return;
     }
     if (!section)
-      throw new TemplateError(`File contains no section headers.\nfile: '<???>', line: ${i + 1}\n${pyRepr(line)}`);
+      throw CP(
+        'MissingSectionHeaderError',
+        `File contains no section headers.\nfile: '<???>', line: ${i + 1}\n${pyRepr(line)}`,
+      );
     const m = (o.allowNoValue ? /^(.*?)\s*(?:([=:])\s*(.*))?$/s : /^(.*?)\s*([=:])\s*(.*)$/s).exec(value);
     if (!m || !m[1])
-      throw new TemplateError(
+      throw CP(
+        'ParsingError',
         `Source contains parsing errors: '<???>'\n\t[line ${String(i + 1).padStart(2)}]: ${pyRepr(line)}`,
       );
     option = o.caseSensitive ? m[1].trimEnd() : m[1].trimEnd().toLowerCase();
     if (added.has(`${sectionName}\u0000${option}`))
-      throw new TemplateError(
+      throw CP(
+        'DuplicateOptionError',
         configError(i + 1, `option ${pyRepr(option)} in section ${pyRepr(sectionName)} already exists`),
       );
     added.add(`${sectionName}\u0000${option}`);
@@ -162,11 +170,21 @@ function readIni(text: string, o: IniReading, ini: IniFile): void {
   for (const [s, held] of values) for (const [k, v] of held) s.set(k, v === null ? null : v.join('\n').trimEnd());
 }
 
+/** The option whose value is being interpolated (configparser's errors name it). */
+interface Reading {
+  readonly section: string;
+  readonly option: string;
+}
+
 /** BasicInterpolation: `%%` is a percent sign, `%(name)s` another option of the section (or of DEFAULT). */
-function interpolate(ini: IniFile, sectionName: string, raw: string, depth = 1): string {
+function interpolate(ini: IniFile, at: Reading, raw: string, depth = 1): string {
+  const where = `option ${pyRepr(at.option)} in section ${pyRepr(at.section)}`;
   if (depth > 10)
-    throw new TemplateError(`Recursion limit exceeded in value substitution: option in section ${pyRepr(sectionName)}`);
-  const section = ini.sections.get(sectionName) ?? ini.defaults;
+    throw CP(
+      'InterpolationDepthError',
+      `Recursion limit exceeded in value substitution: ${where} contains an interpolation key which cannot be substituted in 10 steps. Raw value: ${pyRepr(raw)}`,
+    );
+  const section = ini.sections.get(at.section) ?? ini.defaults;
   let out = '';
   for (let rest = raw; rest;) {
     const p = rest.indexOf('%');
@@ -180,7 +198,8 @@ function interpolate(ini: IniFile, sectionName: string, raw: string, depth = 1):
     }
     const ref = /^%\(([^)]+)\)s/.exec(rest);
     if (!ref)
-      throw new TemplateError(
+      throw CP(
+        'InterpolationSyntaxError',
         rest[1] === '('
           ? `bad interpolation variable reference ${pyRepr(rest)}`
           : `'%' must be followed by '%' or '(', found: ${pyRepr(rest)}`,
@@ -188,10 +207,11 @@ function interpolate(ini: IniFile, sectionName: string, raw: string, depth = 1):
     const name = ref[1]!.toLowerCase();
     const v = section.has(name) ? section.get(name) : ini.defaults.get(name);
     if (v === undefined || v === null)
-      throw new TemplateError(
-        `Bad value substitution: option ${pyRepr(name)} in section ${pyRepr(sectionName)} contains an interpolation key ${pyRepr(name)} which is not a valid option name. Raw value: ${pyRepr(raw)}`,
+      throw CP(
+        'InterpolationMissingOptionError',
+        `Bad value substitution: ${where} contains an interpolation key ${pyRepr(name)} which is not a valid option name. Raw value: ${pyRepr(raw)}`,
       );
-    out += v.includes('%') ? interpolate(ini, sectionName, v, depth + 1) : v;
+    out += v.includes('%') ? interpolate(ini, at, v, depth + 1) : v;
     rest = rest.slice(ref[0].length);
   }
   return out;
@@ -203,12 +223,13 @@ function iniValue(ini: IniFile, key: string, params: Dict): unknown {
   const section = ini.sections.get(name);
   if (!section) throw new LookupFailure(`No section '${name}' in ${pyStr(params.file)}`);
   const all = new Map([...ini.defaults, ...section]);
-  const get = (v: string | null | undefined) => (v === null || v === undefined ? v : interpolate(ini, name, v));
+  const get = (option: string, v: string | null | undefined) =>
+    v === null || v === undefined ? v : interpolate(ini, { section: name, option }, v);
   if (truthy(params.re)) {
     const re = compileRegex(key, { anchor: 'start' });
-    return [...all].filter(([k]) => re.test(k)).map(([, v]) => get(v));
+    return [...all].filter(([k]) => re.test(k)).map(([k, v]) => get(k, v));
   }
-  return all.has(key) ? get(all.get(key)) : params.default;
+  return all.has(key) ? get(key, all.get(key)) : params.default;
 }
 
 /** The ini lookup's inline form: words after the key, `name=value` starting an option that runs to the next one. */
@@ -270,13 +291,18 @@ function ini(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
   for (const term of terms) {
     const key = iniKey(pyStr(term), params);
     const file = located(ctx, params.file);
-    if (!file) throw new TemplateError("Invalid filename: 'None'");
+    if (!file) throw new PluginException('ansible.errors.AnsibleParserError', "Invalid filename: 'None'");
     let text = decryptIfVaulted(readFileSync(file, 'utf8'), file);
     if (params.type === 'properties') {
       text = `[java_properties]\n${text}`;
       params.section = 'java_properties';
     }
-    readIni(text, reading, parsed);
+    try {
+      readIni(text, reading, parsed);
+    } catch (e) {
+      if (!(e instanceof PluginException) || e.pythonClass !== 'configparser.DuplicateOptionError') throw e;
+      throw new LookupFailure(`Duplicate option in '${pyStr(params.file)}': ${e.message}`);
+    }
     const value = iniValue(parsed, reading.caseSensitive ? key : key.toLowerCase(), params);
     if (value !== null && value !== undefined) out.push(...(Array.isArray(value) ? value : [value]));
   }

@@ -21,6 +21,15 @@ export interface LookupContext {
 
 /** AnsibleLookupError: the plugin decided to fail; re-raised as it is (errors=warn/ignore still apply). */
 export class LookupFailure extends TemplateError {}
+/** An exception of another Python class (configparser's, AnsibleParserError): Templar._lookup names its class. */
+export class PluginException extends TemplateError {
+  constructor(
+    readonly pythonClass: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 /** AnsibleOptionsError: the lookup was called wrongly; re-raised as it is, whatever errors= says. */
 export class LookupOptionsError extends TemplateError {}
 
