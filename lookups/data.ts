@@ -16,12 +16,11 @@ import {
   type LookupTable,
 } from './plugin.js';
 
-/** The plugin's options: its defaults, then the keywords given (an unknown keyword is refused). */
-function options(defaults: Dict, kw: Dict, plugin: string): Dict {
-  for (const k of Object.keys(kw))
-    if (!Object.hasOwn(defaults, k)) throw new LookupOptionsError(`Invalid option for ${plugin} lookup: ${k}`);
-  return { ...defaults, ...kw };
-}
+/** The plugin's options: its defaults, then the keywords given (set_options ignores keywords it does not define). */
+const options = (defaults: Dict, kw: Dict): Dict => ({
+  ...defaults,
+  ...Object.fromEntries(Object.entries(kw).filter(([k]) => Object.hasOwn(defaults, k))),
+});
 
 /** The file an option names, found as find_file_in_search_path finds it (with its warning when it is not). */
 function located(ctx: LookupContext, name: unknown): string | undefined {
@@ -67,7 +66,7 @@ function csvRows(text: string, delimiter: string): string[][] {
 const CSV_DEFAULTS: Dict = { col: '1', default: null, delimiter: 'TAB', file: 'ansible.csv', encoding: 'utf-8' };
 
 function csvfile(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
-  const params = options(CSV_DEFAULTS, kw, 'csvfile');
+  const params = options(CSV_DEFAULTS, kw);
   const out: unknown[] = [];
   for (const term of terms) {
     const kv = parseKv(pyStr(term), false);
@@ -281,7 +280,7 @@ function iniKey(term: string, params: Dict): string {
 }
 
 function ini(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
-  const params = options(INI_DEFAULTS, kw, 'ini');
+  const params = options(INI_DEFAULTS, kw);
   const reading = {
     caseSensitive: truthy(params.case_sensitive),
     allowNoValue: truthy(params.allow_no_value) || truthy(params.allow_none),

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { TemplateError } from '../src/errors.js';
 import { isDict, pyStr, truthy, type Dict } from '../src/python/python.js';
-import { LookupOptionsError, type LookupTable } from './plugin.js';
+import type { LookupTable } from './plugin.js';
 
 const URL_OPTIONS: Dict = {
   validate_certs: true,
@@ -25,13 +25,27 @@ const URL_OPTIONS: Dict = {
   ciphers: null,
 };
 
-/** What the child does: one GET, and its outcome as JSON on stdout. */
-const FETCH = `
+/** What the child does: one GET (redirects followed, as urllib follows them, up to 10), its outcome as JSON on stdout.
+ * (node:http rather than fetch, which refuses ports the Fetch standard blocks.) */
+const GET = `
 const req = JSON.parse(process.argv[1]);
-fetch(req.url, { headers: req.headers, redirect: req.redirect, signal: AbortSignal.timeout(req.timeout) })
-  .then(async (r) => ({ status: r.status, reason: r.statusText, body: Buffer.from(await r.arrayBuffer()).toString('base64') }))
-  .catch((e) => ({ error: String(e.cause?.code ?? e.cause?.message ?? e.message) }))
-  .then((o) => process.stdout.write(JSON.stringify(o)));
+const done = (o) => process.stdout.write(JSON.stringify(o));
+const get = (url, hops) => {
+  const lib = url.startsWith('https:') ? require('node:https') : require('node:http');
+  const r = lib.get(url, { headers: req.headers, timeout: req.timeout }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => {
+      const to = res.headers.location;
+      if (req.follow && to && [301, 302, 303, 307, 308].includes(res.statusCode) && hops < 10)
+        return get(new URL(to, url).href, hops + 1);
+      done({ status: res.statusCode, reason: res.statusMessage, body: Buffer.concat(chunks).toString('base64') });
+    });
+  });
+  r.on('timeout', () => r.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+  r.on('error', (e) => done({ error: e.code ?? e.message }));
+};
+get(req.url, 0);
 `;
 
 interface Fetched {
@@ -46,6 +60,7 @@ const URL_ERRORS: Record<string, string> = {
   ECONNREFUSED: '[Errno 111] Connection refused',
   ENOTFOUND: '[Errno -2] Name or service not known',
   ECONNRESET: '[Errno 104] Connection reset by peer',
+  ETIMEDOUT: 'timed out',
 };
 
 function headersOf(o: Dict): Record<string, string> {
@@ -60,10 +75,10 @@ function get(url: string, o: Dict): string {
   const request = {
     url,
     headers: headersOf(o),
-    redirect: ['no', 'none', false].includes(o.follow_redirects as string) ? 'manual' : 'follow',
+    follow: !['no', 'none', false].includes(o.follow_redirects as string),
     timeout: Number(o.timeout) * 1000,
   };
-  const child = spawnSync(process.execPath, ['-e', FETCH, JSON.stringify(request)], {
+  const child = spawnSync(process.execPath, ['-e', GET, JSON.stringify(request)], {
     encoding: 'utf8',
     env: { ...process.env, ...(truthy(o.validate_certs) ? {} : { NODE_TLS_REJECT_UNAUTHORIZED: '0' }) },
   });
@@ -78,8 +93,7 @@ export const URL_LOOKUPS = {
   url: {
     terms: 'strings',
     run: (terms, kw) => {
-      for (const k of Object.keys(kw))
-        if (!Object.hasOwn(URL_OPTIONS, k)) throw new LookupOptionsError(`Invalid option for url lookup: ${k}`);
+      // (keywords it does not define are ignored, as set_options ignores them)
       const o = { ...URL_OPTIONS, ...kw };
       return terms.flatMap((t) => {
         const body = get(pyStr(t), o);
