@@ -68,7 +68,7 @@ function strict(v: string): number[] {
 const VERSION_TYPES = ['loose', 'strict', 'semver', 'semantic', 'pep440'];
 
 /** The `version` test's options, as version_compare checks them before comparing. */
-export interface VersionOptions {
+interface VersionOptions {
   readonly operator: string;
   readonly strict?: unknown;
   readonly type?: unknown;
