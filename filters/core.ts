@@ -503,11 +503,15 @@ export const CORE_FILTERS: FilterTable = {
     for (const item of items) {
       let values: unknown = item;
       for (const key of String(subelements).split('.')) {
-        values = isDict(values) ? (Object.hasOwn(values, key) ? values[key] : undefined) : undefined;
-        if (values === undefined) {
-          if (skip_missing) break;
-          throw new TemplateError(`could not find '${key}' key in iterated item '${pyRepr(item)}'`);
+        const found = isDict(values) && Object.hasOwn(values, key) ? values[key] : undefined;
+        if (found === undefined) {
+          if (skip_missing) {
+            values = undefined;
+            break;
+          }
+          throw new TemplateError(`could not find ${pyRepr(key)} key in iterated item ${pyRepr(values)}`);
         }
+        values = found;
       }
       if (values === undefined) continue;
       if (!Array.isArray(values)) throw new TemplateError('the key in the subelements is not a list');

@@ -132,6 +132,16 @@ export function length(value: unknown): number {
   throw new PYOPS.PyTypeError(`object of type '${typeName(value)}' has no len()`);
 }
 
+/** A copy with every dict's keys in sorted order (as pprint prints them). */
+const keysSorted = (v: unknown): unknown =>
+  Array.isArray(v) && !(v instanceof PyTuple)
+    ? v.map(keysSorted)
+    : isDict(v)
+      ? Object.keys(v)
+          .sort()
+          .reduce<Dict>((o, k) => (PYOPS.setKey(o, k, keysSorted(v[k])), o), {})
+      : v;
+
 export const JINJA2_FILTERS: FilterTable = {
   abs: filter([], (v) => (PYOPS.isFloat(v) ? PYOPS.pyFloat(Math.abs(Number(v))) : Math.abs(v))),
   attr: filter(['name'], (v, p) => memberLookup(v, p.name)),
@@ -255,7 +265,8 @@ export const JINJA2_FILTERS: FilterTable = {
     if (!items.length) return new PyUndefined('No aggregated item, sequence was empty.');
     return pySort(items, makeKey(attribute, Boolean(case_sensitive)))[0];
   }),
-  pprint: filter([], (v) => pyRepr(v)),
+  // pprint.pformat sorts a dict's keys
+  pprint: filter([], (v) => pyRepr(keysSorted(v))),
   reject: variadic(function (this: unknown, v, args) {
     return selectOrReject(this, v, args, { attribute: false, reject: true });
   }),

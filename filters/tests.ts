@@ -155,17 +155,13 @@ const JINJA2_TESTS: TestTable = {
 /** Ansible's test plugins (core, files, mathstuff, uri), also by their ansible.builtin FQCN. */
 const ANSIBLE_TESTS: TestTable = {
   // core
+  // (each alias, and success and reachable, names in its message the test it is built on, as Ansible's do)
   failed: resultTest('failed', failed),
-  failure: resultTest('failure', failed),
-  success: resultTest('success', (r) => !failed(r)),
-  succeeded: resultTest('succeeded', (r) => !failed(r)),
-  successful: resultTest('successful', (r) => !failed(r)),
+  success: resultTest('failed', (r) => !failed(r)),
   changed: resultTest('changed', changed),
-  change: resultTest('change', changed),
   skipped: resultTest('skipped', skipped),
-  skip: resultTest('skip', skipped),
   unreachable: resultTest('unreachable', unreachable),
-  reachable: resultTest('reachable', (r) => !unreachable(r)),
+  reachable: resultTest('unreachable', (r) => !unreachable(r)),
   finished: resultTest('finished', finished),
   started: resultTest('started', started),
   match: regexTest('match'),
@@ -226,6 +222,11 @@ const ANSIBLE_TESTS: TestTable = {
 };
 // the second names Ansible's test plugins give the same tests
 const ALIASES = {
+  failure: 'failed',
+  succeeded: 'success',
+  successful: 'success',
+  change: 'changed',
+  skip: 'skipped',
   version_compare: 'version',
   is_file: 'file',
   is_dir: 'directory',

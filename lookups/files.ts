@@ -2,8 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
-import { isDict, pyStr, truthy } from '../src/python/python.js';
-import { findFile, flattenOnce, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
+import { isDict, pyStr, truthy, type Dict } from '../src/python/python.js';
+import type { FileTemplateSettings } from '../src/module.js';
+import {
+  LookupFailure,
+  findFile,
+  flattenOnce,
+  notFoundWarning,
+  type LookupContext,
+  type LookupTable,
+} from './plugin.js';
 import { decryptIfVaulted } from '../src/vault/index.js';
 import { globFiles } from '../filters/paths.js';
 
@@ -21,6 +29,17 @@ function fileglob(term: unknown, ctx: LookupContext): string[] {
   }
   return [];
 }
+
+/** The template lookup's options that change Jinja2's delimiters. */
+const DELIMITERS = ['variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string'];
+/** How the template lookup renders a file with template_vars or its own delimiters: Ansible's environment
+ * (trim_blocks), those delimiters. */
+const lookupSettings = (kw: Dict): FileTemplateSettings => ({
+  trim_blocks: true,
+  lstrip_blocks: false,
+  newline_sequence: '\n',
+  ...Object.fromEntries(DELIMITERS.map((d) => [d, kw[d] === undefined ? null : pyStr(kw[d])])),
+});
 
 /** first_found's candidates: `a.yml,b.yml` strings, and {files, paths} dicts as every path joined to every file. */
 const firstFoundCandidates = (terms: unknown[]): string[] =>
@@ -58,7 +77,7 @@ export const FILE_LOOKUPS = {
         if (found) return [found];
       }
       if (truthy(kw.skip ?? false)) return [];
-      throw new TemplateError('No file was found when using first_found.');
+      throw new LookupFailure('No file was found when using first_found.');
     },
   },
   unvault: {
@@ -72,7 +91,7 @@ export const FILE_LOOKUPS = {
   },
   template: {
     terms: 'strings',
-    run: (terms, _kw, ctx) =>
+    run: (terms, kw, ctx) =>
       terms.map((t) => {
         const f = findFile(ctx, pyStr(t), 'templates');
         if (!f) {
@@ -80,6 +99,8 @@ export const FILE_LOOKUPS = {
           throw new TemplateError(`the template file ${pyStr(t)} could not be found for the lookup`);
         }
         const text = readFileSync(f, 'utf8');
+        if (ctx.templar?.renderFile && (kw.template_vars !== undefined || DELIMITERS.some((d) => d in kw)))
+          return ctx.templar.renderFile(text, isDict(kw.template_vars) ? kw.template_vars : {}, lookupSettings(kw));
         return ctx.templar ? pyStr(ctx.templar.template(text)) : text;
       }),
   },

@@ -5,12 +5,13 @@ import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
 import type { Dict } from '../src/python/python.js';
 import type { RandomSource } from '../filters/core.js';
+import type { FileTemplating } from '../src/module.js';
 
 /** What a lookup can see: the task's variables, where to find relative files, the run's random source. */
 export interface LookupContext {
   readonly basedirs: readonly string[];
   readonly vars?: () => Dict;
-  readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown };
+  readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown } & Partial<FileTemplating>;
   /** Ansible's display.warning, through the run's callbacks. */
   readonly warn?: (message: string) => void;
   /** The inventory's hosts a host pattern selects (inventory_hostnames), where the run has an inventory. */
