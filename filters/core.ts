@@ -31,6 +31,8 @@ import { DAYS, MONTHS, strptime } from '../src/python/datetime.js';
 import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { PyRandom } from './pyrandom.js';
 import { passwordHash } from './crypt.js';
+import { PATH_FILTERS } from './paths.js';
+import { URL_FILTERS } from './urls.js';
 
 export interface RandomSource {
   next(): number;
@@ -146,6 +148,35 @@ function flatten(v: unknown[], levels?: number, skipNulls = true): unknown[] {
   return out;
 }
 
+/** Whether Python could hash a value (a set member, a dict key): no lists or dicts, also inside tuples. */
+export const hashable = (v: unknown): boolean =>
+  v instanceof PyTuple ? v.every(hashable) : !Array.isArray(v) && !isDict(v) && !(v instanceof PyUndefined);
+
+/**
+ * mathstuff.unique: Jinja2's unique (case-insensitive unless case_sensitive, by attribute if given); items Jinja2
+ * cannot hash fall back to Ansible's own comparison, which only the default options allow.
+ */
+function jinjaUnique(items: unknown[], case_sensitive: unknown, attribute: unknown): unknown[] {
+  const caseSensitive = truthy(case_sensitive ?? false);
+  const byAttribute = attribute !== undefined && attribute !== null;
+  const keys = items.map((x) => {
+    const k = byAttribute ? getAttribute(x, attribute) : x;
+    return !caseSensitive && typeof k === 'string' ? k.toLowerCase() : k;
+  });
+  const unhashable = keys.find((k) => !hashable(k));
+  if (unhashable !== undefined) {
+    if (case_sensitive !== false && !truthy(attribute ?? false)) return unique(items);
+    throw new TemplateError(
+      `Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the parameters supplied. unhashable type: '${typeName(unhashable)}'`,
+    );
+  }
+  const seen: unknown[] = [];
+  return items.filter((_x, i) => {
+    if (seen.some((s) => pyEq(s, keys[i]))) return false;
+    seen.push(keys[i]);
+    return true;
+  });
+}
 const unique = (items: unknown[]) => items.filter((x, i) => items.findIndex((y) => pyEq(x, y)) === i);
 
 function humanReadable(size: number, isBits: boolean, unit?: string): string {
@@ -258,6 +289,8 @@ function comment(text: string, kw: Dict): string {
 }
 
 export const CORE_FILTERS: FilterTable = {
+  ...PATH_FILTERS,
+  urldecode: URL_FILTERS.urldecode,
   bool: filter([], toBool),
   ternary: filter(['true_val', 'false_val', 'none_val'], (v, { true_val, false_val, none_val = null }) =>
     v === null && none_val !== null ? none_val : truthy(v) ? true_val : false_val,
@@ -359,7 +392,6 @@ export const CORE_FILTERS: FilterTable = {
     for (const p of parts) out = p.startsWith('/') ? p : out && !out.endsWith('/') ? `${out}/${p}` : out + p;
     return out;
   }),
-  win_basename: filter([], (v) => pyStr(v).split(/[\\/]/).pop()!),
   quote: filter([], (v) => {
     const s = pyStr(v ?? '');
     return s === '' ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
@@ -471,11 +503,15 @@ export const CORE_FILTERS: FilterTable = {
     for (const item of items) {
       let values: unknown = item;
       for (const key of String(subelements).split('.')) {
-        values = isDict(values) ? (Object.hasOwn(values, key) ? values[key] : undefined) : undefined;
-        if (values === undefined) {
-          if (skip_missing) break;
-          throw new TemplateError(`could not find '${key}' key in iterated item '${pyRepr(item)}'`);
+        const found = isDict(values) && Object.hasOwn(values, key) ? values[key] : undefined;
+        if (found === undefined) {
+          if (skip_missing) {
+            values = undefined;
+            break;
+          }
+          throw new TemplateError(`could not find ${pyRepr(key)} key in iterated item ${pyRepr(values)}`);
         }
+        values = found;
       }
       if (values === undefined) continue;
       if (!Array.isArray(values)) throw new TemplateError('the key in the subelements is not a list');
@@ -518,21 +554,9 @@ export const CORE_FILTERS: FilterTable = {
     return parts[String(query)];
   }),
   // mathstuff
-  unique: filter(['case_sensitive', 'attribute'], (v, { case_sensitive, attribute }) => {
-    const items = toList(v);
-    if (attribute === undefined && (case_sensitive === undefined || case_sensitive)) return unique(items);
-    const key = (x: unknown) => {
-      const k = attribute === undefined ? x : getAttribute(x, attribute);
-      return !case_sensitive && typeof k === 'string' ? k.toLowerCase() : k;
-    };
-    const seen: unknown[] = [];
-    return items.filter((x) => {
-      const k = key(x);
-      if (seen.some((s) => pyEq(s, k))) return false;
-      seen.push(k);
-      return true;
-    });
-  }),
+  unique: filter(['case_sensitive', 'attribute'], (v, { case_sensitive, attribute }) =>
+    jinjaUnique(toList(v), case_sensitive, attribute),
+  ),
   union: filter(['b'], (v, { b }) => unique([...toList(v), ...toList(b)])),
   intersect: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => toList(b).some((y) => pyEq(x, y))))),
   difference: filter(['b'], (v, { b }) => unique(toList(v).filter((x) => !toList(b).some((y) => pyEq(x, y))))),

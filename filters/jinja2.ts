@@ -5,6 +5,7 @@ import { memberLookup } from '../src/python/methods.js';
 import { pyJson } from '../src/python/pyjson.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { filter, variadic, type FilterTable } from './helpers.js';
+import { URL_FILTERS, htmlEscape } from './urls.js';
 
 /** Jinja2's attribute paths: 'a.b.0' looks up a, then b, then index 0. */
 export function getAttribute(value: unknown, attribute: unknown, dflt?: unknown): unknown {
@@ -131,6 +132,16 @@ export function length(value: unknown): number {
   throw new PYOPS.PyTypeError(`object of type '${typeName(value)}' has no len()`);
 }
 
+/** A copy with every dict's keys in sorted order (as pprint prints them). */
+const keysSorted = (v: unknown): unknown =>
+  Array.isArray(v) && !(v instanceof PyTuple)
+    ? v.map(keysSorted)
+    : isDict(v)
+      ? Object.keys(v)
+          .sort()
+          .reduce<Dict>((o, k) => (PYOPS.setKey(o, k, keysSorted(v[k])), o), {})
+      : v;
+
 export const JINJA2_FILTERS: FilterTable = {
   abs: filter([], (v) => (PYOPS.isFloat(v) ? PYOPS.pyFloat(Math.abs(Number(v))) : Math.abs(v))),
   attr: filter(['name'], (v, p) => memberLookup(v, p.name)),
@@ -185,14 +196,7 @@ export const JINJA2_FILTERS: FilterTable = {
     while (i < prefixes.length - 1 && bytes >= base ** (i + 2)) i++;
     return `${((base * bytes) / base ** (i + 2)).toFixed(1)} ${prefixes[i]}`;
   }),
-  escape: filter([], (v) =>
-    pyStr(v)
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&#34;')
-      .replace(/'/g, '&#39;'),
-  ),
+  escape: filter([], (v) => htmlEscape(pyStr(v))),
   first: filter([], (v) => {
     const items = toList(v);
     if (!items.length) return new PyUndefined('No first item, sequence was empty.');
@@ -261,7 +265,8 @@ export const JINJA2_FILTERS: FilterTable = {
     if (!items.length) return new PyUndefined('No aggregated item, sequence was empty.');
     return pySort(items, makeKey(attribute, Boolean(case_sensitive)))[0];
   }),
-  pprint: filter([], (v) => pyRepr(v)),
+  // pprint.pformat sorts a dict's keys
+  pprint: filter([], (v) => pyRepr(keysSorted(v))),
   reject: variadic(function (this: unknown, v, args) {
     return selectOrReject(this, v, args, { attribute: false, reject: true });
   }),
@@ -404,7 +409,8 @@ export const JINJA2_FILTERS: FilterTable = {
   }),
 };
 JINJA2_FILTERS.d = JINJA2_FILTERS.default!;
-JINJA2_FILTERS.e = JINJA2_FILTERS.escape!;
+JINJA2_FILTERS.e = JINJA2_FILTERS.forceescape = JINJA2_FILTERS.escape!;
+JINJA2_FILTERS.urlize = URL_FILTERS.urlize;
 JINJA2_FILTERS.count = JINJA2_FILTERS.length!;
 
 import * as PYOPS from '../src/python/python.js';

@@ -13,15 +13,50 @@ interface RegexOptions {
 
 const cache = new Map<string, RegExp>();
 
-function translatePattern(pattern: string): string {
-  let out = pattern
+/** Python's global inline flags, `(?im)` at the start of a pattern: taken off it, as the flags they set. */
+function leadingFlags(pattern: string): { flags: string; rest: string } {
+  const m = /^(?:\(\?[aiLmsux]+\))*/.exec(pattern)!;
+  const later = /\(\?[aiLmsux]+\)/.exec(pattern.slice(m[0].length));
+  if (later)
+    throw new PyException(
+      're.error',
+      `global flags not at the start of the expression at position ${later.index + m[0].length}`,
+    );
+  if (m[0].includes('L')) throw new PyException('re.error', "bad inline flags: cannot use 'L' flag with a str pattern");
+  return { flags: m[0].replace(/[(?)]/g, ''), rest: pattern.slice(m[0].length) };
+}
+
+/** re.VERBOSE: whitespace and `#` comments outside character classes are not part of the pattern. */
+function unverbose(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      out += c + (pattern[++i] ?? '');
+      continue;
+    }
+    if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (/\s/.test(c)) continue;
+    else if (c === '#') {
+      while (i < pattern.length && pattern[i] !== '\n') i++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+function translatePattern(pattern: string, verbose: boolean): string {
+  let out = (verbose ? unverbose(pattern) : pattern)
     .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>') // named groups
     .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>') // named backreferences
     .replace(/\\A/g, '^')
     .replace(/\\Z/g, '$');
-  if (/\(\?[aiLmsux]+\)/.test(out)) {
+  if (/\(\?[aiLmsux-]+:/.test(out)) {
     throw new TemplateError(
-      `regular expression '${pattern}' uses inline flags, which tsible cannot translate to JavaScript; pass ignorecase=/multiline= instead`,
+      `regular expression '${pattern}' uses scoped inline flags, which tsible cannot translate to JavaScript; pass ignorecase=/multiline= instead`,
     );
   }
   out = out.replace(/\(\?#[^)]*\)/g, '');
@@ -32,14 +67,15 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
   const key = `${pattern}\u0000${JSON.stringify(opts)}`;
   let re = cache.get(key);
   if (!re) {
-    let src = translatePattern(pattern);
+    const inline = leadingFlags(pattern);
+    let src = translatePattern(inline.rest, inline.flags.includes('x'));
     if (opts.anchor === 'start') src = `^(?:${src})`;
     if (opts.anchor === 'full') src = `^(?:${src})$`;
     const flags =
       'u' +
-      (opts.ignorecase ? 'i' : '') +
-      (opts.multiline ? 'm' : '') +
-      (opts.dotall ? 's' : '') +
+      (opts.ignorecase || inline.flags.includes('i') ? 'i' : '') +
+      (opts.multiline || inline.flags.includes('m') ? 'm' : '') +
+      (opts.dotall || inline.flags.includes('s') ? 's' : '') +
       (opts.global ? 'g' : '');
     try {
       re = new RegExp(src, flags);

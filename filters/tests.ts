@@ -1,10 +1,12 @@
 // Jinja2's built-in tests and Ansible's test plugins (core, files, mathstuff, uri).
-import { existsSync, lstatSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { existsSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { TemplateError } from '../src/errors.js';
 import {
   PyException,
   PyTuple,
+  PyTypeError,
+  typeName,
   isDict,
   isFloat,
   isInt,
@@ -12,6 +14,9 @@ import {
   pyCompareOp,
   pyEq,
   pyIn,
+  pyBoolean,
+  pyStr,
+  pyRepr,
   truthy,
   type Dict,
 } from '../src/python/python.js';
@@ -19,6 +24,39 @@ import { PyUndefined } from '../src/python/undefined.js';
 import { filter, type TestTable } from './helpers.js';
 import { compileRegex } from './regex.js';
 import { compareVersions } from './version.js';
+import { hashable } from './core.js';
+import { toList } from './jinja2.js';
+
+/** os.stat or os.lstat, undefined where Python's os.path functions would catch the OSError. */
+function statOf(v: unknown, how: typeof statSync | typeof lstatSync): Stats | undefined {
+  try {
+    return how(String(v));
+  } catch {
+    return undefined;
+  }
+}
+/** os.path.ismount: not a link, and on another device than its parent or the same inode (the root). */
+function isMount(p: string): boolean {
+  const self = statOf(p, lstatSync);
+  if (!self || self.isSymbolicLink()) return false;
+  const parent = statOf(realpathOr(join(p, '..')), lstatSync);
+  return parent !== undefined && (self.dev !== parent.dev || self.ino === parent.ino);
+}
+const realpathOr = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/** set(v)'s members: refused, as Python refuses them, when one cannot be hashed. */
+function pySet(v: unknown): unknown[] {
+  const items = toList(v);
+  const bad = items.find((x) => !hashable(x));
+  if (bad !== undefined) throw new PyTypeError(`unhashable type: '${typeName(bad)}'`);
+  return items;
+}
 
 function resultTest(name: string, check: (r: Dict) => boolean) {
   return filter([], (v) => {
@@ -51,6 +89,9 @@ const regexTest = (mode: 'match' | 'search' | 'fullmatch') =>
     },
   );
 
+/** truthy/falsy's convert_bool: boolean-like values as convert_bool.boolean reads them, anything else as it is. */
+const converted = (v: unknown, convert: unknown): unknown => (truthy(convert) ? (pyBoolean(v, true) ?? v) : v);
+
 function pluginExists(get: () => unknown, kind: string, name: unknown): boolean {
   let found: unknown;
   try {
@@ -62,8 +103,8 @@ function pluginExists(get: () => unknown, kind: string, name: unknown): boolean 
   throw new PyException('jinja2.exceptions.TemplateSyntaxError', `No ${kind} named '${String(name)}'.\n  line 0`);
 }
 
-export const TESTS: TestTable = {
-  // Jinja2
+/** Jinja2's own tests: Ansible has no ansible.builtin name for them. */
+const JINJA2_TESTS: TestTable = {
   boolean: filter([], (v) => typeof v === 'boolean'),
   callable: filter([], (v) => typeof v === 'function'),
   defined: filter([], (v) => !(v instanceof PyUndefined), { acceptsUndefined: true }),
@@ -109,82 +150,57 @@ export const TESTS: TestTable = {
   lower: filter([], (v) => typeof v === 'string' && v === v.toLowerCase()),
   upper: filter([], (v) => typeof v === 'string' && v === v.toUpperCase()),
   sameas: filter(['other'], (v, { other }) => v === other || (v instanceof PyTuple && v === other)),
-  // Ansible core
+};
+
+/** Ansible's test plugins (core, files, mathstuff, uri), also by their ansible.builtin FQCN. */
+const ANSIBLE_TESTS: TestTable = {
+  // core
+  // (each alias, and success and reachable, names in its message the test it is built on, as Ansible's do)
   failed: resultTest('failed', failed),
-  failure: resultTest('failure', failed),
-  success: resultTest('success', (r) => !failed(r)),
-  succeeded: resultTest('succeeded', (r) => !failed(r)),
-  successful: resultTest('successful', (r) => !failed(r)),
+  success: resultTest('failed', (r) => !failed(r)),
   changed: resultTest('changed', changed),
-  change: resultTest('change', changed),
   skipped: resultTest('skipped', skipped),
-  skip: resultTest('skip', skipped),
   unreachable: resultTest('unreachable', unreachable),
-  reachable: resultTest('reachable', (r) => !unreachable(r)),
+  reachable: resultTest('unreachable', (r) => !unreachable(r)),
   finished: resultTest('finished', finished),
   started: resultTest('started', started),
   match: regexTest('match'),
   search: regexTest('search'),
   regex: regexTest('search'),
-  version: filter(['version', 'operator', 'strict', 'version_type'], (v, { version, operator = 'eq', version_type }) =>
-    compareVersions(String(v), String(version), String(operator), version_type as string | undefined),
+  version: filter(['version', 'operator', 'strict', 'version_type'], (v, { version, operator = 'eq', ...o }) =>
+    compareVersions(pyStr(v), pyStr(version), { operator: pyStr(operator), strict: o.strict, type: o.version_type }),
   ),
   any: filter([], (v) => (v as unknown[]).some(truthy)),
   all: filter([], (v) => (v as unknown[]).every(truthy)),
-  truthy: filter(['convert_bool'], (v) => truthy(v)),
-  falsy: filter(['convert_bool'], (v) => !truthy(v)),
+  truthy: filter(['convert_bool'], (v, { convert_bool }) => truthy(converted(v, convert_bool))),
+  falsy: filter(['convert_bool'], (v, { convert_bool }) => !truthy(converted(v, convert_bool))),
   vault_encrypted: filter([], () => false),
-  nan: filter([], (v) => typeof v === 'number' && Number.isNaN(v)),
+  nan: filter([], (v) => isNum(v) && Number.isNaN(Number(v))),
   contains: filter(['item'], (v, { item }) => pyIn(item, v)),
-  subset: filter(['b'], (v, { b }) => (v as unknown[]).every((x) => (b as unknown[]).some((y) => pyEq(x, y)))),
-  superset: filter(['b'], (v, { b }) => (b as unknown[]).every((x) => (v as unknown[]).some((y) => pyEq(x, y)))),
+  subset: filter(['b'], (v, { b }) => {
+    const [a, c] = [pySet(v), pySet(b)];
+    return a.every((x) => c.some((y) => pyEq(x, y)));
+  }),
+  superset: filter(['b'], (v, { b }) => {
+    const [a, c] = [pySet(v), pySet(b)];
+    return c.every((x) => a.some((y) => pyEq(x, y)));
+  }),
   // files
   exists: filter([], (v) => existsSync(String(v))),
-  file: filter([], (v) => {
-    try {
-      return statSync(String(v)).isFile();
-    } catch {
-      return false;
-    }
-  }),
-  is_file: filter([], (v) => {
-    try {
-      return statSync(String(v)).isFile();
-    } catch {
-      return false;
-    }
-  }),
-  directory: filter([], (v) => {
-    try {
-      return statSync(String(v)).isDirectory();
-    } catch {
-      return false;
-    }
-  }),
-  is_dir: filter([], (v) => {
-    try {
-      return statSync(String(v)).isDirectory();
-    } catch {
-      return false;
-    }
-  }),
-  link: filter([], (v) => {
-    try {
-      return lstatSync(String(v)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  }),
-  is_link: filter([], (v) => {
-    try {
-      return lstatSync(String(v)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  }),
+  link_exists: filter([], (v) => statOf(v, lstatSync) !== undefined),
+  file: filter([], (v) => statOf(v, statSync)?.isFile() ?? false),
+  directory: filter([], (v) => statOf(v, statSync)?.isDirectory() ?? false),
+  link: filter([], (v) => statOf(v, lstatSync)?.isSymbolicLink() ?? false),
   abs: filter([], (v) => isAbsolute(String(v))),
-  is_abs: filter([], (v) => isAbsolute(String(v))),
-  mount: filter([], (v) => String(v) === '/'),
+  mount: filter([], (v) => isMount(pyStr(v))),
+  same_file: filter(['b'], (v, { b }) => {
+    const [x, y] = [pyStr(v), pyStr(b)].map((f) => {
+      const st = statOf(f, statSync);
+      if (!st) throw new PyException('FileNotFoundError', `[Errno 2] No such file or directory: ${pyRepr(f)}`);
+      return st;
+    });
+    return x!.dev === y!.dev && x!.ino === y!.ino;
+  }),
   // uri
   uri: filter(['schemes'], (v, { schemes }) => {
     try {
@@ -204,9 +220,25 @@ export const TESTS: TestTable = {
   }),
   urn: filter([], (v) => /^urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+$/i.test(String(v))),
 };
-for (const [name, fn] of Object.entries({ ...TESTS })) {
-  if (/^[a-z_]+$/.test(name)) {
-    TESTS[`ansible.builtin.${name}`] = fn;
-  }
-}
-TESTS.version_compare = TESTS.version!;
+// the second names Ansible's test plugins give the same tests
+const ALIASES = {
+  failure: 'failed',
+  succeeded: 'success',
+  successful: 'success',
+  change: 'changed',
+  skip: 'skipped',
+  version_compare: 'version',
+  is_file: 'file',
+  is_dir: 'directory',
+  is_link: 'link',
+  is_abs: 'abs',
+  is_mount: 'mount',
+  is_same_file: 'same_file',
+  issubset: 'subset',
+  issuperset: 'superset',
+  isnan: 'nan',
+};
+for (const [alias, name] of Object.entries(ALIASES)) ANSIBLE_TESTS[alias] = ANSIBLE_TESTS[name]!;
+
+export const TESTS: TestTable = { ...JINJA2_TESTS, ...ANSIBLE_TESTS };
+for (const [name, fn] of Object.entries(ANSIBLE_TESTS)) TESTS[`ansible.builtin.${name}`] = fn;

@@ -1,13 +1,11 @@
 // Ansible's `version` test: loose (LooseVersion-like), strict, semver and pep440-ish comparisons.
 import { TemplateError } from '../src/errors.js';
 
+// in version_compare's order (its error lists them)
 const OPERATORS: Record<string, (c: number) => boolean> = {
   '==': (c) => c === 0,
   '=': (c) => c === 0,
   eq: (c) => c === 0,
-  '!=': (c) => c !== 0,
-  '<>': (c) => c !== 0,
-  ne: (c) => c !== 0,
   '<': (c) => c < 0,
   lt: (c) => c < 0,
   '<=': (c) => c <= 0,
@@ -16,6 +14,9 @@ const OPERATORS: Record<string, (c: number) => boolean> = {
   gt: (c) => c > 0,
   '>=': (c) => c >= 0,
   ge: (c) => c >= 0,
+  '!=': (c) => c !== 0,
+  '<>': (c) => c !== 0,
+  ne: (c) => c !== 0,
 };
 
 /** distutils LooseVersion: split into runs of digits and letters; numbers compare as numbers. */
@@ -55,26 +56,43 @@ function cmpSemver(a: string, b: string): number {
   );
 }
 
-export function compareVersions(value: string, version: string, operator: string, type?: string): boolean {
-  const check = OPERATORS[operator];
-  if (!check) throw new TemplateError(`Invalid operator type (${operator})`);
+/** distutils StrictVersion: `N.N[.N][(a|b)N]`, the patch number 0 when absent; a release sorts after its
+ * pre-releases. */
+function strict(v: string): number[] {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?:([ab])(\d+))?$/.exec(v);
+  if (!m) throw new TemplateError(`Version comparison failed: invalid version number '${v}'`);
+  const pre = m[4] === undefined ? [Infinity, 0] : [m[4] === 'a' ? 0 : 1, Number(m[5])];
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0), ...pre];
+}
+
+const VERSION_TYPES = ['loose', 'strict', 'semver', 'semantic', 'pep440'];
+
+/** The `version` test's options, as version_compare checks them before comparing. */
+interface VersionOptions {
+  readonly operator: string;
+  readonly strict?: unknown;
+  readonly type?: unknown;
+}
+
+export function compareVersions(value: string, version: string, o: VersionOptions): boolean {
+  const given = (x: unknown) => x !== undefined && x !== null;
+  if (given(o.strict) && given(o.type)) throw new TemplateError("Cannot specify both 'strict' and 'version_type'");
   if (value === '' || value === 'None') throw new TemplateError('Input version value cannot be empty');
   if (version === '' || version === 'None')
     throw new TemplateError('Version parameter to compare against cannot be empty');
-  let c: number;
-  switch (type ?? 'loose') {
-    case 'semver':
-    case 'semantic':
-      c = cmpSemver(value, version);
-      break;
-    case 'strict': {
-      if (!/^\d+\.\d+(\.\d+)?([ab]\d+)?$/.test(value) || !/^\d+\.\d+(\.\d+)?([ab]\d+)?$/.test(version))
-        throw new TemplateError(`Version comparison failed: invalid version number '${value}'`);
-      c = cmpParts(loose(value), loose(version));
-      break;
-    }
-    default:
-      c = cmpParts(loose(value), loose(version));
-  }
-  return check(c);
+  const type = o.strict ? 'strict' : given(o.type) && o.type !== '' ? String(o.type) : 'loose';
+  if (!VERSION_TYPES.includes(type))
+    throw new TemplateError(
+      `Invalid version type (${type}). Must be one of ${VERSION_TYPES.map((t) => `'${t}'`).join(', ')}`,
+    );
+  const check = OPERATORS[o.operator];
+  if (!check)
+    throw new TemplateError(
+      `Invalid operator type (${o.operator}). Must be one of ${Object.keys(OPERATORS)
+        .map((k) => `'${k}'`)
+        .join(', ')}`,
+    );
+  if (type === 'semver' || type === 'semantic') return check(cmpSemver(value, version));
+  if (type === 'strict') return check(cmpParts(strict(value), strict(version)));
+  return check(cmpParts(loose(value), loose(version)));
 }

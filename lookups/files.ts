@@ -1,10 +1,19 @@
 // Lookups that read files beside the playbook: file, fileglob, first_found, template.
-import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
-import { isDict, pyStr, truthy } from '../src/python/python.js';
-import { findFile, flattenOnce, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
+import { isDict, pyStr, truthy, type Dict } from '../src/python/python.js';
+import type { FileTemplateSettings } from '../src/module.js';
+import {
+  LookupFailure,
+  findFile,
+  flattenOnce,
+  notFoundWarning,
+  type LookupContext,
+  type LookupTable,
+} from './plugin.js';
 import { addSecrets, decryptIfVaulted } from '../src/vault/index.js';
+import { globFiles } from '../filters/paths.js';
 
 /** A file's text as DataLoader._get_file_contents reads it: a vault encrypted file decrypted, its plaintext then
  * one of the run's secrets. */
@@ -15,44 +24,32 @@ function fileContent(f: string): string {
   return text;
 }
 
-/** fnmatch's pattern as a regular expression (`*`, `?`; the rest literal). */
-const fnmatch = (pattern: string): RegExp =>
-  new RegExp(
-    '^' +
-      pattern
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.') +
-      '$',
-  );
-
-/** The files of `dir` matching `re`, in directory order, as Python's glob returns them (readdirSync would sort). */
-function globIn(dir: string, re: RegExp): string[] {
-  const names: string[] = [];
-  const d = opendirSync(dir);
-  for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
-  d.closeSync();
-  return names
-    .filter((n) => re.test(n))
-    .map((n) => path.join(dir, n))
-    .filter((p) => statSync(p).isFile());
-}
 
 /** fileglob: the first search directory with a match gives all its matches. */
 function fileglob(term: unknown, ctx: LookupContext): string[] {
   const pattern = pyStr(term);
   const dir = path.dirname(pattern);
-  const re = fnmatch(path.basename(pattern));
   const roots = path.isAbsolute(dir)
     ? [dir]
     : ctx.basedirs.flatMap((b) => [path.join(b, 'files', dir), path.join(b, dir)]);
   for (const root of roots) {
     if (!existsSync(root)) continue;
-    const hits = globIn(root, re);
+    const hits = globFiles(path.join(root, path.basename(pattern)));
     if (hits.length) return hits;
   }
   return [];
 }
+
+/** The template lookup's options that change Jinja2's delimiters. */
+const DELIMITERS = ['variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string'];
+/** How the template lookup renders a file with template_vars or its own delimiters: Ansible's environment
+ * (trim_blocks), those delimiters. */
+const lookupSettings = (kw: Dict): FileTemplateSettings => ({
+  trim_blocks: true,
+  lstrip_blocks: false,
+  newline_sequence: '\n',
+  ...Object.fromEntries(DELIMITERS.map((d) => [d, kw[d] === undefined ? null : pyStr(kw[d])])),
+});
 
 /** first_found's candidates: `a.yml,b.yml` strings, and {files, paths} dicts as every path joined to every file. */
 const firstFoundCandidates = (terms: unknown[]): string[] =>
@@ -90,7 +87,7 @@ export const FILE_LOOKUPS = {
         if (found) return [found];
       }
       if (truthy(kw.skip ?? false)) return [];
-      throw new TemplateError('No file was found when using first_found.');
+      throw new LookupFailure('No file was found when using first_found.');
     },
   },
   unvault: {
@@ -104,7 +101,7 @@ export const FILE_LOOKUPS = {
   },
   template: {
     terms: 'strings',
-    run: (terms, _kw, ctx) =>
+    run: (terms, kw, ctx) =>
       terms.map((t) => {
         const f = findFile(ctx, pyStr(t), 'templates');
         if (!f) {
@@ -112,6 +109,8 @@ export const FILE_LOOKUPS = {
           throw new TemplateError(`the template file ${pyStr(t)} could not be found for the lookup`);
         }
         const text = readFileSync(f, 'utf8');
+        if (ctx.templar?.renderFile && (kw.template_vars !== undefined || DELIMITERS.some((d) => d in kw)))
+          return ctx.templar.renderFile(text, isDict(kw.template_vars) ? kw.template_vars : {}, lookupSettings(kw));
         return ctx.templar ? pyStr(ctx.templar.template(text)) : text;
       }),
   },

@@ -5,20 +5,32 @@ import * as path from 'node:path';
 import { TemplateError } from '../src/errors.js';
 import type { Dict } from '../src/python/python.js';
 import type { RandomSource } from '../filters/core.js';
+import type { FileTemplating } from '../src/module.js';
 
 /** What a lookup can see: the task's variables, where to find relative files, the run's random source. */
 export interface LookupContext {
   readonly basedirs: readonly string[];
   readonly vars?: () => Dict;
-  readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown };
+  readonly templar?: { template(v: unknown): unknown; lookup(name: string): unknown } & Partial<FileTemplating>;
   /** Ansible's display.warning, through the run's callbacks. */
   readonly warn?: (message: string) => void;
+  /** The inventory's hosts a host pattern selects (inventory_hostnames), where the run has an inventory. */
+  readonly hosts?: (pattern: unknown) => string[];
   /** The run's seeded source: random_choice and unseeded passwords draw from it, never from Math.random. */
   readonly random?: RandomSource;
 }
 
 /** AnsibleLookupError: the plugin decided to fail; re-raised as it is (errors=warn/ignore still apply). */
 export class LookupFailure extends TemplateError {}
+/** An exception of another Python class (configparser's, AnsibleParserError): Templar._lookup names its class. */
+export class PluginException extends TemplateError {
+  constructor(
+    readonly pythonClass: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 /** AnsibleOptionsError: the lookup was called wrongly; re-raised as it is, whatever errors= says. */
 export class LookupOptionsError extends TemplateError {}
 

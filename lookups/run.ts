@@ -4,7 +4,14 @@ import { TemplateError } from '../src/errors.js';
 import { isDict, truthy } from '../src/python/python.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { splitKeywords } from '../filters/helpers.js';
-import { DICT_AS_TERMS, LookupFailure, LookupOptionsError, type LookupContext, type LookupPlugin } from './plugin.js';
+import {
+  DICT_AS_TERMS,
+  LookupFailure,
+  LookupOptionsError,
+  PluginException,
+  type LookupContext,
+  type LookupPlugin,
+} from './plugin.js';
 import { findLookup, shortName } from './table.js';
 
 /** A failed run as Templar._lookup reports it: errors=warn/ignore give nothing, else re-raised or wrapped. */
@@ -13,11 +20,13 @@ function lookupError(e: unknown, name: string, errors: unknown, want: boolean): 
   if (errors === 'ignore' || errors === 'warn') return want ? [] : null;
   if (e instanceof LookupFailure) throw e;
   // AnsibleError(msg, orig_exc=e): the message, then the original's
-  if (e instanceof TemplateError)
+  if (e instanceof TemplateError) {
+    const type = e instanceof PluginException ? e.pythonClass : 'ansible.errors.AnsibleError';
     throw new TemplateError(
-      `An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${e.message}. ${e.message}`,
+      `An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class '${type}'>, original message: ${e.message}. ${e.message}`,
       { cause: e },
     );
+  }
   throw e;
 }
 

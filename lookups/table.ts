@@ -5,6 +5,8 @@ import { LIST_LOOKUPS } from './lists.js';
 import { SEQUENCE_LOOKUPS } from './sequence.js';
 import { SUBELEMENTS_LOOKUPS } from './subelements.js';
 import { PASSWORD_LOOKUPS } from './password.js';
+import { DATA_LOOKUPS } from './data.js';
+import { URL_LOOKUPS } from './url.js';
 import type { LookupPlugin, LookupTable } from './plugin.js';
 
 export const LOOKUPS: LookupTable = {
@@ -14,6 +16,8 @@ export const LOOKUPS: LookupTable = {
   ...SEQUENCE_LOOKUPS,
   ...SUBELEMENTS_LOOKUPS,
   ...PASSWORD_LOOKUPS,
+  ...DATA_LOOKUPS,
+  ...URL_LOOKUPS,
 };
 
 /**

@@ -4,6 +4,7 @@ import { TemplateError } from '../src/errors.js';
 import { pyStr, typeName, type Dict } from '../src/python/python.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { configValue } from '../src/config.js';
+import { compileRegex } from '../filters/regex.js';
 import { LookupFailure, LookupOptionsError, type LookupContext, type LookupTable } from './plugin.js';
 
 const ON_MISSING = ['error', 'warn', 'skip'];
@@ -58,7 +59,19 @@ export const VARS_LOOKUPS = {
     terms: 'strings',
     run: (terms, _kw, ctx) => {
       const names = Object.keys(ctx.vars?.() ?? {});
-      return [terms.flatMap((t) => names.filter((n) => new RegExp(pyStr(t)).test(n))).join(',')];
+      return terms.flatMap((t) => {
+        if (typeof t !== 'string')
+          throw new TemplateError(
+            `Invalid setting identifier, "${pyStr(t)}" is not a string, it is a <class '${typeName(t)}'>`,
+          );
+        let re: RegExp;
+        try {
+          re = compileRegex(t);
+        } catch (e) {
+          throw new TemplateError(`Unable to use "${t}" as a search parameter: ${(e as Error).message}`);
+        }
+        return names.filter((n) => re.test(n));
+      });
     },
   },
   config: {
@@ -71,6 +84,17 @@ export const VARS_LOOKUPS = {
           `Invalid value "${pyStr(missing)}" for configuration option "plugin_type: lookup plugin: config setting: on_missing ", valid values are: error, skip, warn`,
         );
       return terms.flatMap((t) => configSetting(t, missing, ctx));
+    },
+  },
+  // (Ansible builds a fresh inventory from `groups`, so --limit does not apply; a bad pattern gives nothing)
+  inventory_hostnames: {
+    terms: 'strings',
+    run: (terms, _kw, ctx) => {
+      try {
+        return ctx.hosts?.(terms.map(pyStr)) ?? [];
+      } catch {
+        return [];
+      }
     },
   },
   pipe: { terms: 'strings', run: (terms) => terms.map((t) => shell(t).replace(/\n$/, '')) },

@@ -8,6 +8,7 @@ import { Templar } from '../template/templar.js';
 import { truthy } from '../python/python.js';
 import type { Vars, TaskVars, VariableManager } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
+import { matchHosts } from '../inventory/patterns.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import { Lockstep } from './lockstep.js';
 import type { Callback, ExecutorHooks, Frame, HostStats } from './events.js';
@@ -103,6 +104,10 @@ export class RunContext implements ScopeSource, PointSource {
     // variables are resolved name by name as templates ask for them; `vars` and `hostvars` are views built on use
     const resolver = this.vm.resolver(this.play, host, task, extra);
     return new TemplarScope(this, host, resolver, lookupBasedirs(task, this.play));
+  }
+  /** The inventory's hosts a pattern selects, --limit aside (the inventory_hostnames lookup). */
+  hostsMatching(pattern: unknown): string[] {
+    return matchHosts(this.vm.inventory, pattern, { ignoreLimits: true, warn: this.warn });
   }
   /** hostvars: this host's view, and every other inventory host's variables, templated when read. */
   hostvars(host: string, own: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,6 @@
 // A module's run on a host: module_defaults, the environment, the arguments templated and validated once (as
 // Ansible does before its retry loop), the module invoked, its failure shaped as Ansible shapes it.
+import { createHash, randomBytes } from 'node:crypto';
 import { InterruptedError, TsibleError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import {
@@ -21,7 +22,8 @@ import type { RunContext } from './context.js';
 import { keyword } from './task-keywords.js';
 import { templateFailure } from './task-result.js';
 
-export const OMIT = '__omit_place_holder__tsible0000000000000000000000000000000000';
+/** The `omit` placeholder: random per run, as Ansible's VariableManager makes it, so no real value can equal it. */
+export const OMIT = `__omit_place_holder__${createHash('sha1').update(randomBytes(64)).digest('hex')}`;
 
 /** Drops module arguments whose whole value is `omit`, as Ansible's remove_omit does: keys of dicts, also nested
  * and inside lists (a list item that is omit itself stays). A copy where any is dropped, the value otherwise. */

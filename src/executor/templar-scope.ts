@@ -12,6 +12,7 @@ export interface ScopeSource {
   readonly opts: RunOptions;
   hostvars(host: string, varsView: Record<string, unknown>): Record<string, unknown>;
   readonly warn: (message: string) => void;
+  hostsMatching(pattern: unknown): string[];
 }
 
 const NO_NAMES: readonly string[] = [];
@@ -54,6 +55,7 @@ export class TemplarScope implements TemplarOptions {
       basedirs: this.basedirs,
       vars: () => ({ ...this.taskVars.all(), vars: this.#view('vars'), hostvars: this.#view('hostvars') }),
       warn: this.source.warn,
+      hosts: (pattern) => this.source.hostsMatching(pattern),
     };
   }
 }

@@ -417,8 +417,9 @@ export function pyFloorDiv(a: unknown, b: unknown): number | PyFloat {
 }
 export function pyMod(a: unknown, b: unknown): unknown {
   assertDefined(a);
-  assertDefined(b);
+  // (an undefined argument is only an error where it is converted: `%r` gives its repr)
   if (typeof a === 'string') return percentFormat(a, b);
+  assertDefined(b);
   if (!isNum(a) || !isNum(b)) throw unsupported('%', a, b);
   if (Number(b) === 0)
     throw new PyException('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float modulo' : 'integer modulo by zero');
@@ -438,6 +439,12 @@ export function pyNeg(a: unknown): number | PyFloat | PyTimedelta {
   if (a instanceof PyTimedelta) return new PyTimedelta(-a.us);
   if (!isNum(a)) throw new PyTypeError(`bad operand type for unary -: '${typeName(a)}'`);
   return isFloat(a) ? pyFloat(-Number(a)) : -Number(a);
+}
+
+/** AnsibleUndefined's repr, for a variable that is not defined (others fail as any use of them does). */
+function undefinedRepr(v: PyUndefined): string {
+  const name = /^'([^']+)' is undefined$/.exec(v.hint);
+  return name ? `AnsibleUndefined(hint=None, obj=missing, name='${name[1]}')` : v.fail();
 }
 
 /** printf-style `'%s-%03d' % (a, 7)`. */
@@ -467,6 +474,7 @@ interface PercentSpec {
 
 /** The value converted as the specifier's conversion type says, before padding. */
 function convert(v: unknown, { conv, prec }: PercentSpec): string {
+  if (v instanceof PyUndefined) return conv === 'r' ? undefinedRepr(v) : v.fail();
   switch (conv) {
     case 's':
       return pyStr(v);

@@ -1,7 +1,18 @@
 // Jinja2's and Ansible's template globals: range, dict, namespace, lookup/query/q (over the lookup table), now,
 // undef.
 import { TemplateError } from '../errors.js';
-import { PyNamespace, isDict, pyStr, truthy, typeName, type Dict } from '../python/python.js';
+import {
+  PyNamespace,
+  PyTypeError,
+  PyValueError,
+  copyDict,
+  isDict,
+  pyStr,
+  setKey,
+  truthy,
+  typeName,
+  type Dict,
+} from '../python/python.js';
 import { PyUndefined } from '../python/undefined.js';
 import { PyDatetime } from '../python/datetime.js';
 import { splitKeywords } from '../../filters/helpers.js';
@@ -30,11 +41,32 @@ function range(...args: unknown[]): number[] {
   return out;
 }
 
+/** dict(mapping) or dict(iterable of pairs), as Python builds it. */
+function dictFrom(source: unknown): Dict {
+  if (source instanceof PyUndefined) source.fail();
+  if (isDict(source)) return copyDict(source);
+  if (!Array.isArray(source) && typeof source !== 'string')
+    throw new PyTypeError(`'${typeName(source)}' object is not iterable`);
+  const out: Dict = {};
+  [...source].forEach((pair: unknown, i) => {
+    if (!Array.isArray(pair) && typeof pair !== 'string')
+      throw new PyTypeError(`cannot convert dictionary update sequence element #${i} to a sequence`);
+    const items = [...pair];
+    if (items.length !== 2)
+      throw new PyValueError(`dictionary update sequence element #${i} has length ${items.length}; 2 is required`);
+    setKey(out, pyStr(items[0]), items[1]);
+  });
+  return out;
+}
+
 export const GLOBALS: Dict = {
   range,
   dict: (...args: unknown[]) => {
-    const { keywords } = splitKeywords(args);
-    return keywords;
+    const { positional, keywords } = splitKeywords(args);
+    if (positional.length > 1) throw new PyTypeError(`dict expected at most 1 argument, got ${positional.length}`);
+    const out = positional.length ? dictFrom(positional[0]) : {};
+    for (const [k, v] of Object.entries(keywords)) setKey(out, k, v);
+    return out;
   },
   namespace: (...args: unknown[]) => {
     const { positional, keywords } = splitKeywords(args);

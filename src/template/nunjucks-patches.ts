@@ -237,6 +237,8 @@ function patchRuntime(): void {
   runtime.fromIterator = (arr: unknown) => {
     if (arr instanceof PyUndefined) arr.fail();
     if (typeof arr === 'string') return [...arr];
+    // Python iterates a dict's keys (`for k, v in d` unpacks each key, as Jinja2 does)
+    if (py.isDict(arr)) return Object.keys(arr);
     return origFromIterator(arr);
   };
   const origHandleError = runtime.handleError;

@@ -63,9 +63,11 @@ function env(): any {
     throwOnUndefined: false,
   });
   bindEnvironment(environment);
-  for (const [name, fn] of Object.entries({ ...JINJA2_FILTERS, ...CORE_FILTERS, ...ENCRYPTION_FILTERS })) {
+  for (const [name, fn] of Object.entries(JINJA2_FILTERS)) environment.addFilter(name, fn);
+  // Ansible's filter plugins, also by FQCN (Jinja2's own filters have none)
+  for (const [name, fn] of Object.entries({ ...CORE_FILTERS, ...ENCRYPTION_FILTERS })) {
     environment.addFilter(name, fn);
-    if (/^[a-z_0-9]+$/.test(name)) environment.addFilter(`ansible.builtin.${name}`, fn);
+    environment.addFilter(`ansible.builtin.${name}`, fn);
   }
   for (const [name, fn] of Object.entries(COMMUNITY_FILTERS)) environment.addFilter(name, fn);
   for (const [name, fn] of Object.entries(TESTS)) environment.addTest(name, fn);

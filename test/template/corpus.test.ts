@@ -15,7 +15,13 @@ const recorded = (name: string) =>
 // the generated corpus, then hand-written cases: filters the corpus reaches only by name (json_query), and the
 // value model (floats, namespace(), loop scoping, tuples)
 const golden = {
-  cases: [...recorded('cases'), ...recorded('json_query'), ...recorded('values'), ...recorded('syntax')],
+  cases: [
+    ...recorded('cases'),
+    ...recorded('json_query'),
+    ...recorded('values'),
+    ...recorded('syntax'),
+    ...recorded('plugins'),
+  ],
 };
 const known = knownDifferences();
 process.env.TZ = 'UTC';
@@ -27,8 +33,15 @@ const TYPE_ONLY =
 const evaluate = (template: string, vars: Record<string, unknown>): Answer =>
   renderAsSetFact(template, vars, { inventory_hostname: 'localhost' }, ROOT);
 
+// (str's subclasses: AnsibleUnicode, NativeJinjaText, markupsafe's Markup that the escape filters return)
 const pyKind = (t: string | undefined) =>
-  t === undefined ? undefined : t === 'str' || /(Unicode|Text)$/.test(t) ? 'str' : t === 'tuple' ? 'list' : t;
+  t === undefined
+    ? undefined
+    : t === 'str' || t === 'Markup' || /(Unicode|Text)$/.test(t)
+      ? 'str'
+      : t === 'tuple'
+        ? 'list'
+        : t;
 /** Ansible repeats an undefined variable's message once per layer of lazy templating it went through
  * (task vars add layers); the message itself is what must match. */
 const once = (m: string) =>

@@ -27,7 +27,7 @@ export function renderAsSetFact(
     lookupVar: (n) => all[n],
     isFinal: (n) => n in magic || n === 'omit' || n === 'vars' || n === 'hostvars',
     random: { next: () => 0.5 },
-    lookup: { basedirs: [basedir] },
+    lookup: { basedirs: [basedir], vars: () => all },
   });
   const names = Object.keys(all);
   all.vars = lazyVarsView(
