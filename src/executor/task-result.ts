@@ -1,5 +1,6 @@
 // A task's result on a host, as the strategy processes it (_process_pending_results): registered, its facts
 // set, its status counted and shown, the host failed or unreachable, its handlers notified.
+import { MAX_EXPANDED_NODES, expandedSize, oversizeMessage } from '../python/expanded-size.js';
 import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
@@ -47,8 +48,10 @@ interface ResultSite {
 }
 
 /** Processes a task's final result on a host and shows it. */
-export function finishTask(site: ResultSite, result: TaskResult): void {
+export function finishTask(site: ResultSite, taskResult: TaskResult): void {
   const { ctx, task, host, state } = site;
+  // a result that would expand past the size limit (an alias bomb) fails its task instead of reaching the callbacks
+  const result = expandedSize(taskResult) > MAX_EXPANDED_NODES ? { failed: true, msg: oversizeMessage() } : taskResult;
   const failed = isFailed(result);
   if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = ctx.noLog(task);
   const ignoreErrors = ctx.keyword(task, 'ignore_errors');

@@ -41,16 +41,23 @@ const HAS_CMD = new Set(withInternalFqcns(['command', 'shell', 'script']));
 const parsed = new Map<string, { text: string; stamp: string; loaded: { documents: unknown[]; warnings: string[] } }>();
 const PARSE_CACHE_ENTRIES = 256;
 
-/** A copy of loaded YAML that keeps every node's position. */
-function copyLoaded<T>(node: T): T {
+/** A copy of loaded YAML that keeps every node's position, and shares what YAML's aliases shared: a node is copied
+ * once however many aliases name it, so that an alias bomb costs what its text costs (PyYAML shares them too). */
+function copyLoaded<T>(node: T, copies = new Map<object, unknown>()): T {
+  if (node === null || typeof node !== 'object') return node;
+  const known = copies.get(node);
+  if (known !== undefined) return known as T;
   if (Array.isArray(node)) {
-    const out = node.map(copyLoaded);
+    const out: unknown[] = [];
+    copies.set(node, out);
+    for (const x of node) out.push(copyLoaded(x, copies));
     setPos(out, posOf(node));
     return out as T;
   }
   if (isDict(node) && Object.getPrototypeOf(node) === Object.prototype) {
     const out: Raw = {};
-    for (const [k, v] of Object.entries(node)) out[k] = copyLoaded(v);
+    copies.set(node, out);
+    for (const [k, v] of Object.entries(node)) out[k] = copyLoaded(v, copies);
     setPos(out, posOf(node));
     return out as T;
   }

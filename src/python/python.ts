@@ -4,6 +4,7 @@
 import { TemplateError } from '../errors.js';
 import { PyUndefined, assertDefined } from './undefined.js';
 import { PyDatetime, PyTimedelta } from './datetime.js';
+import { assertWritable } from './expanded-size.js';
 
 export type Dict = Record<string, unknown>;
 
@@ -213,8 +214,13 @@ export function reprString(s: string): string {
   return out + quote;
 }
 
-/** Python repr(). */
+/** Python repr(); a value too large to write out (an alias bomb) is refused. */
 export function pyRepr(v: unknown): string {
+  assertWritable(v);
+  return repr(v);
+}
+
+function repr(v: unknown): string {
   if (typeof v === 'string') return reprString(v);
   if (isSafeString(v)) return reprString(String(v));
   if (v === null || v === undefined) return 'None';
@@ -223,12 +229,12 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'number') return numberRepr(v);
   if (v instanceof PyDatetime || v instanceof PyTimedelta) return v.__repr__();
   if (v instanceof PyFloat) return floatRepr(v.value);
-  if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (v instanceof PyTuple) return v.length === 1 ? `(${repr(v[0])},)` : `(${v.map(repr).join(', ')})`;
+  if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
   if (v instanceof PyUndefined) return v.fail();
   if (v instanceof PyNamespace) return v.__str__();
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Dict).map(([k, val]) => `${reprString(k)}: ${pyRepr(val)}`);
+    const entries = Object.entries(v as Dict).map(([k, val]) => `${reprString(k)}: ${repr(val)}`);
     return `{${entries.join(', ')}}`;
   }
   return String(v);
