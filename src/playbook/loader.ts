@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ParseError, TsibleError, type Pos } from '../errors.js';
+import { scalarPosAfter } from '../yaml/scalar-pos.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
@@ -110,6 +111,13 @@ interface LoadContext {
   readonly handler?: boolean;
   readonly depth: number;
   readonly warnings: string[];
+  /** The roles being loaded, outermost first, each with where its entry is (for a loop's error). */
+  readonly roleChain?: readonly RoleLink[];
+}
+interface RoleLink {
+  /** The role's path and tasks file. */
+  readonly path: string;
+  readonly entryPos?: Pos;
 }
 
 export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
@@ -321,9 +329,15 @@ export function openBlock(fields: Omit<Block, 'kind' | 'block' | 'rescue' | 'alw
   return { kind: 'block', block: [], rescue: [], always: [], ...fields };
 }
 
+/** Imports nested deeper than this are a file importing itself (directly or through others). */
+const MAX_IMPORT_DEPTH = 50;
+/** Ansible 2.14 imports until Python's RecursionError, which it reports as an unexpected exception (exit code
+ * 250); measured: test/golden/core/import-recursion.yml. Not a TsibleError, so that the CLI reports it the same. */
+class ImportRecursionError extends Error {}
+
 function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const name = String(task.args.file ?? task.args._raw_params ?? '');
-  if (ctx.depth > 50) fail(`import_tasks recursion too deep while importing ${name}`, undefined, task.pos);
+  if (ctx.depth > MAX_IMPORT_DEPTH) throw new ImportRecursionError('maximum recursion depth exceeded');
   const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
@@ -344,6 +358,8 @@ interface RoleRequest {
   readonly dependency?: boolean;
   /** The `vars:` of the role's entry, which override its vars/ files. */
   readonly definitionVars?: Raw;
+  /** Where Ansible points when this entry is part of a loop: a meta dependency's entry (import_role: nowhere). */
+  readonly entryPos?: Pos;
 }
 
 /** The first of the files that can be read, if any. */
@@ -407,15 +423,19 @@ function loadRoleDependencies(rolePath: string, block: Block, { ctx, pos }: Role
       pos,
       dependency: true,
       definitionVars: vars,
+      entryPos: typeof d === 'string' ? scalarPosAfter(posOf(meta.dependencies), d) : posOf(d),
     });
     return Object.keys(keywords).length ? { ...b, keywords } : b;
   });
 }
 
 export function loadRole(req: RoleRequest): Block {
-  const { name, params, ctx, parent, pos, files = {}, dependency = false, definitionVars = {} } = req;
+  const { name, params, parent, pos, files = {}, dependency = false, definitionVars = {} } = req;
   const tasks = files.tasks ?? 'main';
-  const rolePath = findRolePath(name, ctx, tasks, pos);
+  const rolePath = findRolePath(name, req.ctx, tasks, pos);
+  // a role may import its own other task files (tasks_from): only the same file again is a loop
+  const link = { path: `${rolePath}\0${tasks}`, entryPos: req.entryPos };
+  const ctx = { ...req.ctx, roleChain: enterRole(req.ctx.roleChain ?? [], link) };
   const handlersFile = firstReadable(yamlFiles(path.join(rolePath, 'handlers'), files.handlers ?? 'main'));
   const role: { -readonly [K in keyof Role]: Role[K] } = {
     name,
@@ -441,10 +461,23 @@ export function loadRole(req: RoleRequest): Block {
   const roleRoot = { key: `${name}:${JSON.stringify(params)}`, dependency };
   const block = openBlock({ keywords: {}, pos, parent, role, implicit: true, roleRoot });
   block.block = [
-    ...loadRoleDependencies(rolePath, block, req),
+    ...loadRoleDependencies(rolePath, block, { ...req, ctx }),
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile, role, depth: ctx.depth + 1 }, block),
   ];
   return block;
+}
+
+/** The chain of roles being loaded with one more; a role already in it is a loop, which Ansible 2.14 finds when
+ * Python's recursion limit ends the load (measured: test/golden/core/import-role-recursion.yml and
+ * role-dependency-loop.yml). It points at the entry that follows the looping role's first load. */
+function enterRole(chain: readonly RoleLink[], link: RoleLink): readonly RoleLink[] {
+  const first = chain.findIndex((r) => r.path === link.path);
+  if (first >= 0)
+    throw new TsibleError(
+      'A recursion loop was detected with the roles specified. Make sure child roles do not have dependencies on parent roles',
+      { pos: (chain[first + 1] ?? link).entryPos },
+    );
+  return [...chain, link];
 }
 
 /** A role entry's keywords (RoleInclude's attributes: when, tags, become, port, ...), which are not variables. */
@@ -475,12 +508,14 @@ function roleEntry(
 }
 
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
+  const name = String(task.args.name);
   const b = loadRole({
-    name: String(task.args.name),
+    name,
     params: {},
     ctx,
     parent,
     pos: task.pos,
+    entryPos: scalarPosAfter(task.pos, name),
     files: {
       tasks: task.args.tasks_from as string,
       defaults: task.args.defaults_from as string,
@@ -570,7 +605,15 @@ function loadPlay(ds: Raw, ctx: LoadContext): Play {
     fail("the field 'hosts' is required but was not set", ds, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
-    const b = loadRole({ name: rn, params, ctx, parent: undefined, pos: posOf(r) ?? pos, definitionVars: vars });
+    const b = loadRole({
+      name: rn,
+      params,
+      ctx,
+      parent: undefined,
+      pos: posOf(r) ?? pos,
+      definitionVars: vars,
+      entryPos: posOf(r),
+    });
     return { ...b, keywords };
   });
   // handlers of the play's roles (and their dependencies) come before the play's own
