@@ -48,10 +48,14 @@ interface ResultSite {
 }
 
 /** Processes a task's final result on a host and shows it. */
+/** A result that would expand past the size limit when written out (an alias bomb) fails instead of reaching the
+ * callbacks. */
+export const withinSizeLimit = (result: TaskResult): TaskResult =>
+  expandedSize(result) > MAX_EXPANDED_NODES ? { failed: true, msg: oversizeMessage() } : result;
+
 export function finishTask(site: ResultSite, taskResult: TaskResult): void {
   const { ctx, task, host, state } = site;
-  // a result that would expand past the size limit (an alias bomb) fails its task instead of reaching the callbacks
-  const result = expandedSize(taskResult) > MAX_EXPANDED_NODES ? { failed: true, msg: oversizeMessage() } : taskResult;
+  const result = withinSizeLimit(taskResult);
   const failed = isFailed(result);
   if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = ctx.noLog(task);
   const ignoreErrors = ctx.keyword(task, 'ignore_errors');

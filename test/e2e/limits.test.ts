@@ -44,6 +44,22 @@ describe('an alias bomb', () => {
   });
 });
 
+describe('an alias bomb in a loop', () => {
+  it('fails the item whose result is past the size limit', async () => {
+    const dir = playbookDir({ 'p.yml': bombPlay('    - debug:\n        var: a9\n      loop: [1]\n') });
+    const run = await runCli(['p.yml'], { cwd: dir, env: quiet });
+    expect(run.stdout).toContain(`failed: [localhost] (item=1) => {"msg": "${SIZE_LIMIT}"}`);
+    expect(run.code).toBe(2);
+  });
+
+  it('as the loop items ends the run with the size limit when an item is labelled', async () => {
+    const dir = playbookDir({ 'p.yml': bombPlay('    - debug:\n        var: item\n      loop: "{{ a9 }}"\n') });
+    const run = await runCli(['p.yml'], { cwd: dir, env: quiet });
+    expect(run.stderr).toContain(`ERROR! ${SIZE_LIMIT}`);
+    expect(run.code).toBe(1);
+  });
+});
+
 describe('a variable defined through itself', () => {
   it("fails the task with the innermost of Ansible's messages", async () => {
     // Ansible 2.14: `x: "{{ x }}"` gives "An unhandled exception occurred while templating '{{ x }}'. Error was a
