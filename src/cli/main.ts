@@ -87,6 +87,7 @@ export async function main(argv: string[], terminal = DEFAULT_IO): Promise<numbe
       return e.exitCode;
     }
     io.err(`ERROR! Unexpected Exception, this is probably a bug: ${(e as Error)?.message ?? String(e)}\n`);
+    io.out('to see the full traceback, use -vvv\n');
     if (process.env.TSIBLE_DEBUG) io.err(String((e as Error)?.stack) + '\n');
     return ExitCode.Unexpected;
   }

@@ -1,7 +1,7 @@
 // include_tasks, include and include_role: one banner, an `included:` line per file (loop item), then each
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
-import { ParseError } from '../errors.js';
+import { ParseError, TsibleError } from '../errors.js';
 import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
@@ -19,6 +19,19 @@ import { finishTask, templateFailure } from './task-result.js';
 
 /** The actions this file carries out. Their tasks report themselves (an include shows no banner of its own). */
 export const INCLUDE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'include_role', 'include']);
+
+/** How deep includes may nest. Ansible 2.14 copies an included task with its chain of parents recursively, so
+ * Python's recursion limit ends a self-including file or role, with the error below and exit code 1. Measured with
+ * ansible-playbook 2.14 (test/golden/core/include-recursion.yml, include-mutual-recursion.yml,
+ * include-role-recursion.yml; by hand, a role and a task file including each other and a file including itself
+ * from inside a block): the 247th nested include_tasks, the 198th nested include_role and the 110th of each in
+ * turn stop the run once loaded, before their first task. An include_tasks level costs 4 frames, an include_role 5,
+ * and 987 may be spent: the one model that fits all three. */
+const INCLUDE_FRAMES = { tasks: 4, role: 5 } as const;
+const INCLUDE_FRAME_BUDGET = 987;
+const includeFrames = new WeakMap<HostState, number>();
+const INCLUDE_DEPTH_ERROR =
+  'Exceeded maximum object depth. This may have been caused by excessive role recursion. maximum recursion depth exceeded';
 
 /** The include's execution (task-executor.ts). */
 interface IncludeSite {
@@ -186,12 +199,17 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
   for (const p of planned) {
     const vars = keyword(task, 'vars');
     const includeExtra = { ...p.runExtra, ...(isDict(vars) ? (p.templar.template(vars) as Vars) : {}) };
+    const frames = p.role ? INCLUDE_FRAMES.role : INCLUDE_FRAMES.tasks;
+    const outer = includeFrames.get(state) ?? 0;
+    if (outer + frames > INCLUDE_FRAME_BUDGET) throw new TsibleError(INCLUDE_DEPTH_ERROR);
     for (let attempt = 1; attempt <= retries; attempt++) {
       state.frames.push({ file: task.pos.file, line: task.pos.line, name: taskName(task, p.templar) });
+      includeFrames.set(state, outer + frames);
       try {
         if (!(await runIncluded(site, p, { includeExtra, attempt }))) return;
       } finally {
         state.frames.pop();
+        includeFrames.set(state, outer);
       }
       if (until === undefined || state.failed) break;
       const after = ctx.templar(host, task, includeExtra);

@@ -39,12 +39,14 @@ function withoutOmitted(v: unknown): unknown {
   }
   return v;
 }
-/** Whether a dict somewhere in v has a key whose value is omit. */
-function holdsOmit(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(holdsOmit);
-  if (isDict(v)) {
-    for (const k in v) if (v[k] === OMIT || holdsOmit(v[k])) return true;
-  }
+/** Whether a dict somewhere in v has a key whose value is omit; a list or dict that YAML aliases share is looked
+ * into once. */
+function holdsOmit(v: unknown, seen = new Set<object>()): boolean {
+  if (!Array.isArray(v) && !isDict(v)) return false;
+  if (seen.has(v)) return false;
+  seen.add(v);
+  if (Array.isArray(v)) return v.some((x) => holdsOmit(x, seen));
+  for (const k in v) if (v[k] === OMIT || holdsOmit(v[k], seen)) return true;
   return false;
 }
 

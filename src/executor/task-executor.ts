@@ -13,7 +13,7 @@ import { DELEGATED_HOST } from './events.js';
 import type { HostState } from './host-state.js';
 import { applyConditions, falseCondition, skippedByWhen } from './conditionals.js';
 import { conditionList, keyword } from './task-keywords.js';
-import { isFailed, templateFailure } from './task-result.js';
+import { isFailed, templateFailure, withinSizeLimit } from './task-result.js';
 import { itemLabel, itemResult, itemVars, loopControl, loopItems, loopResult, noItems } from './loop.js';
 import {
   moduleContext,
@@ -96,7 +96,7 @@ export class TaskExecutor {
     for (let i = 0; i < items.length; i++) {
       const itemExtra = itemVars(task, this.extra, items, i);
       const item = new TaskExecutor(this.run, itemExtra, ctx.templar(host, task, itemExtra));
-      const r = await item.executeOnce();
+      const r = withinSizeLimit(await item.executeOnce());
       // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
       if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') ctx.vm.setFacts(host, r.ansible_facts);
       itemResult(task, r, itemExtra);

@@ -3,7 +3,8 @@ import type { Task } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import { pyStr } from '../python/python.js';
 
-/** The name the banner shows: the templated name (or the action, or `include_role : name`), after its role's. */
+/** The name the banner shows: the templated name (or the action, or `include_role : name`), after its role's
+ * (except an include_role's). */
 export function taskName(task: Task, templar: Templar): string {
   let name: string;
   if (task.name !== undefined) {
@@ -21,5 +22,6 @@ export function taskName(task: Task, templar: Templar): string {
     }
     name = `${task.actionAsWritten} : ${pyStr(r)}`;
   } else name = task.actionAsWritten;
-  return task.role ? `${task.role.name} : ${name}` : name;
+  // IncludeRole.get_name has no role prefix, even for an include_role inside a role
+  return task.role && task.action !== 'include_role' ? `${task.role.name} : ${name}` : name;
 }

@@ -1,5 +1,6 @@
 // A task's result on a host, as the strategy processes it (_process_pending_results): registered, its facts
 // set, its status counted and shown, the host failed or unreachable, its handlers notified.
+import { MAX_EXPANDED_NODES, expandedSize, oversizeMessage } from '../python/expanded-size.js';
 import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
@@ -47,8 +48,14 @@ interface ResultSite {
 }
 
 /** Processes a task's final result on a host and shows it. */
-export function finishTask(site: ResultSite, result: TaskResult): void {
+/** A result that would expand past the size limit when written out (an alias bomb) fails instead of reaching the
+ * callbacks. */
+export const withinSizeLimit = (result: TaskResult): TaskResult =>
+  expandedSize(result) > MAX_EXPANDED_NODES ? { failed: true, msg: oversizeMessage() } : result;
+
+export function finishTask(site: ResultSite, taskResult: TaskResult): void {
   const { ctx, task, host, state } = site;
+  const result = withinSizeLimit(taskResult);
   const failed = isFailed(result);
   if (result._ansible_no_log === undefined && !Array.isArray(result.results)) result._ansible_no_log = ctx.noLog(task);
   const ignoreErrors = ctx.keyword(task, 'ignore_errors');

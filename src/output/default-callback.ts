@@ -92,6 +92,7 @@ function dumpResults(result: TaskResult, verbosity: number, indent?: number): st
   }
   delete r.exception;
   if (indent === undefined && (result._ansible_verbose_always || verbosity > 2)) indent = 4;
+  // CallbackBase._dump_results dumps with ensure_ascii=False: non-ASCII text as it is, not \u escapes
   return pyJson(r, { indent, ensureAscii: false });
 }
 

@@ -66,10 +66,11 @@ export class JsonCallback implements Callback {
     const s: Record<string, HostStats> = {};
     for (const [h, v] of stats) s[h] = v;
     this.write(
+      // ansible.posix's json callback: json.dumps(..., indent=4, sort_keys=True), so non-ASCII text is \u-escaped
       pyJson(
         // masked again at the end: a -e value a later no_log task used is a secret by now
         maskSecrets({ custom_stats: {}, global_custom_stats: {}, plays: this.plays, stats: s }),
-        { indent: 4, ensureAscii: false },
+        { indent: 4, sortKeys: true },
       ) + '\n',
     );
   }

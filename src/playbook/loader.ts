@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { ParseError, TsibleError, type Pos } from '../errors.js';
+import { scalarPosAfter } from '../yaml/scalar-pos.js';
 import { loadYaml, posOf, setPos } from '../yaml/loader.js';
 import { addSecrets, isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
@@ -43,16 +44,23 @@ const HAS_CMD = new Set(withInternalFqcns(['command', 'shell', 'script']));
 const parsed = new Map<string, { text: string; stamp: string; loaded: { documents: unknown[]; warnings: string[] } }>();
 const PARSE_CACHE_ENTRIES = 256;
 
-/** A copy of loaded YAML that keeps every node's position. */
-function copyLoaded<T>(node: T): T {
+/** A copy of loaded YAML that keeps every node's position, and shares what YAML's aliases shared: a node is copied
+ * once however many aliases name it, so that an alias bomb costs what its text costs (PyYAML shares them too). */
+function copyLoaded<T>(node: T, copies = new Map<object, unknown>()): T {
+  if (node === null || typeof node !== 'object') return node;
+  const known = copies.get(node);
+  if (known !== undefined) return known as T;
   if (Array.isArray(node)) {
-    const out = node.map(copyLoaded);
+    const out: unknown[] = [];
+    copies.set(node, out);
+    for (const x of node) out.push(copyLoaded(x, copies));
     setPos(out, posOf(node));
     return out as T;
   }
   if (isDict(node) && Object.getPrototypeOf(node) === Object.prototype) {
     const out: Raw = {};
-    for (const [k, v] of Object.entries(node)) out[k] = copyLoaded(v);
+    copies.set(node, out);
+    for (const [k, v] of Object.entries(node)) out[k] = copyLoaded(v, copies);
     setPos(out, posOf(node));
     return out as T;
   }
@@ -113,6 +121,13 @@ interface LoadContext {
   readonly warnings: string[];
   /** The roles import_role loaded, in order: the play's public roles, whose handlers join the play's. */
   readonly imported?: Block[];
+  /** The roles being loaded, outermost first, each with where its entry is (for a loop's error). */
+  readonly roleChain?: readonly RoleLink[];
+}
+interface RoleLink {
+  /** The role's path and tasks file. */
+  readonly path: string;
+  readonly entryPos?: Pos;
 }
 
 export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
@@ -324,9 +339,15 @@ export function openBlock(fields: Omit<Block, 'kind' | 'block' | 'rescue' | 'alw
   return { kind: 'block', block: [], rescue: [], always: [], ...fields };
 }
 
+/** Imports nested deeper than this are a file importing itself (directly or through others). */
+const MAX_IMPORT_DEPTH = 50;
+/** Ansible 2.14 imports until Python's RecursionError, which it reports as an unexpected exception (exit code
+ * 250); measured: test/golden/core/import-recursion.yml. Not a TsibleError, so that the CLI reports it the same. */
+class ImportRecursionError extends Error {}
+
 function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const name = String(task.args.file ?? task.args._raw_params ?? '');
-  if (ctx.depth > 50) fail(`import_tasks recursion too deep while importing ${name}`, undefined, task.pos);
+  if (ctx.depth > MAX_IMPORT_DEPTH) throw new ImportRecursionError('maximum recursion depth exceeded');
   const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
@@ -347,8 +368,9 @@ interface RoleRequest {
   readonly dependency?: boolean;
   /** For a dependency: the path of the role that depends on it (its roles are searched beside it). */
   readonly dependentOf?: string;
-  /** Where an error about the entry points: its mapping's position, null for a plain name; `pos` if not given. */
-  readonly entryPos?: Pos | null;
+  /** Where a 'not found' error about the entry points: its mapping's position, null for a plain name; `pos` if not
+   * given. */
+  readonly errorPos?: Pos | null;
   /** The `vars:` of the role's entry, which override its vars/ files. */
   readonly definitionVars?: Raw;
   /** The entry's keywords (when, tags, ...), which the role's block carries. */
@@ -357,12 +379,14 @@ interface RoleRequest {
   readonly fromInclude?: boolean;
   /** import_role's and include_role's allow_duplicates (default yes), which overrides the role's meta. */
   readonly allowDuplicates?: boolean;
+  /** Where Ansible points when this entry is part of a loop: a meta dependency's entry (import_role: nowhere). */
+  readonly entryPos?: Pos;
 }
 
 /** The role's directory (RoleDefinition._load_role_path): the first that exists of the playbook's roles/, the
  * roles path (ANSIBLE_ROLES_PATH), the role's parent's directory for a dependency, the playbook's directory; or the
  * name itself when it is a path. */
-function findRolePath(name: string, { ctx, pos, dependentOf, entryPos }: RoleRequest): string {
+function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleRequest): string {
   const setting = configValue('DEFAULT_ROLES_PATH');
   const rolesPath = (Array.isArray(setting) ? setting.map(String) : String(setting ?? '').split(':'))
     .filter(Boolean)
@@ -379,7 +403,7 @@ function findRolePath(name: string, { ctx, pos, dependentOf, entryPos }: RoleReq
   // an AnsibleError (exit 1), placed at the role's entry when it is a mapping (a plain name has no position here)
   if (!found)
     throw new TsibleError(`the role '${name}' was not found in ${searched.join(':')}`, {
-      pos: entryPos === null ? undefined : (entryPos ?? pos),
+      pos: errorPos === null ? undefined : (errorPos ?? pos),
     });
   return found;
 }
@@ -418,9 +442,10 @@ function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest
       pos,
       dependency: true,
       dependentOf: block.role?.path,
-      entryPos: posOf(d) ?? null,
+      errorPos: (typeof d === 'string' ? scalarPosAfter(posOf(meta.dependencies), d) : posOf(d)) ?? null,
       definitionVars: vars,
       keywords,
+      entryPos: typeof d === 'string' ? scalarPosAfter(posOf(meta.dependencies), d) : posOf(d),
     });
   });
 }
@@ -434,8 +459,11 @@ function roleKey(req: RoleRequest): string {
 }
 
 export function loadRole(req: RoleRequest): Block {
-  const { name, params, ctx, parent, pos, files = {}, dependency = false, definitionVars = {} } = req;
+  const { name, params, parent, pos, files = {}, dependency = false, definitionVars = {} } = req;
   const rolePath = findRolePath(name, req);
+  // a role may import its own other task files (tasks_from): only the same file again is a loop
+  const link = { path: `${rolePath}\0${files.tasks ?? 'main'}`, entryPos: req.entryPos };
+  const ctx = { ...req.ctx, roleChain: enterRole(req.ctx.roleChain ?? [], link) };
   const handlersFile = roleFile(rolePath, 'handlers', files.handlers);
   const key = roleKey(req);
   const role: { -readonly [K in keyof Role]: Role[K] } = {
@@ -465,10 +493,23 @@ export function loadRole(req: RoleRequest): Block {
   const roleRoot = { key, dependency, allowDuplicates };
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
   block.block = [
-    ...loadRoleDependencies(meta, block, req),
+    ...loadRoleDependencies(meta, block, { ...req, ctx }),
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block),
   ];
   return block;
+}
+
+/** The chain of roles being loaded with one more; a role already in it is a loop, which Ansible 2.14 finds when
+ * Python's recursion limit ends the load (measured: test/golden/core/import-role-recursion.yml and
+ * role-dependency-loop.yml). It points at the entry that follows the looping role's first load. */
+function enterRole(chain: readonly RoleLink[], link: RoleLink): readonly RoleLink[] {
+  const first = chain.findIndex((r) => r.path === link.path);
+  if (first >= 0)
+    throw new TsibleError(
+      'A recursion loop was detected with the roles specified. Make sure child roles do not have dependencies on parent roles',
+      { pos: (chain[first + 1] ?? link).entryPos },
+    );
+  return [...chain, link];
 }
 
 /** A role entry's keywords (RoleInclude's attributes: when, tags, become, port, ...), which are not variables. */
@@ -502,12 +543,14 @@ function roleEntry(
  * the role is public: every task of the play sees its defaults and vars, as a role of `roles:`. */
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
   const vars = task.keywords.vars;
+  const name = String(task.args.name ?? task.args.role);
   const b = loadRole({
-    name: String(task.args.name ?? task.args.role),
+    name,
     params: {},
     ctx,
     parent,
     pos: task.pos,
+    entryPos: scalarPosAfter(task.pos, name),
     files: {
       tasks: task.args.tasks_from as string,
       defaults: task.args.defaults_from as string,
@@ -652,14 +695,15 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   checkVarsPrompt(ds.vars_prompt, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
-    const at = posOf(r);
+    const at = typeof r === 'string' ? scalarPosAfter(posOf(ds.roles), r) : posOf(r);
     return loadRole({
       name: rn,
       params,
       ctx,
       parent: undefined,
       pos: at ?? pos,
-      entryPos: at ?? null,
+      errorPos: at ?? null,
+      entryPos: at,
       definitionVars: vars,
       keywords,
     });

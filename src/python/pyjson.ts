@@ -14,6 +14,7 @@ import {
 } from './python.js';
 import { PyUndefined } from './undefined.js';
 import { PyDatetime } from './datetime.js';
+import { assertWritable } from './expanded-size.js';
 
 interface JsonOptions {
   indent?: number;
@@ -29,6 +30,7 @@ const jsonString = (s: string, ascii: boolean) => {
  * 1e-05), NaN and Infinity bare, tuples as lists, non-ASCII escaped unless ensureAscii is false.
  */
 export function pyJson(v: unknown, opts: JsonOptions = {}, level = 0): string {
+  if (level === 0) assertWritable(v);
   const { indent } = opts;
   const nl = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1));
   const end = indent === undefined ? '' : '\n' + ' '.repeat(indent * level);

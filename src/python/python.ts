@@ -4,6 +4,7 @@
 import { TemplateError } from '../errors.js';
 import { PyUndefined, assertDefined } from './undefined.js';
 import { PyDatetime, PyTimedelta } from './datetime.js';
+import { assertWritable } from './expanded-size.js';
 
 export type Dict = Record<string, unknown>;
 
@@ -196,7 +197,7 @@ function decodeEscape(m: string, { simple, oct, x, u, U }: EscapeGroups): string
   return code <= 0x10ffff ? String.fromCodePoint(code) : m;
 }
 
-/** Python repr() of a str: single quotes unless the text has ' and no ". */
+/** Python repr() of a str: single quotes unless the text has ' and no ", non-printable characters escaped. */
 export function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
@@ -208,13 +209,28 @@ export function reprString(s: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c > 0x7f && NOT_PRINTABLE.test(ch)) out += unicodeEscape(c);
     else out += ch;
   }
   return out + quote;
 }
+/** What Python's str.isprintable() refuses, besides ASCII's controls: repr() escapes these (U+0085, U+00A0,
+ * U+200B, ...) and shows every other character as it is (é, ☃, 😀). */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+const unicodeEscape = (c: number): string =>
+  c < 0x100
+    ? '\\x' + c.toString(16).padStart(2, '0')
+    : c < 0x10000
+      ? '\\u' + c.toString(16).padStart(4, '0')
+      : '\\U' + c.toString(16).padStart(8, '0');
 
-/** Python repr(). */
+/** Python repr(); a value too large to write out (an alias bomb) is refused. */
 export function pyRepr(v: unknown): string {
+  assertWritable(v);
+  return repr(v);
+}
+
+function repr(v: unknown): string {
   if (typeof v === 'string') return reprString(v);
   if (isSafeString(v)) return reprString(String(v));
   if (v === null || v === undefined) return 'None';
@@ -223,12 +239,12 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'number') return numberRepr(v);
   if (v instanceof PyDatetime || v instanceof PyTimedelta) return v.__repr__();
   if (v instanceof PyFloat) return floatRepr(v.value);
-  if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (v instanceof PyTuple) return v.length === 1 ? `(${repr(v[0])},)` : `(${v.map(repr).join(', ')})`;
+  if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
   if (v instanceof PyUndefined) return v.fail();
   if (v instanceof PyNamespace) return v.__str__();
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Dict).map(([k, val]) => `${reprString(k)}: ${pyRepr(val)}`);
+    const entries = Object.entries(v as Dict).map(([k, val]) => `${reprString(k)}: ${repr(val)}`);
     return `{${entries.join(', ')}}`;
   }
   return String(v);

@@ -308,10 +308,12 @@ export class Templar implements VarsResolver, FileTemplating {
       return v;
     }
     const resolving = (this.#resolving ??= new Set());
+    // Ansible 2.14 finds the loop when Python's recursion limit stops it, then wraps this message in one "An
+    // unhandled exception occurred while templating '{{ x }}'. Error was a <class ...>, original message: " per
+    // level it had reached (137 for `x: "{{ x }}"`, measured with ansible-playbook): tsible gives the innermost
     if (resolving.has(name)) {
-      throw new TemplateError(
-        `recursive loop detected in template string: ${typeof raw === 'string' ? raw : `{{ ${name} }}`}`,
-      );
+      const text = typeof raw === 'string' ? raw : `{{ ${name} }}`;
+      throw new TemplateError(`recursive loop detected in template string: ${text}. maximum recursion depth exceeded`);
     }
     resolving.add(name);
     try {
@@ -326,20 +328,32 @@ export class Templar implements VarsResolver, FileTemplating {
   /** Templates any value: strings are rendered, lists and dicts recursively, unsafe text is left alone. */
   template(value: unknown, opts: { convertBare?: boolean } = {}): unknown {
     void opts;
+    return this.#templateValue(value, null);
+  }
+
+  /** A list or dict that several YAML aliases share is templated once and its result shared in turn, as PyYAML
+   * shares the node: an alias bomb then costs what its text costs, until something expands it (sizes.ts). */
+  #templateValue(value: unknown, done: Map<object, unknown> | null): unknown {
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
     if (value instanceof UnsafeText) return value.value;
     // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
     if (value instanceof VaultText) return value.data;
-    if (Array.isArray(value)) return value.map((v) => this.template(v));
-    if (isDict(value)) {
-      const out: Record<string, unknown> = {};
+    if (!Array.isArray(value) && !isDict(value)) return value;
+    done ??= new Map();
+    const known = done.get(value);
+    if (known !== undefined) return known;
+    let out: unknown;
+    if (Array.isArray(value)) out = value.map((v) => this.#templateValue(v, done));
+    else {
+      const dict: Record<string, unknown> = {};
       for (const k in value) {
         const key = isTemplate(k) ? pyStr(this.templateString(k)) : k;
-        setKey(out, key, this.template(value[k]));
+        setKey(dict, key, this.#templateValue(value[k], done));
       }
-      return out;
+      out = dict;
     }
-    return value;
+    done.set(value, out);
+    return out;
   }
 
   templateString(src: string): unknown {
@@ -540,24 +554,32 @@ function unwrap(err: unknown): unknown {
   return e;
 }
 
-/** Values leaving the template engine: tuples become lists, as they do when Ansible stores them. */
-/** Whether a container holds a value whose repr() literal_eval cannot read (a datetime, a timedelta). */
-function holdsNonLiteral(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(holdsNonLiteral);
-  if (isDict(v)) return Object.values(v).some(holdsNonLiteral);
-  return v instanceof PyDatetime || v instanceof PyTimedelta;
+/** Whether a container holds a value whose repr() literal_eval cannot read (a datetime, a timedelta). A list or
+ * dict shared by YAML aliases is looked into once. */
+function holdsNonLiteral(v: unknown, seen = new Set<object>()): boolean {
+  if (!Array.isArray(v) && !isDict(v)) return v instanceof PyDatetime || v instanceof PyTimedelta;
+  if (seen.has(v)) return false;
+  seen.add(v);
+  return (Array.isArray(v) ? v : Object.values(v)).some((x) => holdsNonLiteral(x, seen));
 }
 
-function normalizeNative(v: unknown): unknown {
+/** Values leaving the template engine: tuples become lists, as they do when Ansible stores them. What YAML's
+ * aliases shared stays shared. */
+function normalizeNative(v: unknown, done = new Map<object, unknown>()): unknown {
   if (v instanceof PyUndefined) v.fail();
-  if (v instanceof PyTuple) return [...v].map(normalizeNative);
-  if (Array.isArray(v)) return v.map(normalizeNative);
-  if (isDict(v)) {
+  if (!Array.isArray(v) && !isDict(v)) return v;
+  const known = done.get(v);
+  if (known !== undefined) return known;
+  let out: unknown;
+  if (v instanceof PyTuple) out = [...v].map((x) => normalizeNative(x, done));
+  else if (Array.isArray(v)) out = v.map((x) => normalizeNative(x, done));
+  else {
     const o: Record<string, unknown> = {};
-    for (const k in v) setKey(o, k, normalizeNative(v[k]));
-    return o;
+    for (const k in v) setKey(o, k, normalizeNative(v[k], done));
+    out = o;
   }
-  return v;
+  done.set(v, out);
+  return out;
 }
 
 export { UndefinedError };

@@ -31,9 +31,6 @@ interface LoadedYaml {
   readonly warnings: string[];
 }
 
-/** A document whose aliases would expand past this many nodes is refused (billion laughs). */
-const MAX_EXPANDED_NODES = 5_000_000;
-
 const BOOL_TRUE = new Set(['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const BOOL_FALSE = new Set(['no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
@@ -123,7 +120,6 @@ interface Frame {
   value: unknown[] | Record<string, unknown>;
   anchor?: string;
   pendingKey?: { key: unknown; pos: Pos } | null;
-  size: number;
   merges: unknown[];
   pos: Pos;
   keys: Set<string>;
@@ -147,15 +143,15 @@ export function loadYaml(source: string, file: string): LoadedYaml {
   return { documents: builder.documents, warnings: builder.warnings };
 }
 
-/** Builds the documents from the parser's events: a stack of the mappings and sequences being read, the anchors
- * seen so far, and the count of nodes that aliases have expanded to. */
+/** Builds the documents from the parser's events: a stack of the mappings and sequences being read, and the
+ * anchors seen so far. An alias adds the node its anchor named, never a copy, so an alias bomb loads in the time its
+ * text takes (as PyYAML's loader shares it); writing such a value out stops at a size limit (expanded-size.ts). */
 class DocumentBuilder {
   readonly documents: unknown[] = [];
   readonly warnings: string[] = [];
   readonly #lines: LineIndex;
-  readonly #anchors = new Map<string, { value: unknown; size: number }>();
+  readonly #anchors = new Map<string, unknown>();
   readonly #stack: Frame[] = [];
-  #expanded = 0;
 
   constructor(
     private readonly text: string,
@@ -179,17 +175,16 @@ class DocumentBuilder {
         const pos = this.#lines.pos(this.file, ev.tagStart >= 0 ? ev.tagStart : ev.valueStart);
         const value = scalarValue(this.text, ev, this.#slice(ev.tagStart, ev.tagEnd), pos);
         const anchor = this.#slice(ev.anchorStart, ev.anchorEnd);
-        if (anchor) this.#anchors.set(anchor, { value, size: 1 });
-        this.#add(value, 1, pos);
+        if (anchor) this.#anchors.set(anchor, value);
+        this.#add(value, pos);
         break;
       }
       case EVENT_ID.ALIAS: {
         const name = this.text.slice(ev.anchorStart, ev.anchorEnd);
         const pos = this.#lines.pos(this.file, ev.anchorStart);
-        const found = this.#anchors.get(name);
-        if (!found)
+        if (!this.#anchors.has(name))
           throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
-        this.#add(found.value, found.size, pos);
+        this.#add(this.#anchors.get(name), pos);
         break;
       }
     }
@@ -217,7 +212,6 @@ class DocumentBuilder {
       value,
       anchor: this.#slice(ev.anchorStart, ev.anchorEnd),
       pendingKey: null,
-      size: 1,
       merges: [],
       pos,
       keys: new Set(),
@@ -229,26 +223,17 @@ class DocumentBuilder {
     const frame = this.#stack.pop();
     if (!frame) return; // end of document
     if (frame.kind === 'map' && frame.merges.length) applyMerges(frame, this.file);
-    if (frame.anchor) this.#anchors.set(frame.anchor, { value: frame.value, size: frame.size });
-    // the frame's own size was counted into `expanded` as its children arrived
-    this.#expanded -= frame.size - 1;
-    this.#add(frame.value, frame.size, frame.pos);
+    if (frame.anchor) this.#anchors.set(frame.anchor, frame.value);
+    this.#add(frame.value, frame.pos);
   }
 
   /** A node read: a document, an item of a sequence, or a key or value of a mapping. */
-  #add(value: unknown, size: number, pos: Pos): void {
-    this.#expanded += size;
-    if (this.#expanded > MAX_EXPANDED_NODES)
-      throw new ParseError(
-        `Syntax Error while loading YAML.\n  aliases expand to more than ${MAX_EXPANDED_NODES} nodes`,
-        { pos },
-      );
+  #add(value: unknown, pos: Pos): void {
     const top = this.#stack[this.#stack.length - 1];
     if (!top) {
       this.documents.push(value);
       return;
     }
-    top.size += size;
     if (top.kind === 'seq') {
       (top.value as unknown[]).push(value);
       return;

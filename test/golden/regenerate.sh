@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/core"
 command -v ansible-playbook >/dev/null || { echo "ansible-playbook is not installed" >&2; exit 1; }
-ansible-playbook --version | sed -n 1p > "$here/core/ANSIBLE_VERSION"
+ansible-playbook --version | sed -n 1p > "$here/core/ANSIBLE_VERSION"  # sed reads all: head would close the pipe early (EPIPE under pipefail)
 export ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 if [ $# -gt 0 ]; then playbooks=("${@/%/.yml}"); else playbooks=(*.yml); fi
 for pb in "${playbooks[@]}"; do
