@@ -24,7 +24,6 @@ function fileContent(f: string): string {
   return text;
 }
 
-
 /** fileglob: the first search directory with a match gives all its matches. */
 function fileglob(term: unknown, ctx: LookupContext): string[] {
   const pattern = pyStr(term);

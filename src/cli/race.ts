@@ -161,4 +161,3 @@ function printBreaches({ io, endpoint, started }: Race): boolean {
     );
   return true;
 }
-

@@ -105,7 +105,9 @@ describe('endpoint dispatch', () => {
     await post(ep.url, 'Logs_20140328.CreateLogGroup', '{"logGroupName":"kept-too"}');
     const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(Object.keys(saved)).toEqual(['000000000000/us-east-1']);
-    expect(saved['000000000000/us-east-1']).toMatchObject({ logGroups: [{ logGroupName: 'kept' }, { logGroupName: 'kept-too' }] });
+    expect(saved['000000000000/us-east-1']).toMatchObject({
+      logGroups: [{ logGroupName: 'kept' }, { logGroupName: 'kept-too' }],
+    });
     expect(Object.keys(saved['000000000000/us-east-1'])).toContain('ses');
     await ep.close();
     ep = await startEndpoint({ stateFile });
