@@ -18,6 +18,8 @@ import lineinfile from './lineinfile.js';
 import blockinfile from './blockinfile.js';
 import replace from './replace.js';
 import template from './template.js';
+import find from './find.js';
+import tempfile from './tempfile.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -39,6 +41,8 @@ const MODULES: readonly ModuleDefinition[] = [
   blockinfile,
   replace,
   template,
+  find,
+  tempfile,
 ];
 
 const byName = new Map<string, ModuleDefinition>();
