@@ -155,6 +155,17 @@ export function fail(result: Record<string, unknown>): never {
   throw new ModuleFailure(addPathInfo({ failed: true, ...result }));
 }
 
+/** AnsibleActionFail, an action plugin's failure: its result carries the traceback Python had at hand, none. */
+export const actionFail = (msg: string): never => fail({ msg, exception: 'NoneType: None\n' });
+
+/** AnsibleActionFail raised out of the action plugin's run (fetch, script's argument checks): the task executor
+ * reports it, so the result has `changed` but no `_ansible_no_log` of its own to show. */
+export function uncaughtActionFail(msg: string, exception = 'NoneType: None\n'): never {
+  const result: TaskResult = { failed: true, changed: false, msg, exception };
+  Object.defineProperty(result, '_ansible_no_log', { value: false, enumerable: false, writable: true });
+  throw new ModuleFailure(result);
+}
+
 /** Python's text of an OSError: "[Errno 2] No such file or directory: 'x'", `shown` the filename part as Python
  * prints it ('x', b'x', or 'a' -> 'b'). */
 export function errnoText(e: unknown, shown?: string): string {

@@ -20,6 +20,7 @@ import replace from './replace.js';
 import template from './template.js';
 import find from './find.js';
 import tempfile from './tempfile.js';
+import fetch from './fetch.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -43,6 +44,7 @@ const MODULES: readonly ModuleDefinition[] = [
   template,
   find,
   tempfile,
+  fetch,
 ];
 
 const byName = new Map<string, ModuleDefinition>();
