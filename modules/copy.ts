@@ -260,7 +260,7 @@ function argumentError(args: Record<string, any>): string | undefined {
 }
 
 /** _find_needle('files', src): the task's role, its file's directory and the play's, each with files/ first. */
-function findNeedle(src: string, ctx: ModuleContext): string {
+export function findNeedle(src: string, ctx: ModuleContext): string {
   if (path.isAbsolute(src)) {
     if (exists(src) || isLink(src)) return src;
   }

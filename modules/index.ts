@@ -21,6 +21,8 @@ import template from './template.js';
 import find from './find.js';
 import tempfile from './tempfile.js';
 import fetch from './fetch.js';
+import raw from './raw.js';
+import script from './script.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -45,6 +47,8 @@ const MODULES: readonly ModuleDefinition[] = [
   find,
   tempfile,
   fetch,
+  raw,
+  script,
 ];
 
 const byName = new Map<string, ModuleDefinition>();
