@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { pyBoolean } from '../src/python/python.js';
-import { uncaughtActionFail, digest, expandPath, statOf } from './file_common.js';
+import { escapedActionResult, uncaughtActionFail, digest, expandPath, statOf } from './file_common.js';
 import slurp from './slurp.js';
 import { ModuleFailure } from './aws_common.js';
 
@@ -86,7 +86,8 @@ function remoteChecksum(a: FetchArgs, ctx: ModuleContext): string | TaskResult {
 const localChecksum = (p: string) => (statOf(p)?.isFile() ? digest(p, 'sha1') : null);
 
 function fetch(args: Record<string, unknown>, ctx: ModuleContext): TaskResult {
-  if (ctx.checkMode) return { skipped: true, msg: 'check mode not (yet) supported for this module' };
+  if (ctx.checkMode)
+    return escapedActionResult({ skipped: true, msg: 'check mode not (yet) supported for this module' });
   const a = fetchArgs(args);
   const remote = remoteChecksum(a, ctx);
   if (typeof remote !== 'string') return remote;

@@ -23,6 +23,9 @@ import tempfile from './tempfile.js';
 import fetch from './fetch.js';
 import raw from './raw.js';
 import script from './script.js';
+import assemble from './assemble.js';
+import uri from './uri.js';
+import getUrl from './get_url.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -49,6 +52,9 @@ const MODULES: readonly ModuleDefinition[] = [
   fetch,
   raw,
   script,
+  assemble,
+  uri,
+  getUrl,
 ];
 
 const byName = new Map<string, ModuleDefinition>();
