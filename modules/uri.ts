@@ -17,6 +17,7 @@ import {
   fileArgsOf,
   statOf,
 } from './file_common.js';
+import { ModuleFailure } from './aws_common.js';
 import { URL_COMMON_SPEC, fetchUrl, urlFilename, type Fetched } from './urls.js';
 
 const SPEC = {
@@ -138,82 +139,88 @@ function absoluteLocation(url: string, location: string): string {
   return `${path.posix.dirname(url)}/${location}`;
 }
 
-/** The response as the module reports it: info's keys lowercased with dashes as underscores, the JSON parsed. */
-function report(
-  fetched: Fetched,
-  params: Record<string, any>,
-  extra: { content: Buffer | null; maybeJson: boolean; charset: string },
-) {
-  const resp: TaskResult = { redirected: fetched.info.url !== params.url, ...fetched.info, elapsed: 0, changed: false };
-  resp.status = Number(resp.status);
-  return {
-    resp,
-    u: (changed: boolean, dest?: string) => {
-      const out: TaskResult = {};
-      for (const [k, v] of Object.entries({ ...resp, changed, ...(dest ? { path: dest } : {}) }))
-        out[k.replace(/-/g, '_').toLowerCase()] = v;
-      if (typeof out.location === 'string') out.location = absoluteLocation(params.url, out.location);
-      const text = extra.content
-        ? new TextDecoder(extra.charset === 'utf-8' ? 'utf-8' : extra.charset).decode(extra.content)
-        : null;
-      if (text !== null && extra.maybeJson) {
-        try {
-          out.json = pyJsonLoads(text);
-        } catch {
-          /* not JSON after all */
-        }
-      }
-      return { out, text };
-    },
-  };
+/** The info dict as the module reports it: keys lowercased with dashes as underscores, Location made absolute. */
+function reported(info: Record<string, unknown>, url: string, changed: boolean, dest?: string): TaskResult {
+  const resp: TaskResult = { redirected: info.url !== url, ...info, elapsed: 0, status: Number(info.status), changed };
+  if (dest !== undefined) resp.path = dest;
+  const out: TaskResult = {};
+  for (const [k, v] of Object.entries(resp)) out[k.replace(/-/g, '_').toLowerCase()] = v;
+  if (typeof out.location === 'string') out.location = absoluteLocation(url, out.location);
+  return out;
 }
 
-async function uri(params: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> {
-  // the action runs the module as ansible.legacy.uri, which does not support check mode
-  if (ctx.checkMode)
-    return { changed: false, skipped: true, msg: 'remote module (ansible.legacy.uri) does not support check mode' };
-  if (params.src && !params.remote_src) {
-    try {
-      params = { ...params, src: findNeedle(params.src, ctx) };
-    } catch (e) {
-      throw Object.assign(e as Error, { result: actionResult((e as { result: TaskResult }).result) });
-    }
+/** The content as text in its charset, and as JSON when its type says it may be (JSON that is not is left out). */
+function decoded(content: Buffer, charset: string, maybeJson: boolean): { text: string; json?: unknown } {
+  let text: string;
+  try {
+    text = new TextDecoder(charset).decode(content);
+  } catch {
+    text = content.toString('utf8');
   }
+  if (!maybeJson) return { text };
+  try {
+    return { text, json: pyJsonLoads(text) };
+  } catch {
+    return { text };
+  }
+}
+
+/** The request as the module makes it: method and body checked, creates/removes honoured (a result ends it). */
+async function request(
+  params: Record<string, any>,
+  ctx: ModuleContext,
+): Promise<{ fetched?: Fetched; done?: TaskResult }> {
   if (params.body !== null && params.body !== undefined && params.src)
     fail({ msg: 'parameters are mutually exclusive: body|src' });
   const method = String(params.method).toUpperCase();
   if (!/^[A-Z]+$/.test(method))
     fail({ msg: "Parameter 'method' needs to be a single word in uppercase, like GET or POST." });
   const { body, headers } = requestBody(params);
-  const skip = (stdout: string) => ({ stdout, stdout_lines: [stdout], changed: false });
+  const skip = (stdout: string) => ({ done: { stdout, stdout_lines: [stdout], changed: false } });
   if (params.creates && fs.existsSync(params.creates)) return skip(`skipped, since '${params.creates}' exists`);
   if (params.removes && !fs.existsSync(params.removes))
     return skip(`skipped, since '${params.removes}' does not exist`);
   const lastModified = params.dest && statOf(params.dest)?.isFile() ? statOf(params.dest)!.mtimeMs : undefined;
-  const fetched = await fetchUrl({ url: params.url, method, headers, body, params, lastModified }, ctx);
-  const dest: string | null = params.dest ? destFile(params.dest, fetched) : null;
+  return { fetched: await fetchUrl({ url: params.url, method, headers, body, params, lastModified }, ctx) };
+}
+
+/** The src the action finds in files/ (unless remote_src); not found, the action's failure. */
+function actionSource(params: Record<string, any>, ctx: ModuleContext): Record<string, any> {
+  if (!params.src || params.remote_src) return params;
+  try {
+    return { ...params, src: findNeedle(params.src, ctx) };
+  } catch (e) {
+    if (e instanceof ModuleFailure) actionResult(e.result);
+    throw e;
+  }
+}
+
+async function uri(params: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> {
+  // the action runs the module as ansible.legacy.uri, which does not support check mode
+  if (ctx.checkMode)
+    return { changed: false, skipped: true, msg: 'remote module (ansible.legacy.uri) does not support check mode' };
+  params = actionSource(params, ctx);
+  const { fetched, done } = await request(params, ctx);
+  if (!fetched) return done!;
   const { type, sub, charset } = contentType(fetched);
   const suffix = sub.includes('+') ? sub.slice(sub.indexOf('+') + 1) : sub;
   const maybeJson = Boolean(type) && JSON_CANDIDATES.has(suffix.toLowerCase());
   const statusCodes: number[] = params.status_code;
   const status = Number(fetched.info.status);
   const maybeOutput = maybeJson || params.return_content || !statusCodes.includes(status);
-  const raw = fetched.response?.body ?? Buffer.alloc(0);
   const { body: _body, ...info } = fetched.info;
-  const shown = { ...fetched, info: maybeOutput || !fetched.response ? info : fetched.info };
-  const { u } = report(shown, params, { content: maybeOutput ? raw : null, maybeJson, charset });
-  let changed = false;
-  if (fetched.response && dest !== null && statusCodes.includes(status) && status !== 304)
-    changed = writeDest(dest, raw, params);
-  const written = fetched.response && dest !== null ? dest : undefined;
+  const raw = fetched.response?.body ?? Buffer.alloc(0);
+  const dest = params.dest && fetched.response ? destFile(params.dest, fetched) : undefined;
+  const changed = dest !== undefined && statusCodes.includes(status) && status !== 304 && writeDest(dest, raw, params);
   // module.params['path'] = dest: the invocation shows it
-  if (written !== undefined && ctx.invocationArgs) ctx.invocationArgs.path = written;
-  const { out, text } = u(changed, written);
-  if (!statusCodes.includes(status)) {
-    out.msg = `Status code was ${status} and not [${statusCodes.join(', ')}]: ${String(out.msg ?? '')}`;
-    return fail(params.return_content ? { content: text, ...out } : out);
-  }
-  return addPathInfo(params.return_content ? { content: text, ...out } : out);
+  if (dest !== undefined && ctx.invocationArgs) ctx.invocationArgs.path = dest;
+  const out = reported(maybeOutput ? info : fetched.info, params.url, changed, dest);
+  const content = maybeOutput ? decoded(raw, charset, maybeJson) : undefined;
+  if (content?.json !== undefined) out.json = content.json;
+  const result = params.return_content ? { content: content?.text ?? null, ...out } : out;
+  if (statusCodes.includes(status)) return addPathInfo(result);
+  result.msg = `Status code was ${status} and not [${statusCodes.join(', ')}]: ${String(out.msg ?? '')}`;
+  return fail(result);
 }
 
 export default defineModule({
