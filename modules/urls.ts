@@ -20,7 +20,7 @@ export const URL_COMMON_SPEC = {
   use_gssapi: { type: 'bool' as const, default: false },
 };
 
-export interface UrlRequest {
+interface UrlRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -31,7 +31,7 @@ export interface UrlRequest {
   readonly lastModified?: number;
 }
 
-export interface UrlResponse {
+interface UrlResponse {
   readonly status: number;
   readonly url: string;
   readonly headers: http.IncomingHttpHeaders;

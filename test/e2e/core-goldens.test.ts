@@ -54,6 +54,11 @@ function mask(v: unknown): unknown {
         o[k] = x.trim().split('\n').pop();
         continue;
       }
+      // find lists what it found in the directory's order, which is the file system's (hashed names on ext4)
+      if (k === 'files' && Array.isArray(x) && x.every((f) => typeof f?.path === 'string')) {
+        o[k] = mask([...x].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+        continue;
+      }
       o[k] = VOLATILE.has(k) ? '<masked>' : mask(x);
     }
     return o;
