@@ -62,7 +62,7 @@ async function urlGet(params: Record<string, any>, ctx: ModuleContext, lastModif
     lastModified,
   };
   const fetched = await fetchUrl(request, ctx);
-  const at = { url: params.url, dest: params.dest, elapsed: 0 };
+  const at = { url: params.url, dest: params.dest, elapsed: fetched.elapsed };
   const status = Number(fetched.info.status);
   if (status === 304) return { done: { ...at, changed: false, msg: fetched.info.msg ?? '', status_code: status } };
   if (status === -1) fail({ msg: fetched.info.msg, ...at });
@@ -130,6 +130,7 @@ async function getUrl(params: Record<string, any>, ctx: ModuleContext): Promise<
   const got = await urlGet(params, ctx, lastModified);
   if ('done' in got) return addPathInfo(got.done as TaskResult);
   const { tmp, fetched } = got;
+  result.elapsed = fetched.elapsed;
   result.src = tmp;
   if (destIsDir) result.dest = dest = path.join(dest, filenameOf(fetched));
   compare(tmp, dest, result);

@@ -140,8 +140,20 @@ function absoluteLocation(url: string, location: string): string {
 }
 
 /** The info dict as the module reports it: keys lowercased with dashes as underscores, Location made absolute. */
-function reported(info: Record<string, unknown>, url: string, changed: boolean, dest?: string): TaskResult {
-  const resp: TaskResult = { redirected: info.url !== url, ...info, elapsed: 0, status: Number(info.status), changed };
+function reported(
+  fetched: Fetched,
+  info: Record<string, unknown>,
+  url: string,
+  at: { changed: boolean; dest?: string },
+): TaskResult {
+  const { changed, dest } = at;
+  const resp: TaskResult = {
+    redirected: info.url !== url,
+    ...info,
+    elapsed: fetched.elapsed,
+    status: Number(info.status),
+    changed,
+  };
   if (dest !== undefined) resp.path = dest;
   const out: TaskResult = {};
   for (const [k, v] of Object.entries(resp)) out[k.replace(/-/g, '_').toLowerCase()] = v;
@@ -214,7 +226,7 @@ async function uri(params: Record<string, any>, ctx: ModuleContext): Promise<Tas
   const changed = dest !== undefined && statusCodes.includes(status) && status !== 304 && writeDest(dest, raw, params);
   // module.params['path'] = dest: the invocation shows it
   if (dest !== undefined && ctx.invocationArgs) ctx.invocationArgs.path = dest;
-  const out = reported(maybeOutput ? info : fetched.info, params.url, changed, dest);
+  const out = reported(fetched, maybeOutput ? info : fetched.info, params.url, { changed, dest });
   const content = maybeOutput ? decoded(raw, charset, maybeJson) : undefined;
   if (content?.json !== undefined) out.json = content.json;
   const result = params.return_content ? { content: content?.text ?? null, ...out } : out;

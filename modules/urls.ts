@@ -42,6 +42,8 @@ interface UrlResponse {
 export interface Fetched {
   readonly response: UrlResponse | null;
   readonly info: Record<string, unknown>;
+  /** Whole seconds the exchange took (the modules' `elapsed`). */
+  readonly elapsed: number;
 }
 
 /** One HTTP exchange, no redirects followed. */
@@ -67,7 +69,10 @@ function exchange(req: UrlRequest, url: URL, headers: Record<string, string>, bo
           res.on('error', reject);
         },
       );
-      r.on('timeout', () => r.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      // still connecting: urlopen's URLError; waiting for the answer: the socket's own timeout
+      r.on('timeout', () =>
+        r.destroy(Object.assign(new Error('timed out'), { code: r.socket?.connecting ? 'ETIMEDOUT' : 'EREADTIMEOUT' })),
+      );
       r.on('error', reject);
       r.end(body ?? undefined);
     },
@@ -115,6 +120,7 @@ function requestFailure(e: unknown): string {
     EHOSTUNREACH: '[Errno 113] No route to host',
   };
   if (err.code === 'ECONNRESET') return 'Connection failure: [Errno 104] Connection reset by peer';
+  if (err.code === 'EREADTIMEOUT') return 'Connection failure: timed out';
   const reason =
     reasons[err.code ?? ''] ??
     (/CERT|SELF_SIGNED/.test(err.code ?? '')
@@ -147,6 +153,12 @@ function redirected(code: number, prev: { method: string; body: Buffer | null; h
 /** fetch_url: the request, redirects followed as follow_redirects says (at most 10), basic auth sent when forced
  * or asked for; `response` is null only when no HTTP answer came (info.msg says why, status -1). */
 export async function fetchUrl(req: UrlRequest, ctx: ModuleContext): Promise<Fetched> {
+  const start = Date.now();
+  const fetched = await fetchOnce(req, ctx);
+  return { ...fetched, elapsed: Math.floor((Date.now() - start) / 1000) };
+}
+
+async function fetchOnce(req: UrlRequest, ctx: ModuleContext): Promise<Omit<Fetched, 'elapsed'>> {
   const info: Record<string, unknown> = { url: req.url, status: -1 };
   const username: string | null = req.params.url_username ?? null;
   let authSent = Boolean(username && req.params.force_basic_auth);

@@ -51,6 +51,8 @@ const ROUTES: Record<string, Route> = {
       { 'Content-Type': 'text/plain', 'Content-Disposition': 'attachment; filename="named.txt"' },
       'named\n',
     ),
+  // answers after the clients' one-second timeout has run out
+  '/slow': (_q, res) => void setTimeout(() => send(res, 200, { 'Content-Type': 'text/plain' }, 'late\n'), 2500),
   '/cookie': (_q, res) => send(res, 200, { 'Set-Cookie': 'flavour=oat; Path=/', 'Content-Type': 'text/plain' }, 'ok\n'),
 };
 
