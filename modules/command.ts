@@ -29,7 +29,7 @@ const delta = (ms: number) => {
 };
 
 /** Splits a command line the way Python's shlex does for the common cases. */
-function shlexSplit(s: string): string[] {
+export function shlexSplit(s: string): string[] {
   const out: string[] = [];
   let cur = '';
   let q: string | null = null;
@@ -65,7 +65,7 @@ function shlexSplit(s: string): string[] {
 }
 
 /** Python's str.splitlines(): a final line break ends the last line rather than starting an empty one. */
-function splitLines(text: string): string[] {
+export function splitLines(text: string): string[] {
   const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;

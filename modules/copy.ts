@@ -232,7 +232,7 @@ const pick = (args: Record<string, unknown>, keep: (k: string) => boolean) =>
   Object.fromEntries(Object.entries(args).filter(([k, v]) => keep(k) && v !== null));
 
 /** Another module run from this one, its arguments validated as the executor would; its failure as a result. */
-function execute(def: ModuleDefinition, raw: Record<string, unknown>, ctx: ModuleContext): TaskResult {
+export function execute(def: ModuleDefinition, raw: Record<string, unknown>, ctx: ModuleContext): TaskResult {
   const v = validateArgs(def, raw, def.names[2]!, ctx.env);
   if (v.error) return { failed: true, msg: v.error, invocation: { module_args: v.invocation } };
   // the module's parameters as it reports them, over the arguments as given (aliases included)
@@ -260,7 +260,7 @@ function argumentError(args: Record<string, any>): string | undefined {
 }
 
 /** _find_needle('files', src): the task's role, its file's directory and the play's, each with files/ first. */
-function findNeedle(src: string, ctx: ModuleContext): string {
+export function findNeedle(src: string, ctx: ModuleContext): string {
   if (path.isAbsolute(src)) {
     if (exists(src) || isLink(src)) return src;
   }
@@ -320,7 +320,7 @@ const MAX_DIFF = 104448;
 
 /** _get_diff_data: the destination's content before (peeked at with the file module, read with slurp), the
  * source's after, or why there is no diff (binary, too large). */
-function diffData(destination: string, source: string, ctx: ModuleContext): Record<string, unknown> {
+export function diffData(destination: string, source: string, ctx: ModuleContext): Record<string, unknown> {
   const diff: Record<string, unknown> = {};
   const peek = addPathInfo(fileModule({ path: destination, _diff_peek: true }, ctx));
   if (peek.failed) return diff;
@@ -501,7 +501,7 @@ function runAction(args: Record<string, any>, ctx: ModuleContext): TaskResult {
 }
 
 /** The copy module itself, as the action plugin runs it for a file that differs. */
-const copyDefinition = defineModule({
+export const copyDefinition = defineModule({
   names: ['copy', 'ansible.builtin.copy', 'ansible.legacy.copy'],
   argumentSpec: SPEC,
   supportsCheckMode: true,

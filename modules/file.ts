@@ -151,8 +151,13 @@ function initialDiff(p: string, state: string, prev: FileState): FileDiff {
   return diff;
 }
 
-/** os.walk, top down, not into linked directories (which it lists among the directories). */
-export function* osWalk(top: string): Generator<[string, string[], string[]]> {
+/** os.walk, top down, not into linked directories (which it lists among the directories) unless `followLinks`; a
+ * directory it cannot read is left out, or with `raiseErrors` its error thrown (find's onerror). The caller may
+ * empty the yielded `dirs` to keep the walk out of them. */
+export function* osWalk(
+  top: string,
+  opts: { followLinks?: boolean; raiseErrors?: boolean } = {},
+): Generator<[string, string[], string[]]> {
   const dirs: string[] = [],
     files: string[] = [];
   try {
@@ -164,11 +169,12 @@ export function* osWalk(top: string): Generator<[string, string[], string[]]> {
       (isDir ? dirs : files).push(e.name);
     }
     dir.closeSync();
-  } catch {
+  } catch (e) {
+    if (opts.raiseErrors) throw e;
     return;
   }
   yield [top, dirs, files];
-  for (const d of dirs) if (!isLink(path.join(top, d))) yield* osWalk(path.join(top, d));
+  for (const d of dirs) if (opts.followLinks || !isLink(path.join(top, d))) yield* osWalk(path.join(top, d), opts);
 }
 
 /** state=absent: the path removed, a directory with all it holds. */

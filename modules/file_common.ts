@@ -155,6 +155,23 @@ export function fail(result: Record<string, unknown>): never {
   throw new ModuleFailure(addPathInfo({ failed: true, ...result }));
 }
 
+/** AnsibleActionFail, an action plugin's failure: its result carries the traceback Python had at hand, none. */
+export const actionFail = (msg: string): never => fail({ msg, exception: 'NoneType: None\n' });
+
+/** AnsibleActionFail or AnsibleActionSkip raised out of an action plugin's run (fetch, assemble and script check
+ * their arguments so): the task executor returns the exception's result as it is, so it has none of the keys the
+ * executor fills in (`_ansible_no_log`, `failed`) to show; they are there, hidden, for tsible's own use. */
+export function escapedActionResult(result: TaskResult): TaskResult {
+  const hidden = { _ansible_no_log: false, failed: result.failed ?? false };
+  delete result.failed;
+  for (const [key, value] of Object.entries(hidden))
+    Object.defineProperty(result, key, { value, enumerable: key === 'failed' && value === true, writable: true });
+  return result;
+}
+export function uncaughtActionFail(msg: string): never {
+  throw new ModuleFailure(escapedActionResult({ failed: true, changed: false, msg, exception: 'NoneType: None\n' }));
+}
+
 /** Python's text of an OSError: "[Errno 2] No such file or directory: 'x'", `shown` the filename part as Python
  * prints it ('x', b'x', or 'a' -> 'b'). */
 export function errnoText(e: unknown, shown?: string): string {

@@ -19,6 +19,14 @@ import lineinfile from './lineinfile.js';
 import blockinfile from './blockinfile.js';
 import replace from './replace.js';
 import template from './template.js';
+import find from './find.js';
+import tempfile from './tempfile.js';
+import fetch from './fetch.js';
+import raw from './raw.js';
+import script from './script.js';
+import assemble from './assemble.js';
+import uri from './uri.js';
+import getUrl from './get_url.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -41,6 +49,14 @@ const MODULES: readonly ModuleDefinition[] = [
   blockinfile,
   replace,
   template,
+  find,
+  tempfile,
+  fetch,
+  raw,
+  script,
+  assemble,
+  uri,
+  getUrl,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

@@ -25,7 +25,7 @@ const SPEC = {
 const seconds = (ns: bigint) => pyFloat(Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) * 1e-9);
 
 /** format_output: the mode bits, ids, sizes and times of one os.stat/os.lstat. */
-function formatOutput(p: string, st: fs.BigIntStats): Record<string, unknown> {
+export function formatOutput(p: string, st: fs.BigIntStats): Record<string, unknown> {
   const mode = Number(st.mode);
   const bit = (b: number) => (mode & b) !== 0;
   const type = mode & 0o170000;

@@ -8,11 +8,8 @@ import * as path from 'node:path';
 import { defineModule, type FileTemplateSettings, type ModuleContext, type TaskResult } from '../src/module.js';
 import { PyDatetime } from '../src/python/datetime.js';
 import { UndefinedError } from '../src/errors.js';
-import { FILE_COMMON_SPEC, addPathInfo, backupLocal, expandPath, fail, userName } from './file_common.js';
+import { FILE_COMMON_SPEC, actionFail, addPathInfo, backupLocal, expandPath, fail, userName } from './file_common.js';
 import { nodeEncoding, setFileAttributes, writeChanges } from './file_edit.js';
-
-/** AnsibleActionFail: its result carries the traceback Python had at hand, none. */
-const actionFail = (msg: string): never => fail({ msg, exception: 'NoneType: None\n' });
 
 /** The newline_sequence option: the escaped spellings people write are accepted too. */
 function newlineSequence(value: string): string {

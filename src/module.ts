@@ -62,6 +62,9 @@ export interface ModuleContext {
   readonly templates?: FileTemplating;
   /** What the run offers modules beyond their task (src/executor/module-run.ts makes it once per run). */
   readonly services: ModuleServices;
+  /** The parameters the result's invocation will show, for a module that changes one as it runs (uri's `path`,
+   * as Python's module.params): given to modules that set `amendsInvocation`. */
+  readonly invocationArgs?: Record<string, unknown>;
 }
 
 /** Jinja2 environment settings a template file is rendered with (the template action's options, which a
@@ -120,6 +123,8 @@ export interface ModuleDefinition {
   readonly groups?: readonly string[];
   /** Runs once for the whole play, on the first host (add_host's BYPASS_HOST_LOOP). */
   readonly bypassHostLoop?: boolean;
+  /** Its run may change the parameters its invocation shows (ctx.invocationArgs). */
+  readonly amendsInvocation?: boolean;
   /** Where the module's canonical FQCN lives, for messages. */
   readonly fqcn?: string;
   run(args: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> | TaskResult;
@@ -382,7 +387,13 @@ function coerceArgs(spec: ArgumentSpec, args: Record<string, any>, errors: strin
   for (const [name, opt] of prepareSpec(spec).entries) {
     let v = args[name];
     if (v === undefined || v === null) {
-      args[name] = opt.default !== undefined ? opt.default : null;
+      // a module may change its parameters (uri adds to `headers`): each run gets its own copy of a default
+      args[name] =
+        opt.default === undefined
+          ? null
+          : isDict(opt.default) || Array.isArray(opt.default)
+            ? structuredClone(opt.default)
+            : opt.default;
       continue;
     }
     try {

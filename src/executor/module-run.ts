@@ -79,14 +79,12 @@ export function prepareModule(task: Task, run: ModuleRun): Prepared {
         ...(def.executorAction || def.actionPlugin ? {} : { invocation: { module_args: v.invocation } }),
       },
     };
-  if (run.ctx.checkMode && !def.supportsCheckMode)
-    return {
-      failure: {
-        changed: false,
-        skipped: true,
-        msg: `remote module (${task.actionAsWritten}) does not support check mode`,
-      },
-    };
+  // the module's own answer (exit_json: with its invocation), which the executor then finishes as any other
+  if (run.ctx.checkMode && !def.supportsCheckMode) {
+    const msg = `remote module (${task.actionAsWritten}) does not support check mode`;
+    const invocation = def.executorAction || def.actionPlugin ? {} : { invocation: { module_args: v.invocation } };
+    return { invoke: () => ({ changed: false, skipped: true, msg, ...invocation }) };
+  }
   return { invoke: new ModuleInvocation(def, v, run.ctx).invoke };
 }
 
@@ -101,7 +99,8 @@ class ModuleInvocation {
   readonly invoke = (): TaskResult | Promise<TaskResult> => {
     let running: TaskResult | Promise<TaskResult>;
     try {
-      running = this.def.run(this.v.args, this.ctx);
+      const ctx = this.def.amendsInvocation ? { ...this.ctx, invocationArgs: this.v.invocation } : this.ctx;
+      running = this.def.run(this.v.args, ctx);
     } catch (e) {
       return this.#finish(failureOf(e));
     }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { TsibleError } from '../errors.js';
 import { pyStr } from '../python/python.js';
+import { fnmatchTranslate } from '../python/fnmatch.js';
 import { isImplicitLocalhostName, type Inventory } from './inventory.js';
 
 type Warn = (message: string) => void;
@@ -65,36 +66,14 @@ function applySubscript(hosts: string[], subscript: Subscript | undefined, patte
   return [hosts[at]!];
 }
 
-/** fnmatch.translate: `*`, `?`, `[seq]` and `[!seq]`, matching the whole name. */
+/** fnmatch.translate, compiled. */
 // a play's pattern is matched every time the play runs (the explorer runs it thousands of times): compiled once
 const globs = new Map<string, RegExp>();
 function globToRegExp(glob: string): RegExp {
   let re = globs.get(glob);
-  if (!re) globs.set(glob, (re = compileGlob(glob)));
+  if (!re) globs.set(glob, (re = fnmatchTranslate(glob)));
   return re;
 }
-function compileGlob(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, j).replace(/\\/g, '\\\\');
-        out += `[${body[0] === '!' ? `^${body.slice(1)}` : body[0] === '^' ? `\\${body}` : body}]`;
-        i = j;
-      }
-    } else out += c.replace(/[.+^${}()|\\/\]]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${out})$`, 's');
-}
-
 /** _match_list: the names a glob or a `~regex` (matched at the start, as re.match does) selects. */
 function matchList(names: Iterable<string>, pattern: string): string[] {
   let re: RegExp;

@@ -1,0 +1,3 @@
+echo "failing on purpose"
+echo "to stderr" >&2
+exit 3
