@@ -1,9 +1,11 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
-import { ExitCode, InterruptedError, OptionsError, TsibleError } from '../errors.js';
+import { ExitCode, InterruptedError, OptionsError, TsibleError, UsageError } from '../errors.js';
 import { HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 
 const VERSION = '0.1.0';
+/** Commands other than running playbooks; their option errors follow their usage line. */
+const SUBCOMMANDS = ['local-aws', 'race', 'explore', 'test'];
 
 const DEFAULT_IO = {
   out: (s: string) => {
@@ -33,7 +35,7 @@ export async function main(argv: string[], io = DEFAULT_IO): Promise<number> {
       io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`);
       return ExitCode.Ok;
     }
-    if (!opts.files.length) throw new OptionsError('the following arguments are required: playbook');
+    if (!opts.files.length) throw new UsageError('the following arguments are required: playbook');
     return await (await import('./run.js')).runPlaybooks(opts, io);
   } catch (e) {
     if (e instanceof InterruptedError) {
@@ -46,9 +48,14 @@ export async function main(argv: string[], io = DEFAULT_IO): Promise<number> {
       io.err(`ERROR! ${e.message}\n`);
       return ExitCode.OptionsError;
     }
-    if (e instanceof OptionsError) {
+    if (e instanceof UsageError || (e instanceof OptionsError && SUBCOMMANDS.includes(argv[0]!))) {
       io.err(`${HELP.split('\n')[0]}\ntsible: error: ${e.message}\n`);
-      return ExitCode.OptionsError;
+      return e.exitCode;
+    }
+    // what ansible-playbook finds wrong in an option's value once parsed (AnsibleOptionsError)
+    if (e instanceof OptionsError) {
+      io.err(`ERROR! ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof TsibleError) {
       const text = formatError(e);
