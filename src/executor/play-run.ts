@@ -1,14 +1,15 @@
 // One play: its name and hosts, vars_files and the play's magic variables, then each host's run of its sections
 // (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
 import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Play, Task, TaskOrBlock } from '../playbook/model.js';
 import { RESERVED_NAMES } from '../playbook/keywords.js';
 import { readYamlFile } from '../playbook/loader.js';
 import { isEncrypted } from '../vault/index.js';
 import { GLOBALS } from '../template/globals.js';
 import type { Templar } from '../template/templar.js';
-import { isDict, pyStr, truthy } from '../python/python.js';
+import { isDict, pyRepr, pyStr, truthy } from '../python/python.js';
+import { TsibleError } from '../errors.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { matchHosts } from '../inventory/patterns.js';
 import { EndPlay, type RunContext } from './context.js';
@@ -111,11 +112,7 @@ export class PlayRun {
     ctx.rolesRun = new Set();
     startPlayHandlers(ctx);
     const varsFiles: Vars = {};
-    for (const vf of play.varsFiles) {
-      const file = path.resolve(play.basedir, pyStr(templar.template(vf)));
-      const doc = readYamlFile(file).documents[0];
-      if (isDict(doc)) Object.assign(varsFiles, doc);
-    }
+    for (const vf of play.varsFiles) Object.assign(varsFiles, readVarsFile(play.basedir, vf, templar));
     magic.__vars_files = varsFiles;
     ctx.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
     this.#warnReserved(Object.keys(varsFiles));
@@ -148,4 +145,19 @@ export class PlayRun {
     if (this.play.implicit) return false;
     return (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
   }
+}
+
+/** One vars_files entry read as VariableManager.get_vars reads it, refused in its words (AnsibleError, exit 1). */
+function readVarsFile(basedir: string, entry: unknown, templar: Templar): Vars {
+  if (isDict(entry) || (Array.isArray(entry) && entry.some(isDict)))
+    throw new TsibleError(`Invalid vars_files entry found: ${pyRepr(entry)}`);
+  const name = pyStr(templar.template(entry));
+  const file = path.resolve(basedir, name);
+  if (!existsSync(file)) throw new TsibleError(`vars file ${name} was not found`);
+  const doc = readYamlFile(file).documents[0];
+  if (doc === null || doc === undefined || isDict(doc)) return (doc ?? {}) as Vars;
+  const kind = Array.isArray(doc) ? 'AnsibleSequence' : 'AnsibleUnicode';
+  throw new TsibleError(
+    `variable files must contain either a dictionary of variables, or a list of dictionaries. Got: ${pyStr(doc)} (<class 'ansible.parsing.yaml.objects.${kind}'>)`,
+  );
 }

@@ -2,7 +2,7 @@
 // delegation, check mode, the arguments, the module or the executor's own action, until/retries, changed_when
 // and failed_when. Ansible's order of steps; each step a small named method on the one object.
 import type { Task } from '../playbook/model.js';
-import { TASK_CHECKED_BOOLS, TASK_CHECKED_INTS, keywordValueError } from '../playbook/keywords.js';
+import { TASK_CHECKED_OTHERS, TASK_CHECKED_NAMING_TASK, keywordValueError } from '../playbook/keywords.js';
 import { TaskTemplateError, UndefinedError } from '../errors.js';
 import { invalidOptions, type ModuleContext, type TaskResult } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
@@ -165,9 +165,9 @@ export class TaskExecutor {
       return templateFailure(e, task);
     }
     // Task.post_validate: a keyword its type refuses fails the task
-    const invalid = keywordValueError(task.keywords, TASK_CHECKED_INTS);
+    const invalid = keywordValueError(task.keywords, TASK_CHECKED_NAMING_TASK);
     if (invalid) return templateFailure(new TaskTemplateError(invalid), task);
-    const notBoolean = keywordValueError(task.keywords, TASK_CHECKED_BOOLS);
+    const notBoolean = keywordValueError(task.keywords, TASK_CHECKED_OTHERS);
     if (notBoolean) return { failed: true, msg: notBoolean };
     const checkKw = ctx.keyword(task, 'check_mode');
     const checkMode = checkKw === undefined ? ctx.opts.checkMode : truthy(templar.template(checkKw));

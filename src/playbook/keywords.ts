@@ -218,14 +218,15 @@ export function keywordTypeError(
   owner: 'Task' | 'Handler' | 'Block' | 'Play',
 ): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (key === 'vars')
-    return isDict(value) || (Array.isArray(value) && value.every(isDict))
+  if (key === 'vars') {
+    if (!isDict(value) && !(Array.isArray(value) && value.every(isDict)))
+      return `Vars in a ${owner} must be specified as a dictionary, or a list of dictionaries`;
+    const bad = (Array.isArray(value) ? value : [value])
+      .flatMap((v) => Object.keys(v as object))
+      .find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+    return bad === undefined
       ? undefined
-      : `Vars in a ${owner} must be specified as a dictionary, or a list of dictionaries`;
-  if (key === 'vars' && isDict(value)) {
-    const bad = Object.keys(value).find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
-    if (bad !== undefined)
-      return `Invalid variable name in vars specified for ${owner}: '${bad}' is not a valid variable name`;
+      : `Invalid variable name in vars specified for ${owner}: '${bad}' is not a valid variable name`;
   }
   if (key === 'loop_control') {
     if (!isDict(value))
@@ -306,14 +307,17 @@ export function keywordValueError(ds: Readonly<Record<string, unknown>>, keys: I
   return undefined;
 }
 
-/** The keywords a task's run checks before it runs: the integers (the error names the task), then the booleans
- * (it does not). ignore_errors and no_log are read as they are. */
-const checkedAtTask = (type: FieldType) =>
+/** The keywords a task's run checks before it runs: those whose error names the task (the integers, run_once,
+ * any_errors_fatal), then the other booleans (whose error does not). ignore_errors and no_log are read as they
+ * are. */
+const checkedAtTask = (types: string[]) =>
   KEYWORDS.filter(
-    (k) => k.type === type && k.where.includes('task') && !['ignore_errors', 'no_log', 'throttle'].includes(k.name),
+    (k) =>
+      types.includes(k.type) && k.where.includes('task') && !['ignore_errors', 'no_log', 'throttle'].includes(k.name),
   ).map((k) => k.name);
-export const TASK_CHECKED_INTS = checkedAtTask('int');
-export const TASK_CHECKED_BOOLS = checkedAtTask('bool');
+const NAMING_THE_TASK = ['run_once', 'any_errors_fatal'];
+export const TASK_CHECKED_NAMING_TASK = [...checkedAtTask(['int']), ...NAMING_THE_TASK];
+export const TASK_CHECKED_OTHERS = checkedAtTask(['bool']).filter((k) => !NAMING_THE_TASK.includes(k));
 /** The play's own keywords, checked when the play is loaded. */
 export const PLAY_CHECKED_KEYWORDS = KEYWORDS.filter((k) => k.where.length === 1 && k.where[0] === 'play').map(
   (k) => k.name,

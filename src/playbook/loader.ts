@@ -214,6 +214,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   const [level, owner] = ctx.handler ? (['handler', 'Handler'] as const) : (['task', 'Task'] as const);
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, owner);
+    if (err && k === 'module_defaults') throw new ParseError(err); // Ansible names no position for it
     if (err) fail(err, k === 'vars' || k === 'loop_control' ? v : ds, pos);
   }
   checkTaskFields(ds, pos);
@@ -649,6 +650,7 @@ function checkKeywords(
     if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a ${at.owner}`, ds, at.pos);
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, at.owner);
+    if (err && k === 'module_defaults') throw new ParseError(err);
     if (err) fail(err, k === 'vars' ? v : ds, at.pos);
   }
   checkTags(ds);

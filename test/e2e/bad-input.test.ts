@@ -46,7 +46,9 @@ async function runAll(): Promise<Outcome[]> {
   return outcomes;
 }
 
-const same = (a: Key, b: Key) => a.rc === b.rc && a.message === b.message && a.location === b.location;
+/** A run that had to be killed matches nothing, not even an Ansible run that had to be killed. */
+const same = (a: Key, b: Key) =>
+  a.rc !== 'timeout' && a.rc === b.rc && a.message === b.message && a.location === b.location;
 
 describe('bad-input corpus against ansible-playbook 2.14', () => {
   it('every case is recorded, and every known difference names a case', () => {
@@ -69,7 +71,9 @@ describe('bad-input corpus against ansible-playbook 2.14', () => {
       expect(
         unexplained.map(({ id, got, want }) => `${id}\n  tsible:  ${show(got)}\n  ansible: ${show(want)}`),
       ).toEqual([]);
-      expect(outcomes.filter((o) => o.stackTrace || o.got.rc === 'timeout').map((o) => o.id)).toEqual([]);
+      expect(outcomes.filter((o) => o.stackTrace).map((o) => o.id)).toEqual([]);
+      // a case that runs until it is killed is a known difference (recursion limits), or a failure
+      expect(outcomes.filter((o) => o.got.rc === 'timeout' && !known.has(o.id)).map((o) => o.id)).toEqual([]);
     },
   );
 });
