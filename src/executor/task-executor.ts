@@ -19,6 +19,7 @@ import { isFailed, templateFailure } from './task-result.js';
 import { itemLabel, itemResult, itemVars, loopControl, loopItems, loopResult, noItems } from './loop.js';
 import {
   moduleContext,
+  templateField,
   prepareModule,
   removeOmitted,
   withModuleDefaults,
@@ -122,6 +123,12 @@ export class TaskExecutor {
   /** One run of the task, on the delegate when it has one. */
   executeOnce(): TaskResult | Promise<TaskResult> {
     const delegate = this.ctx.keyword(this.task, 'delegate_to');
+    if (delegate !== undefined && delegate !== null)
+      try {
+        templateField('delegate_to', () => this.templar.template(delegate));
+      } catch (e) {
+        return templateFailure(e, this.task);
+      }
     const running = this.#executeHere();
     if (delegate === undefined || delegate === null) return running;
     return running instanceof Promise
@@ -179,7 +186,12 @@ export class TaskExecutor {
       return templateFailure(e, task);
     }
     const withDefaults = withModuleDefaults(ctx, task);
-    let moduleCtx = moduleContext(ctx, this, checkMode);
+    let moduleCtx: ModuleContext;
+    try {
+      moduleCtx = moduleContext(ctx, this, checkMode);
+    } catch (e) {
+      return templateFailure(e, task);
+    }
     if (limit) moduleCtx = { ...moduleCtx, signal: AbortSignal.any([moduleCtx.signal, limit.controller.signal]) };
     const prepared = this.#prepare(withDefaults, moduleCtx);
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
