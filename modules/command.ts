@@ -210,6 +210,8 @@ class CommandRun {
 async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
   const argv: string[] | null = args.argv;
   if (!args._raw_params && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
+  if (args._raw_params && argv?.length)
+    return { failed: true, rc: 256, msg: 'only command or argv can be given, not both' };
   const warnings: string[] = [];
   if (!shell && args.executable) {
     warnings.push(

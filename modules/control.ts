@@ -18,7 +18,7 @@ const b = (n: string) => [n, `ansible.builtin.${n}`, `ansible.legacy.${n}`];
 
 export const debug = executor(b('debug'), {
   argumentSpec: { msg: { type: 'raw' }, var: { type: 'raw' }, verbosity: { type: 'int', default: 0 } },
-  mutuallyExclusive: [['msg', 'var']],
+  validArgs: ['msg', 'var', 'verbosity'],
 });
 export const assert = executor(b('assert'), {
   argumentSpec: {
@@ -27,6 +27,7 @@ export const assert = executor(b('assert'), {
     success_msg: { type: 'raw' },
     quiet: { type: 'raw', default: false }, // boolean(quiet, strict=False), in the action
   },
+  validArgs: ['fail_msg', 'msg', 'quiet', 'success_msg', 'that'],
 });
 export const includeTasks = executor(b('include_tasks'), {
   freeForm: true,
@@ -76,9 +77,11 @@ export const setStats = executor(b('set_stats'), {
     per_host: { type: 'bool', default: false },
     aggregate: { type: 'bool', default: true },
   },
+  validArgs: ['aggregate', 'data', 'per_host'],
 });
 export const addHost = executor(b('add_host'), { anyArgs: true, bypassHostLoop: true });
 export const groupBy = executor(b('group_by'), {
   argumentSpec: { key: { type: 'str', required: true }, parents: { type: 'list', default: ['all'] } },
+  validArgs: ['key', 'parents'],
 });
 export const gatherFacts = executor([...b('setup'), ...b('gather_facts')], { anyArgs: true });

@@ -5,6 +5,7 @@ export default defineModule({
   argumentSpec: { msg: { type: 'raw', default: 'Failed as requested from task' } },
   supportsCheckMode: true,
   actionPlugin: true,
+  validArgs: ['msg'],
   run(args) {
     return { changed: false, failed: true, msg: args.msg };
   },

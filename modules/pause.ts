@@ -8,7 +8,7 @@ export default defineModule({
     prompt: { type: 'str' },
     echo: { type: 'bool', default: true },
   },
-  mutuallyExclusive: [['seconds', 'minutes']],
+  mutuallyExclusive: [['minutes', 'seconds']],
   supportsCheckMode: true,
   actionPlugin: true,
   async run(args, ctx) {

@@ -10,6 +10,8 @@ export const ExitCode = {
   Ok: 0,
   Error: 1,
   TaskFailed: 2,
+  /** argparse's own exit code for a command line it cannot parse. */
+  UsageError: 2,
   ParseError: 4,
   HostsUnreachable: 4,
   OptionsError: 5,
@@ -33,6 +35,11 @@ export class ParseError extends TsibleError {
 /** Bad command-line options (exit 5). */
 export class OptionsError extends TsibleError {
   override exitCode: ExitCode = ExitCode.OptionsError;
+}
+/** A command line argparse would refuse (unknown option, missing or invalid value): the usage line, then the
+ * error, exit 2. */
+export class UsageError extends OptionsError {
+  override exitCode: ExitCode = ExitCode.UsageError;
 }
 /** A template failed to render; fails the task that rendered it. */
 export class TemplateError extends TsibleError {}

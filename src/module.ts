@@ -119,6 +119,8 @@ export interface ModuleDefinition {
   readonly executorAction?: boolean;
   /** An action plugin on the controller (fail, pause, ...): its result has no `invocation`. */
   readonly actionPlugin?: boolean;
+  /** The action plugin's _VALID_ARGS: any other option fails the task before the plugin runs. */
+  readonly validArgs?: readonly string[];
   /** Action groups the module belongs to (module_defaults: group/aws). */
   readonly groups?: readonly string[];
   /** Runs once for the whole play, on the first host (add_host's BYPASS_HOST_LOOP). */
@@ -284,6 +286,17 @@ function prepareSpec(spec: ArgumentSpec): PreparedSpec {
 const NO_DEPRECATIONS = Object.freeze([]) as unknown as object[],
   NO_WARNINGS = Object.freeze([]) as unknown as string[];
 
+/** ActionBase.run's check of an action plugin's _VALID_ARGS, in its words (the task's action as written). */
+export function invalidOptions(
+  def: ModuleDefinition,
+  raw: Record<string, unknown>,
+  action: string,
+): string | undefined {
+  if (!def.validArgs) return undefined;
+  const bad = Object.keys(raw).filter((k) => !def.validArgs!.includes(k) && !k.startsWith('_ansible_'));
+  return bad.length ? `Invalid options for ${action}: ${bad.join(',')}` : undefined;
+}
+
 export function validateArgs(
   def: ModuleDefinition,
   raw: Record<string, unknown>,
@@ -304,7 +317,8 @@ export function validateArgs(
   }
   const noLogValues: string[] = [];
   for (const n of noLog) if (typeof args[n] === 'string' && args[n] !== '') noLogValues.push(String(args[n]));
-  const errors = presenceErrors(def, given, moduleName);
+  const invalid = invalidOptions(def, raw, moduleName);
+  const errors = invalid ? [invalid] : presenceErrors(def, given, moduleName);
   coerceArgs(spec, args, errors);
   const result = {
     args,

@@ -1,10 +1,12 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
-import { ExitCode, InterruptedError, OptionsError, TsibleError } from '../errors.js';
+import { ExitCode, InterruptedError, OptionsError, TsibleError, UsageError } from '../errors.js';
 import { HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
 
 const VERSION = '0.1.0';
+/** Commands other than running playbooks; their option errors follow their usage line. */
+const SUBCOMMANDS = ['local-aws', 'race', 'explore', 'test'];
 
 const DEFAULT_IO = {
   out: (s: string) => {
@@ -77,9 +79,14 @@ export async function main(argv: string[], terminal = DEFAULT_IO): Promise<numbe
       io.err(`ERROR! ${e.message}\n`);
       return ExitCode.OptionsError;
     }
-    if (e instanceof OptionsError) {
+    if (e instanceof UsageError || (e instanceof OptionsError && SUBCOMMANDS.includes(argv[0]!))) {
       io.err(`${HELP.split('\n')[0]}\ntsible: error: ${e.message}\n`);
-      return ExitCode.OptionsError;
+      return e.exitCode;
+    }
+    // what ansible-playbook finds wrong in an option's value once parsed (AnsibleOptionsError)
+    if (e instanceof OptionsError) {
+      io.err(`ERROR! ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof TsibleError) {
       const text = formatError(e);

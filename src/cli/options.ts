@@ -1,5 +1,5 @@
 // ansible-playbook's command line, parsed without a dependency.
-import { OptionsError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 
 // -e is parsed in src/vars, where `tsible explore` reads it too (the explorer sits below the CLI)
@@ -139,7 +139,12 @@ const inventory = textOption((o, v) => o.inventory.push(v));
 const check = switchOption((o) => (o.check = true));
 const diff = switchOption((o) => (o.diff = true));
 const tags = textOption((o, v) => o.tags.push(...tagList(v)));
-const forks = textOption((o, v) => (o.forks = Number(v)));
+const forks = textOption((o, v) => (o.forks = intValue('-f/--forks', v)));
+/** argparse's type=int: a decimal integer, or its error. */
+function intValue(option: string, value: string): number {
+  if (!/^\s*[-+]?\d+\s*$/.test(value)) throw new UsageError(`argument ${option}: invalid int value: '${value}'`);
+  return Number(value);
+}
 const connection = textOption((o, v) => (o.connection = v));
 const help = switchOption((o) => (o.help = true));
 const limit = textOption((o, v) => (o.limit = v));
@@ -184,6 +189,11 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['-c', connection],
   ['--connection', connection],
   ['--version', switchOption((o) => (o.version = true))],
+  // accepted as ansible-playbook takes them; tsible has no module path and runs no connection with a timeout
+  ['-M', textOption(() => {})],
+  ['--module-path', textOption(() => {})],
+  ['-T', textOption((_o, v) => intValue('-T/--timeout', v))],
+  ['--timeout', textOption((_o, v) => intValue('-T/--timeout', v))],
   ['-h', help],
   ['--help', help],
   ['--local-aws', switchOption((o) => (o.localAws = true))],
@@ -192,7 +202,7 @@ const OPTIONS = new Map<string, OptionSpec>([
     '--jinja',
     textOption((o, v) => {
       if (v !== '2.14' && v !== 'native')
-        throw new OptionsError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`);
+        throw new UsageError(`argument --jinja: invalid choice: '${v}' (choose from '2.14', 'native')`);
       o.jinja = v;
     }),
   ],
@@ -200,6 +210,19 @@ const OPTIONS = new Map<string, OptionSpec>([
 
 /** True for an option that takes a value (`tsible race` hands such options on with theirs). */
 export const takesValue = (flag: string): boolean => OPTIONS.get(flag)?.arg === true;
+/** The spellings of each option, as argparse names an option in its errors (`-e/--extra-vars`). */
+const SPELLINGS = [
+  ['-e', '--extra-vars'],
+  ['-i', '--inventory', '--inventory-file'],
+  ['-l', '--limit'],
+  ['-t', '--tags'],
+  ['-f', '--forks'],
+  ['-c', '--connection'],
+  ['-M', '--module-path'],
+  ['-T', '--timeout'],
+  ['--vault-password-file', '--vault-pass-file'],
+];
+const argparseName = (flag: string): string => (SPELLINGS.find((s) => s.includes(flag)) ?? [flag]).join('/');
 
 /** The options before the command line sets any. */
 function defaultOptions(): CliOptions {
@@ -237,20 +260,23 @@ export function parseArgs(argv: string[]): CliOptions {
       a.startsWith('--') && a.includes('=')
         ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
         : [a, undefined];
+    if (flag === '--verbose' && inline !== undefined)
+      throw new UsageError(`argument -v/--verbose: ignored explicit argument '${inline}'`);
     if (/^-v+$/.test(flag)) {
       o.verbosity += flag.length - 1;
       continue;
     }
     const spec = OPTIONS.get(flag);
     if (!spec) {
-      if (a.startsWith('-') && a !== '-') throw new OptionsError(`unrecognized arguments: ${a}`);
+      if (a.startsWith('-') && a !== '-') throw new UsageError(`unrecognized arguments: ${a}`);
       o.files.push(a);
       continue;
     }
     // a switch ignores an inline value: --check=x is --check
     const value = spec.arg ? (inline ?? argv[++i]) : '';
-    if (value === undefined) throw new OptionsError(`argument ${flag}: expected one argument`);
+    if (value === undefined) throw new UsageError(`argument ${argparseName(flag)}: expected one argument`);
     spec.set(o, value);
   }
+  if (o.forks < 1) throw new UsageError('The number of processes (--forks) must be >= 1');
   return o;
 }

@@ -1,7 +1,7 @@
 // include_tasks, include and include_role: one banner, an `included:` line per file (loop item), then each
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
-import { ParseError, TsibleError } from '../errors.js';
+import { ParseError, TsibleError, UndefinedError } from '../errors.js';
 import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
@@ -137,7 +137,9 @@ function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
       if (!planOne(itemSite, runExtra, plan, items !== null)) return stop(plan);
     } catch (e) {
       if (e instanceof ParseError) throw e; // an included file that does not parse ends the run
-      finishTask(itemSite, templateFailure(e, task));
+      // IncludedFile.process_include_results: the error's own text, without the task's position
+      const failure = e instanceof UndefinedError ? { failed: true, msg: `${e.message}. ${e.message}` } : undefined;
+      finishTask(itemSite, failure ?? templateFailure(e, task));
       return stop(plan);
     }
   }

@@ -1,7 +1,7 @@
 // A module's run on a host: module_defaults, the environment, the arguments templated and validated once (as
 // Ansible does before its retry loop), the module invoked, its failure shaped as Ansible shapes it.
 import { createHash, randomBytes } from 'node:crypto';
-import { InterruptedError, TsibleError } from '../errors.js';
+import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import {
   maskNoLogValues,
@@ -142,6 +142,19 @@ function failureOf(e: unknown): TaskResult {
   };
 }
 
+/** A keyword's value templated; an undefined variable in it fails the task naming the field, as post_validate
+ * words it. */
+export function templateField<T>(field: string, template: () => T): T {
+  try {
+    return template();
+  } catch (e) {
+    if (!(e instanceof UndefinedError)) throw e;
+    throw new TaskTemplateError(
+      `The field '${field}' has an invalid value, which includes an undefined variable. The error was: ${e.message}. ${e.message}`,
+    );
+  }
+}
+
 /** What a module is given besides its arguments, for this task on this host. */
 export function moduleContext(ctx: RunContext, at: { task: Task; host: string; templar: Templar }, checkMode: boolean) {
   const { task, templar } = at;
@@ -149,7 +162,7 @@ export function moduleContext(ctx: RunContext, at: { task: Task; host: string; t
   const layers = keyword(task, 'environment', ctx.play) as readonly unknown[];
   const env: Record<string, string | undefined> = layers.length ? { ...ctx.opts.env } : ctx.opts.env;
   for (const e of layers) {
-    const t = templar.template(e);
+    const t = templateField('environment', () => templar.template(e));
     if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
   }
   return {

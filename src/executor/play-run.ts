@@ -133,17 +133,7 @@ export class PlayRun {
     ctx.rolesRun = new Set();
     startPlayHandlers(ctx);
     const varsFiles: Vars = {};
-    for (const vf of play.varsFiles) {
-      const file = findVarsFile(play, vf, templar);
-      if (file === undefined)
-        throw new TsibleError(
-          `vars file ${Array.isArray(vf) ? pyRepr(vf) : pyStr(vf)} was not found\n` +
-            'Could not find file on the Ansible Controller.\n' +
-            'If you are using a module and expect the file to exist on the remote, see the remote_src option',
-        );
-      const doc = readYamlFile(file).documents[0];
-      if (isDict(doc)) Object.assign(varsFiles, doc);
-    }
+    for (const vf of play.varsFiles) Object.assign(varsFiles, readVarsFile(play, vf, templar));
     magic.__vars_files = varsFiles;
     ctx.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
     this.#warnReserved(Object.keys(varsFiles));
@@ -176,4 +166,27 @@ export class PlayRun {
     if (this.play.implicit) return false;
     return (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
   }
+}
+
+/** One vars_files entry read as VariableManager.get_vars reads it (the first file found of a list), refused in
+ * its words (AnsibleError, exit 1). */
+function readVarsFile(play: Play, entry: unknown, templar: Templar): Vars {
+  if (isDict(entry) || (Array.isArray(entry) && entry.some(isDict)))
+    throw new TsibleError(
+      `Invalid vars_files entry found: ${pyRepr(entry)}\n` +
+        'vars_files entries should be either a string type or a list of string types after template expansion',
+    );
+  const file = findVarsFile(play, entry, templar);
+  if (file === undefined)
+    throw new TsibleError(
+      `vars file ${Array.isArray(entry) ? pyRepr(entry) : pyStr(entry)} was not found\n` +
+        'Could not find file on the Ansible Controller.\n' +
+        'If you are using a module and expect the file to exist on the remote, see the remote_src option',
+    );
+  const doc = readYamlFile(file).documents[0];
+  if (doc === null || doc === undefined || isDict(doc)) return (doc ?? {}) as Vars;
+  const kind = Array.isArray(doc) ? 'AnsibleSequence' : 'AnsibleUnicode';
+  throw new TsibleError(
+    `variable files must contain either a dictionary of variables, or a list of dictionaries. Got: ${pyStr(doc)} (<class 'ansible.parsing.yaml.objects.${kind}'>)`,
+  );
 }

@@ -2,7 +2,9 @@
 // delegation, check mode, the arguments, the module or the executor's own action, until/retries, changed_when
 // and failed_when. Ansible's order of steps; each step a small named method on the one object.
 import type { Task } from '../playbook/model.js';
-import type { ModuleContext, TaskResult } from '../module.js';
+import { TASK_CHECKED_OTHERS, TASK_CHECKED_NAMING_TASK, keywordValueError } from '../playbook/keywords.js';
+import { TaskTemplateError, UndefinedError } from '../errors.js';
+import { invalidOptions, type ModuleContext, type TaskResult } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, truthy } from '../python/python.js';
@@ -17,6 +19,7 @@ import { isFailed, templateFailure, withinSizeLimit } from './task-result.js';
 import { itemLabel, itemResult, itemVars, loopControl, loopItems, loopResult, noItems } from './loop.js';
 import {
   moduleContext,
+  templateField,
   prepareModule,
   removeOmitted,
   withModuleDefaults,
@@ -80,6 +83,8 @@ export class TaskExecutor {
       } catch {
         /* report the loop error */
       }
+      // TaskExecutor.run's own catch: the error's text, without the task's position
+      if (e instanceof UndefinedError) return { failed: true, msg: `${e.message}. ${e.message}` };
       return templateFailure(e, task);
     }
     if (INCLUDE_ACTIONS.has(task.action)) return runInclude(this, items).then(() => null);
@@ -118,6 +123,12 @@ export class TaskExecutor {
   /** One run of the task, on the delegate when it has one. */
   executeOnce(): TaskResult | Promise<TaskResult> {
     const delegate = this.ctx.keyword(this.task, 'delegate_to');
+    if (delegate !== undefined && delegate !== null)
+      try {
+        templateField('delegate_to', () => this.templar.template(delegate));
+      } catch (e) {
+        return templateFailure(e, this.task);
+      }
     const running = this.#executeHere();
     if (delegate === undefined || delegate === null) return running;
     return running instanceof Promise
@@ -160,6 +171,11 @@ export class TaskExecutor {
     } catch (e) {
       return templateFailure(e, task);
     }
+    // Task.post_validate: a keyword its type refuses fails the task
+    const invalid = keywordValueError(task.keywords, TASK_CHECKED_NAMING_TASK);
+    if (invalid) return templateFailure(new TaskTemplateError(invalid), task);
+    const notBoolean = keywordValueError(task.keywords, TASK_CHECKED_OTHERS);
+    if (notBoolean) return { failed: true, msg: notBoolean };
     const checkKw = ctx.keyword(task, 'check_mode');
     const checkMode = checkKw === undefined ? ctx.opts.checkMode : truthy(templar.template(checkKw));
     let limit: TimeLimit | undefined;
@@ -170,7 +186,12 @@ export class TaskExecutor {
       return templateFailure(e, task);
     }
     const withDefaults = withModuleDefaults(ctx, task);
-    let moduleCtx = moduleContext(ctx, this, checkMode);
+    let moduleCtx: ModuleContext;
+    try {
+      moduleCtx = moduleContext(ctx, this, checkMode);
+    } catch (e) {
+      return templateFailure(e, task);
+    }
     if (limit) moduleCtx = { ...moduleCtx, signal: AbortSignal.any([moduleCtx.signal, limit.controller.signal]) };
     const prepared = this.#prepare(withDefaults, moduleCtx);
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
@@ -267,6 +288,8 @@ class ActionInvocation {
   ) {}
   // (async as it always was: a schedule the explorer replays counts its turns)
   readonly invoke = async (): Promise<TaskResult> => {
+    const invalid = invalidOptions(this.action.definition, this.args, this.site.task.actionAsWritten);
+    if (invalid) return { failed: true, msg: invalid };
     try {
       return this.action.run(this.args, this.site);
     } catch (e) {

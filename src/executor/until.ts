@@ -5,6 +5,7 @@ import type { RunContext } from './context.js';
 import { ActionFailure } from './actions/index.js';
 import type { Invoke } from './module-run.js';
 import { templateFailure } from './task-result.js';
+import { conditionalError } from './conditionals.js';
 import type { Task } from '../playbook/model.js';
 
 /** What the retry loop needs of the task's execution. */
@@ -42,10 +43,13 @@ export async function untilLoop(
     result = settled.result;
     const withResult = settled.withResult!;
     let done: boolean;
+    let condition: unknown;
     try {
-      done = until.every((c) => withResult.evaluateConditional(c));
+      done = until.every((c) => withResult.evaluateConditional((condition = c)));
     } catch (e) {
-      result = { ...result, ...templateFailure(e, task) };
+      // Conditional.evaluate_conditional's own error, which names the condition and not the task
+      const why = conditionalError(condition, e);
+      result = { ...result, ...(why === undefined ? templateFailure(e, task) : { failed: true, msg: why }) };
       exhausted = false;
       break;
     }

@@ -3,7 +3,7 @@
 // its type, whether a task inherits it, its default, its alias, and whether tsible implements it. Every list the
 // loader, the validator and the executor use is derived from this one table.
 import type { Pos } from '../errors.js';
-import { isDict, pyBoolean } from '../python/python.js';
+import { BOOLEANS_TEXT, isDict, pyBoolean, pyRepr, pyStr } from '../python/python.js';
 
 /** Where a keyword may be written: a play, a block, a task, a handler, or a role entry (`roles:` or a
  * dependency in meta/main.yml: RoleInclude). */
@@ -207,6 +207,9 @@ export const UNIMPLEMENTED: readonly KeywordName[] = KEYWORDS.filter((k) => !k.i
 const YAML_CLASS = (v: unknown) =>
   Array.isArray(v) ? 'ansible.parsing.yaml.objects.AnsibleSequence' : 'ansible.parsing.yaml.objects.AnsibleMapping';
 
+/** LoopControl's attributes. */
+const LOOP_CONTROL = ['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'];
+
 /** Ansible's load-time message for a keyword of the wrong shape, or undefined when it is fine: the `_load_vars`
  * and `_load_loop_control` checks, and validate()'s for every string field. */
 export function keywordTypeError(
@@ -215,14 +218,29 @@ export function keywordTypeError(
   owner: 'Task' | 'Handler' | 'Block' | 'Play',
 ): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (key === 'vars')
-    return isDict(value) || (Array.isArray(value) && value.every(isDict))
+  if (key === 'vars') {
+    if (!isDict(value) && !(Array.isArray(value) && value.every(isDict)))
+      return `Vars in a ${owner} must be specified as a dictionary, or a list of dictionaries`;
+    const bad = (Array.isArray(value) ? value : [value])
+      .flatMap((v) => Object.keys(v as object))
+      .find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+    return bad === undefined
       ? undefined
-      : `Vars in a ${owner} must be specified as a dictionary, or a list of dictionaries`;
-  if (key === 'loop_control')
-    return isDict(value)
-      ? undefined
-      : 'the `loop_control` value must be specified as a dictionary and cannot be a variable itself (though it can contain variables)';
+      : `Invalid variable name in vars specified for ${owner}: '${bad}' is not a valid variable name`;
+  }
+  if (key === 'loop_control') {
+    if (!isDict(value))
+      return 'the `loop_control` value must be specified as a dictionary and cannot be a variable itself (though it can contain variables)';
+    const bad = Object.keys(value).find((n) => !LOOP_CONTROL.includes(n));
+    return bad === undefined ? undefined : `'${bad}' is not a valid attribute for a LoopControl`;
+  }
+  if (key === 'module_defaults' && !(isDict(value) || (Array.isArray(value) && value.every(isDict))))
+    return `The field 'module_defaults' is supposed to be a dictionary or list of dictionaries, the keys of which must be static action, module, or group names. Only the values may contain templates. For example: {'ping': "{{ ping_defaults }}"}`;
+  if (key === 'collections') {
+    const bad = (Array.isArray(value) ? value : [value]).find((c) => typeof c !== 'string');
+    if (bad !== undefined)
+      return `the field 'collections' should be a list of (<class 'str'>,), but the item '${pyStr(bad)}' is a <class '${typeof bad === 'number' ? 'int' : typeof bad}'>`;
+  }
   if (BY_NAME.get(key)?.type === 'string' && typeof value === 'object')
     return `The field '${key}' is supposed to be a string type, however the incoming data structure is a <class '${YAML_CLASS(value)}'>`;
   return undefined;
@@ -254,3 +272,53 @@ export function warnIgnoredKeywords(
       );
   }
 }
+
+/** Python's complaint about converting a value to a field's type (FieldAttribute's post_validate), if any. */
+function conversionError(type: FieldType, value: unknown): string | undefined {
+  const unhashable = Array.isArray(value) ? 'list' : isDict(value) ? 'dict' : undefined;
+  if (type === 'bool') {
+    if (unhashable) return `unhashable type: '${unhashable}'`;
+    return pyBoolean(value, true) === undefined
+      ? `The value ${pyRepr(value)} is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`
+      : undefined;
+  }
+  if (type === 'int' || type === 'percent') {
+    if (unhashable) return `int() argument must be a string, a bytes-like object or a real number, not '${unhashable}'`;
+    if (typeof value !== 'string' || /^\s*[-+]?\d+(_\d+)*\s*$/.test(value)) return undefined;
+    if (type === 'int') return `invalid literal for int() with base 10: ${pyRepr(value)}`;
+    return /^\s*[-+]?(\d+\.?\d*|\.\d+)%?\s*$/.test(value)
+      ? undefined
+      : `could not convert string to float: ${pyRepr(value)}`;
+  }
+  return undefined;
+}
+
+/** Ansible's message for a keyword whose value (not a template) its type refuses, when a play, block or task is
+ * validated: the first such keyword among `keys`, or undefined. */
+export function keywordValueError(ds: Readonly<Record<string, unknown>>, keys: Iterable<string>): string | undefined {
+  for (const key of keys) {
+    const value = ds[key];
+    const k = BY_NAME.get(key);
+    if (!k || value === undefined || value === null || (typeof value === 'string' && /{{|{%/.test(value))) continue;
+    const why = conversionError(k.type, value);
+    if (why)
+      return `the field '${key}' has an invalid value (${pyStr(value)}), and could not be converted to an ${k.type}.The error was: ${why}`;
+  }
+  return undefined;
+}
+
+/** The keywords a task's run checks before it runs: those whose error names the task (the integers, run_once,
+ * any_errors_fatal), then the other booleans (whose error does not). ignore_errors and no_log are read as they
+ * are. */
+const checkedAtTask = (types: string[]) =>
+  KEYWORDS.filter(
+    (k) =>
+      types.includes(k.type) && k.where.includes('task') && !['ignore_errors', 'no_log', 'throttle'].includes(k.name),
+  ).map((k) => k.name);
+const NAMING_THE_TASK = ['run_once', 'any_errors_fatal'];
+export const TASK_CHECKED_NAMING_TASK = [...checkedAtTask(['int']), ...NAMING_THE_TASK];
+export const TASK_CHECKED_OTHERS = checkedAtTask(['bool']).filter((k) => !NAMING_THE_TASK.includes(k));
+/** The play's own keywords, checked when the play is loaded. */
+export const PLAY_CHECKED_KEYWORDS = KEYWORDS.filter((k) => k.where.length === 1 && k.where[0] === 'play').map(
+  (k) => k.name,
+);

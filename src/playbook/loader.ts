@@ -7,12 +7,20 @@ import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { ParseError, TsibleError, type Pos } from '../errors.js';
 import { scalarPosAfter } from '../yaml/scalar-pos.js';
-import { loadYaml, posOf, setPos } from '../yaml/loader.js';
+import { loadYaml, posOf, secondDocumentError, setPos } from '../yaml/loader.js';
 import { addSecrets, isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
-import { isDict, pyBoolean } from '../python/python.js';
+import { isDict, pyBoolean, pyRepr, pyStr } from '../python/python.js';
 import { resolveModule } from '../../modules/index.js';
-import { canonicalKeyword, warnIgnoredKeywords, isLoopKeyword, keywordTypeError, keywordsValidAt } from './keywords.js';
+import {
+  PLAY_CHECKED_KEYWORDS,
+  canonicalKeyword,
+  warnIgnoredKeywords,
+  isLoopKeyword,
+  keywordTypeError,
+  keywordValueError,
+  keywordsValidAt,
+} from './keywords.js';
 import type { Block, Play, Playbook, Role, Task, TaskOrBlock } from './model.js';
 
 type Raw = Record<string, unknown>;
@@ -67,18 +75,24 @@ function copyLoaded<T>(node: T, copies = new Map<object, unknown>()): T {
   return node;
 }
 
+/** Python's words for reading a directory as a file, as Ansible repeats them. */
+export const isADirectory = (file: string): string =>
+  `an error occurred while trying to read the file '${file}': [Errno 21] Is a directory: b'${file}'. [Errno 21] Is a directory: b'${file}'`;
+
 export function readYamlFile(file: string): { documents: unknown[]; warnings: string[]; encrypted?: boolean } {
+  // a missing file is an AnsibleFileNotFound (exit 1), a directory an error reading it (exit 4)
   const missing = (e: unknown) =>
-    new ParseError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, {
+    new TsibleError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, {
       cause: e,
     });
   let stamp: string;
   try {
     const st = statSync(file);
+    if (st.isDirectory()) throw new ParseError(isADirectory(file));
     stamp = `${st.size}/${st.mtimeMs}/${st.ino}`;
     if (Date.now() - st.mtimeMs < 2000) stamp += `/${Math.random()}`;
   } catch (e) {
-    throw missing(e);
+    throw e instanceof ParseError ? e : missing(e);
   }
   let hit = parsed.get(file);
   if (hit?.stamp === stamp) return { documents: copyLoaded(hit.loaded.documents), warnings: [...hit.loaded.warnings] };
@@ -99,6 +113,7 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
   if (hit?.text === text) hit.stamp = stamp;
   else {
     hit = { text, stamp, loaded: loadYaml(text, file) };
+    if (hit.loaded.documents.length > 1) throw secondDocumentError(file, text);
     if (parsed.size >= PARSE_CACHE_ENTRIES) parsed.delete(parsed.keys().next().value!);
     parsed.set(file, hit);
   }
@@ -130,23 +145,33 @@ interface RoleLink {
   readonly entryPos?: Pos;
 }
 
-export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
+/** How Ansible names a task list that is not a list (what was loading it), and where it points. */
+interface TaskListSource {
+  readonly notAList: string;
+  readonly pos?: Pos;
+}
+
+export function loadTaskList(data: unknown, ctx: LoadContext, parent?: Block, source?: TaskListSource): TaskOrBlock[] {
   const filePos = { file: ctx.file, line: 1, column: 1 };
   if (data === null || data === undefined) return [];
   if (!Array.isArray(data))
-    fail('A malformed block was encountered while loading tasks: expected a list of tasks', data, filePos);
+    throw new ParseError(
+      source?.notAList ?? 'A malformed block was encountered while loading tasks: expected a list of tasks',
+      { pos: source ? source.pos : (posOf(data) ?? filePos) },
+    );
   const out: TaskOrBlock[] = [];
   for (const item of data) {
+    if (item === null) continue; // load_list_of_blocks skips an empty entry
     if (!isDict(item))
-      fail(
-        `A malformed block was encountered while loading tasks: ${JSON.stringify(item)} should be a list or None but is ${typeof item}`,
-        item,
-        posOf(data) ?? filePos,
+      throw new ParseError(
+        `A malformed block was encountered while loading a block. The ds (${pyRepr(data)}) should be a dict but was a <class 'list'>`,
       );
     out.push(...loadTaskOrBlock(item, ctx, parent));
   }
   return out;
 }
+
+const MALFORMED = (what: string) => `A malformed block was encountered while loading ${what}`;
 
 function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock[] {
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
@@ -154,18 +179,56 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
     checkKeywords(ds, { level: 'block', owner: 'Block', pos }, ctx);
     const keywords: Raw = {};
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
+    if (!('block' in ds))
+      fail(`'${'rescue' in ds ? 'rescue' : 'always'}' keyword cannot be used without 'block'`, ds, pos);
     const block = openBlock({ name: ds.name as string | undefined, keywords, pos, parent, role: ctx.role });
-    block.block = loadTaskList(ds.block ?? [], ctx, block);
-    block.rescue = loadTaskList(ds.rescue ?? [], ctx, block);
-    block.always = loadTaskList(ds.always ?? [], ctx, block);
+    block.block = loadTaskList(ds.block ?? [], ctx, block, { notAList: MALFORMED('a block'), pos });
+    block.rescue = loadTaskList(ds.rescue ?? [], ctx, block, { notAList: MALFORMED('rescue.'), pos });
+    block.always = loadTaskList(ds.always ?? [], ctx, block, { notAList: MALFORMED('always'), pos });
     return [block];
   }
   const task = loadTask(ds, ctx, parent, pos);
+  checkIncludeOptions(task, ds);
   if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.handler && isStaticInclude(task)))
     return [importTasks(task, ctx, parent)];
   if (task.action === 'import_role') return [importRole(task, ctx, parent)];
   return [task];
 }
+
+const TASK_INCLUDE_OPTIONS = ['file', '_raw_params', 'apply'];
+const ROLE_INCLUDE_OPTIONS = ['name', 'role', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from'];
+const ROLE_INCLUDE_OTHER = ['apply', 'public', 'allow_duplicates', 'rolespec_validate'];
+
+/** TaskInclude.check_options and IncludeRole.load: the options of include_tasks, import_tasks, include_role and
+ * import_role, refused at load time in their words. */
+function checkIncludeOptions(task: Task, ds: Raw): void {
+  const role = task.action === 'include_role' || task.action === 'import_role';
+  if (!role && task.action !== 'include_tasks' && task.action !== 'import_tasks') return;
+  const action = task.actionAsWritten;
+  const { args } = task;
+  if (role && args.name === undefined && args.role === undefined)
+    fail(`'name' is a required field for ${action}.`, ds, task.pos);
+  const valid = role ? [...ROLE_INCLUDE_OPTIONS, ...ROLE_INCLUDE_OTHER] : TASK_INCLUDE_OPTIONS;
+  const bad = Object.keys(args).filter((k) => !valid.includes(k) && !k.startsWith('_'));
+  if (bad.length) fail(`Invalid options for ${action}: ${bad.join(',')}`, ds, task.pos);
+  if (!role && !args._raw_params && !args.file) throw new ParseError(`No file specified for ${action}`);
+  const apply = args.apply ?? {};
+  if (isTruthyApply(apply) && task.action !== 'include_tasks' && task.action !== 'include_role')
+    fail(`Invalid options for ${action}: apply`, ds, task.pos);
+  if (!isDict(apply)) fail(`Expected a dict for apply but got ${pyTypeOf(apply)} instead`, ds, task.pos);
+  if (task.action === 'import_tasks' && Object.keys(task.keywords).some((k) => k === 'loop' || isLoopKeyword(k)))
+    fail("You cannot use loops on 'import_tasks' statements. You should use 'include_tasks' instead.", ds, task.pos);
+}
+const isTruthyApply = (v: unknown) => !(v === null || v === '' || (isDict(v) && !Object.keys(v).length));
+/** Python's type() of a YAML value, as Ansible's messages print it. */
+const pyTypeOf = (v: unknown): string =>
+  isDict(v)
+    ? "<class 'ansible.parsing.yaml.objects.AnsibleMapping'>"
+    : typeof v === 'string'
+      ? "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>"
+      : Array.isArray(v)
+        ? "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
+        : `<class '${typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : 'NoneType'}'>`;
 
 const isStaticInclude = (task: Task) =>
   !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') &&
@@ -176,8 +239,10 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   const [level, owner] = ctx.handler ? (['handler', 'Handler'] as const) : (['task', 'Task'] as const);
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, owner);
-    if (err) fail(err, k === 'vars' ? v : ds, pos);
+    if (err && k === 'module_defaults') throw new ParseError(err); // Ansible names no position for it
+    if (err) fail(err, k === 'vars' || k === 'loop_control' ? v : ds, pos);
   }
+  checkTaskFields(ds, pos);
   const { keywords, actionName, rawArgs } = parseAction(ds, pos);
   const def = resolveModule(actionName);
   if (!def) fail(unresolved(actionName), ds, pos);
@@ -226,6 +291,32 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
     role: ctx.role,
     listen,
   };
+}
+
+/** Taggable._load_tags: a list or a comma-separated string (an AnsibleError, exit 1, at the value). */
+function checkTags(ds: Raw): void {
+  const tags = ds.tags;
+  if (tags !== undefined && tags !== null && !Array.isArray(tags) && typeof tags !== 'string')
+    throw new TsibleError('tags must be specified as a list', { pos: posOf(tags) });
+}
+
+/** What Task.load refuses beyond the keywords' types: tags, the register name, two loops, complex args. */
+function checkTaskFields(ds: Raw, pos: Pos): void {
+  checkTags(ds);
+  if (typeof ds.register === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ds.register))
+    throw new TsibleError(`Invalid variable name in 'register' specified: '${ds.register}'`);
+  const withLoop = Object.keys(ds).find((k) => k.startsWith('with_'));
+  if (withLoop && ds.loop !== undefined)
+    throw new TsibleError(`duplicate loop in task: ${withLoop.slice(5)}`, { pos: posOf(ds) ?? pos });
+  const args = ds.args;
+  if (args === undefined || args === null || isDict(args)) return;
+  if (typeof args !== 'string') fail('Complex args must be a dictionary or variable string ("{{var}}").', ds, pos);
+  if (!/^\s*{{.*}}\s*$/s.test(args))
+    fail(
+      "Complex args containing variables cannot use bare variables (without Jinja2 delimiters), and must use the full variable style ('{{var_name}}')",
+      ds,
+      pos,
+    );
 }
 
 const unresolved = (name: string) =>
@@ -352,7 +443,10 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
   const block = openBlock({ keywords: task.keywords, pos: task.pos, parent, role: ctx.role, implicit: true });
-  block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block);
+  block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block, {
+    notAList: 'included task files must contain a list of tasks',
+    pos: { file, line: 1, column: 1 },
+  });
   return block;
 }
 
@@ -494,7 +588,10 @@ export function loadRole(req: RoleRequest): Block {
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
   block.block = [
     ...loadRoleDependencies(meta, block, { ...req, ctx }),
-    ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block),
+    ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block, {
+      notAList: `The tasks/${path.basename(tasksFile ?? 'main.yml')} file for role '${role.name}' must contain a list of tasks`,
+      pos: { file: tasksFile ?? rolePath, line: 1, column: 1 },
+    }),
   ];
   return block;
 }
@@ -591,6 +688,8 @@ function importPlaybook(ds: Raw, basedir: string): Play[] {
   });
 }
 
+const PLAY_ONLY = new Set([...keywordsValidAt('play')].filter((k) => !keywordsValidAt('task').has(k)));
+
 /** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
 export function loadPlaybook(file: string): Playbook {
   const abs = path.resolve(file);
@@ -599,18 +698,15 @@ export function loadPlaybook(file: string): Playbook {
   const data = documents[0];
   const ctx: LoadContext = { file: abs, basedir, depth: 0, warnings };
   const filePos = { file: abs, line: 1, column: 1 };
-  if (data === null || data === undefined) return { file: abs, plays: [], warnings };
+  if (data === null || data === undefined) throw new ParseError(`Empty playbook, nothing to do: ${abs}`);
   if (!Array.isArray(data))
-    fail(
-      'A playbook must be a list of plays, got a ' + (isDict(data) ? 'dict' : typeof data) + ' instead',
-      data,
-      filePos,
-    );
+    fail(`A playbook must be a list of plays, got a ${pyTypeOf(data)} instead: ${abs}`, data, filePos);
+  // a play has hosts, or a keyword only plays have (tasks, roles, vars_files, ...) that names no module
   const isPlay = (x: unknown) =>
     isDict(x) &&
     ('hosts' in x ||
       'import_playbook' in x ||
-      ('tasks' in x && !('block' in x) && !Object.keys(x).some((k) => resolveModule(k))));
+      (!('block' in x) && Object.keys(x).some((k) => PLAY_ONLY.has(k) && !resolveModule(k))));
   if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
     const imported: Block[] = [];
     const tasks = loadTaskList(data, { ...ctx, imported });
@@ -640,7 +736,10 @@ export function loadPlaybook(file: string): Playbook {
   }
   const plays: Play[] = [];
   for (const ds of data) {
-    if (!isDict(ds)) fail('A playbook must be a list of plays', ds, filePos);
+    if (!isDict(ds))
+      throw new ParseError("playbook entries must be either valid plays or 'import_playbook' statements", {
+        pos: posOf(ds),
+      });
     if ('import_playbook' in ds) {
       plays.push(...importPlaybook(ds, basedir));
       continue;
@@ -661,8 +760,12 @@ function checkKeywords(
     if (!valid.has(k)) fail(`'${k}' is not a valid attribute for a ${at.owner}`, ds, at.pos);
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, at.owner);
-    if (err) fail(err, ds, at.pos);
+    if (err && k === 'module_defaults') throw new ParseError(err);
+    if (err) fail(err, k === 'vars' ? v : ds, at.pos);
   }
+  checkTags(ds);
+  const invalid = at.level === 'play' ? keywordValueError(ds, PLAY_CHECKED_KEYWORDS) : undefined;
+  if (invalid) fail(invalid, ds, at.pos);
   warnIgnoredKeywords(ds, at.level, at.pos, ctx.warnings);
 }
 
@@ -690,8 +793,10 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   const ctx: LoadContext = { ...playbookCtx, imported };
   const pos = posOf(ds) ?? { file: ctx.file, line: 1, column: 1 };
   checkKeywords(ds, { level: 'play', owner: 'Play', pos }, ctx);
-  if (ds.hosts === undefined || ds.hosts === null || ds.hosts === '')
-    fail("the field 'hosts' is required but was not set", ds, pos);
+  if (!('hosts' in ds)) throw new ParseError("the field 'hosts' is required but was not set");
+  if (isDict(ds.hosts)) throw new ParseError('Hosts list must be a sequence or string. Please check your playbook.');
+  if (ds.hosts === null || ds.hosts === '' || (Array.isArray(ds.hosts) && !ds.hosts.length))
+    throw new ParseError('Hosts list cannot be empty. Please check your playbook');
   checkVarsPrompt(ds.vars_prompt, pos);
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
@@ -708,16 +813,18 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
       keywords,
     });
   });
-  // handlers of the play's roles come before the play's own
-  const preTasks = loadTaskList(ds.pre_tasks ?? [], ctx);
-  const tasks = loadTaskList(ds.tasks ?? [], ctx);
-  const postTasks = loadTaskList(ds.post_tasks ?? [], ctx);
+  const preTasks = loadTaskList(ds.pre_tasks ?? [], ctx, undefined, { notAList: MALFORMED('pre_tasks'), pos });
+  const tasks = loadTaskList(ds.tasks ?? [], ctx, undefined, {
+    notAList: MALFORMED(`tasks: ${pyStr(ds.tasks)} should be a list or None but is ${pyTypeOf(ds.tasks)}`),
+    pos,
+  });
+  const postTasks = loadTaskList(ds.post_tasks ?? [], ctx, undefined, { notAList: MALFORMED('post_tasks'), pos });
+  const ownHandlers = loadTaskList(ds.handlers ?? [], { ...ctx, imported: undefined, handler: true }, undefined, {
+    notAList: MALFORMED('handlers'),
+    pos,
+  });
   // the roles' handlers, the play's own, then those of the roles import_role loaded (IncludeRole appends them)
-  const handlers = [
-    ...roles.flatMap(roleHandlers),
-    ...flattenTasks(loadTaskList(ds.handlers ?? [], { ...ctx, imported: undefined, handler: true })),
-    ...imported.flatMap(roleHandlers),
-  ];
+  const handlers = [...roles.flatMap(roleHandlers), ...flattenTasks(ownHandlers), ...imported.flatMap(roleHandlers)];
   const keywords: Raw = {};
   for (const [k, v] of Object.entries(ds))
     if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;

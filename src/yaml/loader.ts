@@ -6,6 +6,7 @@ import type { Event, ScalarEvent } from 'js-yaml';
 import { ParseError, type Pos } from '../errors.js';
 import { isNum, pyFloat } from '../python/python.js';
 import { VaultText, decryptIfVaulted } from '../vault/index.js';
+import { libyamlProblem, secondDocumentOffset, streamProblem, unacceptableCharacter } from './libyaml-words.js';
 
 /** A string tagged `!unsafe`: never templated. */
 export class UnsafeText {
@@ -132,6 +133,10 @@ export function loadYaml(source: string, file: string): LoadedYaml {
   const text = file.startsWith('<') ? source : decryptIfVaulted(source, file);
   // Ansible reads a file that is JSON with json.loads: its strings are plain str, not AnsibleUnicode
   recordStrings = !/^\s*[[{]/.test(text) || !isJson(text);
+  const unacceptable = unacceptableCharacter(text);
+  if (unacceptable) throw yamlSyntaxError(unacceptable, { file, text });
+  const structure = streamProblem(text);
+  if (structure) throw yamlSyntaxError(structure.problem, { file, text, offset: structure.offset });
   let events: Event[];
   try {
     events = parseEvents(text, { filename: file, maxDepth: 1000 });
@@ -183,11 +188,15 @@ class DocumentBuilder {
         const name = this.text.slice(ev.anchorStart, ev.anchorEnd);
         const pos = this.#lines.pos(this.file, ev.anchorStart);
         if (!this.#anchors.has(name))
-          throw new ParseError(`Syntax Error while loading YAML.\n  found undefined alias '${name}'`, { pos });
+          throw yamlSyntaxError('found undefined alias', { ...this.#at, offset: ev.anchorStart - 1 });
         this.#add(this.#anchors.get(name), pos);
         break;
       }
     }
+  }
+
+  get #at() {
+    return { file: this.file, text: this.text };
   }
 
   #slice(start: number, end: number): string | undefined {
@@ -198,13 +207,7 @@ class DocumentBuilder {
   #collection(ev: Extract<Event, { type: typeof EVENT_ID.SEQUENCE | typeof EVENT_ID.MAPPING }>): void {
     const pos = this.#lines.pos(this.file, ev.start);
     const tag = this.#slice(ev.tagStart, ev.tagEnd);
-    if (tag && tag !== '!!seq' && tag !== '!!map' && tag !== '!!omap')
-      throw new ParseError(
-        `Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`,
-        {
-          pos,
-        },
-      );
+    if (tag && tag !== '!!seq' && tag !== '!!map' && tag !== '!!omap') throw unknownTag(tag, { ...this.#at, pos });
     const value: unknown[] | Record<string, unknown> = ev.type === EVENT_ID.SEQUENCE ? [] : {};
     positions.set(value, pos);
     this.#stack.push({
@@ -243,6 +246,11 @@ class DocumentBuilder {
       return;
     }
     const { key } = top.pendingKey;
+    if (key !== null && typeof key === 'object')
+      throw yamlSyntaxError(
+        `found unacceptable key (unhashable type: '${Array.isArray(key) ? 'AnsibleSequence' : 'AnsibleMapping'}')`,
+        { ...this.#at, pos: top.pendingKey.pos },
+      );
     top.pendingKey = null;
     if (key === '<<') {
       top.merges.push(value);
@@ -338,13 +346,14 @@ function scalarValue(text: string, ev: ScalarEvent, tag: string | undefined, pos
     case '!!null':
       return null;
     default:
-      throw new ParseError(
-        `Syntax Error while loading YAML.\n  could not determine a constructor for the tag '${tag}'`,
-        { pos },
-      );
+      throw unknownTag(tag, { file: pos.file, text, pos });
   }
   throw new ParseError(`Syntax Error while loading YAML.\n  invalid value for tag '${tag}': ${raw}`, { pos });
 }
+
+/** A tag no constructor takes, named as libyaml names it (`!!x` in full). */
+const unknownTag = (tag: string, at: { file: string; text: string; pos: Pos }) =>
+  yamlSyntaxError(`could not determine a constructor for the tag '${tag.replace(/^!!/, 'tag:yaml.org,2002:')}'`, at);
 
 /** Python's json.loads message for text that is not JSON (Ansible tries JSON before YAML). */
 function jsonError(text: string): string {
@@ -362,14 +371,26 @@ function jsonError(text: string): string {
   return `Expecting value: line ${line} column ${column} (char ${at})`;
 }
 
+/** A YAML syntax error as Ansible reports it: both parsers' complaints, libyaml's problem, and where it is when
+ * libyaml says (an offset into the text). */
+function yamlSyntaxError(problem: string, at: { file: string; text: string; offset?: number; pos?: Pos }): ParseError {
+  const pos = at.offset === undefined ? at.pos : new LineIndex(at.text).pos(at.file, at.offset);
+  return new ParseError(
+    `We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: ${jsonError(at.text)}\n\nSyntax Error while loading YAML.\n  ${problem}`,
+    { pos },
+  );
+}
+
+/** A file of several documents, which Ansible's loader (get_single_data) refuses. */
+export const secondDocumentError = (file: string, text: string): ParseError =>
+  yamlSyntaxError('but found another document', { file, text, offset: secondDocumentOffset(text) });
+
 function yamlError(err: unknown, file: string, text = ''): ParseError {
   if (err instanceof YAMLException) {
-    const mark = (err as unknown as { mark?: { line: number; column: number } }).mark;
+    const mark = (err as unknown as { mark?: { position: number } }).mark;
     const reason = (err as unknown as { reason?: string }).reason ?? err.message;
-    return new ParseError(
-      `We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: ${jsonError(text)}\n\nSyntax Error while loading YAML.\n  ${reason}`,
-      { pos: mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 }, cause: err },
-    );
+    const { problem, offset } = libyamlProblem(reason, text, mark?.position ?? 0);
+    return yamlSyntaxError(problem, { file, text, offset });
   }
   return new ParseError(`Syntax Error while loading YAML.\n  ${String((err as Error)?.message ?? err)}`, {
     pos: { file, line: 1, column: 1 },

@@ -42,9 +42,9 @@ describe('tsible command line', () => {
     expect(out).not.toContain('PLAY RECAP');
   });
 
-  it('rejects unknown options with exit code 5', async () => {
+  it("rejects unknown options with argparse's exit code 2, as ansible-playbook does", async () => {
     const run = await runCli(['--bogus', 'x.yml']);
-    expect(run.code).toBe(5);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('tsible: error: unrecognized arguments: --bogus');
   });
 

@@ -10,7 +10,7 @@ export default {
   definition: addHost,
   run(args, { ctx }) {
     const name = args.name ?? args.hostname ?? args.host;
-    if (name === undefined || name === null) fail('name or hostname arg needs to be provided');
+    if (name === undefined || name === null) fail('name, host or hostname needs to be provided');
     const groupsArg = args.groups ?? args.group ?? args.groupname ?? [];
     const groups = (Array.isArray(groupsArg) ? groupsArg : pyStr(groupsArg).split(','))
       .map((g) => pyStr(g).trim())

@@ -7,7 +7,14 @@ import type { ExecutorAction } from './action.js';
 export default {
   definition: debug,
   run(args, { ctx, templar }) {
+    if (args.msg !== undefined && args.var !== undefined)
+      return { failed: true, msg: "'msg' and 'var' are incompatible options" };
     const verbosity = Number(args.verbosity ?? 0);
+    if (Number.isNaN(verbosity))
+      return {
+        failed: true,
+        msg: `Unexpected failure during module execution: invalid literal for int() with base 10: '${pyStr(args.verbosity)}'`,
+      };
     if (verbosity > ctx.opts.verbosity)
       return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
     if (args.var === undefined)

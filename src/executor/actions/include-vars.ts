@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import type { TaskResult } from '../../module.js';
 import { isDict, pyStr } from '../../python/python.js';
-import { readYamlFile } from '../../playbook/loader.js';
+import { isADirectory, readYamlFile } from '../../playbook/loader.js';
 import type { Vars } from '../../vars/variable-manager.js';
 import { includeVars } from '../../../modules/control.js';
-import type { ActionSite, ExecutorAction } from './action.js';
+import { fail, type ActionSite, type ExecutorAction } from './action.js';
 
 type Args = Record<string, unknown>;
 
@@ -39,20 +39,35 @@ function findFile(site: ActionSite, a: Args): string | TaskResult {
   const candidates = path.isAbsolute(name)
     ? [name]
     : dirs.flatMap((d) => [path.join(d, 'vars', name), path.join(d, name)]);
-  const found = candidates.find((c) => statSync(c, { throwIfNoEntry: false })?.isFile());
-  if (found) return found;
+  const found = candidates.find((c) => statSync(c, { throwIfNoEntry: false }) !== undefined);
+  if (found && statSync(found).isFile()) return found;
   return {
     failed: true,
     changed: false,
     ansible_facts: {},
     ansible_included_var_files: [],
-    message: `Could not find or access '${name}'\nSearched in:\n${candidates.map((c) => `\t${c}`).join('\n')} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`,
+    message: found
+      ? isADirectory(found)
+      : `Could not find or access '${name}'\nSearched in:\n${candidates.map((c) => `\t${c}`).join('\n')} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`,
   };
+}
+
+const DIR_OPTIONS = ['dir', 'depth', 'files_matching', 'ignore_files', 'extensions', 'ignore_unknown_extensions'];
+const FILE_OPTIONS = ['file', '_raw_params'];
+
+/** include_vars checks its own options: known ones, and not a file's with a directory's. */
+function checkOptions(a: Args): void {
+  for (const k of Object.keys(a))
+    if (![...DIR_OPTIONS, ...FILE_OPTIONS, 'name', 'hash_behaviour'].includes(k))
+      fail(`${k} is not a valid option in include_vars`);
+  if (Object.keys(a).some((k) => DIR_OPTIONS.includes(k)) && Object.keys(a).some((k) => FILE_OPTIONS.includes(k)))
+    fail('You are mixing file only and dir only arguments, these are incompatible');
 }
 
 export default {
   definition: includeVars,
   run(a, site) {
+    checkOptions(a);
     const files: string[] = [];
     if (a.dir !== undefined) files.push(...filesOfDir(site, a));
     else {
