@@ -4,7 +4,6 @@
 // a process changed the active rule set while another held the lock.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import * as path from 'node:path';
 import { OptionsError } from '../errors.js';
 import { startEndpoint } from '../endpoint/server.js';
 import { takesValue } from './options.js';

@@ -382,6 +382,23 @@ export function scriptSource(file: string, io: { out(s: string): void }): LineSo
   };
 }
 
+/** Raw-mode input, where the terminal edits nothing: Enter (\r) ends the hidden line and turns echo back on,
+ * DEL rubs out, ^C interrupts. */
+function rawChars(typing: { rest: string; hidden: boolean }, chunk: string, io: { out(s: string): void }): string {
+  let out = '';
+  for (const ch of chunk) {
+    if (ch === '\r' || ch === '\n') {
+      out += '\n';
+      typing.hidden = false;
+      process.stdin.setRawMode(false);
+      io.out('\n');
+    } else if (ch === '\u007f') typing.rest = typing.rest.slice(0, -1);
+    else if (ch === '\u0003') process.kill(process.pid, 'SIGINT');
+    else out += ch;
+  }
+  return out;
+}
+
 /** Lines typed at a terminal (or piped in): EOF quits, as it does in Ansible's debugger. A hidden line (a
  * private vars_prompt) is read with the terminal's echo off, as getpass reads it. */
 export function stdinSource(io: {
@@ -390,33 +407,17 @@ export function stdinSource(io: {
   const queue: string[] = [];
   const waiting: Array<(l: string | null) => void> = [];
   let closed = false,
-    started = false,
-    hidden = false;
-  let rest = '';
-  /** In raw mode the terminal edits nothing: Enter is \r, DEL rubs out, ^C/^D end the input. */
-  const rawChars = (chunk: string): string => {
-    let out = '';
-    for (const ch of chunk) {
-      if (ch === '\r' || ch === '\n') {
-        out += '\n';
-        hidden = false;
-        process.stdin.setRawMode(false);
-        io.out('\n');
-      } else if (ch === '\u007f') rest = rest.slice(0, -1);
-      else if (ch === '\u0003') process.kill(process.pid, 'SIGINT');
-      else out += ch;
-    }
-    return out;
-  };
+    started = false;
+  const typing = { rest: '', hidden: false };
   // stdin is read only once a session starts, so that a run that never stops does not wait for it
   const start = () => {
     if (started) return;
     started = true;
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
-      rest += hidden ? rawChars(chunk) : chunk;
-      const parts = rest.split('\n');
-      rest = parts.pop()!;
+      typing.rest += typing.hidden ? rawChars(typing, chunk, io) : chunk;
+      const parts = typing.rest.split('\n');
+      typing.rest = parts.pop()!;
       for (const p of parts) {
         const w = waiting.shift();
         if (w) w(p.replace(/\r$/, ''));
@@ -443,7 +444,7 @@ export function stdinSource(io: {
     },
     nextHidden(prompt) {
       if (process.stdin.isTTY && !queue.length && !closed) {
-        hidden = true;
+        typing.hidden = true;
         process.stdin.setRawMode(true);
       }
       return this.next(prompt);
