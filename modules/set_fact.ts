@@ -24,7 +24,7 @@ export default defineModule({
     }
     if (!Object.keys(facts).length)
       return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
-    void cacheable; // there is no fact cache to keep them in: a cacheable fact lives for the run, like any other
-    return { changed: false, ansible_facts: facts };
+    // cacheable facts go to the host's fact cache too (ansible_facts), the others only to its variables
+    return { changed: false, ansible_facts: facts, _ansible_facts_cacheable: cacheable };
   },
 });

@@ -59,7 +59,9 @@ export class TaskGate {
       if (shared && !def?.bypassHostLoop) {
         const register = ctx.keyword(task, 'register');
         if (register !== undefined) ctx.vm.register(run.host, pyStr(register), shared);
-        if (isDict(shared.ansible_facts) && task.action === 'set_fact') ctx.vm.setFacts(run.host, shared.ansible_facts);
+        const delegateFacts = truthy(ctx.keyword(task, 'delegate_facts') ?? false);
+        if (isDict(shared.ansible_facts) && task.action === 'set_fact' && !delegateFacts)
+          ctx.vm.setFacts(run.host, shared.ansible_facts);
       }
       ctx.lockstep.done(run.host);
       return;

@@ -8,7 +8,7 @@ import type { Templar } from '../template/templar.js';
 import { PyException, PyValueError, isDict, pyRepr, pyStr, truthy } from '../python/python.js';
 import { extendedError } from '../yaml/extended-error.js';
 import type { RunContext } from './context.js';
-import type { ResultStatus } from './events.js';
+import { DELEGATED_HOST, type ResultStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { taskKey } from './lockstep.js';
 import { notify } from './handlers.js';
@@ -61,8 +61,13 @@ export function finishTask(site: ResultSite, taskResult: TaskResult): void {
   const ignoreErrors = ctx.keyword(task, 'ignore_errors');
   const ignored = !!ignoreErrors && truthy(site.templar.template(ignoreErrors));
   register(site, result, failed);
-  if (isDict(result.ansible_facts) && !failed && !OWN_FACTS.has(task.action))
-    ctx.vm.setFacts(host, result.ansible_facts);
+  if (isDict(result.ansible_facts) && !failed) {
+    // delegate_facts: the facts are the delegate's, not the host's
+    const to = (result as Record<string, unknown>)[DELEGATED_HOST];
+    const factsHost = typeof to === 'string' && truthy(ctx.keyword(task, 'delegate_facts') ?? false) ? to : host;
+    if (!OWN_FACTS.has(task.action)) ctx.vm.setFacts(factsHost, result.ansible_facts);
+    if (result._ansible_facts_cacheable === true) ctx.vm.cacheFacts(factsHost, result.ansible_facts);
+  }
   if (result.unreachable) {
     ctx.stat(host, 'unreachable');
     if (!truthy(ctx.keyword(task, 'ignore_unreachable') ?? false)) state.unreachable = true;

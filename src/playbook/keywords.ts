@@ -93,8 +93,7 @@ const TABLE = {
     type: 'bool',
     inherit: 'nearest',
     default: null,
-    implemented: false,
-    harmless: [false],
+    implemented: true,
   },
   // Block
   block: { where: ['block'], type: 'list', default: [], implemented: true },

@@ -22,6 +22,8 @@ interface HostVarsState {
   registered: Vars;
   includeVars: Vars;
   gathered?: Vars;
+  /** Facts set_fact made with cacheable: yes (the fact cache): in ansible_facts beside the gathered ones. */
+  cached?: Vars;
 }
 
 export class VariableManager {
@@ -70,9 +72,17 @@ export class VariableManager {
     s.includeVars = { ...s.includeVars, ...vars };
     this.#version++;
   }
-  /** gather_facts / setup (undefined: meta clear_facts). */
+  /** gather_facts / setup (undefined: meta clear_facts, which empties the fact cache too). */
   setGathered(host: string, facts: Vars | undefined): void {
-    this.state(host).gathered = facts;
+    const s = this.state(host);
+    s.gathered = facts;
+    if (facts === undefined) s.cached = undefined;
+    this.#version++;
+  }
+  /** set_fact with cacheable: yes: the facts join the host's fact cache as well. */
+  cacheFacts(host: string, facts: Vars): void {
+    const s = this.state(host);
+    s.cached = { ...s.cached, ...facts };
     this.#version++;
   }
   #version = 0;
@@ -177,7 +187,7 @@ export class VariableManager {
       case 'group_names':
         return { value: [...this.#groupNamesOf(host)] };
       case 'ansible_facts':
-        return { value: { ...(this.state(host).gathered ?? {}) } };
+        return { value: { ...(this.state(host).gathered ?? {}), ...(this.state(host).cached ?? {}) } };
       case 'role_name':
         return task?.role ? { value: task.role.name } : undefined;
       case 'role_path':

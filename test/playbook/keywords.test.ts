@@ -230,7 +230,6 @@ describe('keywords tsible does not implement', () => {
         'become_user',
         'collections',
         'connection',
-        'delegate_facts',
         'diff',
         'fact_path',
         'force_handlers',

@@ -9,8 +9,10 @@ import { fail, type ActionSite, type ExecutorAction } from './action.js';
 const META: Record<string, (ctx: RunContext, host: string) => string> = {
   noop: () => 'noop',
   refresh_inventory: () => 'inventory successfully refreshed',
-  clear_facts(ctx, host) {
-    ctx.vm.setGathered(host, undefined);
+  clear_facts(ctx) {
+    // run once, for every host of the play (StrategyBase._execute_meta)
+    for (const h of (ctx.vm.magic.ansible_play_hosts_all as string[] | undefined) ?? [])
+      ctx.vm.setGathered(h, undefined);
     return 'facts cleared';
   },
   reset_connection: () => 'no connection, nothing to reset',
