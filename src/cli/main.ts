@@ -54,7 +54,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`);
     return ExitCode.Ok;
   }
-  if (!opts.files.length) throw new OptionsError('the following arguments are required: playbook');
+  if (!opts.files.length) throw new UsageError('the following arguments are required: playbook');
   return await (await import('./run.js')).runPlaybooks(opts, io);
 }
 

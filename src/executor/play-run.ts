@@ -39,7 +39,8 @@ function findVarsFile(play: Play, entry: unknown, templar: Templar): string | un
   for (const name of Array.isArray(entry) ? entry : [entry]) {
     const f = pyStr(templar.template(name));
     const candidates = path.isAbsolute(f) ? [f] : [path.join(play.basedir, 'vars', f), path.join(play.basedir, f)];
-    const found = candidates.find((c) => statSync(c, { throwIfNoEntry: false })?.isFile());
+    // found when it exists: a directory is then an error reading it, as in Ansible
+    const found = candidates.find((c) => statSync(c, { throwIfNoEntry: false }) !== undefined);
     if (found) return found;
   }
   return undefined;
