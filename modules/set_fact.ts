@@ -25,6 +25,8 @@ export default defineModule({
     if (!Object.keys(facts).length)
       return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
     // cacheable facts go to the host's fact cache too (ansible_facts), the others only to its variables
-    return { changed: false, ansible_facts: facts, _ansible_facts_cacheable: cacheable };
+    return cacheable
+      ? { changed: false, ansible_facts: facts, _ansible_facts_cacheable: true }
+      : { changed: false, ansible_facts: facts };
   },
 });

@@ -67,6 +67,7 @@ export function finishTask(site: ResultSite, taskResult: TaskResult): void {
     const factsHost = typeof to === 'string' && truthy(ctx.keyword(task, 'delegate_facts') ?? false) ? to : host;
     if (!OWN_FACTS.has(task.action)) ctx.vm.setFacts(factsHost, result.ansible_facts);
     if (result._ansible_facts_cacheable === true) ctx.vm.cacheFacts(factsHost, result.ansible_facts);
+    delete result._ansible_facts_cacheable; // the strategy pops it: no output shows it
   }
   if (result.unreachable) {
     ctx.stat(host, 'unreachable');
