@@ -175,7 +175,7 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
     const transport: SimulatedTransport = {
       requestId: () => endpoint.requestId(),
       reach: (label) => scheduler.point(i, 'aws', label),
-      attempt: (op, input) => endpoint.attempt(i, op, input),
+      attempt: (op, input, service) => endpoint.attempt(i, op, input, service),
       backOff: (ms, label) => scheduler.sleep(i, ms, label),
       jitter: () => (jitter ??= seededRandom(`retry/${this.seed}/${i}`)).next(),
     };
