@@ -3,6 +3,7 @@
 import { OptionsError } from '../errors.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { FAULTS, type FaultFlag, type FaultSettings } from './faults.js';
+import { NAMED_INVARIANTS } from './invariants.js';
 
 export interface ExploreCommand {
   file?: string;
@@ -140,6 +141,10 @@ search:
   --workers N      random and pct: worker processes (one per core)
 checks:
   --invariant EXPR   a Jinja2 conditional over \`processes\` that must hold after every task (repeatable)
+  --invariant NAME   an invariant over the endpoint's state, checked after every call:
+${Object.entries(NAMED_INVARIANTS)
+  .map(([name, says]) => `                       ${name}: ${says}`)
+  .join('\n')}
   --liveness         a process that never holds the lock, or ends failed, is a violation too
   --strict-amazon-aws   the AWS modules behave exactly as amazon.aws 5.5.1
 faults (off by default):

@@ -5,6 +5,7 @@
 import type { PlaybookExecutor, RunOptions } from '../executor/play-executor.js';
 import type { TaskPoint } from '../executor/events.js';
 import type { Playbook } from '../playbook/model.js';
+import type { Activation } from '../endpoint/ses-model.js';
 import { isDict } from '../python/python.js';
 import { seededRandom } from '../../filters/core.js';
 import {
@@ -21,7 +22,14 @@ import { HIDDEN_VARS, type Step } from './trace.js';
 import { SimulatedEndpoint } from './simulated-endpoint.js';
 import { simulatedAws, type SimulatedTransport } from './simulated-client.js';
 import { LockObserver, type LockVariables } from './lock-observer.js';
-import { UserInvariants, Verdict, type Violation } from './invariants.js';
+import {
+  ACTIVE_SET_BY_LOCK_HOLDER,
+  NAMED_INVARIANTS,
+  UserInvariants,
+  Verdict,
+  checkActivation,
+  type Violation,
+} from './invariants.js';
 import { copyExecutor, runCopy, type CopyHost } from './process-copy.js';
 
 export interface ScheduleOutcome {
@@ -53,7 +61,8 @@ export interface SimulationOptions {
   readonly recordVars?: boolean;
   readonly maxSteps?: number;
   /** Users' invariants: Jinja2 conditionals over `processes`, the list of every process's variables as of its
-   * last finished task (`{}` before its first). Checked after every task. */
+   * last finished task (`{}` before its first), checked after every task; or names of NAMED_INVARIANTS, checked
+   * on the endpoint. */
   readonly invariants?: readonly string[];
   /** Environment for every copy, on top of the simulated AWS settings. */
   readonly env?: Record<string, string>;
@@ -134,6 +143,9 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
       seed,
       recordGroups: Boolean(opts.recordVars),
       deleted: (i, name) => this.observer.deleted(i, name),
+      ...(opts.invariants?.includes(ACTIVE_SET_BY_LOCK_HOLDER)
+        ? { activated: (_i: number, a: Activation) => checkActivation(a, this.verdict, this.scheduler.trace) }
+        : {}),
     });
     for (const f of FAULTS) f.setUp?.(this.endpoint, settings);
     this.faults = new ScheduleFaults(settings, seed, opts.faultPlan);
@@ -150,7 +162,8 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
       opts.processes,
       opts.lockVariables,
     );
-    this.invariants = new UserInvariants(opts.invariants ?? [], opts.processes);
+    const expressions = (opts.invariants ?? []).filter((x) => !(x in NAMED_INVARIANTS));
+    this.invariants = new UserInvariants(expressions, opts.processes);
   }
 
   get playbook(): Playbook {
