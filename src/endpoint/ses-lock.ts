@@ -8,7 +8,7 @@ import type { LocalEndpoint } from './server.js';
 import type { Activation } from './ses-model.js';
 
 /** The fixture's lock_log_group_prefix. */
-export const SES_LOCK_PREFIX = 'ansible-testing-locks/aws_ses_rule_set/';
+const SES_LOCK_PREFIX = 'ansible-testing-locks/aws_ses_rule_set/';
 
 /** The access key that created the group last (the endpoint's call record names every caller). */
 function creatorOf(ep: LocalEndpoint, group: string): string | undefined {

@@ -128,10 +128,11 @@ const faultUsage = (point: boolean) =>
     .map((f) => f.usage)
     .join(', ');
 
-export const EXPLORE_HELP = `usage: tsible explore PLAYBOOK [--processes N] [-e EXTRA_VARS] [options]
+export const EXPLORE_HELP = `usage: tsible explore PLAYBOOK|TARGET [--processes N] [-e EXTRA_VARS] [options]
 
-Races N copies of a playbook or task file against one in-memory CloudWatch Logs model, in simulated time, and
-searches the schedules (which copy moves at each AWS call or wait) for one that breaks the lock.
+Races N copies of a playbook or task file against one in-memory CloudWatch Logs and SES endpoint, in simulated
+time, and searches the schedules (which copy moves at each AWS call or wait) for one that breaks the lock. A
+TARGET directory (tasks/main.yml) runs as \`tsible test\` runs it, each copy with its own resource_prefix.
 
 search:
   --strategy random|pct|exhaustive   how schedules are chosen (default random)
