@@ -139,11 +139,13 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
     const settings = opts.faults ?? {};
     this.#maxSteps = opts.maxSteps ?? 5000;
     this.scheduler = new Scheduler(opts.processes, choose, this);
+    // the invariant over the active rule set judges two winners by what they break
+    const onEndpoint = Boolean(opts.invariants?.includes(ACTIVE_SET_BY_LOCK_HOLDER));
     this.endpoint = new SimulatedEndpoint(this.scheduler, {
       seed,
       recordGroups: Boolean(opts.recordVars),
       deleted: (i, name) => this.observer.deleted(i, name),
-      ...(opts.invariants?.includes(ACTIVE_SET_BY_LOCK_HOLDER)
+      ...(onEndpoint
         ? { activated: (_i: number, a: Activation) => checkActivation(a, this.verdict, this.scheduler.trace) }
         : {}),
     });
@@ -154,6 +156,7 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
       {
         trace: this.scheduler.trace,
         verdict: this.verdict,
+        overlapViolates: !onEndpoint,
         exists: (name) => this.endpoint.exists(name),
         won: (i) => {
           if (pause) this.scheduler.procs[i]!.pauseMs = pause;

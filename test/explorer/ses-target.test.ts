@@ -52,6 +52,26 @@ describe('tsible explore on the aws_ses_rule_set target', () => {
     expect(r.stdout).toContain('no violation in this schedule');
   });
 
+  it('shows two winners on the unchanged target (clock ties) as the change of the active set they make', async () => {
+    const args = ['explore', TARGET, '--clock-ties', '--invariant', INVARIANT, '--workers', '1', '--no-shrink'];
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    const head = r.stdout.split('\n')[0]!;
+    expect(head).toMatch(
+      /^VIOLATION after \d+ schedules: the active rule set was changed by p\d while p\d held the lock/,
+    );
+    expect(r.stdout).not.toContain('hold the lock at the same time');
+    // the trace names the breach, and replaying it prints the same bytes (no temporary paths in it)
+    const seed = /reproduce with: --replay (\d+)/.exec(r.stdout)![1]!;
+    const replay = await runCli([...args, '--replay', seed]);
+    expect(replay.stdout).toMatch(
+      /set the active rule set to p\d-default-rule-set while p\d held the lock\n\nVIOLATION/,
+    );
+    const again = await runCli([...args, '--replay', seed]);
+    expect(again.stdout).toBe(replay.stdout);
+    expect(replay.stdout).not.toContain(tmpdir());
+  });
+
   it('finds the schedule where a racy lock lets a process change the active set under another holder', async () => {
     const report = await exploreSchedules(racy());
     const m = BREACH.exec(report.found?.violation?.message ?? '');
