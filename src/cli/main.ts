@@ -34,10 +34,11 @@ export const COMMANDS: Record<string, { run(argv: string[], io: Io): Promise<num
   race: { run: async (argv, io) => (await import('./race.js')).race(argv, io), help: RACE_HELP },
   explore: {
     run: async (argv, io) =>
-      (await import('../explorer/explore.js')).explore(argv, {
-        isTTY: io === DEFAULT_IO || io === SCRUBBED_DEFAULT ? Boolean(process.stdout.isTTY) : false,
-        ...io,
-      }),
+      (await import('../explorer/explore.js')).explore(
+        argv,
+        { isTTY: io === DEFAULT_IO || io === SCRUBBED_DEFAULT ? Boolean(process.stdout.isTTY) : false, ...io },
+        (await import('../testing/target.js')).exploredTarget,
+      ),
   },
   'local-aws': { run: async (argv, io) => (await import('./local-aws.js')).localAws(argv, io), help: LOCAL_AWS_HELP },
   vault: { run: async (argv, io) => (await import('./vault.js')).vault(argv, io) },

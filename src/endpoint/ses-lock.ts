@@ -3,6 +3,7 @@
 // groups. The holder, by the target's own rule (obtain-lock.yaml), is whoever created the oldest attempt group
 // under the lock's prefix; every SetActiveReceiptRuleSet is recorded with the holder of that moment, and one made
 // while somebody else held the lock is a breach.
+import type { LogsModel } from './logs-model.js';
 import type { LocalEndpoint } from './server.js';
 import type { Activation } from './ses-model.js';
 
@@ -20,17 +21,23 @@ function creatorOf(ep: LocalEndpoint, group: string): string | undefined {
 
 /** Who holds the lock now: the creator of the oldest attempt, ties going to the first name as the target's stable
  * sort of a name-ordered listing gives them. */
-function lockHolder(ep: LocalEndpoint, prefix: string): string | undefined {
+export function lockHolder(
+  logs: LogsModel,
+  creator: (group: string) => string | undefined,
+  prefix = SES_LOCK_PREFIX,
+): string | undefined {
   let oldest: { logGroupName: string; creationTime: number } | undefined;
-  for (const g of ep.services.logs.model.list(prefix)) if (!oldest || g.creationTime < oldest.creationTime) oldest = g;
-  return oldest && creatorOf(ep, oldest.logGroupName);
+  for (const g of logs.list(prefix)) if (!oldest || g.creationTime < oldest.creationTime) oldest = g;
+  return oldest && creator(oldest.logGroupName);
 }
 
 /** From now on, each change of the endpoint's active rule set notes who held the lock then. */
 export function watchSesLock(ep: LocalEndpoint, prefix = SES_LOCK_PREFIX): void {
-  ep.services.ses.lockHolder = () => lockHolder(ep, prefix);
+  ep.services.ses.lockHolder = () => lockHolder(ep.services.logs.model, (g) => creatorOf(ep, g), prefix);
 }
 
+/** An activation made while another caller held the lock. */
+export const isBreach = (a: Activation): boolean => a.lockHolder !== undefined && a.lockHolder !== a.by;
+
 /** The changes of the active rule set made while another caller held the lock. */
-export const lockBreaches = (ep: LocalEndpoint): Activation[] =>
-  ep.services.ses.model.activations.filter((a) => a.lockHolder !== undefined && a.lockHolder !== a.by);
+export const lockBreaches = (ep: LocalEndpoint): Activation[] => ep.services.ses.model.activations.filter(isBreach);

@@ -3,6 +3,7 @@
 import { OptionsError } from '../errors.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { FAULTS, type FaultFlag, type FaultSettings } from './faults.js';
+import { NAMED_INVARIANTS } from './invariants.js';
 
 export interface ExploreCommand {
   file?: string;
@@ -127,10 +128,11 @@ const faultUsage = (point: boolean) =>
     .map((f) => f.usage)
     .join(', ');
 
-export const EXPLORE_HELP = `usage: tsible explore PLAYBOOK [--processes N] [-e EXTRA_VARS] [options]
+export const EXPLORE_HELP = `usage: tsible explore PLAYBOOK|TARGET [--processes N] [-e EXTRA_VARS] [options]
 
-Races N copies of a playbook or task file against one in-memory CloudWatch Logs model, in simulated time, and
-searches the schedules (which copy moves at each AWS call or wait) for one that breaks the lock.
+Races N copies of a playbook or task file against one in-memory CloudWatch Logs and SES endpoint, in simulated
+time, and searches the schedules (which copy moves at each AWS call or wait) for one that breaks the lock. A
+TARGET directory (tasks/main.yml) runs as \`tsible test\` runs it, each copy with its own resource_prefix.
 
 search:
   --strategy random|pct|exhaustive   how schedules are chosen (default random)
@@ -140,6 +142,10 @@ search:
   --workers N      random and pct: worker processes (one per core)
 checks:
   --invariant EXPR   a Jinja2 conditional over \`processes\` that must hold after every task (repeatable)
+  --invariant NAME   an invariant over the endpoint's state, checked after every call:
+${Object.entries(NAMED_INVARIANTS)
+  .map(([name, says]) => `                       ${name}: ${says}`)
+  .join('\n')}
   --liveness         a process that never holds the lock, or ends failed, is a violation too
   --strict-amazon-aws   the AWS modules behave exactly as amazon.aws 5.5.1
 faults (off by default):

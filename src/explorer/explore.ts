@@ -1,7 +1,7 @@
 // `tsible explore PLAYBOOK --processes N`: many schedules of N copies racing, until one breaks the invariant or the
 // budget runs out. Every schedule has its own seed; a violation is shrunk to fewer context switches and printed as
 // a schedule (`1x12.2x3...`) that `--replay` runs again exactly, as it does a seed.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { ExitCode, TsibleError } from '../errors.js';
 import { scriptSource, stdinSource } from '../debugger/debugger.js';
 import { loadPlaybook } from '../playbook/loader.js';
@@ -34,12 +34,28 @@ interface Command {
   readonly io: ExploreIo;
 }
 
-export async function explore(argv: string[], io: ExploreIo): Promise<number> {
+/** A role target's play as `tsible test` runs it (src/testing builds it, above the explorer), in a file that
+ * lives until remove(). */
+type TargetPlaybook = (dir: string) => { playbook: string; remove(): void };
+
+export async function explore(argv: string[], io: ExploreIo, targetPlaybook?: TargetPlaybook): Promise<number> {
   const c = parseExploreArgs(argv);
   if (c === 'help') {
     io.out(EXPLORE_HELP);
     return 0;
   }
+  if (!statSync(c.file!, { throwIfNoEntry: false })?.isDirectory()) return exploreFile(c, io);
+  if (!targetPlaybook) throw new TsibleError(`${c.file} is a directory, not a playbook`);
+  const target = targetPlaybook(c.file!);
+  try {
+    return await exploreFile({ ...c, file: target.playbook }, io);
+  } finally {
+    target.remove();
+  }
+}
+
+/** The search or the replay of one playbook file. */
+async function exploreFile(c: ExploreCommand, io: ExploreIo): Promise<number> {
   // progress rewrites one line on a terminal; elsewhere (CI logs, pipes) it would only add noise
   const options: ExploreOptions = {
     playbook: loadPlaybook(c.file!),

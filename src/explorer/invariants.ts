@@ -1,5 +1,8 @@
 // What a schedule is checked against: users' invariants (Jinja2 conditionals over every process's variables,
-// after every task) and the verdict they and the lock observer reach.
+// after every task), the invariants known by name (over the endpoint's state, after every call), and the verdict
+// they and the lock observer reach.
+import { isBreach } from '../endpoint/ses-lock.js';
+import type { Activation } from '../endpoint/ses-model.js';
 import type { TaskPoint } from '../executor/events.js';
 import { isDict } from '../python/python.js';
 import { Templar } from '../template/templar.js';
@@ -18,6 +21,25 @@ export class Verdict {
   violate(message: string, step: number): void {
     this.violation ??= { message, step };
   }
+}
+
+/** The invariants `--invariant NAME` selects, with what they say (a name is no Jinja2 conditional: a dash is a
+ * subtraction of undefined variables there). */
+export const ACTIVE_SET_BY_LOCK_HOLDER = 'active-set-by-lock-holder';
+export const NAMED_INVARIANTS: Readonly<Record<string, string>> = {
+  [ACTIVE_SET_BY_LOCK_HOLDER]: "the active SES rule set is changed only by the aws_ses_rule_set target's lock holder",
+};
+
+/** The named invariant over SES's active rule set: a change made while another process held the lock breaks it. */
+export function checkActivation(activation: Activation, verdict: Verdict, trace: TraceRecorder): void {
+  if (!isBreach(activation) || verdict.violation) return;
+  const i = Number(activation.by.slice(1)) - 1;
+  const to = activation.ruleSet === null ? 'no rule set active' : `the active rule set to ${activation.ruleSet}`;
+  trace.note(i, `set ${to} while ${activation.lockHolder} held the lock`, 'invariant');
+  verdict.violate(
+    `the active rule set was changed by ${activation.by} while ${activation.lockHolder} held the lock (${ACTIVE_SET_BY_LOCK_HOLDER})`,
+    trace.length,
+  );
 }
 
 /** Users' invariants: each sees `processes`, the list of every process's variables as of its last finished task

@@ -1,8 +1,11 @@
-// The CloudWatch Logs client the modules get in a simulation: each send() is an interleaving point that the
+// The CloudWatch Logs and SES clients the modules get in a simulation: each send() is an interleaving point that the
 // in-memory endpoint answers directly (the SDK's middleware would cost half of every schedule), with the SDK's
 // error shape and its retries kept. Everything the executor's AWS settings need comes from simulatedAws().
 import type { AwsClient, AwsSdk } from '../aws/client.js';
 import type { RunOptions } from '../executor/play-executor.js';
+
+/** The services a simulation answers. */
+export type SimulatedService = 'logs' | 'ses';
 
 /** One attempt's answer: the endpoint's body, or an AWS error (status 0: no reply came). */
 export type Answer = { body: unknown } | { error: { code: string; status: number; message: string } };
@@ -14,7 +17,7 @@ export interface SimulatedTransport {
   /** The interleaving point before an attempt; false: the schedule stopped. */
   reach(label: string): Promise<boolean>;
   /** The attempt, once the process moved past its point. */
-  attempt(op: string, input: Record<string, unknown>): Answer;
+  attempt(op: string, input: Record<string, unknown>, service: SimulatedService): Answer;
   /** The wait before a retry, an interleaving point too; false: the schedule stopped. */
   backOff(ms: number, label: string): Promise<boolean>;
   /** A draw for the retry's jitter. */
@@ -44,7 +47,7 @@ const SIMULATED_COMMANDS = new Proxy(
       return made;
     },
   },
-) as AwsSdk<'logs'>;
+);
 
 // the SDK's standard retry mode: 3 attempts by default, but tsible's clients make 5 (botocore's legacy mode, as
 // Ansible does); throttling and transient errors (5xx, timeouts, network) are retried after
@@ -100,15 +103,25 @@ function sdkError(error: AwsErrorAnswer, { requestId, attempt, totalRetryDelay }
 const retryable = (error: AwsErrorAnswer) =>
   THROTTLING.has(error.code) || TRANSIENT.has(error.code) || [500, 502, 503, 504].includes(error.status);
 
-async function send(t: SimulatedTransport, op: string, input: Record<string, unknown>) {
+/** SES's answers as the SDK's Query deserializer hands them over: timestamps (ISO 8601 text on the wire) as Dates. */
+function sdkShape(value: unknown, key = ''): unknown {
+  if (typeof value === 'string' && key.endsWith('Timestamp')) return new Date(value);
+  if (Array.isArray(value)) return value.map((v) => sdkShape(v));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sdkShape(v, k)]));
+}
+
+async function send(t: SimulatedTransport, service: SimulatedService, command: SimulatedCommand) {
+  const op = command.constructor.name.replace(/Command$/, '');
+  const input = command.input ?? {};
   let totalRetryDelay = 0;
   for (let attempt = 1; ; attempt++) {
     const requestId = t.requestId();
     if (!(await t.reach(`${op} ${JSON.stringify(input)}`))) throw new Error('the schedule stopped');
-    const answer = t.attempt(op, input);
+    const answer = t.attempt(op, input, service);
     if ('body' in answer)
       return {
-        ...(answer.body as object),
+        ...((service === 'ses' ? sdkShape(answer.body) : answer.body) as object),
         $metadata: { httpStatusCode: 200, requestId, attempts: attempt, totalRetryDelay },
       };
     const { error } = answer;
@@ -122,14 +135,22 @@ async function send(t: SimulatedTransport, op: string, input: Record<string, unk
   }
 }
 
-/** The executor's AWS settings for one simulated process: its logs client and command classes. */
+/** One service's simulated client. */
+const simulatedClient = (transport: SimulatedTransport, service: SimulatedService) => ({
+  send: (command: SimulatedCommand) => send(transport, service, command),
+  destroy() {
+    /* nothing to release */
+  },
+});
+
+/** The executor's AWS settings for one simulated process: its clients and command classes. */
 export function simulatedAws(transport: SimulatedTransport): RunOptions['aws'] {
-  const client = {
-    send: (command: SimulatedCommand) =>
-      send(transport, command.constructor.name.replace(/Command$/, ''), command.input ?? {}),
-    destroy() {
-      /* nothing to release */
+  const logs = simulatedClient(transport, 'logs') as unknown as AwsClient<'logs'>;
+  const ses = simulatedClient(transport, 'ses') as unknown as AwsClient<'ses'>;
+  return {
+    services: {
+      logs: { client: async () => logs, commands: SIMULATED_COMMANDS as AwsSdk<'logs'> },
+      ses: { client: async () => ses, commands: SIMULATED_COMMANDS as AwsSdk<'ses'> },
     },
-  } as unknown as AwsClient<'logs'>;
-  return { services: { logs: { client: async () => client, commands: SIMULATED_COMMANDS } } };
+  };
 }

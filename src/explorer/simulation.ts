@@ -5,6 +5,7 @@
 import type { PlaybookExecutor, RunOptions } from '../executor/play-executor.js';
 import type { TaskPoint } from '../executor/events.js';
 import type { Playbook } from '../playbook/model.js';
+import type { Activation } from '../endpoint/ses-model.js';
 import { isDict } from '../python/python.js';
 import { seededRandom } from '../../filters/core.js';
 import {
@@ -21,7 +22,14 @@ import { HIDDEN_VARS, type Step } from './trace.js';
 import { SimulatedEndpoint } from './simulated-endpoint.js';
 import { simulatedAws, type SimulatedTransport } from './simulated-client.js';
 import { LockObserver, type LockVariables } from './lock-observer.js';
-import { UserInvariants, Verdict, type Violation } from './invariants.js';
+import {
+  ACTIVE_SET_BY_LOCK_HOLDER,
+  NAMED_INVARIANTS,
+  UserInvariants,
+  Verdict,
+  checkActivation,
+  type Violation,
+} from './invariants.js';
 import { copyExecutor, runCopy, type CopyHost } from './process-copy.js';
 
 export interface ScheduleOutcome {
@@ -53,7 +61,8 @@ export interface SimulationOptions {
   readonly recordVars?: boolean;
   readonly maxSteps?: number;
   /** Users' invariants: Jinja2 conditionals over `processes`, the list of every process's variables as of its
-   * last finished task (`{}` before its first). Checked after every task. */
+   * last finished task (`{}` before its first), checked after every task; or names of NAMED_INVARIANTS, checked
+   * on the endpoint. */
   readonly invariants?: readonly string[];
   /** Environment for every copy, on top of the simulated AWS settings. */
   readonly env?: Record<string, string>;
@@ -130,10 +139,15 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
     const settings = opts.faults ?? {};
     this.#maxSteps = opts.maxSteps ?? 5000;
     this.scheduler = new Scheduler(opts.processes, choose, this);
+    // the invariant over the active rule set judges two winners by what they break
+    const onEndpoint = Boolean(opts.invariants?.includes(ACTIVE_SET_BY_LOCK_HOLDER));
     this.endpoint = new SimulatedEndpoint(this.scheduler, {
       seed,
       recordGroups: Boolean(opts.recordVars),
       deleted: (i, name) => this.observer.deleted(i, name),
+      ...(onEndpoint
+        ? { activated: (_i: number, a: Activation) => checkActivation(a, this.verdict, this.scheduler.trace) }
+        : {}),
     });
     for (const f of FAULTS) f.setUp?.(this.endpoint, settings);
     this.faults = new ScheduleFaults(settings, seed, opts.faultPlan);
@@ -142,6 +156,7 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
       {
         trace: this.scheduler.trace,
         verdict: this.verdict,
+        overlapViolates: !onEndpoint,
         exists: (name) => this.endpoint.exists(name),
         won: (i) => {
           if (pause) this.scheduler.procs[i]!.pauseMs = pause;
@@ -150,7 +165,8 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
       opts.processes,
       opts.lockVariables,
     );
-    this.invariants = new UserInvariants(opts.invariants ?? [], opts.processes);
+    const expressions = (opts.invariants ?? []).filter((x) => !(x in NAMED_INVARIANTS));
+    this.invariants = new UserInvariants(expressions, opts.processes);
   }
 
   get playbook(): Playbook {
@@ -175,7 +191,7 @@ class ScheduleRun implements CopyHost, ScheduleHooks {
     const transport: SimulatedTransport = {
       requestId: () => endpoint.requestId(),
       reach: (label) => scheduler.point(i, 'aws', label),
-      attempt: (op, input) => endpoint.attempt(i, op, input),
+      attempt: (op, input, service) => endpoint.attempt(i, op, input, service),
       backOff: (ms, label) => scheduler.sleep(i, ms, label),
       jitter: () => (jitter ??= seededRandom(`retry/${this.seed}/${i}`)).next(),
     };

@@ -40,6 +40,7 @@ export const HIDDEN_VARS = new Set([
   'ansible_play_batch',
   'role_names',
   'ansible_role_names',
+  'role_path',
   'omit',
   'ansible_version',
   'vars',

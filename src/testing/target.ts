@@ -49,12 +49,12 @@ function cloudEnvironment(info: TargetInfo, opts: TargetOptions, layout: TargetL
   return awsCloudEnvironment(opts, layout.root, opts.resourcePrefix ?? makeResourcePrefix());
 }
 
-/** The play ansible-test writes for a role target. */
-function rolePlaybook(info: TargetInfo, layout: TargetLayout, cloud: CloudEnvironment | undefined): string {
+/** The play ansible-test writes for a role target (on its `testhost`, or on another host). */
+function rolePlaybook(info: TargetInfo, layout: TargetLayout, cloud: CloudEnvironment | undefined, hosts = 'testhost') {
   let gatherFacts = true;
   if (info.matchable.includes('gather_facts/no/')) gatherFacts = false;
   const play = {
-    hosts: 'testhost',
+    hosts,
     gather_facts: gatherFacts,
     vars_files: layout.varsFile ? [path.basename(layout.varsFile)] : [],
     vars: { output_dir: layout.outputDir, ...cloud?.ansibleVars },
@@ -64,6 +64,17 @@ function rolePlaybook(info: TargetInfo, layout: TargetLayout, cloud: CloudEnviro
   const file = path.join(layout.integrationDir, `${info.name}-tsible.yml`);
   writeFileSync(file, JSON.stringify([play], null, 4));
   return file;
+}
+
+/** A role target's play as `tsible test` would run it against the local endpoint, for `tsible explore`: on
+ * localhost (where the explorer's copies run), written in a layout that remove() takes away. */
+export function exploredTarget(dir: string): { playbook: string; remove(): void } {
+  const info = targetInfo(dir);
+  if (targetKind(info.dir) !== 'role')
+    throw new TsibleError(`the target ${dir} has no tasks/main.yml: only role targets can be explored`);
+  const layout = targetLayout(info.dir, info.name);
+  const playbook = rolePlaybook(info, layout, cloudEnvironment(info, { localAws: true }, layout), 'localhost');
+  return { playbook, remove: () => rmSync(layout.root, { recursive: true, force: true }) };
 }
 
 /** The environment ansible-test gives a target's commands. */
