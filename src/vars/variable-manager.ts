@@ -59,12 +59,23 @@ export class VariableManager {
   setFacts(host: string, facts: Vars): void {
     const s = this.state(host);
     s.facts = { ...s.facts, ...facts };
+    // registered results and set_fact facts are one dictionary in Ansible (nonpersistent facts): the last write wins
+    if (Object.keys(facts).some((k) => Object.hasOwn(s.registered, k))) {
+      const registered = { ...s.registered };
+      for (const k of Object.keys(facts)) delete registered[k];
+      s.registered = registered;
+    }
     this.#version++;
   }
   /** register: the task's result under this name. */
   register(host: string, name: string, result: Vars): void {
     const s = this.state(host);
     s.registered = { ...s.registered, [name]: result };
+    if (Object.hasOwn(s.facts, name)) {
+      const facts = { ...s.facts };
+      delete facts[name];
+      s.facts = facts;
+    }
     this.#version++;
   }
   addIncludeVars(host: string, vars: Vars): void {
