@@ -98,6 +98,8 @@ export interface ModuleServices {
   recordAwsCall(event: AwsCallEvent): void;
   /** Asks the user at the terminal (pause's prompt); absent when there is no terminal. */
   readonly prompt?: (text: string) => Promise<string | null>;
+  /** Display.display: a line on the run's output as it is, whatever the callback (pause's notices). */
+  readonly display?: (text: string) => void;
 }
 
 export interface Clock {

@@ -15,6 +15,8 @@ import { createStepHooks } from './step.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { forgetSecrets, setVaultSecrets, setupVaultSecrets, showSecrets, type VaultSecret } from '../vault/index.js';
 import { vaultSecretIo } from './vault.js';
+import { Templar } from '../template/templar.js';
+import { tagsAllowRun, taskTags } from '../executor/task-tags.js';
 
 type Io = { out(s: string): void; err(s: string): void };
 type Env = Record<string, string | undefined>;
@@ -31,14 +33,14 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
   const vaultSecrets = await readVaultSecrets(opts, io);
   const extraVars = Object.assign({}, ...opts.extraVarArgs.map(parseExtraVars)) as Record<string, unknown>;
   const playbooks = loadPlaybooks(opts, io);
-  if (opts.verbosity >= 1 && !opts.syntaxCheck && !opts.listTasks && !opts.listTags && !opts.listHosts)
-    io.out('No config file found; using defaults\n');
+  // CLI.run says it at -v whatever the mode (--syntax-check and the listings too)
+  if (opts.verbosity >= 1) io.out('No config file found; using defaults\n');
   if (opts.syntaxCheck) {
     for (const f of opts.files) io.out(`\nplaybook: ${f}\n`);
     return ExitCode.Ok;
   }
   if (opts.listTasks || opts.listTags || opts.listHosts) {
-    await listPlaybooks(playbooks, opts, io);
+    await listPlaybooks(playbooks, { ...opts, extraVars }, io);
     return ExitCode.Ok;
   }
   const env: Env = { ...process.env };
@@ -161,7 +163,7 @@ function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, e
 }
 
 /** --list-tasks, --list-tags and --list-hosts: each play with what was asked for. */
-async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): Promise<void> {
+async function listPlaybooks(playbooks: Playbook[], opts: ListSite['opts'], io: Io): Promise<void> {
   const { loadInventory } = await import('../inventory/inventory.js');
   const { applyLimit, matchHosts } = await import('../inventory/patterns.js');
   const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
@@ -172,12 +174,12 @@ async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): P
     pb.plays.forEach((play, n) => {
       const hosts = Array.isArray(play.hosts) ? play.hosts.join(',') : String(play.hosts);
       const playTags = [play.keywords.tags]
-        .flat()
-        .filter((t) => t !== undefined)
-        .map(String);
+        .flatMap((t) => (typeof t === 'string' ? t.split(',').map((x) => x.trim()) : t))
+        .filter((t) => t !== undefined && t !== null)
+        .map(pyStr);
       // an unnamed play is named after its hosts (Play.get_name)
       const name = play.name ?? (play.implicit ? '' : hosts);
-      io.out(`\n  play #${n + 1} (${hosts}): ${name}\tTAGS: [${playTags.join(', ')}]\n`);
+      io.out(`\n  play #${n + 1} (${hosts}): ${name}\tTAGS: [${[...new Set(playTags)].join(',')}]\n`);
       // resolving the play's hosts warns of a pattern that matches nothing, as a run would
       const matched = matchHosts(inventory, play.hosts, { warn });
       if (opts.listHosts)
@@ -189,39 +191,32 @@ async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): P
   }
 }
 
-/** A play's tasks (--list-tasks) and their tags (--list-tags). */
-function listPlayTasks(play: Play, { opts, io, playTags }: { opts: CliOptions; io: Io; playTags: string[] }): void {
-  // tasks inherit the play's tags
-  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks], playTags);
+/** A play's tasks (--list-tasks) and their tags (--list-tags), as the play's tag filter leaves them. */
+function listPlayTasks(play: Play, { opts, io, playTags }: ListSite): void {
+  const vars = { ...play.vars, ...opts.extraVars };
+  const templar = new Templar({ lookupVar: (n) => vars[n] });
+  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks])
+    .map((task) => ({ task, tags: taskTags(task, play, templar) }))
+    .filter(({ tags }) => tagsAllowRun(tags, opts.tags, opts.skipTags));
+  const sorted = (tags: Iterable<string>) => [...new Set([...playTags, ...tags])].sort();
   if (opts.listTasks) {
     io.out('    tasks:\n');
     for (const { task, tags } of tasks)
       io.out(
-        `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`,
+        `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${sorted(tags).join(', ')}]\n`,
       );
   }
-  if (opts.listTags) {
-    const all = new Set(tasks.flatMap((t) => t.tags).filter((t) => t !== 'never'));
-    io.out(`      TASK TAGS: [${[...all].sort().join(', ')}]\n`);
-  }
+  if (opts.listTags) io.out(`      TASK TAGS: [${sorted(tasks.flatMap(({ tags }) => [...tags])).join(', ')}]\n`);
+}
+interface ListSite {
+  readonly opts: CliOptions & { readonly extraVars: Record<string, unknown> };
+  readonly io: Io;
+  readonly playTags: readonly string[];
 }
 
-/** The tasks --list-tasks shows (static ones; includes as themselves), with their inherited tags. */
-function listableTasks(
-  list: readonly TaskOrBlock[],
-  inheritedTags: string[] = [],
-): Array<{ task: Task; tags: string[] }> {
-  const out: Array<{ task: Task; tags: string[] }> = [];
-  for (const n of list) {
-    const own = [n.keywords.tags]
-      .flat()
-      .filter((t) => t !== undefined && t !== null)
-      .map(String);
-    const tags = [...new Set([...inheritedTags, ...own])];
-    if (n.kind === 'block') out.push(...listableTasks([...n.block, ...n.rescue, ...n.always], tags));
-    else if (!tags.includes('never')) out.push({ task: n, tags });
-  }
-  return out;
+/** The tasks --list-tasks shows: static ones, includes as themselves, blocks' tasks in turn. */
+function listableTasks(list: readonly TaskOrBlock[]): Task[] {
+  return list.flatMap((n) => (n.kind === 'block' ? listableTasks([...n.block, ...n.rescue, ...n.always]) : [n]));
 }
 
 /** Warnings from before the run's callbacks exist, worded and wrapped as Ansible's Display prints them. */

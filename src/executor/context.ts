@@ -59,6 +59,7 @@ export class RunContext implements ScopeSource, PointSource {
   handlers: Task[] = [];
   handlerRoles = new Set<string>();
   readonly warn = (message: string): void => this.emit('warning', message);
+  readonly taskWarn = (message: string): void => this.emit('warning', message, true);
 
   constructor(
     readonly opts: RunOptions,

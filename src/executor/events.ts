@@ -38,7 +38,11 @@ export interface Callback {
   included?(file: string, hosts: string[], item?: string): void;
   /** A changed task notified this handler on this host. */
   notified?(handler: string, host: string): void;
-  warning?(message: string): void;
+  /** A warning; duringTask: raised while a task ran (Ansible's worker process, which shows a warning once per task
+   * and host, not once per run). */
+  warning?(message: string, duringTask?: boolean): void;
+  /** A line a module shows as it runs (Display.display: pause's notices), whatever the callback. */
+  display?(text: string): void;
   /** A line shown from the given verbosity on (display.vv and friends). */
   verbose?(level: number, message: string): void;
   playCount?(file: string, count: number): void;

@@ -92,11 +92,9 @@ export function loopResult(results: TaskResult[]): TaskResult {
     results,
     changed: results.some((r) => truthy(r.changed ?? false)),
     msg: 'All items completed',
+    skipped: results.every((r) => r.skipped),
   };
-  if (results.every((r) => r.skipped)) {
-    out.skipped = true;
-    out.msg = 'All items skipped';
-  }
+  if (out.skipped) out.msg = 'All items skipped';
   if (results.some((r) => isFailed(r))) {
     out.failed = true;
     out.msg = 'One or more items failed';

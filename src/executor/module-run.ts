@@ -191,6 +191,7 @@ function servicesOf(ctx: RunContext): ModuleServices {
       ctx.awsCalls.push(e);
     },
     prompt: ctx.opts.prompt,
+    display: (text) => ctx.emit('display', text),
   };
   moduleServices.set(ctx, services);
   return services;

@@ -18,6 +18,10 @@ import { promptPlayVars } from './vars-prompt.js';
 import { Lockstep } from './lockstep.js';
 import type { LinearStrategy } from './strategy.js';
 
+/** Jinja2's own globals beside Ansible's (templar.environment.globals), which tsible's GLOBALS leave to Nunjucks or
+ * lack. */
+const JINJA2_GLOBALS: ReadonlySet<string> = new Set(['lipsum', 'cycler', 'joiner']);
+
 /** The implicit first task of a play that gathers facts. */
 const gatherTask = (play: Play): Task => ({
   kind: 'task',
@@ -97,7 +101,8 @@ export class PlayRun {
 
   #warnReserved(names: string[]): void {
     for (const n of [...new Set(names)].sort()) {
-      if (n === 'vars' || this.#warned.has(n) || !(RESERVED_NAMES.has(n) || Object.hasOwn(GLOBALS, n))) continue;
+      const global = Object.hasOwn(GLOBALS, n) || JINJA2_GLOBALS.has(n);
+      if (n === 'vars' || this.#warned.has(n) || !(RESERVED_NAMES.has(n) || global)) continue;
       this.#warned.add(n);
       this.ctx.emit('warning', `Found variable using reserved name: ${n}`);
     }

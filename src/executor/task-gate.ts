@@ -1,12 +1,12 @@
 // The task gate: whether and how a task runs on a host (tags, --start-at-task, any_errors_fatal, the lockstep of
 // hosts, run_once), decided synchronously: a task filtered out costs no async frame, and only the run is async.
-import type { Play, Task } from '../playbook/model.js';
+import type { Task } from '../playbook/model.js';
 import { isDict, pyStr, truthy } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { resolveModule } from '../../modules/index.js';
 import type { RunContext } from './context.js';
 import { taskKey } from './lockstep.js';
-import { keyword } from './task-keywords.js';
+import { taskTags, tagsAllowRun } from './task-tags.js';
 import { TaskRun } from './task-run.js';
 import { metaAction } from './actions/index.js';
 
@@ -19,7 +19,7 @@ export class TaskGate {
   runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
     // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task)
-    if (!this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
+    if (!this.tagsMatch(task, host) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
     const run = new TaskRun(ctx, task, host, extra);
     run.handler = handler;
     if (!ctx.started) {
@@ -70,27 +70,9 @@ export class TaskGate {
   }
 
   /** --tags and --skip-tags against the task's tags and its blocks' and play's. */
-  tagsMatch(task: Task): boolean {
+  tagsMatch(task: Task, host: string): boolean {
     const { tags: only, skipTags: skip } = this.ctx.opts;
-    const tags = taskTags(task, this.ctx.play);
-    if (!only.length && !skip.length) return !tags.has('never');
-    if (skip.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
-    if (tags.has('always') && !skip.includes('always')) return true;
-    if (!only.length || only.includes('all')) return !tags.has('never');
-    if (only.includes('tagged') && tags.size) return true;
-    if (only.includes('untagged') && !tags.size) return true;
-    return only.some((t) => tags.has(t));
+    const tags = taskTags(task, this.ctx.play, { template: (v) => this.ctx.templar(host, task).template(v) });
+    return tagsAllowRun(tags, only, skip);
   }
-}
-
-/** A task's tags with its blocks' and its play's (they never change once loaded: worked out once per task). */
-const tagsOf = new WeakMap<Task, { play: Play; tags: ReadonlySet<string> }>();
-function taskTags(task: Task, play: Play): ReadonlySet<string> {
-  const hit = tagsOf.get(task);
-  if (hit?.play === play) return hit.tags;
-  const tags = new Set<string>();
-  for (const t of keyword(task, 'tags', play) as readonly unknown[])
-    for (const x of Array.isArray(t) ? t : [t]) tags.add(pyStr(x));
-  tagsOf.set(task, { play, tags });
-  return tags;
 }

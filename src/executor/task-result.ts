@@ -90,8 +90,17 @@ function register(site: ResultSite, result: TaskResult, failed: boolean): void {
   // the strategy registers a clean copy: no internal keys, no invocation (a plain loop: this runs for every task)
   const registered: TaskResult = {};
   for (const k in result) if (k !== 'invocation' && !k.startsWith('_ansible_')) registered[k] = result[k];
+  // strip_internal_keys goes into lists too: a loop's items lose theirs (their labels, no_log marks)
+  if (Array.isArray(registered.results)) registered.results = registered.results.map(withoutInternalKeys);
   if (failed && registered.failed === undefined) registered.failed = true;
   site.ctx.vm.register(site.host, pyStr(name), registered);
+}
+
+function withoutInternalKeys(item: unknown): unknown {
+  if (!isDict(item)) return item;
+  const out: Record<string, unknown> = {};
+  for (const k in item) if (!k.startsWith('_ansible_')) out[k] = item[k];
+  return out;
 }
 
 /** The result's status, counted; a failure (not ignored) fails the host, and any_errors_fatal ends the play. */

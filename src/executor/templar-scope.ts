@@ -11,7 +11,7 @@ import type { RunOptions } from './options.js';
 export interface ScopeSource {
   readonly opts: RunOptions;
   hostvars(host: string, varsView: Record<string, unknown>): Record<string, unknown>;
-  readonly warn: (message: string) => void;
+  readonly taskWarn: (message: string) => void;
   hostsMatching(pattern: unknown): string[];
 }
 
@@ -54,7 +54,7 @@ export class TemplarScope implements TemplarOptions {
     return {
       basedirs: this.basedirs,
       vars: () => ({ ...this.taskVars.all(), vars: this.#view('vars'), hostvars: this.#view('hostvars') }),
-      warn: this.source.warn,
+      warn: this.source.taskWarn,
       hosts: (pattern) => this.source.hostsMatching(pattern),
     };
   }

@@ -121,11 +121,13 @@ interface Output {
 
 export class DefaultCallback implements Callback {
   #warned = new Set<string>();
+  /** What this task's run warned of: a worker process's Display, one per task. */
+  #taskWarned = new Set<string>();
   constructor(
     private readonly out: Output,
     private readonly verbosity: number,
     private readonly noLogOf: (t: Task) => boolean,
-    private readonly display: DisplayOptions = {},
+    private readonly options: DisplayOptions = {},
   ) {}
 
   /** Display.display colours every line on its own. */
@@ -184,6 +186,9 @@ export class DefaultCallback implements Callback {
   playCount(file: string, count: number): void {
     if (this.verbosity >= 2) this.#line(`${count} plays in ${file}`);
   }
+  display(text: string): void {
+    this.#line(text);
+  }
   verbose(level: number, message: string): void {
     if (this.verbosity >= level) this.#line(message, 'verbose');
   }
@@ -193,11 +198,12 @@ export class DefaultCallback implements Callback {
   taskStart(task: Task, name: string, handler?: boolean): void {
     // the callback's args: ', '.join('%s=%s' % a for a in task.args.items()), unless the task is no_log
     const args =
-      this.display.args && !this.noLogOf(task)
+      this.options.args && !this.noLogOf(task)
         ? Object.entries(task.args)
             .map(([k, v]) => `${k}=${pyStr(v)}`)
             .join(', ')
         : '';
+    this.#taskWarned.clear();
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
@@ -276,7 +282,7 @@ export class DefaultCallback implements Callback {
   }
   /** v2_on_file_diff, sent in --diff mode for an ok result that has a diff: shown when the task changed something. */
   #fileDiff(res: TaskResult): void {
-    if (!this.display.diff || !res.changed || !truthy(res.diff)) return;
+    if (!this.options.diff || !res.changed || !truthy(res.diff)) return;
     const kinds = { add: 'diffAdd', remove: 'diffRemove', lines: 'diffLines' } as const;
     const text = diffOutput(res.diff, (line: string, kind: DiffColor) => (kind ? this.#c(kinds[kind], line) : line));
     if (text) this.out.write(text.endsWith('\n') ? text : text + '\n');
@@ -293,11 +299,12 @@ export class DefaultCallback implements Callback {
   included(file: string, hosts: string[], item?: string): void {
     this.#line(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`, 'skipped');
   }
-  warning(message: string): void {
+  warning(message: string, duringTask = false): void {
     const words = `[WARNING]: ${message}`;
     const wrapped = wrap(words, this.out.columns).join('\n') + '\n';
-    if (this.#warned.has(wrapped)) return;
-    this.#warned.add(wrapped);
+    const warned = duringTask ? this.#taskWarned : this.#warned;
+    if (warned.has(wrapped)) return;
+    warned.add(wrapped);
     this.out.error(this.#c('warn', wrapped.replace(/\n$/, '')) + '\n');
   }
   deprecation(message: string): void {

@@ -5,6 +5,8 @@ import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
 import { cleanCopy } from './default-callback.js';
 import { pyJson } from '../python/pyjson.js';
 import { maskSecrets } from '../vault/index.js';
+import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 
 interface TaskEntry {
   task: { name: string; id: string; path: string; duration: { start: string; end?: string } };
@@ -15,32 +17,54 @@ interface PlayEntry {
   tasks: TaskEntry[];
 }
 
+/** The node's hardware address as uuid.getnode() finds it (12 hex digits), or a random one as it falls back to. */
+function nodeAddress(): string {
+  for (const list of Object.values(networkInterfaces()))
+    for (const i of list ?? [])
+      if (!i.internal && i.mac && i.mac !== '00:00:00:00:00:00') return i.mac.replace(/:/g, '');
+  return randomBytes(6).toString('hex');
+}
+
 export class JsonCallback implements Callback {
   readonly plays: PlayEntry[] = [];
   #n = 0;
+  /** get_unique_id's parts: node address, a random number per run, then a counter. */
+  readonly #prefix: string;
+  readonly #ids = new WeakMap<object, string>();
   constructor(
     private readonly write: (s: string) => void,
     private readonly noLogOf: (t: Task) => boolean,
-  ) {}
-  #id(): string {
-    return `tsible-${String(++this.#n).padStart(8, '0')}`;
+  ) {
+    const node = nodeAddress(),
+      random = randomBytes(4).toString('hex');
+    this.#prefix = `${node.slice(0, 8)}-${node.slice(8, 12)}-${random.slice(0, 4)}-${random.slice(4, 8)}`;
+  }
+  /** An object's _uuid: the same play or task keeps its id (a handler run twice, a task on several hosts). */
+  #id(of: object): string {
+    let id = this.#ids.get(of);
+    if (id === undefined) this.#ids.set(of, (id = `${this.#prefix}-${(++this.#n).toString(16).padStart(12, '0')}`));
+    return id;
+  }
+  /** Display.display writes to stdout before the document, whatever the callback. */
+  display(text: string): void {
+    this.write(`${text}\n`);
   }
   playStart(play: Play, name: string): void {
-    const now = new Date().toISOString();
+    const now = isoNow();
     const last = this.plays[this.plays.length - 1];
     if (last) last.play.duration.end = now;
     this.plays.push({
-      play: { name, id: this.#id(), path: `${play.pos.file}:${play.pos.line}`, duration: { start: now } },
+      play: { name, id: this.#id(play), path: `${play.pos.file}:${play.pos.line}`, duration: { start: now } },
       tasks: [],
     });
   }
   taskStart(task: Task, name: string): void {
     const play = this.plays[this.plays.length - 1]!;
-    const now = new Date().toISOString();
+    const now = isoNow();
     const last = play.tasks[play.tasks.length - 1];
     if (last) last.task.duration.end = now;
     play.tasks.push({
-      task: { name, id: this.#id(), path: `${task.pos.file}:${task.pos.line}`, duration: { start: now } },
+      task: { name, id: this.#id(task), path: `${task.pos.file}:${task.pos.line}`, duration: { start: now } },
       hosts: {},
     });
   }
@@ -58,7 +82,7 @@ export class JsonCallback implements Callback {
     };
   }
   playbookEnd(stats: Map<string, HostStats>): void {
-    const now = new Date().toISOString();
+    const now = isoNow();
     for (const p of this.plays) {
       p.play.duration.end ??= now;
       for (const t of p.tasks) t.task.duration.end ??= now;
@@ -74,4 +98,9 @@ export class JsonCallback implements Callback {
       ) + '\n',
     );
   }
+}
+
+/** The time as the json callback writes it: datetime.isoformat() in UTC, microseconds and a Z. */
+function isoNow(): string {
+  return new Date().toISOString().replace(/Z$/, '000Z');
 }

@@ -454,7 +454,10 @@ export class Templar implements VarsResolver, FileTemplating {
     let expr = pyStr(conditional instanceof UnsafeText ? conditional.value : conditional).trim();
     if (expr === '') return true;
     if (isTemplate(expr)) {
-      // Ansible warns about this, then templates the text and evaluates what it produced
+      // Conditional._check_conditional warns about this, then templates the text and evaluates what it produced
+      this.#opts.lookup?.warn?.(
+        `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${pyStr(conditional)}`,
+      );
       const rendered = this.template(expr);
       if (typeof rendered === 'boolean') return rendered;
       expr = pyStr(rendered).trim();

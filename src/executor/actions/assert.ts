@@ -14,9 +14,13 @@ function checkMessage(v: unknown, what: string): void {
 
 export default {
   definition: assert,
-  run(args, { templar }) {
+  run(args, { task, templar }) {
     if (args.that === undefined) fail('conditional required in "that" string');
-    const list = Array.isArray(args.that) ? args.that : [args.that];
+    // a list is read as written (its conditionals templated as they are evaluated, with Conditional's warning about
+    // delimiters), a string as templated: the action's untemplated_args
+    const written = task.args.that;
+    const that = Array.isArray(written) ? written : args.that;
+    const list = Array.isArray(that) ? that : [that];
     const failMsg = args.fail_msg ?? args.msg;
     checkMessage(failMsg, 'fail_msg or msg');
     checkMessage(args.success_msg, 'success_msg');
