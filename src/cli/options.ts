@@ -71,6 +71,7 @@ options:
   --syntax-check        perform a syntax check on the playbook, but do not execute it
   --start-at-task       start the playbook at the task matching this name
   --step                one-step-at-a-time: confirm each task before running
+  --flush-cache         clear the fact cache for every host in inventory (tsible keeps facts for one run only)
   --break TASK|FILE:LINE  open the debugger before a task (by name, or by its file and line)
   --break-when EXPR     open the debugger before any task where the Jinja2 expression is true
   --debug-script FILE   read debugger commands from FILE instead of the terminal
@@ -190,6 +191,8 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['--connection', connection],
   ['--version', switchOption((o) => (o.version = true))],
   // accepted as ansible-playbook takes them; tsible has no module path and runs no connection with a timeout
+  // facts live for one run in tsible (no fact cache plugin), so there is never a cache to flush
+  ['--flush-cache', switchOption(() => {})],
   ['-M', textOption(() => {})],
   ['--module-path', textOption(() => {})],
   ['-T', textOption((_o, v) => intValue('-T/--timeout', v))],

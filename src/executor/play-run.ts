@@ -2,7 +2,7 @@
 // (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
 import * as path from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
-import { TsibleError } from '../errors.js';
+import { OptionsError, TsibleError } from '../errors.js';
 import type { Play, Task, TaskOrBlock } from '../playbook/model.js';
 import { RESERVED_NAMES } from '../playbook/keywords.js';
 import { readYamlFile } from '../playbook/loader.js';
@@ -69,7 +69,8 @@ export class PlayRun {
     const pattern = templar.template(play.hosts);
     const name = this.#name(templar, pattern);
     // the play's hosts first (a bad subscript fails the run before the play's banner)
-    const hosts = matchHosts(ctx.vm.inventory, pattern, { warn: ctx.warn }).filter((h) => !ctx.gone.has(h));
+    const matched = matchHosts(ctx.vm.inventory, pattern, { warn: ctx.warn }).filter((h) => !ctx.gone.has(h));
+    const hosts = orderHosts(matched, templar.template(play.keywords.order ?? null), ctx.opts.random);
     if (!hosts.length) {
       ctx.emit('playStart', play, name);
       ctx.emit('noHostsMatched');
@@ -83,7 +84,7 @@ export class PlayRun {
     ]);
     this.#readEncryptedVarsFiles(templar);
     ctx.emit('playStart', play, name);
-    this.#start(hosts, { name, templar });
+    this.#start(hosts, { name, templar, matched });
     await Promise.all(hosts.map((h) => this.#runHost(h)));
     for (const h of hosts) {
       const state = ctx.hostState(h);
@@ -126,13 +127,14 @@ export class PlayRun {
   }
 
   /** The play's state, its magic variables and vars_files. */
-  #start(hosts: string[], { name, templar }: { name: string; templar: Templar }): void {
+  /** matched: the play's hosts in inventory order, as ansible_play_hosts lists them (the batch follows `order`). */
+  #start(hosts: string[], { name, templar, matched }: { name: string; templar: Templar; matched: string[] }): void {
     const { ctx, play } = this;
     ctx.startPlay(hosts);
     const magic = ctx.vm.magic as Vars;
-    magic.ansible_play_hosts = [...hosts];
+    magic.ansible_play_hosts = [...matched];
     magic.ansible_play_batch = [...hosts];
-    magic.ansible_play_hosts_all = [...hosts];
+    magic.ansible_play_hosts_all = [...matched];
     magic.play_hosts = [...hosts];
     magic.ansible_play_name = name;
     ctx.started = !ctx.opts.startAtTask;
@@ -195,4 +197,21 @@ function readVarsFile(play: Play, entry: unknown, templar: Templar): Vars {
   throw new TsibleError(
     `variable files must contain either a dictionary of variables, or a list of dictionaries. Got: ${pyStr(doc)} (<class 'ansible.parsing.yaml.objects.${kind}'>)`,
   );
+}
+
+/** InventoryManager.get_hosts(order=): the play's hosts in the order its `order` keyword asks. */
+function orderHosts(hosts: string[], order: unknown, random: { next(): number }): string[] {
+  if (order === null || order === 'inventory') return hosts;
+  if (order === 'sorted' || order === 'reverse_sorted') {
+    const sorted = [...hosts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return order === 'sorted' ? sorted : sorted.reverse();
+  }
+  if (order === 'reverse_inventory') return [...hosts].reverse();
+  if (order !== 'shuffle') throw new OptionsError(`Invalid 'order' specified for inventory hosts: ${pyStr(order)}`);
+  const out = [...hosts];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

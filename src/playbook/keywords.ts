@@ -143,7 +143,7 @@ const TABLE = {
   serial: { where: PLAY, type: 'list', default: [], implemented: false, harmless: [[]] },
   // tsible's executor is the linear strategy; `debug` is the task debugger's (src/debugger)
   strategy: { where: PLAY, type: 'string', default: 'linear', implemented: false, harmless: ['linear', 'debug'] },
-  order: { where: PLAY, type: 'string', default: null, implemented: false, harmless: ['inventory'] },
+  order: { where: PLAY, type: 'string', default: null, implemented: true },
 } as const satisfies Record<string, KeywordSpec>;
 
 export type KeywordName = keyof typeof TABLE;

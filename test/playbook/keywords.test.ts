@@ -236,7 +236,6 @@ describe('keywords tsible does not implement', () => {
         'gather_subset',
         'gather_timeout',
         'max_fail_percentage',
-        'order',
         'poll',
         'port',
         'remote_user',
