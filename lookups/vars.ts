@@ -36,7 +36,17 @@ function configSetting(term: unknown, missing: string, ctx: LookupContext): unkn
   return [];
 }
 
-const shell = (command: unknown): string => execSync(pyStr(command), { encoding: 'utf8', shell: '/bin/sh' });
+/** What a command prints (its stderr passes through); a non-zero exit is the plugin's AnsibleError. */
+function shell(command: unknown, plugin: 'pipe' | 'lines'): string {
+  const term = pyStr(command);
+  try {
+    return execSync(term, { encoding: 'utf8', shell: '/bin/sh', stdio: ['pipe', 'pipe', 'inherit'] });
+  } catch (e) {
+    const status = (e as { status?: number | null }).status;
+    if (typeof status !== 'number') throw e;
+    throw new TemplateError(`lookup_plugin.${plugin}(${term}) returned ${status}`);
+  }
+}
 
 export const VARS_LOOKUPS = {
   env: {
@@ -97,12 +107,12 @@ export const VARS_LOOKUPS = {
       }
     },
   },
-  pipe: { terms: 'strings', run: (terms) => terms.map((t) => shell(t).replace(/\n$/, '')) },
+  pipe: { terms: 'strings', run: (terms) => terms.map((t) => shell(t, 'pipe').replace(/\n$/, '')) },
   lines: {
     terms: 'strings',
     run: (terms) =>
       terms.flatMap((t) =>
-        shell(t)
+        shell(t, 'lines')
           .split('\n')
           .filter((l, i, a) => i < a.length - 1 || l !== ''),
       ),
