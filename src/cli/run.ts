@@ -8,6 +8,7 @@ import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { DefaultCallback, wrap } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
+import { MinimalCallback } from '../output/minimal-callback.js';
 import type { Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
 import type { ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
@@ -142,14 +143,14 @@ async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }
   return inventory;
 }
 
-/** The callback chosen by TSIBLE_STDOUT_CALLBACK or ANSIBLE_STDOUT_CALLBACK: json, or the default one. */
+/** The callback chosen by TSIBLE_STDOUT_CALLBACK or ANSIBLE_STDOUT_CALLBACK: json, minimal, or the default one. */
 function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, env }: { io: Io; env: Env }) {
   const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
   if (cbName === 'json') return new JsonCallback((s) => io.out(s), noLogOf);
   const color =
     (!env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY)) ||
     env.ANSIBLE_FORCE_COLOR === '1';
-  return new DefaultCallback(
+  const base = new DefaultCallback(
     {
       write: (s) => io.out(s),
       error: (s) => io.err(s),
@@ -160,6 +161,7 @@ function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, e
     noLogOf,
     { args: configValue('DISPLAY_ARGS_TO_STDOUT', env) === true, diff: Boolean(opts.diff) },
   );
+  return cbName === 'minimal' ? new MinimalCallback(base, noLogOf, opts.verbosity) : base;
 }
 
 /** --list-tasks, --list-tags and --list-hosts: each play with what was asked for. */

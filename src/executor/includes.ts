@@ -171,17 +171,20 @@ function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan:
   // the strategy loads an included file before it says "included" (and counts it ok): a file that is not
   // there fails the host at the include, ignore_errors or not; one that does not parse ends the run
   const loaded = loadIncludedFile(ctx, task, file, fileName);
+  const { file: _f, _raw_params: _r, ...includeArgs } = t.template(task.args) as Record<string, unknown>;
+  void _f;
+  void _r;
+  const result = { include: fileName, include_args: includeArgs, ...item };
   if (loaded === null) {
+    // the worker's result was ok (the minimal callback shows it) before the strategy failed to load the file
+    if (!looped) ctx.emit('taskResult', host, task, { changed: false, ...result }, 'ok');
     missingFile(site, file);
     return false;
   }
   ctx.emit('included', file, [host], looped ? itemLabel(task, t, runExtra[loopVar]) : undefined);
   ctx.stat(host, 'ok');
   plan.planned.push({ runExtra, templar: t, file, loaded });
-  const { file: _f, _raw_params: _r, ...includeArgs } = t.template(task.args) as Record<string, unknown>;
-  void _f;
-  void _r;
-  plan.results.push({ include: fileName, include_args: includeArgs, ...item });
+  plan.results.push(result);
   return true;
 }
 

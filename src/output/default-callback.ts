@@ -31,6 +31,7 @@ const COLORS = {
   diffLines: '\x1b[0;36m',
   verbose: '\x1b[0;34m',
 };
+export type ResultColor = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 const DEBUG_ACTIONS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
 const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations']);
 const HIDE_IN_DEBUG = ['changed', 'failed', 'skipped', 'invocation', 'skip_reason'];
@@ -67,7 +68,7 @@ function stripInternalKeys(d: Record<string, unknown>, exceptions: readonly stri
 }
 
 /** CallbackBase._clean_results: debug shows what it was asked to show and nothing else. */
-function cleanResults(result: TaskResult, action: string): void {
+export function cleanResults(result: TaskResult, action: string): void {
   if (!DEBUG_ACTIONS.has(action)) return;
   if ('msg' in result) {
     for (const k of Object.keys(result)) if (!DEBUG_ALLOWED.has(k) && !k.startsWith('_')) delete result[k];
@@ -75,7 +76,7 @@ function cleanResults(result: TaskResult, action: string): void {
 }
 
 /** Python's json.dumps(..., sort_keys=True, indent=indent) of a result, internal keys stripped. */
-function dumpResults(result: TaskResult, verbosity: number, indent?: number): string {
+export function dumpResults(result: TaskResult, verbosity: number, indent?: number): string {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (isDict(v)) {
@@ -97,7 +98,7 @@ function dumpResults(result: TaskResult, verbosity: number, indent?: number): st
 }
 
 /** CallbackBase.host_label: a result delegated to another host names it, and its address when that differs. */
-function hostLabel(host: string, result: TaskResult): string {
+export function hostLabel(host: string, result: TaskResult): string {
   const to = (result as Record<string, unknown>)[DELEGATED_HOST];
   if (to === undefined || String(to) === host) return host;
   const d = result._ansible_delegated_vars as { ansible_host?: unknown } | undefined;
@@ -139,6 +140,10 @@ export class DefaultCallback implements Callback {
           .join('\n')
       : text;
   }
+  /** Display.display of a line, in a result's colour. */
+  line(text: string, color?: ResultColor): void {
+    this.#line(text, color);
+  }
   #line(text: string, color?: keyof typeof COLORS): void {
     this.out.write((color ? this.#c(color, text) : text) + '\n');
   }
@@ -152,7 +157,8 @@ export class DefaultCallback implements Callback {
       (this.verbosity > level || result._ansible_verbose_always === true) && result._ansible_verbose_override !== true
     );
   }
-  #warnings(res: TaskResult): void {
+  /** CallbackBase._handle_warnings: a result's warnings and deprecations, shown and taken out of it. */
+  handleWarnings(res: TaskResult): void {
     for (const w of (res.warnings as string[] | undefined) ?? []) this.warning(w);
     delete res.warnings;
     for (const d of (res.deprecations as
@@ -166,7 +172,8 @@ export class DefaultCallback implements Callback {
     }
     delete res.deprecations;
   }
-  #exception(res: TaskResult): void {
+  /** CallbackBase._handle_exception: a failure's traceback, its last line below -vvv. */
+  handleException(res: TaskResult): void {
     if (res.exception === undefined) return;
     const text = String(res.exception);
     if (this.verbosity < 3)
@@ -203,7 +210,7 @@ export class DefaultCallback implements Callback {
             .map(([k, v]) => `${k}=${pyStr(v)}`)
             .join(', ')
         : '';
-    this.#taskWarned.clear();
+    this.forgetTaskWarnings();
     this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
@@ -215,8 +222,8 @@ export class DefaultCallback implements Callback {
     const shownLabel = noLog || raw._ansible_no_log === true ? 'None' : label;
     if (status === 'failed' || status === 'ignored') {
       cleanResults(res, task.action);
-      this.#exception(res);
-      this.#warnings(res);
+      this.handleException(res);
+      this.handleWarnings(res);
       this.#line(`failed: [${host}] (item=${shownLabel}) => ${dumpResults(res, this.verbosity)}`, 'failed');
       return;
     }
@@ -229,7 +236,7 @@ export class DefaultCallback implements Callback {
       return;
     }
     const word = raw.changed ? 'changed' : 'ok';
-    this.#fileDiff(res);
+    this.fileDiff(res);
     cleanResults(res, task.action);
     this.#line(
       `${word}: [${host}] => (item=${shownLabel})${this.#verbose(res) ? ` => ${dumpResults(res, this.verbosity)}` : ''}`,
@@ -247,8 +254,8 @@ export class DefaultCallback implements Callback {
       case 'failed':
       case 'ignored':
         cleanResults(res, task.action);
-        this.#exception(res);
-        this.#warnings(res);
+        this.handleException(res);
+        this.handleWarnings(res);
         // the items said it, unless cleaning took the results away (a debug task's failure keeps only its msg)
         if (!(loop && Array.isArray(res.results)))
           this.#line(`fatal: [${host}]: FAILED! => ${dumpResults(res, this.verbosity)}`, 'failed');
@@ -256,8 +263,8 @@ export class DefaultCallback implements Callback {
         break;
       case 'ok':
       case 'changed': {
-        if (!loop) this.#fileDiff(res);
-        this.#warnings(res);
+        if (!loop) this.fileDiff(res);
+        this.handleWarnings(res);
         if (loop) break;
         cleanResults(res, task.action);
         this.#line(
@@ -281,7 +288,7 @@ export class DefaultCallback implements Callback {
     }
   }
   /** v2_on_file_diff, sent in --diff mode for an ok result that has a diff: shown when the task changed something. */
-  #fileDiff(res: TaskResult): void {
+  fileDiff(res: TaskResult): void {
     if (!this.options.diff || !res.changed || !truthy(res.diff)) return;
     const kinds = { add: 'diffAdd', remove: 'diffRemove', lines: 'diffLines' } as const;
     const text = diffOutput(res.diff, (line: string, kind: DiffColor) => (kind ? this.#c(kinds[kind], line) : line));
@@ -298,6 +305,10 @@ export class DefaultCallback implements Callback {
   }
   included(file: string, hosts: string[], item?: string): void {
     this.#line(`included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`, 'skipped');
+  }
+  /** A new task runs: a worker's Display, which shows each warning once, starts afresh. */
+  forgetTaskWarnings(): void {
+    this.#taskWarned.clear();
   }
   warning(message: string, duringTask = false): void {
     const words = `[WARNING]: ${message}`;

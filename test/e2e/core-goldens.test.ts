@@ -139,6 +139,18 @@ describe('core playbooks match ansible-playbook 2.14', () => {
         expect(run.stderr).toContain(`The error appears to be in '${dir}/${pb}'`);
       }
     });
+    if (existsSync(path.join(dir, `${name}.minimal.out`)))
+      it(`${pb} ${args.join(' ')}: minimal callback text`, async () => {
+        const run = await runCli([pb, ...args], {
+          cwd: dir,
+          env: { ...env, ...envOf(name), ANSIBLE_STDOUT_CALLBACK: 'minimal' },
+        });
+        expect(run.stdout.replaceAll(dir, '<dir>')).toBe(golden(`${name}.minimal.out`));
+        expect(inventoryWarnings(run.stderr.replaceAll(dir, '<dir>'))).toBe(
+          inventoryWarnings(golden(`${name}.minimal.err`)),
+        );
+        expect(run.code).toBe(rc);
+      });
     // nothing to compare when ansible-playbook stopped before the callback started (a vault error, say)
     if (
       rc === 4 ||

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the goldens of test/golden/core from real ansible-playbook (apt-get install -y ansible).
 # Each core/NAME.yml runs with the options in core/NAME.args and the environment in core/NAME.environ (KEY=VALUE lines),
-# if any, once with the default callback and
-# once with the json callback; stdout, stderr and the exit code are recorded. CI never runs this: it only
-# compares tsible's output with what this script recorded. With NAME arguments, only those goldens are recorded.
+# if any, once with the default callback and once with the json callback (and with the minimal one for
+# minimal-*.yml); stdout, stderr and the exit code are recorded. CI never runs this: it only compares tsible's
+# output with what this script recorded. With NAME arguments, only those goldens are recorded.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/core"
@@ -15,7 +15,10 @@ for pb in "${playbooks[@]}"; do
   name="${pb%.yml}"
   args=()
   if [ -f "$name.args" ]; then read -r -a args < "$name.args"; fi
-  for mode in default json; do
+  modes=(default json)
+  # minimal-* playbooks are recorded with the minimal callback too
+  if [[ "$name" == minimal-* ]]; then modes+=(minimal); fi
+  for mode in "${modes[@]}"; do
     set +e
     envs=()
     if [ -f "$name.environ" ]; then mapfile -t envs < "$name.environ"; fi
