@@ -31,7 +31,7 @@ const COLORS = {
   diffLines: '\x1b[0;36m',
   verbose: '\x1b[0;34m',
 };
-export type ResultColor = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
+type ResultColor = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 const DEBUG_ACTIONS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
 const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations']);
 const HIDE_IN_DEBUG = ['changed', 'failed', 'skipped', 'invocation', 'skip_reason'];
@@ -98,7 +98,7 @@ export function dumpResults(result: TaskResult, verbosity: number, indent?: numb
 }
 
 /** CallbackBase.host_label: a result delegated to another host names it, and its address when that differs. */
-export function hostLabel(host: string, result: TaskResult): string {
+function hostLabel(host: string, result: TaskResult): string {
   const to = (result as Record<string, unknown>)[DELEGATED_HOST];
   if (to === undefined || String(to) === host) return host;
   const d = result._ansible_delegated_vars as { ansible_host?: unknown } | undefined;
