@@ -258,6 +258,7 @@ async function runIncluded(
       },
       fromInclude: true,
       allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
+      parentRole: task.role,
     });
     // public: the role's defaults and vars stay visible to the rest of the play (IncludeRole: play.roles.append)
     if (pyBoolean(a.public ?? false, false)) ctx.play.publicRoles.push(block.role!);

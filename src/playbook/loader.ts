@@ -475,6 +475,8 @@ interface RoleRequest {
   readonly allowDuplicates?: boolean;
   /** Where Ansible points when this entry is part of a loop: a meta dependency's entry (import_role: nowhere). */
   readonly entryPos?: Pos;
+  /** For include_role and import_role: the role of the task that brought it, if any. */
+  readonly parentRole?: Role;
 }
 
 /** The role's directory (RoleDefinition._load_role_path): the first that exists of the playbook's roles/, the
@@ -568,6 +570,7 @@ export function loadRole(req: RoleRequest): Block {
     vars: { ...readRoleVars(rolePath, 'vars', files.vars), ...definitionVars },
     params,
     handlers: [],
+    dependencies: [],
   };
   if (handlersFile)
     role.handlers = flattenTasks(
@@ -584,10 +587,12 @@ export function loadRole(req: RoleRequest): Block {
   ctx.warnings.push(...warnings);
   const meta = readRoleVars(rolePath, 'meta');
   const allowDuplicates = req.allowDuplicates ?? pyBoolean(meta.allow_duplicates ?? false, false)!;
-  const roleRoot = { key, dependency, allowDuplicates };
+  const roleRoot = { key, dependency, allowDuplicates, parentRole: req.parentRole };
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
+  const dependencies = loadRoleDependencies(meta, block, { ...req, ctx });
+  role.dependencies = dependencies.map((b) => b.role!);
   block.block = [
-    ...loadRoleDependencies(meta, block, { ...req, ctx }),
+    ...dependencies,
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block, {
       notAList: `The tasks/${path.basename(tasksFile ?? 'main.yml')} file for role '${role.name}' must contain a list of tasks`,
       pos: { file: tasksFile ?? rolePath, line: 1, column: 1 },
@@ -657,6 +662,7 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
     definitionVars: isDict(vars) ? vars : {},
     keywords: task.keywords,
     allowDuplicates: pyBoolean(task.args.allow_duplicates ?? true, false),
+    parentRole: ctx.role,
   });
   ctx.imported?.push(b);
   return b;

@@ -1,7 +1,7 @@
 // Ansible's variable precedence for what tsible supports, lowest to highest: role defaults, inventory
 // group/host vars, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact and
 // registered results, role/include params, extra vars. Magic variables are added on top.
-import type { Block, Play, Task } from '../playbook/model.js';
+import type { Block, Play, Role, Task } from '../playbook/model.js';
 import { isDict } from '../python/python.js';
 import { factsAsVars } from '../facts.js';
 import { groupsOf, hostInventoryVars, type Inventory } from '../inventory/inventory.js';
@@ -177,7 +177,7 @@ export class VariableManager {
         final.add(k);
       }
     for (const name of SPECIAL) {
-      const sp = this.#special(host, task, name);
+      const sp = this.#special({ play, host, task }, name);
       if (sp) {
         vars[name] = sp.value;
         final.add(name);
@@ -186,8 +186,11 @@ export class VariableManager {
     return { vars, final };
   }
 
-  /** The magic variables worked out for each task: the inventory's view and the task's role. */
-  #special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
+  /** The magic variables worked out for each task: the inventory's view, the play's roles and the task's role. */
+  #special(
+    { play, host, task }: { play: Play; host: string; task: Task | Block | undefined },
+    name: string,
+  ): { value: unknown } | undefined {
     switch (name) {
       case 'groups':
         return { value: this.groupsDict() };
@@ -203,6 +206,13 @@ export class VariableManager {
         return task?.role ? { value: task.role.name } : undefined;
       case 'role_path':
         return task?.role ? { value: task.role.path } : undefined;
+      case 'role_names':
+      case 'ansible_play_role_names':
+        return { value: playRoles(play).map((r) => r.name) };
+      case 'ansible_dependent_role_names':
+        return { value: dependentRoleNames(play) };
+      case 'ansible_role_names':
+        return { value: [...new Set([...dependentRoleNames(play), ...playRoles(play).map((r) => r.name)])] };
     }
     return undefined;
   }
@@ -215,8 +225,8 @@ export class VariableManager {
     return new Resolver(this, this.#layers(play, host, task, extra), { play, host, task, extra });
   }
   /** (for Resolver) */
-  special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
-    return this.#special(host, task, name);
+  special(query: VarsQuery, name: string): { value: unknown } | undefined {
+    return this.#special(query, name);
   }
 }
 
@@ -238,14 +248,14 @@ class Resolver implements TaskVars {
     readonly query: VarsQuery,
   ) {}
   lookup(name: string): unknown {
-    const sp = SPECIAL.has(name) ? this.vm.special(this.query.host, this.query.task, name) : undefined;
+    const sp = SPECIAL.has(name) ? this.vm.special(this.query, name) : undefined;
     if (sp) return sp.value;
     for (const layer of this.ordered) if (Object.hasOwn(layer, name)) return layer[name];
     if (name !== '__vars_files' && Object.hasOwn(this.vm.magic, name)) return this.vm.magic[name];
     return undefined;
   }
   isFinal(name: string): boolean {
-    if (SPECIAL.has(name) && this.vm.special(this.query.host, this.query.task, name)) return true;
+    if (SPECIAL.has(name) && this.vm.special(this.query, name)) return true;
     const o = this.ordered;
     if (Object.hasOwn(o[LAYER.extraVars]!, name) || Object.hasOwn(o[LAYER.extra]!, name)) return false;
     if (Object.hasOwn(o[LAYER.registered]!, name) || Object.hasOwn(o[LAYER.facts]!, name)) return true;
@@ -269,7 +279,28 @@ const SPECIAL = new Set([
   'ansible_facts',
   'role_name',
   'role_path',
+  'role_names',
+  'ansible_play_role_names',
+  'ansible_dependent_role_names',
+  'ansible_role_names',
 ]);
+
+/** The play's roles (Play.roles): those of `roles:`, then import_role's and public include_role's, as added. */
+function playRoles(play: Play): Role[] {
+  return [...play.roles.flatMap((b) => (b.role ? [b.role] : [])), ...play.publicRoles];
+}
+/** The names of every role the play's roles depend on, directly or through others (Role.get_all_dependencies). */
+function dependentRoleNames(play: Play): string[] {
+  const names = new Set<string>();
+  const visit = (r: Role) => {
+    for (const d of r.dependencies) {
+      visit(d);
+      names.add(d.name);
+    }
+  };
+  playRoles(play).forEach(visit);
+  return [...names];
+}
 
 /** Gathered facts as the variables INJECT_FACTS_AS_VARS makes of them (ansible_*), once per gathering. */
 const asVars = new WeakMap<Vars, Vars>();
@@ -280,6 +311,25 @@ function gatheredAsVars(gathered: Vars): Vars {
     asVars.set(gathered, v);
   }
   return v;
+}
+
+/** The include parameters of a task's chain, outermost first: a static `include`'s, and for a role that
+ * include_role or import_role brought from inside another role, the roles it was brought from, innermost first
+ * (IncludeRole.get_include_params). */
+function includeParams(chain: ReadonlyArray<Task | Block>): Vars {
+  const params: Vars = {};
+  for (const n of chain) {
+    if (n.kind !== 'block') continue;
+    if (n.includeParams) Object.assign(params, n.includeParams);
+    const parent = n.roleRoot?.parentRole;
+    if (!parent) continue;
+    Object.assign(params, parent.params);
+    const names = Array.isArray(params.ansible_parent_role_names) ? params.ansible_parent_role_names : [];
+    const paths = Array.isArray(params.ansible_parent_role_paths) ? params.ansible_parent_role_paths : [];
+    params.ansible_parent_role_names = [parent.name, ...names];
+    params.ansible_parent_role_paths = [parent.path, ...paths];
+  }
+  return params;
 }
 
 /** What a task's place in the play decides: its roles' defaults and vars, its blocks' and own vars, its role's
@@ -324,6 +374,7 @@ function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
       if (isDict(v)) Object.assign(chainVars, v);
   // role parameters belong to that one use of the role
   for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
+  Object.assign(params, includeParams(chain));
   const layers = { play, publicRoles: play.publicRoles.length, defaults, roleVars, chainVars, params };
   byTask.set(key, layers);
   return layers;
