@@ -55,7 +55,9 @@ export class PlayRun {
     readonly play: Play,
   ) {}
 
-  async run(): Promise<void> {
+  /** Runs the play; true when every one of its hosts failed or was unreachable, which ends the playbook
+   * (PlaybookExecutor's break_play). */
+  async run(): Promise<boolean> {
     const { ctx, play } = this;
     ctx.play = play;
     const templar = ctx.templar('localhost');
@@ -69,7 +71,7 @@ export class PlayRun {
     if (!hosts.length) {
       ctx.emit('playStart', play, name);
       ctx.emit('noHostsMatched');
-      return;
+      return false;
     }
     // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
     this.#warnReserved([
@@ -84,7 +86,9 @@ export class PlayRun {
     for (const h of hosts) {
       const state = ctx.hostState(h);
       if (state.failed || state.unreachable) ctx.gone.add(h);
+      if (state.failed) ctx.failed.add(h);
     }
+    return hosts.every((h) => ctx.gone.has(h));
   }
 
   /** An unnamed play is named after its hosts pattern (Play.get_name). */

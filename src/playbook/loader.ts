@@ -138,6 +138,9 @@ interface LoadContext {
   readonly imported?: Block[];
   /** The roles being loaded, outermost first, each with where its entry is (for a loop's error). */
   readonly roleChain?: readonly RoleLink[];
+  /** Loaded by include_tasks, a dynamic `include` or include_role: an `include` in it is dynamic too
+   * (Task.all_parents_static). */
+  readonly dynamic?: boolean;
 }
 interface RoleLink {
   /** The role's path and tasks file. */
@@ -189,7 +192,10 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
   }
   const task = loadTask(ds, ctx, parent, pos);
   checkIncludeOptions(task, ds);
-  if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.handler && isStaticInclude(task)))
+  if (
+    task.action === 'import_tasks' ||
+    (task.action === 'include' && !ctx.handler && !ctx.dynamic && isStaticInclude(task))
+  )
     return [importTasks(task, ctx, parent)];
   if (task.action === 'import_role') return [importRole(task, ctx, parent)];
   return [task];
@@ -442,12 +448,24 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
-  const block = openBlock({ keywords: task.keywords, pos: task.pos, parent, role: ctx.role, implicit: true });
+  const block = openBlock({ ...includeKeywords(task), pos: task.pos, parent, role: ctx.role, implicit: true });
   block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block, {
     notAList: 'included task files must contain a list of tasks',
     pos: { file, line: 1, column: 1 },
   });
   return block;
+}
+
+/** The keywords of the block an import brings, and for an `include` its variables: its arguments are its tasks'
+ * variables (beside its `vars:`, at their precedence), its `vars:` also include parameters (TaskInclude.get_vars,
+ * Task.get_include_params). */
+export function includeKeywords(task: Task): { keywords: Raw; includeParams?: Raw } {
+  if (task.action !== 'include') return { keywords: task.keywords };
+  const { file: _f, _raw_params: _r, ...args } = task.args;
+  void _f;
+  void _r;
+  const vars = isDict(task.keywords.vars) ? task.keywords.vars : {};
+  return { keywords: { ...task.keywords, vars: { ...vars, ...args } }, includeParams: vars };
 }
 
 /** What loadRole needs: the role's name and params as the entry gave them, where it sits, and its `*_from` files. */
@@ -707,11 +725,13 @@ export function loadPlaybook(file: string): Playbook {
   if (data === null || data === undefined) throw new ParseError(`Empty playbook, nothing to do: ${abs}`);
   if (!Array.isArray(data))
     fail(`A playbook must be a list of plays, got a ${pyTypeOf(data)} instead: ${abs}`, data, filePos);
-  // a play has hosts, or a keyword only plays have (tasks, roles, vars_files, ...) that names no module
+  // a play has hosts, or a keyword only plays have (tasks, roles, vars_files, ...) that names no module; an
+  // `include` at the top of a playbook was once a playbook include, which Ansible 2.14 refuses as a play's keyword
   const isPlay = (x: unknown) =>
     isDict(x) &&
     ('hosts' in x ||
       'import_playbook' in x ||
+      'include' in x ||
       (!('block' in x) && Object.keys(x).some((k) => PLAY_ONLY.has(k) && !resolveModule(k))));
   if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
     const imported: Block[] = [];
