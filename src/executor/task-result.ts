@@ -96,7 +96,7 @@ function register(site: ResultSite, result: TaskResult, failed: boolean): void {
 
 /** The result's status, counted; a failure (not ignored) fails the host, and any_errors_fatal ends the play. */
 function countStatus(site: ResultSite, result: TaskResult, failure: 'failed' | 'ignored' | undefined): ResultStatus {
-  const { ctx, host, task, state } = site;
+  const { ctx, host } = site;
   if (result.skipped) {
     ctx.stat(host, 'skipped');
     return 'skipped';
