@@ -1,7 +1,7 @@
 // Reads playbooks and task files into Play/Block/Task, finding each task's module the way Ansible does
 // (short names, FQCNs, old names, action:/local_action:, k=v free-form) and refusing what Ansible refuses,
 // in its words, with the position of the offending YAML.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { configValue } from '../config.js';
 import * as path from 'node:path';
@@ -522,25 +522,56 @@ function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleReq
   return found;
 }
 
-/** A role's file in one of its folders as Role._load_role_yaml finds it: main.yml, main.yaml, main.json or main;
- * a name given by *_from as it is first, then with those extensions. Undefined when the folder has none; a
- * *_from name that is not there is an error. */
-function roleFile(rolePath: string, subdir: string, given: string | undefined): string | undefined {
-  const dir = path.join(rolePath, subdir);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+/** A role's files in one of its folders as Role._load_role_yaml finds them: main.yml, main.yaml, main.json or main;
+ * a name given by *_from as it is first, then with those extensions. For variables (`allowDir`), a directory of
+ * that name gives every file in it and below, sorted (DataLoader.find_vars_files); for tasks and handlers a
+ * directory is passed over. Empty when the folder has none; a *_from name that is not there, or a file outside the
+ * folder, is an error. */
+function roleFiles(role: { path: string; name: string }, subdir: string, given?: string, allowDir = false): string[] {
+  const dir = path.join(role.path, subdir);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
   const exts = given === undefined ? ['.yml', '.yaml', '.json', ''] : ['', '.yml', '.yaml', '.json'];
-  const found = exts
-    .map((e) => path.join(dir, (given ?? 'main') + e))
-    .find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
-  if (!found && given !== undefined) throw new ParseError(`Could not find specified file in role: ${subdir}/${given}`);
+  const base = path.resolve(dir, given ?? 'main');
+  let found: string[] = [];
+  for (const ext of exts) {
+    const st = statSync(base + ext, { throwIfNoEntry: false });
+    if (!st || (st.isDirectory() && !allowDir)) continue;
+    found = st.isDirectory() ? varsFilesIn(base + ext, exts) : [base + ext];
+    break;
+  }
+  if (!found.length && given !== undefined)
+    throw new ParseError(`Could not find specified file in role: ${subdir}/${given}`);
+  const outside = found.find((f) => path.relative(dir, f).startsWith('..') || path.isAbsolute(path.relative(dir, f)));
+  if (outside)
+    throw new ParseError(
+      `Failed loading '${outside}' for role (${role.name}) as it is not inside the expected role path: '${dir}'`,
+    );
   return found;
 }
 
-/** A role's variables file (defaults, vars, meta) as a mapping; nothing when the file is missing. */
-function readRoleVars(rolePath: string, dir: string, given?: string): Raw {
-  const file = roleFile(rolePath, dir, given);
-  const doc = file === undefined ? undefined : readYamlFile(file).documents[0];
-  return isDict(doc) ? doc : {};
+/** A directory's variable files, sorted, its directories (without an extension) searched too; hidden files and
+ * backups (~) left out (DataLoader._get_dir_vars_files). */
+function varsFilesIn(dir: string, exts: readonly string[]): string[] {
+  return readdirSync(dir)
+    .sort()
+    .filter((n) => !n.startsWith('.') && !n.endsWith('~'))
+    .flatMap((n) => {
+      const full = path.join(dir, n);
+      const ext = path.extname(n);
+      const st = statSync(full, { throwIfNoEntry: false });
+      if (st?.isDirectory() && !ext) return varsFilesIn(full, exts);
+      return st?.isFile() && (!ext || exts.includes(ext)) ? [full] : [];
+    });
+}
+
+/** A role's variables (defaults, vars, meta) as a mapping, merged over its files; empty when it has none. */
+function readRoleVars(role: { path: string; name: string }, dir: string, given?: string): Raw {
+  const out: Raw = {};
+  for (const file of roleFiles(role, dir, given, dir !== 'meta')) {
+    const doc = readYamlFile(file).documents[0];
+    if (isDict(doc)) Object.assign(out, doc);
+  }
+  return out;
 }
 
 /** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
@@ -578,14 +609,15 @@ export function loadRole(req: RoleRequest): Block {
   // a role may import its own other task files (tasks_from): only the same file again is a loop
   const link = { path: `${rolePath}\0${files.tasks ?? 'main'}`, entryPos: req.entryPos };
   const ctx = { ...req.ctx, roleChain: enterRole(req.ctx.roleChain ?? [], link) };
-  const handlersFile = roleFile(rolePath, 'handlers', files.handlers);
+  const at = { path: rolePath, name };
+  const handlersFile = roleFiles(at, 'handlers', files.handlers)[0];
   const key = roleKey(req);
   const role: { -readonly [K in keyof Role]: Role[K] } = {
     name,
     key,
     path: rolePath,
-    defaults: readRoleVars(rolePath, 'defaults', files.defaults),
-    vars: { ...readRoleVars(rolePath, 'vars', files.vars), ...definitionVars },
+    defaults: readRoleVars(at, 'defaults', files.defaults),
+    vars: { ...readRoleVars(at, 'vars', files.vars), ...definitionVars },
     params,
     handlers: [],
     dependencies: [],
@@ -600,10 +632,10 @@ export function loadRole(req: RoleRequest): Block {
         depth: ctx.depth + 1,
       }),
     );
-  const tasksFile = roleFile(rolePath, 'tasks', files.tasks);
+  const tasksFile = roleFiles(at, 'tasks', files.tasks)[0];
   const { documents, warnings } = tasksFile ? readYamlFile(tasksFile) : { documents: [], warnings: [] };
   ctx.warnings.push(...warnings);
-  const meta = readRoleVars(rolePath, 'meta');
+  const meta = readRoleVars(at, 'meta');
   const allowDuplicates = req.allowDuplicates ?? pyBoolean(meta.allow_duplicates ?? false, false)!;
   const roleRoot = { key, dependency, allowDuplicates, parentRole: req.parentRole };
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
@@ -659,6 +691,9 @@ function roleEntry(
   return { name, params, vars, keywords };
 }
 
+const baseName = (v: unknown): string | undefined =>
+  v === undefined || v === null ? undefined : path.basename(String(v));
+
 /** import_role: the role loaded in place; the task's `vars:` become the role's vars (RoleInclude.vars), and
  * the role is public: every task of the play sees its defaults and vars, as a role of `roles:`. */
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
@@ -671,11 +706,12 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
     parent,
     pos: task.pos,
     entryPos: scalarPosAfter(task.pos, name),
+    // import_role takes the files' base names (IncludeRole.load); include_role the names as templated
     files: {
-      tasks: task.args.tasks_from as string,
-      defaults: task.args.defaults_from as string,
-      vars: task.args.vars_from as string,
-      handlers: task.args.handlers_from as string,
+      tasks: baseName(task.args.tasks_from),
+      defaults: baseName(task.args.defaults_from),
+      vars: baseName(task.args.vars_from),
+      handlers: baseName(task.args.handlers_from),
     },
     definitionVars: isDict(vars) ? vars : {},
     keywords: task.keywords,
