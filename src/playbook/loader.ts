@@ -617,7 +617,8 @@ export function loadRole(req: RoleRequest): Block {
     key,
     path: rolePath,
     defaults: readRoleVars(at, 'defaults', files.defaults),
-    vars: { ...readRoleVars(at, 'vars', files.vars), ...definitionVars },
+    // the entry's `vars:` under the role's vars/ files (Role.get_vars: self.vars, then _role_vars)
+    vars: { ...definitionVars, ...readRoleVars(at, 'vars', files.vars) },
     params,
     handlers: [],
     dependencies: [],

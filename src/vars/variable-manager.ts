@@ -313,6 +313,42 @@ function gatheredAsVars(gathered: Vars): Vars {
   return v;
 }
 
+/** Role defaults and vars as a task sees them. Those of every role of the play are public in 2.14; then the task's
+ * own role's, after the roles it came through (its dependency chain): defaults of its dependencies, of the chain,
+ * its own (Role.get_default_vars); vars of the chain, of its dependencies, its own (Role.get_vars). */
+function roleLayers(ofPlay: readonly Role[], chainRoles: readonly Role[]): { defaults: Vars; roleVars: Vars } {
+  const defaults: Vars = {},
+    roleVars: Vars = {};
+  for (const r of ofPlay) {
+    Object.assign(defaults, withDependencies(r, 'defaults'));
+    Object.assign(roleVars, withDependencies(r, 'vars'));
+  }
+  const own = chainRoles.at(-1);
+  if (!own) return { defaults, roleVars };
+  const parents = chainRoles.slice(0, -1);
+  for (const d of own.dependencies) Object.assign(defaults, withDependencies(d, 'defaults'));
+  for (const p of parents) Object.assign(defaults, p.defaults);
+  Object.assign(defaults, own.defaults);
+  for (const p of parents) Object.assign(roleVars, p.vars);
+  for (const d of own.dependencies) Object.assign(roleVars, withDependencies(d, 'vars'));
+  Object.assign(roleVars, own.vars);
+  return { defaults, roleVars };
+}
+
+/** A role's defaults or vars over those of the roles it depends on, theirs first (once per role: roles do not
+ * change once loaded). */
+const merged = { defaults: new WeakMap<Role, Vars>(), vars: new WeakMap<Role, Vars>() };
+function withDependencies(role: Role, which: 'defaults' | 'vars'): Vars {
+  let v = merged[which].get(role);
+  if (!v) {
+    v = {};
+    for (const d of role.dependencies) Object.assign(v, withDependencies(d, which));
+    Object.assign(v, role[which]);
+    merged[which].set(role, v);
+  }
+  return v;
+}
+
 /** The include parameters of a task's chain, outermost first: a static `include`'s, and for a role that
  * include_role or import_role brought from inside another role, the roles it was brought from, innermost first
  * (IncludeRole.get_include_params). */
@@ -351,29 +387,15 @@ function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
   // the task's blocks, outermost first
   const chain: Array<Task | Block> = [];
   for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
-  // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play;
-  // a role's vars include its dependencies' (Role.get_vars), dependencies first so that a role's own win
-  const playRoles: NonNullable<Block['role']>[] = [];
-  const collect = (b: Block) => {
-    for (const c of b.block) if (c.kind === 'block') collect(c);
-    if (b.roleRoot && b.role) playRoles.push(b.role);
-  };
-  for (const b of play.roles) collect(b);
-  playRoles.push(...play.publicRoles);
-  const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
-  const defaults: Vars = {},
-    roleVars: Vars = {},
-    chainVars: Vars = {},
+  const chainRoles = [...new Set(chain.map((n) => n.role).filter((r) => r !== undefined))];
+  const { defaults, roleVars } = roleLayers(playRoles(play), chainRoles);
+  const chainVars: Vars = {},
     params: Vars = {};
-  for (const r of roles) {
-    Object.assign(defaults, r!.defaults);
-    Object.assign(roleVars, r!.vars);
-  }
   for (const n of chain)
     for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars])
       if (isDict(v)) Object.assign(chainVars, v);
   // role parameters belong to that one use of the role
-  for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
+  for (const r of chainRoles) Object.assign(params, r.params);
   Object.assign(params, includeParams(chain));
   const layers = { play, publicRoles: play.publicRoles.length, defaults, roleVars, chainVars, params };
   byTask.set(key, layers);
