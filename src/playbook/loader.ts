@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { configValue } from '../config.js';
 import * as path from 'node:path';
-import { ParseError, TsibleError, type Pos } from '../errors.js';
+import { ExitCode, ParseError, TsibleError, type Pos } from '../errors.js';
 import { scalarPosAfter } from '../yaml/scalar-pos.js';
 import { loadYaml, posOf, secondDocumentError, setPos } from '../yaml/loader.js';
 import { addSecrets, isEncrypted } from '../vault/index.js';
@@ -723,16 +723,31 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
   return b;
 }
 
+/** Playbooks imported deeper than this import themselves (directly or through others). */
+const MAX_PLAYBOOK_DEPTH = 50;
+/** A playbook that imports itself: Ansible 2.14 recurses until Python's recursion limit, which it reports as an
+ * unexpected exception (exit code 250, bad-input case includes/import-playbook-recursive); tsible stops at a depth
+ * limit, with the same exit code, naming the file. */
+class PlaybookRecursionError extends TsibleError {
+  override exitCode: ExitCode = ExitCode.Unexpected;
+}
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
-function importPlaybook(ds: Raw, basedir: string): Play[] {
+function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
   // a `tags` var is taken out of the vars (and, as ansible-playbook 2.14 runs it, tags nothing)
   const vars: Raw = isDict(ds.vars) ? { ...ds.vars } : {};
   delete vars.tags;
   const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   const tags = asList(ds.tags);
   const when = asList(ds.when);
-  return loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays.map((play) => {
+  const file = path.resolve(basedir, String(ds.import_playbook));
+  if (depth >= MAX_PLAYBOOK_DEPTH)
+    throw new PlaybookRecursionError(
+      `import_playbook nests deeper than ${MAX_PLAYBOOK_DEPTH} levels at '${file}': a playbook imports itself, directly or through the playbooks it imports`,
+      { pos: posOf(ds) },
+    );
+  return loadPlaybook(file, depth + 1).plays.map((play) => {
     if (when.length)
       for (const item of [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]) {
         const kw = item.keywords as Raw;
@@ -751,8 +766,9 @@ function importPlaybook(ds: Raw, basedir: string): Play[] {
 
 const PLAY_ONLY = new Set([...keywordsValidAt('play')].filter((k) => !keywordsValidAt('task').has(k)));
 
-/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
-export function loadPlaybook(file: string): Playbook {
+/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play; `depth`: how many
+ * import_playbook levels down it is. */
+export function loadPlaybook(file: string, depth = 0): Playbook {
   const abs = path.resolve(file);
   const basedir = path.dirname(abs);
   const { documents, warnings } = readYamlFile(abs);
@@ -804,7 +820,7 @@ export function loadPlaybook(file: string): Playbook {
         pos: posOf(ds),
       });
     if ('import_playbook' in ds) {
-      plays.push(...importPlaybook(ds, basedir));
+      plays.push(...importPlaybook(ds, basedir, depth));
       continue;
     }
     plays.push(loadPlay(ds, ctx));
