@@ -501,10 +501,9 @@ interface RoleRequest {
  * roles path (ANSIBLE_ROLES_PATH), the role's parent's directory for a dependency, the playbook's directory; or the
  * name itself when it is a path. */
 function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleRequest): string {
-  const setting = configValue('DEFAULT_ROLES_PATH');
-  const rolesPath = (Array.isArray(setting) ? setting.map(String) : String(setting ?? '').split(':'))
-    .filter(Boolean)
-    .map((p) => (p.startsWith('~') ? path.join(homedir(), p.slice(1)) : p));
+  const inCollection = collectionRolePath(name, ctx.basedir);
+  if (inCollection) return inCollection;
+  const rolesPath = pathSetting('DEFAULT_ROLES_PATH');
   const searched = [
     path.join(ctx.basedir, 'roles'),
     ...rolesPath,
@@ -520,6 +519,25 @@ function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleReq
       pos: errorPos === null ? undefined : (errorPos ?? pos),
     });
   return found;
+}
+
+/** A path list setting, `~` expanded. */
+function pathSetting(name: string): string[] {
+  const setting = configValue(name);
+  return (Array.isArray(setting) ? setting.map(String) : String(setting ?? '').split(':'))
+    .filter(Boolean)
+    .map((p) => (p.startsWith('~') ? path.join(homedir(), p.slice(1)) : p));
+}
+
+/** A role named by its collection (`namespace.collection.role`): its directory in the first collection found,
+ * looked for beside the playbook (collections/), then in the collections path (COLLECTIONS_PATHS). */
+function collectionRolePath(name: string, basedir: string): string | undefined {
+  const parts = name.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^\w+$/.test(p))) return undefined;
+  const [namespace, collection, role] = parts as [string, string, string];
+  return [path.join(basedir, 'collections'), ...pathSetting('COLLECTIONS_PATHS')]
+    .map((d) => path.join(path.resolve(basedir, d), 'ansible_collections', namespace, collection, 'roles', role))
+    .find((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory());
 }
 
 /** A role's files in one of its folders as Role._load_role_yaml finds them: main.yml, main.yaml, main.json or main;
@@ -622,6 +640,9 @@ export function loadRole(req: RoleRequest): Block {
     params,
     handlers: [],
     dependencies: [],
+    ...(rolePath.includes(`${path.sep}ansible_collections${path.sep}`) && name.split('.').length === 3
+      ? { collection: name.split('.').slice(0, 2).join('.') }
+      : {}),
   };
   if (handlersFile)
     role.handlers = flattenTasks(

@@ -57,6 +57,8 @@ export interface Role {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly params: Readonly<Record<string, unknown>>;
   readonly handlers: readonly Task[];
+  /** For a role named by its collection (its name is then `namespace.collection.role`): `namespace.collection`. */
+  readonly collection?: string;
   /** The roles its meta/main.yml depends on (ansible_dependent_role_names lists them and theirs). */
   readonly dependencies: readonly Role[];
 }

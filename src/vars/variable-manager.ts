@@ -203,7 +203,13 @@ export class VariableManager {
       case 'ansible_facts':
         return { value: { ...(this.state(host).gathered ?? {}), ...(this.state(host).cached ?? {}) } };
       case 'role_name':
+        return task?.role
+          ? { value: task.role.collection ? task.role.name.split('.').at(-1) : task.role.name }
+          : undefined;
+      case 'ansible_role_name':
         return task?.role ? { value: task.role.name } : undefined;
+      case 'ansible_collection_name':
+        return task?.role ? { value: task.role.collection ?? null } : undefined;
       case 'role_path':
         return task?.role ? { value: task.role.path } : undefined;
       case 'role_names':
@@ -279,6 +285,8 @@ const SPECIAL = new Set([
   'ansible_facts',
   'role_name',
   'role_path',
+  'ansible_role_name',
+  'ansible_collection_name',
   'role_names',
   'ansible_play_role_names',
   'ansible_dependent_role_names',
