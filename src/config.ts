@@ -37,6 +37,14 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   color('UNREACHABLE', 'bright red'),
   color('VERBOSE', 'blue'),
   color('WARN', 'bright purple'),
+  [
+    'COLLECTIONS_PATHS',
+    s(
+      'pathspec',
+      ['ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'],
+      '~/.ansible/collections:/usr/share/ansible/collections',
+    ),
+  ],
   ['DEFAULT_BECOME_USER', s('string', 'ANSIBLE_BECOME_USER', 'root')],
   ['DEFAULT_DEBUG', s('boolean', 'ANSIBLE_DEBUG', false)],
   ['DEFAULT_FORKS', s('integer', 'ANSIBLE_FORKS', 5)],

@@ -98,7 +98,9 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
       current = executor;
       executors.push(executor);
       await executor.run(pb);
-      if ([...executor.stats.values()].some((s) => s.failures > 0)) failed = true;
+      // a host that failed and was not rescued: an include's failure counts in the recap even when rescued, and an
+      // included role that could not be loaded fails the host without counting
+      if (executor.failedHosts.size > 0) failed = true;
       if ([...executor.stats.values()].some((s) => s.unreachable > 0)) unreachable = true;
     }
   } finally {

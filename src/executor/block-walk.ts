@@ -38,9 +38,12 @@ export class BlockWalk {
     if (state.failed && block.rescue.length) {
       const { failedTask, failedResult } = state;
       state.failed = false;
-      const st = ctx.stats.get(host)!;
-      st.failures = Math.max(0, st.failures - 1);
-      ctx.stat(host, 'rescued');
+      // a failed task's failure counts as rescued (an include's failure stays counted as it was)
+      if (failedTask) {
+        const st = ctx.stats.get(host)!;
+        st.failures = Math.max(0, st.failures - 1);
+        ctx.stat(host, 'rescued');
+      }
       const rescueExtra = {
         ...extra,
         ansible_failed_task: failedTask ? failedTaskFields(failedTask) : {},

@@ -45,6 +45,8 @@ export class RunContext implements ScopeSource, PointSource {
   readonly hosts = new Map<string, HostState>();
   /** Hosts that failed or were unreachable: later plays leave them out. */
   readonly gone = new Set<string>();
+  /** Hosts that ended a play failed (not rescued): the run's exit code is then 2 (the iterator's failed hosts). */
+  readonly failed = new Set<string>();
   /** run_once results by task, registered for the hosts that did not run it. */
   readonly onceResults = new Map<string, TaskResult>();
   /** any_errors_fatal fired: the current task (fatalAt) finishes for every host, then the playbook stops. */

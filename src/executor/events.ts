@@ -2,6 +2,7 @@
 // plug into.
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
+import type { TsibleError } from '../errors.js';
 
 export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';
 
@@ -43,6 +44,8 @@ export interface Callback {
   warning?(message: string, duringTask?: boolean): void;
   /** A line a module shows as it runs (Display.display: pause's notices), whatever the callback. */
   display?(text: string): void;
+  /** An error that does not end the run (Display.error): an included role that could not be loaded. */
+  error?(error: TsibleError): void;
   /** A line shown from the given verbosity on (display.vv and friends). */
   verbose?(level: number, message: string): void;
   playCount?(file: string, count: number): void;

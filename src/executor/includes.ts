@@ -7,7 +7,14 @@ import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyBoolean, pyStr } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
-import { loadTaskList, openBlock, readYamlFile, resolveTaskFile } from '../playbook/loader.js';
+import {
+  includeKeywords,
+  loadRole,
+  loadTaskList,
+  openBlock,
+  readYamlFile,
+  resolveTaskFile,
+} from '../playbook/loader.js';
 import type { RunContext } from './context.js';
 import type { HostState } from './host-state.js';
 import { falseCondition, skippedByWhen } from './conditionals.js';
@@ -15,7 +22,8 @@ import { addRoleHandlers } from './handlers.js';
 import { itemLabel, loopControl, noItems } from './loop.js';
 import { conditionList, keyword } from './task-keywords.js';
 import { taskName } from './task-name.js';
-import { finishTask, templateFailure } from './task-result.js';
+import { failHost, finishTask, templateFailure } from './task-result.js';
+import { scalarPosAfter } from '../yaml/scalar-pos.js';
 
 /** The actions this file carries out. Their tasks report themselves (an include shows no banner of its own). */
 export const INCLUDE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'include_role', 'include']);
@@ -134,7 +142,8 @@ function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
     }
     plan.skippedAll = false;
     try {
-      if (!planOne(itemSite, runExtra, plan, items !== null)) return stop(plan);
+      // every item's file is loaded (and each missing one reported) before the host fails
+      if (!planOne(itemSite, runExtra, plan, items !== null)) plan.stopped = true;
     } catch (e) {
       if (e instanceof ParseError) throw e; // an included file that does not parse ends the run
       // IncludedFile.process_include_results: the error's own text, without the task's position
@@ -192,7 +201,55 @@ function missingFile(site: { ctx: RunContext; task: Task; host: string; state: H
   const result = { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` };
   site.ctx.emit('taskResult', site.host, site.task, result, 'failed');
   site.ctx.stat(site.host, 'failures');
-  site.state.failed = true;
+  failHost(site, undefined);
+  // the task queue manager keeps the host failed even when a rescue runs: later plays leave it out
+  site.ctx.gone.add(site.host);
+}
+
+/** include_role's roles, each loaded before any runs (the strategy loads every included file first). A role that
+ * cannot be loaded (not found: an AnsibleError) is shown as an error and fails the host, without a result or a
+ * count; a role that does not parse ends the run. Undefined when one failed. */
+function loadIncludedRoles(site: IncludeSite, planned: readonly Planned[]): Map<Planned, Block> | undefined {
+  const blocks = new Map<Planned, Block>();
+  let failed = false;
+  for (const p of planned) {
+    if (!p.role) continue;
+    try {
+      blocks.set(p, loadIncludedRole(site, p.role));
+    } catch (e) {
+      if (!(e instanceof TsibleError) || e instanceof ParseError) throw e;
+      site.ctx.emit('error', e);
+      failed = true;
+    }
+  }
+  if (!failed) return blocks;
+  failHost(site, undefined);
+  site.ctx.gone.add(site.host);
+  return undefined;
+}
+
+function loadIncludedRole(site: IncludeSite, a: Record<string, unknown>): Block {
+  const { ctx, task } = site;
+  const name = pyStr(a.name ?? a.role);
+  // the role's name as written is where a 'not found' points, when the task wrote it as it is
+  const written = task.args.name ?? task.args.role;
+  return loadRole({
+    name,
+    params: {},
+    ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [], dynamic: true },
+    parent: task.parent,
+    pos: task.pos,
+    errorPos: written === name ? (scalarPosAfter(task.pos, name) ?? task.pos) : task.pos,
+    files: {
+      tasks: a.tasks_from as string,
+      defaults: a.defaults_from as string,
+      vars: a.vars_from as string,
+      handlers: a.handlers_from as string,
+    },
+    fromInclude: true,
+    allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
+    parentRole: task.role,
+  });
 }
 
 /** The planned includes in turn, each with its task's vars; until/retries includes again (a tsible extension,
@@ -201,6 +258,8 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
   const { ctx, task, host, state } = site;
   const until = keyword(task, 'until');
   const retries = until !== undefined ? Number(site.templar.template(keyword(task, 'retries') ?? 3)) + 1 : 1;
+  const roles = loadIncludedRoles(site, planned);
+  if (!roles) return;
   for (const p of planned) {
     const vars = keyword(task, 'vars');
     const includeExtra = { ...p.runExtra, ...(isDict(vars) ? (p.templar.template(vars) as Vars) : {}) };
@@ -211,7 +270,7 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
       state.frames.push({ file: task.pos.file, line: task.pos.line, name: taskName(task, p.templar) });
       includeFrames.set(state, outer + frames);
       try {
-        if (!(await runIncluded(site, p, { includeExtra, attempt }))) return;
+        if (!(await runIncluded(site, p, { includeExtra, attempt, role: roles.get(p) }))) return;
       } finally {
         state.frames.pop();
         includeFrames.set(state, outer);
@@ -241,29 +300,12 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
 async function runIncluded(
   site: IncludeSite,
   p: Planned,
-  { includeExtra, attempt }: { includeExtra: Vars; attempt: number },
+  { includeExtra, attempt, role: block }: { includeExtra: Vars; attempt: number; role?: Block },
 ): Promise<boolean> {
   const { ctx, task } = site;
-  if (p.role) {
-    const { loadRole } = await import('../playbook/loader.js');
-    const a = p.role;
-    const block = loadRole({
-      name: pyStr(a.name),
-      params: {},
-      ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
-      parent: task.parent,
-      pos: task.pos,
-      files: {
-        tasks: a.tasks_from as string,
-        defaults: a.defaults_from as string,
-        vars: a.vars_from as string,
-        handlers: a.handlers_from as string,
-      },
-      fromInclude: true,
-      allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
-    });
+  if (p.role && block) {
     // public: the role's defaults and vars stay visible to the rest of the play (IncludeRole: play.roles.append)
-    if (pyBoolean(a.public ?? false, false)) ctx.play.publicRoles.push(block.role!);
+    if (pyBoolean(p.role.public ?? false, false)) ctx.play.publicRoles.push(block.role!);
     addRoleHandlers(ctx, block);
     await ctx.walk.runList([block], site.host, includeExtra);
     return true;
@@ -286,12 +328,15 @@ function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten =
   if (kept?.file === file) return kept.tasks;
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
   const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
-  const holder = openBlock({ keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true });
+  // an `include`'s arguments are variables of its tasks (its vars are the include's own, as include_tasks')
+  const { vars } = includeKeywords(task).keywords;
+  const keywords = task.action === 'include' ? { vars } : apply;
+  const holder = openBlock({ keywords, pos: task.pos, parent: task.parent, role: task.role, implicit: true });
   const { documents } = readYamlFile(file);
   const imported: Block[] = [];
   const tasks = loadTaskList(
     documents[0] ?? [],
-    { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [], imported },
+    { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [], imported, dynamic: true },
     holder,
   );
   holder.block = tasks;

@@ -50,6 +50,13 @@ function findVarsFile(play: Play, entry: unknown, templar: Templar): string | un
   return undefined;
 }
 
+/** A vars_files entry and the file found for it (none: not found), or why looking failed. */
+interface FoundVarsFile {
+  readonly entry: unknown;
+  readonly file?: string;
+  readonly error?: unknown;
+}
+
 export class PlayRun {
   /** Reserved names already warned about in this play. */
   readonly #warned = new Set<string>();
@@ -59,7 +66,9 @@ export class PlayRun {
     readonly play: Play,
   ) {}
 
-  async run(): Promise<void> {
+  /** Runs the play; true when every one of its hosts failed or was unreachable, which ends the playbook
+   * (PlaybookExecutor's break_play). */
+  async run(): Promise<boolean> {
     const { ctx, play } = this;
     ctx.play = play;
     const templar = ctx.templar('localhost');
@@ -74,7 +83,7 @@ export class PlayRun {
     if (!hosts.length) {
       ctx.emit('playStart', play, name);
       ctx.emit('noHostsMatched');
-      return;
+      return false;
     }
     // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
     this.#warnReserved([
@@ -82,14 +91,16 @@ export class PlayRun {
       ...Object.keys(play.vars),
       ...Object.keys(ctx.vm.extraVars),
     ]);
-    this.#readEncryptedVarsFiles(templar);
+    const varsFiles = this.#findVarsFiles(templar);
     ctx.emit('playStart', play, name);
-    this.#start(hosts, { name, templar, matched });
+    this.#start(hosts, { name, varsFiles, matched });
     await Promise.all(hosts.map((h) => this.#runHost(h)));
     for (const h of hosts) {
       const state = ctx.hostState(h);
       if (state.failed || state.unreachable) ctx.gone.add(h);
+      if (state.failed) ctx.failed.add(h);
     }
+    return hosts.every((h) => ctx.gone.has(h));
   }
 
   /** An unnamed play is named after its hosts pattern (Play.get_name). */
@@ -109,27 +120,34 @@ export class PlayRun {
     }
   }
 
-  /** Vault encrypted vars_files are decrypted before the play's banner, where Ansible's get_vars(play) fails
-   * when no secret opens them (read again, as the others are, when the play starts). */
-  #readEncryptedVarsFiles(templar: Templar): void {
-    for (const vf of this.play.varsFiles) {
-      let text = '';
+  /** Each vars_files entry's file, found once; vault encrypted ones are decrypted before the play's banner, where
+   * Ansible's get_vars(play) fails when no secret opens them. A failure to find one is the play start's to report. */
+  #findVarsFiles(templar: Templar): FoundVarsFile[] {
+    return this.play.varsFiles.map((entry) => {
       let file: string | undefined;
       try {
-        file = findVarsFile(this.play, vf, templar);
-        if (file === undefined) continue;
-        text = readFileSync(file, 'latin1');
-      } catch {
-        continue; // any other failure is the play start's to report
+        file = findVarsFile(this.play, entry, templar);
+      } catch (error) {
+        return { entry, error };
       }
-      if (isEncrypted(text)) readYamlFile(file);
-    }
+      let text = '';
+      try {
+        if (file !== undefined) text = readFileSync(file, 'latin1');
+      } catch {
+        // a file that cannot be read (a directory) is reported when it is loaded
+      }
+      if (file !== undefined && isEncrypted(text)) readYamlFile(file);
+      return { entry, file };
+    });
   }
 
   /** The play's state, its magic variables and vars_files. */
   /** matched: the play's hosts in inventory order, as ansible_play_hosts lists them (the batch follows `order`). */
-  #start(hosts: string[], { name, templar, matched }: { name: string; templar: Templar; matched: string[] }): void {
-    const { ctx, play } = this;
+  #start(
+    hosts: string[],
+    { name, varsFiles: found, matched }: { name: string; varsFiles: FoundVarsFile[]; matched: string[] },
+  ): void {
+    const { ctx } = this;
     ctx.startPlay(hosts);
     const magic = ctx.vm.magic as Vars;
     magic.ansible_play_hosts = [...matched];
@@ -141,7 +159,7 @@ export class PlayRun {
     ctx.rolesRun = new Set();
     startPlayHandlers(ctx);
     const varsFiles: Vars = {};
-    for (const vf of play.varsFiles) Object.assign(varsFiles, readVarsFile(play, vf, templar));
+    for (const vf of found) Object.assign(varsFiles, readVarsFile(vf));
     magic.__vars_files = varsFiles;
     ctx.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
     this.#warnReserved(Object.keys(varsFiles));
@@ -178,13 +196,13 @@ export class PlayRun {
 
 /** One vars_files entry read as VariableManager.get_vars reads it (the first file found of a list), refused in
  * its words (AnsibleError, exit 1). */
-function readVarsFile(play: Play, entry: unknown, templar: Templar): Vars {
+function readVarsFile({ entry, file, error }: FoundVarsFile): Vars {
   if (isDict(entry) || (Array.isArray(entry) && entry.some(isDict)))
     throw new TsibleError(
       `Invalid vars_files entry found: ${pyRepr(entry)}\n` +
         'vars_files entries should be either a string type or a list of string types after template expansion',
     );
-  const file = findVarsFile(play, entry, templar);
+  if (error !== undefined) throw error;
   if (file === undefined)
     throw new TsibleError(
       `vars file ${Array.isArray(entry) ? pyRepr(entry) : pyStr(entry)} was not found\n` +

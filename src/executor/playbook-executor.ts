@@ -42,6 +42,10 @@ export class PlaybookExecutor {
   get stats(): Map<string, HostStats> {
     return this.#ctx.stats;
   }
+  /** The hosts that ended a play failed. */
+  get failedHosts(): ReadonlySet<string> {
+    return this.#ctx.failed;
+  }
   get awsCalls(): AwsCallEvent[] {
     return this.#ctx.awsCalls;
   }
@@ -62,13 +66,16 @@ export class PlaybookExecutor {
     const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
     ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory));
     for (const play of playbook.plays) {
-      await new PlayRun(ctx, this.#strategy, play).run();
+      const allFailed = await new PlayRun(ctx, this.#strategy, play).run();
       if (ctx.fatal) {
         ctx.emit('noHostsLeft');
         break;
       }
+      if (allFailed) break;
     }
-    ctx.emit('playbookEnd', ctx.stats);
+    // the recap lists the hosts something was counted for (AggregateStats.processed)
+    const counted = [...ctx.stats].filter(([, s]) => Object.values(s).some((n) => n > 0));
+    ctx.emit('playbookEnd', new Map(counted));
   }
 
   /** The run's magic variables (the play adds its own). */

@@ -105,7 +105,7 @@ function withoutInternalKeys(item: unknown): unknown {
 
 /** The result's status, counted; a failure (not ignored) fails the host, and any_errors_fatal ends the play. */
 function countStatus(site: ResultSite, result: TaskResult, failure: 'failed' | 'ignored' | undefined): ResultStatus {
-  const { ctx, host, task, state } = site;
+  const { ctx, host } = site;
   if (result.skipped) {
     ctx.stat(host, 'skipped');
     return 'skipped';
@@ -118,18 +118,26 @@ function countStatus(site: ResultSite, result: TaskResult, failure: 'failed' | '
   }
   if (failure === 'failed') {
     ctx.stat(host, 'failures');
-    state.failed = true;
-    state.failedTask = task;
-    state.failedResult = result;
-    if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false) && !inRescuableBlock(task)) {
-      ctx.fatal = true;
-      ctx.fatalAt = taskKey(task);
-    }
+    failHost(site, result);
     return 'failed';
   }
   if (result.changed) ctx.stat(host, 'changed');
   ctx.stat(host, 'ok');
   return result.changed ? 'changed' : 'ok';
+}
+
+/** The host failed at the task: any_errors_fatal ends the play for every host. Without a result, an include
+ * whose file or role could not be loaded: a rescue then counts no rescue and sees no ansible_failed_task (the
+ * strategy fails the host outside its processing of results). */
+export function failHost(site: Omit<ResultSite, 'templar'>, result: TaskResult | undefined): void {
+  const { ctx, task, state } = site;
+  state.failed = true;
+  state.failedTask = result && task;
+  state.failedResult = result;
+  if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false) && !inRescuableBlock(task)) {
+    ctx.fatal = true;
+    ctx.fatalAt = taskKey(task);
+  }
 }
 
 function inRescuableBlock(task: Task): boolean {

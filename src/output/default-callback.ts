@@ -15,6 +15,8 @@ import { deepCopy, isDict, pyStr, truthy } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 import { diffOutput, type DiffColor } from './diff.js';
 import { maskSecrets, scrub } from '../vault/index.js';
+import type { TsibleError } from '../errors.js';
+import { formatError } from './errors.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -317,6 +319,10 @@ export class DefaultCallback implements Callback {
     if (warned.has(wrapped)) return;
     warned.add(wrapped);
     this.out.error(this.#c('warn', wrapped.replace(/\n$/, '')) + '\n');
+  }
+  error(error: TsibleError): void {
+    const text = formatError(error);
+    this.out.error(this.#c('failed', text.replace(/\n$/, '')) + '\n');
   }
   deprecation(message: string): void {
     const text = wrap(

@@ -1,11 +1,11 @@
 // Reads playbooks and task files into Play/Block/Task, finding each task's module the way Ansible does
 // (short names, FQCNs, old names, action:/local_action:, k=v free-form) and refusing what Ansible refuses,
 // in its words, with the position of the offending YAML.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { configValue } from '../config.js';
 import * as path from 'node:path';
-import { ParseError, TsibleError, type Pos } from '../errors.js';
+import { ExitCode, ParseError, TsibleError, type Pos } from '../errors.js';
 import { scalarPosAfter } from '../yaml/scalar-pos.js';
 import { loadYaml, posOf, secondDocumentError, setPos } from '../yaml/loader.js';
 import { addSecrets, isEncrypted } from '../vault/index.js';
@@ -138,6 +138,9 @@ interface LoadContext {
   readonly imported?: Block[];
   /** The roles being loaded, outermost first, each with where its entry is (for a loop's error). */
   readonly roleChain?: readonly RoleLink[];
+  /** Loaded by include_tasks, a dynamic `include` or include_role: an `include` in it is dynamic too
+   * (Task.all_parents_static). */
+  readonly dynamic?: boolean;
 }
 interface RoleLink {
   /** The role's path and tasks file. */
@@ -189,7 +192,10 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
   }
   const task = loadTask(ds, ctx, parent, pos);
   checkIncludeOptions(task, ds);
-  if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.handler && isStaticInclude(task)))
+  if (
+    task.action === 'import_tasks' ||
+    (task.action === 'include' && !ctx.handler && !ctx.dynamic && isStaticInclude(task))
+  )
     return [importTasks(task, ctx, parent)];
   if (task.action === 'import_role') return [importRole(task, ctx, parent)];
   return [task];
@@ -442,12 +448,24 @@ function importTasks(task: Task, ctx: LoadContext, parent?: Block): Block {
   const file = resolveTaskFile(name, { basedir: ctx.basedir, file: ctx.file, role: ctx.role });
   const { documents, warnings } = readYamlFile(file);
   ctx.warnings.push(...warnings);
-  const block = openBlock({ keywords: task.keywords, pos: task.pos, parent, role: ctx.role, implicit: true });
+  const block = openBlock({ ...includeKeywords(task), pos: task.pos, parent, role: ctx.role, implicit: true });
   block.block = loadTaskList(documents[0] ?? [], { ...ctx, file, depth: ctx.depth + 1 }, block, {
     notAList: 'included task files must contain a list of tasks',
     pos: { file, line: 1, column: 1 },
   });
   return block;
+}
+
+/** The keywords of the block an import brings, and for an `include` its variables: its arguments are its tasks'
+ * variables (beside its `vars:`, at their precedence), its `vars:` also include parameters (TaskInclude.get_vars,
+ * Task.get_include_params). */
+export function includeKeywords(task: Task): { keywords: Raw; includeParams?: Raw } {
+  if (task.action !== 'include') return { keywords: task.keywords };
+  const { file: _f, _raw_params: _r, ...args } = task.args;
+  void _f;
+  void _r;
+  const vars = isDict(task.keywords.vars) ? task.keywords.vars : {};
+  return { keywords: { ...task.keywords, vars: { ...vars, ...args } }, includeParams: vars };
 }
 
 /** What loadRole needs: the role's name and params as the entry gave them, where it sits, and its `*_from` files. */
@@ -475,16 +493,17 @@ interface RoleRequest {
   readonly allowDuplicates?: boolean;
   /** Where Ansible points when this entry is part of a loop: a meta dependency's entry (import_role: nowhere). */
   readonly entryPos?: Pos;
+  /** For include_role and import_role: the role of the task that brought it, if any. */
+  readonly parentRole?: Role;
 }
 
 /** The role's directory (RoleDefinition._load_role_path): the first that exists of the playbook's roles/, the
  * roles path (ANSIBLE_ROLES_PATH), the role's parent's directory for a dependency, the playbook's directory; or the
  * name itself when it is a path. */
 function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleRequest): string {
-  const setting = configValue('DEFAULT_ROLES_PATH');
-  const rolesPath = (Array.isArray(setting) ? setting.map(String) : String(setting ?? '').split(':'))
-    .filter(Boolean)
-    .map((p) => (p.startsWith('~') ? path.join(homedir(), p.slice(1)) : p));
+  const inCollection = collectionRolePath(name, ctx.basedir);
+  if (inCollection) return inCollection;
+  const rolesPath = pathSetting('DEFAULT_ROLES_PATH');
   const searched = [
     path.join(ctx.basedir, 'roles'),
     ...rolesPath,
@@ -502,25 +521,75 @@ function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleReq
   return found;
 }
 
-/** A role's file in one of its folders as Role._load_role_yaml finds it: main.yml, main.yaml, main.json or main;
- * a name given by *_from as it is first, then with those extensions. Undefined when the folder has none; a
- * *_from name that is not there is an error. */
-function roleFile(rolePath: string, subdir: string, given: string | undefined): string | undefined {
-  const dir = path.join(rolePath, subdir);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+/** A path list setting, `~` expanded. */
+function pathSetting(name: string): string[] {
+  const setting = configValue(name);
+  return (Array.isArray(setting) ? setting.map(String) : String(setting ?? '').split(':'))
+    .filter(Boolean)
+    .map((p) => (p.startsWith('~') ? path.join(homedir(), p.slice(1)) : p));
+}
+
+/** A role named by its collection (`namespace.collection.role`): its directory in the first collection found,
+ * looked for beside the playbook (collections/), then in the collections path (COLLECTIONS_PATHS). */
+function collectionRolePath(name: string, basedir: string): string | undefined {
+  const parts = name.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^\w+$/.test(p))) return undefined;
+  const [namespace, collection, role] = parts as [string, string, string];
+  return [path.join(basedir, 'collections'), ...pathSetting('COLLECTIONS_PATHS')]
+    .map((d) => path.join(path.resolve(basedir, d), 'ansible_collections', namespace, collection, 'roles', role))
+    .find((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory());
+}
+
+/** A role's files in one of its folders as Role._load_role_yaml finds them: main.yml, main.yaml, main.json or main;
+ * a name given by *_from as it is first, then with those extensions. For variables (`allowDir`), a directory of
+ * that name gives every file in it and below, sorted (DataLoader.find_vars_files); for tasks and handlers a
+ * directory is passed over. Empty when the folder has none; a *_from name that is not there, or a file outside the
+ * folder, is an error. */
+function roleFiles(role: { path: string; name: string }, subdir: string, given?: string, allowDir = false): string[] {
+  const dir = path.join(role.path, subdir);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
   const exts = given === undefined ? ['.yml', '.yaml', '.json', ''] : ['', '.yml', '.yaml', '.json'];
-  const found = exts
-    .map((e) => path.join(dir, (given ?? 'main') + e))
-    .find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
-  if (!found && given !== undefined) throw new ParseError(`Could not find specified file in role: ${subdir}/${given}`);
+  const base = path.resolve(dir, given ?? 'main');
+  let found: string[] = [];
+  for (const ext of exts) {
+    const st = statSync(base + ext, { throwIfNoEntry: false });
+    if (!st || (st.isDirectory() && !allowDir)) continue;
+    found = st.isDirectory() ? varsFilesIn(base + ext, exts) : [base + ext];
+    break;
+  }
+  if (!found.length && given !== undefined)
+    throw new ParseError(`Could not find specified file in role: ${subdir}/${given}`);
+  const outside = found.find((f) => path.relative(dir, f).startsWith('..') || path.isAbsolute(path.relative(dir, f)));
+  if (outside)
+    throw new ParseError(
+      `Failed loading '${outside}' for role (${role.name}) as it is not inside the expected role path: '${dir}'`,
+    );
   return found;
 }
 
-/** A role's variables file (defaults, vars, meta) as a mapping; nothing when the file is missing. */
-function readRoleVars(rolePath: string, dir: string, given?: string): Raw {
-  const file = roleFile(rolePath, dir, given);
-  const doc = file === undefined ? undefined : readYamlFile(file).documents[0];
-  return isDict(doc) ? doc : {};
+/** A directory's variable files, sorted, its directories (without an extension) searched too; hidden files and
+ * backups (~) left out (DataLoader._get_dir_vars_files). */
+function varsFilesIn(dir: string, exts: readonly string[]): string[] {
+  return readdirSync(dir)
+    .sort()
+    .filter((n) => !n.startsWith('.') && !n.endsWith('~'))
+    .flatMap((n) => {
+      const full = path.join(dir, n);
+      const ext = path.extname(n);
+      const st = statSync(full, { throwIfNoEntry: false });
+      if (st?.isDirectory() && !ext) return varsFilesIn(full, exts);
+      return st?.isFile() && (!ext || exts.includes(ext)) ? [full] : [];
+    });
+}
+
+/** A role's variables (defaults, vars, meta) as a mapping, merged over its files; empty when it has none. */
+function readRoleVars(role: { path: string; name: string }, dir: string, given?: string): Raw {
+  const out: Raw = {};
+  for (const file of roleFiles(role, dir, given, dir !== 'meta')) {
+    const doc = readYamlFile(file).documents[0];
+    if (isDict(doc)) Object.assign(out, doc);
+  }
+  return out;
 }
 
 /** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
@@ -558,16 +627,22 @@ export function loadRole(req: RoleRequest): Block {
   // a role may import its own other task files (tasks_from): only the same file again is a loop
   const link = { path: `${rolePath}\0${files.tasks ?? 'main'}`, entryPos: req.entryPos };
   const ctx = { ...req.ctx, roleChain: enterRole(req.ctx.roleChain ?? [], link) };
-  const handlersFile = roleFile(rolePath, 'handlers', files.handlers);
+  const at = { path: rolePath, name };
+  const handlersFile = roleFiles(at, 'handlers', files.handlers)[0];
   const key = roleKey(req);
   const role: { -readonly [K in keyof Role]: Role[K] } = {
     name,
     key,
     path: rolePath,
-    defaults: readRoleVars(rolePath, 'defaults', files.defaults),
-    vars: { ...readRoleVars(rolePath, 'vars', files.vars), ...definitionVars },
+    defaults: readRoleVars(at, 'defaults', files.defaults),
+    // the entry's `vars:` under the role's vars/ files (Role.get_vars: self.vars, then _role_vars)
+    vars: { ...definitionVars, ...readRoleVars(at, 'vars', files.vars) },
     params,
     handlers: [],
+    dependencies: [],
+    ...(rolePath.includes(`${path.sep}ansible_collections${path.sep}`) && name.split('.').length === 3
+      ? { collection: name.split('.').slice(0, 2).join('.') }
+      : {}),
   };
   if (handlersFile)
     role.handlers = flattenTasks(
@@ -579,15 +654,17 @@ export function loadRole(req: RoleRequest): Block {
         depth: ctx.depth + 1,
       }),
     );
-  const tasksFile = roleFile(rolePath, 'tasks', files.tasks);
+  const tasksFile = roleFiles(at, 'tasks', files.tasks)[0];
   const { documents, warnings } = tasksFile ? readYamlFile(tasksFile) : { documents: [], warnings: [] };
   ctx.warnings.push(...warnings);
-  const meta = readRoleVars(rolePath, 'meta');
+  const meta = readRoleVars(at, 'meta');
   const allowDuplicates = req.allowDuplicates ?? pyBoolean(meta.allow_duplicates ?? false, false)!;
-  const roleRoot = { key, dependency, allowDuplicates };
+  const roleRoot = { key, dependency, allowDuplicates, parentRole: req.parentRole };
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
+  const dependencies = loadRoleDependencies(meta, block, { ...req, ctx });
+  role.dependencies = dependencies.map((b) => b.role!);
   block.block = [
-    ...loadRoleDependencies(meta, block, { ...req, ctx }),
+    ...dependencies,
     ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block, {
       notAList: `The tasks/${path.basename(tasksFile ?? 'main.yml')} file for role '${role.name}' must contain a list of tasks`,
       pos: { file: tasksFile ?? rolePath, line: 1, column: 1 },
@@ -636,6 +713,9 @@ function roleEntry(
   return { name, params, vars, keywords };
 }
 
+const baseName = (v: unknown): string | undefined =>
+  v === undefined || v === null ? undefined : path.basename(String(v));
+
 /** import_role: the role loaded in place; the task's `vars:` become the role's vars (RoleInclude.vars), and
  * the role is public: every task of the play sees its defaults and vars, as a role of `roles:`. */
 function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
@@ -648,30 +728,47 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
     parent,
     pos: task.pos,
     entryPos: scalarPosAfter(task.pos, name),
+    // import_role takes the files' base names (IncludeRole.load); include_role the names as templated
     files: {
-      tasks: task.args.tasks_from as string,
-      defaults: task.args.defaults_from as string,
-      vars: task.args.vars_from as string,
-      handlers: task.args.handlers_from as string,
+      tasks: baseName(task.args.tasks_from),
+      defaults: baseName(task.args.defaults_from),
+      vars: baseName(task.args.vars_from),
+      handlers: baseName(task.args.handlers_from),
     },
     definitionVars: isDict(vars) ? vars : {},
     keywords: task.keywords,
     allowDuplicates: pyBoolean(task.args.allow_duplicates ?? true, false),
+    parentRole: ctx.role,
   });
   ctx.imported?.push(b);
   return b;
 }
 
+/** Playbooks imported deeper than this import themselves (directly or through others). */
+const MAX_PLAYBOOK_DEPTH = 50;
+/** A playbook that imports itself: Ansible 2.14 recurses until Python's recursion limit, which it reports as an
+ * unexpected exception (exit code 250, bad-input case includes/import-playbook-recursive); tsible stops at a depth
+ * limit, with the same exit code, naming the file. */
+class PlaybookRecursionError extends TsibleError {
+  override exitCode: ExitCode = ExitCode.Unexpected;
+}
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
-function importPlaybook(ds: Raw, basedir: string): Play[] {
+function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
   // a `tags` var is taken out of the vars (and, as ansible-playbook 2.14 runs it, tags nothing)
   const vars: Raw = isDict(ds.vars) ? { ...ds.vars } : {};
   delete vars.tags;
   const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   const tags = asList(ds.tags);
   const when = asList(ds.when);
-  return loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays.map((play) => {
+  const file = path.resolve(basedir, String(ds.import_playbook));
+  if (depth >= MAX_PLAYBOOK_DEPTH)
+    throw new PlaybookRecursionError(
+      `import_playbook nests deeper than ${MAX_PLAYBOOK_DEPTH} levels at '${file}': a playbook imports itself, directly or through the playbooks it imports`,
+      { pos: posOf(ds) },
+    );
+  return loadPlaybook(file, depth + 1).plays.map((play) => {
     if (when.length)
       for (const item of [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]) {
         const kw = item.keywords as Raw;
@@ -690,8 +787,9 @@ function importPlaybook(ds: Raw, basedir: string): Play[] {
 
 const PLAY_ONLY = new Set([...keywordsValidAt('play')].filter((k) => !keywordsValidAt('task').has(k)));
 
-/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
-export function loadPlaybook(file: string): Playbook {
+/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play; `depth`: how many
+ * import_playbook levels down it is. */
+export function loadPlaybook(file: string, depth = 0): Playbook {
   const abs = path.resolve(file);
   const basedir = path.dirname(abs);
   const { documents, warnings } = readYamlFile(abs);
@@ -701,11 +799,13 @@ export function loadPlaybook(file: string): Playbook {
   if (data === null || data === undefined) throw new ParseError(`Empty playbook, nothing to do: ${abs}`);
   if (!Array.isArray(data))
     fail(`A playbook must be a list of plays, got a ${pyTypeOf(data)} instead: ${abs}`, data, filePos);
-  // a play has hosts, or a keyword only plays have (tasks, roles, vars_files, ...) that names no module
+  // a play has hosts, or a keyword only plays have (tasks, roles, vars_files, ...) that names no module; an
+  // `include` at the top of a playbook was once a playbook include, which Ansible 2.14 refuses as a play's keyword
   const isPlay = (x: unknown) =>
     isDict(x) &&
     ('hosts' in x ||
       'import_playbook' in x ||
+      'include' in x ||
       (!('block' in x) && Object.keys(x).some((k) => PLAY_ONLY.has(k) && !resolveModule(k))));
   if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
     const imported: Block[] = [];
@@ -741,7 +841,7 @@ export function loadPlaybook(file: string): Playbook {
         pos: posOf(ds),
       });
     if ('import_playbook' in ds) {
-      plays.push(...importPlaybook(ds, basedir));
+      plays.push(...importPlaybook(ds, basedir, depth));
       continue;
     }
     plays.push(loadPlay(ds, ctx));

@@ -34,7 +34,16 @@ export interface Block {
   readonly implicit?: boolean;
   /** The block that is a whole role; `dependency` when it ran because another role's meta asked for it. A role
    * runs once per host for each key (its name and how it was asked for) unless it allows duplicates. */
-  readonly roleRoot?: { readonly key: string; readonly dependency: boolean; readonly allowDuplicates: boolean };
+  readonly roleRoot?: {
+    readonly key: string;
+    readonly dependency: boolean;
+    readonly allowDuplicates: boolean;
+    /** For a role that include_role or import_role brought from inside another role: that role (whose name and
+     * path its tasks see in ansible_parent_role_names and ansible_parent_role_paths). */
+    readonly parentRole?: Role;
+  };
+  /** A static `include`'s variables, which are include parameters (above set_fact), beside its `vars:` keyword. */
+  readonly includeParams?: Readonly<Record<string, unknown>>;
 }
 
 export type TaskOrBlock = Task | Block;
@@ -48,6 +57,10 @@ export interface Role {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly params: Readonly<Record<string, unknown>>;
   readonly handlers: readonly Task[];
+  /** For a role named by its collection (its name is then `namespace.collection.role`): `namespace.collection`. */
+  readonly collection?: string;
+  /** The roles its meta/main.yml depends on (ansible_dependent_role_names lists them and theirs). */
+  readonly dependencies: readonly Role[];
 }
 
 export interface Play {

@@ -1,7 +1,7 @@
 // Ansible's variable precedence for what tsible supports, lowest to highest: role defaults, inventory
 // group/host vars, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact and
 // registered results, role/include params, extra vars. Magic variables are added on top.
-import type { Block, Play, Task } from '../playbook/model.js';
+import type { Block, Play, Role, Task } from '../playbook/model.js';
 import { isDict } from '../python/python.js';
 import { factsAsVars } from '../facts.js';
 import { groupsOf, hostInventoryVars, type Inventory } from '../inventory/inventory.js';
@@ -177,7 +177,7 @@ export class VariableManager {
         final.add(k);
       }
     for (const name of SPECIAL) {
-      const sp = this.#special(host, task, name);
+      const sp = this.#special({ play, host, task }, name);
       if (sp) {
         vars[name] = sp.value;
         final.add(name);
@@ -186,8 +186,11 @@ export class VariableManager {
     return { vars, final };
   }
 
-  /** The magic variables worked out for each task: the inventory's view and the task's role. */
-  #special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
+  /** The magic variables worked out for each task: the inventory's view, the play's roles and the task's role. */
+  #special(
+    { play, host, task }: { play: Play; host: string; task: Task | Block | undefined },
+    name: string,
+  ): { value: unknown } | undefined {
     switch (name) {
       case 'groups':
         return { value: this.groupsDict() };
@@ -200,9 +203,22 @@ export class VariableManager {
       case 'ansible_facts':
         return { value: { ...(this.state(host).gathered ?? {}), ...(this.state(host).cached ?? {}) } };
       case 'role_name':
+        return task?.role
+          ? { value: task.role.collection ? task.role.name.split('.').at(-1) : task.role.name }
+          : undefined;
+      case 'ansible_role_name':
         return task?.role ? { value: task.role.name } : undefined;
+      case 'ansible_collection_name':
+        return task?.role ? { value: task.role.collection ?? null } : undefined;
       case 'role_path':
         return task?.role ? { value: task.role.path } : undefined;
+      case 'role_names':
+      case 'ansible_play_role_names':
+        return { value: playRoles(play).map((r) => r.name) };
+      case 'ansible_dependent_role_names':
+        return { value: dependentRoleNames(play) };
+      case 'ansible_role_names':
+        return { value: [...new Set([...dependentRoleNames(play), ...playRoles(play).map((r) => r.name)])] };
     }
     return undefined;
   }
@@ -215,8 +231,8 @@ export class VariableManager {
     return new Resolver(this, this.#layers(play, host, task, extra), { play, host, task, extra });
   }
   /** (for Resolver) */
-  special(host: string, task: Task | Block | undefined, name: string): { value: unknown } | undefined {
-    return this.#special(host, task, name);
+  special(query: VarsQuery, name: string): { value: unknown } | undefined {
+    return this.#special(query, name);
   }
 }
 
@@ -238,14 +254,14 @@ class Resolver implements TaskVars {
     readonly query: VarsQuery,
   ) {}
   lookup(name: string): unknown {
-    const sp = SPECIAL.has(name) ? this.vm.special(this.query.host, this.query.task, name) : undefined;
+    const sp = SPECIAL.has(name) ? this.vm.special(this.query, name) : undefined;
     if (sp) return sp.value;
     for (const layer of this.ordered) if (Object.hasOwn(layer, name)) return layer[name];
     if (name !== '__vars_files' && Object.hasOwn(this.vm.magic, name)) return this.vm.magic[name];
     return undefined;
   }
   isFinal(name: string): boolean {
-    if (SPECIAL.has(name) && this.vm.special(this.query.host, this.query.task, name)) return true;
+    if (SPECIAL.has(name) && this.vm.special(this.query, name)) return true;
     const o = this.ordered;
     if (Object.hasOwn(o[LAYER.extraVars]!, name) || Object.hasOwn(o[LAYER.extra]!, name)) return false;
     if (Object.hasOwn(o[LAYER.registered]!, name) || Object.hasOwn(o[LAYER.facts]!, name)) return true;
@@ -269,7 +285,30 @@ const SPECIAL = new Set([
   'ansible_facts',
   'role_name',
   'role_path',
+  'ansible_role_name',
+  'ansible_collection_name',
+  'role_names',
+  'ansible_play_role_names',
+  'ansible_dependent_role_names',
+  'ansible_role_names',
 ]);
+
+/** The play's roles (Play.roles): those of `roles:`, then import_role's and public include_role's, as added. */
+function playRoles(play: Play): Role[] {
+  return [...play.roles.flatMap((b) => (b.role ? [b.role] : [])), ...play.publicRoles];
+}
+/** The names of every role the play's roles depend on, directly or through others (Role.get_all_dependencies). */
+function dependentRoleNames(play: Play): string[] {
+  const names = new Set<string>();
+  const visit = (r: Role) => {
+    for (const d of r.dependencies) {
+      visit(d);
+      names.add(d.name);
+    }
+  };
+  playRoles(play).forEach(visit);
+  return [...names];
+}
 
 /** Gathered facts as the variables INJECT_FACTS_AS_VARS makes of them (ansible_*), once per gathering. */
 const asVars = new WeakMap<Vars, Vars>();
@@ -280,6 +319,61 @@ function gatheredAsVars(gathered: Vars): Vars {
     asVars.set(gathered, v);
   }
   return v;
+}
+
+/** Role defaults and vars as a task sees them. Those of every role of the play are public in 2.14; then the task's
+ * own role's, after the roles it came through (its dependency chain): defaults of its dependencies, of the chain,
+ * its own (Role.get_default_vars); vars of the chain, of its dependencies, its own (Role.get_vars). */
+function roleLayers(ofPlay: readonly Role[], chainRoles: readonly Role[]): { defaults: Vars; roleVars: Vars } {
+  const defaults: Vars = {},
+    roleVars: Vars = {};
+  for (const r of ofPlay) {
+    Object.assign(defaults, withDependencies(r, 'defaults'));
+    Object.assign(roleVars, withDependencies(r, 'vars'));
+  }
+  const own = chainRoles.at(-1);
+  if (!own) return { defaults, roleVars };
+  const parents = chainRoles.slice(0, -1);
+  for (const d of own.dependencies) Object.assign(defaults, withDependencies(d, 'defaults'));
+  for (const p of parents) Object.assign(defaults, p.defaults);
+  Object.assign(defaults, own.defaults);
+  for (const p of parents) Object.assign(roleVars, p.vars);
+  for (const d of own.dependencies) Object.assign(roleVars, withDependencies(d, 'vars'));
+  Object.assign(roleVars, own.vars);
+  return { defaults, roleVars };
+}
+
+/** A role's defaults or vars over those of the roles it depends on, theirs first (once per role: roles do not
+ * change once loaded). */
+const merged = { defaults: new WeakMap<Role, Vars>(), vars: new WeakMap<Role, Vars>() };
+function withDependencies(role: Role, which: 'defaults' | 'vars'): Vars {
+  let v = merged[which].get(role);
+  if (!v) {
+    v = {};
+    for (const d of role.dependencies) Object.assign(v, withDependencies(d, which));
+    Object.assign(v, role[which]);
+    merged[which].set(role, v);
+  }
+  return v;
+}
+
+/** The include parameters of a task's chain, outermost first: a static `include`'s, and for a role that
+ * include_role or import_role brought from inside another role, the roles it was brought from, innermost first
+ * (IncludeRole.get_include_params). */
+function includeParams(chain: ReadonlyArray<Task | Block>): Vars {
+  const params: Vars = {};
+  for (const n of chain) {
+    if (n.kind !== 'block') continue;
+    if (n.includeParams) Object.assign(params, n.includeParams);
+    const parent = n.roleRoot?.parentRole;
+    if (!parent) continue;
+    Object.assign(params, parent.params);
+    const names = Array.isArray(params.ansible_parent_role_names) ? params.ansible_parent_role_names : [];
+    const paths = Array.isArray(params.ansible_parent_role_paths) ? params.ansible_parent_role_paths : [];
+    params.ansible_parent_role_names = [parent.name, ...names];
+    params.ansible_parent_role_paths = [parent.path, ...paths];
+  }
+  return params;
 }
 
 /** What a task's place in the play decides: its roles' defaults and vars, its blocks' and own vars, its role's
@@ -301,29 +395,16 @@ function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
   // the task's blocks, outermost first
   const chain: Array<Task | Block> = [];
   for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
-  // role defaults and vars are public in 2.14: the play's roles are visible to every task of the play;
-  // a role's vars include its dependencies' (Role.get_vars), dependencies first so that a role's own win
-  const playRoles: NonNullable<Block['role']>[] = [];
-  const collect = (b: Block) => {
-    for (const c of b.block) if (c.kind === 'block') collect(c);
-    if (b.roleRoot && b.role) playRoles.push(b.role);
-  };
-  for (const b of play.roles) collect(b);
-  playRoles.push(...play.publicRoles);
-  const roles = [...new Set([...playRoles, ...chain.map((n) => n.role).filter((r) => r !== undefined)])];
-  const defaults: Vars = {},
-    roleVars: Vars = {},
-    chainVars: Vars = {},
+  const chainRoles = [...new Set(chain.map((n) => n.role).filter((r) => r !== undefined))];
+  const { defaults, roleVars } = roleLayers(playRoles(play), chainRoles);
+  const chainVars: Vars = {},
     params: Vars = {};
-  for (const r of roles) {
-    Object.assign(defaults, r!.defaults);
-    Object.assign(roleVars, r!.vars);
-  }
   for (const n of chain)
     for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars])
       if (isDict(v)) Object.assign(chainVars, v);
   // role parameters belong to that one use of the role
-  for (const r of new Set(chain.map((n) => n.role).filter((x) => x !== undefined))) Object.assign(params, r!.params);
+  for (const r of chainRoles) Object.assign(params, r.params);
+  Object.assign(params, includeParams(chain));
   const layers = { play, publicRoles: play.publicRoles.length, defaults, roleVars, chainVars, params };
   byTask.set(key, layers);
   return layers;
