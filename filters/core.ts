@@ -27,6 +27,7 @@ import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { isYamlString, loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
+import { VaultText } from '../src/vault/index.js';
 import { DAYS, MONTHS, strptime } from '../src/python/datetime.js';
 import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { PyRandom } from './pyrandom.js';
@@ -490,7 +491,10 @@ export const CORE_FILTERS: FilterTable = {
     return items;
   }),
   // a string a YAML file gave is AnsibleUnicode; one a template made, a module returned or JSON gave is str
-  type_debug: filter([], (v) => (typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v))),
+  type_debug: filter([], (v) => {
+    if (v instanceof VaultText) return 'AnsibleVaultEncryptedUnicode';
+    return typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v);
+  }),
   extract: filter(['container', 'morekeys'], (v, { container, morekeys }) => {
     let out = getAttribute(container, v);
     for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])

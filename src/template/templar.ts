@@ -4,7 +4,7 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
-import { VaultText } from '../vault/index.js';
+import { VaultError, VaultText } from '../vault/index.js';
 import {
   JINJA_STATEMENTS,
   installPatches,
@@ -267,6 +267,18 @@ export interface TemplarOptions {
 }
 
 /** What Ansible's 2.14 pipeline makes of a rendered text (steps 5–6). */
+/** An inline vault value read by a template: its plaintext, or, when no secret of the run opens it, the encrypted
+ * value itself (Ansible's AnsibleVaultEncryptedUnicode is decrypted only where it is used as text: `unvault` can
+ * still open it with a secret of its own, and any use as text fails with the vault's error). */
+function openedVault(value: VaultText): unknown {
+  try {
+    return value.data;
+  } catch (e) {
+    if (e instanceof VaultError) return value;
+    throw e;
+  }
+}
+
 function literalFromText(text: string): unknown {
   const t = text;
   if (t === 'True') return true;
@@ -303,7 +315,7 @@ export class Templar implements VarsResolver, FileTemplating {
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
     if (this.#opts.isFinal?.(name)) {
-      const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? raw.data : raw;
+      const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? openedVault(raw) : raw;
       resolved.set(name, v);
       return v;
     }
@@ -337,7 +349,7 @@ export class Templar implements VarsResolver, FileTemplating {
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
     if (value instanceof UnsafeText) return value.value;
     // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
-    if (value instanceof VaultText) return value.data;
+    if (value instanceof VaultText) return openedVault(value);
     if (!Array.isArray(value) && !isDict(value)) return value;
     done ??= new Map();
     const known = done.get(value);
@@ -379,6 +391,7 @@ export class Templar implements VarsResolver, FileTemplating {
       }
     }
     if (captured instanceof PyUndefined) captured.fail();
+    if (captured instanceof VaultText) captured = captured.data;
     if (isSafeString(captured)) captured = String(captured);
     if (this.jinja === 'native') return captured === undefined ? null : normalizeNative(captured);
     if (c.stringFilter) return captured;
