@@ -373,16 +373,7 @@ export const JINJA2_FILTERS: FilterTable = {
     },
   ),
   upper: filter([], (v) => pyStr(v).toUpperCase()),
-  urlencode: filter([], (v) => {
-    const enc = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%2F/g, '/');
-    // query-string pairs quote a space as '+', as urllib's quote_plus does
-    const qs = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%20/g, '+');
-    if (isDict(v))
-      return Object.entries(v)
-        .map(([k, x]) => `${qs(k)}=${qs(x)}`)
-        .join('&');
-    return enc(v);
-  }),
+  urlencode: URL_FILTERS.urlencode,
   wordcount: filter([], (v) => (pyStr(v).match(/\w+/g) ?? []).length),
   wordwrap: filter(['width', 'break_long_words', 'wrapstring'], (v, { width = 79, wrapstring = '\n' }) => {
     const words = pyStr(v).split(/\s+/);
