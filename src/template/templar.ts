@@ -131,15 +131,17 @@ function syntaxError(src: string, why: string, cause?: unknown): TemplateError {
   return new TemplateSyntaxError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause });
 }
 
-/** `checked`: the caller already asked Jinja2's grammar about this text (in the form Ansible renders it). */
-function compile(src: string, checked = false): Compiled {
-  let found = cache.get(src);
+/** `checked`: the caller already asked Jinja2's grammar about this text (in the form Ansible renders it);
+ * `asBlock`: its literals decode as inside {% %} (a conditional, which Ansible renders as `{% if ... %}`). */
+function compile(src: string, checked = false, asBlock = false): Compiled {
+  const key = asBlock ? `\u0000${src}` : src;
+  let found = cache.get(key);
   if (found) return found;
   // what Jinja2 would refuse is refused with its words; Nunjucks compiles the rest
   const refused = checked ? undefined : jinjaSyntaxError(src);
   if (refused !== undefined) throw syntaxError(refused.text, refused.message);
   const e = env();
-  const prepared = plusControls(escapeBackslashes(src));
+  const prepared = plusControls(escapeBackslashes(src, asBlock));
   let root: any;
   try {
     root = parserMod.parse(prepared, e.extensionsList, e.opts);
@@ -172,7 +174,7 @@ function compile(src: string, checked = false): Compiled {
   }
   found = { template: buildTemplate(root, src), single, stringFilter, singleVar };
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(src, found);
+  cache.set(key, found);
   return found;
 }
 
@@ -488,11 +490,14 @@ export class Templar implements VarsResolver, FileTemplating {
     return this.#evaluate(expr, false);
   }
   #evaluate(expr: string, checked: boolean): unknown {
-    let c = expressions.get(expr);
+    // (a conditional's is kept under its text, which evaluateConditional asks about; the debugger's apart)
+    const key = checked ? expr : `\u0000${expr}`;
+    let c = expressions.get(key);
     if (!c) {
-      c = compile(`{{ ${expr} }}`, checked);
+      // Ansible escapes backslashes only in a text that has '{{': the `{% if %}` of a conditional has none
+      c = compile(`{{ ${expr} }}`, checked, checked && !expr.includes('{{'));
       if (expressions.size >= CACHE_LIMIT) expressions.clear();
-      expressions.set(expr, c);
+      expressions.set(key, c);
     }
     let captured: unknown = undefined;
     this.#render(c, expr, (v: unknown) => {
