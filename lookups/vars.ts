@@ -1,7 +1,7 @@
 // Lookups that read what the run knows: vars, varnames, env, config; and what commands print: pipe, lines.
 import { execSync } from 'node:child_process';
 import { TemplateError } from '../src/errors.js';
-import { pyStr, typeName, type Dict } from '../src/python/python.js';
+import { PyException, pyStr, typeName, type Dict } from '../src/python/python.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { configValue } from '../src/config.js';
 import { compileRegex } from '../filters/regex.js';
@@ -90,7 +90,9 @@ export const VARS_LOOKUPS = {
         try {
           re = compileRegex(t);
         } catch (e) {
-          throw new TemplateError(`Unable to use "${t}" as a search parameter: ${(e as Error).message}`);
+          // re.error's own text, without the name of its class
+          const why = e instanceof PyException ? e.message.slice(e.pyType.length + 2) : (e as Error).message;
+          throw new TemplateError(`Unable to use "${t}" as a search parameter: ${why}`);
         }
         return names.filter((n) => re.test(n));
       });
