@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { TemplateError } from '../src/errors.js';
 import {
+  PyException,
+  PyFloat,
   PyTuple,
   PyValueError,
   PyTypeError,
@@ -27,6 +29,7 @@ import { getAttribute, pySort, toList } from './jinja2.js';
 import { compileRegex, translateReplacement } from './regex.js';
 import { isYamlString, loadYaml } from '../src/yaml/loader.js';
 import { pyYamlDump } from './yaml-dump.js';
+import { VaultText } from '../src/vault/index.js';
 import { DAYS, MONTHS, strptime } from '../src/python/datetime.js';
 import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { PyRandom } from './pyrandom.js';
@@ -179,14 +182,22 @@ function jinjaUnique(items: unknown[], case_sensitive: unknown, attribute: unkno
 }
 const unique = (items: unknown[]) => items.filter((x, i) => items.findIndex((y) => pyEq(x, y)) === i);
 
-function humanReadable(size: number, isBits: boolean, unit?: string): string {
+function humanReadable(value: unknown, isBits: boolean, unit?: string): string {
   const units = ['', 'K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
-  const suffix = isBits ? 'b' : 'B';
+  // bytes_to_human compares the size with each limit (or divides it, when a unit is given): a TypeError otherwise
+  const size = typeof value === 'boolean' ? Number(value) : value instanceof PyFloat ? value.value : value;
+  if (typeof size !== 'number') {
+    const why = unit
+      ? `unsupported operand type(s) for /: '${typeName(value)}' and 'int'`
+      : `'>=' not supported between instances of '${typeName(value)}' and 'int'`;
+    throw new PyTypeError(`human_readable() failed on bad input: ${why}`);
+  }
   let i = 0;
-  if (unit) i = Math.max(0, units.indexOf(unit[0]!.toUpperCase()));
-  else while (i < units.length - 1 && Math.abs(size) >= Math.pow(1024, i + 1)) i++;
+  // a unit is one letter (any other falls back to bytes); without one, the largest limit the size reaches
+  if (unit) i = Math.max(0, units.indexOf(unit.toUpperCase()));
+  else while (i < units.length - 1 && size >= Math.pow(1024, i + 1)) i++;
   const v = size / Math.pow(1024, i);
-  return `${v.toFixed(2)} ${units[i]}${i === 0 ? (isBits ? 'bits' : 'Bytes') : suffix}`;
+  return `${v.toFixed(2)} ${i === 0 ? (isBits ? 'bits' : 'Bytes') : units[i] + (isBits ? 'b' : 'B')}`;
 }
 function humanToBytes(s: unknown, defaultUnit?: string, isBits = false): number {
   const m = /^\s*(\d*\.?\d+)\s*([KMGTPEZY]?)(i?)([bB]?)(?:ytes?|its?)?\s*$/i.exec(pyStr(s));
@@ -286,6 +297,21 @@ function comment(text: string, kw: Dict): string {
   const postfix = ['', ...Array.from({ length: Number(p.postfix_count) }, () => pyStr(p.postfix))].join(nl);
   const end = p.end ? `${nl}${pyStr(p.end)}` : '';
   return `${beginning}${prefix}${body}${postfix}${end}`;
+}
+
+/** A number as Python's math functions take it (a bool is one); anything else is the TypeError mathstuff words. */
+function realNumber(v: unknown, fn: string): number {
+  if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
+  if (v instanceof PyFloat) return v.value;
+  if (v instanceof PyUndefined) v.fail();
+  throw new PyTypeError(`${fn}() can only be used on numbers: must be real number, not ${typeName(v)}`);
+}
+
+/** What math.log and math.pow return, or their ValueError (no real result) and OverflowError. */
+function mathResult(r: number): number {
+  if (Number.isNaN(r) || r === -Infinity) throw new PyValueError('math domain error');
+  if (r === Infinity) throw new PyException('OverflowError', 'math range error');
+  return r;
 }
 
 export const CORE_FILTERS: FilterTable = {
@@ -490,7 +516,10 @@ export const CORE_FILTERS: FilterTable = {
     return items;
   }),
   // a string a YAML file gave is AnsibleUnicode; one a template made, a module returned or JSON gave is str
-  type_debug: filter([], (v) => (typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v))),
+  type_debug: filter([], (v) => {
+    if (v instanceof VaultText) return 'AnsibleVaultEncryptedUnicode';
+    return typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v);
+  }),
   extract: filter(['container', 'morekeys'], (v, { container, morekeys }) => {
     let out = getAttribute(container, v);
     for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])
@@ -566,27 +595,50 @@ export const CORE_FILTERS: FilterTable = {
     return unique([...a.filter((x) => !c.some((y) => pyEq(x, y))), ...c.filter((x) => !a.some((y) => pyEq(x, y)))]);
   }),
   // math.log, math.pow and math.sqrt always return floats
-  log: filter(['base'], (v, { base }) =>
-    pyFloat(base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base))),
-  ),
-  pow: filter(['y'], (v, { y }) => pyFloat(Math.pow(Number(v), Number(y)))),
-  root: filter(['base'], (v, { base = 2 }) =>
-    pyFloat(Number(base) === 2 ? Math.sqrt(Number(v)) : Math.pow(Number(v), 1 / Number(base))),
-  ),
+  log: filter(['base'], (v, { base }) => {
+    const x = realNumber(v, 'log');
+    if (base !== undefined && realNumber(base, 'log') === 10) return pyFloat(mathResult(Math.log10(x)));
+    const divisor = base === undefined ? 1 : mathResult(Math.log(realNumber(base, 'log')));
+    if (divisor === 0) throw new PyException('ZeroDivisionError', 'float division by zero');
+    return pyFloat(mathResult(Math.log(x)) / divisor);
+  }),
+  pow: filter(['y'], (v, { y }) => {
+    const [x, e] = [realNumber(v, 'pow'), realNumber(y, 'pow')];
+    // zero to a negative power is Python's domain error where JavaScript gives Infinity
+    return pyFloat(mathResult(x === 0 && e < 0 ? NaN : Math.pow(x, e)));
+  }),
+  root: filter(['base'], (v, { base = 2 }) => {
+    const x = realNumber(v, 'root');
+    const b = realNumber(base, 'root');
+    if (b === 0) throw new PyException('ZeroDivisionError', 'float division by zero');
+    try {
+      return pyFloat(mathResult(b === 2 ? Math.sqrt(x) : Math.pow(x, 1 / b)));
+    } catch (e) {
+      // root() catches the ValueError of a negative number as well as the TypeError
+      if (e instanceof PyValueError) throw new PyTypeError(`root() can only be used on numbers: ${e.message}`);
+      throw e;
+    }
+  }),
   human_readable: filter(['isbits', 'unit'], (v, { isbits = false, unit }) =>
-    humanReadable(Number(v), Boolean(isbits), unit as string | undefined),
+    humanReadable(v, Boolean(isbits), unit as string | undefined),
   ),
   human_to_bytes: filter(['default_unit', 'isbits'], (v, { default_unit, isbits = false }) =>
     humanToBytes(v, default_unit as string | undefined, Boolean(isbits)),
   ),
   rekey_on_member: filter(['key', 'duplicates'], (v, { key, duplicates = 'error' }) => {
+    if (duplicates !== 'error' && duplicates !== 'overwrite')
+      throw new TemplateError(`duplicates parameter to rekey_on_member has unknown value: ${pyStr(duplicates)}`);
+    if (v instanceof PyUndefined) v.fail();
+    if (key instanceof PyUndefined) key.fail();
+    if (!isDict(v) && !Array.isArray(v)) throw new PyTypeError('Type is not a valid list, set, or dict');
     const out: Dict = {};
-    for (const item of isDict(v) ? Object.values(v) : toList(v)) {
-      if (!isDict(item)) throw new TemplateError('List item is not a valid dict');
-      const k = pyStr(item[String(key)]);
+    for (const item of isDict(v) ? Object.values(v) : v) {
+      if (!isDict(item)) throw new PyTypeError('List item is not a valid dict');
+      if (!Object.hasOwn(item, pyStr(key))) throw new TemplateError(`Key ${pyStr(key)} was not found`);
+      const k = pyStr(item[pyStr(key)]);
       if (Object.hasOwn(out, k) && duplicates === 'error')
         throw new TemplateError(`Key ${k} is not unique, cannot correctly turn into dict`);
-      if (!Object.hasOwn(out, k) || duplicates === 'overwrite') out[k] = item;
+      setKey(out, k, item);
     }
     return out;
   }),

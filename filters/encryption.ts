@@ -1,11 +1,19 @@
 // Ansible's filter/encryption.py: vault (encrypt a string with a password given in the template) and unvault.
 import { TemplateError } from '../src/errors.js';
 import { PyUndefined } from '../src/python/undefined.js';
-import { typeName } from '../src/python/python.js';
+import { truthy, typeName } from '../src/python/python.js';
 import { VaultText, addSecrets, decrypt, encrypt, isEncrypted } from '../src/vault/index.js';
 import { filter, type FilterTable } from './helpers.js';
 
 const isText = (v: unknown): v is string => typeof v === 'string' || v instanceof PyUndefined;
+
+/** `vault(..., wrap_object=True)`: an AnsibleVaultEncryptedUnicode with no vault set, whose data is its ciphertext
+ * (Ansible's object cannot decrypt itself until unvault gives it a secret). */
+class UnopenedVaultText extends VaultText {
+  override get data(): string {
+    return this.ciphertext;
+  }
+}
 
 /** The salt as Ansible takes it: the string's own bytes (not hex), so a fixed salt gives a fixed output. */
 const saltOf = (salt: unknown): Buffer | undefined =>
@@ -18,14 +26,15 @@ const filterError = (what: string, e: unknown): TemplateError =>
 export const ENCRYPTION_FILTERS: FilterTable = {
   vault: filter(
     ['secret', 'salt', 'vault_id', 'wrap_object'],
-    (data, { secret, salt, vault_id = 'filter_default' }) => {
+    (data, { secret, salt, vault_id = 'filter_default', wrap_object = false }) => {
       if (!isText(secret))
         throw new TemplateError(
           `Secret passed is required to be a string, instead we got: <class '${typeName(secret)}'>`,
         );
       if (!isText(data)) throw new TemplateError(`Can only vault strings, instead we got: <class '${typeName(data)}'>`);
+      let vaulted: string;
       try {
-        return encrypt(
+        vaulted = encrypt(
           String(data),
           { vaultId: String(vault_id), password: Buffer.from(String(secret)) },
           saltOf(salt),
@@ -33,6 +42,7 @@ export const ENCRYPTION_FILTERS: FilterTable = {
       } catch (e) {
         throw filterError('Unable to encrypt', e);
       }
+      return truthy(wrap_object) ? new UnopenedVaultText(vaulted) : vaulted;
     },
   ),
   unvault: filter(['secret', 'vault_id'], (vault, { secret, vault_id = 'filter_default' }) => {

@@ -72,10 +72,26 @@ function selectOrReject(
   else {
     const name = String(rest[0]);
     const testArgs = rest.slice(1);
-    const test = env().getTest(name);
+    const test = runtimePlugin('test', name);
     check = (v) => truthy(test.call(context, v, ...testArgs));
   }
   return items.filter((item) => modfunc(check(transform(item))));
+}
+
+/** A test or filter that select, map and their kin name at run time. One Ansible's plugin loader cannot load raises
+ * Jinja2's TemplateSyntaxError with the loader's KeyError: the name, or, when it cannot be a plugin's name (not a
+ * valid FQCN once a short name is taken as ansible.builtin's), that it is invalid. */
+function runtimePlugin(kind: 'test' | 'filter', name: string): (...args: unknown[]) => unknown {
+  try {
+    return kind === 'test' ? env().getTest(name) : env().getFilter(name);
+  } catch {
+    const fqcn = name.includes('.') ? name : `ansible.builtin.${name}`;
+    const why = /^(?:[A-Za-z_]\w*\.){2,}[A-Za-z_]\w*$/.test(fqcn) ? name : `invalid plugin name: ${fqcn}`;
+    throw new PYOPS.PyException(
+      'jinja2.exceptions.TemplateSyntaxError',
+      `Could not load "${name}": '${why}'\n  line 0`,
+    );
+  }
 }
 
 let environment: any;
@@ -250,7 +266,7 @@ export const JINJA2_FILTERS: FilterTable = {
     const items = toList(v);
     if (kw.attribute !== undefined) return items.map((x) => getAttribute(x, kw.attribute, kw.default));
     if (!args.length) throw new TemplateError('map requires a filter argument');
-    const f = env().getFilter(String(args[0]));
+    const f = runtimePlugin('filter', String(args[0]));
     const rest = args.slice(1);
     const extra = Object.keys(kw).length ? [{ ...kw, __keywords: true }] : [];
     return items.map((x) => f.call(this, x, ...rest, ...extra));
@@ -373,16 +389,7 @@ export const JINJA2_FILTERS: FilterTable = {
     },
   ),
   upper: filter([], (v) => pyStr(v).toUpperCase()),
-  urlencode: filter([], (v) => {
-    const enc = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%2F/g, '/');
-    // query-string pairs quote a space as '+', as urllib's quote_plus does
-    const qs = (s: unknown) => encodeURIComponent(pyStr(s)).replace(/%20/g, '+');
-    if (isDict(v))
-      return Object.entries(v)
-        .map(([k, x]) => `${qs(k)}=${qs(x)}`)
-        .join('&');
-    return enc(v);
-  }),
+  urlencode: URL_FILTERS.urlencode,
   wordcount: filter([], (v) => (pyStr(v).match(/\w+/g) ?? []).length),
   wordwrap: filter(['width', 'break_long_words', 'wrapstring'], (v, { width = 79, wrapstring = '\n' }) => {
     const words = pyStr(v).split(/\s+/);

@@ -2,6 +2,7 @@
 // translated here, and what JS cannot express is refused with a clear error rather than matched wrongly.
 import { TemplateError } from '../src/errors.js';
 import { PyException } from '../src/python/python.js';
+import { pythonReError } from './re-errors.js';
 
 interface RegexOptions {
   ignorecase?: boolean;
@@ -68,6 +69,11 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
   let re = cache.get(key);
   if (!re) {
     const inline = leadingFlags(pattern);
+    // what Python's re refuses fails as it does, even where JavaScript would read something into it (`\q`)
+    const refused = inline.flags.includes('x')
+      ? undefined
+      : pythonReError(pattern, pattern.length - inline.rest.length);
+    if (refused) throw new PyException('re.error', refused);
     let src = translatePattern(inline.rest, inline.flags.includes('x'));
     if (opts.anchor === 'start') src = `^(?:${src})`;
     if (opts.anchor === 'full') src = `^(?:${src})$`;

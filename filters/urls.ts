@@ -1,6 +1,7 @@
-// Jinja2's urlize and Ansible's urldecode (lib/ansible/plugins/filter/urls.py).
+// Jinja2's urlize and urlencode, and Ansible's urldecode (lib/ansible/plugins/filter/urls.py).
 import { TemplateError } from '../src/errors.js';
-import { pyRepr, pyStr, truthy } from '../src/python/python.js';
+import { PyTypeError, PyValueError, isDict, pyRepr, pyStr, truthy, typeName } from '../src/python/python.js';
+import { PyUndefined } from '../src/python/undefined.js';
 import { filter } from './helpers.js';
 
 /** markupsafe.escape's five characters. */
@@ -88,7 +89,38 @@ function urlize(text: string, p: Record<string, unknown>): string {
     .join('');
 }
 
+/** urllib.parse.quote of the text's UTF-8 bytes: letters, digits, `_.-~` and the safe characters stay as they
+ * are; in a query string (quote_plus) nothing else is safe and a space is '+'. */
+function urlQuote(v: unknown, forQs: boolean): string {
+  let out = '';
+  for (const b of Buffer.from(pyStr(v), 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9_.~-]/.test(c) || (!forQs && c === '/')) out += c;
+    else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return forQs ? out.replace(/%20/g, '+') : out;
+}
+
+/** A key and value pair of urlencode's items, unpacked as Python unpacks `for k, v in items`. */
+function pairOf(item: unknown): [unknown, unknown] {
+  const seq = typeof item === 'string' ? [...item] : Array.isArray(item) ? item : undefined;
+  if (!seq) throw new PyTypeError(`cannot unpack non-iterable ${typeName(item)} object`);
+  if (seq.length > 2) throw new PyValueError('too many values to unpack (expected 2)');
+  if (seq.length < 2) throw new PyValueError(`not enough values to unpack (expected 2, got ${seq.length})`);
+  return [seq[0], seq[1]];
+}
+
+/** Jinja2's urlencode: a string (or anything not iterable) quoted as a path, a dict or a list of pairs as a query
+ * string. */
+function urlencode(v: unknown): string {
+  if (v instanceof PyUndefined) v.fail();
+  if (!isDict(v) && !Array.isArray(v)) return urlQuote(v, false);
+  const items = isDict(v) ? Object.entries(v) : v.map(pairOf);
+  return items.map(([k, x]) => `${urlQuote(k, true)}=${urlQuote(x, true)}`).join('&');
+}
+
 export const URL_FILTERS = {
+  urlencode: filter([], urlencode),
   urldecode: filter([], (v) => unquotePlus(pyStr(v))),
   urlize: filter(['trim_url_limit', 'nofollow', 'target', 'rel', 'extra_schemes'], (v, p) => urlize(pyStr(v), p)),
 };

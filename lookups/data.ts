@@ -5,7 +5,7 @@ import { TemplateError } from '../src/errors.js';
 import { pyRepr, pyStr, truthy, type Dict } from '../src/python/python.js';
 import { parseKv } from '../src/playbook/kv.js';
 import { compileRegex } from '../filters/regex.js';
-import { decryptIfVaulted } from '../src/vault/index.js';
+import { decryptIfVaulted, isEncrypted } from '../src/vault/index.js';
 import {
   LookupFailure,
   LookupOptionsError,
@@ -27,6 +27,24 @@ function located(ctx: LookupContext, name: unknown): string | undefined {
   const found = findFile(ctx, pyStr(name));
   if (!found) notFoundWarning(ctx, pyStr(name));
   return found;
+}
+
+/** A file's text in the encoding the lookup's option names (Python's codec names: latin-1's aliases read as
+ * ISO-8859-1, others through the WHATWG decoder); a vault encrypted file decrypted first. */
+function readText(file: string, encoding: unknown): string {
+  const bytes = readFileSync(file);
+  const name = pyStr(encoding).trim().toLowerCase();
+  if (isEncrypted(bytes.toString('latin1'))) return decryptIfVaulted(bytes.toString('utf8'), file);
+  if (/^(?:utf[-_ ]?8)$/.test(name)) return bytes.toString('utf8');
+  if (/^(?:latin[-_ ]?1|iso[-_ ]?8859[-_ ]1|l1)$/.test(name)) return bytes.toString('latin1');
+  for (const label of [name, name.replace(/_/g, '-')]) {
+    try {
+      return new TextDecoder(label).decode(bytes);
+    } catch {
+      // not a label the decoder knows: the next spelling
+    }
+  }
+  throw new PluginException('LookupError', `unknown encoding: ${pyStr(encoding)}`);
 }
 
 /** Python's csv.reader with the excel dialect: quoted fields (`""` a quote), any one-character delimiter. */
@@ -79,7 +97,7 @@ function csvfile(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
     if (params.delimiter === 'TAB') params.delimiter = '\t';
     const file = located(ctx, params.file);
     if (!file) throw new TemplateError("csvfile: [Errno 2] No such file or directory: b'None'");
-    const row = csvRows(readFileSync(file, 'utf8'), pyStr(params.delimiter)).find(
+    const row = csvRows(readText(file, params.encoding), pyStr(params.delimiter)).find(
       (r) => r.length && r[0] === kv._raw_params,
     );
     const col = Number.parseInt(pyStr(params.col), 10);
@@ -291,7 +309,7 @@ function ini(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
     const key = iniKey(pyStr(term), params);
     const file = located(ctx, params.file);
     if (!file) throw new PluginException('ansible.errors.AnsibleParserError', "Invalid filename: 'None'");
-    let text = decryptIfVaulted(readFileSync(file, 'utf8'), file);
+    let text = readText(file, params.encoding);
     if (params.type === 'properties') {
       text = `[java_properties]\n${text}`;
       params.section = 'java_properties';

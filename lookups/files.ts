@@ -1,17 +1,10 @@
 // Lookups that read files beside the playbook: file, fileglob, first_found, template.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { TemplateError } from '../src/errors.js';
-import { isDict, pyStr, truthy, type Dict } from '../src/python/python.js';
+import { TemplateError, UndefinedError } from '../src/errors.js';
+import { isDict, pyStr, truthy, typeName, type Dict } from '../src/python/python.js';
 import type { FileTemplateSettings } from '../src/module.js';
-import {
-  LookupFailure,
-  findFile,
-  flattenOnce,
-  notFoundWarning,
-  type LookupContext,
-  type LookupTable,
-} from './plugin.js';
+import { LookupFailure, findFile, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
 import { addSecrets, decryptIfVaulted } from '../src/vault/index.js';
 import { globFiles } from '../filters/paths.js';
 
@@ -50,15 +43,67 @@ const lookupSettings = (kw: Dict): FileTemplateSettings => ({
   ...Object.fromEntries(DELIMITERS.map((d) => [d, kw[d] === undefined ? null : pyStr(kw[d])])),
 });
 
-/** first_found's candidates: `a.yml,b.yml` strings, and {files, paths} dicts as every path joined to every file. */
-const firstFoundCandidates = (terms: unknown[]): string[] =>
-  flattenOnce(terms).flatMap((t) =>
-    isDict(t)
-      ? flattenOnce([t.files ?? []]).flatMap((f) =>
-          flattenOnce([t.paths ?? ['']]).map((p) => path.join(pyStr(p), pyStr(f))),
-        )
-      : pyStr(t).split(/[,;]/),
-  );
+/** A list option as ConfigManager reads it: a string split on commas (each piece stripped), None nothing. */
+const listOption = (v: unknown): unknown[] =>
+  v === undefined || v === null
+    ? []
+    : Array.isArray(v)
+      ? v
+      : pyStr(v)
+          .split(',')
+          .map((x) => x.trim());
+
+/** first_found's _split_on: every string of a list split again on any of the characters. */
+const splitOn = (items: unknown[], chars: RegExp): string[] => items.flatMap((i) => pyStr(i).split(chars));
+
+/** os.path.join of a search path and a file name: an absolute name wins; nothing is normalised. */
+const joinPath = (dir: string, name: string): string =>
+  name.startsWith('/') || dir === '' ? name : dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+
+/** first_found's search: each dict term's files in each of its paths (or its files alone), a string term as it is
+ * unless the keywords give files; a list term searched in turn. `skip` is the last term's. */
+function firstFoundSearch(terms: unknown[], kw: Dict): { search: string[]; skip: boolean } {
+  let search: string[] = [],
+    skip = false;
+  for (const term of terms) {
+    if (Array.isArray(term)) {
+      const inner = firstFoundSearch(term, kw);
+      search.push(...inner.search);
+      skip = inner.skip;
+      continue;
+    }
+    if (!isDict(term) && typeof term !== 'string')
+      throw new LookupFailure(
+        `Invalid term supplied, can handle string, mapping or list of strings but got: <class '${typeName(term)}'> for ${pyStr(term)}`,
+      );
+    const opts = isDict(term) ? term : kw;
+    const files = splitOn(listOption(opts.files), /[,;]/);
+    const paths = splitOn(listOption(opts.paths), /[,:;]/);
+    skip = truthy(opts.skip ?? false);
+    if (paths.length) for (const p of paths) for (const f of files) search.push(joinPath(p, f));
+    else if (files.length) search = files;
+    else search.push(term as string);
+  }
+  return { search, skip };
+}
+
+/** first_found: the first candidate that exists, each templated first (one that is undefined is passed over). */
+function firstFound(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
+  const { search, skip } = firstFoundSearch(terms, kw);
+  for (const candidate of search) {
+    let name: unknown;
+    try {
+      name = ctx.templar ? ctx.templar.template(candidate) : candidate;
+    } catch (e) {
+      if (e instanceof UndefinedError) continue;
+      throw e;
+    }
+    const found = findFile(ctx, pyStr(name));
+    if (found) return [found];
+  }
+  if (skip) return [];
+  throw new LookupFailure('No file was found when using first_found.');
+}
 
 export const FILE_LOOKUPS = {
   file: {
@@ -78,17 +123,7 @@ export const FILE_LOOKUPS = {
       }),
   },
   fileglob: { terms: 'strings', run: (terms, _kw, ctx) => terms.flatMap((t) => fileglob(t, ctx)) },
-  first_found: {
-    terms: 'files',
-    run: (terms, kw, ctx) => {
-      for (const f of firstFoundCandidates(terms)) {
-        const found = findFile(ctx, f);
-        if (found) return [found];
-      }
-      if (truthy(kw.skip ?? false)) return [];
-      throw new LookupFailure('No file was found when using first_found.');
-    },
-  },
+  first_found: { terms: 'files', run: firstFound },
   unvault: {
     terms: 'strings',
     run: (terms, _kw, ctx) =>

@@ -1,35 +1,57 @@
 // Lookups that read what the run knows: vars, varnames, env, config; and what commands print: pipe, lines.
 import { execSync } from 'node:child_process';
 import { TemplateError } from '../src/errors.js';
-import { pyStr, typeName, type Dict } from '../src/python/python.js';
+import { PyException, pyStr, typeName, type Dict } from '../src/python/python.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { configValue } from '../src/config.js';
 import { compileRegex } from '../filters/regex.js';
 import { LookupFailure, LookupOptionsError, type LookupContext, type LookupTable } from './plugin.js';
+import { checkPluginType, missingPluginSetting, pluginSetting } from './plugin-settings.js';
 
 const ON_MISSING = ['error', 'warn', 'skip'];
+/** What ansible.constants holds besides settings that Python can call: the lookup refuses them by name. */
+const CALLABLE_CONSTANTS = [
+  'ConfigManager',
+  'Sequence',
+  '_DeprecatedSequenceConstant',
+  '__metaclass__',
+  '_deprecated',
+  '_warning',
+  'add_internal_fqcns',
+  'set_constant',
+  'to_text',
+];
 
-/** config's plugin_type/plugin_name pair: tsible knows only ansible-core's own settings. */
-function checkPluginOptions(kw: Dict): void {
+/** config's plugin_type/plugin_name pair, when the lookup asks for a plugin's settings. */
+function pluginOf(kw: Dict): { type: string; name: string } | undefined {
   const type = kw.plugin_type ?? null,
     name = kw.plugin_name ?? null;
-  if (type === null && name === null) return;
+  checkPluginType(type);
+  if (type === null && name === null) return undefined;
   if (type === null || name === null)
     throw new LookupOptionsError('Both plugin_type and plugin_name are required, cannot use one without the other');
-  throw new LookupFailure(`tsible does not know the settings of ${pyStr(type)} plugin "${pyStr(name)}"`);
+  return { type: pyStr(type), name: pyStr(name) };
 }
 
-/** One config setting; `missing` says what an unknown one does (error, warn, skip). */
-function configSetting(term: unknown, missing: string, ctx: LookupContext): unknown[] {
+/** One config setting, global or a plugin's; `missing` says what an unknown one does (error, warn, skip). */
+function configSetting(term: unknown, missing: string, ctx: LookupContext, plugin?: { type: string; name: string }) {
   if (typeof term !== 'string')
     throw new LookupOptionsError(
       `Invalid setting identifier, "${pyStr(term)}" is not a string, its a <class '${typeName(term)}'>`,
     );
-  const v = configValue(term);
-  if (v !== undefined) return [v];
+  if (plugin) {
+    const found = pluginSetting(plugin.type, plugin.name, term, ctx.vars?.() ?? {});
+    if (found) return [found.value];
+  } else {
+    if (CALLABLE_CONSTANTS.includes(term)) throw new LookupFailure(`Invalid setting "${term}" attempted`);
+    const v = configValue(term);
+    if (v !== undefined) return [v];
+  }
   if (missing === 'error')
     throw new LookupFailure(
-      `Unable to find setting ${term}. module 'ansible.constants' has no attribute '${term}'. module 'ansible.constants' has no attribute '${term}'`,
+      plugin
+        ? missingPluginSetting(plugin.type, plugin.name, term)
+        : `Unable to find setting ${term}. module 'ansible.constants' has no attribute '${term}'. module 'ansible.constants' has no attribute '${term}'`,
     );
   if (missing === 'warn')
     (ctx.warn ?? ((m) => process.stderr.write(`[WARNING]: ${m}\n`)))(`Skipping, did not find setting ${term}`);
@@ -78,7 +100,9 @@ export const VARS_LOOKUPS = {
         try {
           re = compileRegex(t);
         } catch (e) {
-          throw new TemplateError(`Unable to use "${t}" as a search parameter: ${(e as Error).message}`);
+          // re.error's own text, without the name of its class
+          const why = e instanceof PyException ? e.message.slice(e.pyType.length + 2) : (e as Error).message;
+          throw new TemplateError(`Unable to use "${t}" as a search parameter: ${why}`);
         }
         return names.filter((n) => re.test(n));
       });
@@ -87,13 +111,13 @@ export const VARS_LOOKUPS = {
   config: {
     terms: 'strings',
     run: (terms, kw, ctx) => {
-      checkPluginOptions(kw);
       const missing = kw.on_missing ?? 'error';
       if (typeof missing !== 'string' || !ON_MISSING.includes(missing))
         throw new LookupOptionsError(
           `Invalid value "${pyStr(missing)}" for configuration option "plugin_type: lookup plugin: config setting: on_missing ", valid values are: error, skip, warn`,
         );
-      return terms.flatMap((t) => configSetting(t, missing, ctx));
+      const plugin = pluginOf(kw);
+      return terms.flatMap((t) => configSetting(t, missing, ctx, plugin));
     },
   },
   // (Ansible builds a fresh inventory from `groups`, so --limit does not apply; a bad pattern gives nothing)

@@ -118,7 +118,10 @@ const compiled = (regexp: string | null | undefined, onError: (why: string) => n
     return compileRegex(regexp);
   } catch (e) {
     return onError(
-      regexpError(regexp, String((e as Error).message).replace(/^invalid regular expression '.*': /s, '')),
+      regexpError(
+        regexp,
+        String((e as Error).message).replace(/^(?:re\.error: )?invalid regular expression '.*': |^re\.error: /s, ''),
+      ),
     );
   }
 };

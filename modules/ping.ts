@@ -5,7 +5,13 @@ export default defineModule({
   argumentSpec: { data: { type: 'str', default: 'pong' } },
   supportsCheckMode: true,
   run(args) {
-    if (args.data === 'crash') throw new Error('boom');
+    if (args.data === 'crash') {
+      // ping raises Exception('boom'): the module crash Ansible reports, with the traceback's last lines
+      const crash = new Error('boom');
+      crash.stack =
+        'Traceback (most recent call last):\n  File "ansible/modules/ping.py", line 79, in main\nException: boom\n';
+      throw crash;
+    }
     return { changed: false, ping: args.data };
   },
 });

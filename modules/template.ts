@@ -7,7 +7,9 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { defineModule, type FileTemplateSettings, type ModuleContext, type TaskResult } from '../src/module.js';
 import { PyDatetime } from '../src/python/datetime.js';
+import { PyException } from '../src/python/python.js';
 import { UndefinedError } from '../src/errors.js';
+import { ModuleFailure } from './aws_common.js';
 import { FILE_COMMON_SPEC, actionFail, addPathInfo, backupLocal, expandPath, fail, userName } from './file_common.js';
 import { nodeEncoding, setFileAttributes, writeChanges } from './file_edit.js';
 
@@ -67,12 +69,25 @@ function render(source: string, args: Record<string, any>, ctx: ModuleContext): 
   try {
     return ctx.templates!.renderFile(text, vars, settings);
   } catch (e) {
+    // a Python exception out of Jinja2 (TemplateSyntaxError): the action words it by its class's name
+    if (e instanceof PyException) {
+      const why = e.message.slice(e.pyType.length + 2);
+      return renderFail({ msg: `${e.pyType.split('.').pop()}: ${why}`, exception: `${e.pyType}: ${why}` });
+    }
     const undefinedVar = e instanceof UndefinedError;
     const kind = undefinedVar ? 'AnsibleUndefinedVariable' : 'AnsibleError';
     // do_template raises AnsibleUndefinedVariable(e, orig_exc=e): the message, then the original's again
     const why = undefinedVar ? `${(e as Error).message}. ${(e as Error).message}` : (e as Error).message;
-    return fail({ msg: `${kind}: ${why}`, exception: `ansible.errors.${kind}: ${why}` });
+    return renderFail({ msg: `${kind}: ${why}`, exception: `ansible.errors.${kind}: ${why}` });
   }
+}
+
+/** The action's failure to render, before any module ran: the result has no module's invocation (a hidden one
+ * keeps the executor from adding it). */
+function renderFail(result: TaskResult): never {
+  const failed: TaskResult = { failed: true, changed: false, ...result };
+  Object.defineProperty(failed, 'invocation', { value: undefined, enumerable: false });
+  throw new ModuleFailure(failed);
 }
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');

@@ -3,9 +3,9 @@
 // Ansible's ConfigManager reads them: the last one set wins, converted by the setting's type.
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { pyBoolean } from './python/python.js';
+import { pyBoolean, pyStr } from './python/python.js';
 
-type SettingType = 'boolean' | 'integer' | 'string' | 'list' | 'pathspec' | 'path' | 'raw';
+export type SettingType = 'boolean' | 'integer' | 'float' | 'string' | 'list' | 'pathspec' | 'path' | 'raw';
 interface Setting {
   readonly type: SettingType;
   readonly env: readonly string[];
@@ -19,7 +19,16 @@ const s = (type: SettingType, env: string | readonly string[], dflt: unknown): S
 });
 const color = (name: string, dflt: string) => [`COLOR_${name}`, s('string', `ANSIBLE_COLOR_${name}`, dflt)] as const;
 
+// cowsay's stencils that Ansible accepts by default
+const COWS = [
+  ...['bud-frogs', 'bunny', 'cheese', 'daemon', 'default', 'dragon', 'elephant-in-snake', 'elephant', 'eyes'],
+  ...['hellokitty', 'kitty', 'luke-koala', 'meow', 'milk', 'moofasa', 'moose', 'ren', 'sheep', 'small'],
+  ...['stegosaurus', 'stimpy', 'supermilker', 'three-eyes', 'turkey', 'turtle', 'tux', 'udder', 'vader-koala'],
+  ...['vader', 'www'],
+];
+
 const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
+  ['ANSIBLE_COW_ACCEPTLIST', s('list', ['ANSIBLE_COW_WHITELIST', 'ANSIBLE_COW_ACCEPTLIST'], COWS)],
   ['ANSIBLE_FORCE_COLOR', s('boolean', 'ANSIBLE_FORCE_COLOR', false)],
   ['ANSIBLE_NOCOLOR', s('boolean', ['ANSIBLE_NOCOLOR', 'NO_COLOR'], false)],
   ['ANY_ERRORS_FATAL', s('boolean', 'ANSIBLE_ANY_ERRORS_FATAL', false)],
@@ -85,7 +94,7 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
 const expand = (p: string) => path.resolve(p.replace(/^~(?=$|\/)/, homedir()));
 
 /** ConfigManager's ensure_type for the types above. */
-function ensureType(value: unknown, type: SettingType): unknown {
+export function ensureType(value: unknown, type: SettingType): unknown {
   if (value === null || value === undefined) return null;
   const text = String(value);
   switch (type) {
@@ -95,6 +104,13 @@ function ensureType(value: unknown, type: SettingType): unknown {
       const n = Number.parseInt(text, 10);
       return Number.isNaN(n) ? value : n;
     }
+    case 'float': {
+      const n = Number.parseFloat(text);
+      return Number.isNaN(n) ? value : n;
+    }
+    case 'string':
+      // a bool or a number becomes its text (a variable's `ansible_port: 22` read as a string option)
+      return typeof value === 'number' || typeof value === 'boolean' ? pyStr(value) : value;
     case 'list':
       return Array.isArray(value) ? value : text.split(',').map((x) => x.trim());
     case 'pathspec':

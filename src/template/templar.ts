@@ -4,7 +4,7 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
-import { VaultText } from '../vault/index.js';
+import { VaultError, VaultText } from '../vault/index.js';
 import {
   JINJA_STATEMENTS,
   installPatches,
@@ -131,15 +131,17 @@ function syntaxError(src: string, why: string, cause?: unknown): TemplateError {
   return new TemplateSyntaxError(`template error while templating string: ${why}. String: ${src}. ${why}`, { cause });
 }
 
-/** `checked`: the caller already asked Jinja2's grammar about this text (in the form Ansible renders it). */
-function compile(src: string, checked = false): Compiled {
-  let found = cache.get(src);
+/** `checked`: the caller already asked Jinja2's grammar about this text (in the form Ansible renders it);
+ * `asBlock`: its literals decode as inside {% %} (a conditional, which Ansible renders as `{% if ... %}`). */
+function compile(src: string, checked = false, asBlock = false): Compiled {
+  const key = asBlock ? `\u0000${src}` : src;
+  let found = cache.get(key);
   if (found) return found;
   // what Jinja2 would refuse is refused with its words; Nunjucks compiles the rest
   const refused = checked ? undefined : jinjaSyntaxError(src);
   if (refused !== undefined) throw syntaxError(refused.text, refused.message);
   const e = env();
-  const prepared = plusControls(escapeBackslashes(src));
+  const prepared = plusControls(escapeBackslashes(src, asBlock));
   let root: any;
   try {
     root = parserMod.parse(prepared, e.extensionsList, e.opts);
@@ -172,7 +174,7 @@ function compile(src: string, checked = false): Compiled {
   }
   found = { template: buildTemplate(root, src), single, stringFilter, singleVar };
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(src, found);
+  cache.set(key, found);
   return found;
 }
 
@@ -267,6 +269,18 @@ export interface TemplarOptions {
 }
 
 /** What Ansible's 2.14 pipeline makes of a rendered text (steps 5–6). */
+/** An inline vault value read by a template: its plaintext, or, when no secret of the run opens it, the encrypted
+ * value itself (Ansible's AnsibleVaultEncryptedUnicode is decrypted only where it is used as text: `unvault` can
+ * still open it with a secret of its own, and any use as text fails with the vault's error). */
+function openedVault(value: VaultText): unknown {
+  try {
+    return value.data;
+  } catch (e) {
+    if (e instanceof VaultError) return value;
+    throw e;
+  }
+}
+
 function literalFromText(text: string): unknown {
   const t = text;
   if (t === 'True') return true;
@@ -303,7 +317,7 @@ export class Templar implements VarsResolver, FileTemplating {
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
     if (this.#opts.isFinal?.(name)) {
-      const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? raw.data : raw;
+      const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? openedVault(raw) : raw;
       resolved.set(name, v);
       return v;
     }
@@ -337,7 +351,7 @@ export class Templar implements VarsResolver, FileTemplating {
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
     if (value instanceof UnsafeText) return value.value;
     // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
-    if (value instanceof VaultText) return value.data;
+    if (value instanceof VaultText) return openedVault(value);
     if (!Array.isArray(value) && !isDict(value)) return value;
     done ??= new Map();
     const known = done.get(value);
@@ -379,6 +393,7 @@ export class Templar implements VarsResolver, FileTemplating {
       }
     }
     if (captured instanceof PyUndefined) captured.fail();
+    if (captured instanceof VaultText) captured = captured.data;
     if (isSafeString(captured)) captured = String(captured);
     if (this.jinja === 'native') return captured === undefined ? null : normalizeNative(captured);
     if (c.stringFilter) return captured;
@@ -478,11 +493,14 @@ export class Templar implements VarsResolver, FileTemplating {
     return this.#evaluate(expr, false);
   }
   #evaluate(expr: string, checked: boolean): unknown {
-    let c = expressions.get(expr);
+    // (a conditional's is kept under its text, which evaluateConditional asks about; the debugger's apart)
+    const key = checked ? expr : `\u0000${expr}`;
+    let c = expressions.get(key);
     if (!c) {
-      c = compile(`{{ ${expr} }}`, checked);
+      // Ansible escapes backslashes only in a text that has '{{': the `{% if %}` of a conditional has none
+      c = compile(`{{ ${expr} }}`, checked, checked && !expr.includes('{{'));
       if (expressions.size >= CACHE_LIMIT) expressions.clear();
-      expressions.set(expr, c);
+      expressions.set(key, c);
     }
     let captured: unknown = undefined;
     this.#render(c, expr, (v: unknown) => {

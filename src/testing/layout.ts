@@ -19,8 +19,9 @@ export interface TargetLayout {
   readonly varsFile?: string;
 }
 
-/** The inventory ansible-test writes for targets that run on the controller. */
-const INVENTORY = '[testgroup]\ntesthost ansible_connection=local ansible_pipelining=yes\n';
+/** The inventory ansible-test writes for targets that run on the controller (its interpreter the one running the
+ * test: tsible's, as for the implicit localhost). */
+const INVENTORY = `[testgroup]\ntesthost ansible_connection=local ansible_pipelining=yes ansible_python_interpreter=${process.execPath}\n`;
 
 export function targetLayout(dir: string, name: string): TargetLayout {
   const source = path.resolve(dir);

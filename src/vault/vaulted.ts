@@ -37,6 +37,10 @@ export class VaultText {
   toString(): string {
     return this.data;
   }
+  /** Python's str() of it, as templates print it: its plaintext. */
+  __str__(): string {
+    return this.data;
+  }
   toJSON(): string {
     return this.data;
   }

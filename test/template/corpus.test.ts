@@ -21,6 +21,7 @@ const golden = {
     ...recorded('values'),
     ...recorded('syntax'),
     ...recorded('plugins'),
+    ...recorded('targets'),
   ],
 };
 const known = knownDifferences();
