@@ -85,7 +85,8 @@ export const FILE_LOOKUPS = {
         const found = findFile(ctx, f);
         if (found) return [found];
       }
-      if (truthy(kw.skip ?? false)) return [];
+      // skip is an option of the lookup, or of a {files, paths, skip} term (_process_terms sets options from it)
+      if (truthy(kw.skip ?? false) || flattenOnce(terms).some((t) => isDict(t) && truthy(t.skip ?? false))) return [];
       throw new LookupFailure('No file was found when using first_found.');
     },
   },

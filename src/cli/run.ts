@@ -128,7 +128,15 @@ async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }
   if (opts.connection) inventory.defaultConnection = opts.connection;
   // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
-  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
+  // a directory none of whose files is an inventory (it skips .ini files) parses as nothing, with a warning
+  const unparsed = opts.inventory.filter(
+    (src) =>
+      statSync(src, { throwIfNoEntry: false })?.isDirectory() &&
+      !inventory.sources.some((f) => f.startsWith(path.resolve(src) + path.sep)),
+  );
+  for (const src of unparsed) warnOnStderr(io)(`Unable to parse ${path.resolve(src)} as an inventory source`);
+  const nothingParsed = !opts.inventory.length || unparsed.length === opts.inventory.length;
+  if (!quiet && nothingParsed && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
   if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
     io.err(
       "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
@@ -164,6 +172,7 @@ function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, e
 async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): Promise<void> {
   const { loadInventory } = await import('../inventory/inventory.js');
   const { applyLimit, matchHosts } = await import('../inventory/patterns.js');
+  const { selectedByTags } = await import('../executor/task-gate.js');
   const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
   const warn = warnOnStderr(io);
   if (opts.limit !== undefined) applyLimit(inventory, opts.limit, warn);
@@ -184,20 +193,31 @@ async function listPlaybooks(playbooks: Playbook[], opts: CliOptions, io: Io): P
         io.out(
           `    pattern: ${pyRepr([play.hosts].flat().map(pyStr))}\n    hosts (${matched.length}):\n${matched.map((h) => `      ${h}\n`).join('')}`,
         );
-      listPlayTasks(play, { opts, io, playTags });
+      listPlayTasks(play, { opts, io, playTags, selected: (tags) => selectedByTags(new Set(tags), opts) });
     });
   }
 }
 
 /** A play's tasks (--list-tasks) and their tags (--list-tags). */
-function listPlayTasks(play: Play, { opts, io, playTags }: { opts: CliOptions; io: Io; playTags: string[] }): void {
+function listPlayTasks(
+  play: Play,
+  {
+    opts,
+    io,
+    playTags,
+    selected,
+  }: { opts: CliOptions; io: Io; playTags: string[]; selected: (tags: string[]) => boolean },
+): void {
   // tasks inherit the play's tags
-  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks], playTags);
+  // as --tags and --skip-tags select them (Block.filter_tagged_tasks)
+  const tasks = listableTasks([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks], playTags).filter(
+    ({ tags }) => selected(tags),
+  );
   if (opts.listTasks) {
     io.out('    tasks:\n');
     for (const { task, tags } of tasks)
       io.out(
-        `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${tags.join(', ')}]\n`,
+        `      ${task.role ? task.role.name + ' : ' : ''}${task.name ?? task.actionAsWritten}\tTAGS: [${[...tags].sort().join(', ')}]\n`,
       );
   }
   if (opts.listTags) {
@@ -219,7 +239,7 @@ function listableTasks(
       .map(String);
     const tags = [...new Set([...inheritedTags, ...own])];
     if (n.kind === 'block') out.push(...listableTasks([...n.block, ...n.rescue, ...n.always], tags));
-    else if (!tags.includes('never')) out.push({ task: n, tags });
+    else out.push({ task: n, tags });
   }
   return out;
 }

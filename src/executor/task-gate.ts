@@ -18,8 +18,8 @@ export class TaskGate {
 
   runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
-    // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task)
-    if (!this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
+    // an include is filtered like any task (Block.filter_tagged_tasks exempts only the old bare `include`)
+    if (!this.tagsMatch(task) && task.action !== 'include') return;
     const run = new TaskRun(ctx, task, host, extra);
     run.handler = handler;
     if (!ctx.started) {
@@ -71,16 +71,23 @@ export class TaskGate {
 
   /** --tags and --skip-tags against the task's tags and its blocks' and play's. */
   tagsMatch(task: Task): boolean {
-    const { tags: only, skipTags: skip } = this.ctx.opts;
-    const tags = taskTags(task, this.ctx.play);
-    if (!only.length && !skip.length) return !tags.has('never');
-    if (skip.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
-    if (tags.has('always') && !skip.includes('always')) return true;
-    if (!only.length || only.includes('all')) return !tags.has('never');
-    if (only.includes('tagged') && tags.size) return true;
-    if (only.includes('untagged') && !tags.size) return true;
-    return only.some((t) => tags.has(t));
+    return selectedByTags(taskTags(task, this.ctx.play), this.ctx.opts);
   }
+}
+
+/** Taggable.evaluate_tags: whether --tags and --skip-tags select a task with these tags (its own, its blocks' and
+ * its play's). */
+export function selectedByTags(
+  tags: ReadonlySet<string>,
+  { tags: only, skipTags: skip }: { tags: readonly string[]; skipTags: readonly string[] },
+): boolean {
+  if (!only.length && !skip.length) return !tags.has('never');
+  if (skip.some((t) => tags.has(t) || (t === 'always' && tags.has('always')))) return false;
+  if (tags.has('always') && !skip.includes('always')) return true;
+  if (!only.length || only.includes('all')) return !tags.has('never');
+  if (only.includes('tagged') && tags.size && !tags.has('never')) return true;
+  if (only.includes('untagged') && !tags.size) return true;
+  return only.some((t) => tags.has(t));
 }
 
 /** A task's tags with its blocks' and its play's (they never change once loaded: worked out once per task). */

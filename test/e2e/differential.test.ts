@@ -58,12 +58,16 @@ const envOf = (c: Case): Record<string, string> => {
   return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 };
 
-/** Command results printed on failure carry their timings, and the controller's temporary files that diffs are made
- * from have random names. */
-const untimed = (text: string) =>
+/** What differs from run to run of the same playbook: the timings of command results printed on failure, the
+ * random names of the controller's temporary files that diffs are made from, and the order of the hosts that
+ * --list-hosts prints (a Python set). */
+const stable = (text: string) =>
   text
     .replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "<masked>"')
-    .replace(/^\+\+\+ after: \S*\/ansible-local-\S+$/gm, '+++ after: <local temporary file>');
+    .replace(/^\+\+\+ after: \S*\/ansible-local-\S+$/gm, '+++ after: <local temporary file>')
+    .replace(/(hosts \(\d+\):\n)((?: {6}\S.*\n)+)/g, (_all, head: string, hosts: string) =>
+      [head, ...hosts.split(/(?<=\n)/).sort()].join(''),
+    );
 const recapOf = (text: string) => text.slice(text.lastIndexOf('PLAY RECAP'));
 
 interface Outcome {
@@ -97,9 +101,9 @@ async function runCase(c: Case): Promise<Outcome> {
       .replaceAll(dir, '<dir>')
       .replaceAll(`127.0.0.1:${http.port}`, '127.0.0.1:<port>')
       .replaceAll(`${homedir()}/`, '<home>/');
-  const got = { code: run.code, stdout: untimed(normal(run.stdout)), stderr: normal(run.stderr) };
+  const got = { code: run.code, stdout: stable(normal(run.stdout)), stderr: normal(run.stderr) };
   const recorded = (ext: string) => readFileSync(path.join(RECORDED, c.area, `${c.name}.${ext}`), 'utf8');
-  const want = { code: Number(recorded('rc')), stdout: untimed(recorded('out')), stderr: recorded('err') };
+  const want = { code: Number(recorded('rc')), stdout: stable(recorded('out')), stderr: recorded('err') };
   return {
     id: c.id,
     rc: got.code === want.code,
