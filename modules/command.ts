@@ -1,6 +1,7 @@
 // command and shell, run on the local machine with Ansible's result keys.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import { resolve } from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 
@@ -142,7 +143,7 @@ class CommandRun {
   program(): [string, string[]] {
     if (this.shell) return [this.args.executable ?? '/bin/sh', ['-c', this.cmdText]];
     const argv: string[] | null = this.args.argv;
-    const p = argv?.length ? argv : shlexSplit(this.cmdText);
+    const p = (argv?.length ? argv : shlexSplit(this.cmdText)).map((a) => expandUserAndVars(a, this.ctx.env));
     return [p[0]!, p.slice(1)];
   }
   run(): Promise<TaskResult> {
@@ -249,3 +250,17 @@ export const shellModule = defineModule({
   run: (args, ctx) => runCommand({ ...args, _uses_shell: true }, ctx, true),
 });
 export default commandModule;
+
+/** os.path.expanduser(os.path.expandvars(arg)): what run_command does to each argument of a command run without a
+ * shell (expand_user_and_vars); a variable that is not set stays as written. */
+function expandUserAndVars(arg: string, env: Record<string, string | undefined>): string {
+  const expanded = arg.replace(/\$(\w+|\{[^}]*\})/g, (whole, name: string) => {
+    const value = env[name.startsWith('{') ? name.slice(1, -1) : name];
+    return value ?? whole;
+  });
+  if (!expanded.startsWith('~')) return expanded;
+  const end = expanded.includes('/') ? expanded.indexOf('/') : expanded.length;
+  const user = expanded.slice(1, end);
+  const home = !user ? (env.HOME ?? os.homedir()) : user === os.userInfo().username ? os.homedir() : undefined;
+  return home === undefined ? expanded : home + expanded.slice(end);
+}

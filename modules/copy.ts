@@ -406,7 +406,8 @@ function sources(t: CopyTask): { walked: Walked; source: string; tmp?: string } 
   if (args.content !== null) {
     const c = args.content;
     const text = Array.isArray(c) || isDict(c) ? pyJson(c) : pyStr(c);
-    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsible-content-')), 'content');
+    // named as the controller's temporary directory that Ansible writes content to (a diff shows its path)
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-local-')), 'content');
     fs.writeFileSync(tmp, text);
     return { walked: { files: [[tmp, path.basename(tmp)]], directories: [], symlinks: [] }, source: tmp, tmp };
   }

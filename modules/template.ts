@@ -3,7 +3,7 @@
 // same content: the file module for the attributes), whose result keys it returns.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { defineModule, type FileTemplateSettings, type ModuleContext, type TaskResult } from '../src/module.js';
 import { PyDatetime } from '../src/python/datetime.js';
@@ -92,12 +92,12 @@ function renderFail(result: TaskResult): never {
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
-/** _get_diff_data: the destination as it is and the rendered text. */
+/** _get_diff_data: the destination as it is (no header when there is none yet) and the rendered text, which Ansible
+ * has written to a file named after the template in a controller's temporary directory (the after header). */
 const diffData = (destFile: string, source: string, rendered: string) => ({
-  before: existsSync(destFile) ? readFileSync(destFile, 'utf8') : '',
+  ...(existsSync(destFile) ? { before_header: destFile, before: readFileSync(destFile, 'utf8') } : { before: '' }),
   after: rendered,
-  before_header: destFile,
-  after_header: source,
+  after_header: path.join(tmpdir(), `ansible-local-${process.pid}`, 'tmp', path.basename(source)),
 });
 
 /** The copy module's part: the rendered text written (validated, backed up), then the attributes. */

@@ -84,6 +84,7 @@ options:
   --seed SEED           seed the random filters (random, shuffle) for a reproducible run
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
+  -u, --user            accepted for compatibility (tsible runs tasks as the user running it)
   --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
   --jinja               templating result pipeline: 2.14 (default) or native (2.19)
   --version             show program's version number and exit
@@ -190,10 +191,13 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['-c', connection],
   ['--connection', connection],
   ['--version', switchOption((o) => (o.version = true))],
-  // accepted as ansible-playbook takes them; tsible has no module path and runs no connection with a timeout
+  // accepted as ansible-playbook takes them; tsible has no module path, runs no connection with a timeout, and runs
+  // tasks as the user who runs it (-u is the connection's remote_user, not a variable)
   // facts live for one run in tsible (no fact cache plugin), so there is never a cache to flush
   ['--flush-cache', switchOption(() => {})],
   ['-M', textOption(() => {})],
+  ['-u', textOption(() => {})],
+  ['--user', textOption(() => {})],
   ['--module-path', textOption(() => {})],
   ['-T', textOption((_o, v) => intValue('-T/--timeout', v))],
   ['--timeout', textOption((_o, v) => intValue('-T/--timeout', v))],
@@ -223,6 +227,7 @@ const SPELLINGS = [
   ['-c', '--connection'],
   ['-M', '--module-path'],
   ['-T', '--timeout'],
+  ['-u', '--user'],
   ['--vault-password-file', '--vault-pass-file'],
 ];
 const argparseName = (flag: string): string => (SPELLINGS.find((s) => s.includes(flag)) ?? [flag]).join('/');

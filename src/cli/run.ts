@@ -131,7 +131,15 @@ async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }
   if (opts.connection) inventory.defaultConnection = opts.connection;
   // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
-  if (!quiet && !opts.inventory.length && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
+  // a directory none of whose files is an inventory (it skips .ini files) parses as nothing, with a warning
+  const unparsed = opts.inventory.filter(
+    (src) =>
+      statSync(src, { throwIfNoEntry: false })?.isDirectory() &&
+      !inventory.sources.some((f) => f.startsWith(path.resolve(src) + path.sep)),
+  );
+  for (const src of unparsed) warnOnStderr(io)(`Unable to parse ${path.resolve(src)} as an inventory source`);
+  const nothingParsed = !opts.inventory.length || unparsed.length === opts.inventory.length;
+  if (!quiet && nothingParsed && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
   if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
     io.err(
       "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",

@@ -1,7 +1,8 @@
 // Handlers: a changed task notifies them by name (or `listen`), and they run when handlers are flushed (after each
 // section of the play, or at meta: flush_handlers), in the order they were defined.
 import type { Block, Task } from '../playbook/model.js';
-import { pyStr } from '../python/python.js';
+import { pyStr, truthy } from '../python/python.js';
+import { TsibleError } from '../errors.js';
 import { roleHandlers } from '../playbook/loader.js';
 import type { RunContext } from './context.js';
 
@@ -19,6 +20,11 @@ export function notify(ctx: RunContext, host: string, names: unknown): void {
     const name = pyStr(n);
     const byName = [...ctx.handlers].reverse().find((h) => handlerNames(h).includes(name));
     const listening = ctx.handlers.filter((h) => h.listen?.includes(name));
+    // ERROR_ON_MISSING_HANDLER (on by default): the run stops before the task's result is shown
+    if (!byName && !listening.length)
+      throw new TsibleError(
+        `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`,
+      );
     for (const handler of byName ? [byName, ...listening] : listening) {
       if (state.notified.has(handler)) continue;
       state.notified.add(handler);
@@ -44,10 +50,11 @@ interface HandlerRunner {
   runTask(task: Task, host: string, extra: Record<string, unknown>, handler?: boolean): Promise<void> | void;
 }
 
-/** Runs the handlers notified on this host (none when the host failed). */
+/** Runs the handlers notified on this host (none when the host failed, unless the play forces them). */
 export async function flushHandlers(ctx: RunContext, gate: HandlerRunner, host: string): Promise<void> {
   const state = ctx.hostState(host);
-  if (!state.notified.size || state.failed) return;
+  // force_handlers: a host's failure does not stop the handlers notified before it
+  if (!state.notified.size || (state.failed && !truthy(ctx.play.keywords.force_handlers ?? false))) return;
   // in the order they were loaded; a handler that notifies a later one runs it in this flush
   for (const h of ctx.handlers) {
     if (!state.notified.delete(h)) continue;

@@ -14,7 +14,7 @@ import {
 } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import type { Templar } from '../template/templar.js';
-import { isDict, pyStr, setKey } from '../python/python.js';
+import { isDict, pyStr, setKey, truthy } from '../python/python.js';
 import { MIN_SCRUBBED, addSecrets } from '../vault/index.js';
 import { ModuleFailure } from '../../modules/aws_common.js';
 import type { AwsCallEvent } from '../aws/client.js';
@@ -169,7 +169,7 @@ export function moduleContext(ctx: RunContext, at: { task: Task; host: string; t
     task,
     host: at.host,
     checkMode,
-    diff: ctx.opts.diff,
+    diff: diffMode(ctx, task, templar),
     verbosity: ctx.opts.verbosity,
     basedir: ctx.play.basedir,
     signal: ctx.opts.signal,
@@ -181,6 +181,11 @@ export function moduleContext(ctx: RunContext, at: { task: Task; host: string; t
     templates: templar,
     services: moduleServices.get(ctx) ?? servicesOf(ctx),
   };
+}
+/** The task's diff keyword, else --diff: a module asked for no diff returns none, so `diff: false` shows none. */
+function diffMode(ctx: RunContext, task: Task, templar: Templar): boolean {
+  const kw = keyword(task, 'diff', ctx.play);
+  return kw === undefined || kw === null ? ctx.opts.diff : truthy(templateField('diff', () => templar.template(kw)));
 }
 /** The services a module may call (AWS settings and the calls' record, the terminal's prompt): one per run. */
 const moduleServices = new WeakMap<RunContext, ModuleServices>();

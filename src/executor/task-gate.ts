@@ -18,8 +18,8 @@ export class TaskGate {
 
   runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
-    // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task)
-    if (!this.tagsMatch(task, host) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
+    // an include is filtered like any task (Block.filter_tagged_tasks exempts only the old bare `include`)
+    if (!this.tagsMatch(task, host) && task.action !== 'include') return;
     const run = new TaskRun(ctx, task, host, extra);
     run.handler = handler;
     if (!ctx.started) {

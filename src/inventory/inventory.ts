@@ -217,6 +217,9 @@ function groupDepths(inv: Inventory): Map<string, number> {
   return depth;
 }
 
+/** What an inventory directory's listing skips: hidden files and INVENTORY_IGNORE_EXTS (which has `.ini`). */
+const IGNORED_IN_DIRECTORY = /^\.|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
+
 export function loadInventory(sources: string[], playbookDir?: string): Inventory {
   const inv: Inventory = {
     hosts: new Map(),
@@ -240,7 +243,8 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
     if (!existsSync(src)) throw new OptionsError(`Unable to parse ${path.resolve(src)} as an inventory source`);
     const files = statSync(src).isDirectory()
       ? readdirSync(src)
-          .filter((f) => !['group_vars', 'host_vars'].includes(f) && !f.startsWith('.'))
+          .sort()
+          .filter((f) => !['group_vars', 'host_vars', 'vars_plugins'].includes(f) && !IGNORED_IN_DIRECTORY.test(f))
           .map((f) => path.join(src, f))
       : [src];
     dirs.push(statSync(src).isDirectory() ? src : path.dirname(src));

@@ -61,7 +61,7 @@ const TABLE = {
   ignore_errors: { where: ALL, type: 'bool', inherit: 'nearest', default: null, implemented: true },
   ignore_unreachable: { where: ALL, type: 'bool', inherit: 'nearest', default: null, implemented: true },
   check_mode: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: true },
-  // --diff (-D) is honoured, the keyword is not
+  // --diff (-D) and `diff: false` are honoured; `diff: true` without --diff shows no diff
   diff: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: false, harmless: [false] },
   any_errors_fatal: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: true },
   // the hosts of a task run one after another (as with `-f 1`), so no throttle can change a run
@@ -138,7 +138,7 @@ const TABLE = {
   pre_tasks: { where: PLAY, type: 'list', default: [], implemented: true },
   tasks: { where: PLAY, type: 'list', default: [], implemented: true },
   post_tasks: { where: PLAY, type: 'list', default: [], implemented: true },
-  force_handlers: { where: PLAY, type: 'bool', default: false, implemented: false, harmless: [false] },
+  force_handlers: { where: PLAY, type: 'bool', default: false, implemented: true },
   max_fail_percentage: { where: PLAY, type: 'percent', default: null, implemented: false, harmless: [] },
   serial: { where: PLAY, type: 'list', default: [], implemented: false, harmless: [[]] },
   // tsible's executor is the linear strategy; `debug` is the task debugger's (src/debugger)

@@ -82,9 +82,11 @@ export const isADirectory = (file: string): string =>
 export function readYamlFile(file: string): { documents: unknown[]; warnings: string[]; encrypted?: boolean } {
   // a missing file is an AnsibleFileNotFound (exit 1), a directory an error reading it (exit 4)
   const missing = (e: unknown) =>
-    new TsibleError(`Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.`, {
-      cause: e,
-    });
+    new TsibleError(
+      `Unable to retrieve file contents\nCould not find or access '${file}' on the Ansible Controller.\n` +
+        'If you are using a module and expect the file to exist on the remote, see the remote_src option',
+      { cause: e },
+    );
   let stamp: string;
   try {
     const st = statSync(file);

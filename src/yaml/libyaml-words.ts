@@ -82,6 +82,9 @@ function mappingEntryProblem(text: string, offset: number): LibyamlProblem {
   const indent = (l: string) => l.length - l.trimStart().length;
   if (previous !== undefined && indent(previous) === indent(line.text) && /^\s*- /.test(previous))
     if (!/^\s*-/.test(line.text)) return { problem: "did not find expected '-' indicator", offset };
+  // an entry that is a flow collection with more text after it (`- [1, 2] is subset(x)`): the sequence wants a dash
+  if (/^\s*- +[[{]/.test(line.text) && /[\]}]\s*$/.test(line.text.slice(0, offset - line.start)))
+    return { problem: "did not find expected '-' indicator", offset };
   return { problem: 'did not find expected key', offset };
 }
 

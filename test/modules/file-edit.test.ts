@@ -111,14 +111,21 @@ describe('template', () => {
   beforeEach(() => {
     writeFileSync(path.join(dir, 't.j2'), 'hello {{ who }}\n');
   });
+  // the rendered text is headed as Ansible's template action heads it: the file named after the template in a
+  // controller's temporary directory; a destination not there yet has no header
+  const renderedHeader = expect.stringMatching(/\/ansible-local-[^/]+\/tmp\/t\.j2$/);
   it('--diff: the destination before, the rendered text after, headed by their paths', async () => {
     const dest = path.join(dir, 'out.txt');
     writeFileSync(dest, 'old\n');
     const r = await run('template', { src: 't.j2', dest }, context({ diff: true }));
     expect(r.diff).toEqual([
-      { before: 'old\n', after: 'hello tsible\n', before_header: dest, after_header: path.join(dir, 't.j2') },
+      { before: 'old\n', after: 'hello tsible\n', before_header: dest, after_header: renderedHeader },
     ]);
     expect(readFileSync(dest, 'utf8')).toBe('hello tsible\n');
+  });
+  it('--diff for a new destination: no before header', async () => {
+    const r = await run('template', { src: 't.j2', dest: path.join(dir, 'fresh.txt') }, context({ diff: true }));
+    expect(r.diff).toEqual([{ before: '', after: 'hello tsible\n', after_header: renderedHeader }]);
   });
   it('check mode reports the change and writes nothing', async () => {
     const dest = path.join(dir, 'new.txt');

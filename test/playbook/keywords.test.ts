@@ -232,7 +232,6 @@ describe('keywords tsible does not implement', () => {
         'connection',
         'diff',
         'fact_path',
-        'force_handlers',
         'gather_subset',
         'gather_timeout',
         'max_fail_percentage',

@@ -98,6 +98,12 @@ describe('loadYaml', () => {
       );
     }
   });
+
+  it("wants a dash after a list entry that is a flow collection followed by more text, in libyaml's words", () => {
+    // test/differential/filters/filter-tests-unquoted-list.yml, as ansible-playbook 2.14 reported it
+    const text = 'that:\n  - x is defined\n  - [1, 2] is subset([1, 2, 3])\n';
+    expect(() => loadYaml(text, 'list.yml')).toThrow(/did not find expected '-' indicator/);
+  });
 });
 
 describe('readYamlFile (parsed files are reused while their text is unchanged)', () => {

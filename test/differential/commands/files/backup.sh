@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "backing up $1"
+echo "done" >&2

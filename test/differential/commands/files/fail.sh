@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "cannot reach the database"
+exit 3

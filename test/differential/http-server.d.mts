@@ -1,0 +1,1 @@
+export function startHttpServer(): Promise<{ port: number; close: () => Promise<void> }>;
