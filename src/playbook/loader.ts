@@ -662,6 +662,9 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
   return b;
 }
 
+/** A play's `vars:`, a dictionary or a list of dictionaries (the later ones win), as Play._load_vars reads it. */
+const varsDict = (v: unknown): Raw => (Array.isArray(v) ? Object.assign({}, ...v.filter(isDict)) : isDict(v) ? v : {});
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
 function importPlaybook(ds: Raw, basedir: string): Play[] {
@@ -833,7 +836,7 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
     name: ds.name === undefined ? undefined : String(ds.name),
     hosts: ds.hosts,
     keywords,
-    vars: isDict(ds.vars) ? ds.vars : {},
+    vars: varsDict(ds.vars),
     varsFiles: Array.isArray(ds.vars_files) ? ds.vars_files : ds.vars_files ? [ds.vars_files] : [],
     preTasks,
     roles,
