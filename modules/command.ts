@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { expandPath } from './file_common.js';
 
 const SPEC = {
   _raw_params: { type: 'str' as const },
@@ -142,7 +143,10 @@ class CommandRun {
   program(): [string, string[]] {
     if (this.shell) return [this.args.executable ?? '/bin/sh', ['-c', this.cmdText]];
     const argv: string[] | null = this.args.argv;
-    const p = argv?.length ? argv : shlexSplit(this.cmdText);
+    // run_command expands ~ and $VARS (from the module's environment) in every word when no shell runs
+    const p = (argv?.length ? argv : shlexSplit(this.cmdText)).map((w) =>
+      typeof w === 'string' ? expandPath(w, this.ctx.env) : w,
+    );
     return [p[0]!, p.slice(1)];
   }
   run(): Promise<TaskResult> {

@@ -155,16 +155,47 @@ export function templateField<T>(field: string, template: () => T): T {
   }
 }
 
+/** One layer of `environment` into env, as Task._post_validate_environment reads it: a dictionary value by value,
+ * a value with an undefined `ansible_env` (the facts not gathered yet) left out; anything else templated whole,
+ * used if it gives a dictionary. */
+function mergeEnvironment(
+  env: Record<string, string | undefined>,
+  layer: unknown,
+  at: { ctx: RunContext; task: Task; templar: Templar },
+): void {
+  if (!isDict(layer)) {
+    const t = templateField('environment', () => at.templar.template(layer));
+    if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
+    else at.ctx.warn(`could not parse environment value, skipping: ${pyStr(layer)}`);
+    return;
+  }
+  const gathering = FACT_GATHERING.has(at.task.action);
+  for (const [k, v] of Object.entries(layer)) {
+    try {
+      env[k] = pyStr(templateField('environment', () => at.templar.template(v)));
+    } catch (e) {
+      const words = e instanceof TaskTemplateError ? e.message : '';
+      if (!((gathering && words.includes('ansible_facts.env')) || words.includes('ansible_env'))) throw e;
+    }
+  }
+}
+const FACT_GATHERING = new Set(['gather_facts', 'setup']);
+
+/** The environment a task's module runs in: play, blocks, task merge in that order, values templated. */
+export function taskEnvironment(
+  ctx: RunContext,
+  at: { task: Task; templar: Templar },
+): Record<string, string | undefined> {
+  const layers = keyword(at.task, 'environment', ctx.play) as readonly unknown[];
+  const env: Record<string, string | undefined> = layers.length ? { ...ctx.opts.env } : ctx.opts.env;
+  for (const e of layers) mergeEnvironment(env, e, { ctx, task: at.task, templar: at.templar });
+  return env;
+}
+
 /** What a module is given besides its arguments, for this task on this host. */
 export function moduleContext(ctx: RunContext, at: { task: Task; host: string; templar: Templar }, checkMode: boolean) {
   const { task, templar } = at;
-  // environment: play, blocks, task merge in that order, values templated
-  const layers = keyword(task, 'environment', ctx.play) as readonly unknown[];
-  const env: Record<string, string | undefined> = layers.length ? { ...ctx.opts.env } : ctx.opts.env;
-  for (const e of layers) {
-    const t = templateField('environment', () => templar.template(e));
-    if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
-  }
+  const env = taskEnvironment(ctx, at);
   return {
     task,
     host: at.host,
