@@ -50,6 +50,21 @@ function holdsOmit(v: unknown, seen = new Set<object>()): boolean {
   return false;
 }
 
+/** Free-form text that was a template (the loader's `_variable_params`) must give a dict of arguments, which the
+ * task's other arguments then update; anything else fails the task, as Task._post_validate_args. */
+export function withVariableParams(
+  args: Record<string, unknown>,
+  warn: (message: string) => void,
+): { args: Record<string, unknown> } | { failure: TaskResult } {
+  if (!Object.hasOwn(args, '_variable_params')) return { args };
+  const { _variable_params: params, ...rest } = args;
+  if (!isDict(params)) return { failure: { failed: true, msg: `invalid or malformed argument: '${pyStr(params)}'` } };
+  warn(
+    "Using a variable for a task's 'args' is unsafe in some situations (see https://docs.ansible.com/ansible/devel/reference_appendices/faq.html#argsplat-unsafe)",
+  );
+  return { args: { ...params, ...rest } };
+}
+
 interface ModuleRun {
   readonly ctx: ModuleContext;
   readonly templar: Templar;
@@ -62,12 +77,15 @@ export type Prepared = { failure: TaskResult } | { invoke: Invoke };
  * module; the function never throws for a module failure. */
 export function prepareModule(task: Task, run: ModuleRun): Prepared {
   const def = resolveModule(task.action)!;
-  let rawArgs: Record<string, unknown>;
+  let templated: Record<string, unknown>;
   try {
-    rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
+    templated = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
   } catch (e) {
     return { failure: templateFailure(e, task) };
   }
+  const splat = withVariableParams(templated, run.ctx.warn);
+  if ('failure' in splat) return splat;
+  const rawArgs = splat.args;
   // messages name a collection module by its resolved FQCN, a builtin as the task wrote it
   const v = validateArgs(def, rawArgs, def.fqcn ?? task.actionAsWritten, run.ctx.env);
   if (v.error)

@@ -23,6 +23,7 @@ import {
   prepareModule,
   removeOmitted,
   withModuleDefaults,
+  withVariableParams,
   type Invoke,
   type Prepared,
 } from './module-run.js';
@@ -223,7 +224,9 @@ export class TaskExecutor {
     } catch (e) {
       return { failure: templateFailure(e, task, task.args) };
     }
-    return { invoke: new ActionInvocation(action, args, this).invoke };
+    const splat = withVariableParams(args, ctx.warn);
+    if ('failure' in splat) return splat;
+    return { invoke: new ActionInvocation(action, splat.args, this).invoke };
   }
 
   /** The module's runs: once, or until `until` holds (retries, delay), with changed_when and failed_when. A module

@@ -388,12 +388,18 @@ function moduleArgs(actionName: string, rawArgs: unknown, at: { ds: Raw; pos: Po
       at.ds,
       at.pos,
     );
-  if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName))
-    fail(
-      `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
-      at.ds,
-      at.pos,
-    );
+  if (typeof args._raw_params !== 'string' || args._raw_params === '' || RAW_PARAM_MODULES.includes(actionName))
+    return args;
+  // free-form text that is a template may give the arguments as a dict: the task learns when it runs
+  if (/\{\{|\{%|\{#/.test(args._raw_params)) {
+    const { _raw_params: params, ...rest } = args;
+    return { ...rest, _variable_params: params };
+  }
+  fail(
+    `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
+    at.ds,
+    at.pos,
+  );
   return args;
 }
 
