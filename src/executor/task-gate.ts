@@ -40,8 +40,9 @@ export class TaskGate {
   #arrived(run: TaskRun, first: boolean): Promise<void> | void {
     const { ctx } = this;
     const task = run.asked;
-    if (ctx.fatal && ctx.fatalAt !== taskKey(task)) {
-      run.state.ended = true;
+    if (ctx.fatal && ctx.fatalAt !== taskKey(task)) run.state.ended = true;
+    // the host's play may have ended while it waited for the others (end_play, end_batch on another host)
+    if (run.state.done && !run.handler) {
       ctx.lockstep.done(run.host);
       return;
     }
