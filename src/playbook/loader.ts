@@ -300,11 +300,10 @@ function checkTags(ds: Raw): void {
     throw new TsibleError('tags must be specified as a list', { pos: posOf(tags) });
 }
 
-/** What Task.load refuses beyond the keywords' types: tags, the register name, two loops, complex args. */
+/** What Task.load refuses beyond the keywords' types: tags, two loops, complex args (the register name is checked
+ * when the task has run: task-result.ts). */
 function checkTaskFields(ds: Raw, pos: Pos): void {
   checkTags(ds);
-  if (typeof ds.register === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ds.register))
-    throw new TsibleError(`Invalid variable name in 'register' specified: '${ds.register}'`);
   const withLoop = Object.keys(ds).find((k) => k.startsWith('with_'));
   if (withLoop && ds.loop !== undefined)
     throw new TsibleError(`duplicate loop in task: ${withLoop.slice(5)}`, { pos: posOf(ds) ?? pos });
