@@ -1,6 +1,6 @@
 // A task's result on a host, as the strategy processes it (_process_pending_results): registered, its facts
 // set, its status counted and shown, the host failed or unreachable, its handlers notified.
-import { MAX_EXPANDED_NODES, expandedSize, oversizeMessage } from '../python/expanded-size.js';
+import { expandsPast, oversizeMessage } from '../python/expanded-size.js';
 import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
@@ -51,7 +51,7 @@ interface ResultSite {
 /** A result that would expand past the size limit when written out (an alias bomb) fails instead of reaching the
  * callbacks. */
 export const withinSizeLimit = (result: TaskResult): TaskResult =>
-  expandedSize(result) > MAX_EXPANDED_NODES ? { failed: true, msg: oversizeMessage() } : result;
+  expandsPast(result) ? { failed: true, msg: oversizeMessage() } : result;
 
 export function finishTask(site: ResultSite, taskResult: TaskResult): void {
   const badRegister = invalidRegister(site);
