@@ -18,8 +18,9 @@ export class TaskGate {
 
   runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
-    // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task)
-    if (!this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
+    // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task;
+    // handlers never are: PlayIterator keeps the play's handlers unfiltered)
+    if (!handler && !this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
     const run = new TaskRun(ctx, task, host, extra);
     run.handler = handler;
     if (!ctx.started) {
