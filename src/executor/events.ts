@@ -2,6 +2,7 @@
 // plug into.
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
+import type { TsibleError } from '../errors.js';
 
 export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';
 
@@ -39,6 +40,8 @@ export interface Callback {
   /** A changed task notified this handler on this host. */
   notified?(handler: string, host: string): void;
   warning?(message: string): void;
+  /** An error that fails a host without ending the run (display.error): an included role that cannot load. */
+  error?(err: TsibleError): void;
   /** A line shown from the given verbosity on (display.vv and friends). */
   verbose?(level: number, message: string): void;
   playCount?(file: string, count: number): void;

@@ -15,7 +15,7 @@ import { addRoleHandlers } from './handlers.js';
 import { itemLabel, itemResult, itemVars, loopControl, noItems } from './loop.js';
 import { conditionList, keyword } from './task-keywords.js';
 import { taskName } from './task-name.js';
-import { finishTask, templateFailure } from './task-result.js';
+import { failHost, finishTask, templateFailure } from './task-result.js';
 
 /** The actions this file carries out. Their tasks report themselves (an include shows no banner of its own). */
 export const INCLUDE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'include_role', 'include']);
@@ -183,7 +183,7 @@ function missingFile(site: { ctx: RunContext; task: Task; host: string; state: H
   const result = { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` };
   site.ctx.emit('taskResult', site.host, site.task, result, 'failed');
   site.ctx.stat(site.host, 'failures');
-  site.state.failed = true;
+  failHost(site, result);
 }
 
 /** The planned includes in turn, each with its task's vars; until/retries includes again (a tsible extension,
@@ -238,21 +238,24 @@ async function runIncluded(
   if (p.role) {
     const { loadRole } = await import('../playbook/loader.js');
     const a = p.role;
-    const block = loadRole({
-      name: pyStr(a.name),
-      params: {},
-      ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
-      parent: task.parent,
-      pos: task.pos,
-      files: {
-        tasks: a.tasks_from as string,
-        defaults: a.defaults_from as string,
-        vars: a.vars_from as string,
-        handlers: a.handlers_from as string,
-      },
-      fromInclude: true,
-      allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
-    });
+    const block = loadIncludedRole(site, () =>
+      loadRole({
+        name: pyStr(a.name),
+        params: {},
+        ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
+        parent: task.parent,
+        pos: task.pos,
+        files: {
+          tasks: a.tasks_from as string,
+          defaults: a.defaults_from as string,
+          vars: a.vars_from as string,
+          handlers: a.handlers_from as string,
+        },
+        fromInclude: true,
+        allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
+      }),
+    );
+    if (!block) return false;
     // public: the role's defaults and vars stay visible to the rest of the play (IncludeRole: play.roles.append)
     if (pyBoolean(a.public ?? false, false)) ctx.play.publicRoles.push(block.role!);
     addRoleHandlers(ctx, block);
@@ -267,6 +270,22 @@ async function runIncluded(
   }
   await ctx.walk.runList(loaded, site.host, includeExtra);
   return true;
+}
+
+/** An included role, loaded; one that cannot load (not found: an AnsibleError, not a parse error) is shown and
+ * fails the host, and the run goes on, as the linear strategy treats it. */
+function loadIncludedRole(site: Omit<IncludeSite, 'extra' | 'run'>, load: () => Block): Block | undefined {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof ParseError || !(e instanceof TsibleError)) throw e;
+    site.ctx.emit('error', e);
+    // (Ansible counts nothing for the host, which then has no line in the recap, and exits 2 for it: counted
+    // here as a failure, which gives the same exit code)
+    site.ctx.stat(site.host, 'failures');
+    failHost(site, { failed: true, msg: e.message });
+    return undefined;
+  }
 }
 
 /** An included task file, loaded under a block that carries the include's `apply:` keywords; null when the

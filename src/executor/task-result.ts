@@ -118,7 +118,7 @@ function register(site: ResultSite, result: TaskResult, failed: boolean): void {
 
 /** The result's status, counted; a failure (not ignored) fails the host, and any_errors_fatal ends the play. */
 function countStatus(site: ResultSite, result: TaskResult, failure: 'failed' | 'ignored' | undefined): ResultStatus {
-  const { ctx, host, task, state } = site;
+  const { ctx, host } = site;
   if (result.skipped) {
     ctx.stat(host, 'skipped');
     return 'skipped';
@@ -131,18 +131,25 @@ function countStatus(site: ResultSite, result: TaskResult, failure: 'failed' | '
   }
   if (failure === 'failed') {
     ctx.stat(host, 'failures');
-    state.failed = true;
-    state.failedTask = task;
-    state.failedResult = result;
-    if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false) && !inRescuableBlock(task)) {
-      ctx.fatal = true;
-      ctx.fatalAt = taskKey(task);
-    }
+    failHost(site, result);
     return 'failed';
   }
   if (result.changed) ctx.stat(host, 'changed');
   ctx.stat(host, 'ok');
   return result.changed ? 'changed' : 'ok';
+}
+
+/** The task failed the host (its failure counted, or not counted, as the caller shows it); any_errors_fatal outside
+ * a block with a rescue then ends the play for every host. */
+export function failHost(site: Omit<ResultSite, 'templar'>, result: TaskResult): void {
+  const { ctx, task, state } = site;
+  state.failed = true;
+  state.failedTask = task;
+  state.failedResult = result;
+  if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false) && !inRescuableBlock(task)) {
+    ctx.fatal = true;
+    ctx.fatalAt = taskKey(task);
+  }
 }
 
 function inRescuableBlock(task: Task): boolean {

@@ -15,6 +15,8 @@ import { deepCopy, isDict, pyStr, truthy } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 import { diffOutput, type DiffColor } from './diff.js';
 import { maskSecrets, scrub } from '../vault/index.js';
+import type { TsibleError } from '../errors.js';
+import { formatError } from './errors.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -299,6 +301,9 @@ export class DefaultCallback implements Callback {
     if (this.#warned.has(wrapped)) return;
     this.#warned.add(wrapped);
     this.out.error(this.#c('warn', wrapped.replace(/\n$/, '')) + '\n');
+  }
+  error(err: TsibleError): void {
+    this.out.error(this.#c('failed', formatError(err)) + '\n');
   }
   deprecation(message: string): void {
     const text = wrap(
