@@ -204,7 +204,10 @@ export class TaskExecutor {
   #prepare(task: Task, moduleCtx: ModuleContext): Prepared {
     const { ctx, host, templar } = this;
     const action = executorAction(task.action);
-    const def = action ? undefined : resolveModule(task.action)!;
+    const def = action ? undefined : resolveModule(task.action);
+    // (an action templated to a name that is no module: the worker's error)
+    if (!action && !def)
+      return { failure: { failed: true, msg: `The module ${task.action} was not found in configured module paths` } };
     const onHost = def ? !def.actionPlugin && !def.executorAction : FACT_GATHERING.has(task.action);
     const hv = ctx.vm.inventoryVars(host);
     if (onHost && !isLocal(hv, host, ctx.vm.inventory)) {

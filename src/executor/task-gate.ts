@@ -8,6 +8,7 @@ import type { RunContext } from './context.js';
 import { taskKey } from './lockstep.js';
 import { keyword } from './task-keywords.js';
 import { TaskRun } from './task-run.js';
+import { copiedFrom } from './task-name.js';
 import { metaAction } from './actions/index.js';
 
 /** Meta actions the linear strategy runs (and shows) per host; the others run once for all hosts. */
@@ -16,8 +17,9 @@ const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_com
 export class TaskGate {
   constructor(readonly ctx: RunContext) {}
 
-  runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
+  runTask(loaded: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
+    const task = withHostAction(ctx, loaded, host, extra);
     // (includes are not filtered here, their tasks are; ansible-playbook 2.14 filters an include like any task;
     // handlers never are: PlayIterator keeps the play's handlers unfiltered)
     if (!handler && !this.tagsMatch(task) && task.action !== 'include_tasks' && task.action !== 'include_role') return;
@@ -32,7 +34,7 @@ export class TaskGate {
       run.state.ended = true;
       return;
     }
-    const arrived = ctx.lockstep.arrive(host, task);
+    const arrived = ctx.lockstep.arrive(host, task, run.state.frames.length);
     if (typeof arrived === 'boolean') return this.#arrived(run, arrived);
     return arrived.then((first) => this.#arrived(run, first));
   }
@@ -84,6 +86,22 @@ export class TaskGate {
     return only.some((t) => tags.has(t));
   }
 }
+
+/** `action: '{{ module }}'`: the action templated for this host, as the worker does; one that names no module
+ * fails when the task runs. */
+function withHostAction(ctx: RunContext, task: Task, host: string, extra: Vars): Task {
+  if (!TEMPLATED_ACTION.test(task.action)) return task;
+  let name: string;
+  try {
+    name = pyStr(ctx.templar(host, task, extra).template(task.action)).trim();
+  } catch {
+    return task;
+  }
+  const action = resolveModule(name)?.names[0] ?? name;
+  const shell = action === 'shell' || action === 'command' ? { _uses_shell: action === 'shell' } : {};
+  return copiedFrom({ ...task, action, actionAsWritten: name, args: { ...shell, ...task.args } }, task);
+}
+const TEMPLATED_ACTION = /\{\{|\{%/;
 
 /** A task's tags with its blocks' and its play's (they never change once loaded: worked out once per task). */
 const tagsOf = new WeakMap<Task, { play: Play; tags: ReadonlySet<string> }>();

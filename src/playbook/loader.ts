@@ -244,8 +244,10 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   }
   checkTaskFields(ds, pos);
   const { keywords, actionName, rawArgs } = parseAction(ds, pos);
-  const def = resolveModule(actionName);
-  if (!def) fail(unresolved(actionName), ds, pos);
+  // an action that is a template (`action: '{{ module }}'`) is resolved per host when the task runs
+  const templatedAction = /\{\{|\{%/.test(actionName);
+  const def = templatedAction ? undefined : resolveModule(actionName);
+  if (!def && !templatedAction) fail(unresolved(actionName), ds, pos);
   // Task._validate_attributes, after ModuleArgsParser (`listen` is for handlers only); its message carries the
   // position once more, before its hint
   const valid = keywordsValidAt(level);
@@ -273,7 +275,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
     args._raw_params = args.cmd;
     delete args.cmd;
   }
-  if (def.names[0] === 'shell' || def.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
+  if (def?.names[0] === 'shell' || def?.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
   const listen = ctx.handler
     ? (Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : []).filter(
         (x): x is string => typeof x === 'string',
@@ -282,7 +284,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   return {
     kind: 'task',
     name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name),
-    action: def.names[0]!,
+    action: def?.names[0] ?? actionName,
     actionAsWritten: actionName,
     args,
     keywords,
