@@ -55,7 +55,8 @@ export class PlayRun {
     readonly play: Play,
   ) {}
 
-  async run(): Promise<void> {
+  /** Runs the play; true when the playbook ends with it (every host of a batch failed). */
+  async run(): Promise<boolean> {
     const { ctx, play } = this;
     ctx.play = play;
     const templar = ctx.templar('localhost');
@@ -69,7 +70,7 @@ export class PlayRun {
     if (!hosts.length) {
       ctx.emit('playStart', play, name);
       ctx.emit('noHostsMatched');
-      return;
+      return false;
     }
     // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
     this.#warnReserved([
@@ -78,14 +79,22 @@ export class PlayRun {
       ...Object.keys(ctx.vm.extraVars),
     ]);
     this.#readEncryptedVarsFiles(templar);
-    ctx.emit('playStart', play, name);
-    this.#start(hosts, { name, templar });
-    await Promise.all(hosts.map((h) => this.#runHost(h)));
-    for (const h of hosts) {
-      const state = ctx.hostState(h);
-      if (state.failed || state.unreachable) ctx.gone.add(h);
+    // serial: the play runs batch after batch, each from its banner to its handlers (PlaybookExecutor)
+    for (const batch of serialBatches(hosts, templar.template(play.keywords.serial ?? []))) {
+      ctx.emit('playStart', play, name);
+      this.#start(batch, { name, templar, all: hosts });
+      await Promise.all(batch.map((h) => this.#runHost(h)));
+      for (const h of batch) {
+        const state = ctx.hostState(h);
+        if (state.failed || state.unreachable) ctx.gone.add(h);
+      }
+      // a batch whose hosts all failed ends the playbook; end_play and any_errors_fatal end the play
+      if (batch.every((h) => ctx.gone.has(h))) return true;
+      if (this.#endedPlay || ctx.fatal) break;
     }
+    return false;
   }
+  #endedPlay = false;
 
   /** An unnamed play is named after its hosts pattern (Play.get_name). */
   #name(templar: Templar, pattern: unknown): string {
@@ -121,13 +130,13 @@ export class PlayRun {
   }
 
   /** The play's state, its magic variables and vars_files. */
-  #start(hosts: string[], { name, templar }: { name: string; templar: Templar }): void {
+  #start(hosts: string[], { name, templar, all }: { name: string; templar: Templar; all: string[] }): void {
     const { ctx, play } = this;
     ctx.startPlay(hosts);
     const magic = ctx.vm.magic as Vars;
-    magic.ansible_play_hosts = [...hosts];
+    magic.ansible_play_hosts = all.filter((h) => !ctx.gone.has(h));
     magic.ansible_play_batch = [...hosts];
-    magic.ansible_play_hosts_all = [...hosts];
+    magic.ansible_play_hosts_all = [...all];
     magic.play_hosts = [...hosts];
     magic.ansible_play_name = name;
     ctx.started = !ctx.opts.startAtTask;
@@ -155,6 +164,7 @@ export class PlayRun {
     } catch (e) {
       if (!(e instanceof EndPlay)) throw e;
       for (const state of ctx.hosts.values()) state.ended = true;
+      this.#endedPlay = true;
     } finally {
       ctx.lockstep.leave(host);
     }
@@ -167,6 +177,24 @@ export class PlayRun {
     if (this.play.implicit) return false;
     return (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
   }
+}
+
+/** The play's hosts in batches, as `serial` asks (PlaybookExecutor._get_serialized_batches): each size a number
+ * or a percentage of the hosts (at least one), the last size repeated; none, or 0, is all hosts at once. */
+function serialBatches(hosts: string[], serial: unknown): string[][] {
+  const sizes = (Array.isArray(serial) ? serial : [serial]).map((v) => {
+    const text = pyStr(v).trim();
+    const n = text.endsWith('%') ? Math.max(1, Math.floor((parseInt(text) / 100) * hosts.length)) : parseInt(text);
+    return n > 0 ? n : hosts.length;
+  });
+  if (!sizes.length) return [hosts];
+  const batches: string[][] = [];
+  for (let i = 0, k = 0; i < hosts.length; k++) {
+    const n = sizes[Math.min(k, sizes.length - 1)]!;
+    batches.push(hosts.slice(i, i + n));
+    i += n;
+  }
+  return batches;
 }
 
 /** One vars_files entry read as VariableManager.get_vars reads it (the first file found of a list), refused in

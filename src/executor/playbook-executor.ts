@@ -62,7 +62,8 @@ export class PlaybookExecutor {
     const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
     ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory));
     for (const play of playbook.plays) {
-      await new PlayRun(ctx, this.#strategy, play).run();
+      const broken = await new PlayRun(ctx, this.#strategy, play).run();
+      if (broken && !ctx.fatal) break;
       if (ctx.fatal) {
         ctx.emit('noHostsLeft');
         break;
