@@ -46,8 +46,8 @@ export class BlockWalk {
       }
       const rescueExtra = {
         ...extra,
-        ansible_failed_task: failedTask ? failedTaskFields(failedTask) : {},
-        ansible_failed_result: failedResult ?? {},
+        ansible_failed_task: unsafe(failedTask ? failedTaskFields(failedTask) : {}),
+        ansible_failed_result: unsafe(failedResult ?? {}),
       };
       await this.runList(block.rescue, host, rescueExtra);
     }
@@ -59,6 +59,20 @@ export class BlockWalk {
     }
   }
 }
+
+/** The values of ansible_failed_task and ansible_failed_result the walk made: Ansible hands them to the rescue
+ * wrapped as unsafe (wrap_var), so a task's `{{ item }}` in its name or arguments, or a template in a module's
+ * message, is never templated again when the rescue reads them (templar-scope.ts asks). */
+const rescueValues = new WeakSet<object>();
+function unsafe(value: Record<string, unknown>): Record<string, unknown> {
+  rescueValues.add(value);
+  return value;
+}
+export const isRescueValue = (name: string, value: unknown): boolean =>
+  (name === 'ansible_failed_task' || name === 'ansible_failed_result') &&
+  typeof value === 'object' &&
+  value !== null &&
+  rescueValues.has(value);
 
 /** ansible_failed_task: the failed task's attributes as Task.serialize() gives them (an unnamed task's name is ''),
  * with Ansible's defaults for the keywords the task did not set. */

@@ -16,21 +16,41 @@ function handlerNames(h: Task): string[] {
  * (search_handler_blocks_by_name), and every handler that listens to it. */
 export function notify(ctx: RunContext, host: string, names: unknown): void {
   const state = ctx.hostState(host);
+  const index = handlerIndex(ctx);
   for (const n of Array.isArray(names) ? names : [names]) {
     const name = pyStr(n);
-    const byName = [...ctx.handlers].reverse().find((h) => handlerNames(h).includes(name));
-    const listening = ctx.handlers.filter((h) => h.listen?.includes(name));
+    const handlers = index.get(name);
     // ERROR_ON_MISSING_HANDLER (on by default): the run stops before the task's result is shown
-    if (!byName && !listening.length)
+    if (!handlers?.length)
       throw new TsibleError(
         `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`,
       );
-    for (const handler of byName ? [byName, ...listening] : listening) {
+    for (const handler of handlers) {
       if (state.notified.has(handler)) continue;
       state.notified.add(handler);
       ctx.emit('notified', handler.name ?? handler.actionAsWritten, host);
     }
   }
+}
+
+/** The handlers each name notifies, made again when the play's handlers change (a new play, an included role's). */
+const indexes = new WeakMap<RunContext, { handlers: readonly Task[]; count: number; byName: Map<string, Task[]> }>();
+function handlerIndex(ctx: RunContext): Map<string, Task[]> {
+  const known = indexes.get(ctx);
+  if (known?.handlers === ctx.handlers && known.count === ctx.handlers.length) return known.byName;
+  const named = new Map<string, Task>();
+  const listening = new Map<string, Task[]>();
+  for (const h of ctx.handlers) {
+    for (const name of handlerNames(h)) named.set(name, h);
+    for (const name of h.listen ?? []) listening.set(name, [...(listening.get(name) ?? []), h]);
+  }
+  const byName = new Map<string, Task[]>();
+  for (const name of new Set([...named.keys(), ...listening.keys()])) {
+    const h = named.get(name);
+    byName.set(name, h ? [h, ...(listening.get(name) ?? [])] : listening.get(name)!);
+  }
+  indexes.set(ctx, { handlers: ctx.handlers, count: ctx.handlers.length, byName });
+  return byName;
 }
 
 /** The play's handlers, and its roles' (each use of a role brings its own). */

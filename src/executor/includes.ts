@@ -19,7 +19,7 @@ import type { RunContext } from './context.js';
 import type { HostState } from './host-state.js';
 import { falseCondition, skippedByWhen } from './conditionals.js';
 import { addRoleHandlers } from './handlers.js';
-import { itemLabel, loopControl, noItems } from './loop.js';
+import { itemLabel, itemResult, itemVars, loopControl, noItems } from './loop.js';
 import { conditionList, keyword } from './task-keywords.js';
 import { taskName } from './task-name.js';
 import { failHost, finishTask, templateFailure } from './task-result.js';
@@ -106,16 +106,8 @@ export async function runInclude(site: IncludeSite, items: unknown[] | null): Pr
 /** Each item's include: its `when`, then the role's arguments or the file, loaded now. */
 function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
   const { ctx, task, host } = site;
-  const { lc, loopVar } = loopControl(task);
-  const runs =
-    items === null
-      ? [site.extra]
-      : items.map((item, i) => ({
-          ...site.extra,
-          [loopVar]: item,
-          ansible_loop_var: loopVar,
-          ...(lc.index_var !== undefined ? { [pyStr(lc.index_var)]: i } : {}),
-        }));
+  const { loopVar } = loopControl(task);
+  const runs = items === null ? [site.extra] : items.map((_item, i) => itemVars(task, site.extra, items, i));
   const plan: Plan = { planned: [], results: [], skippedAll: true, stopped: false };
   for (const runExtra of runs) {
     const t = ctx.templar(host, task, runExtra);
@@ -164,9 +156,11 @@ function stop(plan: Plan): Plan {
 function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan: Plan, looped: boolean): boolean {
   const { ctx, task, host, templar: t } = site;
   const { loopVar } = loopControl(task);
-  const item = looped
-    ? { _ansible_item_label: runExtra[loopVar], ansible_loop_var: loopVar, [loopVar]: runExtra[loopVar] }
-    : {};
+  const item: TaskResult = {};
+  if (looped) {
+    item._ansible_item_label = runExtra[loopVar];
+    itemResult(task, item, runExtra);
+  }
   if (task.action === 'include_role') {
     const roleArgs = t.template(task.args) as Record<string, unknown>;
     plan.planned.push({ runExtra, templar: t, role: roleArgs });

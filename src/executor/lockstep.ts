@@ -6,6 +6,8 @@ import type { Task } from '../playbook/model.js';
 interface Waiter {
   host: string;
   key: string;
+  /** How many includes deep the host is: an include's tasks run before the task after it (see #schedule). */
+  depth: number;
   release: (first: boolean) => void;
 }
 
@@ -26,10 +28,10 @@ export class Lockstep {
 
   /** Waits until this host may run `task`; true when it is the first host of its group (print the banner). A lone
    * host goes on at once. */
-  arrive(host: string, task: Task): boolean | Promise<boolean> {
+  arrive(host: string, task: Task, depth = 0): boolean | Promise<boolean> {
     if (this.#order.length === 1) return true;
     return new Promise((release) => {
-      this.#waiting.set(host, { host, key: taskKey(task), release });
+      this.#waiting.set(host, { host, key: taskKey(task), depth, release });
       this.#schedule();
     });
   }
@@ -53,7 +55,13 @@ export class Lockstep {
   #schedule(): void {
     if (this.#running) return;
     if (![...this.#active].every((h) => this.#waiting.has(h))) return;
-    const first = this.#order.find((h) => this.#waiting.has(h));
+    // the linear strategy puts an include's tasks before the next task of the play, for all hosts: the hosts
+    // deepest in includes go first, the others wait (Ansible gives them noop tasks)
+    let first: string | undefined;
+    for (const h of this.#order) {
+      const w = this.#waiting.get(h);
+      if (w && (first === undefined || w.depth > this.#waiting.get(first)!.depth)) first = h;
+    }
     if (!first) return;
     const key = this.#waiting.get(first)!.key;
     this.#queue = this.#order.filter((h) => this.#waiting.get(h)?.key === key).map((h) => this.#waiting.get(h)!);

@@ -56,7 +56,6 @@ export function itemVars(task: Task, extra: Vars, items: unknown[], i: number): 
   if (lc.index_var !== undefined) itemExtra[pyStr(lc.index_var)] = i;
   if (truthy(lc.extended ?? false)) {
     const loop: Vars = {
-      allitems: items,
       first: i === 0,
       index: i + 1,
       index0: i,
@@ -65,6 +64,7 @@ export function itemVars(task: Task, extra: Vars, items: unknown[], i: number): 
       revindex: items.length - i,
       revindex0: items.length - i - 1,
     };
+    if (truthy(lc.extended_allitems ?? true)) loop.allitems = items;
     if (i > 0) loop.previtem = items[i - 1];
     if (i < items.length - 1) loop.nextitem = items[i + 1];
     itemExtra.ansible_loop = loop;

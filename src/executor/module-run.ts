@@ -50,6 +50,21 @@ function holdsOmit(v: unknown, seen = new Set<object>()): boolean {
   return false;
 }
 
+/** Free-form text that was a template (the loader's `_variable_params`) must give a dict of arguments, which the
+ * task's other arguments then update; anything else fails the task, as Task._post_validate_args. */
+export function withVariableParams(
+  args: Record<string, unknown>,
+  warn: (message: string) => void,
+): { args: Record<string, unknown> } | { failure: TaskResult } {
+  if (!Object.hasOwn(args, '_variable_params')) return { args };
+  const { _variable_params: params, ...rest } = args;
+  if (!isDict(params)) return { failure: { failed: true, msg: `invalid or malformed argument: '${pyStr(params)}'` } };
+  warn(
+    "Using a variable for a task's 'args' is unsafe in some situations (see https://docs.ansible.com/ansible/devel/reference_appendices/faq.html#argsplat-unsafe)",
+  );
+  return { args: { ...params, ...rest } };
+}
+
 interface ModuleRun {
   readonly ctx: ModuleContext;
   readonly templar: Templar;
@@ -62,12 +77,15 @@ export type Prepared = { failure: TaskResult } | { invoke: Invoke };
  * module; the function never throws for a module failure. */
 export function prepareModule(task: Task, run: ModuleRun): Prepared {
   const def = resolveModule(task.action)!;
-  let rawArgs: Record<string, unknown>;
+  let templated: Record<string, unknown>;
   try {
-    rawArgs = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
+    templated = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
   } catch (e) {
     return { failure: templateFailure(e, task) };
   }
+  const splat = withVariableParams(templated, run.ctx.warn);
+  if ('failure' in splat) return splat;
+  const rawArgs = splat.args;
   // messages name a collection module by its resolved FQCN, a builtin as the task wrote it
   const v = validateArgs(def, rawArgs, def.fqcn ?? task.actionAsWritten, run.ctx.env);
   if (v.error)
@@ -155,16 +173,47 @@ export function templateField<T>(field: string, template: () => T): T {
   }
 }
 
+/** One layer of `environment` into env, as Task._post_validate_environment reads it: a dictionary value by value,
+ * a value with an undefined `ansible_env` (the facts not gathered yet) left out; anything else templated whole,
+ * used if it gives a dictionary. */
+function mergeEnvironment(
+  env: Record<string, string | undefined>,
+  layer: unknown,
+  at: { ctx: RunContext; task: Task; templar: Templar },
+): void {
+  if (!isDict(layer)) {
+    const t = templateField('environment', () => at.templar.template(layer));
+    if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
+    else at.ctx.warn(`could not parse environment value, skipping: ${pyStr(layer)}`);
+    return;
+  }
+  const gathering = FACT_GATHERING.has(at.task.action);
+  for (const [k, v] of Object.entries(layer)) {
+    try {
+      env[k] = pyStr(templateField('environment', () => at.templar.template(v)));
+    } catch (e) {
+      const words = e instanceof TaskTemplateError ? e.message : '';
+      if (!((gathering && words.includes('ansible_facts.env')) || words.includes('ansible_env'))) throw e;
+    }
+  }
+}
+const FACT_GATHERING = new Set(['gather_facts', 'setup']);
+
+/** The environment a task's module runs in: play, blocks, task merge in that order, values templated. */
+export function taskEnvironment(
+  ctx: RunContext,
+  at: { task: Task; templar: Templar },
+): Record<string, string | undefined> {
+  const layers = keyword(at.task, 'environment', ctx.play) as readonly unknown[];
+  const env: Record<string, string | undefined> = layers.length ? { ...ctx.opts.env } : ctx.opts.env;
+  for (const e of layers) mergeEnvironment(env, e, { ctx, task: at.task, templar: at.templar });
+  return env;
+}
+
 /** What a module is given besides its arguments, for this task on this host. */
 export function moduleContext(ctx: RunContext, at: { task: Task; host: string; templar: Templar }, checkMode: boolean) {
   const { task, templar } = at;
-  // environment: play, blocks, task merge in that order, values templated
-  const layers = keyword(task, 'environment', ctx.play) as readonly unknown[];
-  const env: Record<string, string | undefined> = layers.length ? { ...ctx.opts.env } : ctx.opts.env;
-  for (const e of layers) {
-    const t = templateField('environment', () => templar.template(e));
-    if (isDict(t)) for (const [k, v] of Object.entries(t)) env[k] = pyStr(v);
-  }
+  const env = taskEnvironment(ctx, at);
   return {
     task,
     host: at.host,

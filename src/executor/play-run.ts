@@ -66,7 +66,7 @@ export class PlayRun {
     readonly play: Play,
   ) {}
 
-  /** Runs the play; true when every one of its hosts failed or was unreachable, which ends the playbook
+  /** Runs the play; true when the playbook ends with it: every host of a batch failed or was unreachable
    * (PlaybookExecutor's break_play). */
   async run(): Promise<boolean> {
     const { ctx, play } = this;
@@ -92,16 +92,23 @@ export class PlayRun {
       ...Object.keys(ctx.vm.extraVars),
     ]);
     const varsFiles = this.#findVarsFiles(templar);
-    ctx.emit('playStart', play, name);
-    this.#start(hosts, { name, varsFiles, matched });
-    await Promise.all(hosts.map((h) => this.#runHost(h)));
-    for (const h of hosts) {
-      const state = ctx.hostState(h);
-      if (state.failed || state.unreachable) ctx.gone.add(h);
-      if (state.failed) ctx.failed.add(h);
+    // serial: the play runs batch after batch, each from its banner to its handlers (PlaybookExecutor)
+    for (const batch of serialBatches(hosts, templar.template(play.keywords.serial ?? []))) {
+      ctx.emit('playStart', play, name);
+      this.#start(batch, { name, varsFiles, matched });
+      await Promise.all(batch.map((h) => this.#runHost(h)));
+      for (const h of batch) {
+        const state = ctx.hostState(h);
+        if (state.failed || state.unreachable) ctx.gone.add(h);
+        if (state.failed) ctx.failed.add(h);
+      }
+      // a batch whose hosts all failed ends the playbook; end_play and any_errors_fatal end the play
+      if (batch.every((h) => ctx.gone.has(h))) return true;
+      if (this.#endedPlay || ctx.fatal) break;
     }
-    return hosts.every((h) => ctx.gone.has(h));
+    return false;
   }
+  #endedPlay = false;
 
   /** An unnamed play is named after its hosts pattern (Play.get_name). */
   #name(templar: Templar, pattern: unknown): string {
@@ -142,7 +149,7 @@ export class PlayRun {
   }
 
   /** The play's state, its magic variables and vars_files. */
-  /** matched: the play's hosts in inventory order, as ansible_play_hosts lists them (the batch follows `order`). */
+  /** matched: the play's hosts in inventory order, as ansible_play_hosts lists them (a batch follows `order`). */
   #start(
     hosts: string[],
     { name, varsFiles: found, matched }: { name: string; varsFiles: FoundVarsFile[]; matched: string[] },
@@ -150,7 +157,7 @@ export class PlayRun {
     const { ctx } = this;
     ctx.startPlay(hosts);
     const magic = ctx.vm.magic as Vars;
-    magic.ansible_play_hosts = [...matched];
+    magic.ansible_play_hosts = matched.filter((h) => !ctx.gone.has(h));
     magic.ansible_play_batch = [...hosts];
     magic.ansible_play_hosts_all = [...matched];
     magic.play_hosts = [...hosts];
@@ -180,6 +187,7 @@ export class PlayRun {
     } catch (e) {
       if (!(e instanceof EndPlay)) throw e;
       for (const state of ctx.hosts.values()) state.ended = true;
+      this.#endedPlay = true;
     } finally {
       ctx.lockstep.leave(host);
     }
@@ -192,6 +200,24 @@ export class PlayRun {
     if (this.play.implicit) return false;
     return (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
   }
+}
+
+/** The play's hosts in batches, as `serial` asks (PlaybookExecutor._get_serialized_batches): each size a number
+ * or a percentage of the hosts (at least one), the last size repeated; none, or 0, is all hosts at once. */
+function serialBatches(hosts: string[], serial: unknown): string[][] {
+  const sizes = (Array.isArray(serial) ? serial : [serial]).map((v) => {
+    const text = pyStr(v).trim();
+    const n = text.endsWith('%') ? Math.max(1, Math.floor((parseInt(text) / 100) * hosts.length)) : parseInt(text);
+    return n > 0 ? n : hosts.length;
+  });
+  if (!sizes.length) return [hosts];
+  const batches: string[][] = [];
+  for (let i = 0, k = 0; i < hosts.length; k++) {
+    const n = sizes[Math.min(k, sizes.length - 1)]!;
+    batches.push(hosts.slice(i, i + n));
+    i += n;
+  }
+  return batches;
 }
 
 /** One vars_files entry read as VariableManager.get_vars reads it (the first file found of a list), refused in

@@ -23,6 +23,7 @@ import {
   prepareModule,
   removeOmitted,
   withModuleDefaults,
+  withVariableParams,
   type Invoke,
   type Prepared,
 } from './module-run.js';
@@ -203,7 +204,10 @@ export class TaskExecutor {
   #prepare(task: Task, moduleCtx: ModuleContext): Prepared {
     const { ctx, host, templar } = this;
     const action = executorAction(task.action);
-    const def = action ? undefined : resolveModule(task.action)!;
+    const def = action ? undefined : resolveModule(task.action);
+    // (an action templated to a name that is no module: the worker's error)
+    if (!action && !def)
+      return { failure: { failed: true, msg: `The module ${task.action} was not found in configured module paths` } };
     const onHost = def ? !def.actionPlugin && !def.executorAction : FACT_GATHERING.has(task.action);
     const hv = ctx.vm.inventoryVars(host);
     if (onHost && !isLocal(hv, host, ctx.vm.inventory)) {
@@ -223,7 +227,9 @@ export class TaskExecutor {
     } catch (e) {
       return { failure: templateFailure(e, task, task.args) };
     }
-    return { invoke: new ActionInvocation(action, args, this).invoke };
+    const splat = withVariableParams(args, ctx.warn);
+    if ('failure' in splat) return splat;
+    return { invoke: new ActionInvocation(action, splat.args, this).invoke };
   }
 
   /** The module's runs: once, or until `until` holds (retries, delay), with changed_when and failed_when. A module

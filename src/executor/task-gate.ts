@@ -8,6 +8,7 @@ import type { RunContext } from './context.js';
 import { taskKey } from './lockstep.js';
 import { taskTags, tagsAllowRun } from './task-tags.js';
 import { TaskRun } from './task-run.js';
+import { copiedFrom } from './task-name.js';
 import { metaAction } from './actions/index.js';
 
 /** Meta actions the linear strategy runs (and shows) per host; the others run once for all hosts. */
@@ -16,10 +17,12 @@ const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_com
 export class TaskGate {
   constructor(readonly ctx: RunContext) {}
 
-  runTask(task: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
+  runTask(loaded: Task, host: string, extra: Vars, handler = false): Promise<void> | void {
     const { ctx } = this;
-    // an include is filtered like any task (Block.filter_tagged_tasks exempts only the old bare `include`)
-    if (!this.tagsMatch(task, host) && task.action !== 'include') return;
+    const task = withHostAction(ctx, loaded, host, extra);
+    // an include is filtered like any task (Block.filter_tagged_tasks exempts only the old bare `include`);
+    // handlers never are: PlayIterator keeps the play's handlers unfiltered
+    if (!handler && !this.tagsMatch(task, host) && task.action !== 'include') return;
     const run = new TaskRun(ctx, task, host, extra);
     run.handler = handler;
     if (!ctx.started) {
@@ -31,7 +34,7 @@ export class TaskGate {
       run.state.ended = true;
       return;
     }
-    const arrived = ctx.lockstep.arrive(host, task);
+    const arrived = ctx.lockstep.arrive(host, task, run.state.frames.length);
     if (typeof arrived === 'boolean') return this.#arrived(run, arrived);
     return arrived.then((first) => this.#arrived(run, first));
   }
@@ -40,8 +43,9 @@ export class TaskGate {
   #arrived(run: TaskRun, first: boolean): Promise<void> | void {
     const { ctx } = this;
     const task = run.asked;
-    if (ctx.fatal && ctx.fatalAt !== taskKey(task)) {
-      run.state.ended = true;
+    if (ctx.fatal && ctx.fatalAt !== taskKey(task)) run.state.ended = true;
+    // the host's play may have ended while it waited for the others (end_play, end_batch on another host)
+    if (run.state.done && !run.handler) {
       ctx.lockstep.done(run.host);
       return;
     }
@@ -76,3 +80,19 @@ export class TaskGate {
     return tagsAllowRun(tags, only, skip);
   }
 }
+
+/** `action: '{{ module }}'`: the action templated for this host, as the worker does; one that names no module
+ * fails when the task runs. */
+function withHostAction(ctx: RunContext, task: Task, host: string, extra: Vars): Task {
+  if (!TEMPLATED_ACTION.test(task.action)) return task;
+  let name: string;
+  try {
+    name = pyStr(ctx.templar(host, task, extra).template(task.action)).trim();
+  } catch {
+    return task;
+  }
+  const action = resolveModule(name)?.names[0] ?? name;
+  const shell = action === 'shell' || action === 'command' ? { _uses_shell: action === 'shell' } : {};
+  return copiedFrom({ ...task, action, actionAsWritten: name, args: { ...shell, ...task.args } }, task);
+}
+const TEMPLATED_ACTION = /\{\{|\{%/;

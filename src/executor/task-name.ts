@@ -21,7 +21,14 @@ export function taskName(task: Task, templar: Templar): string {
       /* the raw name */
     }
     name = `${task.actionAsWritten} : ${pyStr(r)}`;
-  } else name = task.actionAsWritten;
+  } else name = (loadedAs.get(task) ?? task).actionAsWritten;
   // IncludeRole.get_name has no role prefix, even for an include_role inside a role
   return task.role && task.action !== 'include_role' ? `${task.role.name} : ${name}` : name;
+}
+
+/** A task copied for one host with its templated action (task-gate.ts): the banner shows the action as loaded. */
+const loadedAs = new WeakMap<Task, Task>();
+export function copiedFrom(copy: Task, loaded: Task): Task {
+  loadedAs.set(copy, loaded);
+  return copy;
 }

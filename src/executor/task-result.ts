@@ -1,6 +1,6 @@
 // A task's result on a host, as the strategy processes it (_process_pending_results): registered, its facts
 // set, its status counted and shown, the host failed or unreachable, its handlers notified.
-import { MAX_EXPANDED_NODES, expandedSize, oversizeMessage } from '../python/expanded-size.js';
+import { expandsPast, oversizeMessage } from '../python/expanded-size.js';
 import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
@@ -51,9 +51,31 @@ interface ResultSite {
 /** A result that would expand past the size limit when written out (an alias bomb) fails instead of reaching the
  * callbacks. */
 export const withinSizeLimit = (result: TaskResult): TaskResult =>
-  expandedSize(result) > MAX_EXPANDED_NODES ? { failed: true, msg: oversizeMessage() } : result;
+  expandsPast(result) ? { failed: true, msg: oversizeMessage() } : result;
 
 export function finishTask(site: ResultSite, taskResult: TaskResult): void {
+  const badRegister = invalidRegister(site);
+  // TaskExecutor fails the task that ran, and the strategy then ends the run after showing the result
+  finishValidTask(site, badRegister && !taskResult.skipped ? { failed: true, msg: badRegister } : taskResult);
+  if (badRegister) throw new TsibleError(badRegister);
+}
+
+/** The words for a `register` that is not a variable name (isidentifier), or undefined. */
+function invalidRegister(site: ResultSite): string | undefined {
+  const name = site.ctx.keyword(site.task, 'register');
+  if (name === undefined || name === null) return undefined;
+  const text = pyStr(name);
+  return /^[\p{L}_][\p{L}\p{N}_]*$/u.test(text) && !PY_KEYWORDS.has(text)
+    ? undefined
+    : `Invalid variable name in 'register' specified: '${text}'`;
+}
+const PY_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+);
+
+function finishValidTask(site: ResultSite, taskResult: TaskResult): void {
   const { ctx, task, host, state } = site;
   const result = withinSizeLimit(taskResult);
   const failed = isFailed(result);

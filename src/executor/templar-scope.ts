@@ -6,6 +6,7 @@ import type { Templar, TemplarOptions } from '../template/templar.js';
 import type { TaskVars } from '../vars/variable-manager.js';
 import { lazyVarsView } from '../vars/hostvars.js';
 import type { RunOptions } from './options.js';
+import { isRescueValue } from './block-walk.js';
 
 /** What templar scopes ask their executor (one per executor). */
 export interface ScopeSource {
@@ -48,7 +49,8 @@ export class TemplarScope implements TemplarOptions {
     return n === 'vars' || n === 'hostvars' ? this.#view(n) : this.taskVars.lookup(n);
   }
   isFinal(n: string): boolean {
-    return n === 'vars' || n === 'hostvars' || this.finalNames.includes(n) || this.taskVars.isFinal(n);
+    if (n === 'vars' || n === 'hostvars' || this.finalNames.includes(n) || this.taskVars.isFinal(n)) return true;
+    return n.startsWith('ansible_failed_') && isRescueValue(n, this.taskVars.lookup(n));
   }
   get lookup(): NonNullable<TemplarOptions['lookup']> {
     return {

@@ -252,8 +252,10 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   }
   checkTaskFields(ds, pos);
   const { keywords, actionName, rawArgs } = parseAction(ds, pos);
-  const def = resolveModule(actionName);
-  if (!def) fail(unresolved(actionName), ds, pos);
+  // an action that is a template (`action: '{{ module }}'`) is resolved per host when the task runs
+  const templatedAction = /\{\{|\{%/.test(actionName);
+  const def = templatedAction ? undefined : resolveModule(actionName);
+  if (!def && !templatedAction) fail(unresolved(actionName), ds, pos);
   // Task._validate_attributes, after ModuleArgsParser (`listen` is for handlers only); its message carries the
   // position once more, before its hint
   const valid = keywordsValidAt(level);
@@ -281,7 +283,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
     args._raw_params = args.cmd;
     delete args.cmd;
   }
-  if (def.names[0] === 'shell' || def.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
+  if (def?.names[0] === 'shell' || def?.names[0] === 'command') args._uses_shell ??= def.names[0] === 'shell';
   const listen = ctx.handler
     ? (Array.isArray(ds.listen) ? ds.listen : ds.listen ? [ds.listen] : []).filter(
         (x): x is string => typeof x === 'string',
@@ -290,7 +292,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   return {
     kind: 'task',
     name: typeof ds.name === 'string' ? ds.name : ds.name === undefined ? undefined : String(ds.name),
-    action: def.names[0]!,
+    action: def?.names[0] ?? actionName,
     actionAsWritten: actionName,
     args,
     keywords,
@@ -308,11 +310,10 @@ function checkTags(ds: Raw): void {
     throw new TsibleError('tags must be specified as a list', { pos: posOf(tags) });
 }
 
-/** What Task.load refuses beyond the keywords' types: tags, the register name, two loops, complex args. */
+/** What Task.load refuses beyond the keywords' types: tags, two loops, complex args (the register name is checked
+ * when the task has run: task-result.ts). */
 function checkTaskFields(ds: Raw, pos: Pos): void {
   checkTags(ds);
-  if (typeof ds.register === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ds.register))
-    throw new TsibleError(`Invalid variable name in 'register' specified: '${ds.register}'`);
   const withLoop = Object.keys(ds).find((k) => k.startsWith('with_'));
   if (withLoop && ds.loop !== undefined)
     throw new TsibleError(`duplicate loop in task: ${withLoop.slice(5)}`, { pos: posOf(ds) ?? pos });
@@ -396,12 +397,18 @@ function moduleArgs(actionName: string, rawArgs: unknown, at: { ds: Raw; pos: Po
       at.ds,
       at.pos,
     );
-  if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName))
-    fail(
-      `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
-      at.ds,
-      at.pos,
-    );
+  if (typeof args._raw_params !== 'string' || args._raw_params === '' || RAW_PARAM_MODULES.includes(actionName))
+    return args;
+  // free-form text that is a template may give the arguments as a dict: the task learns when it runs
+  if (/\{\{|\{%|\{#/.test(args._raw_params)) {
+    const { _raw_params: params, ...rest } = args;
+    return { ...rest, _variable_params: params };
+  }
+  fail(
+    `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
+    at.ds,
+    at.pos,
+  );
   return args;
 }
 
@@ -755,6 +762,9 @@ class PlaybookRecursionError extends TsibleError {
   override exitCode: ExitCode = ExitCode.Unexpected;
 }
 
+/** A play's `vars:`, a dictionary or a list of dictionaries (the later ones win), as Play._load_vars reads it. */
+const varsDict = (v: unknown): Raw => (Array.isArray(v) ? Object.assign({}, ...v.filter(isDict)) : isDict(v) ? v : {});
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
 function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
@@ -935,7 +945,7 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
     name: ds.name === undefined ? undefined : String(ds.name),
     hosts: ds.hosts,
     keywords,
-    vars: isDict(ds.vars) ? ds.vars : {},
+    vars: varsDict(ds.vars),
     varsFiles: Array.isArray(ds.vars_files) ? ds.vars_files : ds.vars_files ? [ds.vars_files] : [],
     preTasks,
     roles,

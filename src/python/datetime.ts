@@ -136,6 +136,9 @@ export class PyDatetime {
           return p2(f.second);
         case 'f':
           return String(this.microsecond).padStart(6, '0');
+        case 's':
+          // glibc's seconds since the epoch: the naive fields read as local time (mktime)
+          return String(Math.floor(new Date(f.year, f.month - 1, f.day, f.hour, f.minute, f.second).getTime() / 1000));
         case 'I':
           return p2(((f.hour + 11) % 12) + 1);
         case 'p':

@@ -30,6 +30,23 @@ export function expandedSize(value: unknown, limit = MAX_EXPANDED_NODES): number
   return size(value);
 }
 
+/** Whether a value has more than `limit` nodes when written out (expandedSize(value) > limit). A small value (most
+ * task results) is counted by one plain walk, no memo; a larger or shared one is measured by expandedSize. */
+export function expandsPast(value: unknown, limit = MAX_EXPANDED_NODES): boolean {
+  let budget = Math.min(limit, PLAIN_WALK_NODES);
+  const past = (v: unknown): boolean => {
+    if (--budget < 0) return true;
+    if (!isContainer(v)) return false;
+    if (Array.isArray(v)) {
+      for (const x of v) if (past(x)) return true;
+    } else for (const k in v) if (past((v as Record<string, unknown>)[k])) return true;
+    return false;
+  };
+  return past(value) && expandedSize(value, limit) > limit;
+}
+/** The nodes counted without a memo before expandsPast measures with one (a bomb costs no more than this). */
+const PLAIN_WALK_NODES = 10_000;
+
 /** Refuses a value that would expand past the size limit when written out. */
 export function assertWritable(value: unknown): void {
   if (value === null || typeof value !== 'object') return;

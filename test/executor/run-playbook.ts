@@ -12,6 +12,8 @@ export interface Recorded {
   /** `TASK [name]`, then `status: [host] msg` for each result (msg when the result has one). */
   readonly lines: string[];
   readonly stats: Map<string, HostStats>;
+  /** Each warning as the executor gave it (the callback decides which ones to show). */
+  readonly warnings: string[];
   readonly executor: PlaybookExecutor;
 }
 
@@ -25,7 +27,9 @@ export async function runPlaybook(
   const all = typeof files === 'string' ? { 'site.yml': files } : files;
   const dir = playbookDir(options.hosts ? { ...all, 'hosts.ini': options.hosts } : all);
   const lines: string[] = [];
+  const warnings: string[] = [];
   const callback: Callback = {
+    warning: (message) => warnings.push(message),
     taskStart: (_task, name) => lines.push(`TASK [${name}]`),
     taskResult: (host, _task, result, status) =>
       lines.push(`${status}: [${host}]${result.msg === undefined ? '' : ` ${String(result.msg)}`}`),
@@ -49,5 +53,5 @@ export async function runPlaybook(
     [callback],
   );
   await executor.run(loadPlaybook(path.join(dir, 'site.yml')));
-  return { lines, stats: executor.stats, executor };
+  return { lines, stats: executor.stats, warnings, executor };
 }

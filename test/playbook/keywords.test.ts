@@ -238,7 +238,6 @@ describe('keywords tsible does not implement', () => {
         'poll',
         'port',
         'remote_user',
-        'serial',
         'strategy',
         'throttle',
       ]),
@@ -255,7 +254,7 @@ describe('keywords tsible does not implement', () => {
     ]);
     expect(warn({ become: 'yes', become_user: 'root' })).toHaveLength(1);
     expect(warn({ async: '{{ t }}' })).toHaveLength(1); // a template may be anything
-    expect(warn({ strategy: 'free', connection: 'ssh', serial: 2 })).toHaveLength(3);
+    expect(warn({ strategy: 'free', connection: 'ssh', serial: 2 })).toHaveLength(2); // serial is implemented
   });
 
   it('draw none at their default, unset, or where no value can matter', () => {

@@ -4,6 +4,7 @@ import { gatherFacts } from '../../../modules/control.js';
 import { fnmatchTranslate } from '../../python/fnmatch.js';
 import { pyStr } from '../../python/python.js';
 import type { ExecutorAction } from './action.js';
+import { taskEnvironment } from '../module-run.js';
 
 /** setup's filter: fnmatch patterns for the facts' names as variables (`ansible_system`); none keeps them all. */
 function filterFacts(facts: Record<string, unknown>, filter: unknown): Record<string, unknown> {
@@ -19,8 +20,9 @@ function filterFacts(facts: Record<string, unknown>, filter: unknown): Record<st
 
 export default {
   definition: gatherFacts,
-  run(args, { ctx, host }) {
-    const facts = filterFacts(gather(ctx.opts.env), args.filter);
+  run(args, { ctx, host, task, templar }) {
+    // ansible_env is the environment the setup module ran in: the play's and the task's `environment` included
+    const facts = filterFacts(gather(taskEnvironment(ctx, { task, templar })), args.filter);
     // filtered facts join those the host has; a full gathering replaces them
     ctx.vm.setGathered(host, args.filter ? { ...ctx.vm.state(host).gathered, ...facts } : facts);
     // verbose_override: even -v does not print the facts
