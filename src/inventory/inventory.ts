@@ -264,7 +264,7 @@ function groupDepths(inv: Inventory): Map<string, number> {
 
 /** Options of loadInventory: the playbook's directory (its group_vars/ and host_vars/), and where the warnings
  * about a source that does not parse go. */
-export interface InventoryOptions {
+interface InventoryOptions {
   playbookDir?: string;
   warn?: (message: string) => void;
 }
