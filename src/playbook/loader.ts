@@ -17,6 +17,7 @@ import {
   canonicalKeyword,
   warnIgnoredKeywords,
   isLoopKeyword,
+  isLoopOverLookup,
   keywordTypeError,
   keywordValueError,
   keywordsValidAt,
@@ -250,7 +251,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   // position once more, before its hint
   const valid = keywordsValidAt(level);
   for (const k of Object.keys(keywords))
-    if (!valid.has(k) && !isLoopKeyword(k))
+    if (!valid.has(k) && !isLoopOverLookup(k))
       fail(
         `'${k}' is not a valid attribute for a ${owner}\n\n${extendedError(pos)}\nThis error can be suppressed as a warning using the "invalid_task_attribute_failed" configuration`,
         ds,
