@@ -1,7 +1,8 @@
 // include_tasks, include and include_role: one banner, an `included:` line per file (loop item), then each
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
-import { ParseError, TsibleError, UndefinedError } from '../errors.js';
+import { ExitCode, InterruptedError, ParseError, TsibleError, UndefinedError } from '../errors.js';
+import { scalarPosAfter } from '../yaml/scalar-pos.js';
 import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
@@ -234,6 +235,20 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
   }
 }
 
+type LoadRole = typeof import('../playbook/loader.js').loadRole;
+
+/** include_role's role, loaded when the include runs: a role that does not load is the strategy's error, which
+ * fails the host (exit 2) rather than the playbook. */
+function includedRole(loadRole: LoadRole, req: Parameters<LoadRole>[0]): Block {
+  try {
+    return loadRole(req);
+  } catch (e) {
+    if (e instanceof TsibleError && !(e instanceof ParseError) && !(e instanceof InterruptedError))
+      e.exitCode = ExitCode.TaskFailed;
+    throw e;
+  }
+}
+
 /** One attempt of one include: the role's block or the file's tasks, walked. False when the file went missing. */
 async function runIncluded(
   site: IncludeSite,
@@ -244,7 +259,7 @@ async function runIncluded(
   if (p.role) {
     const { loadRole } = await import('../playbook/loader.js');
     const a = p.role;
-    const block = loadRole({
+    const block = includedRole(loadRole, {
       name: pyStr(a.name),
       params: {},
       ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [] },
@@ -258,6 +273,7 @@ async function runIncluded(
       },
       fromInclude: true,
       allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
+      errorPos: scalarPosAfter(task.pos, pyStr(a.name)),
     });
     // public: the role's defaults and vars stay visible to the rest of the play (IncludeRole: play.roles.append)
     if (pyBoolean(a.public ?? false, false)) ctx.play.publicRoles.push(block.role!);

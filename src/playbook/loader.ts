@@ -497,9 +497,13 @@ function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleReq
   );
   // an AnsibleError (exit 1), placed at the role's entry when it is a mapping (a plain name has no position here)
   if (!found)
-    throw new TsibleError(`the role '${name}' was not found in ${searched.join(':')}`, {
-      pos: errorPos === null ? undefined : (errorPos ?? pos),
-    });
+    // a dependency is looked for in its role's collections first: ansible.legacy when it names none
+    throw new TsibleError(
+      `the role '${name}' was not found in ${[...(dependentOf ? ['ansible.legacy'] : []), ...searched].join(':')}`,
+      {
+        pos: errorPos === null ? undefined : (errorPos ?? pos),
+      },
+    );
   return found;
 }
 
@@ -526,6 +530,8 @@ function readRoleVars(rolePath: string, dir: string, given?: string): Raw {
 
 /** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
 function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest): Block[] {
+  if (meta.dependencies !== undefined && meta.dependencies !== null && !Array.isArray(meta.dependencies))
+    throw new ParseError('Expected role dependencies to be a list.', { pos: posOf(meta) });
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   return deps.map((d) => {
     const { name, params, vars, keywords } = roleEntry(d, ctx, pos);
@@ -632,6 +638,8 @@ function roleEntry(
     } else if (ROLE_ATTRIBUTES.has(k)) keywords[k] = v;
     else params[k] = v;
   }
+  if (spec.role === undefined && spec.name === undefined)
+    throw new TsibleError('role definitions must contain a role name', { pos: posOf(entry) ?? fallback });
   const name = String(spec.role ?? spec.name);
   warnIgnoredKeywords(keywords, `role '${name}'`, posOf(entry) ?? fallback, ctx.warnings);
   return { name, params, vars, keywords };
@@ -648,6 +656,7 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
     ctx,
     parent,
     pos: task.pos,
+    errorPos: scalarPosAfter(task.pos, name),
     entryPos: scalarPosAfter(task.pos, name),
     files: {
       tasks: task.args.tasks_from as string,
@@ -799,6 +808,8 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   if (ds.hosts === null || ds.hosts === '' || (Array.isArray(ds.hosts) && !ds.hosts.length))
     throw new ParseError('Hosts list cannot be empty. Please check your playbook');
   checkVarsPrompt(ds.vars_prompt, pos);
+  if (ds.roles !== undefined && ds.roles !== null && !Array.isArray(ds.roles))
+    throw new ParseError('A malformed role declaration was encountered.', { pos });
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
     const at = typeof r === 'string' ? scalarPosAfter(posOf(ds.roles), r) : posOf(r);
