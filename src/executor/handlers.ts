@@ -1,6 +1,7 @@
 // Handlers: a changed task notifies them by name (or `listen`), and they run when handlers are flushed (after each
 // section of the play, or at meta: flush_handlers), in the order they were defined.
 import type { Block, Task } from '../playbook/model.js';
+import { TsibleError } from '../errors.js';
 import { pyStr } from '../python/python.js';
 import { roleHandlers } from '../playbook/loader.js';
 import type { RunContext } from './context.js';
@@ -19,6 +20,11 @@ export function notify(ctx: RunContext, host: string, names: unknown): void {
     const name = pyStr(n);
     const byName = [...ctx.handlers].reverse().find((h) => handlerNames(h).includes(name));
     const listening = ctx.handlers.filter((h) => h.listen?.includes(name));
+    // the strategy ends the run before it shows the task's result (ERROR_ON_MISSING_HANDLER)
+    if (!byName && !listening.length)
+      throw new TsibleError(
+        `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`,
+      );
     for (const handler of byName ? [byName, ...listening] : listening) {
       if (state.notified.has(handler)) continue;
       state.notified.add(handler);

@@ -231,6 +231,8 @@ const pyTypeOf = (v: unknown): string =>
         ? "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
         : `<class '${typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : 'NoneType'}'>`;
 
+const unexpectedType = (v: unknown) => `unexpected parameter type in action: ${pyTypeOf(v)}`;
+
 const isStaticInclude = (task: Task) =>
   !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') &&
   task.keywords.loop === undefined &&
@@ -336,6 +338,10 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
     // every key that is not a keyword is a candidate action
     if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
     if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
+    // load_list_of_tasks parses once without resolving the action: its value's errors come first
+    const value = ds[candidates[0]!];
+    if (typeof value === 'string') moduleArgs(candidates[0]!, value, { ds, pos });
+    else if (value !== null && value !== undefined && !isDict(value)) fail(unexpectedType(value), ds, pos);
     if (!resolveModule(candidates[0]!)) fail(unresolved(candidates[0]!), ds, pos);
     return { keywords, actionName: candidates[0]!, rawArgs: ds[candidates[0]!] };
   }
@@ -350,7 +356,8 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
     const [name, text] = splitModuleString(module as string, { ds, pos });
     actionName = name;
     rawArgs = text ? { ...rest, ...kvArgs(name, text, { ds, pos }) } : rest;
-  } else fail('action/local_action must name a module', ds, pos);
+  } else if (isDict(spec)) fail('no module/action detected in task.', ds, pos);
+  else fail(unexpectedType(spec), ds, pos);
   if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
   return { keywords, actionName, rawArgs };
 }
@@ -383,12 +390,7 @@ function moduleArgs(actionName: string, rawArgs: unknown, at: { ds: Raw; pos: Po
   if (rawArgs === null || rawArgs === undefined) args = {};
   else if (typeof rawArgs === 'string') args = kvArgs(actionName, rawArgs, at);
   else if (isDict(rawArgs)) args = { ...rawArgs };
-  else
-    fail(
-      `The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`,
-      at.ds,
-      at.pos,
-    );
+  else fail(unexpectedType(rawArgs), at.ds, at.pos);
   if (typeof args._raw_params === 'string' && args._raw_params !== '' && !RAW_PARAM_MODULES.includes(actionName))
     fail(
       `this task '${actionName}' has extra params, which is only allowed in the following modules: ${RAW_PARAM_MODULES.join(', ')}`,
@@ -672,16 +674,30 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
   return b;
 }
 
+/** PlaybookInclude's attributes (Base's, Conditional's, Taggable's and import_playbook). */
+const PLAYBOOK_INCLUDE_KEYS = new Set(
+  [
+    'import_playbook ansible.builtin.import_playbook ansible.legacy.import_playbook any_errors_fatal become become_exe become_flags become_method become_user check_mode connection',
+    'debugger diff environment ignore_errors ignore_unreachable module_defaults name no_log port remote_user run_once',
+    'tags throttle timeout vars when',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
 function importPlaybook(ds: Raw, basedir: string): Play[] {
+  for (const k of Object.keys(ds))
+    if (!PLAYBOOK_INCLUDE_KEYS.has(k)) fail(`'${k}' is not a valid attribute for a PlaybookInclude`, ds, posOf(ds)!);
   // a `tags` var is taken out of the vars (and, as ansible-playbook 2.14 runs it, tags nothing)
   const vars: Raw = isDict(ds.vars) ? { ...ds.vars } : {};
   delete vars.tags;
   const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   const tags = asList(ds.tags);
   const when = asList(ds.when);
-  return loadPlaybook(path.resolve(basedir, String(ds.import_playbook))).plays.map((play) => {
+  // an imported file is plays only: a bare task file is the command line's
+  return loadPlaybook(path.resolve(basedir, String(ds.import_playbook)), { imported: true }).plays.map((play) => {
     if (when.length)
       for (const item of [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]) {
         const kw = item.keywords as Raw;
@@ -701,7 +717,7 @@ function importPlaybook(ds: Raw, basedir: string): Play[] {
 const PLAY_ONLY = new Set([...keywordsValidAt('play')].filter((k) => !keywordsValidAt('task').has(k)));
 
 /** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play. */
-export function loadPlaybook(file: string): Playbook {
+export function loadPlaybook(file: string, { imported = false } = {}): Playbook {
   const abs = path.resolve(file);
   const basedir = path.dirname(abs);
   const { documents, warnings } = readYamlFile(abs);
@@ -717,7 +733,7 @@ export function loadPlaybook(file: string): Playbook {
     ('hosts' in x ||
       'import_playbook' in x ||
       (!('block' in x) && Object.keys(x).some((k) => PLAY_ONLY.has(k) && !resolveModule(k))));
-  if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
+  if (!imported && data.length && data.every((x) => isDict(x) && !isPlay(x))) {
     const imported: Block[] = [];
     const tasks = loadTaskList(data, { ...ctx, imported });
     return {
