@@ -172,8 +172,8 @@ function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan:
   // the strategy loads an included file before it says "included" (and counts it ok): a file that is not
   // there fails the host at the include, ignore_errors or not; one that does not parse ends the run
   const loaded = loadIncludedFile(ctx, task, file, fileName);
-  if (loaded === null) {
-    missingFile(site, file);
+  if (typeof loaded === 'string') {
+    failInclude(site, loaded);
     return false;
   }
   ctx.emit('included', file, [host], looped ? itemLabel(task, t, runExtra[loopVar]) : undefined);
@@ -186,8 +186,8 @@ function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan:
   return true;
 }
 
-function missingFile(site: { ctx: RunContext; task: Task; host: string; state: HostState }, file: string): void {
-  const result = { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` };
+function failInclude(site: { ctx: RunContext; task: Task; host: string; state: HostState }, reason: string): void {
+  const result = { failed: true, reason };
   site.ctx.emit('taskResult', site.host, site.task, result, 'failed');
   site.ctx.stat(site.host, 'failures');
   site.state.failed = true;
@@ -283,8 +283,8 @@ async function runIncluded(
   }
   // loaded when planned; a retry (until:) loads the file again, as a new include would
   const loaded = attempt === 1 ? p.loaded : loadIncludedFile(ctx, task, p.file!);
-  if (!loaded) {
-    missingFile(site, p.file!);
+  if (typeof loaded === 'string' || !loaded) {
+    failInclude(site, loaded || `Could not find or access '${p.file!}' on the Ansible Controller.`);
     return false;
   }
   await ctx.walk.runList(loaded, site.host, includeExtra);
@@ -293,14 +293,22 @@ async function runIncluded(
 
 /** An included task file, loaded under a block that carries the include's `apply:` keywords; null when the
  * file is not there. A file that does not parse throws its ParseError, which ends the run as in Ansible. */
-function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten = file): TaskOrBlock[] | null {
+function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten = file): TaskOrBlock[] | string {
   const frozen = ctx.opts.frozenIncludes;
   const kept = frozen?.get(task)?.get(asWritten);
   if (kept?.file === file) return kept.tasks;
-  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    const why = `[Errno 21] Is a directory: b'${file}'`;
+    throw new ParseError(`an error occurred while trying to read the file '${file}': ${why}. ${why}`);
+  }
+  if (!stat?.isFile()) return `Could not find or access '${file}' on the Ansible Controller.`;
   const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
   const holder = openBlock({ keywords: apply, pos: task.pos, parent: task.parent, role: task.role, implicit: true });
   const { documents } = readYamlFile(file);
+  // the strategy's own check: the host fails at the include
+  if (documents[0] !== null && documents[0] !== undefined && !Array.isArray(documents[0]))
+    return 'included task files must contain a list of tasks';
   const imported: Block[] = [];
   const tasks = loadTaskList(
     documents[0] ?? [],
