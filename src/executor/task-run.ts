@@ -14,6 +14,7 @@ import { taskKey } from './lockstep.js';
 import { finishTask, isFailed } from './task-result.js';
 import { TaskExecutor } from './task-executor.js';
 import { taskName } from './task-name.js';
+import { isMetaAction, metaAction } from './actions/meta.js';
 import { INCLUDE_ACTIONS } from './includes.js';
 import { learnNoLogSecrets } from './no-log-secrets.js';
 
@@ -71,6 +72,8 @@ export class TaskRun {
         if (this.task !== this.asked || this.extra !== this.askedExtra || redone)
           this.templar = ctx.templar(this.host, this.task, this.extra);
         checkThrottle(this);
+        if (this.task.action === 'meta' && !isMetaAction(metaAction(this)))
+          throw new TsibleError(`invalid meta action requested: ${metaAction(this)}`, { pos: this.task.pos });
         const running = new TaskExecutor(this, this.extra, this.templar).execute();
         const result = running instanceof Promise ? await running : running;
         if (result === null) return; // an include: its tasks reported themselves
