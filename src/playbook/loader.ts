@@ -799,6 +799,11 @@ const VARS_PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'en
 /** vars_prompt's entries as Play._load_vars_prompt checks them: each names its variable, with known keys only. */
 function checkVarsPrompt(prompts: unknown, pos: Pos): void {
   if (prompts === undefined || prompts === null) return;
+  // (Play._load_vars_prompt reads a value that is neither a list nor a mapping as vars and words it so)
+  if (!Array.isArray(prompts) && !isDict(prompts))
+    throw new TsibleError(
+      `variable files must contain either a dictionary of variables, or a list of dictionaries. Got: ${pyStr(prompts)} (${pyTypeOf(prompts)})`,
+    );
   for (const p of Array.isArray(prompts) ? prompts : [prompts]) {
     if (!isDict(p) || !('name' in p)) fail("Invalid vars_prompt data structure, missing 'name' key", prompts, pos);
     const odd = Object.keys(p).find((k) => !VARS_PROMPT_KEYS.includes(k));
