@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
-import { TemplateError } from '../src/errors.js';
+import { ParseError, TemplateError } from '../src/errors.js';
 import {
   PyException,
   PyFloat,
@@ -314,6 +314,16 @@ function mathResult(r: number): number {
   return r;
 }
 
+/** from_yaml's text: PyYAML's error is not caught by the filter, so the task fails with only an exception. */
+function yamlOrException(text: string): ReturnType<typeof loadYaml> {
+  try {
+    return loadYaml(text, '<from_yaml>');
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    throw new PyException('yaml.parser.ParserError', e.message.split('\n').pop()!.trim());
+  }
+}
+
 export const CORE_FILTERS: FilterTable = {
   ...PATH_FILTERS,
   urldecode: URL_FILTERS.urldecode,
@@ -335,7 +345,7 @@ export const CORE_FILTERS: FilterTable = {
   from_json: filter([], (v) => pyJsonLoads(pyStr(v))),
   to_yaml: filter(['indent', 'default_flow_style', 'width', 'sort_keys'], (v, kw) => toYaml(v, false, kw)),
   to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, kw) => toYaml(v, true, kw)),
-  from_yaml: filter([], (v) => (typeof v === 'string' ? (loadYaml(v, '<from_yaml>').documents[0] ?? null) : v)),
+  from_yaml: filter([], (v) => (typeof v === 'string' ? (yamlOrException(v).documents[0] ?? null) : v)),
   from_yaml_all: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml_all>').documents : v)),
   b64encode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
   b64decode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'base64').toString('utf8')),
@@ -422,9 +432,11 @@ export const CORE_FILTERS: FilterTable = {
     const s = pyStr(v ?? '');
     return s === '' ? "''" : /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
   }),
-  combine: variadic((v, args, kw) =>
-    combine([v, ...args], truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace')),
-  ),
+  combine: variadic((v, args, kw) => {
+    if (Object.keys(kw).some((k) => k !== 'recursive' && k !== 'list_merge'))
+      throw new TemplateError("'recursive' and 'list_merge' are the only valid keyword arguments");
+    return combine([v, ...args], truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace'));
+  }),
   dict2items: filter(['key_name', 'value_name'], (v, { key_name = 'key', value_name = 'value' }) => {
     if (!isDict(v)) throw new PyTypeError(`dict2items requires a dictionary, got <class '${typeName(v)}'> instead.`);
     return Object.entries(v).map(([k, x]) => ({ [String(key_name)]: k, [String(value_name)]: x }));

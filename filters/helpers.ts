@@ -2,6 +2,7 @@
 // `__keywords`) and Jinja2/Ansible's named parameters.
 import { TemplateError } from '../src/errors.js';
 import { PyUndefined } from '../src/python/undefined.js';
+import { checkPythonCall } from './signatures.js';
 
 type Params = Record<string, unknown>;
 type FilterFn = (this: unknown, value: unknown, ...args: unknown[]) => unknown;
@@ -33,13 +34,14 @@ export function filter(
   opts: FilterOptions = {},
 ): FilterFn {
   // (every filter call of every template comes through here: no intermediate arrays or objects)
-  return function (this: unknown, value: unknown, ...args: unknown[]) {
+  const call = function (this: unknown, value: unknown, ...args: unknown[]) {
     const last = args[args.length - 1];
     const keywords =
       last !== null && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords
         ? (last as Params)
         : undefined;
     const count = keywords ? args.length - 1 : args.length;
+    checkPythonCall(call, count, keywords);
     if (!opts.acceptsUndefined && value instanceof PyUndefined) value.fail();
     if (count > names.length)
       throw new TemplateError(`too many positional arguments (expected at most ${names.length}, got ${count})`);
@@ -59,6 +61,7 @@ export function filter(
       }
     return fn.call(this, value, params);
   };
+  return call;
 }
 
 /** A filter taking *args (map, select, ...): gets the raw positional list and the keywords. */

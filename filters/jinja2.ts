@@ -63,6 +63,8 @@ function selectOrReject(
   let attr: unknown;
   let rest = args;
   if (lookupAttr) {
+    if (!rest.length)
+      throw new PYOPS.PyException('jinja2.exceptions.FilterArgumentError', 'Missing parameter for attribute name');
     attr = rest[0];
     rest = rest.slice(1);
   }

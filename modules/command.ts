@@ -1,6 +1,6 @@
 // command and shell, run on the local machine with Ansible's result keys.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import { resolve } from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
@@ -208,6 +208,13 @@ class CommandRun {
   }
 }
 
+/** Why os.chdir would refuse a directory, in Python's words; undefined when it would not. */
+function chdirProblem(dir: string): string | undefined {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) return `[Errno 2] No such file or directory: b'${dir}'`;
+  return stat.isDirectory() ? undefined : `[Errno 20] Not a directory: b'${dir}'`;
+}
+
 async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
   const argv: string[] | null = args.argv;
   if (!args._raw_params && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
@@ -221,6 +228,11 @@ async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: 
     args = { ...args, executable: undefined };
   }
   const run = new CommandRun(args, ctx, shell);
+  const cannotChdir = run.chdir === undefined ? undefined : chdirProblem(run.chdir);
+  if (cannotChdir) {
+    const r = { changed: false, stdout: '', stderr: '', rc: null, cmd: run.cmdShown, start: null, end: null };
+    return { failed: true, ...r, delta: null, msg: `Unable to change directory before execution: ${cannotChdir}` };
+  }
   // creates/removes show the command as the shell's text or the text split, even when given as argv
   const skipped = notNeeded(args, {
     cwd: run.chdir ?? ctx.basedir,

@@ -253,6 +253,13 @@ function octalText(text: string): number | undefined {
 /** set_mode_if_different's reading of `mode`: an int as it is, text as octal or else symbolic. */
 export function modeOf(mode: unknown, st: fs.Stats, p: string): number {
   if (typeof mode === 'number') return mode;
+  // neither int(mode, 8) nor the symbolic reading takes a list or a mapping
+  if (mode !== null && typeof mode === 'object')
+    return fail({
+      path: p,
+      msg: 'mode must be in octal or symbolic form',
+      details: `'${Array.isArray(mode) ? 'list' : 'dict'}' object has no attribute 'split'`,
+    });
   const text = String(mode);
   let n = octalText(text);
   if (n === undefined) {

@@ -21,25 +21,30 @@ function promptText(args: Record<string, any>, ctx: ModuleContext): string {
   const name = (ctx.task.name ?? ctx.invokedAs).trim();
   return `[${name}]\n${args.prompt || 'Press enter to continue, Ctrl+C to interrupt'}${hidden}:`;
 }
+import { pyRepr } from '../src/python/python.js';
 
 export default defineModule({
   names: ['pause', 'ansible.builtin.pause', 'ansible.legacy.pause'],
   argumentSpec: {
-    seconds: { type: 'int' },
-    minutes: { type: 'int' },
+    // the action types them with Python's int itself (floats are truncated), checked in run
+    seconds: { type: 'raw' },
+    minutes: { type: 'raw' },
     prompt: { type: 'str' },
     echo: { type: 'bool', default: true },
   },
   mutuallyExclusive: [['minutes', 'seconds']],
   supportsCheckMode: true,
   actionPlugin: true,
-  async run(args, ctx) {
+  async run(given, ctx) {
+    const bad = ['minutes', 'seconds'].map((k) => intProblem(k, given[k])).find((m) => m !== undefined);
+    if (bad) return { failed: true, msg: bad };
+    const args: Record<string, any> = { ...given, minutes: asInt(given.minutes), seconds: asInt(given.seconds) };
     const show = (text: string) => ctx.services.display?.(text);
     const start = ctx.clock.now();
-    const given = args.minutes !== null ? args.minutes * 60 : args.seconds;
+    const wait = args.minutes !== null ? args.minutes * 60 : args.seconds;
     let userInput = '';
-    if (given !== null) {
-      const seconds = Math.max(1, given);
+    if (wait !== null) {
+      const seconds = Math.max(1, wait);
       show(`Pausing for ${seconds} seconds${args.echo ? '' : ' (output is hidden)'}`);
       show("(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r");
       if (args.prompt) show(promptText(args, ctx));
@@ -63,3 +68,17 @@ export default defineModule({
     };
   },
 });
+
+const asInt = (v: unknown): number | null => (v === null || v === undefined ? null : Math.trunc(Number(v)));
+
+/** Why Python's int() refuses a value, as the argument validator words it (the task's YAML classes). */
+function intProblem(name: string, v: unknown): string | undefined {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean') return undefined;
+  if (typeof v === 'string' && /^\s*[-+]?\d+(_\d+)*\s*$/.test(v)) return undefined;
+  const why =
+    typeof v === 'string'
+      ? `invalid literal for int() with base 10: ${pyRepr(v)}`
+      : `int() argument must be a string, a bytes-like object or a real number, not '${Array.isArray(v) ? 'list' : 'dict'}'`;
+  const kind = typeof v === 'string' ? 'AnsibleUnicode' : Array.isArray(v) ? 'AnsibleSequence' : 'AnsibleMapping';
+  return `argument '${name}' is of type <class 'ansible.parsing.yaml.objects.${kind}'> and we were unable to convert to int: ${why}`;
+}

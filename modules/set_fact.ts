@@ -1,5 +1,6 @@
 import { defineModule } from '../src/module.js';
 import { TsibleError } from '../src/errors.js';
+import { BOOLEANS_TEXT, pyBoolean, pyRepr } from '../src/python/python.js';
 
 /** set_fact: 2.14 turns top-level 'yes'/'no'/'true'/'false' strings into booleans (boolean() on the value). */
 const BOOLISH = /^(yes|no|true|false|on|off)$/i;
@@ -13,7 +14,13 @@ export default defineModule({
     let cacheable = false;
     for (const [k, v] of Object.entries(args)) {
       if (k === 'cacheable') {
-        cacheable = v === true || (typeof v === 'string' && /^(yes|true|on|1)$/i.test(v));
+        const value = pyBoolean(v, true);
+        // the action's boolean() raises: an unexpected failure of the action
+        if (value === undefined) {
+          const why = `The value ${pyRepr(v)} is not a valid boolean.  Valid booleans include: ${BOOLEANS_TEXT}`;
+          return { failed: true, msg: `Unexpected failure during module execution: ${why}`, exception: why };
+        }
+        cacheable = value;
         continue;
       }
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))

@@ -96,7 +96,7 @@ export async function runPlaybook(file: string, opts: RunOptions = {}): Promise<
   const vaultSecrets = vaultSecretsOf(opts.vaultSecrets);
   setVaultSecrets(vaultSecrets);
   const playbook = loadPlaybook(file);
-  const inventory = loadInventory([...(opts.inventory ?? [])], path.dirname(playbook.file));
+  const inventory = loadInventory([...(opts.inventory ?? [])], { playbookDir: path.dirname(playbook.file) });
   const sink = { output: '', json: '' };
   if (opts.limit !== undefined)
     applyLimit(inventory, opts.limit, (message) => {

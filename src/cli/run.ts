@@ -127,19 +127,11 @@ function loadPlaybooks(opts: CliOptions, io: Io): Playbook[] {
 /** The inventory of a run, with the warnings ansible-playbook gives about it. */
 async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }: { io: Io; env: Env }) {
   const { loadInventory } = await import('../inventory/inventory.js');
-  const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
+  const inventory = loadInventory(opts.inventory, inventoryOptions(playbooks, io));
   if (opts.connection) inventory.defaultConnection = opts.connection;
   // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
-  // a directory none of whose files is an inventory (it skips .ini files) parses as nothing, with a warning
-  const unparsed = opts.inventory.filter(
-    (src) =>
-      statSync(src, { throwIfNoEntry: false })?.isDirectory() &&
-      !inventory.sources.some((f) => f.startsWith(path.resolve(src) + path.sep)),
-  );
-  for (const src of unparsed) warnOnStderr(io)(`Unable to parse ${path.resolve(src)} as an inventory source`);
-  const nothingParsed = !opts.inventory.length || unparsed.length === opts.inventory.length;
-  if (!quiet && nothingParsed && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
+  if (!quiet && !inventory.parsed && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
   if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
     io.err(
       "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
@@ -172,11 +164,17 @@ function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, e
   return cbName === 'minimal' ? new MinimalCallback(base, noLogOf, opts.verbosity) : base;
 }
 
+/** The playbook's directory for group_vars/ and host_vars/, and the warnings about sources that do not parse. */
+const inventoryOptions = (playbooks: Playbook[], io: Io) => ({
+  playbookDir: playbooks[0] ? path.dirname(playbooks[0].file) : undefined,
+  warn: warnOnStderr(io),
+});
+
 /** --list-tasks, --list-tags and --list-hosts: each play with what was asked for. */
 async function listPlaybooks(playbooks: Playbook[], opts: ListSite['opts'], io: Io): Promise<void> {
   const { loadInventory } = await import('../inventory/inventory.js');
   const { applyLimit, matchHosts } = await import('../inventory/patterns.js');
-  const inventory = loadInventory(opts.inventory, playbooks[0] ? path.dirname(playbooks[0].file) : undefined);
+  const inventory = loadInventory(opts.inventory, inventoryOptions(playbooks, io));
   const warn = warnOnStderr(io);
   if (opts.limit !== undefined) applyLimit(inventory, opts.limit, warn);
   for (const [i, pb] of playbooks.entries()) {

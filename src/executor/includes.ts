@@ -2,6 +2,7 @@
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
 import { ParseError, TsibleError, UndefinedError } from '../errors.js';
+import { scalarPosAfter } from '../yaml/scalar-pos.js';
 import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
@@ -23,7 +24,6 @@ import { itemLabel, itemResult, itemVars, loopControl, noItems } from './loop.js
 import { conditionList, keyword } from './task-keywords.js';
 import { taskName } from './task-name.js';
 import { failHost, finishTask, templateFailure } from './task-result.js';
-import { scalarPosAfter } from '../yaml/scalar-pos.js';
 
 /** The actions this file carries out. Their tasks report themselves (an include shows no banner of its own). */
 export const INCLUDE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'include_role', 'include']);
@@ -178,10 +178,10 @@ function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan:
   void _f;
   void _r;
   const result = { include: fileName, include_args: includeArgs, ...item };
-  if (loaded === null) {
+  if (typeof loaded === 'string') {
     // the worker's result was ok (the minimal callback shows it) before the strategy failed to load the file
     if (!looped) ctx.emit('taskResult', host, task, { changed: false, ...result }, 'ok');
-    missingFile(site, file);
+    failInclude(site, loaded);
     return false;
   }
   ctx.emit('included', file, [host], looped ? itemLabel(task, t, runExtra[loopVar]) : undefined);
@@ -191,8 +191,8 @@ function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan:
   return true;
 }
 
-function missingFile(site: { ctx: RunContext; task: Task; host: string; state: HostState }, file: string): void {
-  const result = { failed: true, reason: `Could not find or access '${file}' on the Ansible Controller.` };
+function failInclude(site: { ctx: RunContext; task: Task; host: string; state: HostState }, reason: string): void {
+  const result = { failed: true, reason };
   site.ctx.emit('taskResult', site.host, site.task, result, 'failed');
   site.ctx.stat(site.host, 'failures');
   failHost(site, undefined);
@@ -306,8 +306,8 @@ async function runIncluded(
   }
   // loaded when planned; a retry (until:) loads the file again, as a new include would
   const loaded = attempt === 1 ? p.loaded : loadIncludedFile(ctx, task, p.file!);
-  if (!loaded) {
-    missingFile(site, p.file!);
+  if (typeof loaded === 'string' || !loaded) {
+    failInclude(site, loaded || `Could not find or access '${p.file!}' on the Ansible Controller.`);
     return false;
   }
   await ctx.walk.runList(loaded, site.host, includeExtra);
@@ -316,17 +316,25 @@ async function runIncluded(
 
 /** An included task file, loaded under a block that carries the include's `apply:` keywords; null when the
  * file is not there. A file that does not parse throws its ParseError, which ends the run as in Ansible. */
-function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten = file): TaskOrBlock[] | null {
+function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten = file): TaskOrBlock[] | string {
   const frozen = ctx.opts.frozenIncludes;
   const kept = frozen?.get(task)?.get(asWritten);
   if (kept?.file === file) return kept.tasks;
-  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    const why = `[Errno 21] Is a directory: b'${file}'`;
+    throw new ParseError(`an error occurred while trying to read the file '${file}': ${why}. ${why}`);
+  }
+  if (!stat?.isFile()) return `Could not find or access '${file}' on the Ansible Controller.`;
   const apply = isDict(task.args.apply) ? (task.args.apply as Record<string, unknown>) : {};
   // an `include`'s arguments are variables of its tasks (its vars are the include's own, as include_tasks')
   const { vars } = includeKeywords(task).keywords;
   const keywords = task.action === 'include' ? { vars } : apply;
   const holder = openBlock({ keywords, pos: task.pos, parent: task.parent, role: task.role, implicit: true });
   const { documents } = readYamlFile(file);
+  // the strategy's own check: the host fails at the include
+  if (documents[0] !== null && documents[0] !== undefined && !Array.isArray(documents[0]))
+    return 'included task files must contain a list of tasks';
   const imported: Block[] = [];
   const tasks = loadTaskList(
     documents[0] ?? [],

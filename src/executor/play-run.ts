@@ -2,7 +2,7 @@
 // (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
 import * as path from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
-import { OptionsError, TsibleError } from '../errors.js';
+import { OptionsError, ParseError, TsibleError, UndefinedError } from '../errors.js';
 import type { Play, Task, TaskOrBlock } from '../playbook/model.js';
 import { RESERVED_NAMES } from '../playbook/keywords.js';
 import { readYamlFile } from '../playbook/loader.js';
@@ -57,6 +57,10 @@ interface FoundVarsFile {
   readonly error?: unknown;
 }
 
+/** The orders InventoryManager.get_hosts knows, and the strategy plugins ansible-core ships. */
+const HOST_ORDERS = ['inventory', 'sorted', 'reverse_sorted', 'reverse_inventory', 'shuffle'];
+const STRATEGIES = new Set(['linear', 'free', 'host_pinned', 'debug']);
+
 export class PlayRun {
   /** Reserved names already warned about in this play. */
   readonly #warned = new Set<string>();
@@ -75,8 +79,11 @@ export class PlayRun {
     // PlaybookExecutor prompts before the play is run, its name and hosts included
     await promptPlayVars(ctx, play, templar);
     ctx.vm.invalidate();
-    const pattern = templar.template(play.hosts);
+    const pattern = this.#hosts(templar);
     const name = this.#name(templar, pattern);
+    const order = play.keywords.order;
+    if (order !== undefined && order !== null && !HOST_ORDERS.includes(pyStr(order)))
+      throw new OptionsError(`Invalid 'order' specified for inventory hosts: ${pyStr(order)}`);
     // the play's hosts first (a bad subscript fails the run before the play's banner)
     const matched = matchHosts(ctx.vm.inventory, pattern, { warn: ctx.warn }).filter((h) => !ctx.gone.has(h));
     const hosts = orderHosts(matched, templar.template(play.keywords.order ?? null), ctx.opts.random);
@@ -92,6 +99,15 @@ export class PlayRun {
       ...Object.keys(ctx.vm.extraVars),
     ]);
     const varsFiles = this.#findVarsFiles(templar);
+    const strategy = play.keywords.strategy;
+    if (
+      strategy !== undefined &&
+      strategy !== null &&
+      !STRATEGIES.has(pyStr(strategy).replace(/^ansible\.(builtin|legacy)\./, ''))
+    ) {
+      ctx.emit('playStart', play, name);
+      throw new TsibleError(`Invalid play strategy specified: ${pyStr(strategy)}`, { pos: play.pos });
+    }
     // serial: the play runs batch after batch, each from its banner to its handlers (PlaybookExecutor)
     for (const batch of serialBatches(hosts, templar.template(play.keywords.serial ?? []))) {
       ctx.emit('playStart', play, name);
@@ -110,10 +126,31 @@ export class PlayRun {
   }
   #endedPlay = false;
 
-  /** An unnamed play is named after its hosts pattern (Play.get_name). */
+  /** The play's hosts templated: an undefined variable there refuses the play (post_validate, exit 4). */
+  #hosts(templar: Templar): unknown {
+    try {
+      return templar.template(this.play.hosts);
+    } catch (e) {
+      if (!(e instanceof UndefinedError)) throw e;
+      throw new ParseError(
+        `The field 'hosts' has an invalid value, which includes an undefined variable. The error was: ${e.message}. ${e.message}`,
+        { pos: this.play.pos },
+      );
+    }
+  }
+
+  /** An unnamed play is named after its hosts pattern (Play.get_name); a name that does not template is shown as
+   * written, as post_validate leaves it. */
   #name(templar: Templar, pattern: unknown): string {
     const play = this.play;
-    if (play.name !== undefined) return pyStr(templar.template(play.name));
+    if (play.name !== undefined) {
+      try {
+        return pyStr(templar.template(play.name));
+      } catch (e) {
+        if (!(e instanceof UndefinedError)) throw e;
+        return pyStr(play.name);
+      }
+    }
     if (play.implicit) return '';
     return Array.isArray(pattern) ? pattern.map(pyStr).join(',') : pyStr(pattern);
   }

@@ -63,7 +63,7 @@ export class PlaybookExecutor {
     ctx.emit('playbookStart', playbook.file);
     ctx.emit('playCount', path.relative(process.cwd(), playbook.file) || playbook.file, playbook.plays.length);
     for (const w of playbook.warnings) ctx.emit('warning', w);
-    const inventory = this.opts.inventory ?? loadInventory([], path.dirname(playbook.file));
+    const inventory = this.opts.inventory ?? loadInventory([], { playbookDir: path.dirname(playbook.file) });
     ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory));
     for (const play of playbook.plays) {
       const allFailed = await new PlayRun(ctx, this.#strategy, play).run();

@@ -7,7 +7,7 @@ import { TaskTemplateError, UndefinedError } from '../errors.js';
 import { invalidOptions, type ModuleContext, type TaskResult } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import type { Templar } from '../template/templar.js';
-import { isDict, pyStr, truthy } from '../python/python.js';
+import { isDict, pyStr, truthy, typeName } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { isImplicitLocalhostName, isLocal } from '../inventory/inventory.js';
 import { EndPlay, type RunContext } from './context.js';
@@ -15,7 +15,7 @@ import { DELEGATED_HOST } from './events.js';
 import type { HostState } from './host-state.js';
 import { applyConditions, falseCondition, skippedByWhen } from './conditionals.js';
 import { conditionList, keyword } from './task-keywords.js';
-import { isFailed, templateFailure, withinSizeLimit } from './task-result.js';
+import { endsLoop, isFailed, templateFailure, withinSizeLimit } from './task-result.js';
 import { itemLabel, itemResult, itemVars, loopControl, loopItems, loopResult, noItems } from './loop.js';
 import {
   moduleContext,
@@ -50,6 +50,9 @@ interface TaskRunSite {
 
 /** Actions that run on the host although the executor carries them out (they need its connection). */
 const FACT_GATHERING = new Set(['gather_facts', 'setup']);
+
+/** The values the debugger keyword takes. */
+const DEBUGGER_VALUES = ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'];
 
 export class TaskExecutor {
   constructor(
@@ -98,17 +101,30 @@ export class TaskExecutor {
     const { ctx, task, host } = this;
     if (!items.length) return noItems();
     const { lc } = loopControl(task);
+    // _run_loop joins the loop variable's name into a text: a name that is no string fails there, in Python's words
+    if (lc.loop_var !== undefined && lc.loop_var !== null && typeof lc.loop_var !== 'string') {
+      const why = `can only concatenate str (not "${typeName(lc.loop_var)}") to str`;
+      return {
+        failed: true,
+        msg: `Unexpected failure during module execution: ${why}`,
+        exception: `TypeError: ${why}`,
+      };
+    }
     const results: TaskResult[] = [];
     for (let i = 0; i < items.length; i++) {
       const itemExtra = itemVars(task, this.extra, items, i);
       const item = new TaskExecutor(this.run, itemExtra, ctx.templar(host, task, itemExtra));
       const r = withinSizeLimit(await item.executeOnce());
+      if (endsLoop(r)) return r;
       // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
       if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') ctx.vm.setFacts(host, r.ansible_facts);
       itemResult(task, r, itemExtra);
-      const label = itemLabel(task, item.templar, items[i]);
+      const labelError = isDict(lc) && lc.label !== undefined ? templateError(item.templar, lc.label) : undefined;
+      // an undefined variable in the label fails the item, which shows no label
+      if (labelError) Object.assign(r, { failed: true, msg: `Failed to template loop_control.label: ${labelError}` });
+      const label = labelError ? 'None' : itemLabel(task, item.templar, items[i]);
       r._ansible_no_log = r._ansible_no_log ?? ctx.noLog(task);
-      r._ansible_item_label = isDict(lc) && lc.label !== undefined ? label : items[i];
+      r._ansible_item_label = labelError ? null : isDict(lc) && lc.label !== undefined ? label : items[i];
       const status = r.skipped ? 'skipped' : isFailed(r) ? 'failed' : r.changed ? 'changed' : 'ok';
       ctx.emit('itemResult', host, task, {
         result: r,
@@ -173,9 +189,11 @@ export class TaskExecutor {
       return templateFailure(e, task);
     }
     // Task.post_validate: a keyword its type refuses fails the task
-    const invalid = keywordValueError(task.keywords, TASK_CHECKED_NAMING_TASK);
+    const invalid = keywordValueError(task.keywords, TASK_CHECKED_NAMING_TASK) ?? this.#debuggerError();
     if (invalid) return templateFailure(new TaskTemplateError(invalid), task);
-    const notBoolean = keywordValueError(task.keywords, TASK_CHECKED_OTHERS);
+    // these are validated as the task sees them: a play's `become: perhaps` fails its first task
+    const inherited = Object.fromEntries(TASK_CHECKED_OTHERS.map((k) => [k, ctx.keyword(task, k)]));
+    const notBoolean = keywordValueError(inherited, TASK_CHECKED_OTHERS);
     if (notBoolean) return { failed: true, msg: notBoolean };
     const checkKw = ctx.keyword(task, 'check_mode');
     const checkMode = checkKw === undefined ? ctx.opts.checkMode : truthy(templar.template(checkKw));
@@ -197,6 +215,15 @@ export class TaskExecutor {
     const prepared = this.#prepare(withDefaults, moduleCtx);
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
     return this.#attempts(limit ? withTimeLimit(prepared.invoke, limit, ctx) : prepared.invoke);
+  }
+
+  /** Base._post_validate_debugger: a debugger value that is none of the debugger's. */
+  #debuggerError(): string | undefined {
+    const value = this.ctx.keyword(this.task, 'debugger');
+    // (a template is the debugger's own business when it runs)
+    if (typeof value !== 'string' || /{{|{%/.test(value)) return undefined;
+    if (!value || DEBUGGER_VALUES.includes(value)) return undefined;
+    return `'${value}' is not a valid value for debugger. Must be one of ${DEBUGGER_VALUES.join(', ')}`;
   }
 
   /** Templates the arguments once; the executor's own actions run here, modules through prepareModule. What runs
@@ -303,4 +330,15 @@ class ActionInvocation {
       return templateFailure(e, this.site.task);
     }
   };
+}
+
+/** The text of an undefined variable's error (as AnsibleUndefinedVariable prints it) when a template meets one. */
+function templateError(templar: Templar, template: unknown): string | undefined {
+  try {
+    templar.template(template);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UndefinedError)) return undefined;
+    return `${e.message}. ${e.message}`;
+  }
 }

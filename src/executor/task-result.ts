@@ -15,6 +15,11 @@ import { notify } from './handlers.js';
 
 export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
 
+/** Results of an undefined variable in a task's options: Task.post_validate raises it out of the loop, so it ends
+ * a loop at the item it meets it, failing the task itself. */
+const POST_VALIDATE_FAILURES = new WeakSet<TaskResult>();
+export const endsLoop = (r: TaskResult): boolean => POST_VALIDATE_FAILURES.has(r);
+
 /** Ansible's wording for a template failure inside a task's options, pointing at the task's YAML. */
 export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): TaskResult {
   if (err instanceof InterruptedError) throw err;
@@ -26,10 +31,12 @@ export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): T
     return { failed: true, msg: task ? `${msg}${where}` : `${msg}. ${err.message}` };
   }
   if (err instanceof UndefinedError) {
-    return {
+    const result = {
       failed: true,
       msg: `The task includes an option with an undefined variable. The error was: ${err.message}. ${err.message}${where}`,
     };
+    if (task) POST_VALIDATE_FAILURES.add(result);
+    return result;
   }
   // an exception Ansible does not catch: only the exception, shown as "An exception occurred during task execution"
   if (err instanceof PyException) return { failed: true, changed: false, exception: err.message };

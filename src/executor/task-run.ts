@@ -1,6 +1,7 @@
 // One task's run on one host (TaskRun): the hooks before and after it (--step, the debugger, the explorer), its
 // banner, its execution (task-executor.ts), its result and the redo a controller may ask for. The task gate made
 // it and decided how it runs (first of its group, run_once, per-host meta).
+import { TsibleError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
@@ -13,6 +14,7 @@ import { taskKey } from './lockstep.js';
 import { finishTask, isFailed } from './task-result.js';
 import { TaskExecutor } from './task-executor.js';
 import { taskName } from './task-name.js';
+import { isMetaAction, metaAction } from './actions/meta.js';
 import { INCLUDE_ACTIONS } from './includes.js';
 import { learnNoLogSecrets } from './no-log-secrets.js';
 
@@ -69,6 +71,9 @@ export class TaskRun {
           ctx.emit('taskStart', this.asked, this.name, this.handler);
         if (this.task !== this.asked || this.extra !== this.askedExtra || redone)
           this.templar = ctx.templar(this.host, this.task, this.extra);
+        checkThrottle(this);
+        if (this.task.action === 'meta' && !isMetaAction(metaAction(this)))
+          throw new TsibleError(`invalid meta action requested: ${metaAction(this)}`, { pos: this.task.pos });
         const running = new TaskExecutor(this, this.extra, this.templar).execute();
         const result = running instanceof Promise ? await running : running;
         if (result === null) return; // an include: its tasks reported themselves
@@ -123,4 +128,14 @@ export class TaskRun {
     if (register !== undefined) this.state.noLogNames.add(pyStr(register));
     if (isDict(result.ansible_facts)) for (const k of Object.keys(result.ansible_facts)) this.state.noLogNames.add(k);
   }
+}
+
+/** The strategy reads a task's throttle as an integer before it queues the task: any other value ends the run. */
+function checkThrottle({ ctx, task, templar }: TaskRun): void {
+  const throttle = ctx.keyword(task, 'throttle');
+  if (throttle === undefined || throttle === null) return;
+  const value = templar.template(throttle);
+  if (typeof value === 'number' || typeof value === 'boolean') return;
+  if (typeof value === 'string' && /^\s*[-+]?\d+(_\d+)*\s*$/.test(value)) return;
+  throw new TsibleError('Failed to convert the throttle value to an integer.', { pos: task.pos });
 }

@@ -3,10 +3,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { OptionsError, ParseError } from '../errors.js';
+import { ParseError, TsibleError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
 import { addSecrets, decryptIfVaulted, isEncrypted } from '../vault/index.js';
-import { isDict } from '../python/python.js';
+import { isDict, truthy, typeName } from '../python/python.js';
+import { pyJson } from '../python/pyjson.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
 
@@ -22,6 +23,8 @@ export interface Inventory {
   /** Hosts named in no source: only the implicit localhost. */
   readonly implicitLocalhost: boolean;
   readonly sources: string[];
+  /** Some source gave hosts: else Ansible warns that only the implicit localhost is available. */
+  parsed: boolean;
   /** The connection for hosts that set none (`-c`); Ansible's default is ssh. */
   defaultConnection?: string;
   /** Where group_vars/ and host_vars/ are read from: the inventory sources' directories, then the playbook's. */
@@ -200,9 +203,51 @@ function readVarsDir(dir: string, name: string): Vars {
       const d = loadYaml(text, f).documents[0];
       if (isEncrypted(text)) addSecrets(d);
       if (isDict(d)) Object.assign(out, d);
+      else if (truthy(d)) throw notCombinable(out, d);
     }
   }
   return out;
+}
+
+/** One inventory file, or each file of a directory. A file that does not parse leaves the inventory as it was
+ * and is only warned about, as Ansible's InventoryManager does: the run goes on with the sources that parsed. */
+function parseSource(inv: Inventory, src: string, warn: (message: string) => void): boolean {
+  if (statSync(src).isDirectory()) {
+    let parsed = false;
+    for (const f of readdirSync(src).sort())
+      if (!['group_vars', 'host_vars', 'vars_plugins'].includes(f) && !IGNORED_IN_DIRECTORY.test(f))
+        parsed = parseSource(inv, path.join(src, f), warn) || parsed;
+    if (!parsed) warn(`Unable to parse ${src} as an inventory source`);
+    return parsed;
+  }
+  const before = { hosts: structuredClone(inv.hosts), groups: structuredClone(inv.groups) };
+  const yamlFile = /\.(ya?ml|json)$/.test(src);
+  try {
+    const text = readFileSync(src, 'utf8');
+    if (yamlFile) parseYamlInventory(inv, loadYaml(text, src).documents[0], src);
+    else parseIni(inv, decryptIfVaulted(text, src), src); // the ini plugin reads a vault encrypted file decrypted
+  } catch (e) {
+    if (!(e instanceof TsibleError)) throw e;
+    for (const [k, v] of before.hosts) inv.hosts.set(k, v);
+    for (const k of [...inv.hosts.keys()]) if (!before.hosts.has(k)) inv.hosts.delete(k);
+    inv.groups.clear();
+    for (const [k, v] of before.groups) inv.groups.set(k, v);
+    warn(`\n* Failed to parse ${src} with ${yamlFile ? 'yaml' : 'ini'} plugin: ${e.message}`);
+    warn(`Unable to parse ${src} as an inventory source`);
+    return false;
+  }
+  inv.sources.push(src);
+  inv.parsed = true;
+  return true;
+}
+
+/** A vars file that is not a mapping (combine_vars' error; an empty one is skipped). */
+function notCombinable(data: Vars, value: unknown): ParseError {
+  // the loader's own classes for what YAML gives
+  const kind = { str: 'AnsibleUnicode', list: 'AnsibleSequence' }[typeName(value)] ?? typeName(value);
+  return new ParseError(
+    `failed to combine variables, expected dicts but got a 'dict' and a '${kind}': \n${pyJson(data)}\n${pyJson(value)}`,
+  );
 }
 
 /** Parents first, so that a child group's vars win over its parent's (Ansible sorts groups by depth, then name). */
@@ -220,7 +265,14 @@ function groupDepths(inv: Inventory): Map<string, number> {
 /** What an inventory directory's listing skips: hidden files and INVENTORY_IGNORE_EXTS (which has `.ini`). */
 const IGNORED_IN_DIRECTORY = /^\.|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
 
-export function loadInventory(sources: string[], playbookDir?: string): Inventory {
+/** Options of loadInventory: the playbook's directory (its group_vars/ and host_vars/), and where the warnings
+ * about a source that does not parse go. */
+interface InventoryOptions {
+  playbookDir?: string;
+  warn?: (message: string) => void;
+}
+
+export function loadInventory(sources: string[], { playbookDir, warn = () => {} }: InventoryOptions = {}): Inventory {
   const inv: Inventory = {
     hosts: new Map(),
     groups: new Map([
@@ -229,6 +281,7 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
     ]),
     implicitLocalhost: sources.length === 0,
     sources: [],
+    parsed: false,
   };
   const dirs: string[] = [];
   for (const src of sources) {
@@ -238,22 +291,15 @@ export function loadInventory(sources: string[], playbookDir?: string): Inventor
         .map((x) => x.trim())
         .filter(Boolean))
         addHost(inv, h, 'ungrouped');
+      inv.parsed = true;
       continue;
     }
-    if (!existsSync(src)) throw new OptionsError(`Unable to parse ${path.resolve(src)} as an inventory source`);
-    const files = statSync(src).isDirectory()
-      ? readdirSync(src)
-          .sort()
-          .filter((f) => !['group_vars', 'host_vars', 'vars_plugins'].includes(f) && !IGNORED_IN_DIRECTORY.test(f))
-          .map((f) => path.join(src, f))
-      : [src];
-    dirs.push(statSync(src).isDirectory() ? src : path.dirname(src));
-    for (const f of files) {
-      const text = readFileSync(f, 'utf8');
-      if (/\.(ya?ml|json)$/.test(f)) parseYamlInventory(inv, loadYaml(text, f).documents[0], f);
-      else parseIni(inv, decryptIfVaulted(text, f), f); // the ini plugin reads a vault encrypted file decrypted
-      inv.sources.push(path.resolve(f));
+    if (!existsSync(src)) {
+      warn(`Unable to parse ${path.resolve(src)} as an inventory source`);
+      continue;
     }
+    dirs.push(statSync(src).isDirectory() ? src : path.dirname(src));
+    parseSource(inv, path.resolve(src), warn);
   }
   // every group is a child of all; hosts in no group other than all are ungrouped
   const all = inv.groups.get('all')!;

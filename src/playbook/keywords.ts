@@ -178,6 +178,24 @@ export const canonicalKeyword = (key: string): string => BY_NAME.get(key)?.name 
 /** `with_<lookup>`: a loop over a lookup's answer (Ansible reserves the prefix itself as a name). */
 const LOOP_PREFIX = 'with_';
 export const isLoopKeyword = (key: string): boolean => key.startsWith(LOOP_PREFIX);
+/** The lookups ansible-core ships, and those its routing sends to a collection (ansible_builtin_runtime.yml):
+ * Task.preprocess_data makes `with_<lookup>` a loop only for a lookup the loader finds (these, or a collection's
+ * by its full name); any other `with_` key stays an attribute no task has. */
+const BUILTIN_LOOKUPS = new Set(
+  [
+    'config csvfile dict env file fileglob first_found indexed_items ini inventory_hostnames items lines list nested',
+    'password pipe random_choice sequence subelements template together unvault url varnames vars',
+    'avi aws_account_attribute aws_secret aws_service_ip_ranges aws_ssm cartesian chef_databag conjur_variable',
+    'consul_kv cpm_metering cpm_status credstash cyberarkpassword dig dnstxt etcd filetree flattened',
+    'formerly_core_lookup gcp_storage_file grafana_dashboard hashi_vault hiera k8s keyring laps_password lastpass',
+    'lmdb_kv manifold mongodb nios nios_next_ip nios_next_network onepassword onepassword_raw openshift',
+    'passwordstore rabbitmq redis shelvefile skydive',
+  ]
+    .join(' ')
+    .split(' '),
+);
+export const isLoopOverLookup = (key: string): boolean =>
+  isLoopKeyword(key) && (BUILTIN_LOOKUPS.has(key.slice(LOOP_PREFIX.length)) || key.includes('.'));
 
 const spellings = (k: Keyword): string[] => (k.alias ? [k.name, k.alias] : [k.name]);
 const validAt = (level: Level): ReadonlySet<string> =>
@@ -307,14 +325,13 @@ export function keywordValueError(ds: Readonly<Record<string, unknown>>, keys: I
 }
 
 /** The keywords a task's run checks before it runs: those whose error names the task (the integers, run_once,
- * any_errors_fatal), then the other booleans (whose error does not). ignore_errors and no_log are read as they
- * are. */
+ * any_errors_fatal, ignore_errors, no_log), then the other booleans (whose error does not). throttle is the
+ * strategy's. */
 const checkedAtTask = (types: string[]) =>
-  KEYWORDS.filter(
-    (k) =>
-      types.includes(k.type) && k.where.includes('task') && !['ignore_errors', 'no_log', 'throttle'].includes(k.name),
-  ).map((k) => k.name);
-const NAMING_THE_TASK = ['run_once', 'any_errors_fatal'];
+  KEYWORDS.filter((k) => types.includes(k.type) && k.where.includes('task') && k.name !== 'throttle').map(
+    (k) => k.name,
+  );
+const NAMING_THE_TASK = ['run_once', 'any_errors_fatal', 'ignore_errors', 'no_log'];
 export const TASK_CHECKED_NAMING_TASK = [...checkedAtTask(['int']), ...NAMING_THE_TASK];
 export const TASK_CHECKED_OTHERS = checkedAtTask(['bool']).filter((k) => !NAMING_THE_TASK.includes(k));
 /** The play's own keywords, checked when the play is loaded. */

@@ -17,6 +17,7 @@ import {
   canonicalKeyword,
   warnIgnoredKeywords,
   isLoopKeyword,
+  isLoopOverLookup,
   keywordTypeError,
   keywordValueError,
   keywordsValidAt,
@@ -238,6 +239,8 @@ const pyTypeOf = (v: unknown): string =>
         ? "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>"
         : `<class '${typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : 'NoneType'}'>`;
 
+const unexpectedType = (v: unknown) => `unexpected parameter type in action: ${pyTypeOf(v)}`;
+
 const isStaticInclude = (task: Task) =>
   !String(task.args._raw_params ?? task.args.file ?? '').includes('{{') &&
   task.keywords.loop === undefined &&
@@ -260,7 +263,7 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   // position once more, before its hint
   const valid = keywordsValidAt(level);
   for (const k of Object.keys(keywords))
-    if (!valid.has(k) && !isLoopKeyword(k))
+    if (!valid.has(k) && !isLoopOverLookup(k))
       fail(
         `'${k}' is not a valid attribute for a ${owner}\n\n${extendedError(pos)}\nThis error can be suppressed as a warning using the "invalid_task_attribute_failed" configuration`,
         ds,
@@ -344,6 +347,10 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
     // every key that is not a keyword is a candidate action
     if (candidates.length > 1) fail(`conflicting action statements: ${candidates.join(', ')}`, ds, pos);
     if (candidates.length === 0) fail(`no module/action detected in task.`, ds, pos);
+    // load_list_of_tasks parses once without resolving the action: its value's errors come first
+    const value = ds[candidates[0]!];
+    if (typeof value === 'string') moduleArgs(candidates[0]!, value, { ds, pos });
+    else if (value !== null && value !== undefined && !isDict(value)) fail(unexpectedType(value), ds, pos);
     if (!resolveModule(candidates[0]!)) fail(unresolved(candidates[0]!), ds, pos);
     return { keywords, actionName: candidates[0]!, rawArgs: ds[candidates[0]!] };
   }
@@ -358,7 +365,8 @@ function parseAction(ds: Raw, pos: Pos): { keywords: Raw; actionName: string; ra
     const [name, text] = splitModuleString(module as string, { ds, pos });
     actionName = name;
     rawArgs = text ? { ...rest, ...kvArgs(name, text, { ds, pos }) } : rest;
-  } else fail('action/local_action must name a module', ds, pos);
+  } else if (isDict(spec)) fail('no module/action detected in task.', ds, pos);
+  else fail(unexpectedType(spec), ds, pos);
   if (candidates.length) fail(`conflicting action statements: ${[actionName, ...candidates].join(', ')}`, ds, pos);
   return { keywords, actionName, rawArgs };
 }
@@ -391,12 +399,7 @@ function moduleArgs(actionName: string, rawArgs: unknown, at: { ds: Raw; pos: Po
   if (rawArgs === null || rawArgs === undefined) args = {};
   else if (typeof rawArgs === 'string') args = kvArgs(actionName, rawArgs, at);
   else if (isDict(rawArgs)) args = { ...rawArgs };
-  else
-    fail(
-      `The value of the ${actionName} action must be a dictionary or a string, got ${Array.isArray(rawArgs) ? 'a list' : typeof rawArgs}`,
-      at.ds,
-      at.pos,
-    );
+  else fail(unexpectedType(rawArgs), at.ds, at.pos);
   if (typeof args._raw_params !== 'string' || args._raw_params === '' || RAW_PARAM_MODULES.includes(actionName))
     return args;
   // free-form text that is a template may give the arguments as a dict: the task learns when it runs
@@ -524,9 +527,13 @@ function findRolePath(name: string, { ctx, pos, dependentOf, errorPos }: RoleReq
   );
   // an AnsibleError (exit 1), placed at the role's entry when it is a mapping (a plain name has no position here)
   if (!found)
-    throw new TsibleError(`the role '${name}' was not found in ${searched.join(':')}`, {
-      pos: errorPos === null ? undefined : (errorPos ?? pos),
-    });
+    // a dependency is looked for in its role's collections first: ansible.legacy when it names none
+    throw new TsibleError(
+      `the role '${name}' was not found in ${[...(dependentOf ? ['ansible.legacy'] : []), ...searched].join(':')}`,
+      {
+        pos: errorPos === null ? undefined : (errorPos ?? pos),
+      },
+    );
   return found;
 }
 
@@ -603,6 +610,8 @@ function readRoleVars(role: { path: string; name: string }, dir: string, given?:
 
 /** The roles in meta/main.yml's dependencies, each loaded as a child of the role's block (they run first). */
 function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest): Block[] {
+  if (meta.dependencies !== undefined && meta.dependencies !== null && !Array.isArray(meta.dependencies))
+    throw new ParseError('Expected role dependencies to be a list.', { pos: posOf(meta) });
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
   return deps.map((d) => {
     const { name, params, vars, keywords } = roleEntry(d, ctx, pos);
@@ -717,6 +726,8 @@ function roleEntry(
     } else if (ROLE_ATTRIBUTES.has(k)) keywords[k] = v;
     else params[k] = v;
   }
+  if (spec.role === undefined && spec.name === undefined)
+    throw new TsibleError('role definitions must contain a role name', { pos: posOf(entry) ?? fallback });
   const name = String(spec.role ?? spec.name);
   warnIgnoredKeywords(keywords, `role '${name}'`, posOf(entry) ?? fallback, ctx.warnings);
   return { name, params, vars, keywords };
@@ -736,6 +747,7 @@ function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
     ctx,
     parent,
     pos: task.pos,
+    errorPos: scalarPosAfter(task.pos, name),
     entryPos: scalarPosAfter(task.pos, name),
     // import_role takes the files' base names (IncludeRole.load); include_role the names as templated
     files: {
@@ -765,9 +777,22 @@ class PlaybookRecursionError extends TsibleError {
 /** A play's `vars:`, a dictionary or a list of dictionaries (the later ones win), as Play._load_vars reads it. */
 const varsDict = (v: unknown): Raw => (Array.isArray(v) ? Object.assign({}, ...v.filter(isDict)) : isDict(v) ? v : {});
 
+/** PlaybookInclude's attributes (Base's, Conditional's, Taggable's and import_playbook). */
+const PLAYBOOK_INCLUDE_KEYS = new Set(
+  [
+    'import_playbook ansible.builtin.import_playbook ansible.legacy.import_playbook any_errors_fatal become become_exe become_flags become_method become_user check_mode connection',
+    'debugger diff environment ignore_errors ignore_unreachable module_defaults name no_log port remote_user run_once',
+    'tags throttle timeout vars when',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
 function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
+  for (const k of Object.keys(ds))
+    if (!PLAYBOOK_INCLUDE_KEYS.has(k)) fail(`'${k}' is not a valid attribute for a PlaybookInclude`, ds, posOf(ds)!);
   // a `tags` var is taken out of the vars (and, as ansible-playbook 2.14 runs it, tags nothing)
   const vars: Raw = isDict(ds.vars) ? { ...ds.vars } : {};
   delete vars.tags;
@@ -780,7 +805,8 @@ function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
       `import_playbook nests deeper than ${MAX_PLAYBOOK_DEPTH} levels at '${file}': a playbook imports itself, directly or through the playbooks it imports`,
       { pos: posOf(ds) },
     );
-  return loadPlaybook(file, depth + 1).plays.map((play) => {
+  // an imported file is plays only: a bare task file is the command line's
+  return loadPlaybook(file, { imported: true, depth: depth + 1 }).plays.map((play) => {
     if (when.length)
       for (const item of [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]) {
         const kw = item.keywords as Raw;
@@ -799,9 +825,9 @@ function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
 
 const PLAY_ONLY = new Set([...keywordsValidAt('play')].filter((k) => !keywordsValidAt('task').has(k)));
 
-/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play; `depth`: how many
- * import_playbook levels down it is. */
-export function loadPlaybook(file: string, depth = 0): Playbook {
+/** Loads a playbook, or a bare task file as the tasks of an implicit `hosts: localhost` play (not when it is
+ * imported); `depth`: how many import_playbook levels down it is. */
+export function loadPlaybook(file: string, { imported = false, depth = 0 } = {}): Playbook {
   const abs = path.resolve(file);
   const basedir = path.dirname(abs);
   const { documents, warnings } = readYamlFile(abs);
@@ -819,7 +845,7 @@ export function loadPlaybook(file: string, depth = 0): Playbook {
       'import_playbook' in x ||
       'include' in x ||
       (!('block' in x) && Object.keys(x).some((k) => PLAY_ONLY.has(k) && !resolveModule(k))));
-  if (data.length && data.every((x) => isDict(x) && !isPlay(x))) {
+  if (!imported && data.length && data.every((x) => isDict(x) && !isPlay(x))) {
     const imported: Block[] = [];
     const tasks = loadTaskList(data, { ...ctx, imported });
     return {
@@ -885,6 +911,11 @@ const VARS_PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'en
 /** vars_prompt's entries as Play._load_vars_prompt checks them: each names its variable, with known keys only. */
 function checkVarsPrompt(prompts: unknown, pos: Pos): void {
   if (prompts === undefined || prompts === null) return;
+  // (Play._load_vars_prompt reads a value that is neither a list nor a mapping as vars and words it so)
+  if (!Array.isArray(prompts) && !isDict(prompts))
+    throw new TsibleError(
+      `variable files must contain either a dictionary of variables, or a list of dictionaries. Got: ${pyStr(prompts)} (${pyTypeOf(prompts)})`,
+    );
   for (const p of Array.isArray(prompts) ? prompts : [prompts]) {
     if (!isDict(p) || !('name' in p)) fail("Invalid vars_prompt data structure, missing 'name' key", prompts, pos);
     const odd = Object.keys(p).find((k) => !VARS_PROMPT_KEYS.includes(k));
@@ -910,6 +941,8 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   if (ds.hosts === null || ds.hosts === '' || (Array.isArray(ds.hosts) && !ds.hosts.length))
     throw new ParseError('Hosts list cannot be empty. Please check your playbook');
   checkVarsPrompt(ds.vars_prompt, pos);
+  if (ds.roles !== undefined && ds.roles !== null && !Array.isArray(ds.roles))
+    throw new ParseError('A malformed role declaration was encountered.', { pos });
   const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
     const at = typeof r === 'string' ? scalarPosAfter(posOf(ds.roles), r) : posOf(r);

@@ -228,9 +228,9 @@ function patchRuntime(): void {
     if (val instanceof PyUndefined) val.fail();
     return py.pyStr(val);
   };
-  runtime.callWrap = (fn: unknown, name: string, context: unknown, args: unknown[]) => {
+  runtime.callWrap = (fn: unknown, _name: string, context: unknown, args: unknown[]) => {
     if (fn instanceof PyUndefined) fn.fail();
-    if (typeof fn !== 'function') throw new TemplateError(`'${py.typeName(fn)}' object is not callable (${name})`);
+    if (typeof fn !== 'function') throw new py.PyTypeError(`'${py.typeName(fn)}' object is not callable`);
     return fn.apply(context, args);
   };
   const origFromIterator = runtime.fromIterator;

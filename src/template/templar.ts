@@ -33,6 +33,7 @@ import { PyUndefined } from '../python/undefined.js';
 import { JINJA2_FILTERS, bindEnvironment } from '../../filters/jinja2.js';
 import { CORE_FILTERS, type RandomSource } from '../../filters/core.js';
 import { COMMUNITY_FILTERS } from '../../filters/community.js';
+import { withSignatures } from '../../filters/signatures.js';
 import { ENCRYPTION_FILTERS } from '../../filters/encryption.js';
 import { TESTS } from '../../filters/tests.js';
 import { GLOBALS } from './globals.js';
@@ -63,9 +64,9 @@ function env(): any {
     throwOnUndefined: false,
   });
   bindEnvironment(environment);
-  for (const [name, fn] of Object.entries(JINJA2_FILTERS)) environment.addFilter(name, fn);
+  for (const [name, fn] of Object.entries(withSignatures(JINJA2_FILTERS))) environment.addFilter(name, fn);
   // Ansible's filter plugins, also by FQCN (Jinja2's own filters have none)
-  for (const [name, fn] of Object.entries({ ...CORE_FILTERS, ...ENCRYPTION_FILTERS })) {
+  for (const [name, fn] of Object.entries(withSignatures({ ...CORE_FILTERS, ...ENCRYPTION_FILTERS }))) {
     environment.addFilter(name, fn);
     environment.addFilter(`ansible.builtin.${name}`, fn);
   }

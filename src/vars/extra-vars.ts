@@ -17,15 +17,16 @@ export function parseExtraVars(text: string): Record<string, unknown> {
       throw new OptionsError(`Invalid extra vars data supplied. '@${file}' could not be made into a dictionary`);
     return doc;
   }
+  if (text.startsWith('/') || text.startsWith('.'))
+    throw new OptionsError(`Please prepend extra_vars filename '${text}' with '@'`);
   const t = text.trim();
   if (t.startsWith('{') || t.startsWith('[')) {
-    const doc = loadYaml(t, '<extra vars>').documents[0];
+    // DataLoader.load names a text it parses '<string>'
+    const doc = loadYaml(t, '<string>').documents[0];
     if (!isDict(doc))
       throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
     return doc;
   }
-  const kv = parseKv(t, false);
-  if (kv._raw_params !== undefined)
-    throw new OptionsError(`Invalid extra vars data supplied. '${text}' could not be made into a dictionary`);
-  return kv;
+  // words that are no key=value stay, as parse_kv leaves them, in a _raw_params variable
+  return parseKv(t, false);
 }

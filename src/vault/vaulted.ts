@@ -2,7 +2,7 @@
 // every file read and every AnsibleVaultEncryptedUnicode use; tsible's loaders are plain functions, so the secrets
 // are the process's, set once a run (or `tsible vault`) has read them from the command line.
 import type { Pos } from '../errors.js';
-import { decrypt, isEncrypted, type VaultSecret } from './vault-lib.js';
+import { decrypt, isEncrypted, vaultIdOf, type VaultSecret } from './vault-lib.js';
 import { addSecrets, SECRET_VALUE } from './secret-text.js';
 
 let secrets: readonly VaultSecret[] = [];
@@ -14,8 +14,12 @@ export function setVaultSecrets(list: readonly VaultSecret[]): void {
 export const vaultSecrets = (): readonly VaultSecret[] => secrets;
 
 /** Plaintext a file's read decrypted, or the text itself when it is not vault data. */
-export const decryptIfVaulted = (text: string, file: string): string =>
-  isEncrypted(text) ? decrypt(text, secrets, file).toString('utf8') : text;
+export function decryptIfVaulted(text: string, file: string): string {
+  if (!isEncrypted(text)) return text;
+  // DataLoader reads the envelope before it decrypts: an envelope error names no file
+  vaultIdOf(text);
+  return decrypt(text, secrets, file).toString('utf8');
+}
 
 /** A value YAML gave as `!vault |` (AnsibleVaultEncryptedUnicode): kept encrypted until it is used, so that a
  * play that never reads it runs without its secret, and decrypted with the secrets of that moment. */

@@ -1,4 +1,4 @@
-// YAML inventories: groups, children, vars; and a clear error naming the file for a malformed one.
+// YAML inventories: groups, children, vars; and a warning naming the file and the entry for a malformed one.
 import { describe, expect, it } from 'vitest';
 import { playbookDir, runCli } from '../helpers.js';
 
@@ -18,12 +18,16 @@ describe('YAML inventories', () => {
     expect(run.stdout).toContain('"msg": "w1 from-all [\'web\']"');
     expect(run.stdout).toContain('"msg": "w2 from-host [\'web\']"');
   });
-  it('refuse a malformed one with the file and the entry in the message', async () => {
+  it('warn of a malformed one, naming the file and the entry, and run without it as Ansible does', async () => {
     const dir = playbookDir({ 'bad.yml': 'all:\n  children:\n    web:\n      hosts: [w1, w2]\n', 'p.yml': play });
     const run = await runCli(['-i', 'bad.yml', 'p.yml'], { cwd: dir, env: quiet });
-    expect(run.code).toBe(4);
-    expect(run.stderr).toBe(
-      'ERROR! Invalid "hosts" entry for "web" group in bad.yml, requires a dictionary, found "<class \'list\'>" instead.\n',
+    expect(run.code).toBe(0);
+    const stderr = run.stderr.replace(/\s+/g, ' ');
+    expect(stderr).toContain('[WARNING]: * Failed to parse');
+    expect(stderr).toContain(
+      `Invalid "hosts" entry for "web" group in ${dir}/bad.yml, requires a dictionary, found "<class 'list'>" instead.`,
     );
+    expect(stderr).toContain(`[WARNING]: Unable to parse ${dir}/bad.yml as an inventory source`);
+    expect(run.stdout).toContain('skipping: no hosts matched');
   });
 });

@@ -48,7 +48,7 @@ export async function runPlaybook(
       random: { next: Math.random },
       signal: new AbortController().signal,
       aws: {},
-      inventory: loadInventory(options.hosts ? [path.join(dir, 'hosts.ini')] : [], dir),
+      inventory: loadInventory(options.hosts ? [path.join(dir, 'hosts.ini')] : [], { playbookDir: dir }),
     },
     [callback],
   );

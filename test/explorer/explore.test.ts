@@ -250,9 +250,11 @@ describe('tsible explore CLI', () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('hold the lock at the same time');
-    const bad = await runCli(['explore', fixture, '-e', 'not a dict']);
+    const bad = await runCli(['explore', fixture, '-e', '[not, a, dict]']);
     expect(bad.code).toBe(5);
-    expect(bad.stderr).toContain("Invalid extra vars data supplied. 'not a dict' could not be made into a dictionary");
+    expect(bad.stderr).toContain(
+      "Invalid extra vars data supplied. '[not, a, dict]' could not be made into a dictionary",
+    );
   });
 
   it('rejects bad options with the usage error code', async () => {

@@ -44,6 +44,9 @@ export default {
   },
 } satisfies ExecutorAction;
 
+/** A meta action the strategy knows: any other ends the run at the task (_execute_meta's AnsibleError). */
+export const isMetaAction = (what: string): boolean => Object.hasOwn(META, what);
+
 /** The meta action the task names (free-form: `meta: end_play`). */
 export const metaAction = (site: { task: { args: Readonly<Record<string, unknown>> } }): string =>
   pyStr(site.task.args._raw_params ?? '').trim();
