@@ -1,19 +1,46 @@
-// gather_facts and setup: the local machine's facts (tsible runs on localhost only).
-import { factsAsVars, gatherFacts as gather } from '../../facts.js';
+// gather_facts and setup: the local machine's facts (tsible runs on localhost only), with the setup module's
+// gather_subset, filter and fact_path; what they add joins the host's gathered facts.
+import { gatherFacts as gather, type SetupOptions } from '../../facts.js';
 import { gatherFacts } from '../../../modules/control.js';
 import type { ExecutorAction } from './action.js';
 
+/** A list option as the module's argument spec reads it: a list, or a comma-separated string. */
+const list = (v: unknown): string[] | undefined =>
+  v === undefined || v === null
+    ? undefined
+    : Array.isArray(v)
+      ? v.map(String)
+      : String(v)
+          .split(',')
+          .map((s) => s.trim());
+
+/** The fact names as the host keeps them (ansible_ removed: INJECT_FACTS_AS_VARS puts it back). */
+const unprefixed = (facts: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.startsWith('ansible_') ? k.slice(8) : k, v]));
+
 export default {
   definition: gatherFacts,
-  run(_args, { ctx, host }) {
-    const facts = gather(ctx.opts.env);
-    ctx.vm.setGathered(host, facts);
+  async run(args, { ctx, host }) {
+    const opts: SetupOptions = {
+      gatherSubset: list(args.gather_subset) ?? ['all'],
+      filter: list(args.filter) ?? [],
+      factPath:
+        args.fact_path === undefined || args.fact_path === null ? '/etc/ansible/facts.d' : String(args.fact_path),
+      env: ctx.opts.env,
+    };
+    let gathered;
+    try {
+      gathered = await gather(opts);
+    } catch (e) {
+      return { failed: true, msg: (e as Error).message, changed: false };
+    }
+    ctx.vm.setGathered(host, { ...ctx.vm.state(host).gathered, ...unprefixed(gathered.facts) });
     // verbose_override: even -v does not print the facts
     return {
-      ansible_facts: factsAsVars(facts),
+      ansible_facts: gathered.facts,
       changed: false,
       deprecations: [],
-      warnings: [],
+      warnings: gathered.warnings,
       _ansible_verbose_override: true,
     };
   },
