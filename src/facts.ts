@@ -54,6 +54,10 @@ async function osRelease(): Promise<Record<string, string>> {
   return out;
 }
 
+let zoneFormatter: Intl.DateTimeFormat | undefined;
+/** The short time zone name's formatter, made once (ICU is slow to start). */
+const zoneFormat = () => (zoneFormatter ??= Intl.DateTimeFormat('en', { timeZoneName: 'short' }));
+
 /** date_time: now, local and UTC, as the collector formats it. */
 function dateTime(now: Date): Record<string, string> {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -65,7 +69,7 @@ function dateTime(now: Date): Record<string, string> {
   const hms = `${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
   const micro = p(now.getMilliseconds(), 3) + '000';
   const zone = (d: Date) =>
-    Intl.DateTimeFormat('en', { timeZoneName: 'short' })
+    zoneFormat()
       .formatToParts(d)
       .find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
   const [jan, jul] = [new Date(now.getFullYear(), 0, 1), new Date(now.getFullYear(), 6, 1)];
@@ -191,8 +195,15 @@ async function platformFacts(g: Gathering): Promise<Record<string, unknown>> {
   };
 }
 
-/** socket.getfqdn: the name the host's address resolves back to. */
-async function getfqdn(node: string): Promise<string> {
+const fqdns = new Map<string, Promise<string>>();
+/** socket.getfqdn: the name the host's address resolves back to (asked once per run). */
+function getfqdn(node: string): Promise<string> {
+  let p = fqdns.get(node);
+  if (!p) fqdns.set(node, (p = resolveFqdn(node)));
+  return p;
+}
+
+async function resolveFqdn(node: string): Promise<string> {
   try {
     const { address } = await dns.lookup(node);
     const { hostname } = await dns.lookupService(address, 0);
@@ -207,16 +218,18 @@ async function distributionFacts(): Promise<Record<string, unknown>> {
   const rel = await osRelease();
   const id = (rel.ID ?? 'linux').toLowerCase();
   const family = FAMILY[id] ?? (rel.ID_LIKE ? FAMILY[rel.ID_LIKE.split(' ')[0]!] : undefined) ?? os.type();
-  let version = rel.VERSION_ID ?? '';
+  let version = rel.VERSION_ID ?? 'NA';
+  // only Debian's (from /etc/debian_version) and Amazon's give a minor version
+  let minor: string | undefined;
   if (id === 'debian') {
-    const point = (await fileContent('/etc/debian_version')) ?? '';
-    if (/^\d+\.\d+/.test(point)) version = point;
-  }
-  const [major = '', minor] = version.split('.');
+    const point = /(\d+)\.(\d+)/.exec((await fileContent('/etc/debian_version')) ?? '');
+    if (point) [version, minor] = [point[0], point[2]];
+  } else if (id === 'amzn') minor = version.split('.')[1] ?? 'NA';
+  const major = version.split('.')[0] || 'NA';
   return {
     distribution: DISTRO_NAME[id] ?? rel.NAME ?? os.type(),
     distribution_version: version,
-    distribution_release: rel.VERSION_CODENAME ?? '',
+    distribution_release: rel.VERSION_CODENAME ?? 'NA',
     distribution_major_version: major,
     ...(minor !== undefined ? { distribution_minor_version: minor } : {}),
     os_family: family,

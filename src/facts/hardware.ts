@@ -120,33 +120,49 @@ function mountOf([device, mount, fstype, options]: string[]): Promise<Facts> {
 
 /** devices and device_links: the block devices of /sys/block. */
 async function deviceFacts(): Promise<Facts> {
-  const devices: Facts = {};
-  for (const name of (await listDir('/sys/block')).sort()) {
-    const dir = `/sys/block/${name}`;
-    const read = (f: string) => fileContent(`${dir}/${f}`);
-    const sectors = Number((await read('size')) ?? 0);
-    const sectorsize = (await read('queue/logical_block_size')) ?? '512';
-    const scheduler = /\[(.*)\]/.exec((await read('queue/scheduler')) ?? '')?.[1] ?? '';
-    devices[name] = {
-      virtual: 1,
-      links: { ids: [], uuids: [], labels: [], masters: [] },
-      vendor: (await read('device/vendor')) ?? null,
-      model: (await read('device/model')) ?? null,
-      sas_address: null,
-      sas_device_handle: null,
-      removable: (await read('removable')) ?? '',
-      support_discard: (await read('queue/discard_granularity')) ?? '',
-      partitions: {},
-      rotational: (await read('queue/rotational')) ?? '',
-      scheduler_mode: scheduler,
-      sectors: String(sectors),
-      sectorsize,
-      size: bytesToHuman(sectors * Number(sectorsize)),
-      host: '',
-      holders: [],
-    };
-  }
-  return { devices, device_links: { ids: {}, uuids: {}, labels: {}, masters: {} } };
+  const names = (await listDir('/sys/block')).sort();
+  const devices = await Promise.all(names.map(deviceOf));
+  return {
+    devices: Object.fromEntries(names.map((n, i) => [n, devices[i]])),
+    device_links: { ids: {}, uuids: {}, labels: {}, masters: {} },
+  };
+}
+
+const DEVICE_FILES = [
+  'size',
+  'queue/logical_block_size',
+  'queue/scheduler',
+  'device/vendor',
+  'device/model',
+  'removable',
+  'queue/discard_granularity',
+  'queue/rotational',
+];
+
+async function deviceOf(name: string): Promise<Facts> {
+  const [size, blockSize, sched, vendor, model, removable, discard, rotational] = await Promise.all(
+    DEVICE_FILES.map((f) => fileContent(`/sys/block/${name}/${f}`)),
+  );
+  const sectors = Number(size ?? 0);
+  const sectorsize = blockSize ?? '512';
+  return {
+    virtual: 1,
+    links: { ids: [], uuids: [], labels: [], masters: [] },
+    vendor: vendor ?? null,
+    model: model ?? null,
+    sas_address: null,
+    sas_device_handle: null,
+    removable: removable ?? '',
+    support_discard: discard ?? '',
+    partitions: {},
+    rotational: rotational ?? '',
+    scheduler_mode: /\[(.*)\]/.exec(sched ?? '')?.[1] ?? '',
+    sectors: String(sectors),
+    sectorsize,
+    size: bytesToHuman(sectors * Number(sectorsize)),
+    host: '',
+    holders: [],
+  };
 }
 
 /** bytes_to_human: two decimals and the largest unit under 1024 of the value. */

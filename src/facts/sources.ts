@@ -59,3 +59,12 @@ export function runCommand(
     );
   });
 }
+
+const ran = new Map<string, ReturnType<typeof runCommand>>();
+/** runCommand for a program whose answer does not change while tsible runs (lsb_release, capsh): once per run. */
+export function runOnce(file: string, args: readonly string[], env: Gathering['env']): ReturnType<typeof runCommand> {
+  const key = [file, ...args].join('\0');
+  let p = ran.get(key);
+  if (!p) ran.set(key, (p = runCommand(file, args, env)));
+  return p;
+}

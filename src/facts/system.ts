@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { binPath, fileContent, runCommand, type Gathering } from './sources.js';
+import { binPath, fileContent, runOnce, type Gathering } from './sources.js';
 
 type Facts = Record<string, unknown>;
 
@@ -95,7 +95,7 @@ export async function sshPubKeyFacts(): Promise<Facts> {
 export async function capsFacts(g: Gathering): Promise<Facts> {
   const capsh = binPath('capsh', g.env);
   if (!capsh) return {};
-  const res = await runCommand(capsh, ['--print'], g.env);
+  const res = await runOnce(capsh, ['--print'], g.env);
   const facts: Facts = { system_capabilities_enforced: 'N/A', system_capabilities: 'N/A' };
   if (!res || res.rc !== 0) return facts;
   for (const line of res.out.split('\n')) {
@@ -116,7 +116,7 @@ export async function capsFacts(g: Gathering): Promise<Facts> {
 export async function lsbFacts(g: Gathering): Promise<Facts> {
   let lsb: Record<string, string> = {};
   const bin = binPath('lsb_release', g.env);
-  const res = bin ? await runCommand(bin, ['-a'], g.env) : undefined;
+  const res = bin ? await runOnce(bin, ['-a'], g.env) : undefined;
   const fields: Record<string, string> = {
     'LSB Version:': 'release',
     'Distributor ID:': 'id',

@@ -22,10 +22,14 @@ async function setup(args) {
     ANSIBLE_LOCALHOST_WARNING: '0',
     ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
   };
-  const { stdout } = await run('ansible', ['localhost', '-m', 'setup', ...(Object.keys(args).length ? ['-a', JSON.stringify(args)] : [])], {
-    env,
-    maxBuffer: 64 << 20,
-  });
+  const { stdout } = await run(
+    'ansible',
+    ['localhost', '-m', 'setup', ...(Object.keys(args).length ? ['-a', JSON.stringify(args)] : [])],
+    {
+      env,
+      maxBuffer: 64 << 20,
+    },
+  );
   const out = JSON.parse(stdout);
   return out.plays[0].tasks[0].hosts.localhost.ansible_facts;
 }

@@ -25,7 +25,11 @@ function machineFree(keys: string[], interfaces: unknown): string[] {
     (Array.isArray(interfaces) ? interfaces : []).map((i) => `ansible_${String(i).replace(/[-:.]/g, '_')}`),
   );
   return keys
-    .filter((k) => !ifaces.has(k) && !/^ansible_(system_capabilities|ssh_host_|machine_id|python)/.test(k))
+    .filter(
+      (k) =>
+        !ifaces.has(k) &&
+        !/^ansible_(system_capabilities|ssh_host_|machine_id|python|distribution_minor_version)/.test(k),
+    )
     .sort();
 }
 
