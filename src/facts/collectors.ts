@@ -3,14 +3,14 @@
 import { fnmatchTranslate } from '../python/fnmatch.js';
 
 /** One of Ansible's Linux fact collectors: its name, the facts it is also known by, the collectors it needs. */
-export interface CollectorInfo {
+interface CollectorInfo {
   readonly name: string;
   readonly ids?: readonly string[];
   readonly requires?: readonly string[];
 }
 
 /** In default_collectors' order (a later collector's facts win). */
-export const COLLECTORS: readonly CollectorInfo[] = [
+const COLLECTORS: readonly CollectorInfo[] = [
   {
     name: 'platform',
     ids: ['system', 'kernel', 'kernel_version', 'machine', 'python_version', 'architecture', 'machine_id'],
