@@ -2,6 +2,7 @@
 // executable, read as JSON, else as an INI file; what fails is a message in its place and a warning.
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { errnoText } from '../../modules/file_common.js';
 import { listDir, runCommand, type Gathering } from './sources.js';
 
 /** configparser's reading of an INI text: sections of options (names lower-cased), undefined when invalid. */
@@ -31,7 +32,7 @@ async function oneFact(file: string, g: Gathering): Promise<unknown> {
   try {
     mode = (await stat(file)).mode;
   } catch (e) {
-    return warn(g, `Could not stat fact (${file}): ${(e as Error).message}`);
+    return warn(g, `Could not stat fact (${file}): ${errnoText(e, `'${file}'`)}`);
   }
   let out: string;
   if (mode & 0o100) {

@@ -50,6 +50,7 @@ await Promise.all(
   }),
 );
 result.cases = CASES.map((args, i) => ({ args, keys: keys[i] }));
-result.values = all;
+// the environment is this session's, not the machine's: its names and values are not kept
+result.values = { ...all, ansible_env: {} };
 writeFileSync(`${here}ansible-setup.json`, JSON.stringify(result, null, 1) + '\n');
 console.log(`recorded ${CASES.length} cases in ${here}ansible-setup.json`);
