@@ -201,6 +201,8 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['--module-path', textOption(() => {})],
   ['-T', textOption((_o, v) => intValue('-T/--timeout', v))],
   ['--timeout', textOption((_o, v) => intValue('-T/--timeout', v))],
+  // the fact cache is the run's memory (Ansible's default memory cache): it starts empty anyway
+  ['--flush-cache', switchOption(() => {})],
   ['-h', help],
   ['--help', help],
   ['--local-aws', switchOption((o) => (o.localAws = true))],

@@ -28,7 +28,12 @@ const gatherTask = (play: Play): Task => ({
   name: 'Gathering Facts',
   action: 'gather_facts',
   actionAsWritten: 'gather_facts',
-  args: {},
+  // the play's options for gathering (PlayIterator passes the ones it has)
+  args: Object.fromEntries(
+    ['gather_subset', 'gather_timeout', 'fact_path'].flatMap((k) =>
+      play.keywords[k] === undefined || play.keywords[k] === null ? [] : [[k, play.keywords[k]]],
+    ),
+  ),
   keywords: {
     // unless the play is tagged, gathering always runs
     ...(play.keywords.tags === undefined || play.keywords.tags === null ? { tags: ['always'] } : {}),
@@ -213,7 +218,7 @@ export class PlayRun {
   async #runHost(host: string): Promise<void> {
     const { ctx, play, strategy } = this;
     try {
-      if (this.#gathers()) await strategy.gate.runTask(gatherTask(play), host, {});
+      if (this.#gathers(host)) await strategy.gate.runTask(gatherTask(play), host, {});
       // roles and tasks are one section: handlers flush after pre_tasks, after roles+tasks, after post_tasks
       const sections: Array<readonly TaskOrBlock[]> = [play.preTasks, [...play.roles, ...play.tasks], play.postTasks];
       for (const section of sections) {
@@ -231,11 +236,15 @@ export class PlayRun {
   }
 
   /** gather_facts: the play keyword, else ANSIBLE_GATHERING (implicit, the default, gathers; explicit does not). */
-  #gathers(): boolean {
+  #gathers(host: string): boolean {
     const kw = this.play.keywords.gather_facts;
-    if (kw !== undefined && kw !== null) return truthy(this.ctx.templar('localhost').template(kw));
-    if (this.play.implicit) return false;
-    return (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase() !== 'explicit';
+    const set = kw !== undefined && kw !== null;
+    if (!set && this.play.implicit) return false;
+    const implied = !set || truthy(this.ctx.templar('localhost').template(kw));
+    const gathering = (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase();
+    // smart: only for hosts whose facts were not gathered yet in this run
+    if (gathering === 'smart') return implied && this.ctx.vm.state(host).gathered === undefined;
+    return gathering === 'explicit' ? set && implied : implied;
   }
 }
 

@@ -324,7 +324,8 @@ class ActionInvocation {
     const invalid = invalidOptions(this.action.definition, this.args, this.site.task.actionAsWritten);
     if (invalid) return { failed: true, msg: invalid };
     try {
-      return this.action.run(this.args, this.site);
+      const result = this.action.run(this.args, this.site);
+      return result instanceof Promise ? await result : result;
     } catch (e) {
       if (e instanceof EndPlay || e instanceof ActionFailure) throw e;
       return templateFailure(e, this.site.task);

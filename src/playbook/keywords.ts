@@ -128,9 +128,9 @@ const TABLE = {
   hosts: { where: PLAY, type: 'list', default: null, implemented: true },
   gather_facts: { where: PLAY, type: 'bool', default: null, implemented: true },
   // tsible gathers one fixed set of facts, read locally at once
-  gather_subset: { where: PLAY, type: 'list', default: ['all'], implemented: false, harmless: ['all', ['all']] },
+  gather_subset: { where: PLAY, type: 'list', default: ['all'], implemented: true, harmless: ['all', ['all']] },
   gather_timeout: { where: PLAY, type: 'int', default: 10, implemented: false, harmless: 'any' },
-  fact_path: { where: PLAY, type: 'string', default: null, implemented: false, harmless: [] },
+  fact_path: { where: PLAY, type: 'string', default: null, implemented: true, harmless: [] },
   vars_files: { where: PLAY, type: 'list', default: [], implemented: true },
   vars_prompt: { where: PLAY, type: 'list', default: [], implemented: true },
   roles: { where: PLAY, type: 'list', default: [], implemented: true },

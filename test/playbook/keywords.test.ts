@@ -231,8 +231,6 @@ describe('keywords tsible does not implement', () => {
         'collections',
         'connection',
         'diff',
-        'fact_path',
-        'gather_subset',
         'gather_timeout',
         'max_fail_percentage',
         'poll',

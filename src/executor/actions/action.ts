@@ -16,7 +16,7 @@ export interface ActionSite {
 export interface ExecutorAction {
   readonly definition: ModuleDefinition;
   /** Runs with the task's templated arguments; throws ActionFailure for the action's own errors. */
-  run(args: Record<string, unknown>, site: ActionSite): TaskResult;
+  run(args: Record<string, unknown>, site: ActionSite): TaskResult | Promise<TaskResult>;
 }
 
 /** An action plugin raised AnsibleError: TaskExecutor.run returns dict(failed=True, msg=...) as it is. */

@@ -1,62 +1,48 @@
-// gather_facts and setup: the local machine's facts (tsible runs on localhost only).
-import { factsAsVars, gatherFacts as gather } from '../../facts.js';
+// gather_facts and setup: the local machine's facts (tsible runs on localhost only), with the setup module's
+// gather_subset, filter and fact_path; what they add joins the host's gathered facts.
+import { gatherFacts as gather, type SetupOptions } from '../../facts.js';
 import { gatherFacts } from '../../../modules/control.js';
-import { fnmatchTranslate } from '../../python/fnmatch.js';
-import { pyStr } from '../../python/python.js';
-import { fail, type ExecutorAction } from './action.js';
+import type { ExecutorAction } from './action.js';
 import { taskEnvironment } from '../module-run.js';
 
-/** setup's filter: fnmatch patterns for the facts' names as variables (`ansible_system`); none keeps them all. */
-function filterFacts(facts: Record<string, unknown>, filter: unknown): Record<string, unknown> {
-  const list = typeof filter === 'string' ? filter.split(',') : [filter ?? []].flat();
-  const patterns = list
-    .map((p) => pyStr(p).trim())
-    .filter(Boolean)
-    .map(fnmatchTranslate);
-  if (!patterns.length) return facts;
-  const names = Object.keys(factsAsVars(facts));
-  return Object.fromEntries(Object.entries(facts).filter((_kv, i) => patterns.some((p) => p.test(names[i]!))));
-}
+/** A list option as the module's argument spec reads it: a list, or a comma-separated string. */
+const list = (v: unknown): string[] | undefined =>
+  v === undefined || v === null
+    ? undefined
+    : Array.isArray(v)
+      ? v.map(String)
+      : String(v)
+          .split(',')
+          .map((s) => s.trim());
 
-/** The fact subsets the setup module knows (its collectors' names and aliases), sorted as its error lists them. */
-const VALID_SUBSETS = [
-  'all_ipv4_addresses all_ipv6_addresses apparmor architecture caps chroot cmdline date_time',
-  'default_ipv4 default_ipv6 devices distribution distribution_major_version distribution_release',
-  'distribution_version dns effective_group_ids effective_user_id env facter fibre_channel_wwn fips',
-  'hardware interfaces is_chroot iscsi kernel kernel_version loadavg local lsb machine machine_id',
-  'mounts network nvme ohai os_family pkg_mgr platform processor processor_cores processor_count',
-  'python python_version real_user_id selinux service_mgr ssh_host_key_dsa_public',
-  'ssh_host_key_ecdsa_public ssh_host_key_ed25519_public ssh_host_key_rsa_public ssh_host_pub_keys',
-  'ssh_pub_keys system system_capabilities system_capabilities_enforced user user_dir user_gecos',
-  'user_gid user_id user_shell user_uid virtual virtualization_role virtualization_tech_guest',
-  'virtualization_tech_host virtualization_type',
-]
-  .join(' ')
-  .split(' ');
-
-/** get_collector_names: a subset asked for that no collector has fails the module (excluding one is ignored). */
-function checkSubsets(given: unknown): void {
-  if (given === undefined || given === null) return;
-  const subsets = Array.isArray(given) ? given.map(pyStr) : pyStr(given).split(',');
-  for (const s of subsets.map((x) => x.trim()))
-    if (s !== 'all' && s !== 'min' && !s.startsWith('!') && !VALID_SUBSETS.includes(s))
-      fail(`Bad subset '${s}' given to Ansible. gather_subset options allowed: all, ${VALID_SUBSETS.join(', ')}`);
-}
+/** The fact names as the host keeps them (ansible_ removed: INJECT_FACTS_AS_VARS puts it back). */
+const unprefixed = (facts: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.startsWith('ansible_') ? k.slice(8) : k, v]));
 
 export default {
   definition: gatherFacts,
-  run(args, { ctx, host, task, templar }) {
-    checkSubsets(args.gather_subset);
-    // ansible_env is the environment the setup module ran in: the play's and the task's `environment` included
-    const facts = filterFacts(gather(taskEnvironment(ctx, { task, templar })), args.filter);
-    // filtered facts join those the host has; a full gathering replaces them
-    ctx.vm.setGathered(host, args.filter ? { ...ctx.vm.state(host).gathered, ...facts } : facts);
+  async run(args, { ctx, host, task, templar }) {
+    const opts: SetupOptions = {
+      gatherSubset: list(args.gather_subset) ?? ['all'],
+      filter: list(args.filter) ?? [],
+      factPath:
+        args.fact_path === undefined || args.fact_path === null ? '/etc/ansible/facts.d' : String(args.fact_path),
+      // ansible_env is the environment the setup module ran in: the play's and the task's `environment` included
+      env: taskEnvironment(ctx, { task, templar }),
+    };
+    let gathered;
+    try {
+      gathered = await gather(opts);
+    } catch (e) {
+      return { failed: true, msg: (e as Error).message, changed: false };
+    }
+    ctx.vm.setGathered(host, { ...ctx.vm.state(host).gathered, ...unprefixed(gathered.facts) });
     // verbose_override: even -v does not print the facts
     return {
-      ansible_facts: factsAsVars(facts),
+      ansible_facts: gathered.facts,
       changed: false,
       deprecations: [],
-      warnings: [],
+      warnings: gathered.warnings,
       _ansible_verbose_override: true,
     };
   },
