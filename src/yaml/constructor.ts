@@ -31,7 +31,20 @@ export class UnsafeText {
 /** Positions of loaded mappings and sequences (Ansible's `ansible_pos`), and of the values in them: the latter keyed
  * by the container's Pos object, so a copy that keeps the container's position (setPos) keeps its values' too. */
 const positions = new WeakMap<object, Pos>();
-const valuePositions = new WeakMap<Pos, Map<string | number, Pos>>();
+
+/** A loaded node's position, which also holds where its values were (a private field: the position still equals a
+ * plain { file, line, column }). */
+class NodePos implements Pos {
+  readonly #values = new Map<string | number, Pos>();
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+  ) {}
+  static values(pos: Pos): Map<string | number, Pos> | undefined {
+    return pos instanceof NodePos ? pos.#values : undefined;
+  }
+}
 export const posOf = (node: unknown): Pos | undefined =>
   node !== null && typeof node === 'object' ? positions.get(node) : undefined;
 export const setPos = (node: object, pos: Pos | undefined): void => {
@@ -39,8 +52,16 @@ export const setPos = (node: object, pos: Pos | undefined): void => {
 };
 /** Where the value under `key` (a mapping's key or a sequence's index) of a loaded mapping or sequence was. */
 export const valuePos = (container: unknown, key: string | number): Pos | undefined => {
+  // a value has a position where Ansible's has ansible_pos: a string, a mapping, a sequence (not a number or null)
+  if (container === null || typeof container !== 'object') return undefined;
+  const value = (container as Record<string | number, unknown>)[key];
+  if (typeof value !== 'string' && (value === null || typeof value !== 'object')) return undefined;
+  return anyValuePos(container, key);
+};
+/** Where any value was, a number's too: for the loader's own problems, which libyaml places at the node. */
+const anyValuePos = (container: unknown, key: string | number): Pos | undefined => {
   const pos = posOf(container);
-  return pos && valuePositions.get(pos)?.get(key);
+  return pos && NodePos.values(pos)?.get(key);
 };
 
 /** A problem found while constructing, with the place PyYAML's construction order gives it. */
@@ -56,8 +77,9 @@ interface Frame {
   readonly anchor?: string;
   readonly pos: Pos;
   readonly start: Mark;
-  /** the node's place: the index of each ancestor's child on the way to it */
-  readonly path: number[];
+  /** the node's place: its parent, and its index there (the document's index for a document's root) */
+  readonly parent: Frame | undefined;
+  readonly index: number;
   children: number;
   pendingKey?: { key: unknown; start: Mark; merge: boolean; collection: boolean };
   readonly merges: { value: unknown; start: Mark; alias: boolean }[];
@@ -112,7 +134,7 @@ export class DocumentBuilder {
   #childOrder(index?: number): number[] {
     const top = this.#stack[this.#stack.length - 1];
     if (!top) return [-1];
-    return [top.path.length, ...top.path, index ?? top.children];
+    return orderWithin(top, index ?? top.children);
   }
 
   #defer(problem: string, mark: Mark, order: number[], context?: string): void {
@@ -140,14 +162,13 @@ export class DocumentBuilder {
     const kind = ev.type === 'sequence-start' ? 'seq' : 'map';
     const tag = ev.tag === '!' ? undefined : ev.tag;
     const value: unknown[] | Record<string, unknown> = kind === 'seq' ? [] : {};
-    const pos = this.#pos(ev.start);
+    const pos = new NodePos(this.file, ev.start.line + 1, ev.start.column + 1);
     positions.set(value, pos);
     const parent = this.#stack[this.#stack.length - 1];
-    const path = parent ? [...parent.path, parent.children] : [this.#rootChildren];
+    const index = parent ? parent.children : this.#rootChildren;
     this.#checkCollectionTag(kind, tag, ev.start);
     this.#anchor(ev.anchor, value, ev.start, kind);
-    const values = new Map<string | number, Pos>();
-    valuePositions.set(pos, values);
+    const values = NodePos.values(pos)!;
     this.#stack.push({
       kind,
       value,
@@ -155,7 +176,8 @@ export class DocumentBuilder {
       anchor: ev.anchor,
       pos,
       start: ev.start,
-      path,
+      parent,
+      index,
       children: 0,
       merges: [],
       keys: new Set(),
@@ -232,9 +254,10 @@ export class DocumentBuilder {
       return;
     }
     const index = top.children++;
+    const pos = how.pos;
     if (top.kind === 'seq') {
       const items = top.value as unknown[];
-      if (how.pos) top.values.set(items.length, how.pos);
+      if (pos) top.values.set(items.length, pos);
       items.push(value);
       return;
     }
@@ -253,7 +276,7 @@ export class DocumentBuilder {
       const problem = `found unacceptable key (unhashable type: '${type}')`;
       return this.#defer(problem, keyStart, this.#childOrder(index - 1), 'while constructing a mapping');
     }
-    this.#define(top, keyName(key), value, how.pos);
+    this.#define(top, keyName(key), value, pos);
   }
 
   /** A mapping's key and value; a duplicate key warns (or, as ANSIBLE_DUPLICATE_YAML_DICT_KEY says, is refused or
@@ -262,7 +285,7 @@ export class DocumentBuilder {
     if (top.keys.has(name)) {
       const message = `While constructing a mapping from ${this.file}, line ${top.pos.line}, column ${top.pos.column}, found a duplicate dict key (${name}). Using last defined value only.`;
       const mode = process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY ?? 'warn';
-      if (mode === 'error') this.#defer(message, top.start, [top.path.length, ...top.path, top.children - 2]);
+      if (mode === 'error') this.#defer(message, top.start, orderWithin(top, top.children - 2));
       else if (mode !== 'ignore') this.warnings.push(message);
     }
     top.keys.add(name);
@@ -275,7 +298,7 @@ export class DocumentBuilder {
   #applyMerges(frame: Frame): void {
     const own = frame.value as Record<string, unknown>;
     const merged: Record<string, unknown> = {};
-    const order = [frame.path.length, ...frame.path, -1];
+    const order = orderWithin(frame, -1);
     const context = 'while constructing a mapping';
     const sources: unknown[] = [];
     for (const merge of frame.merges) {
@@ -283,7 +306,7 @@ export class DocumentBuilder {
         const items = merge.value;
         const bad = items.findIndex((m) => !isMapping(m));
         if (bad >= 0) {
-          const at = valuePos(items, bad) ?? posOf(items[bad]);
+          const at = anyValuePos(items, bad);
           const mark = at ? { index: 0, line: at.line - 1, column: at.column - 1 } : merge.start;
           return this.#defer(`expected a mapping for merging, but found ${kindOf(items[bad])}`, mark, order, context);
         }
@@ -315,6 +338,14 @@ function keyName(key: unknown): string {
   if (key === null) return 'None';
   if (typeof key === 'object' && !(key instanceof UnsafeText) && !isNum(key)) return JSON.stringify(key);
   return String(key);
+}
+
+/** PyYAML's order of construction for a child of `frame` at `index`: the frame's depth, the indexes on the way to
+ * it, then the index (PyYAML builds a document level by level). */
+function orderWithin(frame: Frame, index: number): number[] {
+  const path: number[] = [];
+  for (let f: Frame | undefined = frame; f; f = f.parent) path.unshift(f.index);
+  return [path.length, ...path, index];
 }
 
 function compareOrder(a: number[], b: number[]): number {

@@ -5,6 +5,8 @@ import { ParseError, type Pos } from '../errors.js';
 import { decryptIfVaulted } from '../vault/index.js';
 import { DocumentBuilder } from './constructor.js';
 import { unacceptableCharacter } from './libyaml-words.js';
+
+export { decodeYamlFile } from './libyaml-words.js';
 import { Parser, type YamlEvent } from './parser.js';
 import { YamlSyntaxError, type Mark } from './scanner.js';
 

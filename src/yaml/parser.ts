@@ -25,6 +25,24 @@ export type YamlEvent =
 
 type State = () => YamlEvent;
 
+// the token types a state looks for
+const EXPLICIT_DOCUMENT: readonly TokenType[] = ['version-directive', 'tag-directive', 'document-start', 'stream-end'];
+const DIRECTIVES: readonly TokenType[] = ['version-directive', 'tag-directive'];
+const EMPTY_DOCUMENT: readonly TokenType[] = [
+  'version-directive',
+  'tag-directive',
+  'document-start',
+  'document-end',
+  'stream-end',
+];
+const NO_SEQUENCE_ITEM: readonly TokenType[] = ['block-entry', 'block-end'];
+const NO_INDENTLESS_ITEM: readonly TokenType[] = ['block-entry', 'key', 'value', 'block-end'];
+const NO_BLOCK_NODE: readonly TokenType[] = ['key', 'value', 'block-end'];
+const NO_PAIR_KEY: readonly TokenType[] = ['value', 'flow-entry', 'flow-sequence-end'];
+const SEQUENCE_ENTRY_END: readonly TokenType[] = ['flow-entry', 'flow-sequence-end'];
+const NO_MAPPING_KEY: readonly TokenType[] = ['value', 'flow-entry', 'flow-mapping-end'];
+const MAPPING_ENTRY_END: readonly TokenType[] = ['flow-entry', 'flow-mapping-end'];
+
 const DEFAULT_TAGS: ReadonlyArray<readonly [string, string]> = [
   ['!', '!'],
   ['!!', 'tag:yaml.org,2002:'],
@@ -74,8 +92,10 @@ export class Parser {
     return this.#scanner.peek();
   }
 
-  #is(...types: TokenType[]): boolean {
-    return types.includes(this.#peek().type);
+  /** Whether the next token is of this type, or of one of these (constant lists: this runs for every token). */
+  #is(types: TokenType | readonly TokenType[]): boolean {
+    const t = this.#peek().type;
+    return typeof types === 'string' ? t === types : types.includes(t);
   }
 
   #pop(): State {
@@ -85,7 +105,7 @@ export class Parser {
   #documentStart(implicit: boolean): YamlEvent {
     if (!implicit) while (this.#is('document-end')) this.#scanner.next();
     const token = this.#peek();
-    if (implicit && !this.#is('version-directive', 'tag-directive', 'document-start', 'stream-end')) {
+    if (implicit && !this.#is(EXPLICIT_DOCUMENT)) {
       this.#directives();
       this.#states.push(this.#documentEndState);
       this.#state = this.#blockNodeState;
@@ -109,7 +129,7 @@ export class Parser {
   #directives(): void {
     let version = false;
     this.#tagDirectives = new Map();
-    while (this.#is('version-directive', 'tag-directive')) {
+    while (this.#is(DIRECTIVES)) {
       const token = this.#scanner.next();
       if (token.type === 'version-directive') {
         if (version) throw new YamlSyntaxError('found duplicate %YAML directive', token.start);
@@ -127,7 +147,7 @@ export class Parser {
   }
 
   #documentContent(): YamlEvent {
-    if (this.#is('version-directive', 'tag-directive', 'document-start', 'document-end', 'stream-end')) {
+    if (this.#is(EMPTY_DOCUMENT)) {
       this.#state = this.#pop();
       return emptyScalar(this.#peek().start);
     }
@@ -222,7 +242,7 @@ export class Parser {
     const token = this.#peek();
     if (token.type === 'block-entry') {
       this.#scanner.next();
-      if (!this.#is('block-entry', 'block-end')) {
+      if (!this.#is(NO_SEQUENCE_ITEM)) {
         this.#states.push(this.#blockSequenceEntryState);
         return this.#node(true, false);
       }
@@ -247,7 +267,7 @@ export class Parser {
       return { type: 'sequence-end', start: token.start };
     }
     this.#scanner.next();
-    if (!this.#is('block-entry', 'key', 'value', 'block-end')) {
+    if (!this.#is(NO_INDENTLESS_ITEM)) {
       this.#states.push(this.#indentlessSequenceEntryState);
       return this.#node(true, false);
     }
@@ -260,7 +280,7 @@ export class Parser {
     const token = this.#peek();
     if (token.type === 'key') {
       this.#scanner.next();
-      if (!this.#is('key', 'value', 'block-end')) {
+      if (!this.#is(NO_BLOCK_NODE)) {
         this.#states.push(this.#blockMappingValueState);
         return this.#node(true, true);
       }
@@ -275,7 +295,7 @@ export class Parser {
     const token = this.#peek();
     if (token.type === 'value') {
       this.#scanner.next();
-      if (!this.#is('key', 'value', 'block-end')) {
+      if (!this.#is(NO_BLOCK_NODE)) {
         this.#states.push(this.#blockMappingKeyState);
         return this.#node(true, true);
       }
@@ -318,7 +338,7 @@ export class Parser {
 
   #flowSequenceEntryMappingKey(): YamlEvent {
     const token = this.#peek();
-    if (!this.#is('value', 'flow-entry', 'flow-sequence-end')) {
+    if (!this.#is(NO_PAIR_KEY)) {
       this.#states.push(this.#flowPairValueState);
       return this.#node(false, false);
     }
@@ -332,7 +352,7 @@ export class Parser {
     if (token.type === 'value') {
       this.#scanner.next();
       token = this.#peek();
-      if (!this.#is('flow-entry', 'flow-sequence-end')) {
+      if (!this.#is(SEQUENCE_ENTRY_END)) {
         this.#states.push(this.#flowPairEndState);
         return this.#node(false, false);
       }
@@ -353,7 +373,7 @@ export class Parser {
     if (token.type === 'key') {
       this.#scanner.next();
       token = this.#peek();
-      if (!this.#is('value', 'flow-entry', 'flow-mapping-end')) {
+      if (!this.#is(NO_MAPPING_KEY)) {
         this.#states.push(this.#flowMappingValueState);
         return this.#node(false, false);
       }
@@ -374,7 +394,7 @@ export class Parser {
     if (token.type === 'value') {
       this.#scanner.next();
       token = this.#peek();
-      if (!this.#is('flow-entry', 'flow-mapping-end')) {
+      if (!this.#is(MAPPING_ENTRY_END)) {
         this.#states.push(this.#flowMappingKeyState);
         return this.#node(false, false);
       }

@@ -152,7 +152,7 @@ export class Scanner {
       let need = this.#head >= this.#tokens.length;
       if (!need) {
         this.#staleSimpleKeys();
-        need = this.#simpleKeys.some((k) => k.possible && k.tokenNumber === this.#tokensParsed);
+        for (const k of this.#simpleKeys) if (k.possible && k.tokenNumber === this.#tokensParsed) need = true;
       }
       if (!need || this.#ended) return;
       this.#fetchNext();
@@ -674,17 +674,19 @@ export class Scanner {
     for (;;) {
       if (this.#column === 0 && this.#documentIndicator()) break;
       if (this.#ch() === '#') break;
-      let first = true;
+      let run = -1;
       while (!isBlankz(this.#ch())) {
         if (this.#plainEnds()) break;
-        if (first && (leadingBlanks || whitespaces)) {
-          value += fold(leadingBlanks, leadingBreak, trailingBreaks, whitespaces);
+        if (run < 0) {
+          if (leadingBlanks || whitespaces) value += fold(leadingBlanks, leadingBreak, trailingBreaks, whitespaces);
           leadingBlanks = false;
           whitespaces = leadingBreak = trailingBreaks = '';
+          run = this.#i;
         }
-        first = false;
-        value += this.#ch();
         this.#skip();
+      }
+      if (run >= 0) {
+        value += this.text.slice(run, this.#i);
         end = this.#mark;
       }
       if (!(isBlank(this.#ch()) || isBreak(this.#ch()))) break;
