@@ -88,6 +88,7 @@ interface Frame {
 }
 
 const YAML_TAG = 'tag:yaml.org,2002:';
+const MAX_DEPTH = 1000;
 const KIND_NAME = { seq: 'sequence', map: 'mapping', scalar: 'scalar' } as const;
 
 /** Builds the documents of a stream from its events. */
@@ -159,6 +160,10 @@ export class DocumentBuilder {
   }
 
   #collection(ev: Extract<YamlEvent, { type: 'sequence-start' | 'mapping-start' }>): void {
+    // Ansible's composer recurses once a level and crashes past Python's recursion limit (about 1,000): tsible
+    // refuses the file there, at the place
+    if (this.#stack.length >= MAX_DEPTH)
+      throw new YamlSyntaxError(`nesting exceeded maxDepth (${MAX_DEPTH})`, ev.start);
     const kind = ev.type === 'sequence-start' ? 'seq' : 'map';
     const tag = ev.tag === '!' ? undefined : ev.tag;
     const value: unknown[] | Record<string, unknown> = kind === 'seq' ? [] : {};
