@@ -2,7 +2,7 @@
 // file's tasks, which take their own turns with the other hosts. import_* are expanded when the playbook loads.
 import { statSync } from 'node:fs';
 import { ParseError, TsibleError, UndefinedError } from '../errors.js';
-import { scalarPosAfter } from '../yaml/scalar-pos.js';
+import { valuePos } from '../yaml/loader.js';
 import type { Block, Task, TaskOrBlock } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
@@ -233,7 +233,7 @@ function loadIncludedRole(site: IncludeSite, a: Record<string, unknown>): Block 
     ctx: { file: task.pos.file, basedir: ctx.play.basedir, depth: 0, warnings: [], dynamic: true },
     parent: task.parent,
     pos: task.pos,
-    errorPos: written === name ? (scalarPosAfter(task.pos, name) ?? task.pos) : task.pos,
+    errorPos: written === name ? (valuePos(task.args, 'name') ?? valuePos(task.args, 'role') ?? task.pos) : task.pos,
     files: {
       tasks: a.tasks_from as string,
       defaults: a.defaults_from as string,

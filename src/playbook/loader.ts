@@ -6,8 +6,7 @@ import { homedir } from 'node:os';
 import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { ExitCode, ParseError, TsibleError, type Pos } from '../errors.js';
-import { scalarPosAfter } from '../yaml/scalar-pos.js';
-import { loadYaml, posOf, secondDocumentError, setPos } from '../yaml/loader.js';
+import { decodeYamlFile, loadYaml, posOf, secondDocumentError, setPos, valuePos } from '../yaml/loader.js';
 import { addSecrets, isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
 import { isDict, pyBoolean, pyRepr, pyStr } from '../python/python.js';
@@ -99,12 +98,13 @@ export function readYamlFile(file: string): { documents: unknown[]; warnings: st
   }
   let hit = parsed.get(file);
   if (hit?.stamp === stamp) return { documents: copyLoaded(hit.loaded.documents), warnings: [...hit.loaded.warnings] };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw missing(e);
   }
+  const text = decodeYamlFile(bytes);
   // an encrypted file is decrypted with the secrets of each read, so its plaintext is never cached
   if (isEncrypted(text)) {
     const loaded = loadYaml(text, file);
@@ -200,7 +200,7 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
     (task.action === 'include' && !ctx.handler && !ctx.dynamic && isStaticInclude(task))
   )
     return [importTasks(task, ctx, parent)];
-  if (task.action === 'import_role') return [importRole(task, ctx, parent)];
+  if (task.action === 'import_role') return [importRole(task, ctx, parent, ds)];
   return [task];
 }
 
@@ -251,7 +251,8 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, owner);
     if (err && k === 'module_defaults') throw new ParseError(err); // Ansible names no position for it
-    if (err) fail(err, k === 'vars' || k === 'loop_control' ? v : ds, pos);
+    // Ansible places a vars or loop_control of the wrong shape at its value, even a scalar one
+    if (err) fail(err, k === 'vars' || k === 'loop_control' ? undefined : ds, valuePos(ds, k) ?? pos);
   }
   checkTaskFields(ds, pos);
   const { keywords, actionName, rawArgs } = parseAction(ds, pos);
@@ -613,7 +614,7 @@ function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest
   if (meta.dependencies !== undefined && meta.dependencies !== null && !Array.isArray(meta.dependencies))
     throw new ParseError('Expected role dependencies to be a list.', { pos: posOf(meta) });
   const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
-  return deps.map((d) => {
+  return deps.map((d, i) => {
     const { name, params, vars, keywords } = roleEntry(d, ctx, pos);
     return loadRole({
       name,
@@ -623,10 +624,10 @@ function loadRoleDependencies(meta: Raw, block: Block, { ctx, pos }: RoleRequest
       pos,
       dependency: true,
       dependentOf: block.role?.path,
-      errorPos: (typeof d === 'string' ? scalarPosAfter(posOf(meta.dependencies), d) : posOf(d)) ?? null,
+      errorPos: valuePos(meta.dependencies, i) ?? null,
       definitionVars: vars,
       keywords,
-      entryPos: typeof d === 'string' ? scalarPosAfter(posOf(meta.dependencies), d) : posOf(d),
+      entryPos: valuePos(meta.dependencies, i),
     });
   });
 }
@@ -738,17 +739,18 @@ const baseName = (v: unknown): string | undefined =>
 
 /** import_role: the role loaded in place; the task's `vars:` become the role's vars (RoleInclude.vars), and
  * the role is public: every task of the play sees its defaults and vars, as a role of `roles:`. */
-function importRole(task: Task, ctx: LoadContext, parent?: Block): Block {
+function importRole(task: Task, ctx: LoadContext, parent: Block | undefined, ds: Raw): Block {
   const vars = task.keywords.vars;
   const name = String(task.args.name ?? task.args.role);
+  const options = Object.entries(ds).find(([k]) => k.endsWith('import_role'))?.[1];
   const b = loadRole({
     name,
     params: {},
     ctx,
     parent,
     pos: task.pos,
-    errorPos: scalarPosAfter(task.pos, name),
-    entryPos: scalarPosAfter(task.pos, name),
+    errorPos: valuePos(options, 'name') ?? valuePos(options, 'role'),
+    entryPos: valuePos(options, 'name') ?? valuePos(options, 'role'),
     // import_role takes the files' base names (IncludeRole.load); include_role the names as templated
     files: {
       tasks: baseName(task.args.tasks_from),
@@ -873,10 +875,10 @@ export function loadPlaybook(file: string, { imported = false, depth = 0 } = {})
     };
   }
   const plays: Play[] = [];
-  for (const ds of data) {
+  for (const [i, ds] of data.entries()) {
     if (!isDict(ds))
       throw new ParseError("playbook entries must be either valid plays or 'import_playbook' statements", {
-        pos: posOf(ds),
+        pos: valuePos(data, i),
       });
     if ('import_playbook' in ds) {
       plays.push(...importPlaybook(ds, basedir, depth));
@@ -899,7 +901,7 @@ function checkKeywords(
   for (const [k, v] of Object.entries(ds)) {
     const err = keywordTypeError(k, v, at.owner);
     if (err && k === 'module_defaults') throw new ParseError(err);
-    if (err) fail(err, k === 'vars' ? v : ds, at.pos);
+    if (err) fail(err, k === 'vars' ? undefined : ds, valuePos(ds, k) ?? at.pos);
   }
   checkTags(ds);
   const invalid = at.level === 'play' ? keywordValueError(ds, PLAY_CHECKED_KEYWORDS) : undefined;
@@ -943,9 +945,9 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
   checkVarsPrompt(ds.vars_prompt, pos);
   if (ds.roles !== undefined && ds.roles !== null && !Array.isArray(ds.roles))
     throw new ParseError('A malformed role declaration was encountered.', { pos });
-  const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r) => {
+  const roles = (Array.isArray(ds.roles) ? ds.roles : []).map((r, i) => {
     const { name: rn, params, vars, keywords } = roleEntry(r, ctx, pos);
-    const at = typeof r === 'string' ? scalarPosAfter(posOf(ds.roles), r) : posOf(r);
+    const at = valuePos(ds.roles, i);
     return loadRole({
       name: rn,
       params,

@@ -37,7 +37,7 @@ export function tsibleBin(): string {
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Writes the shims and returns their folder. */
-function writeShims(root: string): string {
+export function writeShims(root: string): string {
   const dir = path.join(root, 'shims');
   mkdirSync(dir);
   const bin = tsibleBin();

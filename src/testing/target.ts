@@ -1,6 +1,7 @@
 // ansible-test's integration targets, run the way ansible-test runs them: a role target through the playbook
 // ansible-test writes (hosts `testhost`, its variables, its environment), a script target's runme.sh through a
-// shell with tsible first on PATH; aliases honoured, a cloud plugin's variables and environment provided.
+// shell, both with tsible's ansible-playbook first on PATH; aliases honoured, a cloud plugin's variables and
+// environment provided.
 import { TsibleError } from '../errors.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -93,7 +94,10 @@ async function runRole(info: TargetInfo, opts: TargetOptions, layout: TargetLayo
   const cloud = cloudEnvironment(info, opts, layout);
   const playbook = rolePlaybook(info, layout, cloud);
   const { runPlaybook } = await import('../api/index.js');
-  const env = targetEnv(opts, layout, cloud);
+  const { writeShims } = await import('./runme.js');
+  const base: Record<string, string | undefined> = targetEnv(opts, layout, cloud);
+  // a task that runs ansible-playbook or ansible-vault runs tsible's, as a script target's runme.sh does
+  const env = { ...base, PATH: `${writeShims(layout.root)}${path.delimiter}${base.PATH ?? ''}` };
   if (opts.ownProcess) {
     Object.assign(process.env, env, { ANSIBLE_ROLES_PATH: layout.targetsDir });
     process.chdir(layout.integrationDir);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadYaml, posOf, UnsafeText } from '../../src/yaml/loader.js';
+import {
+  decodeYamlFile,
+  loadYaml,
+  posOf,
+  secondDocumentError,
+  setPos,
+  UnsafeText,
+  valuePos,
+} from '../../src/yaml/loader.js';
 import { ParseError } from '../../src/errors.js';
 import { VaultText } from '../../src/vault/index.js';
 import { MAX_EXPANDED_NODES, expandedSize, oversizeMessage } from '../../src/python/expanded-size.js';
@@ -122,5 +130,55 @@ describe('readYamlFile (parsed files are reused while their text is unchanged)',
     expect(posOf(second[0].debug)).toMatchObject({ line: 2 });
     writeFileSync(file, '- name: two\n  debug: {msg: b}\n');
     expect((readYamlFile(file).documents[0] as any[])[0]).toEqual({ name: 'two', debug: { msg: 'b' } });
+  });
+});
+
+describe('positions of values', () => {
+  it('records where each string, mapping and sequence value is, as ansible_pos does (numbers have none)', () => {
+    const { documents } = loadYaml('- hosts: all\n  vars: abc\n  n: 1\n- just a string\n- &a x\n- *a\n', 'p.yml');
+    const plays = documents[0] as any[];
+    expect(valuePos(plays, 1)).toEqual({ file: 'p.yml', line: 4, column: 3 });
+    expect(valuePos(plays[0], 'vars')).toEqual({ file: 'p.yml', line: 2, column: 9 });
+    expect(valuePos(plays[0], 'n')).toBeUndefined();
+    // an alias is its anchor's node, there
+    expect(valuePos(plays, 3)).toEqual({ file: 'p.yml', line: 5, column: 3 });
+    // a copy that keeps the container's position keeps its values' positions
+    const copy = [...plays];
+    setPos(copy, posOf(plays));
+    expect(valuePos(copy, 1)).toEqual(valuePos(plays, 1));
+  });
+});
+
+describe('refusals in libyaml and Python words', () => {
+  it('names the second document of a file that must have one', () => {
+    expect(secondDocumentError('d.yml', '# c\n--- 1\n--- 2\n').pos).toEqual({ file: 'd.yml', line: 3, column: 1 });
+    expect(secondDocumentError('d.yml', 'a: 1\n---\nb: 2\n').pos).toEqual({ file: 'd.yml', line: 2, column: 1 });
+  });
+
+  it("refuses a file that is not UTF-8 as Python's encoder does", () => {
+    expect(() => decodeYamlFile(Buffer.from('# r\xe9sum\xe9\n', 'latin1'))).toThrow(
+      "'utf-8' codec can't encode character '\\udce9' in position 3: surrogates not allowed",
+    );
+    expect(() => decodeYamlFile(Buffer.from('\xff\xfe-\x00', 'latin1'))).toThrow(
+      "'utf-8' codec can't encode characters in position 0-1: surrogates not allowed",
+    );
+    expect(decodeYamlFile(Buffer.from('caf\u00e9 \ufffd', 'utf8'))).toBe('caf\u00e9 \ufffd');
+  });
+
+  it('warns of a duplicate key, or refuses or ignores it as ANSIBLE_DUPLICATE_YAML_DICT_KEY says', () => {
+    const text = 'a: 1\nb: 2\na: 3\n';
+    expect(loadYaml(text, 'k.yml').warnings).toEqual([
+      'While constructing a mapping from k.yml, line 1, column 1, found a duplicate dict key (a). Using last defined value only.',
+    ]);
+    const saved = process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY;
+    try {
+      process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY = 'ignore';
+      expect(loadYaml(text, 'k.yml')).toEqual({ documents: [{ a: 3, b: 2 }], warnings: [] });
+      process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY = 'error';
+      expect(() => loadYaml(text, 'k.yml')).toThrow(/\n {2}While constructing a mapping from k.yml, line 1, column 1/);
+    } finally {
+      if (saved === undefined) delete process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY;
+      else process.env.ANSIBLE_DUPLICATE_YAML_DICT_KEY = saved;
+    }
   });
 });
