@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  ModuleFailure,
   defineModule,
   validateArgs,
   type ModuleContext,
@@ -13,7 +14,6 @@ import {
 } from '../src/module.js';
 import { isDict, pyStr } from '../src/python/python.js';
 import { pyJson } from '../src/python/pyjson.js';
-import { ModuleFailure } from './aws_common.js';
 import fileDefinition, { osWalk } from './file.js';
 import {
   addPathInfo,

@@ -6,8 +6,7 @@ import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TaskResult } from '../src/module.js';
-import { ModuleFailure } from './aws_common.js';
+import { ModuleFailure, type TaskResult } from '../src/module.js';
 
 /** FILE_COMMON_ARGUMENTS (add_file_common_args=True). */
 export const FILE_COMMON_SPEC = {

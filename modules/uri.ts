@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { ModuleFailure, defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { isDict, pyStr } from '../src/python/python.js';
 import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { findNeedle } from './copy.js';
@@ -17,7 +17,6 @@ import {
   fileArgsOf,
   statOf,
 } from './file_common.js';
-import { ModuleFailure } from './aws_common.js';
 import { URL_COMMON_SPEC, fetchUrl, urlFilename, type Fetched } from './urls.js';
 
 const SPEC = {

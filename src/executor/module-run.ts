@@ -5,6 +5,7 @@ import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from
 import type { Task } from '../playbook/model.js';
 import {
   maskNoLogValues,
+  ModuleFailure,
   validateArgs,
   type ModuleContext,
   type ModuleDefinition,
@@ -16,7 +17,6 @@ import { resolveModule } from '../../modules/index.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, setKey } from '../python/python.js';
 import { MIN_SCRUBBED, addSecrets } from '../vault/index.js';
-import { ModuleFailure } from '../../modules/aws_common.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import type { RunContext } from './context.js';
 import { keyword } from './task-keywords.js';
