@@ -406,7 +406,8 @@ function sources(t: CopyTask): { walked: Walked; source: string; tmp?: string } 
   if (args.content !== null) {
     const c = args.content;
     const text = Array.isArray(c) || isDict(c) ? pyJson(c) : pyStr(c);
-    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsible-content-')), 'content');
+    // named as Ansible's controller names it (its --diff shows the name)
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-local-')), 'tmpcontent');
     fs.writeFileSync(tmp, text);
     return { walked: { files: [[tmp, path.basename(tmp)]], directories: [], symlinks: [] }, source: tmp, tmp };
   }
