@@ -29,6 +29,7 @@ import {
   isLink,
   octal,
   pyDirname,
+  randomName,
   realpath,
   statOf,
   type FileArgs,
@@ -407,7 +408,7 @@ function sources(t: CopyTask): { walked: Walked; source: string; tmp?: string } 
     const c = args.content;
     const text = Array.isArray(c) || isDict(c) ? pyJson(c) : pyStr(c);
     // named as Ansible's controller names it (its --diff shows the name)
-    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-local-')), 'tmpcontent');
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-local-')), `tmp${randomName()}`);
     fs.writeFileSync(tmp, text);
     return { walked: { files: [[tmp, path.basename(tmp)]], directories: [], symlinks: [] }, source: tmp, tmp };
   }
