@@ -67,11 +67,20 @@ export function startFixture(port = 0): Promise<{ port: number; close: () => Pro
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // as a proxy: a request for a URL in full is answered with what the proxy was asked
+      if (/^https?:\/\//.test(req.url ?? ''))
+        return json(res, 200, {
+          proxied: req.url,
+          host: req.headers.host ?? null,
+          proxy_authorization: req.headers['proxy-authorization'] ?? null,
+        });
       const route = ROUTES[(req.url ?? '/').split('?')[0]!];
       if (route) route(req, res, Buffer.concat(chunks).toString('utf8'));
       else send(res, 404, { 'Content-Type': 'text/plain' }, 'no route\n');
     });
   });
+  // a tunnel is refused, so HTTPS through this proxy fails as a proxy that forbids it makes it fail
+  server.on('connect', (_req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n'));
   return new Promise((resolve) =>
     server.listen(port, '127.0.0.1', () =>
       resolve({
