@@ -12,7 +12,7 @@ import type { ModuleContext } from '../src/module.js';
 /** url_argument_spec(). */
 export const URL_COMMON_SPEC = {
   url: { type: 'str' as const, required: true },
-  force: { type: 'bool' as const, default: false, aliases: ['thirsty'] },
+  force: { type: 'bool' as const, default: false },
   http_agent: { type: 'str' as const, default: 'ansible-httpget' },
   use_proxy: { type: 'bool' as const, default: true },
   validate_certs: { type: 'bool' as const, default: true },
@@ -232,7 +232,7 @@ function requestFailure(e: unknown): string {
   const reason =
     reasons[err.code ?? ''] ??
     (/CERT|SELF_SIGNED/.test(err.code ?? '')
-      ? `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${err.message}`
+      ? `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${err.message} (_ssl.c:992)`
       : err.message);
   return `Request failed: <urlopen error ${reason}>`;
 }

@@ -39,11 +39,17 @@ describe('uri and get_url as ansible-playbook 2.14 ran them against the same loo
     server = await startFixture();
     scratch = mkdtempSync(path.join(tmpdir(), 'tsible-uri-'));
     const run = await runCli(
-      [path.join(here, 'uri-cases.yml'), '-e', `base=http://127.0.0.1:${server.port} dir=${scratch}`],
+      [
+        path.join(here, 'uri-cases.yml'),
+        '-e',
+        `base=http://127.0.0.1:${server.port} dir=${scratch} tls_base=https://127.0.0.1:${server.tlsPort} ca=${server.caFile}`,
+      ],
       { env: { ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_NOCOLOR: '1' } },
     );
     const text = run.stdout
       .replaceAll(`127.0.0.1:${server.port}`, '127.0.0.1:<port>')
+      .replaceAll(`127.0.0.1:${server.tlsPort}`, '127.0.0.1:<tlsport>')
+      .replaceAll(server.caFile, '<ca>')
       .replaceAll(scratch, '<dir>')
       .replaceAll(ROOT, '<root>');
     ours = tasksOf(text);
