@@ -12,7 +12,6 @@ const SPEC = {
   suffix: { type: 'str' as const, default: '' },
 };
 
-
 /** tempfile.gettempdir: the first of $TMPDIR, $TEMP, $TMP and the usual places that is a directory. */
 function tempDir(env: ModuleContext['env']): string {
   const candidates = [env.TMPDIR, env.TEMP, env.TMP, '/tmp', '/var/tmp', '/usr/tmp'];
