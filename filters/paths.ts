@@ -1,6 +1,6 @@
 // Paths as Python's glob and ntpath see them: the fileglob filter (and lookup), win_basename, win_dirname and
 // win_splitdrive.
-import { opendirSync, statSync } from 'node:fs';
+import { lstatSync, opendirSync, statSync } from 'node:fs';
 import { PyTuple, pyStr } from '../src/python/python.js';
 import { filter } from './helpers.js';
 
@@ -41,21 +41,19 @@ function matchIn(dir: string, component: string): string[] {
   return names.map((n) => joined(dir, n));
 }
 
-/** glob.glob(pattern), then only regular files (what both fileglobs keep); relative to the working directory. */
-export function globFiles(pattern: string): string[] {
+/** glob.glob(pattern): the paths that exist and match, relative to the working directory. */
+export function pyGlob(pattern: string): string[] {
   const absolute = pattern.startsWith('/');
   let paths = [absolute ? '/' : ''];
   for (const part of pattern.split('/').filter(Boolean)) {
     paths = MAGIC.test(part) ? paths.flatMap((p) => matchIn(p, part)) : paths.map((p) => joined(p, part));
   }
-  return paths.filter((p) => {
-    try {
-      return p !== '/' && statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  });
+  return paths.filter((p) => p !== '' && lstatSync(p, { throwIfNoEntry: false }) !== undefined);
 }
+
+/** glob.glob(pattern), then only regular files (what both fileglobs keep). */
+export const globFiles = (pattern: string): string[] =>
+  pyGlob(pattern).filter((p) => p !== '/' && statSync(p, { throwIfNoEntry: false })?.isFile() === true);
 
 /** ntpath.splitdrive (Python 3.11): `C:`, or a UNC `\\server\share` (also `\\?\UNC\server\share`) prefix,
  * and the rest. */

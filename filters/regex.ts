@@ -49,12 +49,31 @@ function unverbose(pattern: string): string {
   return out;
 }
 
-function translatePattern(pattern: string, verbose: boolean): string {
-  let out = (verbose ? unverbose(pattern) : pattern)
+/** Python's anchors in JavaScript's terms: `\A` and `\Z` are the text's ends whatever the flags, and `$` without
+ * re.MULTILINE also matches before a newline that ends the text (JavaScript's only at the very end). */
+function translateAnchors(pattern: string, multiline: boolean): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const next = pattern[++i] ?? '';
+      if (!inClass && next === 'A') out += '(?<![\\s\\S])';
+      else if (!inClass && next === 'Z') out += '(?![\\s\\S])';
+      else out += c + next;
+      continue;
+    }
+    if (inClass) inClass = c !== ']' || out.endsWith('[') || out.endsWith('[^');
+    else if (c === '[') inClass = true;
+    out += !inClass && c === '$' && !multiline ? '(?=\\n?(?![\\s\\S]))' : c;
+  }
+  return out;
+}
+
+function translatePattern(pattern: string, verbose: boolean, multiline: boolean): string {
+  let out = translateAnchors(verbose ? unverbose(pattern) : pattern, multiline)
     .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>') // named groups
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>') // named backreferences
-    .replace(/\\A/g, '^')
-    .replace(/\\Z/g, '$');
+    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>'); // named backreferences
   if (/\(\?[aiLmsux-]+:/.test(out)) {
     throw new TemplateError(
       `regular expression '${pattern}' uses scoped inline flags, which tsible cannot translate to JavaScript; pass ignorecase=/multiline= instead`,
@@ -74,13 +93,14 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): RegExp {
       ? undefined
       : pythonReError(pattern, pattern.length - inline.rest.length);
     if (refused) throw new PyException('re.error', refused);
-    let src = translatePattern(inline.rest, inline.flags.includes('x'));
-    if (opts.anchor === 'start') src = `^(?:${src})`;
-    if (opts.anchor === 'full') src = `^(?:${src})$`;
+    const multiline = Boolean(opts.multiline) || inline.flags.includes('m');
+    let src = translatePattern(inline.rest, inline.flags.includes('x'), multiline);
+    if (opts.anchor === 'start') src = `(?<![\\s\\S])(?:${src})`;
+    if (opts.anchor === 'full') src = `(?<![\\s\\S])(?:${src})(?![\\s\\S])`;
     const flags =
       'u' +
       (opts.ignorecase || inline.flags.includes('i') ? 'i' : '') +
-      (opts.multiline || inline.flags.includes('m') ? 'm' : '') +
+      (multiline ? 'm' : '') +
       (opts.dotall || inline.flags.includes('s') ? 's' : '') +
       (opts.global ? 'g' : '');
     try {

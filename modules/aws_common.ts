@@ -1,6 +1,6 @@
 // amazon.aws's common options (plugins/module_utils/modules.py aws_argument_spec) and the client plumbing
 // every AWS module shares.
-import type { ArgumentSpec, ModuleContext, TaskResult } from '../src/module.js';
+import { ModuleFailure, type ArgumentSpec, type ModuleContext, type TaskResult } from '../src/module.js';
 import { AwsConfigError, awsSession, type AwsClient, type AwsSdk, type AwsServiceName } from '../src/aws/client.js';
 import { awsFailure } from '../src/aws/errors.js';
 import { AWS_SERVICES } from '../src/aws/services.js';
@@ -44,13 +44,6 @@ export const AWS_COMMON_OPTIONS: ArgumentSpec = {
   aws_config: { type: 'dict' },
   debug_botocore_endpoint_logs: { type: 'bool', default: false, fallbackEnv: ['ANSIBLE_DEBUG_BOTOCORE_LOGS'] },
 };
-
-/** Thrown inside a module to end it with an Ansible-shaped failure. */
-export class ModuleFailure extends Error {
-  constructor(readonly result: TaskResult) {
-    super(String(result.msg));
-  }
-}
 
 /** The service's command classes: the SDK's, loaded when an AWS task first runs (`tsible --version` and plain
  * playbooks never pay for it), or the run's own (the explorer's simulated transport needs only a command's name

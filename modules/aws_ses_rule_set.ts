@@ -3,8 +3,8 @@
 // given, the active set deleted only with force (deactivated first), check mode reading but never writing.
 import type { ReceiptRuleSetMetadata, SESClient } from '@aws-sdk/client-ses';
 import type { AwsSdk } from '../src/aws/client.js';
-import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
-import { AWS_COMMON_OPTIONS, ModuleFailure, awsClient, awsCommands, call, runAwsModule } from './aws_common.js';
+import { ModuleFailure, defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { AWS_COMMON_OPTIONS, awsClient, awsCommands, call, runAwsModule } from './aws_common.js';
 
 /** One task's work: its options, the client and the command classes. */
 interface RuleSetJob {

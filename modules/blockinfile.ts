@@ -10,6 +10,8 @@ import { checkFileAttrs, refuseDirectory, writeChanges } from './file_edit.js';
 /** bytes.splitlines(True): \n, \r\n and \r end lines, each kept. */
 const splitLines = (text: string): string[] => text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
 
+const countNewlines = (text: string, end: number): number => text.slice(0, end).split('\n').length - 1;
+
 /** Where the block goes when its markers are not both in the file: after/before the last line insertafter or
  * insertbefore matches, else at the end (or the start for insertbefore=BOF). */
 function insertionPoint(lines: string[], insertafter: string | null, insertbefore: string | null): number {
@@ -18,9 +20,16 @@ function insertionPoint(lines: string[], insertafter: string | null, insertbefor
   if (pattern === null) return insertbefore !== null ? 0 : lines.length;
   const re = compileRegex(pattern);
   let at: number | undefined;
-  lines.forEach((line, i) => {
-    if (re.exec(line.replace(/\n$/, ''))) at = i;
-  });
+  if (re.multiline) {
+    // (?m): the pattern may span lines, so it is searched in the whole text and the line counted from the match
+    const original = lines.join('');
+    const match = re.exec(original);
+    if (match) at = countNewlines(original, insertafter !== null ? match.index + match[0].length : match.index);
+  } else {
+    lines.forEach((line, i) => {
+      if (re.exec(line.replace(/\n$/, ''))) at = i;
+    });
+  }
   if (at === undefined) return lines.length;
   return insertafter !== null ? at + 1 : at;
 }

@@ -1,9 +1,11 @@
 // command and shell, run on the local machine with Ansible's result keys.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import * as os from 'node:os';
 import { resolve } from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { errnoText } from './file_common.js';
+import { pyGlob } from '../filters/paths.js';
 
 const SPEC = {
   _raw_params: { type: 'str' as const },
@@ -89,9 +91,11 @@ function notNeeded(args: Record<string, any>, at: { cwd: string; cmd: unknown; c
     end: null,
     delta: null,
   });
-  if (args.creates && existsSync(resolve(at.cwd, args.creates)))
+  // glob patterns, as Python's glob.glob reads them in the command's folder
+  const found = (p: string) => pyGlob(resolve(at.cwd, p)).length > 0;
+  if (args.creates && found(args.creates))
     return skipped(`skipped, since ${args.creates} exists`, `${did} not run command since '${args.creates}' exists`);
-  if (args.removes && !existsSync(resolve(at.cwd, args.removes)))
+  if (args.removes && !found(args.removes))
     return skipped(
       `skipped, since ${args.removes} does not exist`,
       `${did} not run command since '${args.removes}' does not exist`,
@@ -208,18 +212,36 @@ class CommandRun {
   }
 }
 
-/** Why os.chdir would refuse a directory, in Python's words; undefined when it would not. */
-function chdirProblem(dir: string): string | undefined {
-  const stat = statSync(dir, { throwIfNoEntry: false });
-  if (!stat) return `[Errno 2] No such file or directory: b'${dir}'`;
-  return stat.isDirectory() ? undefined : `[Errno 20] Not a directory: b'${dir}'`;
+/** The keys the module promises in every result, as a failure before anything ran has them. */
+const FAILED = {
+  failed: true,
+  changed: false,
+  stdout: '',
+  stderr: '',
+  rc: null,
+  cmd: null,
+  start: null,
+  end: null,
+  delta: null,
+  msg: '',
+};
+
+/** What os.chdir would say of the folder (Python shows the path as bytes), or nothing if it can go there. */
+function chdirError(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return errnoText({ code: 'ENOTDIR', message: 'not a directory' }, `b'${dir}'`);
+    accessSync(dir, constants.X_OK);
+    return undefined;
+  } catch (e) {
+    return errnoText(e, `b'${dir}'`);
+  }
 }
 
 async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: boolean): Promise<TaskResult> {
   const argv: string[] | null = args.argv;
-  if (!args._raw_params && !argv?.length) return { failed: true, rc: 256, msg: 'no command given' };
+  if (!String(args._raw_params ?? '').trim() && !argv?.length) return { ...FAILED, rc: 256, msg: 'no command given' };
   if (args._raw_params && argv?.length)
-    return { failed: true, rc: 256, msg: 'only command or argv can be given, not both' };
+    return { ...FAILED, rc: 256, msg: 'only command or argv can be given, not both' };
   const warnings: string[] = [];
   if (!shell && args.executable) {
     warnings.push(
@@ -228,11 +250,9 @@ async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: 
     args = { ...args, executable: undefined };
   }
   const run = new CommandRun(args, ctx, shell);
-  const cannotChdir = run.chdir === undefined ? undefined : chdirProblem(run.chdir);
-  if (cannotChdir) {
-    const r = { changed: false, stdout: '', stderr: '', rc: null, cmd: run.cmdShown, start: null, end: null };
-    return { failed: true, ...r, delta: null, msg: `Unable to change directory before execution: ${cannotChdir}` };
-  }
+  const unusable = run.chdir === undefined ? undefined : chdirError(run.chdir);
+  if (unusable)
+    return { ...FAILED, cmd: run.cmdShown, msg: `Unable to change directory before execution: ${unusable}` };
   // creates/removes show the command as the shell's text or the text split, even when given as argv
   const skipped = notNeeded(args, {
     cwd: run.chdir ?? ctx.basedir,

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  ModuleFailure,
   defineModule,
   validateArgs,
   type ModuleContext,
@@ -13,7 +14,6 @@ import {
 } from '../src/module.js';
 import { isDict, pyStr } from '../src/python/python.js';
 import { pyJson } from '../src/python/pyjson.js';
-import { ModuleFailure } from './aws_common.js';
 import fileDefinition, { osWalk } from './file.js';
 import {
   addPathInfo,
@@ -29,6 +29,7 @@ import {
   isLink,
   octal,
   pyDirname,
+  randomName,
   realpath,
   statOf,
   type FileArgs,
@@ -406,8 +407,8 @@ function sources(t: CopyTask): { walked: Walked; source: string; tmp?: string } 
   if (args.content !== null) {
     const c = args.content;
     const text = Array.isArray(c) || isDict(c) ? pyJson(c) : pyStr(c);
-    // named as the controller's temporary directory that Ansible writes content to (a diff shows its path)
-    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-local-')), 'content');
+    // named as Ansible's controller names it (its --diff shows the name)
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-local-')), `tmp${randomName()}`);
     fs.writeFileSync(tmp, text);
     return { walked: { files: [[tmp, path.basename(tmp)]], directories: [], symlinks: [] }, source: tmp, tmp };
   }

@@ -2,11 +2,10 @@
 // destinations (flat, or under dest/<host>/<path>), its checksums and its words for what it cannot fetch.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { ModuleFailure, defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { pyBoolean } from '../src/python/python.js';
 import { escapedActionResult, uncaughtActionFail, digest, expandPath, statOf } from './file_common.js';
 import slurp from './slurp.js';
-import { ModuleFailure } from './aws_common.js';
 
 /** The action's options as it reads them: no validation beyond "is it text", booleans leniently. */
 interface FetchArgs {

@@ -2,10 +2,9 @@
 // times set where they differ, with the module's diff (path, state, src, mode, ... before and after).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { ModuleFailure, defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { pyFloat } from '../src/python/python.js';
 import { strptime } from '../src/python/datetime.js';
-import { ModuleFailure } from './aws_common.js';
 import {
   FILE_COMMON_SPEC,
   FileAttributes,

@@ -1,13 +1,12 @@
 // What the file modules share, as ansible-core's AnsibleModule gives it to them: the common file arguments,
 // modes in octal or symbolic form, owner/group/mode/attributes applied only where they differ (with their diff),
 // the path information every result naming a path or dest carries, users and groups by name, backups.
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TaskResult } from '../src/module.js';
-import { ModuleFailure } from './aws_common.js';
+import { ModuleFailure, type TaskResult } from '../src/module.js';
 
 /** FILE_COMMON_ARGUMENTS (add_file_common_args=True). */
 export const FILE_COMMON_SPEC = {
@@ -149,6 +148,11 @@ export function addPathInfo(result: TaskResult): TaskResult {
   result.size = l.size;
   return result;
 }
+
+/** The letters Python's tempfile draws names from, eight of them. */
+const NAME_LETTERS = 'abcdefghijklmnopqrstuvwxyz0123456789_';
+export const randomName = (): string =>
+  Array.from({ length: 8 }, () => NAME_LETTERS[randomInt(NAME_LETTERS.length)]).join('');
 
 /** fail_json: the module ends with this result (path information added, as exit and fail both add it). */
 export function fail(result: Record<string, unknown>): never {

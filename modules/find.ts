@@ -2,13 +2,12 @@
 // excludes, age, size, content), each with the stat fields the module reports, walked as os.walk walks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defineModule, type TaskResult } from '../src/module.js';
+import { ModuleFailure, defineModule, type TaskResult } from '../src/module.js';
 import { fnmatchTranslate } from '../src/python/fnmatch.js';
 import { compileRegex } from '../filters/regex.js';
 import { osWalk } from './file.js';
 import { digest, errnoText, expandPath, fail, groupName, userName } from './file_common.js';
 import { formatOutput } from './stat.js';
-import { ModuleFailure } from './aws_common.js';
 
 const SPEC = {
   paths: { type: 'list' as const, required: true, aliases: ['name', 'path'], elements: 'str' as const },

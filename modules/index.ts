@@ -21,6 +21,7 @@ import replace from './replace.js';
 import template from './template.js';
 import find from './find.js';
 import tempfile from './tempfile.js';
+import knownHosts from './known_hosts.js';
 import fetch from './fetch.js';
 import raw from './raw.js';
 import script from './script.js';
@@ -51,6 +52,7 @@ const MODULES: readonly ModuleDefinition[] = [
   template,
   find,
   tempfile,
+  knownHosts,
   fetch,
   raw,
   script,

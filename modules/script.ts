@@ -4,12 +4,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { ModuleFailure, defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
 import { shlexSplit } from './command.js';
 import { findNeedle } from './copy.js';
 import { actionFail } from './file_common.js';
 import { lowLevelExecute } from './raw.js';
-import { ModuleFailure } from './aws_common.js';
 
 /** An exception the action did not expect (Python's IndexError for no script at all): the task executor's
  * generic failure, which has neither `changed` nor `_ansible_no_log` to show. */

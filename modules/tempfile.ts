@@ -1,10 +1,9 @@
 // tempfile: a new file (mode 0600) or directory (0700) with a random name, as Python's mkstemp and mkdtemp make
 // them, in the given directory or the temporary one.
-import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
-import { addPathInfo, errnoText, exists, fail } from './file_common.js';
+import { addPathInfo, errnoText, exists, fail, randomName } from './file_common.js';
 
 const SPEC = {
   state: { type: 'str' as const, default: 'file', choices: ['file', 'directory'] },
@@ -12,10 +11,6 @@ const SPEC = {
   prefix: { type: 'str' as const, default: 'ansible.' },
   suffix: { type: 'str' as const, default: '' },
 };
-
-/** The letters Python's tempfile draws names from. */
-const NAME_LETTERS = 'abcdefghijklmnopqrstuvwxyz0123456789_';
-const randomName = () => Array.from({ length: 8 }, () => NAME_LETTERS[randomInt(NAME_LETTERS.length)]).join('');
 
 /** tempfile.gettempdir: the first of $TMPDIR, $TEMP, $TMP and the usual places that is a directory. */
 function tempDir(env: ModuleContext['env']): string {

@@ -5,11 +5,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { defineModule, type FileTemplateSettings, type ModuleContext, type TaskResult } from '../src/module.js';
+import {
+  ModuleFailure,
+  defineModule,
+  type FileTemplateSettings,
+  type ModuleContext,
+  type TaskResult,
+} from '../src/module.js';
 import { PyDatetime } from '../src/python/datetime.js';
 import { PyException } from '../src/python/python.js';
 import { UndefinedError } from '../src/errors.js';
-import { ModuleFailure } from './aws_common.js';
 import { FILE_COMMON_SPEC, actionFail, addPathInfo, backupLocal, expandPath, fail, userName } from './file_common.js';
 import { nodeEncoding, setFileAttributes, writeChanges } from './file_edit.js';
 

@@ -3,13 +3,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
-import { isDict, pyStr } from '../src/python/python.js';
+import { ModuleFailure, defineModule, type ModuleContext, type TaskResult } from '../src/module.js';
+import { isDict, pyStr, typeName } from '../src/python/python.js';
 import { pyJson, pyJsonLoads } from '../src/python/pyjson.js';
 import { findNeedle } from './copy.js';
 import {
   FILE_COMMON_SPEC,
   FileAttributes,
+  actionFail,
   addPathInfo,
   atomicMove,
   digest,
@@ -17,7 +18,7 @@ import {
   fileArgsOf,
   statOf,
 } from './file_common.js';
-import { ModuleFailure } from './aws_common.js';
+import { prepareMultipart } from './multipart.js';
 import { URL_COMMON_SPEC, fetchUrl, urlFilename, type Fetched } from './urls.js';
 
 const SPEC = {
@@ -83,8 +84,15 @@ function requestBody(params: Record<string, any>): { body: Buffer | null; header
   } else if (format === 'form-urlencoded') {
     if (typeof body !== 'string') body = formUrlencoded(body);
     if (!hasType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-  } else if (format === 'form-multipart')
-    fail({ msg: 'failed to parse body as form-multipart: not supported by tsible' });
+  } else if (format === 'form-multipart' && !params.src) {
+    try {
+      const multipart = prepareMultipart(body as Record<string, unknown>);
+      headers['Content-Type'] = multipart.contentType;
+      body = multipart.body;
+    } catch (e) {
+      fail({ msg: `failed to parse body as form-multipart: ${(e as Error).message}` });
+    }
+  }
   if (params.src) {
     try {
       headers['Content-Length'] = fs.statSync(params.src).size;
@@ -93,7 +101,8 @@ function requestBody(params: Record<string, any>): { body: Buffer | null; header
       fail({ msg: `Unable to open source file ${params.src}`, elapsed: 0 });
     }
   }
-  return { body: body === null || body === undefined ? null : Buffer.from(pyStr(body)), headers: textValues(headers) };
+  if (body === null || body === undefined) return { body: null, headers: textValues(headers) };
+  return { body: Buffer.isBuffer(body) ? body : Buffer.from(pyStr(body)), headers: textValues(headers) };
 }
 
 /** A result the uri action returns before any module runs: it has no invocation (hidden from the executor). */
@@ -198,13 +207,28 @@ async function request(
 
 /** The src the action finds in files/ (unless remote_src); not found, the action's failure. */
 function actionSource(params: Record<string, any>, ctx: ModuleContext): Record<string, any> {
-  if (!params.src || params.remote_src) return params;
+  if (params.remote_src) return params;
   try {
-    return { ...params, src: findNeedle(params.src, ctx) };
+    if (params.src) return { ...params, src: findNeedle(params.src, ctx) };
+    if (String(params.body_format).toLowerCase() === 'form-multipart')
+      return { ...params, body: multipartFiles(params.body, ctx) };
+    return params;
   } catch (e) {
     if (e instanceof ModuleFailure) actionResult(e.result);
     throw e;
   }
+}
+
+/** The action's part of form-multipart: the body must be a mapping, and the files it names (without content) are
+ * found on the controller as copy finds its src. */
+function multipartFiles(body: unknown, ctx: ModuleContext): Record<string, unknown> {
+  if (!isDict(body)) actionFail(`body must be mapping, cannot be type ${typeName(body)}`);
+  const fields: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const [name, value] of Object.entries(fields)) {
+    if (!isDict(value) || !value.filename || value.content) continue;
+    fields[name] = { ...value, filename: findNeedle(pyStr(value.filename), ctx) };
+  }
+  return fields;
 }
 
 async function uri(params: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> {

@@ -1,14 +1,18 @@
 // What uri and get_url share, as ansible-core's module_utils/urls.py gives it to them: the common URL options,
 // and fetch_url (one request with urllib's redirect rules as Ansible's RedirectHandler sets them, basic auth
 // forced or on a 401, cookies) answering with the response and the `info` dict of headers, status and message.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type * as net from 'node:net';
+import * as tls from 'node:tls';
+import { urlToHttpOptions } from 'node:url';
 import type { ModuleContext } from '../src/module.js';
 
 /** url_argument_spec(). */
 export const URL_COMMON_SPEC = {
   url: { type: 'str' as const, required: true },
-  force: { type: 'bool' as const, default: false, aliases: ['thirsty'] },
+  force: { type: 'bool' as const, default: false },
   http_agent: { type: 'str' as const, default: 'ansible-httpget' },
   use_proxy: { type: 'bool' as const, default: true },
   validate_certs: { type: 'bool' as const, default: true },
@@ -29,6 +33,8 @@ interface UrlRequest {
   readonly params: Record<string, any>;
   /** If-Modified-Since: the destination's modification time (ms), when it exists. */
   readonly lastModified?: number;
+  /** The task's environment (http_proxy, no_proxy, ...): the run's context gives it. */
+  readonly env?: ModuleContext['env'];
 }
 
 interface UrlResponse {
@@ -46,15 +52,117 @@ export interface Fetched {
   readonly elapsed: number;
 }
 
+/** urllib's getproxies_environment: every *_proxy variable by its scheme, the lowercase spelling winning. */
+function proxiesOf(env: ModuleContext['env']): Map<string, string> {
+  const proxies = new Map<string, string>();
+  for (const lower of [false, true])
+    for (const [name, value] of Object.entries(env))
+      if (value && /_proxy$/i.test(name) && (!lower || name === name.toLowerCase()))
+        proxies.set(name.slice(0, -'_proxy'.length).toLowerCase(), value);
+  // CGI: HTTP_PROXY may come from a request's Proxy header
+  if (env.REQUEST_METHOD !== undefined && !env.http_proxy) proxies.delete('http');
+  return proxies;
+}
+
+/** urllib's proxy_bypass_environment: no_proxy names the host (or host:port) or a domain it is in, or is `*`. */
+function bypassed(url: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  if (noProxy === '*') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const hostPort = url.port ? `${host}:${url.port}` : host;
+  return noProxy
+    .split(',')
+    .map((n) => n.trim().replace(/^\.+/, ''))
+    .filter(Boolean)
+    .some((name) => {
+      const re = new RegExp(`^(.+\\.)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+      return re.test(host) || re.test(hostPort);
+    });
+}
+
+/** The proxy urllib's ProxyHandler would send this URL through: none without use_proxy or when bypassed. */
+function proxyFor(url: URL, req: UrlRequest): URL | undefined {
+  if (req.params.use_proxy === false) return undefined;
+  const proxies = proxiesOf(req.env ?? {});
+  const proxy = proxies.get(url.protocol.slice(0, -1));
+  if (!proxy || bypassed(url, proxies.get('no'))) return undefined;
+  return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+}
+
+/** The Proxy-Authorization a proxy URL's user:password asks for. */
+const proxyAuth = (proxy: URL): Record<string, string> =>
+  proxy.username
+    ? {
+        'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
+      }
+    : {};
+
+/** HTTPS through a proxy: a CONNECT tunnel, TLS inside it. */
+function tunnel(proxy: URL, url: URL, timeout: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const target = `${url.hostname}:${url.port || 443}`;
+    const r = http.request({
+      host: proxy.hostname,
+      port: proxy.port || 80,
+      method: 'CONNECT',
+      path: target,
+      headers: { Host: target, ...proxyAuth(proxy) },
+      timeout,
+    });
+    r.on('connect', (res, socket) => {
+      if (res.statusCode === 200) resolve(socket);
+      else {
+        socket.destroy();
+        reject(
+          Object.assign(new Error(`Tunnel connection failed: ${res.statusCode} ${res.statusMessage}`), {
+            code: 'EPROXY',
+          }),
+        );
+      }
+    });
+    r.on('timeout', () => r.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+/** Where one exchange connects: the server, the proxy with the URL in full (http), or a tunnel (https). */
+async function route(req: UrlRequest, url: URL, timeout: number): Promise<https.RequestOptions> {
+  const direct = {
+    ...urlToHttpOptions(url),
+    rejectUnauthorized: req.params.validate_certs !== false,
+    ...clientTls(req.params),
+  };
+  const proxy = proxyFor(url, req);
+  if (!proxy) return direct;
+  if (url.protocol === 'http:')
+    return {
+      ...direct,
+      hostname: proxy.hostname,
+      port: proxy.port || 80,
+      path: url.href,
+      headers: { Host: url.host, ...proxyAuth(proxy) },
+    };
+  const socket = await tunnel(proxy, url, timeout);
+  const secure = tls.connect({ ...(direct as tls.ConnectionOptions), socket, servername: url.hostname });
+  return { ...direct, createConnection: () => secure } as https.RequestOptions;
+}
+
+/** TLS options: the CA file that replaces the system's (ca_path), the client's certificate and key. */
+function clientTls(params: Record<string, any>): https.RequestOptions {
+  const read = (p: unknown) => (p ? fs.readFileSync(String(p)) : undefined);
+  return { ca: read(params.ca_path), cert: read(params.client_cert), key: read(params.client_key) };
+}
+
 /** One HTTP exchange, no redirects followed. */
-function exchange(req: UrlRequest, url: URL, headers: Record<string, string>, body: Buffer | null) {
+async function exchange(req: UrlRequest, url: URL, headers: Record<string, string>, body: Buffer | null) {
+  const timeout = Number(req.params.timeout ?? 30) * 1000;
+  const options = await route(req, url, timeout);
   return new Promise<{ status: number; reason: string; headers: http.IncomingHttpHeaders; body: Buffer }>(
     (resolve, reject) => {
       const lib = url.protocol === 'https:' ? https : http;
-      const timeout = Number(req.params.timeout ?? 30) * 1000;
       const r = lib.request(
-        url,
-        { method: req.method, headers, agent: false, timeout, rejectUnauthorized: req.params.validate_certs !== false },
+        { ...options, method: req.method, agent: false, timeout, headers: { ...headers, ...options.headers } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -124,7 +232,7 @@ function requestFailure(e: unknown): string {
   const reason =
     reasons[err.code ?? ''] ??
     (/CERT|SELF_SIGNED/.test(err.code ?? '')
-      ? `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${err.message}`
+      ? `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${err.message} (_ssl.c:992)`
       : err.message);
   return `Request failed: <urlopen error ${reason}>`;
 }
@@ -154,7 +262,7 @@ function redirected(code: number, prev: { method: string; body: Buffer | null; h
  * or asked for; `response` is null only when no HTTP answer came (info.msg says why, status -1). */
 export async function fetchUrl(req: UrlRequest, ctx: ModuleContext): Promise<Fetched> {
   const start = Date.now();
-  const fetched = await fetchOnce(req, ctx);
+  const fetched = await fetchOnce({ ...req, env: ctx.env }, ctx);
   return { ...fetched, elapsed: Math.floor((Date.now() - start) / 1000) };
 }
 

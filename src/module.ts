@@ -18,6 +18,13 @@ import type { AwsCallEvent, AwsSettings } from './aws/client.js';
 
 export type TaskResult = Record<string, unknown>;
 
+/** Thrown inside a module to end it with an Ansible-shaped failure. */
+export class ModuleFailure extends Error {
+  constructor(readonly result: TaskResult) {
+    super(String(result.msg));
+  }
+}
+
 type ArgType = 'str' | 'int' | 'float' | 'bool' | 'dict' | 'list' | 'raw' | 'path' | 'jsonarg';
 interface ArgOption {
   readonly type?: ArgType;

@@ -5,6 +5,7 @@ import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from
 import type { Task } from '../playbook/model.js';
 import {
   maskNoLogValues,
+  ModuleFailure,
   validateArgs,
   type ModuleContext,
   type ModuleDefinition,
@@ -13,10 +14,10 @@ import {
   type ValidatedArgs,
 } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
+import { splitLines } from '../../modules/command.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, setKey, truthy } from '../python/python.js';
 import { MIN_SCRUBBED, addSecrets } from '../vault/index.js';
-import { ModuleFailure } from '../../modules/aws_common.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import type { RunContext } from './context.js';
 import { keyword } from './task-keywords.js';
@@ -132,8 +133,10 @@ class ModuleInvocation {
   #finish(raw: TaskResult): TaskResult {
     const { def, v } = this;
     let result = raw;
-    if (!def.executorAction && !def.anyArgs && !def.actionPlugin && !('invocation' in result))
-      result.invocation = { module_args: v.invocation };
+    if (!def.executorAction && !def.anyArgs && !def.actionPlugin) {
+      if (!('invocation' in result)) result.invocation = { module_args: v.invocation };
+      addOutputLines(result);
+    }
     if (v.noLogValues?.length) {
       // secrets for the rest of the run (short test credentials such as 's' only in this result)
       addSecrets(v.noLogValues.filter((s) => s.length >= MIN_SCRUBBED));
@@ -143,6 +146,13 @@ class ModuleInvocation {
     if (v.warnings.length) result.warnings = [...((result.warnings as unknown[]) ?? []), ...v.warnings];
     return result;
   }
+}
+
+/** ActionBase._execute_module: a module's stdout and stderr also come as lists of lines. */
+function addOutputLines(result: TaskResult): void {
+  for (const stream of ['stdout', 'stderr'])
+    if (stream in result && !(`${stream}_lines` in result))
+      result[`${stream}_lines`] = splitLines(String(result[stream] ?? ''));
 }
 
 /** A module's failure as its result; errors that are not the module's go on. */

@@ -2,11 +2,12 @@
 // (regenerate.mjs), one case run by tsible against a local endpoint set up the same way, and the comparison
 // with what only the environment or the clock decides masked.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
 import type { LocalEndpoint } from '../../src/endpoint/server.js';
 import { BIN, ROOT } from '../helpers.js';
+import { caseEnvironment, writeCasePlaybook } from '../golden/aws/case-run.mjs';
 
 const dir = path.join(ROOT, 'test/golden/aws');
 
@@ -37,26 +38,10 @@ export interface CaseRun {
 
 /** The case's one-task playbook run by tsible (json callback) against the endpoint; the calls it made. */
 export async function runGoldenCase(c: any, ep: LocalEndpoint, work: string): Promise<CaseRun> {
-  const playbook = path.join(work, `${c.id}.yml`);
-  writeFileSync(
-    playbook,
-    JSON.stringify([
-      { hosts: 'localhost', gather_facts: false, tasks: [{ name: c.id, [c.module]: c.args, register: 'r' }] },
-    ]),
-  );
+  const playbook = writeCasePlaybook(work, c);
   const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, playbook, ...(c.check ? ['--check'] : [])], {
-      env: {
-        ...process.env,
-        AWS_URL: ep.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDTSIBLE',
-        AWS_SECRET_ACCESS_KEY: 'secret',
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_LOCALHOST_WARNING: '0',
-        ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
-        ...c.env,
-      },
+      env: caseEnvironment(c, { AWS_URL: ep.url }),
     });
     let text = '';
     child.stdout.on('data', (b) => {

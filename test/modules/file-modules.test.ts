@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modeOf, pyDirname, symbolicModeToOctal } from '../../modules/file_common.js';
 import { diffOutput } from '../../src/output/diff.js';
-import { ModuleFailure } from '../../modules/aws_common.js';
+import { ModuleFailure } from '../../src/module.js';
 import { ROOT } from '../helpers.js';
 
 const expected = JSON.parse(readFileSync(path.join(ROOT, 'test/modules/file-modules.expected.json'), 'utf8')) as {

@@ -1,7 +1,12 @@
 // A loopback HTTP server with fixed answers, for uri and get_url: the same server answers real Ansible (when
 // uri.expected.sh records uri.expected.json) and tsible (uri.test.ts). No Date header, so answers do not vary.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { selfSignedCertificate } from '../../src/endpoint/tls.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -12,16 +17,20 @@ const send = (res: ServerResponse, status: number, headers: Record<string, strin
 const json = (res: ServerResponse, status: number, value: unknown) =>
   send(res, status, { 'Content-Type': 'application/json' }, JSON.stringify(value));
 
+/** A multipart body's boundary is random (Python's email package draws it as tsible does). */
+const multipartBoundary = <T>(text: T): T =>
+  (typeof text === 'string' ? text.replace(/={15}\d{19}==/g, '<boundary>') : text) as T;
+
 /** What the client sent that both clients send alike (Python's urllib and tsible differ in Accept and the rest). */
 const echo: Route = (req, res, body) =>
   json(res, 200, {
     method: req.method,
     path: req.url,
-    content_type: req.headers['content-type'] ?? null,
+    content_type: multipartBoundary(req.headers['content-type'] ?? null),
     authorization: req.headers.authorization ?? null,
     user_agent: req.headers['user-agent'] ?? null,
     x_token: req.headers['x-token'] ?? null,
-    body,
+    body: multipartBoundary(body),
   });
 
 const BASIC = `Basic ${Buffer.from('user:pass').toString('base64')}`;
@@ -56,24 +65,50 @@ const ROUTES: Record<string, Route> = {
   '/cookie': (_q, res) => send(res, 200, { 'Set-Cookie': 'flavour=oat; Path=/', 'Content-Type': 'text/plain' }, 'ok\n'),
 };
 
-/** Listens on 127.0.0.1 (`port` 0: any free port); resolves once listening. */
-export function startFixture(port = 0): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = createServer((req, res) => {
-    res.sendDate = false;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const route = ROUTES[(req.url ?? '/').split('?')[0]!];
-      if (route) route(req, res, Buffer.concat(chunks).toString('utf8'));
-      else send(res, 404, { 'Content-Type': 'text/plain' }, 'no route\n');
-    });
+interface Fixture {
+  readonly port: number;
+  /** The HTTPS server's port and the file of its self-signed certificate (its own CA). */
+  readonly tlsPort: number;
+  readonly caFile: string;
+  close(): Promise<void>;
+}
+
+const listen = (server: Server, port: number): Promise<number> =>
+  new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+/** Listens on 127.0.0.1 over HTTP and HTTPS (port 0: any free port), the certificate written to `caFile`. */
+export async function startFixture(port = 0, tlsPort = 0, caFile?: string): Promise<Fixture> {
+  const server = createServer(answer);
+  // a tunnel is refused, so HTTPS through this proxy fails as a proxy that forbids it makes it fail
+  server.on('connect', (_req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n'));
+  const { key, cert } = selfSignedCertificate(['127.0.0.1']);
+  const ca = caFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'tsible-fixture-')), 'ca.pem');
+  writeFileSync(ca, cert);
+  const secure = createSecureServer({ key, cert }, answer);
+  const [p, tp] = [await listen(server, port), await listen(secure, tlsPort)];
+  const closed = (srv: Server) => new Promise<void>((done) => srv.close(() => done()));
+  return {
+    port: p,
+    tlsPort: tp,
+    caFile: ca,
+    close: async () => void (await Promise.all([closed(server), closed(secure)])),
+  };
+}
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  res.sendDate = false;
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    // as a proxy: a request for a URL in full is answered with what the proxy was asked
+    if (/^https?:\/\//.test(req.url ?? ''))
+      return json(res, 200, {
+        proxied: req.url,
+        host: req.headers.host ?? null,
+        proxy_authorization: req.headers['proxy-authorization'] ?? null,
+      });
+    const route = ROUTES[(req.url ?? '/').split('?')[0]!];
+    if (route) route(req, res, Buffer.concat(chunks).toString('utf8'));
+    else send(res, 404, { 'Content-Type': 'text/plain' }, 'no route\n');
   });
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      }),
-    ),
-  );
 }

@@ -5,9 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateArgs, type ModuleContext, type ModuleDefinition, type TaskResult } from '../../src/module.js';
+import {
+  ModuleFailure,
+  validateArgs,
+  type ModuleContext,
+  type ModuleDefinition,
+  type TaskResult,
+} from '../../src/module.js';
 import { resolveModule } from '../../modules/index.js';
-import { ModuleFailure } from '../../modules/aws_common.js';
 
 let dir: string;
 beforeEach(() => {

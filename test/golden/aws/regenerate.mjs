@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEndpoint } from '../../../dist/src/endpoint/server.js';
+import { caseEnvironment, writeCasePlaybook } from './case-run.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), 'aws-goldens-'));
@@ -70,13 +71,7 @@ function setUp(ep, service, c) {
 async function record(service, c) {
   const ep = await startEndpoint();
   setUp(ep, service, c);
-  const playbook = path.join(work, `${c.id}.yml`);
-  writeFileSync(
-    playbook,
-    JSON.stringify([
-      { hosts: 'localhost', gather_facts: false, tasks: [{ name: c.id, [c.module]: c.args, register: 'r' }] },
-    ]),
-  );
+  const playbook = writeCasePlaybook(work, c);
   const proxy = c.tls ? await tlsProxy(Number(new URL(ep.url).port)) : undefined;
   const connection = proxy
     ? { HTTPS_PROXY: proxy.url, https_proxy: proxy.url, AWS_CA_BUNDLE: certFile }
@@ -84,18 +79,7 @@ async function record(service, c) {
   // asynchronously: the endpoint answers from this very process
   const run = await new Promise((resolve) => {
     const child = spawn('ansible-playbook', [playbook, ...(c.check ? ['--check'] : [])], {
-      env: {
-        ...process.env,
-        ...connection,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDTSIBLE',
-        AWS_SECRET_ACCESS_KEY: 'secret',
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_LOCALHOST_WARNING: '0',
-        ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
-        ANSIBLE_DEPRECATION_WARNINGS: '0',
-        ...c.env,
-      },
+      env: caseEnvironment(c, connection),
     });
     let stdout = '';
     child.stdout.on('data', (b) => {
