@@ -193,8 +193,6 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['--version', switchOption((o) => (o.version = true))],
   // accepted as ansible-playbook takes them; tsible has no module path, runs no connection with a timeout, and runs
   // tasks as the user who runs it (-u is the connection's remote_user, not a variable)
-  // facts live for one run in tsible (no fact cache plugin), so there is never a cache to flush
-  ['--flush-cache', switchOption(() => {})],
   ['-M', textOption(() => {})],
   ['-u', textOption(() => {})],
   ['--user', textOption(() => {})],

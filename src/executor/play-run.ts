@@ -86,12 +86,12 @@ export class PlayRun {
     ctx.vm.invalidate();
     const pattern = this.#hosts(templar);
     const name = this.#name(templar, pattern);
-    const order = play.keywords.order;
-    if (order !== undefined && order !== null && !HOST_ORDERS.includes(pyStr(order)))
+    const order = templar.template(play.keywords.order ?? null);
+    if (order !== null && !HOST_ORDERS.includes(pyStr(order)))
       throw new OptionsError(`Invalid 'order' specified for inventory hosts: ${pyStr(order)}`);
     // the play's hosts first (a bad subscript fails the run before the play's banner)
     const matched = matchHosts(ctx.vm.inventory, pattern, { warn: ctx.warn }).filter((h) => !ctx.gone.has(h));
-    const hosts = orderHosts(matched, templar.template(play.keywords.order ?? null), ctx.opts.random);
+    const hosts = orderHosts(matched, order, ctx.opts.random);
     if (!hosts.length) {
       ctx.emit('playStart', play, name);
       ctx.emit('noHostsMatched');
@@ -104,7 +104,7 @@ export class PlayRun {
       ...Object.keys(ctx.vm.extraVars),
     ]);
     const varsFiles = this.#findVarsFiles(templar);
-    const strategy = play.keywords.strategy;
+    const strategy = templar.template(play.keywords.strategy ?? null);
     if (
       strategy !== undefined &&
       strategy !== null &&

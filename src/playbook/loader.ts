@@ -195,10 +195,7 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
   }
   const task = loadTask(ds, ctx, parent, pos);
   checkIncludeOptions(task, ds);
-  if (
-    task.action === 'import_tasks' ||
-    (task.action === 'include' && !ctx.handler && !ctx.dynamic && isStaticInclude(task))
-  )
+  if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.dynamic && isStaticInclude(task)))
     return [importTasks(task, ctx, parent)];
   if (task.action === 'import_role') return [importRole(task, ctx, parent, ds)];
   return [task];
@@ -276,6 +273,8 @@ function loadTask(ds: Raw, ctx: LoadContext, parent: Block | undefined, pos: Pos
     args = { ...(keywords.args as Raw), ...args };
     delete keywords.args;
   }
+  // the arguments keep where their values were written (an error about one points at it)
+  if (isDict(rawArgs) && !posOf(args)) setPos(args, posOf(rawArgs));
   // `cmd:` is the dict spelling of the free-form command line (Task.preprocess_data)
   if (HAS_CMD.has(actionName) && 'cmd' in args) {
     // an AnsibleError, not a parser error: the run exits with 1
@@ -604,7 +603,10 @@ function readRoleVars(role: { path: string; name: string }, dir: string, given?:
   const out: Raw = {};
   for (const file of roleFiles(role, dir, given, dir !== 'meta')) {
     const doc = readYamlFile(file).documents[0];
-    if (isDict(doc)) Object.assign(out, doc);
+    if (!isDict(doc)) continue;
+    Object.assign(out, doc);
+    // where the (first) file's values were: a role's meta/main.yml error points into it
+    if (!posOf(out)) setPos(out, posOf(doc));
   }
   return out;
 }

@@ -22,7 +22,9 @@ describe('include_role', () => {
     // ansible-playbook shows the error (ERROR! the role 'not-there' was not found in ...) on stderr, exits 2; the
     // include's own result (ok) is not shown by the default callback
     expect(lines).toEqual(['TASK [not there]', 'skipped: [a]', 'ok: [b]']);
-    expect(stats.get('b')?.failures).toBe(1);
+    // the strategy fails the host outside its processing of results: nothing is counted for it (core golden
+    // include-load-failures.yml has the recap Ansible prints)
+    expect(stats.get('b')?.failures ?? 0).toBe(0);
     expect(stats.get('a')?.ok ?? 0).toBe(0);
   });
 });
