@@ -33,7 +33,16 @@ export interface Inventory {
   limit?: { readonly text: string; readonly patterns: readonly string[] };
 }
 
-const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local', ansible_python_interpreter: process.execPath };
+/** The Python Ansible would run the controller's modules with: the distribution's, else the first on PATH (a
+ * playbook that runs `{{ ansible_python_interpreter }} -c ...` needs a Python, never Node). */
+export function controllerPython(): string {
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((d) => path.join(d, 'python3'));
+  return ['/usr/bin/python3', ...onPath].find((p) => existsSync(p)) ?? 'python3';
+}
+const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local', ansible_python_interpreter: controllerPython() };
 
 function group(inv: Inventory, name: string): Group {
   let g = inv.groups.get(name);

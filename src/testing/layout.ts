@@ -4,6 +4,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { controllerPython } from '../inventory/inventory.js';
 
 export interface TargetLayout {
   /** The temporary root, removed by the caller. */
@@ -19,9 +20,9 @@ export interface TargetLayout {
   readonly varsFile?: string;
 }
 
-/** The inventory ansible-test writes for targets that run on the controller (its interpreter the one running the
- * test: tsible's, as for the implicit localhost). */
-const INVENTORY = `[testgroup]\ntesthost ansible_connection=local ansible_pipelining=yes ansible_python_interpreter=${process.execPath}\n`;
+/** The inventory ansible-test writes for targets that run on the controller. */
+const inventoryText = (): string =>
+  `[testgroup]\ntesthost ansible_connection=local ansible_pipelining=yes ansible_python_interpreter=${controllerPython()}\n`;
 
 export function targetLayout(dir: string, name: string): TargetLayout {
   const source = path.resolve(dir);
@@ -37,7 +38,7 @@ export function targetLayout(dir: string, name: string): TargetLayout {
   // role targets are found beside the playbook, as ansible-test's ANSIBLE_ROLES_PATH finds them
   symlinkSync(targetsDir, path.join(integrationDir, 'roles'));
   const inventory = path.join(integrationDir, 'inventory');
-  writeFileSync(inventory, INVENTORY);
+  writeFileSync(inventory, inventoryText());
   const outputDir = path.join(root, 'output_dir');
   mkdirSync(outputDir);
   const sourceVars = path.join(path.dirname(siblings), 'integration_config.yml');
