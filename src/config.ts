@@ -75,6 +75,7 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ],
   ['DEFAULT_STDOUT_CALLBACK', s('string', 'ANSIBLE_STDOUT_CALLBACK', 'default')],
   ['DEFAULT_STRATEGY', s('string', 'ANSIBLE_STRATEGY', 'linear')],
+  ['DEFAULT_FORCE_HANDLERS', s('boolean', 'ANSIBLE_FORCE_HANDLERS', false)],
   ['DEFAULT_TIMEOUT', s('integer', 'ANSIBLE_TIMEOUT', 10)],
   ['DEFAULT_TRANSPORT', s('string', 'ANSIBLE_TRANSPORT', 'smart')],
   ['DEFAULT_UNDEFINED_VAR_BEHAVIOR', s('boolean', 'ANSIBLE_ERROR_ON_UNDEFINED_VARS', true)],

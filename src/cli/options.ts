@@ -21,6 +21,8 @@ export interface CliOptions {
   listTasks: boolean;
   listTags: boolean;
   listHosts: boolean;
+  /** --force-handlers: handlers run even on hosts that failed (FORCE_HANDLERS). */
+  forceHandlers: boolean;
   syntaxCheck: boolean;
   startAtTask?: string;
   step: boolean;
@@ -72,6 +74,7 @@ options:
   --start-at-task       start the playbook at the task matching this name
   --step                one-step-at-a-time: confirm each task before running
   --flush-cache         clear the fact cache for every host in inventory (tsible keeps facts for one run only)
+  --force-handlers      run handlers even if a task fails
   --break TASK|FILE:LINE  open the debugger before a task (by name, or by its file and line)
   --break-when EXPR     open the debugger before any task where the Jinja2 expression is true
   --debug-script FILE   read debugger commands from FILE instead of the terminal
@@ -179,6 +182,7 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['--list-tasks', switchOption((o) => (o.listTasks = true))],
   ['--list-tags', switchOption((o) => (o.listTags = true))],
   ['--list-hosts', switchOption((o) => (o.listHosts = true))],
+  ['--force-handlers', switchOption((o) => (o.forceHandlers = true))],
   ['--syntax-check', switchOption((o) => (o.syntaxCheck = true))],
   ['--start-at-task', textOption((o, v) => (o.startAtTask = v))],
   ['--step', switchOption((o) => (o.step = true))],
@@ -247,6 +251,7 @@ function defaultOptions(): CliOptions {
     listTasks: false,
     listTags: false,
     listHosts: false,
+    forceHandlers: false,
     syntaxCheck: false,
     step: false,
     breakpoints: [],

@@ -44,7 +44,8 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
     await listPlaybooks(playbooks, { ...opts, extraVars }, io);
     return ExitCode.Ok;
   }
-  const env: Env = { ...process.env };
+  // --force-handlers is the FORCE_HANDLERS setting for this run (the play keyword still wins)
+  const env: Env = { ...process.env, ...(opts.forceHandlers ? { ANSIBLE_FORCE_HANDLERS: 'True' } : {}) };
   const inventory = await runInventory(playbooks, opts, { io, env });
   const controller = new AbortController();
   const onSigint = () => controller.abort();

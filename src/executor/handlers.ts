@@ -3,6 +3,7 @@
 import type { Block, Task } from '../playbook/model.js';
 import { pyStr, truthy } from '../python/python.js';
 import { TsibleError } from '../errors.js';
+import { configValue } from '../config.js';
 import { roleHandlers } from '../playbook/loader.js';
 import type { RunContext } from './context.js';
 
@@ -74,7 +75,11 @@ interface HandlerRunner {
 export async function flushHandlers(ctx: RunContext, gate: HandlerRunner, host: string): Promise<void> {
   const state = ctx.hostState(host);
   // force_handlers: a host's failure does not stop the handlers notified before it
-  if (!state.notified.size || (state.failed && !truthy(ctx.play.keywords.force_handlers ?? false))) return;
+  if (
+    !state.notified.size ||
+    (state.failed && !truthy(ctx.play.keywords.force_handlers ?? configValue('DEFAULT_FORCE_HANDLERS', ctx.opts.env)))
+  )
+    return;
   // in the order they were loaded; a handler that notifies a later one runs it in this flush
   for (const h of ctx.handlers) {
     if (!state.notified.delete(h)) continue;
