@@ -67,3 +67,21 @@ export function useLocalLogsEndpoint(): { readonly ep: LocalEndpoint; readonly l
   });
   return made;
 }
+
+/** fn over every item, `concurrency` at a time (each case its own process); results in the items' order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (x: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as yaml from 'js-yaml';
 import { EXPECTED_FILE, HERE, keyOf, loadCases, runIn, writeCase, type Key } from '../golden/bad-input/corpus.mjs';
-import { BIN } from '../helpers.js';
+import { BIN, mapConcurrently } from '../helpers.js';
 
 const CONCURRENCY = 3;
 const TIMEOUT_MS = 30_000;
@@ -36,15 +36,7 @@ async function runCase(c: ReturnType<typeof loadCases>[number]): Promise<Outcome
   return { id: c.id, got: keyOf(run), want: expected[c.id], stackTrace: STACK_TRACE.test(run.stderr + run.stdout) };
 }
 
-async function runAll(): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < cases.length) outcomes.push(await runCase(cases[next++]));
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return outcomes;
-}
+const runAll = (): Promise<Outcome[]> => mapConcurrently(cases, CONCURRENCY, runCase);
 
 /** A run that had to be killed matches nothing, not even an Ansible run that had to be killed. */
 const same = (a: Key, b: Key) =>

@@ -7,7 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as yaml from 'js-yaml';
-import { ROOT, runCli, type CliRun } from '../helpers.js';
+import { ROOT, mapConcurrently, runCli, type CliRun } from '../helpers.js';
 import { startHttpServer } from '../differential/http-server.mjs';
 
 const HERE = path.join(ROOT, 'test/differential');
@@ -115,15 +115,8 @@ async function runCase(c: Case): Promise<Outcome> {
   };
 }
 
-async function runAll(): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < cases.length) outcomes.push(await runCase(cases[next++]));
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return outcomes.sort((a, b) => (a.id < b.id ? -1 : 1));
-}
+const runAll = async (): Promise<Outcome[]> =>
+  (await mapConcurrently(cases, CONCURRENCY, runCase)).sort((a, b) => (a.id < b.id ? -1 : 1));
 
 const identical = (o: Outcome) => o.rc && o.recap && o.stdout && o.stderr;
 
