@@ -28,6 +28,14 @@ export class TsibleError extends Error {
     this.pos = opts.pos;
   }
 }
+/** A Python exception out of ansible-playbook's own code, which it reports as an unexpected exception (exit 250):
+ * tsible raises it where Ansible fails that way, with Python's message (and may add its own lines after it). */
+export class UnexpectedError extends TsibleError {
+  override exitCode: ExitCode = ExitCode.Unexpected;
+  constructor(pythonMessage: string, more = '') {
+    super(`Unexpected Exception, this is probably a bug: ${pythonMessage}${more ? `\n${more}` : ''}`);
+  }
+}
 /** YAML or playbook structure that Ansible refuses at load time (exit 4). */
 export class ParseError extends TsibleError {
   override exitCode: ExitCode = ExitCode.ParseError;

@@ -1,5 +1,5 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
-import { ExitCode, InterruptedError, OptionsError, TsibleError, UsageError } from '../errors.js';
+import { ExitCode, InterruptedError, OptionsError, TsibleError, UnexpectedError, UsageError } from '../errors.js';
 import { HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
@@ -92,6 +92,7 @@ export async function main(argv: string[], terminal = DEFAULT_IO): Promise<numbe
     if (e instanceof TsibleError) {
       const text = formatError(e);
       io.err(text.endsWith('\n') ? text : text + '\n');
+      if (e instanceof UnexpectedError) io.out('to see the full traceback, use -vvv\n');
       return e.exitCode;
     }
     io.err(`ERROR! Unexpected Exception, this is probably a bug: ${(e as Error)?.message ?? String(e)}\n`);

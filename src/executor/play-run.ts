@@ -15,6 +15,7 @@ import { matchHosts } from '../inventory/patterns.js';
 import { EndPlay, type RunContext } from './context.js';
 import { startPlayHandlers } from './handlers.js';
 import { promptPlayVars } from './vars-prompt.js';
+import { serialBatches } from './serial.js';
 import { Lockstep } from './lockstep.js';
 import type { LinearStrategy } from './strategy.js';
 
@@ -97,6 +98,8 @@ export class PlayRun {
       ctx.emit('noHostsMatched');
       return false;
     }
+    // PlaybookExecutor makes the batches before TaskQueueManager.run
+    const batches = serialBatches(hosts, templar.template(play.keywords.serial ?? null));
     // TaskQueueManager.run, before the play's banner: its variables must not shadow keywords or template globals
     this.#warnReserved([
       ...play.roles.flatMap((b) => (b.role ? [...Object.keys(b.role.defaults), ...Object.keys(b.role.vars)] : [])),
@@ -114,7 +117,7 @@ export class PlayRun {
       throw new TsibleError(`Invalid play strategy specified: ${pyStr(strategy)}`, { pos: play.pos });
     }
     // serial: the play runs batch after batch, each from its banner to its handlers (PlaybookExecutor)
-    for (const batch of serialBatches(hosts, templar.template(play.keywords.serial ?? []))) {
+    for (const batch of batches) {
       ctx.emit('playStart', play, name);
       this.#start(batch, { name, varsFiles, matched });
       await Promise.all(batch.map((h) => this.#runHost(h)));
@@ -246,24 +249,6 @@ export class PlayRun {
     if (gathering === 'smart') return implied && this.ctx.vm.state(host).gathered === undefined;
     return gathering === 'explicit' ? set && implied : implied;
   }
-}
-
-/** The play's hosts in batches, as `serial` asks (PlaybookExecutor._get_serialized_batches): each size a number
- * or a percentage of the hosts (at least one), the last size repeated; none, or 0, is all hosts at once. */
-function serialBatches(hosts: string[], serial: unknown): string[][] {
-  const sizes = (Array.isArray(serial) ? serial : [serial]).map((v) => {
-    const text = pyStr(v).trim();
-    const n = text.endsWith('%') ? Math.max(1, Math.floor((parseInt(text) / 100) * hosts.length)) : parseInt(text);
-    return n > 0 ? n : hosts.length;
-  });
-  if (!sizes.length) return [hosts];
-  const batches: string[][] = [];
-  for (let i = 0, k = 0; i < hosts.length; k++) {
-    const n = sizes[Math.min(k, sizes.length - 1)]!;
-    batches.push(hosts.slice(i, i + n));
-    i += n;
-  }
-  return batches;
 }
 
 /** One vars_files entry read as VariableManager.get_vars reads it (the first file found of a list), refused in

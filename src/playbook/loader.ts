@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { configValue } from '../config.js';
 import * as path from 'node:path';
-import { ExitCode, ParseError, TsibleError, type Pos } from '../errors.js';
+import { ParseError, TsibleError, UnexpectedError, type Pos } from '../errors.js';
 import { decodeYamlFile, loadYaml, posOf, secondDocumentError, setPos, valuePos } from '../yaml/loader.js';
 import { addSecrets, isEncrypted } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
@@ -771,13 +771,6 @@ function importRole(task: Task, ctx: LoadContext, parent: Block | undefined, ds:
 
 /** Playbooks imported deeper than this import themselves (directly or through others). */
 const MAX_PLAYBOOK_DEPTH = 50;
-/** A playbook that imports itself: Ansible 2.14 recurses until Python's recursion limit, which it reports as an
- * unexpected exception (exit code 250, bad-input case includes/import-playbook-recursive); tsible stops at a depth
- * limit, with the same exit code, naming the file. */
-class PlaybookRecursionError extends TsibleError {
-  override exitCode: ExitCode = ExitCode.Unexpected;
-}
-
 /** A play's `vars:`, a dictionary or a list of dictionaries (the later ones win), as Play._load_vars reads it. */
 const varsDict = (v: unknown): Raw => (Array.isArray(v) ? Object.assign({}, ...v.filter(isDict)) : isDict(v) ? v : {});
 
@@ -792,6 +785,11 @@ const PLAYBOOK_INCLUDE_KEYS = new Set(
     .split(' '),
 );
 
+/** A play's `tasks` that is no list, in Ansible's words (worded only then: a list may contain itself, and has no
+ * text then). */
+const tasksNotAList = (tasks: unknown): string =>
+  Array.isArray(tasks) ? '' : MALFORMED(`tasks: ${pyStr(tasks)} should be a list or None but is ${pyTypeOf(tasks)}`);
+
 /** import_playbook: the file's plays, each given the import's vars, tags and `when:`,
  * which every top-level task, block and role of the play and its fact gathering then carry (PlaybookInclude). */
 function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
@@ -804,11 +802,15 @@ function importPlaybook(ds: Raw, basedir: string, depth: number): Play[] {
   const tags = asList(ds.tags);
   const when = asList(ds.when);
   const file = path.resolve(basedir, String(ds.import_playbook));
-  if (depth >= MAX_PLAYBOOK_DEPTH)
-    throw new PlaybookRecursionError(
-      `import_playbook nests deeper than ${MAX_PLAYBOOK_DEPTH} levels at '${file}': a playbook imports itself, directly or through the playbooks it imports`,
-      { pos: posOf(ds) },
+  // Ansible 2.14 recurses until Python's recursion limit, an unexpected exception with no position (bad-input
+  // case includes/import-playbook-recursive); tsible stops at a depth limit, and says where on the next line
+  if (depth >= MAX_PLAYBOOK_DEPTH) {
+    const at = posOf(ds);
+    throw new UnexpectedError(
+      'maximum recursion depth exceeded while calling a Python object',
+      `import_playbook of '${file}'${at ? ` in '${at.file}', line ${at.line}, column ${at.column},` : ''} nests deeper than ${MAX_PLAYBOOK_DEPTH} levels: a playbook imports itself, directly or through the playbooks it imports`,
     );
+  }
   // an imported file is plays only: a bare task file is the command line's
   return loadPlaybook(file, { imported: true, depth: depth + 1 }).plays.map((play) => {
     if (when.length)
@@ -963,10 +965,7 @@ function loadPlay(ds: Raw, playbookCtx: LoadContext): Play {
     });
   });
   const preTasks = loadTaskList(ds.pre_tasks ?? [], ctx, undefined, { notAList: MALFORMED('pre_tasks'), pos });
-  const tasks = loadTaskList(ds.tasks ?? [], ctx, undefined, {
-    notAList: MALFORMED(`tasks: ${pyStr(ds.tasks)} should be a list or None but is ${pyTypeOf(ds.tasks)}`),
-    pos,
-  });
+  const tasks = loadTaskList(ds.tasks ?? [], ctx, undefined, { notAList: tasksNotAList(ds.tasks), pos });
   const postTasks = loadTaskList(ds.post_tasks ?? [], ctx, undefined, { notAList: MALFORMED('post_tasks'), pos });
   const ownHandlers = loadTaskList(ds.handlers ?? [], { ...ctx, imported: undefined, handler: true }, undefined, {
     notAList: MALFORMED('handlers'),
