@@ -54,6 +54,8 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
       '~/.ansible/collections:/usr/share/ansible/collections',
     ),
   ],
+  ['DEFAULT_BECOME', s('boolean', 'ANSIBLE_BECOME', false)],
+  ['DEFAULT_BECOME_METHOD', s('string', 'ANSIBLE_BECOME_METHOD', 'sudo')],
   ['DEFAULT_BECOME_USER', s('string', 'ANSIBLE_BECOME_USER', 'root')],
   ['DEFAULT_DEBUG', s('boolean', 'ANSIBLE_DEBUG', false)],
   ['DEFAULT_FORKS', s('integer', 'ANSIBLE_FORKS', 5)],

@@ -21,6 +21,9 @@ export interface CliOptions {
   listTasks: boolean;
   listTags: boolean;
   listHosts: boolean;
+  /** -b, --become-method, --become-user as the settings they stand for (ANSIBLE_BECOME...): tsible runs tasks as
+   * the user running it, but checks the method as Ansible does. */
+  becomeSettings: Record<string, string>;
   /** --force-handlers: handlers run even on hosts that failed (FORCE_HANDLERS). */
   forceHandlers: boolean;
   syntaxCheck: boolean;
@@ -88,6 +91,10 @@ options:
   -f, --forks           accepted for compatibility (tsible runs hosts in turn)
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
   -u, --user            accepted for compatibility (tsible runs tasks as the user running it)
+  -b, --become          accepted for compatibility (tsible runs tasks as the user running it)
+  --become-method       the become method tasks name (an unknown one fails them, as in Ansible)
+  --become-user, -K, --ask-become-pass, --become-password-file
+                        accepted for compatibility (tsible asks for no password)
   --local-aws           serve CloudWatch Logs on loopback and point AWS modules at it
   --jinja               templating result pipeline: 2.14 (default) or native (2.19)
   --version             show program's version number and exit
@@ -155,6 +162,9 @@ const help = switchOption((o) => (o.help = true));
 const limit = textOption((o, v) => (o.limit = v));
 const vaultPasswordFile = textOption((o, v) => o.vault.vaultPasswordFiles.push(v));
 const askVaultPass = switchOption((o) => (o.vault.askVaultPass = true));
+const become = switchOption((o) => (o.becomeSettings.ANSIBLE_BECOME = 'True'));
+const ignoredValue = textOption(() => {});
+const ignoredSwitch = switchOption(() => {});
 
 // A Map, so that a playbook named like an Object method is still a playbook
 const OPTIONS = new Map<string, OptionSpec>([
@@ -205,6 +215,14 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['--timeout', textOption((_o, v) => intValue('-T/--timeout', v))],
   // the fact cache is the run's memory (Ansible's default memory cache): it starts empty anyway
   ['--flush-cache', switchOption(() => {})],
+  ['-b', become],
+  ['--become', become],
+  ['--become-method', textOption((o, v) => (o.becomeSettings.ANSIBLE_BECOME_METHOD = v))],
+  ['--become-user', textOption((o, v) => (o.becomeSettings.ANSIBLE_BECOME_USER = v))],
+  ['-K', ignoredSwitch],
+  ['--ask-become-pass', ignoredSwitch],
+  ['--become-password-file', ignoredValue],
+  ['--become-pass-file', ignoredValue],
   ['-h', help],
   ['--help', help],
   ['--local-aws', switchOption((o) => (o.localAws = true))],
@@ -251,6 +269,7 @@ function defaultOptions(): CliOptions {
     listTasks: false,
     listTags: false,
     listHosts: false,
+    becomeSettings: {},
     forceHandlers: false,
     syntaxCheck: false,
     step: false,

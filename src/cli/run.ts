@@ -45,7 +45,14 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
     return ExitCode.Ok;
   }
   // --force-handlers is the FORCE_HANDLERS setting for this run (the play keyword still wins)
-  const env: Env = { ...process.env, ...(opts.forceHandlers ? { ANSIBLE_FORCE_HANDLERS: 'True' } : {}) };
+  // and -b, --become-method and --become-user are BECOME, BECOME_METHOD and BECOME_USER
+  const env: Env = {
+    ...process.env,
+    ...(opts.forceHandlers ? { ANSIBLE_FORCE_HANDLERS: 'True' } : {}),
+    ...opts.becomeSettings,
+  };
+  if (opts.becomeSettings.ANSIBLE_BECOME)
+    io.err('[WARNING]: Ignoring -b/--become: tsible does not implement become; tasks run as the user running it.\n');
   const inventory = await runInventory(playbooks, opts, { io, env });
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -30,6 +30,7 @@ import {
 import { ActionFailure, executorAction, metaSkipped, type ExecutorAction } from './actions/index.js';
 import { INCLUDE_ACTIONS, runInclude } from './includes.js';
 import { untilLoop } from './until.js';
+import { becomeFailure } from './become.js';
 import { timeLimit, withTimeLimit, type TimeLimit } from './task-timeout.js';
 
 // where tests (and loopItems' callers) found these before the executor was split
@@ -195,6 +196,13 @@ export class TaskExecutor {
     const inherited = Object.fromEntries(TASK_CHECKED_OTHERS.map((k) => [k, ctx.keyword(task, k)]));
     const notBoolean = keywordValueError(inherited, TASK_CHECKED_OTHERS);
     if (notBoolean) return { failed: true, msg: notBoolean };
+    // (meta tasks are the strategy's: they take no connection, so no become plugin)
+    try {
+      const badBecome = task.action === 'meta' ? undefined : becomeFailure(ctx, task, templar);
+      if (badBecome) return badBecome;
+    } catch (e) {
+      return templateFailure(e, task);
+    }
     const checkKw = ctx.keyword(task, 'check_mode');
     const checkMode = checkKw === undefined ? ctx.opts.checkMode : truthy(templar.template(checkKw));
     let limit: TimeLimit | undefined;
