@@ -19,6 +19,8 @@ export function expandedSize(value: unknown, limit = MAX_EXPANDED_NODES): number
     if (!isContainer(v)) return 1;
     const known = sizes.get(v);
     if (known !== undefined) return known;
+    // a value that contains itself (`a: &a [*a]`) never ends when written out
+    sizes.set(v, Infinity);
     let n = 1;
     for (const x of Array.isArray(v) ? v : Object.values(v as object)) {
       n += size(x);
@@ -34,12 +36,17 @@ export function expandedSize(value: unknown, limit = MAX_EXPANDED_NODES): number
  * task results) is counted by one plain walk, no memo; a larger or shared one is measured by expandedSize. */
 export function expandsPast(value: unknown, limit = MAX_EXPANDED_NODES): boolean {
   let budget = Math.min(limit, PLAIN_WALK_NODES);
+  // the containers being walked: one met again inside itself never ends
+  const open = new Set<object>();
   const past = (v: unknown): boolean => {
     if (--budget < 0) return true;
     if (!isContainer(v)) return false;
+    if (open.has(v)) return true;
+    open.add(v);
     if (Array.isArray(v)) {
       for (const x of v) if (past(x)) return true;
     } else for (const k in v) if (past((v as Record<string, unknown>)[k])) return true;
+    open.delete(v);
     return false;
   };
   return past(value) && expandedSize(value, limit) > limit;

@@ -2,6 +2,7 @@
 // with Python semantics (./nunjucks-patches.ts), and turns the result into a value with 2.14's pipeline
 // (or 2.19's native one behind the `jinja` switch).
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
+import { PyRecursionError, recursiveRepr } from '../python/recursion.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { UnsafeText } from '../yaml/loader.js';
 import { VaultError, VaultText } from '../vault/index.js';
@@ -269,6 +270,20 @@ export interface TemplarOptions {
   readonly lookup?: Omit<LookupContext, 'templar' | 'random'>;
 }
 
+/** The mark of a list or dict being templated (#templateValue), until its result replaces it. */
+const TEMPLATING = Symbol('templating');
+
+/** An error out of templating a variable's value that AnsibleJ2Vars wraps in its "unhandled exception" words
+ * (tsible wraps a recursion and, as Ansible does at each variable, its own wrapping). */
+class VariableTemplatingError extends TemplateError {}
+function variableTemplatingError(raw: unknown, e: TemplateError): VariableTemplatingError {
+  const text = typeof raw === 'string' ? raw : recursiveRepr(raw);
+  const kind = e instanceof PyRecursionError ? 'RecursionError' : 'ansible.errors.AnsibleError';
+  return new VariableTemplatingError(
+    `An unhandled exception occurred while templating '${text}'. Error was a <class '${kind}'>, original message: ${e instanceof PyRecursionError ? e.reason : e.message}`,
+  );
+}
+
 /** What Ansible's 2.14 pipeline makes of a rendered text (steps 5–6). */
 /** An inline vault value read by a template: its plaintext, or, when no secret of the run opens it, the encrypted
  * value itself (Ansible's AnsibleVaultEncryptedUnicode is decrypted only where it is used as text: `unvault` can
@@ -335,6 +350,12 @@ export class Templar implements VarsResolver, FileTemplating {
       const value = this.template(raw);
       resolved.set(name, value);
       return value;
+    } catch (e) {
+      // AnsibleJ2Vars: the variable becomes an Undefined whose hint is its own template and the inner error, which
+      // Ansible's message gives twice (the error's text, then its cause's)
+      if (e instanceof UndefinedError) throw new UndefinedError(`${pyStr(raw)}: ${e.message}. ${e.message}`);
+      if (e instanceof PyRecursionError || e instanceof VariableTemplatingError) throw variableTemplatingError(raw, e);
+      throw e;
     } finally {
       resolving.delete(name);
     }
@@ -356,7 +377,10 @@ export class Templar implements VarsResolver, FileTemplating {
     if (!Array.isArray(value) && !isDict(value)) return value;
     done ??= new Map();
     const known = done.get(value);
+    // a value met again inside itself (`a: &a [*a]`) never ends: Python's recursion limit stops it
+    if (known === TEMPLATING) throw new PyRecursionError();
     if (known !== undefined) return known;
+    done.set(value, TEMPLATING);
     let out: unknown;
     if (Array.isArray(value)) out = value.map((v) => this.#templateValue(v, done));
     else {
