@@ -16,7 +16,7 @@ import {
 import { resolveModule } from '../../modules/index.js';
 import { splitLines } from '../../modules/command.js';
 import type { Templar } from '../template/templar.js';
-import { isDict, pyStr, setKey, truthy } from '../python/python.js';
+import { PyException, isDict, pyStr, setKey, truthy } from '../python/python.js';
 import { MIN_SCRUBBED, addSecrets } from '../vault/index.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import type { RunContext } from './context.js';
@@ -159,16 +159,25 @@ function addOutputLines(result: TaskResult): void {
 function failureOf(e: unknown): TaskResult {
   if (e instanceof ModuleFailure) return e.result;
   if (e instanceof InterruptedError) throw e;
+  // a Python exception the module does not catch (re.error from a regexp it compiles) crashes it, as it crashes
+  // Ansible's Python module: a traceback on stderr, which _parse_returned_data also gives as the exception
+  if (e instanceof PyException) {
+    const traceback = `Traceback (most recent call last):\n${e.message}\n`;
+    return { ...moduleFailure(traceback), exception: traceback };
+  }
   if (e instanceof TsibleError) return { failed: true, msg: e.message };
   if ((e as Error)?.name === 'AbortError') throw e;
-  return {
-    failed: true,
-    msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`,
-    module_stderr: String((e as Error)?.stack ?? e),
-    module_stdout: '',
-    rc: 1,
-  };
+  return moduleFailure(String((e as Error)?.stack ?? e));
 }
+
+/** A module that ended without a result (ActionBase._parse_returned_data's "MODULE FAILURE"). */
+const moduleFailure = (stderr: string): TaskResult => ({
+  failed: true,
+  msg: `MODULE FAILURE\nSee stdout/stderr for the exact error`,
+  module_stderr: stderr,
+  module_stdout: '',
+  rc: 1,
+});
 
 /** A keyword's value templated; an undefined variable in it fails the task naming the field, as post_validate
  * words it. */

@@ -6,6 +6,7 @@ import type { Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
 import { PyException, PyValueError, isDict, pyRepr, pyStr, truthy } from '../python/python.js';
+import { VaultFormatError } from '../vault/index.js';
 import { extendedError } from '../yaml/extended-error.js';
 import type { RunContext } from './context.js';
 import { DELEGATED_HOST, type ResultStatus } from './events.js';
@@ -41,6 +42,8 @@ export function templateFailure(err: unknown, task?: Task, rawArgs?: unknown): T
   // an exception Ansible does not catch: only the exception, shown as "An exception occurred during task execution"
   if (err instanceof PyException) return { failed: true, changed: false, exception: err.message };
   if (err instanceof TaskTemplateError) return { failed: true, msg: `${err.message}${where}` };
+  if (err instanceof VaultFormatError && err.pos)
+    return { failed: true, msg: `${err.message}\n\n${extendedError(err.pos)}` };
   if (err instanceof TsibleError) return { failed: true, msg: err.message };
   throw err;
 }

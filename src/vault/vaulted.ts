@@ -4,6 +4,7 @@
 import type { Pos } from '../errors.js';
 import { decrypt, isEncrypted, vaultIdOf, type VaultSecret } from './vault-lib.js';
 import { addSecrets, SECRET_VALUE } from './secret-text.js';
+import { VaultFormatError } from './errors.js';
 
 let secrets: readonly VaultSecret[] = [];
 
@@ -33,10 +34,19 @@ export class VaultText {
   /** The plaintext; fails with the vault's error when no secret can decrypt it. */
   get data(): string {
     if (this.#plaintext === undefined) {
-      this.#plaintext = decrypt(this.ciphertext, secrets).toString('utf8');
+      this.#plaintext = this.#decrypt();
       addSecrets(this.#plaintext);
     }
     return this.#plaintext;
+  }
+  #decrypt(): string {
+    try {
+      return decrypt(this.ciphertext, secrets).toString('utf8');
+    } catch (e) {
+      // Ansible's vault gives a format error the encrypted value as its object, so the error points at the !vault
+      if (e instanceof VaultFormatError && !e.pos && this.pos) throw new VaultFormatError(e.message, { pos: this.pos });
+      throw e;
+    }
   }
   toString(): string {
     return this.data;
