@@ -7,7 +7,6 @@ import { loopLookupItems } from '../../lookups/index.js';
 import { isDict, pyRepr, pyStr, truthy } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { keyword } from './task-keywords.js';
-import { isFailed } from './task-result.js';
 
 /** The items of `loop:` or `with_<lookup>:`. */
 export function loopItems(task: Task, templar: Templar): unknown[] | null {
@@ -95,7 +94,8 @@ export function loopResult(results: TaskResult[]): TaskResult {
     skipped: results.every((r) => r.skipped),
   };
   if (out.skipped) out.msg = 'All items skipped';
-  if (results.some((r) => isFailed(r))) {
+  // the items' own `failed`, whatever failed_when said: the host's failure is decided by isFailed
+  if (results.some((r) => truthy(r.failed ?? false))) {
     out.failed = true;
     out.msg = 'One or more items failed';
   }
