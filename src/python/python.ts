@@ -466,16 +466,32 @@ function undefinedRepr(v: PyUndefined): string {
 /** printf-style `'%s-%03d' % (a, 7)`. */
 function percentFormat(fmt: string, args: unknown): string {
   const list = args instanceof PyTuple ? [...args] : [args];
+  checkConversions(fmt);
   let i = 0;
   const out = fmt.replace(PERCENT_RE, (_m: string, ...rest: unknown[]) => {
     const spec = rest[rest.length - 1] as PercentSpec;
     if (spec.conv === '%') return '%';
+    if (spec.key !== undefined && !isDict(args)) throw new PyTypeError('format requires a mapping');
     const v = spec.key !== undefined && isDict(args) ? args[spec.key] : list[i++];
     return padConversion(convert(v, spec), v, spec);
   });
   if (key_free_count(fmt) < list.length && !isDict(args) && args instanceof PyTuple)
     throw new PyTypeError('not all arguments converted during string formatting');
   return out;
+}
+
+/** The ValueError of a `%` that starts no conversion Python knows (those it knows and tsible does not stay). */
+function checkConversions(fmt: string): void {
+  for (const m of fmt.matchAll(/%(\([^)]*\)?)?[-+ 0#]*(?:\d+|\*)?(?:\.\d*)?([\s\S]?)/g)) {
+    const [spec, key, conv] = m;
+    if (key !== undefined && !key.endsWith(')')) throw new PyValueError('incomplete format key');
+    if (!conv) throw new PyValueError('incomplete format');
+    if (!'diouxXeEfFgGcrsa%'.includes(conv)) {
+      const code = conv.codePointAt(0)!.toString(16);
+      const at = m.index + spec.length - 1;
+      throw new PyValueError(`unsupported format character '${conv}' (0x${code}) at index ${at}`);
+    }
+  }
 }
 
 const PERCENT_RE = /%(\((?<key>\w+)\))?(?<flags>[-+ 0#]*)(?<width>\d+|\*)?(?:\.(?<prec>\d+))?(?<conv>[sdirfFeExXoc%])/g;
