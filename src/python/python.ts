@@ -518,7 +518,7 @@ function convert(v: unknown, { conv, prec }: PercentSpec): string {
       return String(Math.trunc(Number(v)));
     case 'f':
     case 'F':
-      return Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+      return fixed(Number(v), prec === undefined ? 6 : Number(prec));
     case 'e':
     case 'E': {
       const s = Number(v)
@@ -537,6 +537,19 @@ function convert(v: unknown, { conv, prec }: PercentSpec): string {
     default:
       return pyStr(v);
   }
+}
+
+/** Python's `%.Nf`: correctly rounded, an exact tie to the even digit (JS's toFixed takes it away from zero). */
+function fixed(x: number, prec: number): string {
+  const rounded = x.toFixed(prec);
+  if (!Number.isFinite(x) || prec > 40) return rounded;
+  // (toFixed's digits are the double's exact decimal expansion)
+  const exact = x.toFixed(prec + 60);
+  const cut = exact.indexOf('.') + (prec === 0 ? 0 : 1 + prec);
+  const tail = exact.slice(cut).replace('.', '');
+  if (!/^50*$/.test(tail)) return rounded;
+  const truncated = exact.slice(0, cut);
+  return Number(truncated.at(-1)) % 2 === 0 ? truncated : rounded;
 }
 
 /** The sign (flag +) and the padding to the width (flags - and 0). */
