@@ -2,9 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError, UndefinedError } from '../src/errors.js';
-import { isDict, pyStr, truthy, typeName, type Dict } from '../src/python/python.js';
+import { PyException, isDict, pyStr, truthy, typeName, type Dict } from '../src/python/python.js';
 import type { FileTemplateSettings } from '../src/module.js';
-import { LookupFailure, findFile, notFoundWarning, type LookupContext, type LookupTable } from './plugin.js';
+import {
+  LookupFailure,
+  PluginException,
+  findFile,
+  notFoundWarning,
+  type LookupContext,
+  type LookupTable,
+} from './plugin.js';
 import { addSecrets, decryptIfVaulted } from '../src/vault/index.js';
 import { globFiles } from '../filters/paths.js';
 
@@ -105,6 +112,31 @@ function firstFound(terms: unknown[], kw: Dict, ctx: LookupContext): unknown[] {
   throw new LookupFailure('No file was found when using first_found.');
 }
 
+/** The template lookup: the file from templates/ rendered in Ansible's environment, its includes found beside it
+ * and in each search path's templates/ and itself; the text read back as a literal unless convert_data is off. */
+function templateLookup(term: string, kw: Dict, ctx: LookupContext): unknown {
+  const f = findFile(ctx, term, 'templates');
+  if (!f) {
+    notFoundWarning(ctx, term);
+    throw new TemplateError(`the template file ${term} could not be found for the lookup`);
+  }
+  const text = readFileSync(f, 'utf8');
+  const templar = ctx.templar;
+  if (!templar?.renderFile) return text;
+  const searchpath = [path.dirname(f), ...(templar.searchPath ?? []).flatMap((p) => [path.join(p, 'templates'), p])];
+  const vars = isDict(kw.template_vars) ? kw.template_vars : {};
+  let out: string;
+  try {
+    out = templar.renderFile(text, vars, { ...lookupSettings(kw), searchpath });
+  } catch (e) {
+    // Jinja2's own exceptions (TemplateNotFound) reach Templar._lookup as they are, named by their class
+    if (e instanceof PyException && e.pyType.startsWith('jinja2.'))
+      throw new PluginException(e.pyType, e.message.slice(e.pyType.length + 2));
+    throw e;
+  }
+  return truthy(kw.convert_data ?? true) && templar.convertText ? templar.convertText(out) : out;
+}
+
 export const FILE_LOOKUPS = {
   file: {
     terms: 'strings',
@@ -133,19 +165,5 @@ export const FILE_LOOKUPS = {
         return fileContent(f);
       }),
   },
-  template: {
-    terms: 'strings',
-    run: (terms, kw, ctx) =>
-      terms.map((t) => {
-        const f = findFile(ctx, pyStr(t), 'templates');
-        if (!f) {
-          notFoundWarning(ctx, pyStr(t));
-          throw new TemplateError(`the template file ${pyStr(t)} could not be found for the lookup`);
-        }
-        const text = readFileSync(f, 'utf8');
-        if (ctx.templar?.renderFile && (kw.template_vars !== undefined || DELIMITERS.some((d) => d in kw)))
-          return ctx.templar.renderFile(text, isDict(kw.template_vars) ? kw.template_vars : {}, lookupSettings(kw));
-        return ctx.templar ? pyStr(ctx.templar.template(text)) : text;
-      }),
-  },
+  template: { terms: 'strings', run: (terms, kw, ctx) => terms.map((t) => templateLookup(pyStr(t), kw, ctx)) },
 } as const satisfies LookupTable;

@@ -1,66 +1,116 @@
 // ansible.builtin.sequence: `start=1 end=10 stride=2 format=x%02d`, or its shortcut `[start-]end[/stride][:format]`.
-import { TemplateError } from '../src/errors.js';
-import { pyStr, type Dict } from '../src/python/python.js';
-import type { LookupTable } from './plugin.js';
+// Only the terms count: keyword options of lookup('sequence', ...) are ignored, as the plugin ignores them.
+import { ParseError, TemplateError } from '../src/errors.js';
+import { PyException, PyTypeError, PyValueError, pyMod, pyRepr, pyStr, typeName } from '../src/python/python.js';
+import { parseKv } from '../src/playbook/kv.js';
+import { PluginException, type LookupTable } from './plugin.js';
 
-const SHORTCUT = /^(?:(0x[0-9a-f]+|0o?[0-7]+|-?\d+)-)?(0x[0-9a-f]+|0o?[0-7]+|-?\d+)(?:\/(-?\d+))?(?::(.+))?$/i;
-
-/** One term's options: the shortcut form, else its key=value words. */
-function parseSequenceTerm(term: string): Dict {
-  const kw: Dict = {};
-  const m = SHORTCUT.exec(term.trim());
-  if (m && !term.includes('=')) {
-    kw.start = m[1] ?? 1;
-    kw.end = m[2];
-    if (m[3]) kw.stride = m[3];
-    if (m[4]) kw.format = m[4];
-    return kw;
-  }
-  for (const part of term.trim().split(/\s+/)) {
-    const [k, v] = part.split('=');
-    if (k && v !== undefined) kw[k] = v;
-  }
-  return kw;
+/** The plugin's state for one term: start, end or count, stride, format. */
+interface Sequence {
+  start: number;
+  end?: number;
+  count?: number;
+  stride: number;
+  format: string;
 }
 
-/** A number as the sequence lookup reads it: decimal, 0x hex, 0o or 0 octal. */
-function sequenceNumber(v: unknown): number {
-  const s = pyStr(v);
-  if (s.startsWith('0x')) return parseInt(s, 16);
-  if (/^0o?[0-7]+$/.test(s) && s !== '0') return parseInt(s.replace(/^0o?/, ''), 8);
-  return Number(s);
+// each number of the shortcut as the plugin's pattern takes it (hex digits, so `A` is caught by int() later)
+const NUM = '(0?x?[0-9a-f]+)';
+const SHORTCUT = new RegExp(`^(${NUM}-)?${NUM}(/${NUM})?(:(.+))?$`, 'i');
+
+/** Python's int(text, 0): a sign, then decimal without leading zeros or 0x/0o/0b digits, `_` between digits. */
+const INT_BASE_0 = /^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|0(?:_?0)*|[1-9](?:_?\d)*)$/;
+function integer(name: string, raw: string): number {
+  const text = raw.trim();
+  if (!INT_BASE_0.test(text)) throw new TemplateError(`can't parse ${name}=${raw} as integer`);
+  const sign = text.startsWith('-') ? -1 : 1;
+  const digits = text.replace(/^[+-]/, '').replaceAll('_', '');
+  const radix = /^0[xX]/.test(digits) ? 16 : /^0[oO]/.test(digits) ? 8 : /^0[bB]/.test(digits) ? 2 : 10;
+  return sign * parseInt(radix === 10 ? digits : digits.slice(2), radix);
 }
 
-/** The `%d`, `%x`, `%X`, `%o` of the format, with its width and zero padding. */
-const formatted = (fmt: string, i: number): string =>
-  fmt.replace(/%(0?\d*)([dxXo])/, (_m, w: string, c: string) => {
-    const s =
-      c === 'd' ? String(i) : c === 'o' ? i.toString(8) : c === 'x' ? i.toString(16) : i.toString(16).toUpperCase();
-    return w.startsWith('0') ? s.padStart(Number(w), '0') : s.padStart(Number(w || 0));
-  });
+/** parse_simple_args: the shortcut form sets what it gives; false when the term is not one. */
+function parseShortcut(seq: Sequence, term: string): boolean {
+  const m = SHORTCUT.exec(term);
+  if (!m) return false;
+  const [, , start, end, , stride, , format] = m;
+  if (start !== undefined) seq.start = integer('start', start);
+  seq.end = integer('end', end!);
+  if (stride !== undefined) seq.stride = integer('stride', stride);
+  if (format !== undefined) seq.format = format;
+  return true;
+}
 
-function sequence(kw: Dict): string[] {
-  const start = sequenceNumber(kw.start ?? 1),
-    stride = sequenceNumber(kw.stride ?? 1);
-  const end =
-    kw.end !== undefined
-      ? sequenceNumber(kw.end)
-      : kw.count !== undefined
-        ? start + (sequenceNumber(kw.count) - 1) * stride
-        : NaN;
-  if (Number.isNaN(end)) throw new TemplateError('must specify count or end in with_sequence');
-  const fmt = pyStr(kw.format ?? '%d');
+/** parse_kv_args: start, end, count and stride as integers, format as it is, nothing else. */
+function parseOptions(seq: Sequence, term: string): void {
+  const options = { ...parseKvOrRaise(term) };
+  for (const name of ['start', 'end', 'count', 'stride'] as const) {
+    if (options[name] === undefined) continue;
+    seq[name] = integer(name, pyStr(options[name]));
+    delete options[name];
+  }
+  if ('format' in options) {
+    seq.format = pyStr(options.format);
+    delete options.format;
+  }
+  const unknown = Object.keys(options);
+  if (unknown.length) throw new TemplateError(`unrecognized arguments to with_sequence: ${pyRepr(unknown)}`);
+}
+
+/** parse_kv's AnsibleParserError passes through the plugin as it is, naming its class. */
+function parseKvOrRaise(term: string): Record<string, unknown> {
+  try {
+    return parseKv(term, false);
+  } catch (e) {
+    if (e instanceof ParseError) throw new PluginException('ansible.errors.AnsibleParserError', e.message);
+    throw e;
+  }
+}
+
+/** sanity_check: exactly one of count and end, a stride pointing the right way, one `%` in the format. */
+function sanityCheck(seq: Sequence): { start: number; end: number; stride: number } {
+  if (seq.count === undefined && seq.end === undefined)
+    throw new TemplateError('must specify count or end in with_sequence');
+  if (seq.count !== undefined && seq.end !== undefined)
+    throw new TemplateError("can't specify both count and end in with_sequence");
+  let { start, stride } = seq;
+  let end = seq.end!;
+  if (seq.count !== undefined) {
+    // (the plugin's own arithmetic: it only agrees with `count` for a stride of 1)
+    if (seq.count !== 0) end = start + seq.count * stride - 1;
+    else start = end = stride = 0;
+  }
+  if (stride > 0 && end < start) throw new TemplateError('to count backwards make stride negative');
+  if (stride < 0 && end > start) throw new TemplateError("to count forward don't make stride negative");
+  if (seq.format.split('%').length !== 2) throw new TemplateError(`bad formatting string: ${seq.format}`);
+  return { start, end, stride };
+}
+
+/** generate_sequence: range(start, end ± 1, stride), each number through the format's `%`. */
+function generate(format: string, { start, end, stride }: { start: number; end: number; stride: number }): string[] {
   const out: string[] = [];
+  if (stride === 0) return out;
   for (let i = start; stride > 0 ? i <= end : i >= end; i += stride) {
-    out.push(formatted(fmt, i));
-    if (stride === 0) break;
+    try {
+      out.push(pyStr(pyMod(format, i)));
+    } catch (e) {
+      if (!(e instanceof PyException || e instanceof PyTypeError || e instanceof PyValueError)) throw e;
+      throw new TemplateError(`problem formatting ${i} with ${pyRepr(format)}`);
+    }
   }
   return out;
 }
 
+function sequence(term: unknown): string[] {
+  if (typeof term !== 'string')
+    throw new TemplateError(
+      `unknown error parsing with_sequence arguments: ${pyRepr(term)}. Error was: expected string or bytes-like object, got '${typeName(term)}'`,
+    );
+  const seq: Sequence = { start: 1, stride: 1, format: '%d' };
+  if (!parseShortcut(seq, term)) parseOptions(seq, term);
+  return generate(seq.format, sanityCheck(seq));
+}
+
 export const SEQUENCE_LOOKUPS = {
-  sequence: {
-    terms: 'kv',
-    run: (terms, kw) => (terms.length ? terms.flatMap((t) => sequence(parseSequenceTerm(pyStr(t)))) : sequence(kw)),
-  },
+  sequence: { terms: 'kv', run: (terms) => terms.flatMap(sequence) },
 } as const satisfies LookupTable;

@@ -31,7 +31,9 @@ const delta = (ms: number) => {
   return `${h}:${String(m).padStart(2, '0')}:${(s % 60).toFixed(6).padStart(9, '0')}`;
 };
 
-/** Splits a command line the way Python's shlex does for the common cases. */
+const SHLEX_WHITESPACE = ' \t\r\n';
+
+/** Splits a command line the way Python's shlex.split does (POSIX mode, no comments). */
 export function shlexSplit(s: string): string[] {
   const out: string[] = [];
   let cur = '';
@@ -41,7 +43,8 @@ export function shlexSplit(s: string): string[] {
     const c = s[i]!;
     if (q) {
       if (c === q) q = null;
-      else if (c === '\\' && q === '"' && i + 1 < s.length) cur += s[++i];
+      // within double quotes a backslash escapes only the quote and itself; before anything else it stays
+      else if (c === '\\' && q === '"' && (s[i + 1] === '"' || s[i + 1] === '\\')) cur += s[++i];
       else cur += c;
       continue;
     }
@@ -55,7 +58,7 @@ export function shlexSplit(s: string): string[] {
       has = true;
       continue;
     }
-    if (/\s/.test(c)) {
+    if (SHLEX_WHITESPACE.includes(c)) {
       if (cur || has) out.push(cur);
       cur = '';
       has = false;

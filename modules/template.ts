@@ -56,6 +56,13 @@ function templateVars(src: string, source: string, dest: string, ctx: ModuleCont
   };
 }
 
+/** Where the template's includes are found: the task's search path, the playbook's directory and the template's
+ * own, each one's templates/ first. */
+function includeSearchPath(source: string, ctx: ModuleContext): string[] {
+  const dirs = [...(ctx.templates?.searchPath ?? []), ctx.basedir, path.dirname(source)];
+  return dirs.flatMap((d) => [path.join(d, 'templates'), d]);
+}
+
 /** The template rendered; a templating error fails the task as the action reports it (its class, its words). */
 function render(source: string, args: Record<string, any>, ctx: ModuleContext): string {
   const settings: FileTemplateSettings = {
@@ -68,6 +75,7 @@ function render(source: string, args: Record<string, any>, ctx: ModuleContext): 
     variable_end_string: args.variable_end_string,
     comment_start_string: args.comment_start_string,
     comment_end_string: args.comment_end_string,
+    searchpath: includeSearchPath(source, ctx),
   };
   const text = readFileSync(source, 'utf8');
   const vars = templateVars(args.src, source, args.dest, ctx);

@@ -87,12 +87,18 @@ export interface FileTemplateSettings {
   readonly variable_end_string?: string | null;
   readonly comment_start_string?: string | null;
   readonly comment_end_string?: string | null;
+  /** The loader's search path: where {% include %}, {% import %} and {% extends %} find templates. */
+  readonly searchpath?: readonly string[];
 }
 
 /** How a module renders a template file: the task's Templar, seen from below. */
 export interface FileTemplating {
   /** Where the task's files are looked for, nearest first: its role, its file's directory, the play's. */
   readonly searchDirs: readonly string[];
+  /** The task's ansible_search_path: its roles (innermost first), its file's directory, the playbook's. */
+  readonly searchPath: readonly string[];
+  /** What templating makes of a rendered text with convert_data: a list, dict or bool literal read back. */
+  convertText(text: string): unknown;
   /** The file's text rendered whole (Templar.do_template with preserve_trailing_newlines and no backslash
    * escaping), `vars` on top of the task's variables. */
   renderFile(text: string, vars: Record<string, unknown>, settings: FileTemplateSettings): string;

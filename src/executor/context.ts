@@ -15,7 +15,7 @@ import type { Callback, ExecutorHooks, Frame, HostStats } from './events.js';
 import { HostState } from './host-state.js';
 import type { RunOptions } from './options.js';
 import { keyword } from './task-keywords.js';
-import { TemplarScope, lookupBasedirs, type ScopeSource } from './templar-scope.js';
+import { TemplarScope, taskPaths, type ScopeSource } from './templar-scope.js';
 import { ExecutorPoint, type PointAt, type PointSource } from './task-point.js';
 
 /** What parts below the walk call back into (includes run their tasks, meta flush_handlers runs handlers). */
@@ -106,7 +106,7 @@ export class RunContext implements ScopeSource, PointSource {
   #scope(host: string, task: Task | Block | undefined, extra: Vars): TemplarScope {
     // variables are resolved name by name as templates ask for them; `vars` and `hostvars` are views built on use
     const resolver = this.vm.resolver(this.play, host, task, extra);
-    return new TemplarScope(this, host, resolver, lookupBasedirs(task, this.play));
+    return new TemplarScope(this, host, resolver, taskPaths(task, this.play));
   }
   /** The inventory's hosts a pattern selects, --limit aside (the inventory_hostnames lookup). */
   hostsMatching(pattern: unknown): string[] {

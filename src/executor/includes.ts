@@ -106,8 +106,9 @@ export async function runInclude(site: IncludeSite, items: unknown[] | null): Pr
 /** Each item's include: its `when`, then the role's arguments or the file, loaded now. */
 function planIncludes(site: IncludeSite, items: unknown[] | null): Plan {
   const { ctx, task, host } = site;
-  const { loopVar } = loopControl(task);
-  const runs = items === null ? [site.extra] : items.map((_item, i) => itemVars(task, site.extra, items, i));
+  const control = items === null ? undefined : loopControl(task, ctx.templar(host, task, site.extra));
+  const loopVar = control?.loopVar ?? 'item';
+  const runs = control ? items!.map((_item, i) => itemVars(control, site.extra, items!, i)) : [site.extra];
   const plan: Plan = { planned: [], results: [], skippedAll: true, stopped: false };
   for (const runExtra of runs) {
     const t = ctx.templar(host, task, runExtra);
@@ -155,11 +156,11 @@ function stop(plan: Plan): Plan {
 /** One include planned: include_role's arguments, or the task file loaded. False when the file is not there. */
 function planOne(site: Omit<IncludeSite, 'extra' | 'run'>, runExtra: Vars, plan: Plan, looped: boolean): boolean {
   const { ctx, task, host, templar: t } = site;
-  const { loopVar } = loopControl(task);
+  const loopVar = pyStr(runExtra.ansible_loop_var ?? 'item');
   const item: TaskResult = {};
   if (looped) {
     item._ansible_item_label = runExtra[loopVar];
-    itemResult(task, item, runExtra);
+    itemResult(item, runExtra);
   }
   if (task.action === 'include_role') {
     const roleArgs = t.template(task.args) as Record<string, unknown>;

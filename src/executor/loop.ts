@@ -7,7 +7,6 @@ import { loopLookupItems } from '../../lookups/index.js';
 import { isDict, pyRepr, pyStr, truthy } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { keyword } from './task-keywords.js';
-import { isFailed } from './task-result.js';
 
 /** The items of `loop:` or `with_<lookup>:`. */
 export function loopItems(task: Task, templar: Templar): unknown[] | null {
@@ -42,18 +41,30 @@ export function itemLabel(task: Task, templar: Templar, item: unknown): string {
   return pyStr(item);
 }
 
-/** loop_control (an empty one when the task has none) and its loop variable's name. */
-export function loopControl(task: Task): { lc: Record<string, unknown>; loopVar: string } {
+/** loop_control and its loop variable's name. */
+interface LoopControl {
+  readonly lc: Record<string, unknown>;
+  readonly loopVar: string;
+}
+
+/** loop_control (an empty one when the task has none), its fields but the label templated as LoopControl's
+ * post_validate templates them (the label is templated for each item). */
+export function loopControl(task: Task, templar: Templar): LoopControl {
   const kw = keyword(task, 'loop_control');
-  const lc = isDict(kw) ? kw : {};
+  const lc: Record<string, unknown> = isDict(kw) ? { ...kw } : {};
+  for (const field of ['loop_var', 'index_var', 'pause', 'extended', 'extended_allitems'])
+    if (lc[field] !== undefined) lc[field] = templar.template(lc[field]);
   return { lc, loopVar: pyStr(lc.loop_var ?? 'item') };
 }
 
-/** The variables of item i: the loop variable, index_var, and ansible_loop when loop_control.extended asks. */
-export function itemVars(task: Task, extra: Vars, items: unknown[], i: number): Vars {
-  const { lc, loopVar } = loopControl(task);
+/** The variables of item i: the loop variable, index_var (both also named in ansible_loop_var and
+ * ansible_index_var), and ansible_loop when loop_control.extended asks. */
+export function itemVars({ lc, loopVar }: LoopControl, extra: Vars, items: unknown[], i: number): Vars {
   const itemExtra: Vars = { ...extra, [loopVar]: items[i], ansible_loop_var: loopVar };
-  if (lc.index_var !== undefined) itemExtra[pyStr(lc.index_var)] = i;
+  if (lc.index_var !== undefined) {
+    itemExtra[pyStr(lc.index_var)] = i;
+    itemExtra.ansible_index_var = pyStr(lc.index_var);
+  }
   if (truthy(lc.extended ?? false)) {
     const loop: Vars = {
       first: i === 0,
@@ -73,16 +84,17 @@ export function itemVars(task: Task, extra: Vars, items: unknown[], i: number): 
 }
 
 /** An item's result as TaskExecutor._run_loop leaves it: the item, its loop variables, no delegate of its own. */
-export function itemResult(task: Task, r: TaskResult, itemExtra: Vars): void {
-  const { lc, loopVar } = loopControl(task);
+export function itemResult(r: TaskResult, itemExtra: Vars): void {
+  const loopVar = pyStr(itemExtra.ansible_loop_var);
   r[loopVar] = itemExtra[loopVar];
   r.ansible_loop_var = loopVar;
   if (itemExtra.ansible_loop) r.ansible_loop = itemExtra.ansible_loop;
   delete r._ansible_facts_cacheable;
   delete r._ansible_delegated_vars; // an item names its delegate for the label only
-  if (lc.index_var !== undefined) {
-    r[pyStr(lc.index_var)] = itemExtra[pyStr(lc.index_var)];
-    r.ansible_index_var = pyStr(lc.index_var);
+  if (itemExtra.ansible_index_var !== undefined) {
+    const indexVar = pyStr(itemExtra.ansible_index_var);
+    r[indexVar] = itemExtra[indexVar];
+    r.ansible_index_var = indexVar;
   }
 }
 
@@ -95,7 +107,8 @@ export function loopResult(results: TaskResult[]): TaskResult {
     skipped: results.every((r) => r.skipped),
   };
   if (out.skipped) out.msg = 'All items skipped';
-  if (results.some((r) => isFailed(r))) {
+  // the items' own `failed`, whatever failed_when said: the host's failure is decided by isFailed
+  if (results.some((r) => truthy(r.failed ?? false))) {
     out.failed = true;
     out.msg = 'One or more items failed';
   }

@@ -101,7 +101,8 @@ export class TaskExecutor {
   async #loop(items: unknown[]): Promise<TaskResult> {
     const { ctx, task, host } = this;
     if (!items.length) return noItems();
-    const { lc } = loopControl(task);
+    const control = loopControl(task, this.templar);
+    const { lc } = control;
     // _run_loop joins the loop variable's name into a text: a name that is no string fails there, in Python's words
     if (lc.loop_var !== undefined && lc.loop_var !== null && typeof lc.loop_var !== 'string') {
       const why = `can only concatenate str (not "${typeName(lc.loop_var)}") to str`;
@@ -113,13 +114,13 @@ export class TaskExecutor {
     }
     const results: TaskResult[] = [];
     for (let i = 0; i < items.length; i++) {
-      const itemExtra = itemVars(task, this.extra, items, i);
+      const itemExtra = itemVars(control, this.extra, items, i);
       const item = new TaskExecutor(this.run, itemExtra, ctx.templar(host, task, itemExtra));
       const r = withinSizeLimit(await item.executeOnce());
       if (endsLoop(r)) return r;
       // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
       if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') ctx.vm.setFacts(host, r.ansible_facts);
-      itemResult(task, r, itemExtra);
+      itemResult(r, itemExtra);
       const labelError = isDict(lc) && lc.label !== undefined ? templateError(item.templar, lc.label) : undefined;
       // an undefined variable in the label fails the item, which shows no label
       if (labelError) Object.assign(r, { failed: true, msg: `Failed to template loop_control.label: ${labelError}` });

@@ -14,7 +14,14 @@ import type { HostState } from './host-state.js';
 import { taskKey } from './lockstep.js';
 import { notify } from './handlers.js';
 
-export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
+/** TaskResult.is_failed: failed_when's verdict when the result or one of its items has one (a failure the until
+ * loop records after its last attempt does not count then), else `failed`; a loop's from its items. */
+export function isFailed(r: TaskResult): boolean {
+  const items = Array.isArray(r.results) ? r.results.filter(isDict) : [];
+  const key =
+    'failed_when_result' in r || items.some((i) => 'failed_when_result' in i) ? 'failed_when_result' : 'failed';
+  return key in r ? truthy(r[key] ?? false) : items.some((i) => truthy(i[key] ?? false));
+}
 
 /** Results of an undefined variable in a task's options: Task.post_validate raises it out of the loop, so it ends
  * a loop at the item it meets it, failing the task itself. */

@@ -28,7 +28,7 @@ export class TemplarScope implements TemplarOptions {
     readonly source: ScopeSource,
     readonly host: string,
     readonly taskVars: TaskVars,
-    readonly basedirs: readonly string[],
+    readonly paths: TaskPaths,
   ) {}
   get random() {
     return this.source.opts.random;
@@ -46,15 +46,19 @@ export class TemplarScope implements TemplarOptions {
     return n === 'vars' ? this.#varsView : (this.#hostvars ??= this.source.hostvars(this.host, this.#varsView));
   }
   lookupVar(n: string): unknown {
-    return n === 'vars' || n === 'hostvars' ? this.#view(n) : this.taskVars.lookup(n);
+    if (n === 'vars' || n === 'hostvars') return this.#view(n);
+    // (TaskExecutor sets it among the task's variables, above all others)
+    if (n === 'ansible_search_path' && this.paths.searchPath) return [...this.paths.searchPath];
+    return this.taskVars.lookup(n);
   }
   isFinal(n: string): boolean {
     if (n === 'vars' || n === 'hostvars' || this.finalNames.includes(n) || this.taskVars.isFinal(n)) return true;
+    if (n === 'ansible_search_path' && this.paths.searchPath) return true;
     return n.startsWith('ansible_failed_') && isRescueValue(n, this.taskVars.lookup(n));
   }
   get lookup(): NonNullable<TemplarOptions['lookup']> {
     return {
-      basedirs: this.basedirs,
+      basedirs: this.paths.basedirs,
       vars: () => ({ ...this.taskVars.all(), vars: this.#view('vars'), hostvars: this.#view('hostvars') }),
       warn: this.source.taskWarn,
       hosts: (pattern) => this.source.hostsMatching(pattern),
@@ -62,16 +66,39 @@ export class TemplarScope implements TemplarOptions {
   }
 }
 
-/** Where lookups (file, template, ...) look first: the task's role, its file's directory, the play's directory. */
-const basedirsOf = new WeakMap<object, { play: Play | undefined; dirs: string[] }>();
-export function lookupBasedirs(task: Task | Block | undefined, play: Play | undefined): string[] {
-  const hit = task && basedirsOf.get(task);
-  if (hit && hit.play === play) return hit.dirs;
-  const dirs = [
+/** Where a task's files are found: lookups' base directories (its role, its file's directory, the play's) and,
+ * for a task, its ansible_search_path. */
+interface TaskPaths {
+  readonly basedirs: readonly string[];
+  readonly searchPath?: readonly string[];
+}
+
+const pathsOf = new WeakMap<object, { play: Play | undefined; paths: TaskPaths }>();
+export function taskPaths(task: Task | Block | undefined, play: Play | undefined): TaskPaths {
+  const hit = task && pathsOf.get(task);
+  if (hit && hit.play === play) return hit.paths;
+  const basedirs = [
     task?.role?.path,
     task && 'pos' in task ? path.dirname(task.pos.file) : undefined,
     play?.basedir,
   ].filter((x): x is string => Boolean(x));
-  if (task) basedirsOf.set(task, { play, dirs });
-  return dirs;
+  const paths = { basedirs, searchPath: task?.kind === 'task' ? searchPath(task, play) : undefined };
+  if (task) pathsOf.set(task, { play, paths });
+  return paths;
+}
+
+/** Task.get_search_path with the playbook's directory added, as TaskExecutor sets ansible_search_path: the roles
+ * of the task's chain, innermost first (a dependency, then the roles that depend on it or brought it), the task
+ * file's directory, then the playbook's. */
+function searchPath(task: Task, play: Play | undefined): string[] {
+  const dirs: string[] = [];
+  for (let b = task.parent; b; b = b.parent) {
+    if (!b.roleRoot || !b.role) continue;
+    dirs.push(b.role.path);
+    if (b.roleRoot.parentRole) dirs.push(b.roleRoot.parentRole.path);
+  }
+  const chain = [...new Set(dirs)];
+  for (const dir of [path.dirname(task.pos.file), play?.basedir])
+    if (dir !== undefined && !chain.includes(dir)) chain.push(dir);
+  return chain;
 }

@@ -466,16 +466,32 @@ function undefinedRepr(v: PyUndefined): string {
 /** printf-style `'%s-%03d' % (a, 7)`. */
 function percentFormat(fmt: string, args: unknown): string {
   const list = args instanceof PyTuple ? [...args] : [args];
+  checkConversions(fmt);
   let i = 0;
   const out = fmt.replace(PERCENT_RE, (_m: string, ...rest: unknown[]) => {
     const spec = rest[rest.length - 1] as PercentSpec;
     if (spec.conv === '%') return '%';
+    if (spec.key !== undefined && !isDict(args)) throw new PyTypeError('format requires a mapping');
     const v = spec.key !== undefined && isDict(args) ? args[spec.key] : list[i++];
     return padConversion(convert(v, spec), v, spec);
   });
   if (key_free_count(fmt) < list.length && !isDict(args) && args instanceof PyTuple)
     throw new PyTypeError('not all arguments converted during string formatting');
   return out;
+}
+
+/** The ValueError of a `%` that starts no conversion Python knows (those it knows and tsible does not stay). */
+function checkConversions(fmt: string): void {
+  for (const m of fmt.matchAll(/%(\([^)]*\)?)?[-+ 0#]*(?:\d+|\*)?(?:\.\d*)?([\s\S]?)/g)) {
+    const [spec, key, conv] = m;
+    if (key !== undefined && !key.endsWith(')')) throw new PyValueError('incomplete format key');
+    if (!conv) throw new PyValueError('incomplete format');
+    if (!'diouxXeEfFgGcrsa%'.includes(conv)) {
+      const code = conv.codePointAt(0)!.toString(16);
+      const at = m.index + spec.length - 1;
+      throw new PyValueError(`unsupported format character '${conv}' (0x${code}) at index ${at}`);
+    }
+  }
 }
 
 const PERCENT_RE = /%(\((?<key>\w+)\))?(?<flags>[-+ 0#]*)(?<width>\d+|\*)?(?:\.(?<prec>\d+))?(?<conv>[sdirfFeExXoc%])/g;
@@ -502,7 +518,7 @@ function convert(v: unknown, { conv, prec }: PercentSpec): string {
       return String(Math.trunc(Number(v)));
     case 'f':
     case 'F':
-      return Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+      return fixed(Number(v), prec === undefined ? 6 : Number(prec));
     case 'e':
     case 'E': {
       const s = Number(v)
@@ -521,6 +537,19 @@ function convert(v: unknown, { conv, prec }: PercentSpec): string {
     default:
       return pyStr(v);
   }
+}
+
+/** Python's `%.Nf`: correctly rounded, an exact tie to the even digit (JS's toFixed takes it away from zero). */
+function fixed(x: number, prec: number): string {
+  const rounded = x.toFixed(prec);
+  if (!Number.isFinite(x) || prec > 40) return rounded;
+  // (toFixed's digits are the double's exact decimal expansion)
+  const exact = x.toFixed(prec + 60);
+  const cut = exact.indexOf('.') + (prec === 0 ? 0 : 1 + prec);
+  const tail = exact.slice(cut).replace('.', '');
+  if (!/^50*$/.test(tail)) return rounded;
+  const truncated = exact.slice(0, cut);
+  return Number(truncated.at(-1)) % 2 === 0 ? truncated : rounded;
 }
 
 /** The sign (flag +) and the padding to the width (flags - and 0). */

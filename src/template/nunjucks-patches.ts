@@ -22,6 +22,9 @@ export interface VarsResolver {
   lookup(name: string): unknown;
 }
 
+/** What Python's errors about a call's arguments name as the callee (Jinja2 calls through the context). */
+const CALL = 'ansible.template.AnsibleContext.call()';
+
 /** Helpers the generated code calls. */
 const helpers = {
   truthy: py.truthy,
@@ -84,6 +87,26 @@ const helpers = {
     return items;
   },
   slice: pySlice,
+  /** `f(*value)`: the iterable's items as positional arguments. */
+  starArgs(value: unknown): unknown[] {
+    if (value instanceof PyUndefined) value.fail();
+    if (typeof value === 'string') return [...value];
+    if (Array.isArray(value)) return value;
+    if (py.isDict(value)) return Object.keys(value);
+    throw new py.PyTypeError(`Value after * must be an iterable, not ${py.typeName(value)}`);
+  },
+  /** `f(k=v, **value)`: the mapping's items join the keyword arguments, none given twice. */
+  starKwargs(keywords: py.Dict, value: unknown): py.Dict {
+    if (value instanceof PyUndefined) value.fail();
+    if (!py.isDict(value))
+      throw new py.PyTypeError(`${CALL} argument after ** must be a mapping, not ${py.typeName(value)}`);
+    for (const key of Object.keys(value)) {
+      if (Object.hasOwn(keywords, key))
+        throw new py.PyTypeError(`${CALL} got multiple values for keyword argument '${key}'`);
+      keywords[key] = value[key];
+    }
+    return keywords;
+  },
   /** `value is name(args)`: `operands` holds the value, then the arguments. */
   test(env: any, name: string, context: unknown, operands: unknown[]): boolean {
     let fn;
@@ -159,6 +182,7 @@ const PATCHES = [
   patchBraces,
   patchAdjacentStrings,
   patchNodeNames,
+  patchStarArguments,
 ];
 
 // Node types of our own, for the parser to build and the compiler to compile
@@ -167,6 +191,8 @@ const LoopBody = nodes.Node.extend('PyLoopBody', { fields: ['body'] });
 const RawJs = nodes.Literal.extend('PyRawJs');
 const PyTest = nodes.Node.extend('PyTest', { fields: ['name', 'args'] });
 const Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] });
+const StarArgs = nodes.Node.extend('PyStarArgs', { fields: ['value'] });
+const StarKwargs = nodes.Node.extend('PyStarKwargs', { fields: ['value'] });
 
 /** The compiler emits code that calls runtime.tsible's helpers. */
 const emitTruthy = (self: any, node: any, frame: any) => {
@@ -802,3 +828,79 @@ function startsBareArgument(tok: any): boolean {
 
 const transformerMod: any = require('nunjucks/src/transformer');
 export { nunjucks, nodes, parserMod, lexer, compilerMod, transformerMod, runtime };
+
+/** A call's arguments as parseSignature collects them. */
+interface Signature {
+  args: any;
+  kwargs: any;
+  stars: any[];
+  starKwargs?: any;
+}
+
+/** One argument of a call: `*iterable`, `**mapping`, `name=value` or a positional value. */
+function parseArgument(parser: any, call: Signature): void {
+  const tok = parser.peekToken();
+  if (parser.skipValue(lexer.TOKEN_OPERATOR, '*'))
+    call.stars.push(new StarArgs(tok.lineno, tok.colno, parser.parseExpression()));
+  else if (parser.skipValue(lexer.TOKEN_OPERATOR, '**'))
+    call.starKwargs = new StarKwargs(tok.lineno, tok.colno, parser.parseExpression());
+  else {
+    const arg = parser.parseExpression();
+    if (parser.skipValue(lexer.TOKEN_OPERATOR, '='))
+      call.kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, parser.parseExpression()));
+    else call.args.addChild(arg);
+  }
+}
+
+function patchStarArguments(): void {
+  // Jinja2's calls take `*iterable` and `**mapping` (`lookup('list', wantlist=True, *phrases)`): the iterable's items
+  // follow the positional arguments, the mapping's items join the keywords. Which orders are valid is
+  // jinja-syntax.ts's to decide; Nunjucks' own parseSignature knows neither form.
+  Parser.prototype.parseSignature = function (this: any, tolerant: boolean, noParens: boolean) {
+    let tok = this.peekToken();
+    if (!noParens && tok.type !== lexer.TOKEN_LEFT_PAREN) {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) tok = this.nextToken();
+    const call: Signature = {
+      args: new nodes.NodeList(tok.lineno, tok.colno),
+      kwargs: new nodes.KeywordArgs(tok.lineno, tok.colno),
+      stars: [],
+    };
+    const ends = () => {
+      const t = this.peekToken();
+      if (noParens) return t.type === lexer.TOKEN_BLOCK_END;
+      return t.type === lexer.TOKEN_RIGHT_PAREN && this.nextToken();
+    };
+    for (let first = true; !ends(); first = false) {
+      if (!first) {
+        const t = this.peekToken();
+        if (!this.skip(lexer.TOKEN_COMMA))
+          this.fail('parseSignature: expected comma after expression', t.lineno, t.colno);
+        // (Jinja2 takes a trailing comma)
+        if (ends()) break;
+      }
+      parseArgument(this, call);
+    }
+    for (const star of call.stars) call.args.addChild(star);
+    if (call.starKwargs) call.kwargs.starKwargs = call.starKwargs;
+    if (call.kwargs.children.length || call.starKwargs) call.args.addChild(call.kwargs);
+    return call.args;
+  };
+  // (a spread inside the argument list: calls, filters and tests all compile their arguments as a list)
+  (Compiler.prototype as any).compilePyStarArgs = function (this: any, node: any, frame: any) {
+    this._emit('...runtime.tsible.starArgs(');
+    this.compile(node.value, frame);
+    this._emit(')');
+  };
+  const origCompileKeywordArgs = Compiler.prototype.compileKeywordArgs;
+  Compiler.prototype.compileKeywordArgs = function (this: any, node: any, frame: any) {
+    if (!node.starKwargs) return origCompileKeywordArgs.call(this, node, frame);
+    this._emit('runtime.makeKeywordArgs(runtime.tsible.starKwargs(');
+    this.compileDict(node, frame);
+    this._emit(',');
+    this.compile(node.starKwargs.value, frame);
+    this._emit('))');
+  };
+}

@@ -4,6 +4,8 @@
 import { TemplateError, TemplateSyntaxError, TsibleError, UndefinedError } from '../errors.js';
 import { PyRecursionError, recursiveRepr } from '../python/recursion.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
+import { ANSIBLE_ENVIRONMENT, installLoader, loaderInEffect, withLoader } from './template-loader.js';
+import { readFileSync } from 'node:fs';
 import { UnsafeText } from '../yaml/loader.js';
 import { VaultError, VaultText } from '../vault/index.js';
 import {
@@ -75,6 +77,12 @@ function env(): any {
   for (const [name, fn] of Object.entries(TESTS)) environment.addTest(name, fn);
   for (const [name, value] of Object.entries(GLOBALS)) environment.addGlobal(name, value);
   for (const [name, ext] of Object.entries(JINJA_STATEMENTS)) environment.addExtension(name, ext);
+  installLoader(environment, (file, settings) => {
+    // a loaded template is a whole file, its last newline dropped as Jinja2's lexer drops it
+    const data = file === undefined ? '' : readFileSync(file, 'utf8');
+    const src = data.replace(/\r\n?/g, '\n');
+    return compileFile(src.endsWith('\n') ? src.slice(0, -1) : src, data, settings).template;
+  });
   return environment;
 }
 
@@ -83,6 +91,8 @@ interface Compiled {
   readonly single: boolean;
   readonly stringFilter: boolean;
   readonly singleVar?: string;
+  /** It includes, imports or extends other templates (which need a loader). */
+  readonly loads?: boolean;
 }
 const cache = new Map<string, Compiled>();
 /** Conditionals and the debugger's expressions by their text, without building `{{ expr }}` to look them up. */
@@ -174,11 +184,14 @@ function compile(src: string, checked = false, asBlock = false): Compiled {
       new nodes.NodeList(only.lineno, only.colno, [only]),
     );
   }
-  found = { template: buildTemplate(root, src), single, stringFilter, singleVar };
+  const loads = LOADING_NODES.some((type) => root.findAll(type).length > 0);
+  found = { template: buildTemplate(root, src), single, stringFilter, singleVar, loads };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, found);
   return found;
 }
+
+const LOADING_NODES = [nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends];
 
 /** Compiles a parsed tree rather than have Nunjucks lex and parse the text a second time. */
 function buildTemplate(root: any, src: string): any {
@@ -187,7 +200,10 @@ function buildTemplate(root: any, src: string): any {
     const compiler = new compilerMod.Compiler(undefined, false);
     compiler.compile(transformerMod.transform(root, e.asyncFilters, undefined));
     const props = new Function(compiler.getCode())();
-    return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
+    const template = new nunjucks.Template({ type: 'code', obj: props } as unknown as string, e, undefined, true);
+    // (a template that extends another renders its parent's blocks: it needs Nunjucks' own context)
+    (template as any).inherits = root.findAll(nodes.Extends).length > 0;
+    return template;
   } catch (err) {
     throw syntaxError(src, cleanNunjucksMessage(err), err);
   }
@@ -196,7 +212,9 @@ function buildTemplate(root: any, src: string): any {
 /** A whole template file, compiled with the environment settings it is rendered with. */
 const fileCache = new Map<string, Compiled>();
 function compileFile(src: string, data: string, settings: FileTemplateSettings): Compiled {
-  const key = `${JSON.stringify(settings)}\u0000${src}`;
+  const { searchpath, ...compiledWith } = settings;
+  void searchpath; // (where templates are loaded from changes nothing in this one's code)
+  const key = `${JSON.stringify(compiledWith)}\u0000${src}`;
   let found = fileCache.get(key);
   if (found) return found;
   const s = settings;
@@ -314,6 +332,9 @@ export class Templar implements VarsResolver, FileTemplating {
   // (made on first use: many templars render nothing, and most resolve no variable that needs templating)
   #resolved: Map<string, unknown> | undefined;
   #resolving: Set<string> | undefined;
+  // unsafe values read so far (!unsafe ones, or variables whose templates read one), and those variables' names
+  #unsafeReads = 0;
+  #unsafeNames: Set<string> | undefined;
 
   constructor(opts: TemplarOptions) {
     this.#opts = opts;
@@ -329,10 +350,22 @@ export class Templar implements VarsResolver, FileTemplating {
   /** The resolver Nunjucks calls for every free name: variables are templated when they are read. */
   lookup(name: string): unknown {
     const resolved = (this.#resolved ??= new Map());
-    if (resolved.has(name)) return resolved.get(name);
+    if (resolved.has(name)) {
+      if (this.#unsafeNames?.has(name)) this.#unsafeReads++;
+      return resolved.get(name);
+    }
     const raw = this.#opts.lookupVar(name);
     if (raw === undefined) return undefined;
+    const before = this.#unsafeReads;
+    const value = this.#resolve(name, raw);
+    if (this.#unsafeReads > before) (this.#unsafeNames ??= new Set()).add(name);
+    return value;
+  }
+
+  #resolve(name: string, raw: unknown): unknown {
+    const resolved = this.#resolved!;
     if (this.#opts.isFinal?.(name)) {
+      if (raw instanceof UnsafeText) this.#unsafeReads++;
       const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? openedVault(raw) : raw;
       resolved.set(name, v);
       return v;
@@ -361,6 +394,14 @@ export class Templar implements VarsResolver, FileTemplating {
     }
   }
 
+  /** Whether templating `value` reads an unsafe value (a !unsafe one, or a variable templated from one): Ansible's
+   * result is then AnsibleUnsafe, which no later templating renders. */
+  readsUnsafe(value: unknown): boolean {
+    const before = this.#unsafeReads;
+    this.template(value);
+    return this.#unsafeReads > before;
+  }
+
   /** Templates any value: strings are rendered, lists and dicts recursively, unsafe text is left alone. */
   template(value: unknown, opts: { convertBare?: boolean } = {}): unknown {
     void opts;
@@ -371,7 +412,10 @@ export class Templar implements VarsResolver, FileTemplating {
    * shares the node: an alias bomb then costs what its text costs, until something expands it (sizes.ts). */
   #templateValue(value: unknown, done: Map<object, unknown> | null): unknown {
     if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
-    if (value instanceof UnsafeText) return value.value;
+    if (value instanceof UnsafeText) {
+      this.#unsafeReads++;
+      return value.value;
+    }
     // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
     if (value instanceof VaultText) return openedVault(value);
     if (!Array.isArray(value) && !isDict(value)) return value;
@@ -408,7 +452,7 @@ export class Templar implements VarsResolver, FileTemplating {
       captured = v;
     }
     if (!isVariable) {
-      const text = this.#render(c, src, (v: unknown) => {
+      const text = this.#renderLoading(c, src, (v: unknown) => {
         captured = v;
         return '';
       });
@@ -463,8 +507,27 @@ export class Templar implements VarsResolver, FileTemplating {
     }
   }
 
+  /** A render that loads templates finds them where the render in progress does, else (a task's own template)
+   * in the playbook's directory, as the Templar's environment loader does. */
+  #renderLoading(c: Compiled, src: string, capture: (v: unknown) => string): string {
+    if (!c.loads || loaderInEffect()) return this.#render(c, src, capture);
+    const searchpath = this.lookupContext.basedirs.slice(-1);
+    return withLoader({ searchpath, settings: ANSIBLE_ENVIRONMENT }, () => this.#render(c, src, capture));
+  }
+
   get searchDirs(): readonly string[] {
     return this.lookupContext.basedirs;
+  }
+
+  /** The task's ansible_search_path (its roles, its file's directory, the playbook's), else its search dirs. */
+  get searchPath(): readonly string[] {
+    const v = this.#opts.lookupVar('ansible_search_path');
+    return Array.isArray(v) ? v.map((p) => pyStr(p)) : this.searchDirs;
+  }
+
+  /** What 2.14's concat makes of a rendered text when converting data: a literal read back, else the text. */
+  convertText(text: string): unknown {
+    return literalFromText(text);
   }
 
   /** Templar.do_template of a whole file, as the template action calls it: Jinja2 drops the source's last
@@ -480,7 +543,8 @@ export class Templar implements VarsResolver, FileTemplating {
       lookupVar: (n) => (Object.hasOwn(vars, n) ? vars[n] : parent.lookupVar(n)),
       isFinal: (n) => Object.hasOwn(vars, n) || (parent.isFinal?.(n) ?? false),
     });
-    let out = scoped.#render(compiled, data, () => '');
+    const render = () => scoped.#render(compiled, data, () => '');
+    let out = s.searchpath ? withLoader({ searchpath: s.searchpath, settings: s }, render) : render();
     const missing = newlinesAtEnd(data) - newlinesAtEnd(out);
     if (missing > 0) out += s.newline_sequence.repeat(missing);
     return out;
@@ -543,7 +607,7 @@ export class Templar implements VarsResolver, FileTemplating {
  * Templates that define blocks go through Nunjucks' own render.
  */
 function renderCompiled(template: any, ctx: Record<string, unknown>): string {
-  if (Object.keys(template.blocks).length) return template.render(ctx);
+  if (Object.keys(template.blocks).length || template.inherits) return template.render(ctx);
   const e = template.env;
   const frame = new runtime.Frame();
   frame.topLevel = true;

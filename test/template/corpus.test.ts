@@ -22,6 +22,7 @@ const golden = {
     ...recorded('syntax'),
     ...recorded('plugins'),
     ...recorded('targets'),
+    ...recorded('calls'),
   ],
 };
 const known = knownDifferences();

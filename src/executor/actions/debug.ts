@@ -6,7 +6,7 @@ import type { ExecutorAction } from './action.js';
 
 export default {
   definition: debug,
-  run(args, { ctx, templar }) {
+  run(args, { ctx, task, templar }) {
     if (args.msg !== undefined && args.var !== undefined)
       return { failed: true, msg: "'msg' and 'var' are incompatible options" };
     const verbosity = Number(args.verbosity ?? 0);
@@ -20,6 +20,10 @@ export default {
     if (args.var === undefined)
       return { msg: args.msg === undefined ? 'Hello world!' : args.msg, _ansible_verbose_always: true, changed: false };
     const expr = pyStr(args.var);
+    // var's text is AnsibleUnsafe when its template read an unsafe value: the action's '{{' + var + '}}' is then
+    // unsafe too, and templating leaves it as it is
+    if (typeof args.var === 'string' && templar.readsUnsafe(task.args.var))
+      return { [expr]: `{{${expr}}}`, _ansible_verbose_always: true, changed: false };
     let value: unknown;
     // any undefined variable on the way (a.c included) is "VARIABLE IS NOT DEFINED!", with the error at -v
     try {
