@@ -69,7 +69,8 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
   let current: PlaybookExecutor | undefined;
   const callbacks = p.callbacks((t) => current?.noLog(t) ?? false);
   const executors: PlaybookExecutor[] = [];
-  const factCache = openFactCache(p.env, (m) => current?.warn(m));
+  const warn = (message: string) => callbacks.forEach((c) => c.warning?.(message));
+  const factCache = openFactCache(p.env, warn);
   if (p.flushCache) for (const host of p.inventory.hosts.keys()) factCache.delete(host);
   let failed = false,
     unreachable = false;

@@ -91,11 +91,6 @@ export class PlaybookExecutor {
     };
   }
 
-  /** A warning of the run (the fact cache's, which the run's playbooks share). */
-  warn(message: string): void {
-    this.#ctx.warn(message);
-  }
-
   /** The run's magic variables (the play adds its own). */
   #magic(playbook: Playbook, { sources, limit }: Inventory): Vars {
     const opts = this.opts;

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { OptionsError } from '../errors.js';
+import { TsibleError } from '../errors.js';
 import { isDict } from '../python/python.js';
 import { pyJson, pyJsonLoads } from '../python/pyjson.js';
 
@@ -17,25 +17,27 @@ export interface FactCache {
   delete(host: string): void;
 }
 
-/** The cache ANSIBLE_CACHE_PLUGIN names (memory unless set), with its connection, prefix and timeout. */
+/** The cache ANSIBLE_CACHE_PLUGIN names (memory unless set), with its connection, prefix and timeout. A cache that
+ * cannot be opened is only warned about: the run keeps its facts in memory, as Ansible's VariableManager does. */
 export function openFactCache(env: Readonly<Record<string, string | undefined>>, warn: (m: string) => void): FactCache {
   const name = env.ANSIBLE_CACHE_PLUGIN || 'memory';
   if (['memory', 'ansible.builtin.memory'].includes(name)) return new MemoryCache();
-  if (!['jsonfile', 'ansible.builtin.jsonfile'].includes(name))
-    throw new OptionsError(`Unable to load the cache plugin (${name}).`);
+  if (!['jsonfile', 'ansible.builtin.jsonfile'].includes(name)) {
+    warn(`Unable to load the facts cache plugin (${name}).`);
+    return new MemoryCache();
+  }
   const uri = env.ANSIBLE_CACHE_PLUGIN_CONNECTION;
-  if (!uri)
-    throw new OptionsError(
-      "error, 'jsonfile' cache plugin requires the 'fact_caching_connection' config option to be set (to a writeable directory path)",
-    );
+  if (!uri) {
+    warn('No setting was provided for required configuration plugin_type: cache plugin: jsonfile setting: _uri');
+    return new MemoryCache();
+  }
   const timeout = Number.parseFloat(env.ANSIBLE_CACHE_PLUGIN_TIMEOUT ?? '86400');
   const dir = path.resolve(uri.replace(/^~(?=$|\/)/, homedir()));
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new OptionsError(
-      `error in 'jsonfile' cache plugin while trying to create cache dir ${dir} : ${(e as Error).message}`,
-    );
+    warn(`error in 'jsonfile' cache plugin while trying to create cache dir ${dir} : ${(e as Error).message}`);
+    return new MemoryCache();
   }
   return new JsonFileCache(dir, env.ANSIBLE_CACHE_PLUGIN_PREFIX ?? '', Number.isNaN(timeout) ? 86400 : timeout, warn);
 }
@@ -90,11 +92,14 @@ class JsonFileCache extends MemoryCache {
       const facts = pyJsonLoads(text);
       return isDict(facts) ? facts : undefined;
     } catch (e) {
+      // the file goes and the run stops, as Ansible's does
       this.warn(
-        `error in 'jsonfile' cache plugin while trying to read ${file} : ${(e as Error).message}. Most likely a corrupt file, so erasing and failing.`,
+        `error in 'jsonfile' cache plugin while trying to read ${file} : b'${(e as Error).message}'. Most likely a corrupt file, so erasing and failing.`,
       );
       this.delete(host);
-      return undefined;
+      throw new TsibleError(
+        `The cache file ${file} was corrupt, or did not otherwise contain valid data. It has been removed, so you can re-run your command now.`,
+      );
     }
   }
   override set(host: string, facts: Facts): void {
