@@ -1,7 +1,7 @@
 // Lookups that read what the run knows: vars, varnames, env, config; and what commands print: pipe, lines.
 import { execSync } from 'node:child_process';
 import { TemplateError } from '../src/errors.js';
-import { PyException, pyStr, typeName, type Dict } from '../src/python/python.js';
+import { PyException, isSafeString, pyStr, typeName, type Dict } from '../src/python/python.js';
 import { PyUndefined } from '../src/python/undefined.js';
 import { configValue } from '../src/config.js';
 import { compileRegex } from '../filters/regex.js';
@@ -79,6 +79,10 @@ export const VARS_LOOKUPS = {
     terms: 'strings',
     run: (terms, kw, ctx) =>
       terms.map((t) => {
+        if (typeof t !== 'string' && !isSafeString(t))
+          throw new TemplateError(
+            `Invalid setting identifier, "${pyStr(t)}" is not a string, its a <class '${typeName(t)}'>`,
+          );
         const v = ctx.templar?.lookup(pyStr(t));
         if (v === undefined || v instanceof PyUndefined) {
           if (kw.default !== undefined) return kw.default;

@@ -1,16 +1,19 @@
 import { defineModule } from '../src/module.js';
 import { TsibleError } from '../src/errors.js';
+import { configValue } from '../src/config.js';
 import { BOOLEANS_TEXT, pyBoolean, pyRepr } from '../src/python/python.js';
 
-/** set_fact: 2.14 turns top-level 'yes'/'no'/'true'/'false' strings into booleans (boolean() on the value). */
-const BOOLISH = /^(yes|no|true|false|on|off)$/i;
+/** set_fact: 2.14 turns top-level 'yes'/'no'/'true'/'false' strings (in any case) into booleans, unless
+ * DEFAULT_JINJA2_NATIVE is on. */
+const BOOLISH = /^(yes|no|true|false)$/i;
 
 export default defineModule({
   names: ['set_fact', 'ansible.builtin.set_fact', 'ansible.legacy.set_fact'],
   anyArgs: true,
   supportsCheckMode: true,
-  run(args) {
+  run(args, ctx) {
     const facts: Record<string, unknown> = {};
+    const convert = configValue('DEFAULT_JINJA2_NATIVE', ctx.env) !== true;
     let cacheable = false;
     for (const [k, v] of Object.entries(args)) {
       if (k === 'cacheable') {
@@ -27,7 +30,7 @@ export default defineModule({
         throw new TsibleError(
           `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`,
         );
-      facts[k] = typeof v === 'string' && BOOLISH.test(v) ? /^(yes|true|on)$/i.test(v) : v;
+      facts[k] = convert && typeof v === 'string' && BOOLISH.test(v) ? /^(yes|true)$/i.test(v) : v;
     }
     if (!Object.keys(facts).length)
       return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };

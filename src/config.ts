@@ -86,6 +86,8 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['DISPLAY_ARGS_TO_STDOUT', s('boolean', 'ANSIBLE_DISPLAY_ARGS_TO_STDOUT', false)],
   ['DISPLAY_SKIPPED_HOSTS', s('boolean', 'ANSIBLE_DISPLAY_SKIPPED_HOSTS', true)],
   ['ENABLE_TASK_DEBUGGER', s('boolean', 'ANSIBLE_ENABLE_TASK_DEBUGGER', false)],
+  ['ANSIBLE_PIPELINING', s('boolean', 'ANSIBLE_PIPELINING', false)],
+  ['INJECT_FACTS_AS_VARS', s('boolean', 'ANSIBLE_INJECT_FACT_VARS', true)],
   ['HOST_KEY_CHECKING', s('boolean', 'ANSIBLE_HOST_KEY_CHECKING', true)],
   ['INVENTORY_UNPARSED_WARNING', s('boolean', 'ANSIBLE_INVENTORY_UNPARSED_WARNING', true)],
   ['LOCALHOST_WARNING', s('boolean', 'ANSIBLE_LOCALHOST_WARNING', true)],

@@ -238,12 +238,3 @@ async function distributionFacts(): Promise<Record<string, unknown>> {
     distribution_file_parsed: true,
   };
 }
-
-/** Facts as variables, as INJECT_FACTS_AS_VARS names them: `ansible_` before each (the setup module's own
- * gather_subset and module_setup keep their names). */
-export function factsAsVars(facts: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(facts))
-    out[k === 'gather_subset' || k === 'module_setup' ? k : `ansible_${k}`] = v;
-  return out;
-}

@@ -5,6 +5,7 @@ import type { Playbook, Task } from '../playbook/model.js';
 import { PlaybookExecutor, type RunOptions } from '../executor/play-executor.js';
 import type { Callback, ExecutorHooks } from '../executor/events.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { openFactCache } from '../vars/fact-cache.js';
 import { seededRandom } from '../../filters/core.js';
 
 export const systemClock = {
@@ -37,6 +38,8 @@ interface ExecuteParams {
   readonly tags?: readonly string[];
   readonly skipTags?: readonly string[];
   readonly startAtTask?: string;
+  /** --flush-cache: the fact cache of every inventory host emptied before the first playbook. */
+  readonly flushCache?: boolean;
   readonly env: Record<string, string | undefined>;
   readonly seed?: string;
   readonly jinja?: RunOptions['jinja'];
@@ -66,6 +69,9 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
   let current: PlaybookExecutor | undefined;
   const callbacks = p.callbacks((t) => current?.noLog(t) ?? false);
   const executors: PlaybookExecutor[] = [];
+  const warn = (message: string) => callbacks.forEach((c) => c.warning?.(message));
+  const factCache = openFactCache(p.env, warn);
+  if (p.flushCache) for (const host of p.inventory.hosts.keys()) factCache.delete(host);
   let failed = false,
     unreachable = false;
   try {
@@ -81,6 +87,7 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
           startAtTask: p.startAtTask,
           env: p.env,
           inventory: p.inventory,
+          factCache,
           prompt: p.prompt,
           vaultSecrets: p.vaultSecrets ?? [],
           clock: systemClock,

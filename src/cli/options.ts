@@ -26,6 +26,7 @@ export interface CliOptions {
   becomeSettings: Record<string, string>;
   /** --force-handlers: handlers run even on hosts that failed (FORCE_HANDLERS). */
   forceHandlers: boolean;
+  flushCache: boolean;
   syntaxCheck: boolean;
   startAtTask?: string;
   step: boolean;
@@ -76,7 +77,7 @@ options:
   --syntax-check        perform a syntax check on the playbook, but do not execute it
   --start-at-task       start the playbook at the task matching this name
   --step                one-step-at-a-time: confirm each task before running
-  --flush-cache         clear the fact cache for every host in inventory (tsible keeps facts for one run only)
+  --flush-cache         clear the fact cache for every host in inventory
   --force-handlers      run handlers even if a task fails
   --break TASK|FILE:LINE  open the debugger before a task (by name, or by its file and line)
   --break-when EXPR     open the debugger before any task where the Jinja2 expression is true
@@ -213,8 +214,7 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['--module-path', textOption(() => {})],
   ['-T', textOption((_o, v) => intValue('-T/--timeout', v))],
   ['--timeout', textOption((_o, v) => intValue('-T/--timeout', v))],
-  // the fact cache is the run's memory (Ansible's default memory cache): it starts empty anyway
-  ['--flush-cache', switchOption(() => {})],
+  ['--flush-cache', switchOption((o) => (o.flushCache = true))],
   ['-b', become],
   ['--become', become],
   ['--become-method', textOption((o, v) => (o.becomeSettings.ANSIBLE_BECOME_METHOD = v))],
@@ -271,6 +271,7 @@ function defaultOptions(): CliOptions {
     listHosts: false,
     becomeSettings: {},
     forceHandlers: false,
+    flushCache: false,
     syntaxCheck: false,
     step: false,
     breakpoints: [],

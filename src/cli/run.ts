@@ -70,6 +70,7 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       tags: opts.tags,
       skipTags: opts.skipTags,
       startAtTask: opts.startAtTask,
+      flushCache: opts.flushCache,
       env,
       seed: opts.seed,
       jinja: opts.jinja,

@@ -7,7 +7,7 @@ import type { TaskResult } from '../module.js';
 import { Templar } from '../template/templar.js';
 import { truthy } from '../python/python.js';
 import type { Vars, TaskVars, VariableManager } from '../vars/variable-manager.js';
-import { lazyVarsView } from '../vars/hostvars.js';
+import { hostVarsView, lazyVarsView } from '../vars/hostvars.js';
 import { matchHosts } from '../inventory/patterns.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import { Lockstep } from './lockstep.js';
@@ -112,17 +112,14 @@ export class RunContext implements ScopeSource, PointSource {
   hostsMatching(pattern: unknown): string[] {
     return matchHosts(this.vm.inventory, pattern, { ignoreLimits: true, warn: this.warn });
   }
-  /** hostvars: this host's view, and every other inventory host's variables, templated when read. */
-  hostvars(host: string, own: Record<string, unknown>): Record<string, unknown> {
+  /** hostvars: every inventory host's variables (no play's among them), templated when read. */
+  hostvars(host: string): Record<string, unknown> {
     const names = () => [...new Set([...this.vm.inventory.hosts.keys(), host])];
     return lazyVarsView(names, (h) => {
-      if (h === host) return own;
-      const other = this.templar(h);
-      const { vars } = this.vm.getVars(this.play, h);
-      return lazyVarsView(
-        () => Object.keys(vars),
-        (k) => other.lookup(k),
-      );
+      const vars = this.vm.hostVars(this.play, h);
+      const scope = new TemplarScope(this, h, vars, lookupBasedirs(undefined, this.play));
+      const templar = (scope.templar = new Templar(scope));
+      return hostVarsView(vars, (k) => templar.lookup(k));
     });
   }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../module.js';
 import type { JinjaMode } from '../template/templar.js';
 import type { Vars } from '../vars/variable-manager.js';
 import type { Inventory } from '../inventory/inventory.js';
+import type { FactCache } from '../vars/fact-cache.js';
 import type { AwsSettings } from '../aws/client.js';
 import type { VaultSecret } from '../vault/index.js';
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   /** The vault secrets (label, password) files and `!vault` values were decrypted with, in the order tried. */
   readonly vaultSecrets?: readonly VaultSecret[];
   readonly inventory?: Inventory;
+  /** The fact cache the run's playbooks share (else one of ANSIBLE_CACHE_PLUGIN's for this playbook). */
+  readonly factCache?: FactCache;
   /** Asks the user at the terminal (pause's prompt, vars_prompt), without echo when hidden; absent when there
    * is no terminal. */
   readonly prompt?: (text: string, how?: { hidden?: boolean }) => Promise<string | null>;

@@ -245,8 +245,8 @@ export class PlayRun {
     if (!set && this.play.implicit) return false;
     const implied = !set || truthy(this.ctx.templar('localhost').template(kw));
     const gathering = (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase();
-    // smart: only for hosts whose facts were not gathered yet in this run
-    if (gathering === 'smart') return implied && this.ctx.vm.state(host).gathered === undefined;
+    // smart: only for hosts whose fact cache has no gathered facts (from this run, or a persistent cache's)
+    if (gathering === 'smart') return implied && !this.ctx.vm.hostFacts(host)?._ansible_facts_gathered;
     return gathering === 'explicit' ? set && implied : implied;
   }
 }

@@ -14,7 +14,9 @@
 import * as path from 'node:path';
 import type { Playbook, Task } from '../playbook/model.js';
 import { forgetRunCaches } from '../playbook/loader.js';
-import { VariableManager, type Vars } from '../vars/variable-manager.js';
+import { VariableManager, type Vars, type VarsOptions } from '../vars/variable-manager.js';
+import { openFactCache } from '../vars/fact-cache.js';
+import { configValue } from '../config.js';
 import { loadInventory, type Inventory } from '../inventory/inventory.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import type { Callback, ExecutorHooks, HostStats } from './events.js';
@@ -64,7 +66,7 @@ export class PlaybookExecutor {
     ctx.emit('playCount', path.relative(process.cwd(), playbook.file) || playbook.file, playbook.plays.length);
     for (const w of playbook.warnings) ctx.emit('warning', w);
     const inventory = this.opts.inventory ?? loadInventory([], { playbookDir: path.dirname(playbook.file) });
-    ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory));
+    ctx.vm = new VariableManager(this.opts.extraVars, inventory, this.#magic(playbook, inventory), this.#varsOptions());
     for (const play of playbook.plays) {
       const allFailed = await new PlayRun(ctx, this.#strategy, play).run();
       if (ctx.fatal) {
@@ -76,6 +78,17 @@ export class PlaybookExecutor {
     // the recap lists the hosts something was counted for (AggregateStats.processed)
     const counted = [...ctx.stats].filter(([, s]) => Object.values(s).some((n) => n > 0));
     ctx.emit('playbookEnd', new Map(counted));
+  }
+
+  /** The settings that decide how variables combine, and the fact cache. */
+  #varsOptions(): VarsOptions {
+    const { env, factCache } = this.opts;
+    return {
+      factCache: factCache ?? openFactCache(env, this.#ctx.warn),
+      hashMerge: configValue('DEFAULT_HASH_BEHAVIOUR', env) === 'merge',
+      injectFacts: configValue('INJECT_FACTS_AS_VARS', env) !== false,
+      env,
+    };
   }
 
   /** The run's magic variables (the play adds its own). */

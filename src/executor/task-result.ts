@@ -104,8 +104,12 @@ function finishValidTask(site: ResultSite, taskResult: TaskResult): void {
     // delegate_facts: the facts are the delegate's, not the host's
     const to = (result as Record<string, unknown>)[DELEGATED_HOST];
     const factsHost = typeof to === 'string' && truthy(ctx.keyword(task, 'delegate_facts') ?? false) ? to : host;
-    if (!OWN_FACTS.has(task.action)) ctx.vm.setFacts(factsHost, result.ansible_facts);
-    if (result._ansible_facts_cacheable === true) ctx.vm.cacheFacts(factsHost, result.ansible_facts);
+    // set_fact's facts are the host's variables, and with cacheable in its fact cache too; a module's facts go to
+    // the fact cache (StrategyBase._process_pending_results)
+    const setFact = task.action === 'set_fact';
+    if (setFact) ctx.vm.setFacts(factsHost, result.ansible_facts);
+    if (!OWN_FACTS.has(task.action) && (!setFact || result._ansible_facts_cacheable === true))
+      ctx.vm.setHostFacts(factsHost, result.ansible_facts);
     delete result._ansible_facts_cacheable; // the strategy pops it: no output shows it
   }
   if (result.unreachable) {

@@ -11,7 +11,7 @@ import { isRescueValue } from './block-walk.js';
 /** What templar scopes ask their executor (one per executor). */
 export interface ScopeSource {
   readonly opts: RunOptions;
-  hostvars(host: string, varsView: Record<string, unknown>): Record<string, unknown>;
+  hostvars(host: string): Record<string, unknown>;
   readonly taskWarn: (message: string) => void;
   hostsMatching(pattern: unknown): string[];
 }
@@ -43,7 +43,7 @@ export class TemplarScope implements TemplarOptions {
       () => Object.keys(taskVars.all()),
       (k) => templar.lookup(k),
     );
-    return n === 'vars' ? this.#varsView : (this.#hostvars ??= this.source.hostvars(this.host, this.#varsView));
+    return n === 'vars' ? this.#varsView : (this.#hostvars ??= this.source.hostvars(this.host));
   }
   lookupVar(n: string): unknown {
     if (n === 'vars' || n === 'hostvars') return this.#view(n);

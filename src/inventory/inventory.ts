@@ -6,10 +6,11 @@ import { createRequire } from 'node:module';
 import { ParseError, TsibleError } from '../errors.js';
 import { loadYaml } from '../yaml/loader.js';
 import { addSecrets, decryptIfVaulted, isEncrypted } from '../vault/index.js';
-import { isDict, truthy, typeName } from '../python/python.js';
+import { combineVars, isDict, truthy, typeName } from '../python/python.js';
 import { pyJson } from '../python/pyjson.js';
 import { resolvePlainScalar } from '../yaml/loader.js';
 import { parseKv } from '../playbook/kv.js';
+import { configValue } from '../config.js';
 
 export type Vars = Record<string, unknown>;
 interface Group {
@@ -29,6 +30,8 @@ export interface Inventory {
   defaultConnection?: string;
   /** Where group_vars/ and host_vars/ are read from: the inventory sources' directories, then the playbook's. */
   varsDirs?: { readonly inventory: readonly string[]; readonly playbook: readonly string[] };
+  /** DEFAULT_HASH_BEHAVIOUR merge: a dictionary variable set again is merged with the one it replaces. */
+  readonly hashMerge?: boolean;
   /** --limit as given (ansible_limit) and its patterns (InventoryManager's subset), set by applyLimit. */
   limit?: { readonly text: string; readonly patterns: readonly string[] };
 }
@@ -54,7 +57,7 @@ function group(inv: Inventory, name: string): Group {
 }
 function addHost(inv: Inventory, name: string, groupName: string, vars: Vars = {}): void {
   if (!inv.hosts.has(name)) inv.hosts.set(name, {});
-  Object.assign(inv.hosts.get(name)!, vars);
+  combineVars(inv.hosts.get(name)!, vars, inv.hashMerge === true);
   const g = group(inv, groupName);
   if (!g.hosts.includes(name)) g.hosts.push(name);
 }
@@ -107,7 +110,8 @@ function parseIni(inv: Inventory, text: string, file: string): void {
     if (kind === 'vars') {
       const eq = line.indexOf('=');
       if (eq < 0) throw new ParseError(`${file}:${i + 1}: Expected key=value, got: ${line}`);
-      group(inv, section).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1));
+      const name = line.slice(0, eq).trim();
+      combineVars(group(inv, section).vars, { [name]: iniValue(line.slice(eq + 1)) }, inv.hashMerge === true);
     } else if (kind === 'children') {
       const g = group(inv, section);
       group(inv, line);
@@ -186,7 +190,7 @@ function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
       );
     for (const [h, hv] of Object.entries(isDict(data.hosts) ? data.hosts : {}))
       for (const hn of expandHostPattern(h)) addHost(inv, hn, name, isDict(hv) ? hv : {});
-    if (isDict(data.vars)) Object.assign(g.vars, data.vars);
+    if (isDict(data.vars)) combineVars(g.vars, data.vars, inv.hashMerge === true);
     for (const [c, cd] of Object.entries(isDict(data.children) ? data.children : {})) {
       if (!g.children.includes(c)) g.children.push(c);
       walk(c, cd);
@@ -196,7 +200,7 @@ function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
   for (const [name, data] of Object.entries(doc)) walk(name, data);
 }
 
-function readVarsDir(dir: string, name: string): Vars {
+function readVarsDir(dir: string, name: string, merge: boolean): Vars {
   const out: Vars = {};
   const candidates = [path.join(dir, name), ...['yml', 'yaml', 'json'].map((e) => path.join(dir, `${name}.${e}`))];
   for (const c of candidates) {
@@ -211,7 +215,7 @@ function readVarsDir(dir: string, name: string): Vars {
       const text = readFileSync(f, 'utf8');
       const d = loadYaml(text, f).documents[0];
       if (isEncrypted(text)) addSecrets(d);
-      if (isDict(d)) Object.assign(out, d);
+      if (isDict(d)) combineVars(out, d, merge);
       else if (truthy(d)) throw notCombinable(out, d);
     }
   }
@@ -279,9 +283,14 @@ const IGNORED_IN_DIRECTORY = /^\.|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.
 interface InventoryOptions {
   playbookDir?: string;
   warn?: (message: string) => void;
+  /** The environment its settings come from (DEFAULT_HASH_BEHAVIOUR). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
-export function loadInventory(sources: string[], { playbookDir, warn = () => {} }: InventoryOptions = {}): Inventory {
+export function loadInventory(
+  sources: string[],
+  { playbookDir, warn = () => {}, env = process.env }: InventoryOptions = {},
+): Inventory {
   const inv: Inventory = {
     hosts: new Map(),
     groups: new Map([
@@ -291,6 +300,7 @@ export function loadInventory(sources: string[], { playbookDir, warn = () => {} 
     implicitLocalhost: sources.length === 0,
     sources: [],
     parsed: false,
+    hashMerge: configValue('DEFAULT_HASH_BEHAVIOUR', env) === 'merge',
   };
   const dirs: string[] = [];
   for (const src of sources) {
@@ -363,7 +373,7 @@ function varsFileVars(inv: Inventory, dir: string, kind: 'group_vars' | 'host_va
   if (!cache) dirVarsCache.set(inv, (cache = new Map()));
   const key = path.join(dir, kind, name);
   let v = cache.get(key);
-  if (!v) cache.set(key, (v = readVarsDir(path.join(dir, kind), name)));
+  if (!v) cache.set(key, (v = readVarsDir(path.join(dir, kind), name, inv.hashMerge === true)));
   return v;
 }
 
@@ -395,7 +405,8 @@ export function hostInventoryVars(inv: Inventory, host: string): Vars {
     ...fromDirs(dirs.inventory, 'host_vars', [host]),
     ...fromDirs(dirs.playbook, 'host_vars', [host]),
   ];
-  const out: Vars = Object.assign({}, ...layers);
+  const out: Vars = {};
+  for (const l of layers) combineVars(out, l, inv.hashMerge === true);
   if (implicit && out.ansible_connection === undefined) Object.assign(out, IMPLICIT_LOCALHOST);
   return out;
 }
@@ -414,7 +425,7 @@ export function isLocal(vars: Vars, host: string, inv?: Inventory): boolean {
 export function addHostToInventory(inv: Inventory, host: string, groups: string[], vars: Vars): void {
   const isNew = !inv.hosts.has(host);
   if (isNew) inv.hosts.set(host, {});
-  Object.assign(inv.hosts.get(host)!, vars);
+  combineVars(inv.hosts.get(host)!, vars, inv.hashMerge === true);
   const all = inv.groups.get('all')!;
   if (isNew) all.hosts = [host, ...all.hosts.filter((h) => h !== host)];
   for (const g of groups) {

@@ -22,6 +22,26 @@ export function copyDict(d: Dict): Dict {
   return o;
 }
 
+/** Ansible's merge_hash (utils/vars.py), recursive, lists replaced: y's keys over x's, dicts under the same key
+ * merged in turn. */
+export function mergeHash(x: Dict, y: Dict): Dict {
+  const out = copyDict(x);
+  for (const [k, v] of Object.entries(y)) {
+    const old = Object.hasOwn(out, k) ? out[k] : undefined;
+    setKey(out, k, isDict(old) && isDict(v) ? mergeHash(old, v) : v);
+  }
+  return out;
+}
+/** combine_vars: b's variables over a's, replacing (Object.assign into a) or, when merge, merge_hash'ing. */
+export function combineVars(a: Dict, b: Dict, merge: boolean): Dict {
+  if (!merge) return Object.assign(a, b);
+  for (const [k, v] of Object.entries(b)) {
+    const old = Object.hasOwn(a, k) ? a[k] : undefined;
+    setKey(a, k, isDict(old) && isDict(v) ? mergeHash(old, v) : v);
+  }
+  return a;
+}
+
 /** A Python tuple: renders with parentheses, compares like a list. */
 export class PyTuple extends Array<unknown> {
   static of2(...items: unknown[]): PyTuple {

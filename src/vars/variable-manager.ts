@@ -2,10 +2,11 @@
 // group/host vars, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact and
 // registered results, role/include params, extra vars. Magic variables are added on top.
 import type { Block, Play, Role, Task } from '../playbook/model.js';
-import { isDict } from '../python/python.js';
-import { factsAsVars } from '../facts.js';
+import { combineVars, isDict, mergeHash } from '../python/python.js';
 import { groupsOf, hostInventoryVars, type Inventory } from '../inventory/inventory.js';
 import { groupHosts } from '../inventory/patterns.js';
+import { openFactCache, type FactCache } from './fact-cache.js';
+import { connectionVariable } from './connection-vars.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -21,18 +22,37 @@ interface HostVarsState {
   facts: Vars;
   registered: Vars;
   includeVars: Vars;
-  gathered?: Vars;
-  /** Facts set_fact made with cacheable: yes (the fact cache): in ansible_facts beside the gathered ones. */
-  cached?: Vars;
+}
+
+/** How variables are put together (Ansible's settings). */
+export interface VarsOptions {
+  /** The fact cache (memory, or ANSIBLE_CACHE_PLUGIN's). */
+  readonly factCache?: FactCache;
+  /** DEFAULT_HASH_BEHAVIOUR merge: dictionaries of the same name are merged across precedence levels. */
+  readonly hashMerge?: boolean;
+  /** INJECT_FACTS_AS_VARS (true unless turned off): cached facts are variables too, not only ansible_facts. */
+  readonly injectFacts?: boolean;
+  /** The run's environment (the connection settings' defaults). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export class VariableManager {
   readonly hostState = new Map<string, HostVarsState>();
+  readonly factCache: FactCache;
+  readonly hashMerge: boolean;
+  readonly injectFacts: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
   constructor(
     readonly extraVars: Vars,
     readonly inventory: Inventory,
     readonly magic: Vars,
-  ) {}
+    options: VarsOptions = {},
+  ) {
+    this.factCache = options.factCache ?? openFactCache({}, () => {});
+    this.hashMerge = options.hashMerge ?? false;
+    this.injectFacts = options.injectFacts ?? true;
+    this.env = options.env ?? {};
+  }
 
   #groups: Vars | null = null;
   #groupNames = new Map<string, string[]>();
@@ -55,7 +75,7 @@ export class VariableManager {
 
   // A host's facts, registered results and include_vars are replaced on every change, never changed in place: a
   // task's variables (resolver) keep the objects they started with as their snapshot, without copying them.
-  /** set_fact and facts modules return: these names on top of the host's facts. */
+  /** set_fact returns: these names on top of the host's facts (set_nonpersistent_facts). */
   setFacts(host: string, facts: Vars): void {
     const s = this.state(host);
     s.facts = { ...s.facts, ...facts };
@@ -78,22 +98,24 @@ export class VariableManager {
     }
     this.#version++;
   }
+  /** include_vars (set_host_variable): a dictionary over one of the same name is combined with it. */
   addIncludeVars(host: string, vars: Vars): void {
     const s = this.state(host);
-    s.includeVars = { ...s.includeVars, ...vars };
+    s.includeVars = combineVars({ ...s.includeVars }, vars, this.hashMerge);
     this.#version++;
   }
-  /** gather_facts / setup (undefined: meta clear_facts, which empties the fact cache too). */
-  setGathered(host: string, facts: Vars | undefined): void {
-    const s = this.state(host);
-    s.gathered = facts;
-    if (facts === undefined) s.cached = undefined;
+  /** Facts modules return and cacheable set_fact facts: into the host's fact cache (set_host_facts). */
+  setHostFacts(host: string, facts: Vars): void {
+    this.factCache.set(host, { ...(this.factCache.get(host) ?? {}), ...facts });
     this.#version++;
   }
-  /** set_fact with cacheable: yes: the facts join the host's fact cache as well. */
-  cacheFacts(host: string, facts: Vars): void {
-    const s = this.state(host);
-    s.cached = { ...s.cached, ...facts };
+  /** The host's cached facts, as modules returned them (undefined: none). */
+  hostFacts(host: string): Vars | undefined {
+    return this.factCache.get(host);
+  }
+  /** meta clear_facts and --flush-cache: the host's fact cache emptied. */
+  clearFacts(host: string): void {
+    this.factCache.delete(host);
     this.#version++;
   }
   #version = 0;
@@ -137,15 +159,13 @@ export class VariableManager {
   /**
    * Where a task's variables come from, highest precedence first: extra vars, the include's and loop's variables,
    * role parameters, registered results, set_fact facts, include_vars, the blocks' and task's vars, role vars,
-   * vars_files, play vars, gathered facts (ansible_*), inventory, role defaults. Magic variables come after all of
+   * vars_files, play vars, cached facts (ansible_*), inventory, role defaults. Magic variables come after all of
    * them. The host's facts, registered results and include_vars are taken as they are now.
    */
-  #layers(play: Play, host: string, task: Task | Block | undefined, extra: Vars): Vars[] {
-    const t = taskLayers(play, task);
+  #taskView(play: Play, host: string, task: Task | Block | undefined, extra: Vars): VarsView {
+    const t = taskLayers(play, task, this.hashMerge);
     const s = this.state(host);
-    const gathered = s.gathered ? gatheredAsVars(s.gathered) : NONE;
-    // (indices 0, 1, 3 and 4 are named in LAYER)
-    return [
+    const ordered = [
       this.extraVars,
       extra,
       t.params,
@@ -156,28 +176,63 @@ export class VariableManager {
       t.roleVars,
       (this.magic.__vars_files as Vars | undefined) ?? NONE,
       play.vars,
-      gathered,
+      this.#factVars(host),
       this.inventoryVars(host),
       t.defaults,
     ];
+    const templated = [this.extraVars, extra];
+    return { ordered, templated, final: [s.registered, s.facts], special: SPECIAL, magic: 'task', connection: true };
+  }
+  /**
+   * hostvars[host]: what VariableManager.get_vars gives for the host alone, without a play or task: extra vars,
+   * set_fact facts and registered results, include_vars, cached facts, inventory; the run's magic variables and
+   * the host's own (inventory_hostname, groups, ...), none of a play's (its vars, vars_files, vars_prompt, roles).
+   */
+  #hostView(host: string): VarsView {
+    const s = this.state(host);
+    const ordered = [
+      this.extraVars,
+      s.registered,
+      s.facts,
+      s.includeVars,
+      this.#factVars(host),
+      this.inventoryVars(host),
+    ];
+    const final = [s.registered, s.facts];
+    return { ordered, templated: [this.extraVars], final, special: HOST_SPECIAL, magic: 'host', connection: false };
+  }
+
+  /** The host's cached facts as variables (INJECT_FACTS_AS_VARS; else only ansible_local), once per change. */
+  #factVars(host: string): Vars {
+    const facts = this.factCache.get(host);
+    if (!facts) return NONE;
+    let v = asVars.get(facts);
+    if (!v) {
+      v = {};
+      for (const [k, x] of Object.entries(facts))
+        if (!k.startsWith('_ansible_') && (this.injectFacts || k === 'ansible_local')) v[k] = x;
+      asVars.set(facts, v);
+    }
+    return v;
   }
 
   /** Everything a task on `host` sees, and which names hold final (never re-templated) values. */
   getVars(play: Play, host: string, task?: Task | Block, extra: Vars = {}): { vars: Vars; final: Set<string> } {
-    const layers = this.#layers(play, host, task, extra);
+    return this.collect(this.#taskView(play, host, task, extra), { play, host, task, extra });
+  }
+  /** (for getVars and Resolver.all) The whole dictionary of a view. */
+  collect(view: VarsView, query: VarsQuery): { vars: Vars; final: Set<string> } {
     const vars: Vars = {};
-    for (let i = layers.length - 1; i >= 0; i--) Object.assign(vars, layers[i]);
-    const s = this.state(host);
-    const final = new Set<string>([...Object.keys(s.facts), ...Object.keys(s.registered)]);
-    for (const k of Object.keys(extra)) final.delete(k);
-    for (const k of Object.keys(this.extraVars)) final.delete(k);
+    for (let i = view.ordered.length - 1; i >= 0; i--) combineVars(vars, view.ordered[i]!, this.hashMerge);
+    const final = new Set<string>(view.final.flatMap((l) => Object.keys(l)));
+    for (const l of view.templated) for (const k of Object.keys(l)) final.delete(k);
     for (const k in this.magic)
-      if (k !== '__vars_files' && !(k in vars)) {
+      if (this.#isMagic(view, k) && !(k in vars)) {
         vars[k] = this.magic[k];
         final.add(k);
       }
-    for (const name of SPECIAL) {
-      const sp = this.#special({ play, host, task }, name);
+    for (const name of view.special) {
+      const sp = this.#special(query, name);
       if (sp) {
         vars[name] = sp.value;
         final.add(name);
@@ -185,12 +240,18 @@ export class VariableManager {
     }
     return { vars, final };
   }
+  /** (for Resolver) Whether a run or play magic variable belongs in the view. */
+  isMagic(view: VarsView, name: string): boolean {
+    return this.#isMagic(view, name);
+  }
+  #isMagic(view: VarsView, name: string): boolean {
+    return (
+      Object.hasOwn(this.magic, name) && name !== '__vars_files' && (view.magic === 'task' || !PLAY_MAGIC.has(name))
+    );
+  }
 
   /** The magic variables worked out for each task: the inventory's view, the play's roles and the task's role. */
-  #special(
-    { play, host, task }: { play: Play; host: string; task: Task | Block | undefined },
-    name: string,
-  ): { value: unknown } | undefined {
+  #special({ play, host, task }: VarsQuery, name: string): { value: unknown } | undefined {
     switch (name) {
       case 'groups':
         return { value: this.groupsDict() };
@@ -201,7 +262,7 @@ export class VariableManager {
       case 'group_names':
         return { value: [...this.#groupNamesOf(host)] };
       case 'ansible_facts':
-        return { value: { ...(this.state(host).gathered ?? {}), ...(this.state(host).cached ?? {}) } };
+        return { value: namespaceFacts(this.factCache.get(host)) };
       case 'role_name':
         return task?.role
           ? { value: task.role.collection ? task.role.name.split('.').at(-1) : task.role.name }
@@ -228,7 +289,11 @@ export class VariableManager {
    * task's templates need; `all()` builds it when something must list every name).
    */
   resolver(play: Play, host: string, task?: Task | Block, extra: Vars = {}): TaskVars {
-    return new Resolver(this, this.#layers(play, host, task, extra), { play, host, task, extra });
+    return new Resolver(this, this.#taskView(play, host, task, extra), { play, host, task, extra });
+  }
+  /** hostvars[host]'s variables, name by name (the play is only asked for nothing: no play magic is in them). */
+  hostVars(play: Play, host: string): TaskVars {
+    return new Resolver(this, this.#hostView(host), { play, host, task: undefined, extra: NONE });
   }
   /** (for Resolver) */
   special(query: VarsQuery, name: string): { value: unknown } | undefined {
@@ -244,38 +309,74 @@ interface VarsQuery {
   readonly extra: Vars;
 }
 
-/** One task's variables, name by name (made for every templar: a class, no closures). The host's facts and
- * registered results are the objects the layers were taken from: replaced, never changed, on a change. */
+/** A set of layers and what is final in it: a task's variables, or a host's (hostvars). */
+interface VarsView {
+  /** highest precedence first */
+  readonly ordered: readonly Vars[];
+  /** layers whose names are templated again, whatever a lower layer says (extra vars) */
+  readonly templated: readonly Vars[];
+  /** layers whose values are final (set_fact facts and registered results hold templated values) */
+  readonly final: readonly Vars[];
+  readonly special: ReadonlySet<string>;
+  /** which magic variables of the run apply: all, or none of the play's */
+  readonly magic: 'task' | 'host';
+  /** whether the connection variables a task sees are offered (never in `vars`: update_vars comes after it) */
+  readonly connection: boolean;
+}
+
+/** One task's (or host's) variables, name by name (made for every templar: a class, no closures). The host's facts
+ * and registered results are the objects the layers were taken from: replaced, never changed, on a change. */
 class Resolver implements TaskVars {
   #all: Vars | undefined;
   constructor(
     readonly vm: VariableManager,
-    readonly ordered: readonly Vars[],
+    readonly view: VarsView,
     readonly query: VarsQuery,
   ) {}
   lookup(name: string): unknown {
-    const sp = SPECIAL.has(name) ? this.vm.special(this.query, name) : undefined;
+    const v = this.#variable(name);
+    if (v !== undefined || !this.view.connection) return v;
+    const { play, host, task } = this.query;
+    const source = { lookup: (n: string) => this.#variable(n), host, play, task, env: this.vm.env };
+    return connectionVariable(name, { ...source, defaultConnection: this.vm.inventory.defaultConnection })?.value;
+  }
+  #variable(name: string): unknown {
+    const sp = this.view.special.has(name) ? this.vm.special(this.query, name) : undefined;
     if (sp) return sp.value;
-    for (const layer of this.ordered) if (Object.hasOwn(layer, name)) return layer[name];
-    if (name !== '__vars_files' && Object.hasOwn(this.vm.magic, name)) return this.vm.magic[name];
+    const layers = this.view.ordered;
+    for (let i = 0; i < layers.length; i++)
+      if (Object.hasOwn(layers[i]!, name)) {
+        const v = layers[i]![name];
+        return this.vm.hashMerge && isDict(v) ? mergedBelow(layers, i, name) : v;
+      }
+    if (this.vm.isMagic(this.view, name)) return this.vm.magic[name];
     return undefined;
   }
   isFinal(name: string): boolean {
-    if (SPECIAL.has(name) && this.vm.special(this.query, name)) return true;
-    const o = this.ordered;
-    if (Object.hasOwn(o[LAYER.extraVars]!, name) || Object.hasOwn(o[LAYER.extra]!, name)) return false;
-    if (Object.hasOwn(o[LAYER.registered]!, name) || Object.hasOwn(o[LAYER.facts]!, name)) return true;
-    if (this.ordered.some((layer) => Object.hasOwn(layer, name))) return false;
-    return name !== '__vars_files' && Object.hasOwn(this.vm.magic, name);
+    if (this.view.special.has(name) && this.vm.special(this.query, name)) return true;
+    if (this.view.templated.some((l) => Object.hasOwn(l, name))) return false;
+    if (this.view.final.some((l) => Object.hasOwn(l, name))) return true;
+    if (this.view.ordered.some((layer) => Object.hasOwn(layer, name))) return false;
+    return this.vm.isMagic(this.view, name);
   }
   all(): Vars {
-    const { play, host, task, extra } = this.query;
-    return (this.#all ??= this.vm.getVars(play, host, task, extra).vars);
+    return (this.#all ??= this.vm.collect(this.view, this.query).vars);
   }
 }
 
-/** Where #layers puts the layers whose names are not templated again (or are, whatever else says). */
-const LAYER = { extraVars: 0, extra: 1, registered: 3, facts: 4 } as const;
+/** With hash merging: the dictionary at layers[top] over those of the same name below it, down to the first value
+ * that is no dictionary (which a dictionary above replaces). */
+function mergedBelow(layers: readonly Vars[], top: number, name: string): Vars {
+  const found: Vars[] = [];
+  for (let i = top; i < layers.length; i++) {
+    if (!Object.hasOwn(layers[i]!, name)) continue;
+    const v = layers[i]![name];
+    if (!isDict(v)) break;
+    found.push(v);
+  }
+  return found.reduceRight((acc: Vars, d) => mergeHash(acc, d), {});
+}
+
 const NONE: Vars = Object.freeze({}) as Vars;
 const SPECIAL = new Set([
   'groups',
@@ -291,6 +392,22 @@ const SPECIAL = new Set([
   'ansible_play_role_names',
   'ansible_dependent_role_names',
   'ansible_role_names',
+]);
+/** The magic variables a host has without a play (Host.get_magic_vars, the inventory's groups, its facts). */
+const HOST_SPECIAL = new Set([
+  'groups',
+  'inventory_hostname',
+  'inventory_hostname_short',
+  'group_names',
+  'ansible_facts',
+]);
+/** The magic variables a play sets: not in hostvars. */
+const PLAY_MAGIC = new Set([
+  'ansible_play_hosts',
+  'ansible_play_batch',
+  'ansible_play_hosts_all',
+  'play_hosts',
+  'ansible_play_name',
 ]);
 
 /** The play's roles (Play.roles): those of `roles:`, then import_role's and public include_role's, as added. */
@@ -310,13 +427,19 @@ function dependentRoleNames(play: Play): string[] {
   return [...names];
 }
 
-/** Gathered facts as the variables INJECT_FACTS_AS_VARS makes of them (ansible_*), once per gathering. */
+/** Cached facts as variables, once per change of the host's cache. */
 const asVars = new WeakMap<Vars, Vars>();
-function gatheredAsVars(gathered: Vars): Vars {
-  let v = asVars.get(gathered);
+/** namespace_facts: the cached facts as ansible_facts holds them, ansible_ taken off their names (ansible_local
+ * keeps it). */
+const namespaced = new WeakMap<Vars, Vars>();
+function namespaceFacts(facts: Vars | undefined): Vars {
+  if (!facts) return {};
+  let v = namespaced.get(facts);
   if (!v) {
-    v = factsAsVars(gathered);
-    asVars.set(gathered, v);
+    v = {};
+    for (const [k, x] of Object.entries(facts))
+      v[k.startsWith('ansible_') && k !== 'ansible_local' ? k.slice(8) : k] = x;
+    namespaced.set(facts, v);
   }
   return v;
 }
@@ -324,35 +447,44 @@ function gatheredAsVars(gathered: Vars): Vars {
 /** Role defaults and vars as a task sees them. Those of every role of the play are public in 2.14; then the task's
  * own role's, after the roles it came through (its dependency chain): defaults of its dependencies, of the chain,
  * its own (Role.get_default_vars); vars of the chain, of its dependencies, its own (Role.get_vars). */
-function roleLayers(ofPlay: readonly Role[], chainRoles: readonly Role[]): { defaults: Vars; roleVars: Vars } {
+function roleLayers(
+  ofPlay: readonly Role[],
+  chainRoles: readonly Role[],
+  merge: boolean,
+): { defaults: Vars; roleVars: Vars } {
   const defaults: Vars = {},
     roleVars: Vars = {};
+  const add = (into: Vars, from: Vars) => combineVars(into, from, merge);
   for (const r of ofPlay) {
-    Object.assign(defaults, withDependencies(r, 'defaults'));
-    Object.assign(roleVars, withDependencies(r, 'vars'));
+    add(defaults, withDependencies(r, 'defaults', merge));
+    add(roleVars, withDependencies(r, 'vars', merge));
   }
   const own = chainRoles.at(-1);
   if (!own) return { defaults, roleVars };
   const parents = chainRoles.slice(0, -1);
-  for (const d of own.dependencies) Object.assign(defaults, withDependencies(d, 'defaults'));
-  for (const p of parents) Object.assign(defaults, p.defaults);
-  Object.assign(defaults, own.defaults);
-  for (const p of parents) Object.assign(roleVars, p.vars);
-  for (const d of own.dependencies) Object.assign(roleVars, withDependencies(d, 'vars'));
-  Object.assign(roleVars, own.vars);
+  for (const d of own.dependencies) add(defaults, withDependencies(d, 'defaults', merge));
+  for (const p of parents) add(defaults, p.defaults);
+  add(defaults, own.defaults);
+  for (const p of parents) add(roleVars, p.vars);
+  for (const d of own.dependencies) add(roleVars, withDependencies(d, 'vars', merge));
+  add(roleVars, own.vars);
   return { defaults, roleVars };
 }
 
-/** A role's defaults or vars over those of the roles it depends on, theirs first (once per role: roles do not
- * change once loaded). */
-const merged = { defaults: new WeakMap<Role, Vars>(), vars: new WeakMap<Role, Vars>() };
-function withDependencies(role: Role, which: 'defaults' | 'vars'): Vars {
-  let v = merged[which].get(role);
+/** A role's defaults or vars over those of the roles it depends on, theirs first (once per role and hash
+ * behaviour: roles do not change once loaded). */
+const merged = {
+  defaults: [new WeakMap<Role, Vars>(), new WeakMap<Role, Vars>()],
+  vars: [new WeakMap<Role, Vars>(), new WeakMap<Role, Vars>()],
+};
+function withDependencies(role: Role, which: 'defaults' | 'vars', merge: boolean): Vars {
+  const cache = merged[which][merge ? 1 : 0]!;
+  let v = cache.get(role);
   if (!v) {
     v = {};
-    for (const d of role.dependencies) Object.assign(v, withDependencies(d, which));
-    Object.assign(v, role[which]);
-    merged[which].set(role, v);
+    for (const d of role.dependencies) combineVars(v, withDependencies(d, which, merge), merge);
+    combineVars(v, role[which], merge);
+    cache.set(role, v);
   }
   return v;
 }
@@ -380,6 +512,7 @@ function includeParams(chain: ReadonlyArray<Task | Block>): Vars {
  * parameters. They never change once loaded, so they are merged once per task (and play). */
 interface TaskLayers {
   readonly play: Play;
+  readonly merge: boolean;
   /** How many public roles the play had (include_role with `public` adds to them while the play runs). */
   readonly publicRoles: number;
   readonly defaults: Vars;
@@ -388,24 +521,24 @@ interface TaskLayers {
   readonly params: Vars;
 }
 const byTask = new WeakMap<object, TaskLayers>();
-function taskLayers(play: Play, task: Task | Block | undefined): TaskLayers {
+function taskLayers(play: Play, task: Task | Block | undefined, merge: boolean): TaskLayers {
   const key: object = task ?? play;
   const hit = byTask.get(key);
-  if (hit && hit.play === play && hit.publicRoles === play.publicRoles.length) return hit;
+  if (hit && hit.play === play && hit.merge === merge && hit.publicRoles === play.publicRoles.length) return hit;
   // the task's blocks, outermost first
   const chain: Array<Task | Block> = [];
   for (let n: Task | Block | undefined = task; n; n = n.parent) chain.unshift(n);
   const chainRoles = [...new Set(chain.map((n) => n.role).filter((r) => r !== undefined))];
-  const { defaults, roleVars } = roleLayers(playRoles(play), chainRoles);
+  const { defaults, roleVars } = roleLayers(playRoles(play), chainRoles, merge);
   const chainVars: Vars = {},
     params: Vars = {};
   for (const n of chain)
     for (const v of Array.isArray(n.keywords.vars) ? n.keywords.vars : [n.keywords.vars])
       if (isDict(v)) Object.assign(chainVars, v);
   // role parameters belong to that one use of the role
-  for (const r of chainRoles) Object.assign(params, r.params);
+  for (const r of chainRoles) combineVars(params, r.params, merge);
   Object.assign(params, includeParams(chain));
-  const layers = { play, publicRoles: play.publicRoles.length, defaults, roleVars, chainVars, params };
+  const layers = { play, merge, publicRoles: play.publicRoles.length, defaults, roleVars, chainVars, params };
   byTask.set(key, layers);
   return layers;
 }

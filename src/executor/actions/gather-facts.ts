@@ -15,10 +15,6 @@ const list = (v: unknown): string[] | undefined =>
           .split(',')
           .map((s) => s.trim());
 
-/** The fact names as the host keeps them (ansible_ removed: INJECT_FACTS_AS_VARS puts it back). */
-const unprefixed = (facts: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.startsWith('ansible_') ? k.slice(8) : k, v]));
-
 export default {
   definition: gatherFacts,
   async run(args, { ctx, host, task, templar }) {
@@ -36,7 +32,9 @@ export default {
     } catch (e) {
       return { failed: true, msg: (e as Error).message, changed: false };
     }
-    ctx.vm.setGathered(host, { ...ctx.vm.state(host).gathered, ...unprefixed(gathered.facts) });
+    // the gather_facts action marks the cache as gathered (what gathering: smart looks for); setup does not
+    const mark = task.action === 'gather_facts' ? { _ansible_facts_gathered: true } : {};
+    ctx.vm.setHostFacts(host, { ...gathered.facts, ...mark });
     // verbose_override: even -v does not print the facts
     return {
       ansible_facts: gathered.facts,

@@ -11,8 +11,7 @@ const META: Record<string, (ctx: RunContext, host: string) => string> = {
   refresh_inventory: () => 'inventory successfully refreshed',
   clear_facts(ctx) {
     // run once, for every host of the play (StrategyBase._execute_meta)
-    for (const h of (ctx.vm.magic.ansible_play_hosts_all as string[] | undefined) ?? [])
-      ctx.vm.setGathered(h, undefined);
+    for (const h of (ctx.vm.magic.ansible_play_hosts_all as string[] | undefined) ?? []) ctx.vm.clearFacts(h);
     return 'facts cleared';
   },
   reset_connection: () => 'no connection, nothing to reset',
