@@ -117,7 +117,7 @@ export class RunContext implements ScopeSource, PointSource {
     const names = () => [...new Set([...this.vm.inventory.hosts.keys(), host])];
     return lazyVarsView(names, (h) => {
       const vars = this.vm.hostVars(this.play, h);
-      const scope = new TemplarScope(this, h, vars, lookupBasedirs(undefined, this.play));
+      const scope = new TemplarScope(this, h, vars, taskPaths(undefined, this.play));
       const templar = (scope.templar = new Templar(scope));
       return hostVarsView(vars, (k) => templar.lookup(k));
     });
