@@ -84,6 +84,7 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['DISPLAY_ARGS_TO_STDOUT', s('boolean', 'ANSIBLE_DISPLAY_ARGS_TO_STDOUT', false)],
   ['DISPLAY_SKIPPED_HOSTS', s('boolean', 'ANSIBLE_DISPLAY_SKIPPED_HOSTS', true)],
   ['ENABLE_TASK_DEBUGGER', s('boolean', 'ANSIBLE_ENABLE_TASK_DEBUGGER', false)],
+  ['ERROR_ON_MISSING_HANDLER', s('boolean', 'ANSIBLE_ERROR_ON_MISSING_HANDLER', true)],
   ['HOST_KEY_CHECKING', s('boolean', 'ANSIBLE_HOST_KEY_CHECKING', true)],
   ['INVENTORY_UNPARSED_WARNING', s('boolean', 'ANSIBLE_INVENTORY_UNPARSED_WARNING', true)],
   ['LOCALHOST_WARNING', s('boolean', 'ANSIBLE_LOCALHOST_WARNING', true)],

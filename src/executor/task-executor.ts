@@ -30,6 +30,7 @@ import {
 import { ActionFailure, executorAction, metaSkipped, type ExecutorAction } from './actions/index.js';
 import { INCLUDE_ACTIONS, runInclude } from './includes.js';
 import { untilLoop } from './until.js';
+import { setNotify } from './handlers.js';
 import { timeLimit, withTimeLimit, type TimeLimit } from './task-timeout.js';
 
 // where tests (and loopItems' callers) found these before the executor was split
@@ -45,11 +46,15 @@ interface TaskRunSite {
   readonly state: HostState;
   readonly name: string;
   readonly first: boolean;
+  readonly handler: boolean;
   release(): void;
 }
 
 /** Actions that run on the host although the executor carries them out (they need its connection). */
 const FACT_GATHERING = new Set(['gather_facts', 'setup']);
+
+/** A task's and a handler's fields that are never templated (static). */
+const STATIC_FIELDS = ['register', 'listen'] as const;
 
 /** The values the debugger keyword takes. */
 const DEBUGGER_VALUES = ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'];
@@ -137,8 +142,20 @@ export class TaskExecutor {
     return loopResult(results);
   }
 
-  /** One run of the task, on the delegate when it has one. */
+  /** One run of the task, with the handlers it notifies should it change something. */
   executeOnce(): TaskResult | Promise<TaskResult> {
+    const running = this.#executeOnDelegate();
+    const noted = (result: TaskResult) => {
+      if (this.#notify !== undefined) setNotify(result, this.#notify);
+      return result;
+    };
+    return running instanceof Promise ? running.then(noted) : noted(running);
+  }
+  /** The task's `notify` as Task.post_validate templates it (after `when`). */
+  #notify: unknown;
+
+  /** One run of the task, on the delegate when it has one. */
+  #executeOnDelegate(): TaskResult | Promise<TaskResult> {
     const delegate = this.ctx.keyword(this.task, 'delegate_to');
     if (delegate !== undefined && delegate !== null)
       try {
@@ -188,6 +205,13 @@ export class TaskExecutor {
     } catch (e) {
       return templateFailure(e, task);
     }
+    this.#staticFieldWarnings();
+    try {
+      const notify = keyword(task, 'notify');
+      if (notify !== undefined) this.#notify = templateField('notify', () => templar.template(notify));
+    } catch (e) {
+      return templateFailure(e, task);
+    }
     // Task.post_validate: a keyword its type refuses fails the task
     const invalid = keywordValueError(task.keywords, TASK_CHECKED_NAMING_TASK) ?? this.#debuggerError();
     if (invalid) return templateFailure(new TaskTemplateError(invalid), task);
@@ -215,6 +239,18 @@ export class TaskExecutor {
     const prepared = this.#prepare(withDefaults, moduleCtx);
     if ('failure' in prepared) return prepared.failure; // TaskExecutor.run's dict(failed=True, msg=...) has no `changed`
     return this.#attempts(limit ? withTimeLimit(prepared.invoke, limit, ctx) : prepared.invoke);
+  }
+
+  /** Base.post_validate: a static field (read before any variable is known) that holds a template is used as
+   * written, with a warning. */
+  #staticFieldWarnings(): void {
+    for (const name of STATIC_FIELDS) {
+      const value = this.task.keywords[name];
+      if (value !== undefined && /{{|{%/.test(JSON.stringify(value) ?? ''))
+        this.ctx.taskWarn(
+          `"${name}" is not templatable, but we found: ${pyStr(value)}, it will not be templated and will be used "as is".`,
+        );
+    }
   }
 
   /** Base._post_validate_debugger: a debugger value that is none of the debugger's. */

@@ -53,10 +53,7 @@ export class TaskGate {
     // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
     run.first = first;
     run.perHostMeta = task.action === 'meta' && PER_HOST_META.has(metaAction(run));
-    run.once =
-      def?.bypassHostLoop ||
-      (task.action === 'meta' && !run.perHostMeta) ||
-      truthy(ctx.keyword(task, 'run_once') ?? false);
+    run.once = def?.bypassHostLoop || (task.action === 'meta' && !run.perHostMeta) || runOnce(ctx, run);
     if (run.once && !first) {
       // run_once: the first host ran it for everyone; its result is registered for each host, without output
       const shared = ctx.onceResults.get(taskKey(task));
@@ -79,6 +76,12 @@ export class TaskGate {
     const tags = taskTags(task, this.ctx.play, { template: (v) => this.ctx.templar(host, task).template(v) });
     return tagsAllowRun(tags, only, skip);
   }
+}
+
+/** run_once, templated with the host's variables as the linear strategy does. */
+function runOnce(ctx: RunContext, run: TaskRun): boolean {
+  const value = ctx.keyword(run.asked, 'run_once') ?? false;
+  return truthy(typeof value === 'string' ? ctx.templar(run.host, run.asked, run.extra).template(value) : value);
 }
 
 /** `action: '{{ module }}'`: the action templated for this host, as the worker does; one that names no module

@@ -11,7 +11,7 @@ import type { RunContext } from './context.js';
 import { DELEGATED_HOST, type ResultStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { taskKey } from './lockstep.js';
-import { notify } from './handlers.js';
+import { notifiedBy, notify } from './handlers.js';
 
 export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
 
@@ -106,8 +106,7 @@ function finishValidTask(site: ResultSite, taskResult: TaskResult): void {
   }
   const status = countStatus(site, result, failed && ignored ? 'ignored' : failed ? 'failed' : undefined);
   if (task.role && status !== 'skipped') state.rolesRan.add(task.role.key);
-  const notified = ctx.keyword(task, 'notify');
-  if (!failed && result.changed && notified !== undefined) notify(ctx, host, notified);
+  if (!failed && truthy(result.changed ?? false)) notify(ctx, host, notifiedBy(result));
   ctx.emit('taskResult', host, task, result, status);
 }
 /** Actions whose facts are set where they run (include_vars, fact gathering), not from their result. */
