@@ -54,6 +54,8 @@ export class RunContext implements ScopeSource, PointSource {
   fatalAt = '';
   // the play's state
   play!: Play;
+  /** The play's hosts pattern, templated (meta: refresh_inventory matches it again). */
+  hostPattern: unknown;
   lockstep = new Lockstep(['localhost']);
   /** --start-at-task found (or not asked for). */
   started = false;

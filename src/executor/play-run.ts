@@ -85,6 +85,7 @@ export class PlayRun {
     await promptPlayVars(ctx, play, templar);
     ctx.vm.invalidate();
     const pattern = this.#hosts(templar);
+    ctx.hostPattern = pattern;
     const name = this.#name(templar, pattern);
     const order = templar.template(play.keywords.order ?? null);
     if (order !== null && !HOST_ORDERS.includes(pyStr(order)))

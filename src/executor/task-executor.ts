@@ -153,13 +153,15 @@ export class TaskExecutor {
   }
   /** The task's `notify` as Task.post_validate templates it (after `when`). */
   #notify: unknown;
+  /** The host the task is delegated to, templated. */
+  #delegateTo: string | undefined;
 
   /** One run of the task, on the delegate when it has one. */
   #executeOnDelegate(): TaskResult | Promise<TaskResult> {
     const delegate = this.ctx.keyword(this.task, 'delegate_to');
     if (delegate !== undefined && delegate !== null)
       try {
-        templateField('delegate_to', () => this.templar.template(delegate));
+        this.#delegateTo = pyStr(templateField('delegate_to', () => this.templar.template(delegate)));
       } catch (e) {
         return templateFailure(e, this.task);
       }
@@ -272,8 +274,10 @@ export class TaskExecutor {
     if (!action && !def)
       return { failure: { failed: true, msg: `The module ${task.action} was not found in configured module paths` } };
     const onHost = def ? !def.actionPlugin && !def.executorAction : FACT_GATHERING.has(task.action);
-    const hv = ctx.vm.inventoryVars(host);
-    if (onHost && !isLocal(hv, host, ctx.vm.inventory)) {
+    // a delegated task connects to its delegate, with the delegate's connection
+    const target = this.#delegateTo ?? host;
+    const hv = ctx.vm.inventory.hosts.has(target) || target === host ? ctx.vm.inventoryVars(target) : {};
+    if (onHost && !isLocal(hv, target, ctx.vm.inventory)) {
       const conn = pyStr(hv.ansible_connection ?? ctx.vm.inventory.defaultConnection ?? 'ssh');
       return {
         failure: {
