@@ -11,7 +11,7 @@ import { lazyVarsView } from '../vars/hostvars.js';
 import { matchHosts } from '../inventory/patterns.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import { Lockstep } from './lockstep.js';
-import type { Callback, ExecutorHooks, Frame, HostStats } from './events.js';
+import type { Callback, CustomStats, ExecutorHooks, Frame, HostStats } from './events.js';
 import { HostState } from './host-state.js';
 import type { RunOptions } from './options.js';
 import { keyword } from './task-keywords.js';
@@ -39,6 +39,8 @@ const noStats = (): HostStats => ({
 
 export class RunContext implements ScopeSource, PointSource {
   readonly stats = new Map<string, HostStats>();
+  /** set_stats' custom statistics (custom-stats.ts). */
+  readonly customStats: CustomStats = {};
   readonly awsCalls: AwsCallEvent[] = [];
   vm!: VariableManager;
   walk!: Walk;

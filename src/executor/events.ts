@@ -6,6 +6,9 @@ import type { TsibleError } from '../errors.js';
 
 export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';
 
+/** set_stats' statistics: by host name, or `_run` for the whole run. */
+export type CustomStats = Record<string, Record<string, unknown>>;
+
 export interface HostStats {
   ok: number;
   changed: number;
@@ -52,7 +55,9 @@ export interface Callback {
   deprecation?(message: string): void;
   noHostsLeft?(): void;
   noHostsMatched?(): void;
-  playbookEnd?(stats: Map<string, HostStats>): void;
+  /** The end of the playbook: the hosts' statistics, and the custom ones (set_stats) when SHOW_CUSTOM_STATS is on:
+   * per host, and the run's under `_run`. */
+  playbookEnd?(stats: Map<string, HostStats>, custom?: CustomStats): void;
 }
 
 /** Where an include was entered: the debugger's `where`. */

@@ -17,6 +17,7 @@ import { forgetRunCaches } from '../playbook/loader.js';
 import { VariableManager, type Vars } from '../vars/variable-manager.js';
 import { loadInventory, type Inventory } from '../inventory/inventory.js';
 import type { AwsCallEvent } from '../aws/client.js';
+import { configValue } from '../config.js';
 import type { Callback, ExecutorHooks, HostStats } from './events.js';
 import { RunContext } from './context.js';
 import { OMIT } from './module-run.js';
@@ -75,7 +76,9 @@ export class PlaybookExecutor {
     }
     // the recap lists the hosts something was counted for (AggregateStats.processed)
     const counted = [...ctx.stats].filter(([, s]) => Object.values(s).some((n) => n > 0));
-    ctx.emit('playbookEnd', new Map(counted));
+    const showCustom =
+      Object.keys(ctx.customStats).length > 0 && configValue('SHOW_CUSTOM_STATS', this.opts.env) === true;
+    ctx.emit('playbookEnd', new Map(counted), showCustom ? ctx.customStats : undefined);
   }
 
   /** The run's magic variables (the play adds its own). */

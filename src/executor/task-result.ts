@@ -12,6 +12,7 @@ import { DELEGATED_HOST, type ResultStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { taskKey } from './lockstep.js';
 import { notifiedBy, notify } from './handlers.js';
+import { recordCustomStats } from './custom-stats.js';
 
 export const isFailed = (r: TaskResult) => truthy(r.failed ?? false);
 
@@ -76,7 +77,7 @@ function invalidRegister(site: ResultSite): string | undefined {
     ? undefined
     : `Invalid variable name in 'register' specified: '${text}'`;
 }
-const PY_KEYWORDS = new Set(
+export const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
     ' ',
   ),
@@ -107,6 +108,7 @@ function finishValidTask(site: ResultSite, taskResult: TaskResult): void {
   const status = countStatus(site, result, failed && ignored ? 'ignored' : failed ? 'failed' : undefined);
   if (task.role && status !== 'skipped') state.rolesRan.add(task.role.key);
   if (!failed && truthy(result.changed ?? false)) notify(ctx, host, notifiedBy(result));
+  if (status === 'ok' || status === 'changed') recordCustomStats(site, result);
   ctx.emit('taskResult', host, task, result, status);
 }
 /** Actions whose facts are set where they run (include_vars, fact gathering), not from their result. */
