@@ -37,6 +37,8 @@ interface ExecuteParams {
   readonly tags?: readonly string[];
   readonly skipTags?: readonly string[];
   readonly startAtTask?: string;
+  /** How many hosts run a task at once (1 when absent). */
+  readonly forks?: number;
   readonly env: Record<string, string | undefined>;
   readonly seed?: string;
   readonly jinja?: RunOptions['jinja'];
@@ -79,6 +81,7 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
           tags: p.tags ?? [],
           skipTags: p.skipTags ?? [],
           startAtTask: p.startAtTask,
+          forks: p.forks,
           env: p.env,
           inventory: p.inventory,
           prompt: p.prompt,

@@ -63,6 +63,7 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       tags: opts.tags,
       skipTags: opts.skipTags,
       startAtTask: opts.startAtTask,
+      forks: opts.forks,
       env,
       seed: opts.seed,
       jinja: opts.jinja,

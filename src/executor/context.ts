@@ -11,6 +11,7 @@ import { lazyVarsView } from '../vars/hostvars.js';
 import { matchHosts } from '../inventory/patterns.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import { Lockstep } from './lockstep.js';
+import { heldBack } from './output-order.js';
 import type { Callback, CustomStats, ExecutorHooks, Frame, HostStats } from './events.js';
 import { HostState } from './host-state.js';
 import type { RunOptions } from './options.js';
@@ -74,6 +75,11 @@ export class RunContext implements ScopeSource, PointSource {
   ) {}
 
   emit<K extends keyof Callback>(name: K, ...args: Parameters<NonNullable<Callback[K]>>): void {
+    // a host running a task beside others shows its events after theirs (output-order.ts)
+    if (heldBack(() => this.#emitNow(name, args))) return;
+    this.#emitNow(name, args);
+  }
+  #emitNow<K extends keyof Callback>(name: K, args: Parameters<NonNullable<Callback[K]>>): void {
     for (const c of this.callbacks) (c[name] as ((...a: unknown[]) => void) | undefined)?.apply(c, args);
   }
   stat(host: string, key: keyof HostStats): void {

@@ -103,6 +103,9 @@ export interface ExecutorHooks {
   beforeTask?(point: TaskPoint): Promise<'run' | 'skip' | Redo | void> | 'run' | 'skip' | Redo | void;
   /** Called once the result was reported; a Redo rolls the result back and runs the task again. */
   afterTask?(point: TaskPoint, result: TaskResult): Promise<Redo | void> | Redo | void;
+  /** True when the controller may stop at a task (given how its keywords read): its hosts then run it one after
+   * another, not `forks` at once. Without it, a controller with hooks holds every task. */
+  holdsHosts?(keyword: (name: string) => unknown): boolean;
 }
 
 /** A result's delegate host, for the callback's "host -> delegate" label: a non-enumerable property, so no output

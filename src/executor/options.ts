@@ -24,6 +24,8 @@ export interface RunOptions {
   /** The vault secrets (label, password) files and `!vault` values were decrypted with, in the order tried. */
   readonly vaultSecrets?: readonly VaultSecret[];
   readonly inventory?: Inventory;
+  /** How many hosts run a task at once (-f, DEFAULT_FORKS); 1 when absent. */
+  readonly forks?: number;
   /** Asks the user at the terminal (pause's prompt, vars_prompt), without echo when hidden; absent when there
    * is no terminal. */
   readonly prompt?: (text: string, how?: { hidden?: boolean }) => Promise<string | null>;

@@ -213,7 +213,7 @@ export class PlayRun {
     magic.__vars_files = varsFiles;
     ctx.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
     this.#warnReserved(Object.keys(varsFiles));
-    ctx.lockstep = new Lockstep(hosts);
+    ctx.lockstep = new Lockstep(hosts, (task, host) => this.strategy.gate.width(task, host));
   }
 
   async #runHost(host: string): Promise<void> {

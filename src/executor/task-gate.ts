@@ -10,6 +10,7 @@ import { taskTags, tagsAllowRun } from './task-tags.js';
 import { TaskRun } from './task-run.js';
 import { copiedFrom } from './task-name.js';
 import { metaAction } from './actions/index.js';
+import { inTurn } from './output-order.js';
 
 /** Meta actions the linear strategy runs (and shows) per host; the others run once for all hosts. */
 const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers']);
@@ -67,7 +68,26 @@ export class TaskGate {
       ctx.lockstep.done(run.host);
       return;
     }
-    return run.run();
+    return inTurn(ctx.lockstep.turnOf(run.host), () => run.run());
+  }
+
+  /** How many hosts run the task at once: `forks` (or fewer, as `throttle` asks); one at a time when the task
+   * runs once for all, or a controller (the debugger, --step, the explorer) may stop at it. */
+  width(task: Task, host: string): number {
+    const { ctx } = this;
+    const forks = ctx.opts.forks ?? 1;
+    if (forks <= 1 || task.action === 'meta' || resolveModule(task.action)?.bypassHostLoop) return 1;
+    if (ctx.keyword(task, 'run_once') !== undefined || this.#held(task)) return 1;
+    const throttle = ctx.keyword(task, 'throttle');
+    if (throttle === undefined || throttle === null) return forks;
+    const limit = Number.parseInt(pyStr(ctx.templar(host, task).template(throttle)), 10);
+    return limit > 0 ? Math.min(forks, limit) : forks;
+  }
+  /** A controller on the run's hooks may stop at the task (without a say, any controller may). */
+  #held(task: Task): boolean {
+    const { hooks } = this.ctx;
+    if (hooks.holdsHosts) return hooks.holdsHosts((name) => this.ctx.pointKeyword(task, name));
+    return Boolean(hooks.beforeTask || hooks.afterTask);
   }
 
   /** --tags and --skip-tags against the task's tags and its blocks' and play's. */
