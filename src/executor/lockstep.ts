@@ -17,7 +17,7 @@ interface Waiter {
 export const taskKey = (t: Task): string => `${t.pos.file}:${t.pos.line}:${t.pos.column}`;
 
 /** How many hosts may run a task at once (the first host's view of it). */
-export type Width = (task: Task, host: string) => number;
+type Width = (task: Task, host: string) => number;
 
 export class Lockstep {
   readonly #order: string[];
