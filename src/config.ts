@@ -88,6 +88,7 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['ENABLE_TASK_DEBUGGER', s('boolean', 'ANSIBLE_ENABLE_TASK_DEBUGGER', false)],
   ['ANSIBLE_PIPELINING', s('boolean', 'ANSIBLE_PIPELINING', false)],
   ['INJECT_FACTS_AS_VARS', s('boolean', 'ANSIBLE_INJECT_FACT_VARS', true)],
+  ['ERROR_ON_MISSING_HANDLER', s('boolean', 'ANSIBLE_ERROR_ON_MISSING_HANDLER', true)],
   ['HOST_KEY_CHECKING', s('boolean', 'ANSIBLE_HOST_KEY_CHECKING', true)],
   ['INVENTORY_UNPARSED_WARNING', s('boolean', 'ANSIBLE_INVENTORY_UNPARSED_WARNING', true)],
   ['LOCALHOST_WARNING', s('boolean', 'ANSIBLE_LOCALHOST_WARNING', true)],

@@ -40,6 +40,8 @@ interface ExecuteParams {
   readonly startAtTask?: string;
   /** --flush-cache: the fact cache of every inventory host emptied before the first playbook. */
   readonly flushCache?: boolean;
+  /** How many hosts run a task at once (1 when absent). */
+  readonly forks?: number;
   readonly env: Record<string, string | undefined>;
   readonly seed?: string;
   readonly jinja?: RunOptions['jinja'];
@@ -85,6 +87,7 @@ export async function executePlaybooks(p: ExecuteParams): Promise<ExecuteOutcome
           tags: p.tags ?? [],
           skipTags: p.skipTags ?? [],
           startAtTask: p.startAtTask,
+          forks: p.forks,
           env: p.env,
           inventory: p.inventory,
           factCache,

@@ -1,5 +1,6 @@
 // ansible-playbook's command line, parsed without a dependency.
 import { UsageError } from '../errors.js';
+import { configValue } from '../config.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 
 // -e is parsed in src/vars, where `tsible explore` reads it too (the explorer sits below the CLI)
@@ -89,7 +90,7 @@ options:
                         ask for vault password
   --show-secrets        show vaulted and no_log values in the output (masked otherwise; TSIBLE_SHOW_SECRETS=1 too)
   --seed SEED           seed the random filters (random, shuffle) for a reproducible run
-  -f, --forks           accepted for compatibility (tsible runs hosts in turn)
+  -f, --forks           specify number of parallel processes to use (default=5): hosts running a task at once
   -c, --connection      connection type to use for hosts that set none (tsible runs 'local' only)
   -u, --user            accepted for compatibility (tsible runs tasks as the user running it)
   -b, --become          accepted for compatibility (tsible runs tasks as the user running it)
@@ -276,13 +277,19 @@ function defaultOptions(): CliOptions {
     step: false,
     breakpoints: [],
     breakWhen: [],
-    forks: 5,
+    forks: defaultForks(),
     version: false,
     help: false,
     localAws: false,
     showSecrets: false,
     jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14',
   };
+}
+
+/** DEFAULT_FORKS (ANSIBLE_FORKS), 5 unless set. */
+function defaultForks(): number {
+  const forks = configValue('DEFAULT_FORKS');
+  return typeof forks === 'number' ? forks : 5;
 }
 
 export function parseArgs(argv: string[]): CliOptions {

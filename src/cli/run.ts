@@ -71,6 +71,7 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       skipTags: opts.skipTags,
       startAtTask: opts.startAtTask,
       flushCache: opts.flushCache,
+      forks: opts.forks,
       env,
       seed: opts.seed,
       jinja: opts.jinja,

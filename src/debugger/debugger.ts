@@ -132,9 +132,16 @@ export class Debugger implements ExecutorHooks {
     return this.#session(point, result, this.#before);
   }
 
+  /** Whether the debugger may stop at a task: stepping, a breakpoint or condition set, or the task's (or the
+   * run's) debugger setting; the executor then runs the task on one host at a time. */
+  holdsHosts(keyword: (name: string) => unknown): boolean {
+    if (this.#mode.kind !== 'run' || this.#breakpoints.all.length || this.opts.breakWhen.length) return true;
+    return this.#mayStopAfter({ keyword });
+  }
+
   #before: Record<string, unknown> | undefined;
   #lastCalls: { name: string; calls: readonly unknown[] } | undefined;
-  #mayStopAfter(point: TaskPoint): boolean {
+  #mayStopAfter(point: Pick<TaskPoint, 'keyword'>): boolean {
     const kw = point.keyword('debugger');
     return (kw !== undefined && kw !== 'never') || this.opts.globallyEnabled || point.keyword('strategy') === 'debug';
   }

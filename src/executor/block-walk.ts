@@ -16,11 +16,12 @@ export class BlockWalk {
   async runList(list: readonly TaskOrBlock[], host: string, extra: Vars = {}): Promise<void> {
     const state = this.ctx.hostState(host);
     for (const node of list) {
-      if (state.done) return;
+      // (handlers run on a host that failed when the play forces them, an included handler file's tasks too)
+      if (state.done && !state.flushing) return;
       if (this.ctx.opts.signal.aborted) throw new InterruptedError('User interrupted execution');
       if (node.kind === 'block') await this.runBlock(node, host, extra);
       else {
-        const running = this.gate.runTask(node, host, extra);
+        const running = this.gate.runTask(node, host, extra, state.flushing);
         if (running) await running;
       }
     }

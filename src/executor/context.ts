@@ -11,7 +11,8 @@ import { hostVarsView, lazyVarsView } from '../vars/hostvars.js';
 import { matchHosts } from '../inventory/patterns.js';
 import type { AwsCallEvent } from '../aws/client.js';
 import { Lockstep } from './lockstep.js';
-import type { Callback, ExecutorHooks, Frame, HostStats } from './events.js';
+import { heldBack } from './output-order.js';
+import type { Callback, CustomStats, ExecutorHooks, Frame, HostStats } from './events.js';
 import { HostState } from './host-state.js';
 import type { RunOptions } from './options.js';
 import { keyword } from './task-keywords.js';
@@ -39,6 +40,8 @@ const noStats = (): HostStats => ({
 
 export class RunContext implements ScopeSource, PointSource {
   readonly stats = new Map<string, HostStats>();
+  /** set_stats' custom statistics (custom-stats.ts). */
+  readonly customStats: CustomStats = {};
   readonly awsCalls: AwsCallEvent[] = [];
   vm!: VariableManager;
   walk!: Walk;
@@ -54,6 +57,8 @@ export class RunContext implements ScopeSource, PointSource {
   fatalAt = '';
   // the play's state
   play!: Play;
+  /** The play's hosts pattern, templated (meta: refresh_inventory matches it again). */
+  hostPattern: unknown;
   lockstep = new Lockstep(['localhost']);
   /** --start-at-task found (or not asked for). */
   started = false;
@@ -70,6 +75,11 @@ export class RunContext implements ScopeSource, PointSource {
   ) {}
 
   emit<K extends keyof Callback>(name: K, ...args: Parameters<NonNullable<Callback[K]>>): void {
+    // a host running a task beside others shows its events after theirs (output-order.ts)
+    if (heldBack(() => this.#emitNow(name, args))) return;
+    this.#emitNow(name, args);
+  }
+  #emitNow<K extends keyof Callback>(name: K, args: Parameters<NonNullable<Callback[K]>>): void {
     for (const c of this.callbacks) (c[name] as ((...a: unknown[]) => void) | undefined)?.apply(c, args);
   }
   stat(host: string, key: keyof HostStats): void {

@@ -6,6 +6,9 @@ import type { TsibleError } from '../errors.js';
 
 export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';
 
+/** set_stats' statistics: by host name, or `_run` for the whole run. */
+export type CustomStats = Record<string, Record<string, unknown>>;
+
 export interface HostStats {
   ok: number;
   changed: number;
@@ -52,7 +55,9 @@ export interface Callback {
   deprecation?(message: string): void;
   noHostsLeft?(): void;
   noHostsMatched?(): void;
-  playbookEnd?(stats: Map<string, HostStats>): void;
+  /** The end of the playbook: the hosts' statistics, and the custom ones (set_stats) when SHOW_CUSTOM_STATS is on:
+   * per host, and the run's under `_run`. */
+  playbookEnd?(stats: Map<string, HostStats>, custom?: CustomStats): void;
 }
 
 /** Where an include was entered: the debugger's `where`. */
@@ -98,6 +103,9 @@ export interface ExecutorHooks {
   beforeTask?(point: TaskPoint): Promise<'run' | 'skip' | Redo | void> | 'run' | 'skip' | Redo | void;
   /** Called once the result was reported; a Redo rolls the result back and runs the task again. */
   afterTask?(point: TaskPoint, result: TaskResult): Promise<Redo | void> | Redo | void;
+  /** True when the controller may stop at a task (given how its keywords read): its hosts then run it one after
+   * another, not `forks` at once. Without it, a controller with hooks holds every task. */
+  holdsHosts?(keyword: (name: string) => unknown): boolean;
 }
 
 /** A result's delegate host, for the callback's "host -> delegate" label: a non-enumerable property, so no output

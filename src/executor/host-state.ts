@@ -23,6 +23,8 @@ export class HostState {
   failedResult: TaskResult | undefined;
   /** Handlers notified and not yet run. */
   readonly notified = new Set<Task>();
+  /** Handlers are running: what runs now (an included handler file's tasks) runs as a handler. */
+  flushing = false;
   /** Include frames from the play down to the running task, for the debugger's `where`. */
   readonly frames: Frame[] = [];
   /** Roles (their keys) one of whose tasks ran on the host in this play, not skipped (Role._had_task_run). */

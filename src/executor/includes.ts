@@ -49,7 +49,7 @@ interface IncludeSite {
   readonly state: HostState;
   readonly templar: Templar;
   readonly extra: Vars;
-  readonly run: { readonly first: boolean; release(): void };
+  readonly run: { readonly first: boolean; readonly handler: boolean; release(): void };
 }
 
 /** One include of the task (one per loop item): its variables and what it brings. */
@@ -71,7 +71,7 @@ interface Plan {
 
 export async function runInclude(site: IncludeSite, items: unknown[] | null): Promise<void> {
   const { ctx, task, host } = site;
-  if (site.run.first) ctx.emit('taskStart', task, taskName(task, site.templar));
+  if (site.run.first) ctx.emit('taskStart', task, taskName(task, site.templar), site.run.handler);
   if (items !== null && !items.length) {
     ctx.emit('taskResult', host, task, noItems(), 'skipped');
     ctx.stat(host, 'skipped');
@@ -278,7 +278,7 @@ async function runPlanned(site: IncludeSite, planned: Planned[]): Promise<void> 
         await ctx.opts.clock.sleep(Number(after.template(keyword(task, 'delay') ?? 5)) * 1000, ctx.opts.signal);
         ctx.emit('included', p.file ?? pyStr(p.role?.name), [host], undefined);
       } else {
-        ctx.emit('taskStart', task, taskName(task, after));
+        ctx.emit('taskStart', task, taskName(task, after), site.run.handler);
         const failure = {
           failed: true,
           msg: `include did not satisfy 'until' after ${retries} attempts`,
@@ -339,7 +339,17 @@ function loadIncludedFile(ctx: RunContext, task: Task, file: string, asWritten =
   const imported: Block[] = [];
   const tasks = loadTaskList(
     documents[0] ?? [],
-    { file, basedir: ctx.play.basedir, role: task.role, depth: 0, warnings: [], imported, dynamic: true },
+    // (a handler's include loads handlers: the loader marks a handler by giving it its listen topics)
+    {
+      file,
+      basedir: ctx.play.basedir,
+      role: task.role,
+      depth: 0,
+      warnings: [],
+      imported,
+      dynamic: true,
+      handler: task.listen !== undefined,
+    },
     holder,
   );
   holder.block = tasks;

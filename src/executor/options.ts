@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly inventory?: Inventory;
   /** The fact cache the run's playbooks share (else one of ANSIBLE_CACHE_PLUGIN's for this playbook). */
   readonly factCache?: FactCache;
+  /** How many hosts run a task at once (-f, DEFAULT_FORKS); 1 when absent. */
+  readonly forks?: number;
   /** Asks the user at the terminal (pause's prompt, vars_prompt), without echo when hidden; absent when there
    * is no terminal. */
   readonly prompt?: (text: string, how?: { hidden?: boolean }) => Promise<string | null>;

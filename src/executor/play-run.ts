@@ -86,6 +86,7 @@ export class PlayRun {
     await promptPlayVars(ctx, play, templar);
     ctx.vm.invalidate();
     const pattern = this.#hosts(templar);
+    ctx.hostPattern = pattern;
     const name = this.#name(templar, pattern);
     const order = templar.template(play.keywords.order ?? null);
     if (order !== null && !HOST_ORDERS.includes(pyStr(order)))
@@ -215,7 +216,7 @@ export class PlayRun {
     magic.__vars_files = varsFiles;
     ctx.vm.invalidate(); // the play's magic variables and vars_files are part of the cached variable layers
     this.#warnReserved(Object.keys(varsFiles));
-    ctx.lockstep = new Lockstep(hosts);
+    ctx.lockstep = new Lockstep(hosts, (task, host) => this.strategy.gate.width(task, host));
   }
 
   async #runHost(host: string): Promise<void> {

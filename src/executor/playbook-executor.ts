@@ -77,7 +77,9 @@ export class PlaybookExecutor {
     }
     // the recap lists the hosts something was counted for (AggregateStats.processed)
     const counted = [...ctx.stats].filter(([, s]) => Object.values(s).some((n) => n > 0));
-    ctx.emit('playbookEnd', new Map(counted));
+    const showCustom =
+      Object.keys(ctx.customStats).length > 0 && configValue('SHOW_CUSTOM_STATS', this.opts.env) === true;
+    ctx.emit('playbookEnd', new Map(counted), showCustom ? ctx.customStats : undefined);
   }
 
   /** The settings that decide how variables combine, and the fact cache. */

@@ -31,6 +31,7 @@ import { ActionFailure, executorAction, metaSkipped, type ExecutorAction } from 
 import { INCLUDE_ACTIONS, runInclude } from './includes.js';
 import { untilLoop } from './until.js';
 import { becomeFailure } from './become.js';
+import { setNotify } from './handlers.js';
 import { timeLimit, withTimeLimit, type TimeLimit } from './task-timeout.js';
 
 // where tests (and loopItems' callers) found these before the executor was split
@@ -46,11 +47,15 @@ interface TaskRunSite {
   readonly state: HostState;
   readonly name: string;
   readonly first: boolean;
+  readonly handler: boolean;
   release(): void;
 }
 
 /** Actions that run on the host although the executor carries them out (they need its connection). */
 const FACT_GATHERING = new Set(['gather_facts', 'setup']);
+
+/** A task's and a handler's fields that are never templated (static). */
+const STATIC_FIELDS = ['register', 'listen'] as const;
 
 /** The values the debugger keyword takes. */
 const DEBUGGER_VALUES = ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'];
@@ -139,12 +144,26 @@ export class TaskExecutor {
     return loopResult(results);
   }
 
-  /** One run of the task, on the delegate when it has one. */
+  /** One run of the task, with the handlers it notifies should it change something. */
   executeOnce(): TaskResult | Promise<TaskResult> {
+    const running = this.#executeOnDelegate();
+    const noted = (result: TaskResult) => {
+      if (this.#notify !== undefined) setNotify(result, this.#notify);
+      return result;
+    };
+    return running instanceof Promise ? running.then(noted) : noted(running);
+  }
+  /** The task's `notify` as Task.post_validate templates it (after `when`). */
+  #notify: unknown;
+  /** The host the task is delegated to, templated. */
+  #delegateTo: string | undefined;
+
+  /** One run of the task, on the delegate when it has one. */
+  #executeOnDelegate(): TaskResult | Promise<TaskResult> {
     const delegate = this.ctx.keyword(this.task, 'delegate_to');
     if (delegate !== undefined && delegate !== null)
       try {
-        templateField('delegate_to', () => this.templar.template(delegate));
+        this.#delegateTo = pyStr(templateField('delegate_to', () => this.templar.template(delegate)));
       } catch (e) {
         return templateFailure(e, this.task);
       }
@@ -190,6 +209,13 @@ export class TaskExecutor {
     } catch (e) {
       return templateFailure(e, task);
     }
+    this.#staticFieldWarnings();
+    try {
+      const notify = keyword(task, 'notify');
+      if (notify !== undefined) this.#notify = templateField('notify', () => templar.template(notify));
+    } catch (e) {
+      return templateFailure(e, task);
+    }
     // Task.post_validate: a keyword its type refuses fails the task
     const invalid = keywordValueError(task.keywords, TASK_CHECKED_NAMING_TASK) ?? this.#debuggerError();
     if (invalid) return templateFailure(new TaskTemplateError(invalid), task);
@@ -226,6 +252,18 @@ export class TaskExecutor {
     return this.#attempts(limit ? withTimeLimit(prepared.invoke, limit, ctx) : prepared.invoke);
   }
 
+  /** Base.post_validate: a static field (read before any variable is known) that holds a template is used as
+   * written, with a warning. */
+  #staticFieldWarnings(): void {
+    for (const name of STATIC_FIELDS) {
+      const value = this.task.keywords[name];
+      if (value !== undefined && /{{|{%/.test(JSON.stringify(value) ?? ''))
+        this.ctx.taskWarn(
+          `"${name}" is not templatable, but we found: ${pyStr(value)}, it will not be templated and will be used "as is".`,
+        );
+    }
+  }
+
   /** Base._post_validate_debugger: a debugger value that is none of the debugger's. */
   #debuggerError(): string | undefined {
     const value = this.ctx.keyword(this.task, 'debugger');
@@ -245,8 +283,10 @@ export class TaskExecutor {
     if (!action && !def)
       return { failure: { failed: true, msg: `The module ${task.action} was not found in configured module paths` } };
     const onHost = def ? !def.actionPlugin && !def.executorAction : FACT_GATHERING.has(task.action);
-    const hv = ctx.vm.inventoryVars(host);
-    if (onHost && !isLocal(hv, host, ctx.vm.inventory)) {
+    // a delegated task connects to its delegate, with the delegate's connection
+    const target = this.#delegateTo ?? host;
+    const hv = ctx.vm.inventory.hosts.has(target) || target === host ? ctx.vm.inventoryVars(target) : {};
+    if (onHost && !isLocal(hv, target, ctx.vm.inventory)) {
       const conn = pyStr(hv.ansible_connection ?? ctx.vm.inventory.defaultConnection ?? 'ssh');
       return {
         failure: {

@@ -10,6 +10,7 @@ import { taskTags, tagsAllowRun } from './task-tags.js';
 import { TaskRun } from './task-run.js';
 import { copiedFrom } from './task-name.js';
 import { metaAction } from './actions/index.js';
+import { inTurn } from './output-order.js';
 
 /** Meta actions the linear strategy runs (and shows) per host; the others run once for all hosts. */
 const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers']);
@@ -53,10 +54,7 @@ export class TaskGate {
     // the linear strategy runs most meta actions once for all hosts; these run (and show) per host
     run.first = first;
     run.perHostMeta = task.action === 'meta' && PER_HOST_META.has(metaAction(run));
-    run.once =
-      def?.bypassHostLoop ||
-      (task.action === 'meta' && !run.perHostMeta) ||
-      truthy(ctx.keyword(task, 'run_once') ?? false);
+    run.once = def?.bypassHostLoop || (task.action === 'meta' && !run.perHostMeta) || runOnce(ctx, run);
     if (run.once && !first) {
       // run_once: the first host ran it for everyone; its result is registered for each host, without output
       const shared = ctx.onceResults.get(taskKey(task));
@@ -70,7 +68,26 @@ export class TaskGate {
       ctx.lockstep.done(run.host);
       return;
     }
-    return run.run();
+    return inTurn(ctx.lockstep.turnOf(run.host), () => run.run());
+  }
+
+  /** How many hosts run the task at once: `forks` (or fewer, as `throttle` asks); one at a time when the task
+   * runs once for all, or a controller (the debugger, --step, the explorer) may stop at it. */
+  width(task: Task, host: string): number {
+    const { ctx } = this;
+    const forks = ctx.opts.forks ?? 1;
+    if (forks <= 1 || task.action === 'meta' || resolveModule(task.action)?.bypassHostLoop) return 1;
+    if (ctx.keyword(task, 'run_once') !== undefined || this.#held(task)) return 1;
+    const throttle = ctx.keyword(task, 'throttle');
+    if (throttle === undefined || throttle === null) return forks;
+    const limit = Number.parseInt(pyStr(ctx.templar(host, task).template(throttle)), 10);
+    return limit > 0 ? Math.min(forks, limit) : forks;
+  }
+  /** A controller on the run's hooks may stop at the task (without a say, any controller may). */
+  #held(task: Task): boolean {
+    const { hooks } = this.ctx;
+    if (hooks.holdsHosts) return hooks.holdsHosts((name) => this.ctx.pointKeyword(task, name));
+    return Boolean(hooks.beforeTask || hooks.afterTask);
   }
 
   /** --tags and --skip-tags against the task's tags and its blocks' and play's. */
@@ -79,6 +96,12 @@ export class TaskGate {
     const tags = taskTags(task, this.ctx.play, { template: (v) => this.ctx.templar(host, task).template(v) });
     return tagsAllowRun(tags, only, skip);
   }
+}
+
+/** run_once, templated with the host's variables as the linear strategy does. */
+function runOnce(ctx: RunContext, run: TaskRun): boolean {
+  const value = ctx.keyword(run.asked, 'run_once') ?? false;
+  return truthy(typeof value === 'string' ? ctx.templar(run.host, run.asked, run.extra).template(value) : value);
 }
 
 /** `action: '{{ module }}'`: the action templated for this host, as the worker does; one that names no module

@@ -12,7 +12,8 @@ import type { RunContext } from './context.js';
 import { DELEGATED_HOST, type ResultStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { taskKey } from './lockstep.js';
-import { notify } from './handlers.js';
+import { notifiedBy, notify } from './handlers.js';
+import { recordCustomStats } from './custom-stats.js';
 
 /** TaskResult.is_failed: failed_when's verdict when the result or one of its items has one (a failure the until
  * loop records after its last attempt does not count then), else `failed`; a loop's from its items. */
@@ -86,7 +87,7 @@ function invalidRegister(site: ResultSite): string | undefined {
     ? undefined
     : `Invalid variable name in 'register' specified: '${text}'`;
 }
-const PY_KEYWORDS = new Set(
+export const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
     ' ',
   ),
@@ -120,8 +121,8 @@ function finishValidTask(site: ResultSite, taskResult: TaskResult): void {
   }
   const status = countStatus(site, result, failed && ignored ? 'ignored' : failed ? 'failed' : undefined);
   if (task.role && status !== 'skipped') state.rolesRan.add(task.role.key);
-  const notified = ctx.keyword(task, 'notify');
-  if (!failed && result.changed && notified !== undefined) notify(ctx, host, notified);
+  if (!failed && truthy(result.changed ?? false)) notify(ctx, host, notifiedBy(result));
+  if (status === 'ok' || status === 'changed') recordCustomStats(site, result);
   ctx.emit('taskResult', host, task, result, status);
 }
 /** Actions whose facts are set where they run (include_vars, fact gathering), not from their result. */

@@ -112,6 +112,7 @@ export class TaskRun {
     if (result.skipped) ctx.emit('taskResult', host, this.asked, result, 'skipped');
     else if (isFailed(result)) finishTask(this, result);
     else if (result._meta === 'flush_handlers') {
+      if (this.state.flushing) throw new TsibleError('flush_handlers cannot be used as a handler');
       this.release();
       return ctx.walk.flushHandlers(host);
     }

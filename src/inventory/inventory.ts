@@ -337,6 +337,7 @@ export function loadInventory(
     else if (!ung.hosts.includes(h)) ung.hosts.push(h);
   }
   inv.varsDirs = { inventory: dirs, playbook: playbookDir ? [playbookDir] : [] };
+  origins.set(inv, { sources: [...sources], options: { playbookDir, warn } });
   // read now, so that a file that does not parse fails the run before it starts, as Ansible's vars plugins do
   for (const d of [...inv.varsDirs.inventory, ...inv.varsDirs.playbook]) {
     for (const name of inv.groups.keys()) varsFileVars(inv, d, 'group_vars', name);
@@ -421,13 +422,51 @@ export function isLocal(vars: Vars, host: string, inv?: Inventory): boolean {
   return inv?.defaultConnection === 'local';
 }
 
-/** add_host: the host joins `all` directly (Ansible lists those first) and the named groups. */
+/** What an inventory was read from, for meta: refresh_inventory. */
+const origins = new WeakMap<Inventory, { sources: string[]; options: InventoryOptions }>();
+/** What add_host and group_by added to an inventory, in order, replayed when it is read again. */
+interface DynamicChange {
+  readonly addsHost: boolean;
+  apply(inv: Inventory, refreshing: boolean): void;
+}
+const dynamic = new WeakMap<Inventory, DynamicChange[]>();
+function remember(inv: Inventory, change: DynamicChange): void {
+  let changes = dynamic.get(inv);
+  if (!changes) dynamic.set(inv, (changes = []));
+  changes.push(change);
+  change.apply(inv, false);
+}
+
+/** meta: refresh_inventory (InventoryManager.refresh_inventory): the sources read again, in place, then the hosts
+ * add_host added, then the groupings of group_by. */
+export function refreshInventory(inv: Inventory): void {
+  const origin = origins.get(inv);
+  if (!origin) return;
+  const fresh = loadInventory(origin.sources, origin.options);
+  inv.hosts.clear();
+  for (const [name, vars] of fresh.hosts) inv.hosts.set(name, vars);
+  inv.groups.clear();
+  for (const [name, g] of fresh.groups) inv.groups.set(name, g);
+  inv.sources.splice(0, inv.sources.length, ...fresh.sources);
+  inv.parsed = fresh.parsed;
+  inv.varsDirs = fresh.varsDirs;
+  dirVarsCache.delete(inv);
+  const changes = dynamic.get(inv) ?? [];
+  for (const change of changes) if (change.addsHost) change.apply(inv, true);
+  for (const change of changes) if (!change.addsHost) change.apply(inv, true);
+}
+
+/** add_host: the host joins `all` directly (after the hosts a YAML inventory lists under `all`; a pattern lists
+ * all's own hosts before its groups') and the named groups. */
 export function addHostToInventory(inv: Inventory, host: string, groups: string[], vars: Vars): void {
+  remember(inv, { addsHost: true, apply: (into) => addDynamicHost(into, host, groups, vars) });
+}
+function addDynamicHost(inv: Inventory, host: string, groups: string[], vars: Vars): void {
   const isNew = !inv.hosts.has(host);
   if (isNew) inv.hosts.set(host, {});
   combineVars(inv.hosts.get(host)!, vars, inv.hashMerge === true);
   const all = inv.groups.get('all')!;
-  if (isNew) all.hosts = [host, ...all.hosts.filter((h) => h !== host)];
+  if (isNew && !all.hosts.includes(host)) all.hosts.push(host);
   for (const g of groups) {
     const grp = inv.groups.get(g) ?? { hosts: [], vars: {}, children: [] };
     inv.groups.set(g, grp);
@@ -435,6 +474,11 @@ export function addHostToInventory(inv: Inventory, host: string, groups: string[
     if (!all.children.includes(g)) all.children.push(g);
   }
   if (groups.length) leaveUngrouped(inv, host);
+  // a host in no group but all is ungrouped (reconcile_inventory)
+  else if (!groupsOf(inv, host).some((g) => g !== 'all' && g !== 'ungrouped')) {
+    const ung = inv.groups.get('ungrouped');
+    if (ung && !ung.hosts.includes(host)) ung.hosts.push(host);
+  }
 }
 
 /** A host in some group is no longer ungrouped (InventoryData.reconcile_inventory). */
@@ -445,6 +489,16 @@ function leaveUngrouped(inv: Inventory, host: string): void {
 
 /** group_by: a group named after the key, holding this host, under the given parents. */
 export function addGroupToInventory(inv: Inventory, group: string, host: string, parents: string[]): void {
+  remember(inv, {
+    addsHost: false,
+    apply(into, refreshing) {
+      // after a refresh, a host the sources no longer have stays out (the implicit localhost aside)
+      if (refreshing && !into.hosts.has(host) && !isImplicitLocalhostName(host)) return;
+      addDynamicGroup(into, group, host, parents);
+    },
+  });
+}
+function addDynamicGroup(inv: Inventory, group: string, host: string, parents: string[]): void {
   const grp = inv.groups.get(group) ?? { hosts: [], vars: {}, children: [] };
   inv.groups.set(group, grp);
   if (!grp.hosts.includes(host)) grp.hosts.push(host);

@@ -6,6 +6,7 @@ import type { TaskResult } from '../module.js';
 import {
   DELEGATED_HOST,
   type Callback,
+  type CustomStats,
   type HostStats,
   type ItemOutcome,
   type ResultStatus,
@@ -339,7 +340,21 @@ export class DefaultCallback implements Callback {
   noHostsMatched(): void {
     this.#line('skipping: no hosts matched', 'skipped');
   }
-  playbookEnd(stats: Map<string, HostStats>): void {
+  playbookEnd(stats: Map<string, HostStats>, custom?: CustomStats): void {
+    this.#recap(stats);
+    if (custom) this.#customStats(custom);
+  }
+  /** The custom statistics after the recap: each host's, then the run's, each on one line. */
+  #customStats(custom: CustomStats): void {
+    this.#banner('CUSTOM STATS:');
+    // _dump_results(stats, indent=1) with its newlines taken out
+    const oneLine = (v: Record<string, unknown>) => dumpResults(v, this.verbosity, 1).replaceAll('\n', '');
+    for (const host of Object.keys(custom).sort())
+      if (host !== '_run') this.#line(`\t${host}: ${oneLine(custom[host]!)}`);
+    if (custom._run) this.out.write(`\n\tRUN: ${oneLine(custom._run)}\n`);
+    this.out.write('\n');
+  }
+  #recap(stats: Map<string, HostStats>): void {
     this.#banner('PLAY RECAP');
     for (const host of [...stats.keys()].sort()) {
       const s = stats.get(host)!;

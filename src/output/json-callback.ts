@@ -1,7 +1,7 @@
 // Ansible's json stdout callback: one document, plays[].tasks[].hosts.<host>, then stats.
 import type { Play, Task } from '../playbook/model.js';
 import type { TaskResult } from '../module.js';
-import type { Callback, HostStats, ResultStatus } from '../executor/events.js';
+import type { Callback, CustomStats, HostStats, ResultStatus } from '../executor/events.js';
 import { cleanCopy } from './default-callback.js';
 import { pyJson } from '../python/pyjson.js';
 import { maskSecrets } from '../vault/index.js';
@@ -81,19 +81,21 @@ export class JsonCallback implements Callback {
       ...(status === 'skipped' ? { skipped: true } : {}),
     };
   }
-  playbookEnd(stats: Map<string, HostStats>): void {
+  playbookEnd(stats: Map<string, HostStats>, custom: CustomStats = {}): void {
     const now = isoNow();
     for (const p of this.plays) {
       p.play.duration.end ??= now;
       for (const t of p.tasks) t.task.duration.end ??= now;
     }
+    // the run's own statistics apart from the hosts'
+    const { _run, ...custom_stats } = custom;
     const s: Record<string, HostStats> = {};
     for (const [h, v] of stats) s[h] = v;
     this.write(
       // ansible.posix's json callback: json.dumps(..., indent=4, sort_keys=True), so non-ASCII text is \u-escaped
       pyJson(
         // masked again at the end: a -e value a later no_log task used is a secret by now
-        maskSecrets({ custom_stats: {}, global_custom_stats: {}, plays: this.plays, stats: s }),
+        maskSecrets({ custom_stats, global_custom_stats: _run ?? {}, plays: this.plays, stats: s }),
         { indent: 4, sortKeys: true },
       ) + '\n',
     );

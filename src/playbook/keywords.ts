@@ -64,8 +64,8 @@ const TABLE = {
   // --diff (-D) and `diff: false` are honoured; `diff: true` without --diff shows no diff
   diff: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: false, harmless: [false] },
   any_errors_fatal: { where: ALL, type: 'bool', inherit: 'nearest', default: false, implemented: true },
-  // the hosts of a task run one after another (as with `-f 1`), so no throttle can change a run
-  throttle: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: false, harmless: 'any' },
+  // at most this many of the task's hosts run it at once (fewer than forks; 0: forks)
+  throttle: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: true },
   timeout: { where: ALL, type: 'int', inherit: 'nearest', default: 0, implemented: true },
   debugger: { where: ALL, type: 'string', inherit: 'nearest', default: null, implemented: true },
   // tasks run as the user running tsible; the become_* settings matter only under `become`, which warns

@@ -187,6 +187,8 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
     for (const [k, v] of Object.entries(ds)) if (!['block', 'rescue', 'always'].includes(k)) keywords[k] = v;
     if (!('block' in ds))
       fail(`'${'rescue' in ds ? 'rescue' : 'always'}' keyword cannot be used without 'block'`, ds, pos);
+    // a list of handlers may hold blocks, a block of handlers may not (load_list_of_tasks with use_handlers)
+    if (ctx.handler && parent && !parent.implicit) fail('Using a block as a handler is not supported.', ds, pos);
     const block = openBlock({ name: ds.name as string | undefined, keywords, pos, parent, role: ctx.role });
     block.block = loadTaskList(ds.block ?? [], ctx, block, { notAList: MALFORMED('a block'), pos });
     block.rescue = loadTaskList(ds.rescue ?? [], ctx, block, { notAList: MALFORMED('rescue.'), pos });
@@ -194,6 +196,8 @@ function loadTaskOrBlock(ds: Raw, ctx: LoadContext, parent?: Block): TaskOrBlock
     return [block];
   }
   const task = loadTask(ds, ctx, parent, pos);
+  if (ctx.handler && (task.action === 'include_role' || task.action === 'import_role'))
+    fail(`Using '${task.actionAsWritten}' as a handler is not supported.`, ds, pos);
   checkIncludeOptions(task, ds);
   if (task.action === 'import_tasks' || (task.action === 'include' && !ctx.dynamic && isStaticInclude(task)))
     return [importTasks(task, ctx, parent)];

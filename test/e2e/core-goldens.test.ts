@@ -180,6 +180,7 @@ describe('core playbooks match ansible-playbook 2.14', () => {
       const ours = mask(json(run.stdout.replaceAll(dir, '<dir>'))) as any;
       const theirs = mask(json(golden(`${name}.json.out`))) as any;
       expect(ours.stats).toEqual(theirs.stats);
+      expect([ours.custom_stats, ours.global_custom_stats]).toEqual([theirs.custom_stats, theirs.global_custom_stats]);
       expect(ours.plays.map((p: any) => p.tasks.map((t: any) => ({ name: t.task.name, hosts: t.hosts })))).toEqual(
         theirs.plays.map((p: any) => p.tasks.map((t: any) => ({ name: t.task.name, hosts: t.hosts }))),
       );

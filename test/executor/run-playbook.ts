@@ -2,7 +2,7 @@
 // callbacks were told: banners, each host's result with its status, the statistics.
 import * as path from 'node:path';
 import { PlaybookExecutor, type RunOptions } from '../../src/executor/playbook-executor.js';
-import type { Callback, HostStats } from '../../src/executor/events.js';
+import type { Callback, ExecutorHooks, HostStats } from '../../src/executor/events.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
 import { loadInventory } from '../../src/inventory/inventory.js';
 import { systemClock } from '../../src/api/execute.js';
@@ -22,7 +22,10 @@ export const TWO_HOSTS = 'a ansible_connection=local\nb ansible_connection=local
 
 export async function runPlaybook(
   files: string | Record<string, string>,
-  options: Partial<Pick<RunOptions, 'tags' | 'skipTags' | 'startAtTask' | 'extraVars'>> & { hosts?: string } = {},
+  options: Partial<Pick<RunOptions, 'tags' | 'skipTags' | 'startAtTask' | 'extraVars' | 'forks'>> & {
+    hosts?: string;
+    hooks?: ExecutorHooks;
+  } = {},
 ): Promise<Recorded> {
   const all = typeof files === 'string' ? { 'site.yml': files } : files;
   const dir = playbookDir(options.hosts ? { ...all, 'hosts.ini': options.hosts } : all);
@@ -43,6 +46,7 @@ export async function runPlaybook(
       tags: options.tags ?? [],
       skipTags: options.skipTags ?? [],
       startAtTask: options.startAtTask,
+      forks: options.forks,
       env: {},
       clock: systemClock,
       random: { next: Math.random },
@@ -51,6 +55,7 @@ export async function runPlaybook(
       inventory: loadInventory(options.hosts ? [path.join(dir, 'hosts.ini')] : [], { playbookDir: dir }),
     },
     [callback],
+    options.hooks,
   );
   await executor.run(loadPlaybook(path.join(dir, 'site.yml')));
   return { lines, stats: executor.stats, warnings, executor };

@@ -237,7 +237,6 @@ describe('keywords tsible does not implement', () => {
         'port',
         'remote_user',
         'strategy',
-        'throttle',
       ]),
     );
     for (const k of KEYWORDS) expect(k.implemented || k.harmless !== undefined, k.name).toBe(true);

@@ -175,7 +175,7 @@ function checkOptions(a: Args): void {
 }
 
 /** combine_vars with merge: mappings merged key by key, anything else replaced. */
-function mergeHash(old: unknown, value: unknown): unknown {
+export function mergeHash(old: unknown, value: unknown): unknown {
   if (!isDict(old) || !isDict(value)) return value;
   const out: Vars = { ...old };
   for (const [k, v] of Object.entries(value)) out[k] = mergeHash(out[k], v);

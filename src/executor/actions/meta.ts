@@ -2,13 +2,18 @@
 import type { TaskResult } from '../../module.js';
 import { pyStr } from '../../python/python.js';
 import { meta } from '../../../modules/control.js';
+import { refreshInventory, isImplicitLocalhostName } from '../../inventory/inventory.js';
+import { matchHosts } from '../../inventory/patterns.js';
 import { EndPlay, type RunContext } from '../context.js';
 import { fail, type ActionSite, type ExecutorAction } from './action.js';
 
 /** What each meta action does to the run, and the message it reports. */
 const META: Record<string, (ctx: RunContext, host: string) => string> = {
   noop: () => 'noop',
-  refresh_inventory: () => 'inventory successfully refreshed',
+  refresh_inventory(ctx) {
+    refreshPlayHosts(ctx);
+    return 'inventory successfully refreshed';
+  },
   clear_facts(ctx) {
     // run once, for every host of the play (StrategyBase._execute_meta)
     for (const h of (ctx.vm.magic.ansible_play_hosts_all as string[] | undefined) ?? []) ctx.vm.clearFacts(h);
@@ -42,6 +47,24 @@ export default {
     return { msg, changed: false, _meta: what };
   },
 } satisfies ExecutorAction;
+
+/** The inventory read again (InventoryManager.refresh_inventory), and the play's hosts found again in it
+ * (_set_hosts_cache): a host of the batch the inventory no longer has leaves the play without a word; a new one
+ * joins ansible_play_hosts_all and ansible_play_hosts, and runs from the next play on. */
+function refreshPlayHosts(ctx: RunContext): void {
+  const inv = ctx.vm.inventory;
+  refreshInventory(inv);
+  ctx.vm.invalidate();
+  const magic = ctx.vm.magic;
+  const known = (h: string) => inv.hosts.has(h) || (isImplicitLocalhostName(h) && !inv.hosts.size);
+  const batch = ((magic.ansible_play_batch as string[] | undefined) ?? []).filter(known);
+  for (const [host, state] of ctx.hosts) if (!known(host)) state.ended = true;
+  const all = matchHosts(inv, ctx.hostPattern, { ignoreLimits: true });
+  magic.ansible_play_hosts_all = all;
+  magic.ansible_play_hosts = all.filter((h) => !ctx.gone.has(h));
+  magic.ansible_play_batch = batch;
+  magic.play_hosts = [...batch];
+}
 
 /** A meta action the strategy knows: any other ends the run at the task (_execute_meta's AnsibleError). */
 export const isMetaAction = (what: string): boolean => Object.hasOwn(META, what);
