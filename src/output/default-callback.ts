@@ -17,6 +17,7 @@ import { diffOutput, type DiffColor } from './diff.js';
 import { maskSecrets, scrub } from '../vault/index.js';
 import type { TsibleError } from '../errors.js';
 import { formatError } from './errors.js';
+import { wrap } from './textwrap.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -328,7 +329,10 @@ export class DefaultCallback implements Callback {
     const text = wrap(
       `[DEPRECATION WARNING]: ${message} Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.`,
       this.out.columns,
-    ).join('\n');
+      { dropWhitespace: false },
+    )
+      .join('\n')
+      .trim();
     if (this.#warned.has(text)) return;
     this.#warned.add(text);
     this.out.error(this.#c('warn', text) + '\n');
@@ -358,24 +362,4 @@ export class DefaultCallback implements Callback {
     }
     this.out.write('\n');
   }
-}
-
-/** Python's textwrap.wrap with default options (the warning text). */
-export function wrap(text: string, width: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (!line) {
-      line = w;
-      continue;
-    }
-    if (line.length + 1 + w.length <= width) line += ' ' + w;
-    else {
-      lines.push(line);
-      line = w;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }
