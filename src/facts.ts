@@ -1,7 +1,6 @@
 // The local machine's facts, as Ansible's setup module gathers them on Linux: the collectors a gather_subset
 // selects (src/facts/collectors.ts) run at once, each reading what Ansible's reads, and the filter applies.
 import * as os from 'node:os';
-import * as dns from 'node:dns/promises';
 import { DAYS, MONTHS } from './python/datetime.js';
 import { collectorsFor, filterFacts, filterKeeps } from './facts/collectors.js';
 import { fileContent, type Gathering } from './facts/sources.js';
@@ -212,6 +211,7 @@ function getfqdn(node: string): Promise<string> {
 
 async function resolveFqdn(node: string): Promise<string> {
   try {
+    const dns = await import('node:dns/promises'); // loaded when facts are gathered (start-up time)
     const { address } = await dns.lookup(node);
     const { hostname } = await dns.lookupService(address, 0);
     return hostname || node;
