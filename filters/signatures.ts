@@ -128,8 +128,12 @@ function names(list: string[]): string {
 }
 
 /** CPython's order: an unexpected keyword, then too many positional arguments, then missing ones. */
-function pythonCallError([fn, hidden, paramText, required]: Signature, count: number, keywords: string[]) {
-  const params = paramText.split(' ');
+function pythonCallError(
+  [fn, hidden, required]: readonly [string, number, number],
+  params: string[],
+  count: number,
+  keywords: string[],
+) {
   const bad = unexpected(fn, keywords, params.slice(hidden));
   if (bad) return bad;
   const given = hidden + 1 + count;
@@ -141,6 +145,14 @@ function pythonCallError([fn, hidden, paramText, required]: Signature, count: nu
   if (missing.length)
     return `${fn}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${names(missing)}`;
   return undefined;
+}
+
+/** The check of a call against a signature, its parameter names split once (filters are called per item). */
+function signatureCheck([fn, hidden, paramText, required]: Signature) {
+  const params = paramText.split(' ');
+  const fits = (count: number) => hidden + 1 + count <= params.length && hidden + 1 + count >= required;
+  return (count: number, keywords: string[]) =>
+    !keywords.length && fits(count) ? undefined : pythonCallError([fn, hidden, required], params, count, keywords);
 }
 
 /** A filter's own Python signature, set on its function by withSignatures. */
@@ -160,7 +172,7 @@ export function checkPythonCall(fn: unknown, count: number, keywords: Keywords):
 export function withSignatures<T extends Record<string, unknown>>(table: T): T {
   for (const [name, fn] of Object.entries(table)) {
     const signature = SIGNATURES[name];
-    const check = BUILTIN_CALLS[name] ?? (signature && ((c: number, k: string[]) => pythonCallError(signature, c, k)));
+    const check = BUILTIN_CALLS[name] ?? (signature && signatureCheck(signature));
     if (check && typeof fn === 'function') (fn as Signed).pythonCall ??= check;
   }
   return table;

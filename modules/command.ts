@@ -111,6 +111,8 @@ class CommandRun {
   readonly started = new Date();
   readonly cmdText: string;
   readonly chdir: string | undefined;
+  /** Where it runs: chdir, else the play's directory (as Ansible runs a module on the controller). */
+  readonly cwd: string;
   /** The result's `cmd`: the shell's text, or the argument list. */
   readonly cmdShown: string | string[];
   constructor(
@@ -121,6 +123,7 @@ class CommandRun {
     const argv: string[] | null = args.argv;
     this.cmdText = args._raw_params ?? argv!.join(' ');
     this.chdir = args.chdir ? resolve(ctx.basedir, args.chdir) : undefined;
+    this.cwd = this.chdir ?? ctx.basedir;
     this.cmdShown = shell ? this.cmdText : argv?.length ? argv : shlexSplit(this.cmdText);
   }
   /** The times Ansible reports, from the start to now. */
@@ -157,7 +160,7 @@ class CommandRun {
     const [file, list] = this.program();
     return new Promise((done) => {
       const child = spawn(file, list, {
-        cwd: this.chdir ?? process.cwd(),
+        cwd: this.cwd,
         env: this.ctx.env as NodeJS.ProcessEnv,
         signal: this.ctx.signal,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -258,7 +261,7 @@ async function runCommand(args: Record<string, any>, ctx: ModuleContext, shell: 
     return { ...FAILED, cmd: run.cmdShown, msg: `Unable to change directory before execution: ${unusable}` };
   // creates/removes show the command as the shell's text or the text split, even when given as argv
   const skipped = notNeeded(args, {
-    cwd: run.chdir ?? ctx.basedir,
+    cwd: run.cwd,
     cmd: shell ? run.cmdText : shlexSplit(run.cmdText),
     checkMode: ctx.checkMode,
   });

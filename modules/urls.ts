@@ -2,10 +2,10 @@
 // and fetch_url (one request with urllib's redirect rules as Ansible's RedirectHandler sets them, basic auth
 // forced or on a 401, cookies) answering with the response and the `info` dict of headers, status and message.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { urlToHttpOptions } from 'node:url';
 import type { ModuleContext } from '../src/module.js';
 
@@ -97,8 +97,16 @@ const proxyAuth = (proxy: URL): Record<string, string> =>
       }
     : {};
 
+/** node:http, https and tls, loaded with the first request: most runs make none (start-up time). */
+const networking = async () => ({
+  http: await import('node:http'),
+  https: await import('node:https'),
+  tls: await import('node:tls'),
+});
+
 /** HTTPS through a proxy: a CONNECT tunnel, TLS inside it. */
-function tunnel(proxy: URL, url: URL, timeout: number): Promise<net.Socket> {
+async function tunnel(proxy: URL, url: URL, timeout: number): Promise<net.Socket> {
+  const { http } = await networking();
   return new Promise((resolve, reject) => {
     const target = `${url.hostname}:${url.port || 443}`;
     const r = http.request({
@@ -144,6 +152,7 @@ async function route(req: UrlRequest, url: URL, timeout: number): Promise<https.
       headers: { Host: url.host, ...proxyAuth(proxy) },
     };
   const socket = await tunnel(proxy, url, timeout);
+  const { tls } = await networking();
   const secure = tls.connect({ ...(direct as tls.ConnectionOptions), socket, servername: url.hostname });
   return { ...direct, createConnection: () => secure } as https.RequestOptions;
 }
@@ -158,6 +167,7 @@ function clientTls(params: Record<string, any>): https.RequestOptions {
 async function exchange(req: UrlRequest, url: URL, headers: Record<string, string>, body: Buffer | null) {
   const timeout = Number(req.params.timeout ?? 30) * 1000;
   const options = await route(req, url, timeout);
+  const { http, https } = await networking();
   return new Promise<{ status: number; reason: string; headers: http.IncomingHttpHeaders; body: Buffer }>(
     (resolve, reject) => {
       const lib = url.protocol === 'https:' ? https : http;

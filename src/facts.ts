@@ -1,9 +1,8 @@
 // The local machine's facts, as Ansible's setup module gathers them on Linux: the collectors a gather_subset
 // selects (src/facts/collectors.ts) run at once, each reading what Ansible's reads, and the filter applies.
 import * as os from 'node:os';
-import * as dns from 'node:dns/promises';
 import { DAYS, MONTHS } from './python/datetime.js';
-import { collectorsFor, filterFacts } from './facts/collectors.js';
+import { collectorsFor, filterFacts, filterKeeps } from './facts/collectors.js';
 import { fileContent, type Gathering } from './facts/sources.js';
 import * as system from './facts/system.js';
 import { hardwareFacts, virtualFacts } from './facts/hardware.js';
@@ -116,16 +115,17 @@ type Collect = (g: Gathering, names: Set<string>) => Promise<Record<string, unkn
 const COLLECT: Record<string, Collect> = {
   platform: (g) => platformFacts(g),
   distribution: () => distributionFacts(),
-  lsb: (g) => system.lsbFacts(g),
-  selinux: async (g) => selinuxFacts(await interpreter(g)),
+  lsb: (g) => (g.wants('lsb') ? system.lsbFacts(g) : {}),
+  selinux: async (g) =>
+    g.wants('selinux') || g.wants('selinux_python_present') ? selinuxFacts(await interpreter(g)) : {},
   apparmor: (_g, n) => system.securityFacts(n),
   chroot: (g) => system.chrootFacts(g),
   fips: (_g, n) => system.securityFacts(new Set(['fips'].filter((x) => n.has(x)))),
   python: async (g) => {
-    const d = await interpreter(g);
+    const d = g.wants('python') ? await interpreter(g) : undefined;
     return d ? pythonFacts(d) : {};
   },
-  caps: (g) => system.capsFacts(g),
+  caps: (g) => (g.wants('system_capabilities') || g.wants('system_capabilities_enforced') ? system.capsFacts(g) : {}),
   pkg_mgr: (g) => system.pkgMgrFacts(g),
   service_mgr: (g) => system.serviceMgrFacts(g),
   cmdline: () => system.cmdlineFacts(),
@@ -159,7 +159,13 @@ async function interpreter(g: Gathering) {
  * Throws the module's message for a bad gather_subset. */
 export async function gatherFacts(opts: SetupOptions): Promise<{ facts: Record<string, unknown>; warnings: string[] }> {
   const names = collectorsFor(opts.gatherSubset);
-  const g: Gathering = { env: opts.env, factPath: opts.factPath, warnings: [], collected: {} };
+  const g: Gathering = {
+    env: opts.env,
+    factPath: opts.factPath,
+    warnings: [],
+    collected: {},
+    wants: (fact) => filterKeeps(opts.filter, fact),
+  };
   // distribution first: pkg_mgr reads its os_family; the rest at once
   if (names.has('distribution')) Object.assign(g.collected, await distributionFacts());
   const parts = await Promise.all([...names].map(async (n) => (n === 'distribution' ? {} : COLLECT[n]!(g, names))));
@@ -177,7 +183,7 @@ async function platformFacts(g: Gathering): Promise<Record<string, unknown>> {
   const arch = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', ia32: 'i386' }[os.arch()] ?? os.arch();
   const fqdn = await getfqdn(node);
   const machineId = (await fileContent('/var/lib/dbus/machine-id')) || (await fileContent('/etc/machine-id'));
-  const py = await interpreter(g);
+  const py = g.wants('python_version') ? await interpreter(g) : undefined;
   return {
     system: os.type(),
     kernel: os.release(),
@@ -205,6 +211,7 @@ function getfqdn(node: string): Promise<string> {
 
 async function resolveFqdn(node: string): Promise<string> {
   try {
+    const dns = await import('node:dns/promises'); // loaded when facts are gathered (start-up time)
     const { address } = await dns.lookup(node);
     const { hostname } = await dns.lookupService(address, 0);
     return hostname || node;

@@ -15,7 +15,7 @@ import {
   type VaultOptions,
   type VaultSecret,
 } from '../vault/index.js';
-import { wrap } from '../output/default-callback.js';
+import { wrap } from '../output/textwrap.js';
 
 interface Io {
   out(s: string): void;

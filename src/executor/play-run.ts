@@ -88,9 +88,9 @@ export class PlayRun {
     const pattern = this.#hosts(templar);
     ctx.hostPattern = pattern;
     const name = this.#name(templar, pattern);
-    const order = templar.template(play.keywords.order ?? null);
-    if (order !== null && !HOST_ORDERS.includes(pyStr(order)))
-      throw new OptionsError(`Invalid 'order' specified for inventory hosts: ${pyStr(order)}`);
+    const templated = templar.template(play.keywords.order ?? null);
+    const order = templated === null ? 'inventory' : pyStr(templated);
+    if (!HOST_ORDERS.includes(order)) throw new OptionsError(`Invalid 'order' specified for inventory hosts: ${order}`);
     // the play's hosts first (a bad subscript fails the run before the play's banner)
     const matched = matchHosts(ctx.vm.inventory, pattern, { warn: ctx.warn }).filter((h) => !ctx.gone.has(h));
     const hosts = orderHosts(matched, order, ctx.opts.random);
@@ -275,15 +275,14 @@ function readVarsFile({ entry, file, error }: FoundVarsFile): Vars {
   );
 }
 
-/** InventoryManager.get_hosts(order=): the play's hosts in the order its `order` keyword asks. */
-function orderHosts(hosts: string[], order: unknown, random: { next(): number }): string[] {
-  if (order === null || order === 'inventory') return hosts;
+/** InventoryManager.get_hosts(order=): the play's hosts in the order its `order` keyword (one of HOST_ORDERS) asks. */
+function orderHosts(hosts: string[], order: string, random: { next(): number }): string[] {
+  if (order === 'inventory') return hosts;
   if (order === 'sorted' || order === 'reverse_sorted') {
     const sorted = [...hosts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return order === 'sorted' ? sorted : sorted.reverse();
   }
   if (order === 'reverse_inventory') return [...hosts].reverse();
-  if (order !== 'shuffle') throw new OptionsError(`Invalid 'order' specified for inventory hosts: ${pyStr(order)}`);
   const out = [...hosts];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random.next() * (i + 1));

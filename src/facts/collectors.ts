@@ -138,12 +138,19 @@ export function collectorsFor(gatherSubset: readonly string[]): Set<string> {
 /** The facts (with their ansible_ names) that a filter keeps: shell patterns, tried also with ansible_ before
  * them (AnsibleFactCollector._filter); none or '*' keeps all. */
 export function filterFacts(facts: Record<string, unknown>, filter: readonly string[]): Record<string, unknown> {
-  if (!filter.length || (filter.length === 1 && filter[0] === '*')) return facts;
+  if (keepsAll(filter)) return facts;
   const out: Record<string, unknown> = {};
-  for (const f of filter)
-    for (const [k, v] of Object.entries(facts)) {
-      if (!f || fnmatchTranslate(f).test(k)) out[k] = v;
-      else if (!/^(ansible_|facter|ohai)/.test(f) && fnmatchTranslate(`ansible_${f}`).test(k)) out[k] = v;
-    }
+  for (const f of filter) for (const [k, v] of Object.entries(facts)) if (patternKeeps(f, k)) out[k] = v;
   return out;
 }
+
+const keepsAll = (filter: readonly string[]) => !filter.length || (filter.length === 1 && filter[0] === '*');
+const patternKeeps = (f: string, name: string) =>
+  !f ||
+  fnmatchTranslate(f).test(name) ||
+  (!/^(ansible_|facter|ohai)/.test(f) && fnmatchTranslate(`ansible_${f}`).test(name));
+
+/** Whether the filter keeps a fact (named without ansible_): collectors skip the child processes (Python,
+ * lsb_release, capsh) of facts it would drop. */
+export const filterKeeps = (filter: readonly string[], fact: string): boolean =>
+  keepsAll(filter) || filter.some((f) => patternKeeps(f, `ansible_${fact}`));

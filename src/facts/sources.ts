@@ -12,6 +12,8 @@ export interface Gathering {
   readonly warnings: string[];
   /** Facts collected so far (what a collector may read, as collected_facts). */
   readonly collected: Record<string, unknown>;
+  /** Whether the setup module's filter keeps a fact (named without ansible_). */
+  wants(fact: string): boolean;
 }
 
 /** A file's text, stripped as get_file_content strips it; undefined when it cannot be read. */

@@ -18,6 +18,7 @@ import { diffOutput, type DiffColor } from './diff.js';
 import { maskSecrets, scrub } from '../vault/index.js';
 import type { TsibleError } from '../errors.js';
 import { formatError } from './errors.js';
+import { wrap } from './textwrap.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const COLORS = {
@@ -51,23 +52,30 @@ export function cleanCopy(action: string, result: TaskResult, noLog: boolean): T
   delete out.failed;
   delete out.skipped;
   if (DEBUG_ACTIONS.has(action)) delete out.invocation;
-  stripInternalKeys(out, [
-    '_ansible_verbose_always',
-    '_ansible_item_label',
-    '_ansible_no_log',
-    '_ansible_verbose_override',
-    '_ansible_delegated_vars',
-  ]);
+  // _SUB_PRESERVE: the delegate's connection stays at the top, as clean_copy puts its subset back
+  const delegated = out._ansible_delegated_vars;
+  stripInternalKeys(out);
+  if (delegated !== undefined) out._ansible_delegated_vars = delegated;
   return out;
 }
 
-/** vars/clean.py strip_internal_keys: `_ansible_*` keys go, recursively through dicts (not lists), the
- * exceptions kept only at the top. */
-function stripInternalKeys(d: Record<string, unknown>, exceptions: readonly string[] = []): void {
-  for (const k of Object.keys(d)) {
-    if (k.startsWith('_ansible_') && !exceptions.includes(k)) delete d[k];
-    else if (isDict(d[k])) stripInternalKeys(d[k] as Record<string, unknown>);
-  }
+/** TaskResult's CLEAN_EXCEPTIONS: the internal keys callbacks still need, kept at every depth. */
+const CLEAN_EXCEPTIONS = [
+  '_ansible_verbose_always',
+  '_ansible_item_label',
+  '_ansible_no_log',
+  '_ansible_verbose_override',
+];
+
+/** vars/clean.py strip_internal_keys: `_ansible_*` keys but the exceptions go, through dicts and lists (a loop's
+ * items, a registered result shown by debug). */
+function stripInternalKeys(v: unknown): void {
+  if (Array.isArray(v)) for (const x of v) stripInternalKeys(x);
+  else if (isDict(v))
+    for (const k of Object.keys(v)) {
+      if (k.startsWith('_ansible_') && !CLEAN_EXCEPTIONS.includes(k)) delete v[k];
+      else stripInternalKeys(v[k]);
+    }
 }
 
 /** CallbackBase._clean_results: debug shows what it was asked to show and nothing else. */
@@ -329,7 +337,10 @@ export class DefaultCallback implements Callback {
     const text = wrap(
       `[DEPRECATION WARNING]: ${message} Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.`,
       this.out.columns,
-    ).join('\n');
+      { dropWhitespace: false },
+    )
+      .join('\n')
+      .trim();
     if (this.#warned.has(text)) return;
     this.#warned.add(text);
     this.out.error(this.#c('warn', text) + '\n');
@@ -373,24 +384,4 @@ export class DefaultCallback implements Callback {
     }
     this.out.write('\n');
   }
-}
-
-/** Python's textwrap.wrap with default options (the warning text). */
-export function wrap(text: string, width: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (!line) {
-      line = w;
-      continue;
-    }
-    if (line.length + 1 + w.length <= width) line += ' ' + w;
-    else {
-      lines.push(line);
-      line = w;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }

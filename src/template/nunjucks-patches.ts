@@ -2,19 +2,19 @@
 // keep the original, wrap it, name the Jinja2 rule it implements. Installed once per process; the
 // generated code calls `runtime.tsible.*`, the helpers of ./python.ts. Pinned to nunjucks 3.2.4.
 import nunjucks from 'nunjucks';
-import { createRequire } from 'node:module';
+// Nunjucks' internals by import, not createRequire: the CLI's bundle then holds Nunjucks itself (start-up time)
+import compilerMod from 'nunjucks/src/compiler.js';
+import parserMod from 'nunjucks/src/parser.js';
+import nodes from 'nunjucks/src/nodes.js';
+import lexer from 'nunjucks/src/lexer.js';
+import runtime from 'nunjucks/src/runtime.js';
+import transformerMod from 'nunjucks/src/transformer.js';
 import { TsibleError, TemplateError, UndefinedError } from '../errors.js';
 import * as py from '../python/python.js';
 import { memberLookup, pySlice } from '../python/methods.js';
 import { PyUndefined } from '../python/undefined.js';
 
 export const NUNJUCKS_VERSION = '3.2.4';
-const require = createRequire(import.meta.url);
-const compilerMod: any = require('nunjucks/src/compiler');
-const parserMod: any = require('nunjucks/src/parser');
-const nodes: any = require('nunjucks/src/nodes');
-const lexer: any = require('nunjucks/src/lexer');
-const runtime: any = require('nunjucks/src/runtime');
 const Compiler: any = compilerMod.Compiler;
 const Parser: any = parserMod.Parser;
 
@@ -826,7 +826,6 @@ function startsBareArgument(tok: any): boolean {
   }
 }
 
-const transformerMod: any = require('nunjucks/src/transformer');
 export { nunjucks, nodes, parserMod, lexer, compilerMod, transformerMod, runtime };
 
 /** A call's arguments as parseSignature collects them. */

@@ -81,13 +81,22 @@ function masked(v: unknown): unknown {
     const t = scrub(s);
     return t === s ? v : t;
   }
+  // copies only once something inside is masked: every result shown passes here (per-task overhead)
   if (Array.isArray(v)) {
-    const out = v.map(masked);
-    return out.some((x, i) => x !== v[i]) ? out : v;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = masked(v[i]);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
   }
   if (isDict(v)) {
-    const entries = Object.entries(v).map(([k, x]) => [k, masked(x)] as const);
-    return entries.some(([k, x]) => x !== v[k]) ? Object.fromEntries(entries) : v;
+    let out: Record<string, unknown> | undefined;
+    for (const k of Object.keys(v)) {
+      const x = masked(v[k]);
+      if (x !== v[k]) (out ??= { ...v })[k] = x;
+    }
+    return out ?? v;
   }
   return v;
 }

@@ -44,6 +44,17 @@ async function run(name: string, args: Record<string, unknown>, ctx = context())
   }
 }
 
+describe('command', () => {
+  it("runs in the play's directory, where creates is looked for, whatever the process's directory", async () => {
+    writeFileSync(path.join(dir, 'marker'), '');
+    const r = await run('command', { _raw_params: 'pwd' });
+    expect(r.stdout).toBe(dir);
+    expect((await run('shell', { _raw_params: 'pwd', creates: 'marker' })).msg).toBe(
+      "Did not run command since 'marker' exists",
+    );
+  });
+});
+
 describe('tempfile', () => {
   it('fails as mkstemp does in a directory that is not there', async () => {
     const r = await run('tempfile', { path: path.join(dir, 'missing') });
