@@ -55,6 +55,11 @@ export class RunContext implements ScopeSource, PointSource {
   /** any_errors_fatal fired: the current task (fatalAt) finishes for every host, then the playbook stops. */
   fatal = false;
   fatalAt = '';
+  /** The play's max_fail_percentage (null: none); maxFailed: the batch went over it (fatal is then set too). */
+  maxFailPercentage: number | null = null;
+  maxFailed = false;
+  /** The hosts of the batch being run (max_fail_percentage measures against them). */
+  batch: readonly string[] = [];
   // the play's state
   play!: Play;
   /** The play's hosts pattern, templated (meta: refresh_inventory matches it again). */
@@ -89,6 +94,7 @@ export class RunContext implements ScopeSource, PointSource {
   }
   /** Every host of the play starts it with a clean state and statistics. */
   startPlay(hosts: readonly string[]): void {
+    this.batch = [...hosts];
     for (const h of hosts) {
       let state = this.hosts.get(h);
       if (!state) this.hosts.set(h, (state = new HostState()));

@@ -67,6 +67,13 @@ interface FoundVarsFile {
 const HOST_ORDERS = ['inventory', 'sorted', 'reverse_sorted', 'reverse_inventory', 'shuffle'];
 const STRATEGIES = new Set(['linear', 'free', 'host_pinned', 'debug']);
 
+/** max_fail_percentage as the 'percent' field converts it (a number, or text with an optional %); null when unset. */
+function maxFailPercentage(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : parseFloat(pyStr(value).replace('%', ''));
+  return Number.isNaN(n) ? null : n;
+}
+
 export class PlayRun {
   /** Reserved names already warned about in this play. */
   readonly #warned = new Set<string>();
@@ -108,6 +115,7 @@ export class PlayRun {
       ...Object.keys(ctx.vm.extraVars),
     ]);
     const varsFiles = this.#findVarsFiles(templar);
+    ctx.maxFailPercentage = maxFailPercentage(templar.template(play.keywords.max_fail_percentage ?? null));
     const strategy = templar.template(play.keywords.strategy ?? null);
     if (
       strategy !== undefined &&

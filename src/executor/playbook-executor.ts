@@ -70,6 +70,8 @@ export class PlaybookExecutor {
     for (const play of playbook.plays) {
       const allFailed = await new PlayRun(ctx, this.#strategy, play).run();
       if (ctx.fatal) {
+        // over max_fail_percentage the strategy says so, then again as every host has now failed
+        if (ctx.maxFailed) ctx.emit('noHostsLeft');
         ctx.emit('noHostsLeft');
         break;
       }

@@ -178,10 +178,23 @@ export function failHost(site: Omit<ResultSite, 'templar'>, result: TaskResult |
   state.failed = true;
   state.failedTask = result && task;
   state.failedResult = result;
-  if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false) && !inRescuableBlock(task)) {
+  if (inRescuableBlock(task)) return;
+  if (truthy(ctx.keyword(task, 'any_errors_fatal') ?? false)) {
     ctx.fatal = true;
     ctx.fatalAt = taskKey(task);
+  } else if (overMaxFailPercentage(ctx)) {
+    // the linear strategy's check once the task's results are in: the failed share of the batch is over the limit,
+    // so every host is done; the failures before it still count (the task finishes on all hosts, as fatalAt does)
+    ctx.fatal = ctx.maxFailed = true;
+    ctx.fatalAt = taskKey(task);
   }
+}
+
+/** The batch's hosts that failed (not in a rescue), as a share of the batch, over max_fail_percentage. */
+function overMaxFailPercentage(ctx: ResultSite['ctx']): boolean {
+  if (ctx.maxFailPercentage === null || ctx.batch.length === 0) return false;
+  const failed = ctx.batch.filter((h) => ctx.hostState(h).failed).length;
+  return failed / ctx.batch.length > ctx.maxFailPercentage / 100;
 }
 
 function inRescuableBlock(task: Task): boolean {

@@ -139,7 +139,7 @@ const TABLE = {
   tasks: { where: PLAY, type: 'list', default: [], implemented: true },
   post_tasks: { where: PLAY, type: 'list', default: [], implemented: true },
   force_handlers: { where: PLAY, type: 'bool', default: false, implemented: true },
-  max_fail_percentage: { where: PLAY, type: 'percent', default: null, implemented: false, harmless: [] },
+  max_fail_percentage: { where: PLAY, type: 'percent', default: null, implemented: true },
   serial: { where: PLAY, type: 'list', default: [], implemented: true },
   // tsible's executor is the linear strategy; `debug` is the task debugger's (src/debugger)
   strategy: { where: PLAY, type: 'string', default: 'linear', implemented: false, harmless: ['linear', 'debug'] },
