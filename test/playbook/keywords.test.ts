@@ -232,7 +232,6 @@ describe('keywords tsible does not implement', () => {
         'connection',
         'diff',
         'gather_timeout',
-        'max_fail_percentage',
         'poll',
         'port',
         'remote_user',
