@@ -3,18 +3,26 @@ import { configValue } from '../config.js';
 import { pyRepr, pyStr } from '../python/python.js';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { ExitCode, ParseError, TsibleError } from '../errors.js';
+import { ExitCode, ParseError, TsibleError, type Pos } from '../errors.js';
+import { extendedError } from '../yaml/extended-error.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { DefaultCallback, wrap } from '../output/default-callback.js';
 import { JsonCallback } from '../output/json-callback.js';
 import { MinimalCallback } from '../output/minimal-callback.js';
 import type { Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
-import type { ExecutorHooks } from '../executor/events.js';
+import type { Callback, ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
-import { forgetSecrets, setVaultSecrets, setupVaultSecrets, showSecrets, type VaultSecret } from '../vault/index.js';
+import {
+  forgetSecrets,
+  onVaultFormatWarning,
+  setVaultSecrets,
+  setupVaultSecrets,
+  showSecrets,
+  type VaultSecret,
+} from '../vault/index.js';
 import { vaultSecretIo } from './vault.js';
 import { Templar } from '../template/templar.js';
 import { tagsAllowRun, taskTags } from '../executor/task-tags.js';
@@ -79,7 +87,12 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       prompt: process.stdin.isTTY
         ? (text: string, how?: { hidden?: boolean }) => (how?.hidden ? terminal.nextHidden(text) : terminal.next(text))
         : undefined,
-      callbacks: (noLogOf) => [stdoutCallback(noLogOf, opts, { io, env })],
+      callbacks: (noLogOf) => {
+        const callback: Callback = stdoutCallback(noLogOf, opts, { io, env });
+        // the run's warnings are the callback's from now on (a worker shows each once a task)
+        onVaultFormatWarning((message, pos) => callback.warning?.(vaultWarningText(message, pos), true, true));
+        return [callback];
+      },
     });
     return rc;
   } finally {
@@ -111,8 +124,15 @@ async function runHooks(opts: CliOptions, { io, env }: { io: Io; env: Env }) {
 async function readVaultSecrets(opts: CliOptions, io: { err(s: string): void }): Promise<VaultSecret[]> {
   const secrets = await setupVaultSecrets(opts.vault, vaultSecretIo(io));
   setVaultSecrets(secrets);
+  onVaultFormatWarning((message, pos) =>
+    io.err(`\n[WARNING]: \n${vaultWarningText(message, pos).replace(/\n?$/, '\n')}`),
+  );
   return secrets;
 }
+
+/** VaultLib's warning about malformed vault data: an inline value's error carries the value (its obj). */
+const vaultWarningText = (message: string, pos?: Pos): string =>
+  pos ? `${message}\n\n${extendedError(pos)}` : message;
 
 function checkPlaybookFiles(files: readonly string[]): void {
   for (const f of files) {
