@@ -87,12 +87,7 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       prompt: process.stdin.isTTY
         ? (text: string, how?: { hidden?: boolean }) => (how?.hidden ? terminal.nextHidden(text) : terminal.next(text))
         : undefined,
-      callbacks: (noLogOf) => {
-        const callback: Callback = stdoutCallback(noLogOf, opts, { io, env });
-        // the run's warnings are the callback's from now on (a worker shows each once a task)
-        onVaultFormatWarning((message, pos) => callback.warning?.(vaultWarningText(message, pos), true, true));
-        return [callback];
-      },
+      callbacks: runCallbacks(opts, { io, env }),
     });
     return rc;
   } finally {
@@ -170,6 +165,16 @@ async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }
   }
   return inventory;
 }
+
+/** The run's callbacks: the stdout callback, which shows the run's warnings from now on (a worker's each once a
+ * task). */
+const runCallbacks =
+  (opts: CliOptions, site: { io: Io; env: Env }) =>
+  (noLogOf: (t: Task) => boolean): Callback[] => {
+    const callback: Callback = stdoutCallback(noLogOf, opts, site);
+    onVaultFormatWarning((message, pos) => callback.warning?.(vaultWarningText(message, pos), true, true));
+    return [callback];
+  };
 
 /** The callback chosen by TSIBLE_STDOUT_CALLBACK or ANSIBLE_STDOUT_CALLBACK: json, minimal, or the default one. */
 function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, env }: { io: Io; env: Env }) {
