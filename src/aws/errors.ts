@@ -50,12 +50,12 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
 export const traceback = (exception: string): string => `Traceback (most recent call last):\n${exception}\n`;
 
 /** The class botocore raises for an error AWS answered: the service model's exception (its shape name, which the
- * SDK's class bears too) from botocore.errorfactory, or ClientError for a code the model does not know. */
+ * SDK's class bears too) from botocore.errorfactory, or ClientError for a code the model does not know (the SDK's
+ * base class). A plain error (the explorer's simulated client) is taken as modelled, named by its code. */
 export function botocoreClass(err: unknown): string {
-  const cls = (err as object | null)?.constructor?.name;
-  return cls && cls !== 'Error' && !cls.endsWith('ServiceException')
-    ? `botocore.errorfactory.${cls}`
-    : 'botocore.exceptions.ClientError';
+  const cls = (err as object | null)?.constructor?.name ?? 'Error';
+  if (cls.endsWith('ServiceException')) return 'botocore.exceptions.ClientError';
+  return `botocore.errorfactory.${cls === 'Error' ? ((err as Error).name ?? cls) : cls}`;
 }
 
 /** amazon.aws's camel_dict_to_snake_dict (ansible.module_utils.common.dict_transformations). */
