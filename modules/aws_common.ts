@@ -2,9 +2,9 @@
 // every AWS module shares.
 import { ModuleFailure, type ArgumentSpec, type ModuleContext, type TaskResult } from '../src/module.js';
 import { AwsConfigError, awsSession, type AwsClient, type AwsSdk, type AwsServiceName } from '../src/aws/client.js';
-import { awsFailure } from '../src/aws/errors.js';
+import { awsFailure, botocoreClass, traceback } from '../src/aws/errors.js';
 import { AWS_SERVICES } from '../src/aws/services.js';
-import { pyStr, typeName } from '../src/python/python.js';
+import { PyException, pyStr, typeName } from '../src/python/python.js';
 
 const dep = (name: string) => ({ name, date: '2024-12-01', collection_name: 'amazon.aws' });
 export const AWS_COMMON_OPTIONS: ArgumentSpec = {
@@ -121,6 +121,9 @@ export function parameterValidationFailure(prefix: string, problems: readonly st
     failed: true,
     changed: false,
     msg: `${prefix}: Parameter validation failed:\n${problems.join('\n')}`,
+    exception: traceback(
+      `botocore.exceptions.ParamValidationError: Parameter validation failed:\n${problems.join('\n')}`,
+    ),
   });
 }
 
@@ -136,17 +139,18 @@ export function call<T>(prefix: string, operation: string, fn: () => Promise<T>)
   }
 }
 
-/** For modules that catch no AWS error (as some of amazon.aws's do not): the error as the module crash Ansible
- * reports, its last traceback line botocore's own (the error's class and text). */
+/** For modules that catch no AWS error (as some of amazon.aws's do not): the error as the Python exception that
+ * crashes the module, botocore's own class and text, which Ansible reports as a MODULE FAILURE with its traceback
+ * (the `exception` the callback prints the last line of). */
 export function botocoreCrash(operation: string): (e: unknown) => never {
   return (e) => {
     const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const code = err.name ?? 'Error';
-    const text = err.$metadata?.httpStatusCode
-      ? `botocore.errorfactory.${code}: An error occurred (${code}) when calling the ${operation} operation: ${err.message}`
-      : `botocore.exceptions.${code}: ${err.message}`;
-    const crash = new Error(text);
-    crash.stack = `Traceback (most recent call last):\n${text}\n`;
-    throw crash;
+    if (err.$metadata?.httpStatusCode)
+      throw new PyException(
+        botocoreClass(e),
+        `An error occurred (${code}) when calling the ${operation} operation: ${err.message}`,
+      );
+    throw new PyException(`botocore.exceptions.${code}`, String(err.message));
   };
 }

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModuleFailure, defineModule, type TaskResult } from '../src/module.js';
+import { PyException } from '../src/python/python.js';
 import { fnmatchTranslate } from '../src/python/fnmatch.js';
 import { compileRegex } from '../filters/regex.js';
 import { osWalk } from './file.js';
@@ -128,6 +129,8 @@ class Search {
       const r = judge(fsname, name, this.args, this.limits);
       if (r) this.files.push(r);
     } catch (e) {
+      // only lstat's errors skip the entry: a pattern re refuses ends the walk of the path (skipped as a whole)
+      if (e instanceof PyException) throw e;
       const why = errnoText(e, `'${fsname}'`);
       this.warnings.push(`Skipped entry '${fsname}' due to this access issue: ${why}\n`);
       this.skipped[fsname] = why;
@@ -143,6 +146,12 @@ function invocation(args: Record<string, any>, given: Readonly<Record<string, un
 }
 const count = (p: string) => p.split('/').length - 1;
 
+/** Why a path could not be walked, as str() of the exception words it (re.error's without its type). */
+function pathIssue(e: unknown, top: string): string {
+  if (e instanceof PyException) return e.message.slice(`${e.pyType}: `.length);
+  return e instanceof Error && !('code' in e) ? e.message : errnoText(e, `'${top}'`);
+}
+
 /** Every path searched, one after the other; a path that cannot be walked is skipped with a warning. */
 function search(args: Record<string, any>): TaskResult {
   const limits = {
@@ -156,7 +165,7 @@ function search(args: Record<string, any>): TaskResult {
     try {
       search.walk(top);
     } catch (e) {
-      search.skipped[top] = e instanceof Error && !('code' in e) ? e.message : errnoText(e, `'${top}'`);
+      search.skipped[top] = pathIssue(e, top);
       search.warnings.push(`Skipped '${top}' path due to this access issue: ${search.skipped[top]}\n`);
     }
   }

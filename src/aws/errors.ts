@@ -33,8 +33,8 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
     failed: true,
     changed: false,
     msg: `${prefix}: ${text}`,
-    // what Ansible's default callback shows as "The error was: ..." (botocore's traceback ends with this line)
-    exception: `${code}: ${text}`,
+    // fail_json_aws passes the traceback on: Ansible's default callback shows its last line ("The error was: ...")
+    exception: traceback(`${botocoreClass(err)}: ${text}`),
     // the Query protocol's errors also say whose fault it was (Sender or Receiver), which botocore keeps
     error: { code, message: e.message, ...(typeof e.Type === 'string' ? { type: e.Type } : {}) },
     response_metadata: {
@@ -44,6 +44,18 @@ export function awsFailure(prefix: string, operation: string, err: unknown): Ans
       retry_attempts: retries,
     },
   };
+}
+
+/** A Python traceback as far as tsible has one: its header and its last line, the exception. */
+export const traceback = (exception: string): string => `Traceback (most recent call last):\n${exception}\n`;
+
+/** The class botocore raises for an error AWS answered: the service model's exception (its shape name, which the
+ * SDK's class bears too) from botocore.errorfactory, or ClientError for a code the model does not know (the SDK's
+ * base class). A plain error (the explorer's simulated client) is taken as modelled, named by its code. */
+export function botocoreClass(err: unknown): string {
+  const cls = (err as object | null)?.constructor?.name ?? 'Error';
+  if (cls.endsWith('ServiceException')) return 'botocore.exceptions.ClientError';
+  return `botocore.errorfactory.${cls === 'Error' ? ((err as Error).name ?? cls) : cls}`;
 }
 
 /** amazon.aws's camel_dict_to_snake_dict (ansible.module_utils.common.dict_transformations). */

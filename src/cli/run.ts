@@ -3,7 +3,8 @@ import { configValue } from '../config.js';
 import { pyRepr, pyStr } from '../python/python.js';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { ExitCode, ParseError, TsibleError } from '../errors.js';
+import { ExitCode, ParseError, TsibleError, type Pos } from '../errors.js';
+import { extendedError } from '../yaml/extended-error.js';
 import type { CliOptions } from './options.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import { DefaultCallback } from '../output/default-callback.js';
@@ -11,11 +12,18 @@ import { wrap } from '../output/textwrap.js';
 import { JsonCallback } from '../output/json-callback.js';
 import { MinimalCallback } from '../output/minimal-callback.js';
 import type { Play, Playbook, Task, TaskOrBlock } from '../playbook/model.js';
-import type { ExecutorHooks } from '../executor/events.js';
+import type { Callback, ExecutorHooks } from '../executor/events.js';
 import { executePlaybooks } from '../api/execute.js';
 import { createStepHooks } from './step.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
-import { forgetSecrets, setVaultSecrets, setupVaultSecrets, showSecrets, type VaultSecret } from '../vault/index.js';
+import {
+  forgetSecrets,
+  onVaultFormatWarning,
+  setVaultSecrets,
+  setupVaultSecrets,
+  showSecrets,
+  type VaultSecret,
+} from '../vault/index.js';
 import { vaultSecretIo } from './vault.js';
 import { Templar } from '../template/templar.js';
 import { tagsAllowRun, taskTags } from '../executor/task-tags.js';
@@ -82,7 +90,7 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
       prompt: process.stdin.isTTY
         ? (text: string, how?: { hidden?: boolean }) => (how?.hidden ? terminal.nextHidden(text) : terminal.next(text))
         : undefined,
-      callbacks: (noLogOf) => [stdoutCallback(noLogOf, opts, { io, env })],
+      callbacks: runCallbacks(opts, { io, env }),
     });
     return rc;
   } finally {
@@ -114,8 +122,15 @@ async function runHooks(opts: CliOptions, { io, env }: { io: Io; env: Env }) {
 async function readVaultSecrets(opts: CliOptions, io: { err(s: string): void }): Promise<VaultSecret[]> {
   const secrets = await setupVaultSecrets(opts.vault, vaultSecretIo(io));
   setVaultSecrets(secrets);
+  onVaultFormatWarning((message, pos) =>
+    io.err(`\n[WARNING]: \n${vaultWarningText(message, pos).replace(/\n?$/, '\n')}`),
+  );
   return secrets;
 }
+
+/** VaultLib's warning about malformed vault data: an inline value's error carries the value (its obj). */
+const vaultWarningText = (message: string, pos?: Pos): string =>
+  pos ? `${message}\n\n${extendedError(pos)}` : message;
 
 function checkPlaybookFiles(files: readonly string[]): void {
   for (const f of files) {
@@ -153,6 +168,16 @@ async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }
   }
   return inventory;
 }
+
+/** The run's callbacks: the stdout callback, which shows the run's warnings from now on (a worker's each once a
+ * task). */
+const runCallbacks =
+  (opts: CliOptions, site: { io: Io; env: Env }) =>
+  (noLogOf: (t: Task) => boolean): Callback[] => {
+    const callback: Callback = stdoutCallback(noLogOf, opts, site);
+    onVaultFormatWarning((message, pos) => callback.warning?.(vaultWarningText(message, pos), true, true));
+    return [callback];
+  };
 
 /** The callback chosen by TSIBLE_STDOUT_CALLBACK or ANSIBLE_STDOUT_CALLBACK: json, minimal, or the default one. */
 function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, env }: { io: Io; env: Env }) {

@@ -43,8 +43,8 @@ export interface Callback {
   /** A changed task notified this handler on this host. */
   notified?(handler: string, host: string): void;
   /** A warning; duringTask: raised while a task ran (Ansible's worker process, which shows a warning once per task
-   * and host, not once per run). */
-  warning?(message: string, duringTask?: boolean): void;
+   * and host, not once per run); formatted: shown as written, on a line of its own (Display.warning's formatted). */
+  warning?(message: string, duringTask?: boolean, formatted?: boolean): void;
   /** A line a module shows as it runs (Display.display: pause's notices), whatever the callback. */
   display?(text: string): void;
   /** An error that does not end the run (Display.error): an included role that could not be loaded. */

@@ -321,9 +321,10 @@ export class DefaultCallback implements Callback {
   forgetTaskWarnings(): void {
     this.#taskWarned.clear();
   }
-  warning(message: string, duringTask = false): void {
-    const words = `[WARNING]: ${message}`;
-    const wrapped = wrap(words, this.out.columns).join('\n') + '\n';
+  warning(message: string, duringTask = false, formatted = false): void {
+    const wrapped = formatted
+      ? `\n[WARNING]: \n${message.replace(/\n?$/, '\n')}`
+      : wrap(`[WARNING]: ${message}`, this.out.columns).join('\n') + '\n';
     const warned = duringTask ? this.#taskWarned : this.#warned;
     if (warned.has(wrapped)) return;
     warned.add(wrapped);

@@ -52,8 +52,8 @@ export class MinimalCallback implements Callback {
     else if (status === 'unreachable')
       this.base.line(`${host} | UNREACHABLE! => ${dumpResults(res, this.verbosity, 4)}`, 'unreachable');
   }
-  warning(message: string, duringTask?: boolean): void {
-    this.base.warning(message, duringTask);
+  warning(message: string, duringTask?: boolean, formatted?: boolean): void {
+    this.base.warning(message, duringTask, formatted);
   }
   deprecation(message: string): void {
     this.base.deprecation(message);

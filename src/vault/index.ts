@@ -10,7 +10,7 @@ export {
   vaultIdOf,
   type VaultSecret,
 } from './vault-lib.js';
-export { VaultText, decryptIfVaulted, setVaultSecrets, vaultSecrets } from './vaulted.js';
+export { VaultText, decryptIfVaulted, onVaultFormatWarning, setVaultSecrets, vaultSecrets } from './vaulted.js';
 export {
   MASK,
   MIN_SCRUBBED,

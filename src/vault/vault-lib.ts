@@ -83,7 +83,10 @@ export function decryptAndGetVaultId(
     try {
       return { plaintext: decryptAes256(envelope.vaulttext, secret.password), secret };
     } catch (e) {
-      if (e instanceof VaultFormatError) throw e;
+      if (e instanceof VaultFormatError) {
+        e.warning = `There was a vault format error${file ? ` in ${file}` : ''}: ${e.message}`;
+        throw e;
+      }
     }
   }
   throw new VaultError(

@@ -7,6 +7,24 @@ import { addSecrets, SECRET_VALUE } from './secret-text.js';
 import { VaultFormatError } from './errors.js';
 
 let secrets: readonly VaultSecret[] = [];
+/** Where VaultLib's format-error warnings go (Display.warning); the value's position for an inline one. */
+type FormatWarning = (message: string, pos?: Pos) => void;
+let formatWarning: FormatWarning = () => {};
+
+/** Where the warnings about malformed vault data go from now on (Ansible prints them besides the error). */
+export function onVaultFormatWarning(sink: FormatWarning): void {
+  formatWarning = sink;
+}
+
+/** `decrypt`, with VaultLib's warning given out when it fails for malformed vaulttext. */
+function decryptWarning(data: string, file?: string, pos?: Pos): Buffer {
+  try {
+    return decrypt(data, secrets, file);
+  } catch (e) {
+    if (e instanceof VaultFormatError && e.warning) formatWarning(e.warning, pos);
+    throw e;
+  }
+}
 
 /** The secrets loaders and inline values decrypt with from now on. */
 export function setVaultSecrets(list: readonly VaultSecret[]): void {
@@ -19,7 +37,7 @@ export function decryptIfVaulted(text: string, file: string): string {
   if (!isEncrypted(text)) return text;
   // DataLoader reads the envelope before it decrypts: an envelope error names no file
   vaultIdOf(text);
-  return decrypt(text, secrets, file).toString('utf8');
+  return decryptWarning(text, file).toString('utf8');
 }
 
 /** A value YAML gave as `!vault |` (AnsibleVaultEncryptedUnicode): kept encrypted until it is used, so that a
@@ -41,10 +59,12 @@ export class VaultText {
   }
   #decrypt(): string {
     try {
-      return decrypt(this.ciphertext, secrets).toString('utf8');
+      return decryptWarning(this.ciphertext, undefined, this.pos).toString('utf8');
     } catch (e) {
-      // Ansible's vault gives a format error the encrypted value as its object, so the error points at the !vault
-      if (e instanceof VaultFormatError && !e.pos && this.pos) throw new VaultFormatError(e.message, { pos: this.pos });
+      // Ansible's vault gives a format error of the vaulttext (not one of the envelope) the encrypted value as its
+      // object, so the error points at the !vault
+      if (e instanceof VaultFormatError && e.warning && !e.pos && this.pos)
+        throw new VaultFormatError(e.message, { pos: this.pos });
       throw e;
     }
   }

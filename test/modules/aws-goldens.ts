@@ -63,17 +63,18 @@ function mask(v: any): any {
   const o: any = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === 'log_group_class' || k === 'log_group_arn') continue;
-    // Python's own: the library versions and the traceback text (tsible gives its last line)
-    if (k === 'boto3_version' || k === 'botocore_version' || k === 'exception') continue;
+    // Python's own: the library versions
+    if (k === 'boto3_version' || k === 'botocore_version') continue;
     if (k === 'http_headers') {
       o[k] = Object.keys(x as object)
         .filter((h) => !['date', 'x-amzn-requestid', 'connection', 'keep-alive'].includes(h))
         .sort();
       continue;
     }
-    // a Python set's order; the last line of a traceback (tsible's module crash has only that line)
+    // a Python set's order; the last line of a traceback (tsible's module crash has only that line), on stderr and
+    // as the exception
     if (k === 'resource_actions') o[k] = [...(x as string[])].sort();
-    else if (k === 'module_stderr') o[k] = String(x).trim().split('\n').at(-1);
+    else if (k === 'module_stderr' || k === 'exception') o[k] = String(x).trim().split('\n').at(-1);
     // tsible's argument spec has no suboptions: the ones not given are not shown as null
     else if (k === 'metric_transformation' && x && typeof x === 'object')
       o[k] = Object.fromEntries(Object.entries(x).filter(([, y]) => y !== null));

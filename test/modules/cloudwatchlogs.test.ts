@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { startEndpoint } from '../../src/endpoint/server.js';
 import { BIN } from '../helpers.js';
 import { expectLikeGolden, goldenSuite, runGoldenCase, setUpCase } from './aws-goldens.js';
+import { caseEnvironment, writeCasePlaybook } from '../golden/aws/case-run.mjs';
 
 const { cases, golden } = goldenSuite('cases');
 const work = mkdtempSync(path.join(tmpdir(), 'tsible-aws-'));
@@ -66,6 +67,35 @@ describe('cloudwatchlogs modules against amazon.aws 5.5.1', () => {
           return;
         }
         expectLikeGolden(run, golden.get(c.id));
+      } finally {
+        await ep.close();
+      }
+    });
+  }
+});
+
+describe('a failure with an exception', () => {
+  // amazon.aws's failures carry botocore's traceback: the default callback prints its last line, as in Ansible
+  for (const id of ['mf-group-missing', 'aws-error-invalid-name', 'tags-int-create']) {
+    it(`${id}: the default callback's "An exception occurred" line`, async () => {
+      const c = cases.find((x) => x.id === id);
+      const ep = await startEndpoint();
+      try {
+        setUpCase(ep, 'logs', c);
+        const playbook = writeCasePlaybook(work, c);
+        const out = await new Promise<string>((resolve) => {
+          const env = { ...caseEnvironment(c, { AWS_URL: ep.url }), ANSIBLE_STDOUT_CALLBACK: 'default' };
+          const child = spawn(process.execPath, [BIN, playbook], { env: { ...env, ANSIBLE_NOCOLOR: '1' } });
+          let text = '';
+          child.stdout.on('data', (b) => {
+            text += b;
+          });
+          child.on('close', () => resolve(text));
+        });
+        const last = String(golden.get(id).result.exception).trim().split('\n').at(-1);
+        expect(out).toContain(
+          `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${last}\n`,
+        );
       } finally {
         await ep.close();
       }

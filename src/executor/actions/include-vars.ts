@@ -7,6 +7,7 @@ import { isDict, pyStr } from '../../python/python.js';
 import { isADirectory, readYamlFile } from '../../playbook/loader.js';
 import type { Vars } from '../../vars/variable-manager.js';
 import { includeVars } from '../../../modules/control.js';
+import { VaultError, VaultFormatError } from '../../vault/index.js';
 import { fail, type ActionSite, type ExecutorAction } from './action.js';
 
 type Args = Record<string, unknown>;
@@ -127,7 +128,15 @@ function loadDir(site: ActionSite, a: Args, into: Loaded): void {
 
 /** One file's variables, added; a file that is not a mapping stops the loading. */
 function loadFile(file: string, into: Loaded): void {
-  const read = readYamlFile(file);
+  let read: ReturnType<typeof readYamlFile>;
+  try {
+    read = readYamlFile(file);
+  } catch (e) {
+    // the plugin reports an error of the loader as its message; tsible so far only a vault's
+    if (!(e instanceof VaultError || e instanceof VaultFormatError)) throw e;
+    into.error = e.message;
+    return;
+  }
   into.encrypted ||= read.encrypted === true;
   const d = read.documents[0];
   if (d !== null && d !== undefined && d !== '' && !isDict(d)) {
