@@ -90,6 +90,7 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['RETRY_FILES_ENABLED', s('boolean', 'ANSIBLE_RETRY_FILES_ENABLED', false)],
   ['RETRY_FILES_SAVE_PATH', s('path', 'ANSIBLE_RETRY_FILES_SAVE_PATH', null)],
   ['SHOW_CUSTOM_STATS', s('boolean', 'ANSIBLE_SHOW_CUSTOM_STATS', false)],
+  ['TRANSFORM_INVALID_GROUP_CHARS', s('string', 'ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS', 'never')],
 ]);
 
 const expand = (p: string) => path.resolve(p.replace(/^~(?=$|\/)/, homedir()));
