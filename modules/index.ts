@@ -29,6 +29,7 @@ import assemble from './assemble.js';
 import uri from './uri.js';
 import getUrl from './get_url.js';
 import { BUILTIN_MODULE_NAMES } from './builtin-names.js';
+import { readPluginFilters } from './plugin-filters.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -83,4 +84,13 @@ for (const name of BUILTIN_MODULE_NAMES) {
   for (const n of m.names) byName.set(n, m);
 }
 
-export const resolveModule = (name: string): ModuleDefinition | undefined => byName.get(name);
+/** Modules the plugin filter file rejects, by the names it gives. */
+let rejected: ReadonlySet<string> = new Set();
+
+/** Reads the plugin filter file (plugin_filters_cfg) as Ansible does when it starts; its problems are warnings. */
+export function applyPluginFilters(warn: (message: string) => void): void {
+  rejected = readPluginFilters(warn);
+}
+
+export const resolveModule = (name: string): ModuleDefinition | undefined =>
+  rejected.has(name) ? undefined : byName.get(name);

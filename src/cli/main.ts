@@ -1,5 +1,5 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
-import { ExitCode, InterruptedError, OptionsError, TsibleError, UsageError } from '../errors.js';
+import { ExitCode, InterruptedError, OptionsError, StartupError, TsibleError, UsageError } from '../errors.js';
 import { HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
@@ -73,6 +73,10 @@ export async function main(argv: string[], terminal = DEFAULT_IO): Promise<numbe
     if (e instanceof InterruptedError) {
       io.err(` [ERROR]: ${e.message}\n`);
       return ExitCode.Interrupted;
+    }
+    if (e instanceof StartupError) {
+      io.err(`ERROR: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof OptionsError && argv[0] === 'vault') {
       // ansible-vault words its option errors as its other errors, after its usage

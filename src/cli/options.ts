@@ -1,4 +1,5 @@
 // ansible-playbook's command line, parsed without a dependency.
+import { configValue } from '../config.js';
 import { UsageError } from '../errors.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 
@@ -261,7 +262,7 @@ function defaultOptions(): CliOptions {
     help: false,
     localAws: false,
     showSecrets: false,
-    jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14',
+    jinja: configValue('DEFAULT_JINJA2_NATIVE') === true ? 'native' : '2.14',
   };
 }
 
