@@ -5,6 +5,7 @@ import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
 
 const VERSION = '0.1.0';
+const versionText = () => `tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`;
 /** Commands other than running playbooks; their option errors follow their usage line. */
 const SUBCOMMANDS = ['local-aws', 'race', 'explore', 'test'];
 
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, { run(argv: string[], io: Io): Promise<num
   },
   'local-aws': { run: async (argv, io) => (await import('./local-aws.js')).localAws(argv, io), help: LOCAL_AWS_HELP },
   vault: { run: async (argv, io) => (await import('./vault.js')).vault(argv, io) },
+  ansible: { run: async (argv, io) => (await import('./preflight.js')).ansibleCommand(argv, io, versionText()) },
 };
 
 /** The default command: run playbooks, as ansible-playbook. */
@@ -52,7 +54,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     return ExitCode.Ok;
   }
   if (opts.version) {
-    io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`);
+    io.out(versionText());
     return ExitCode.Ok;
   }
   if (!opts.files.length) throw new UsageError('the following arguments are required: playbook');
