@@ -73,6 +73,6 @@ export function ansibleCommand(
     io.out(version);
     return ExitCode.Ok;
   }
-  io.err('tsible ansible: only --version is served (tsible runs playbooks, not ad-hoc commands)\n');
+  io.err('tsible: ansible is not served by tsible beyond --version (tsible runs playbooks, not ad-hoc commands)\n');
   return ExitCode.Error;
 }
