@@ -1,6 +1,6 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
 import { ExitCode, InterruptedError, OptionsError, StartupError, TsibleError, UsageError } from '../errors.js';
-import { HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
+import { ANSIBLE_HELP, HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
 
@@ -43,7 +43,10 @@ export const COMMANDS: Record<string, { run(argv: string[], io: Io): Promise<num
   },
   'local-aws': { run: async (argv, io) => (await import('./local-aws.js')).localAws(argv, io), help: LOCAL_AWS_HELP },
   vault: { run: async (argv, io) => (await import('./vault.js')).vault(argv, io) },
-  ansible: { run: async (argv, io) => (await import('./preflight.js')).ansibleCommand(argv, io, versionText()) },
+  ansible: {
+    run: async (argv, io) => (await import('./preflight.js')).ansibleCommand(argv, io, versionText()),
+    help: ANSIBLE_HELP,
+  },
 };
 
 /** The default command: run playbooks, as ansible-playbook. */

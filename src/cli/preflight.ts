@@ -30,7 +30,7 @@ function normalized(name: string): string {
 }
 
 /** The locales the system has (`locale -a`), with the ones glibc builds in. */
-export function installedLocales(): Set<string> {
+function installedLocales(): Set<string> {
   let listed = '';
   try {
     listed = execFileSync('locale', ['-a'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
