@@ -29,6 +29,13 @@ export const assert = executor(b('assert'), {
   },
   validArgs: ['fail_msg', 'msg', 'quiet', 'success_msg', 'that'],
 });
+export const validateArgumentSpec = executor(b('validate_argument_spec'), {
+  argumentSpec: {
+    argument_spec: { type: 'raw' },
+    provided_arguments: { type: 'raw' },
+    validate_args_context: { type: 'raw' },
+  },
+});
 export const includeTasks = executor(b('include_tasks'), {
   freeForm: true,
   argumentSpec: { file: { type: 'str' }, _raw_params: { type: 'str' }, apply: { type: 'dict' } },

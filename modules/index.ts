@@ -1,5 +1,5 @@
 // The module registry: every module tsible knows, by each of its names.
-import type { ModuleDefinition } from '../src/module.js';
+import { ModuleFailure, defineModule, type ModuleDefinition } from '../src/module.js';
 import setFact from './set_fact.js';
 import fail from './fail.js';
 import ping from './ping.js';
@@ -28,6 +28,8 @@ import script from './script.js';
 import assemble from './assemble.js';
 import uri from './uri.js';
 import getUrl from './get_url.js';
+import { BUILTIN_MODULE_NAMES } from './builtin-names.js';
+import { readPluginFilters } from './plugin-filters.js';
 
 const MODULES: readonly ModuleDefinition[] = [
   setFact,
@@ -64,4 +66,31 @@ const MODULES: readonly ModuleDefinition[] = [
 const byName = new Map<string, ModuleDefinition>();
 for (const m of MODULES) for (const n of m.names) byName.set(n, m);
 
-export const resolveModule = (name: string): ModuleDefinition | undefined => byName.get(name);
+/** A module of ansible.builtin that tsible does not implement: a playbook naming it loads, as it does in Ansible,
+ * and the task fails only when it runs. */
+const unimplemented = (name: string): ModuleDefinition =>
+  defineModule({
+    names: [name, `ansible.builtin.${name}`, `ansible.legacy.${name}`],
+    anyArgs: true,
+    supportsCheckMode: true,
+    fqcn: `ansible.builtin.${name}`,
+    run() {
+      throw new ModuleFailure({ failed: true, msg: `tsible does not implement the module ansible.builtin.${name}` });
+    },
+  });
+for (const name of BUILTIN_MODULE_NAMES) {
+  if (byName.has(`ansible.builtin.${name}`)) continue;
+  const m = unimplemented(name);
+  for (const n of m.names) byName.set(n, m);
+}
+
+/** Modules the plugin filter file rejects, by the names it gives. */
+let rejected: ReadonlySet<string> = new Set();
+
+/** Reads the plugin filter file (plugin_filters_cfg) as Ansible does when it starts; its problems are warnings. */
+export function applyPluginFilters(warn: (message: string) => void): void {
+  rejected = readPluginFilters(warn);
+}
+
+export const resolveModule = (name: string): ModuleDefinition | undefined =>
+  rejected.has(name) ? undefined : byName.get(name);

@@ -1,9 +1,13 @@
 // Ansible's configuration settings that tsible knows (ansible-config's names, environment variables and 2.14
-// defaults with no ansible.cfg), for lookup('config', ...). A setting's environment variables are read as
-// Ansible's ConfigManager reads them: the last one set wins, converted by the setting's type.
+// defaults), for lookup('config', ...) and every part of tsible that a setting changes. A setting is read as
+// Ansible's ConfigManager reads it: its environment variables (the last one set wins), else its entries in the
+// ansible.cfg found (src/ansible-cfg.ts; where each setting is written there comes from base.yml: config-ini.ts),
+// else its default, converted by the setting's type.
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { pyBoolean, pyStr } from './python/python.js';
+import { findConfigFile, readConfigFile, type ConfigFile } from './ansible-cfg.js';
+import { INI_ENTRIES } from './config-ini.js';
 
 export type SettingType = 'boolean' | 'integer' | 'float' | 'string' | 'list' | 'pathspec' | 'path' | 'raw';
 interface Setting {
@@ -82,9 +86,13 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['DEFAULT_TRANSPORT', s('string', 'ANSIBLE_TRANSPORT', 'smart')],
   ['DEFAULT_UNDEFINED_VAR_BEHAVIOR', s('boolean', 'ANSIBLE_ERROR_ON_UNDEFINED_VARS', true)],
   ['DEFAULT_VERBOSITY', s('integer', 'ANSIBLE_VERBOSITY', 0)],
+  ['DEFAULT_VAULT_ENCRYPT_IDENTITY', s('string', 'ANSIBLE_VAULT_ENCRYPT_IDENTITY', null)],
+  ['DEFAULT_VAULT_IDENTITY_LIST', s('list', 'ANSIBLE_VAULT_IDENTITY_LIST', [])],
+  ['DEFAULT_VAULT_PASSWORD_FILE', s('path', 'ANSIBLE_VAULT_PASSWORD_FILE', null)],
   ['DEPRECATION_WARNINGS', s('boolean', 'ANSIBLE_DEPRECATION_WARNINGS', true)],
   ['DISPLAY_ARGS_TO_STDOUT', s('boolean', 'ANSIBLE_DISPLAY_ARGS_TO_STDOUT', false)],
   ['DISPLAY_SKIPPED_HOSTS', s('boolean', 'ANSIBLE_DISPLAY_SKIPPED_HOSTS', true)],
+  ['DUPLICATE_YAML_DICT_KEY', s('string', 'ANSIBLE_DUPLICATE_YAML_DICT_KEY', 'warn')],
   ['ENABLE_TASK_DEBUGGER', s('boolean', 'ANSIBLE_ENABLE_TASK_DEBUGGER', false)],
   ['ANSIBLE_PIPELINING', s('boolean', 'ANSIBLE_PIPELINING', false)],
   ['INJECT_FACTS_AS_VARS', s('boolean', 'ANSIBLE_INJECT_FACT_VARS', true)],
@@ -92,17 +100,23 @@ const SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([
   ['HOST_KEY_CHECKING', s('boolean', 'ANSIBLE_HOST_KEY_CHECKING', true)],
   ['INVENTORY_UNPARSED_WARNING', s('boolean', 'ANSIBLE_INVENTORY_UNPARSED_WARNING', true)],
   ['LOCALHOST_WARNING', s('boolean', 'ANSIBLE_LOCALHOST_WARNING', true)],
+  ['PLUGIN_FILTERS_CFG', s('path', [], null)],
   ['RETRY_FILES_ENABLED', s('boolean', 'ANSIBLE_RETRY_FILES_ENABLED', false)],
   ['RETRY_FILES_SAVE_PATH', s('path', 'ANSIBLE_RETRY_FILES_SAVE_PATH', null)],
   ['SHOW_CUSTOM_STATS', s('boolean', 'ANSIBLE_SHOW_CUSTOM_STATS', false)],
+  ['TRANSFORM_INVALID_GROUP_CHARS', s('string', 'ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS', 'never')],
 ]);
 
-const expand = (p: string) => path.resolve(p.replace(/^~(?=$|\/)/, homedir()));
+/** `~` expanded, a relative path taken from the directory of the config file that set it (else the current one). */
+const expand = (p: string, basedir?: string) => path.resolve(basedir ?? '.', p.replace(/^~(?=$|\/)/, homedir()));
+/** Python's unquote: one pair of matching quotes around the whole value goes. */
+const unquote = (v: string) => (/^(['"]).*\1$/s.test(v) && v.length > 1 ? v.slice(1, -1) : v);
 
-/** ConfigManager's ensure_type for the types above. */
-export function ensureType(value: unknown, type: SettingType): unknown {
+/** ConfigManager's ensure_type for the types above; `origin` is the config file a value came from. */
+export function ensureType(value: unknown, type: SettingType, origin?: string): unknown {
   if (value === null || value === undefined) return null;
   const text = String(value);
+  const basedir = origin && path.dirname(origin);
   switch (type) {
     case 'boolean':
       return typeof value === 'boolean' ? value : pyBoolean(text, false);
@@ -116,23 +130,66 @@ export function ensureType(value: unknown, type: SettingType): unknown {
     }
     case 'string':
       // a bool or a number becomes its text (a variable's `ansible_port: 22` read as a string option)
-      return typeof value === 'number' || typeof value === 'boolean' ? pyStr(value) : value;
+      if (typeof value === 'number' || typeof value === 'boolean') return pyStr(value);
+      return typeof value === 'string' ? unquote(value) : value;
     case 'list':
-      return Array.isArray(value) ? value : text.split(',').map((x) => x.trim());
+      return Array.isArray(value) ? value : text.split(',').map((x) => unquote(x.trim()));
     case 'pathspec':
-      return Array.isArray(value) ? value : text.split(':').map(expand);
+      return (Array.isArray(value) ? value : text.split(':')).map((p) => expand(String(p), basedir));
     case 'path':
-      return expand(text);
+      return expand(text, basedir);
     default:
       return value;
   }
+}
+
+let loaded: { file: ConfigFile | null; warnings: readonly string[] } | undefined;
+
+/** The ansible.cfg this process reads (found and read on first use, as Ansible reads it once when it starts), and
+ * the warning about one it ignored. A file configparser refuses throws a StartupError. */
+export function configFile(): { file: ConfigFile | null; warnings: readonly string[] } {
+  if (!loaded) {
+    const found = findConfigFile(process.env, process.cwd());
+    loaded = { file: found.file === null ? null : readConfigFile(found.file), warnings: found.warnings };
+  }
+  return loaded;
+}
+
+/** Reads settings from this file from now on (null: none), as another ansible.cfg would; for tests. */
+export function useConfigFile(file: string | null): void {
+  loaded = { file: file === null ? null : readConfigFile(file), warnings: [] };
+}
+
+/** A setting's value in the config file, the last of its entries found winning. */
+function fileValue(name: string): string | undefined {
+  const file = configFile().file;
+  let value: string | undefined;
+  for (const [section, key] of INI_ENTRIES[name] ?? []) value = file?.sections.get(section)?.get(key) ?? value;
+  return value;
 }
 
 /** The value of a setting, or undefined when tsible does not know it. */
 export function configValue(name: string, env: NodeJS.ProcessEnv = process.env): unknown {
   const setting = SETTINGS.get(name);
   if (!setting) return undefined;
-  let value = setting.default;
-  for (const e of setting.env) if (env[e] !== undefined) value = env[e];
-  return ensureType(value, setting.type);
+  let fromEnv: string | undefined;
+  for (const e of setting.env) if (env[e] !== undefined) fromEnv = env[e];
+  if (fromEnv !== undefined) return ensureType(fromEnv, setting.type);
+  const inFile = fileValue(name);
+  if (inFile !== undefined) return ensureType(inFile, setting.type, configFile().file!.path);
+  return ensureType(setting.default, setting.type);
+}
+
+/** The environment with these settings, when the config file gives them and no variable does, under their
+ * environment variable: for the parts below this layer that read variables (vault secret sources). */
+export function withFileSettings(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of names) {
+    const setting = SETTINGS.get(name);
+    if (!setting?.env.length || setting.env.some((e) => env[e] !== undefined) || fileValue(name) === undefined)
+      continue;
+    const value = configValue(name, env);
+    out[setting.env[0]!] = Array.isArray(value) ? value.join(',') : pyStr(value);
+  }
+  return out;
 }

@@ -44,6 +44,9 @@ export class ParseError extends TsibleError {
 export class OptionsError extends TsibleError {
   override exitCode: ExitCode = ExitCode.OptionsError;
 }
+/** Refused while Ansible is starting, before its command line is read (a config file it cannot read): printed as
+ * `ERROR: message`, exit 5. */
+export class StartupError extends OptionsError {}
 /** A command line argparse would refuse (unknown option, missing or invalid value): the usage line, then the
  * error, exit 2. */
 export class UsageError extends OptionsError {

@@ -158,6 +158,8 @@ export interface ValidatedArgs {
   readonly invocation: Record<string, unknown>;
   /** Values of no_log options, masked wherever they appear in the module's result. */
   readonly noLogValues?: readonly string[];
+  /** Every error found, in the order found (a module reports the first; validate_argument_spec all). */
+  readonly errors?: readonly string[];
 }
 
 function pyTypeOf(v: unknown): string {
@@ -343,7 +345,7 @@ export function validateArgs(
     noLogValues,
   };
   // ansible-core collects every error and reports the first
-  return errors.length ? { ...result, error: errors[0] } : result;
+  return errors.length ? { ...result, error: errors[0], errors } : result;
 }
 
 /** The arguments under their options' names, with what the aliases used call for, and the keys no option has. */
@@ -397,7 +399,9 @@ function presenceErrors(def: ModuleDefinition, { args, unsupported }: GivenArgs,
       `Unsupported parameters for (${moduleName}) module: ${unsupported.sort().join(', ')}. Supported parameters include: ${names.join(', ')}${aliases.length ? ` (${aliases.join(', ')})` : ''}.`,
     );
   }
-  const missing = prepareSpec(spec).required.filter((n) => args[n] === undefined || args[n] === null);
+  const missing = prepareSpec(spec)
+    .required.filter((n) => args[n] === undefined || args[n] === null)
+    .sort();
   if (missing.length) errors.push(`missing required arguments: ${missing.join(', ')}`);
   for (const group of def.mutuallyExclusive ?? []) {
     const present = group.filter((n) => args[n] !== undefined && args[n] !== null);

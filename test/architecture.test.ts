@@ -13,6 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/python'],
   ['src/vault'],
   ['src/yaml'],
+  ['src/config-ini', 'src/ansible-cfg'],
   ['src/config'],
   ['filters'],
   ['src/endpoint'],

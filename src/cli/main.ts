@@ -1,10 +1,19 @@
 // The only place that prints errors and sets exit codes. Commands load lazily so --version stays fast.
-import { ExitCode, InterruptedError, OptionsError, TsibleError, UnexpectedError, UsageError } from '../errors.js';
-import { HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
+import {
+  ExitCode,
+  InterruptedError,
+  OptionsError,
+  StartupError,
+  TsibleError,
+  UnexpectedError,
+  UsageError,
+} from '../errors.js';
+import { ANSIBLE_HELP, HELP, LOCAL_AWS_HELP, RACE_HELP, parseArgs } from './options.js';
 import { formatError } from '../output/errors.js';
 import { scrub } from '../vault/secret-text.js';
 
 const VERSION = '0.1.0';
+const versionText = () => `tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`;
 /** Commands other than running playbooks; their option errors follow their usage line. */
 const SUBCOMMANDS = ['local-aws', 'race', 'explore', 'test'];
 
@@ -42,6 +51,10 @@ export const COMMANDS: Record<string, { run(argv: string[], io: Io): Promise<num
   },
   'local-aws': { run: async (argv, io) => (await import('./local-aws.js')).localAws(argv, io), help: LOCAL_AWS_HELP },
   vault: { run: async (argv, io) => (await import('./vault.js')).vault(argv, io) },
+  ansible: {
+    run: async (argv, io) => (await import('./preflight.js')).ansibleCommand(argv, io, versionText()),
+    help: ANSIBLE_HELP,
+  },
 };
 
 /** The default command: run playbooks, as ansible-playbook. */
@@ -52,7 +65,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     return ExitCode.Ok;
   }
   if (opts.version) {
-    io.out(`tsible ${VERSION} (ansible-core 2.14 compatible)\n  node version = ${process.version}\n`);
+    io.out(versionText());
     return ExitCode.Ok;
   }
   if (!opts.files.length) throw new UsageError('the following arguments are required: playbook');
@@ -73,6 +86,10 @@ export async function main(argv: string[], terminal = DEFAULT_IO): Promise<numbe
     if (e instanceof InterruptedError) {
       io.err(` [ERROR]: ${e.message}\n`);
       return ExitCode.Interrupted;
+    }
+    if (e instanceof StartupError) {
+      io.err(`ERROR: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof OptionsError && argv[0] === 'vault') {
       // ansible-vault words its option errors as its other errors, after its usage

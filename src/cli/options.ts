@@ -1,6 +1,6 @@
 // ansible-playbook's command line, parsed without a dependency.
-import { UsageError } from '../errors.js';
 import { configValue } from '../config.js';
+import { UsageError } from '../errors.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 
 // -e is parsed in src/vars, where `tsible explore` reads it too (the explorer sits below the CLI)
@@ -58,6 +58,7 @@ export const HELP = `usage: tsible [-h] [--version] [-v] [-i INVENTORY] [-l SUBS
        tsible test [TARGET_DIR | TARGETS_DIR | PATTERN ...] [--jobs N] [--timeout SECONDS] [--split K/N] [--local-aws]
                    [--junit FILE] [--json FILE] ... (tsible test --help)
        tsible run ...        the same as tsible ...
+       tsible ansible --version
 
 Runs Ansible playbooks and task files on the local machine, as ansible-playbook does.
 
@@ -114,6 +115,16 @@ options:
   -e, --extra-vars      set additional variables for every process
   OPTION                any other option is given to every process
   -h, --help            show this help message and exit
+`;
+
+export const ANSIBLE_HELP = `usage: tsible ansible [-h] [--version]
+
+The version, after the locale check every Ansible command makes first (ansible --version in tsible test's scripts).
+Ad-hoc commands are not served.
+
+options:
+  -h, --help  show this help message and exit
+  --version   show program's version number and exit
 `;
 
 export const LOCAL_AWS_HELP = `usage: tsible local-aws [-h] [--host 127.0.0.1] [--port 4566] [--state-file FILE] [FAULT ...]
@@ -282,7 +293,7 @@ function defaultOptions(): CliOptions {
     help: false,
     localAws: false,
     showSecrets: false,
-    jinja: process.env.ANSIBLE_JINJA2_NATIVE?.toLowerCase() === 'true' ? 'native' : '2.14',
+    jinja: configValue('DEFAULT_JINJA2_NATIVE') === true ? 'native' : '2.14',
   };
 }
 

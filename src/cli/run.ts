@@ -1,5 +1,5 @@
 // `tsible PLAYBOOK...`: load, then run with the chosen callback, against real AWS or the local endpoint.
-import { configValue } from '../config.js';
+import { configFile, configValue } from '../config.js';
 import { pyRepr, pyStr } from '../python/python.js';
 import * as path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
@@ -33,10 +33,13 @@ type Env = Record<string, string | undefined>;
 
 const NO_INVENTORY = '[WARNING]: No inventory was parsed, only implicit localhost is available\n';
 
-/** A setting such as ANSIBLE_LOCALHOST_WARNING turned off. */
-const off = (v: string | undefined) => v !== undefined && ['0', 'false', 'no', 'off'].includes(v.toLowerCase());
+/** A setting such as LOCALHOST_WARNING turned off. */
+const off = (name: string, env: Env = process.env) => configValue(name, env) === false;
 
 export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
+  const config = configFile();
+  config.warnings.forEach(warnOnStderr(io));
+  (await import('../../modules/index.js')).applyPluginFilters(warnOnStderr(io));
   checkPlaybookFiles(opts.files);
   forgetSecrets();
   if (opts.showSecrets) showSecrets(true);
@@ -44,7 +47,8 @@ export async function runPlaybooks(opts: CliOptions, io: Io): Promise<number> {
   const extraVars = Object.assign({}, ...opts.extraVarArgs.map(parseExtraVars)) as Record<string, unknown>;
   const playbooks = loadPlaybooks(opts, io);
   // CLI.run says it at -v whatever the mode (--syntax-check and the listings too)
-  if (opts.verbosity >= 1) io.out('No config file found; using defaults\n');
+  if (opts.verbosity >= 1)
+    io.out(config.file ? `Using ${config.file.path} as config file\n` : 'No config file found; using defaults\n');
   if (opts.syntaxCheck) {
     for (const f of opts.files) io.out(`\nplaybook: ${f}\n`);
     return ExitCode.Ok;
@@ -108,8 +112,7 @@ async function runHooks(opts: CliOptions, { io, env }: { io: Io; env: Env }) {
     opts.debugScript ? scriptSource(opts.debugScript, { out: (s) => io.out(s) }) : terminal,
     {
       globallyEnabled:
-        ['true', 'yes', '1', 'on'].includes((env.ANSIBLE_ENABLE_TASK_DEBUGGER ?? '').toLowerCase()) ||
-        (env.ANSIBLE_STRATEGY ?? '') === 'debug',
+        configValue('ENABLE_TASK_DEBUGGER', env) === true || configValue('DEFAULT_STRATEGY', env) === 'debug',
       breakpoints: opts.breakpoints,
       breakWhen: opts.breakWhen,
     },
@@ -144,8 +147,7 @@ function loadPlaybooks(opts: CliOptions, io: Io): Playbook[] {
     return opts.files.map((f) => loadPlaybook(f));
   } catch (e) {
     // ansible-playbook reads its inventory before the playbook: its warning comes before a parse error
-    if (e instanceof ParseError && !opts.inventory.length && !off(process.env.ANSIBLE_INVENTORY_UNPARSED_WARNING))
-      io.err(NO_INVENTORY);
+    if (e instanceof ParseError && !opts.inventory.length && !off('INVENTORY_UNPARSED_WARNING')) io.err(NO_INVENTORY);
     throw e;
   }
 }
@@ -157,8 +159,8 @@ async function runInventory(playbooks: Playbook[], opts: CliOptions, { io, env }
   if (opts.connection) inventory.defaultConnection = opts.connection;
   // a bare task file is tsible's own addition: no inventory is expected there, so no warning either
   const quiet = playbooks.every((p) => p.plays.every((pl) => pl.implicit));
-  if (!quiet && !inventory.parsed && !off(env.ANSIBLE_INVENTORY_UNPARSED_WARNING)) io.err(NO_INVENTORY);
-  if (!quiet && inventory.hosts.size === 0 && !off(env.ANSIBLE_LOCALHOST_WARNING))
+  if (!quiet && !inventory.parsed && !off('INVENTORY_UNPARSED_WARNING', env)) io.err(NO_INVENTORY);
+  if (!quiet && inventory.hosts.size === 0 && !off('LOCALHOST_WARNING', env))
     io.err(
       "[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n",
     );
@@ -181,11 +183,11 @@ const runCallbacks =
 
 /** The callback chosen by TSIBLE_STDOUT_CALLBACK or ANSIBLE_STDOUT_CALLBACK: json, minimal, or the default one. */
 function stdoutCallback(noLogOf: (t: Task) => boolean, opts: CliOptions, { io, env }: { io: Io; env: Env }) {
-  const cbName = env.TSIBLE_STDOUT_CALLBACK ?? env.ANSIBLE_STDOUT_CALLBACK ?? 'default';
+  const cbName = env.TSIBLE_STDOUT_CALLBACK ?? String(configValue('DEFAULT_STDOUT_CALLBACK', env));
   if (cbName === 'json') return new JsonCallback((s) => io.out(s), noLogOf);
   const color =
-    (!env.NO_COLOR && env.ANSIBLE_NOCOLOR === undefined && Boolean(process.stdout.isTTY)) ||
-    env.ANSIBLE_FORCE_COLOR === '1';
+    (!env.NO_COLOR && configValue('ANSIBLE_NOCOLOR', env) !== true && Boolean(process.stdout.isTTY)) ||
+    configValue('ANSIBLE_FORCE_COLOR', env) === true;
   const base = new DefaultCallback(
     {
       write: (s) => io.out(s),

@@ -1,5 +1,6 @@
 // `tsible vault`: ansible-vault's verbs (create, decrypt, edit, view, encrypt, encrypt_string, rekey) with its
 // options, messages and exit codes (ansible/cli/vault.py and VaultEditor in ansible/parsing/vault).
+import { configValue, withFileSettings } from '../config.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -141,7 +142,7 @@ function promptHidden(text: string): Promise<string | undefined> {
 
 /** How the commands read vault secrets: the environment, getpass's prompt, Ansible's wrapped warnings. */
 export const vaultSecretIo = (io: Pick<Io, 'err'>) => ({
-  env: process.env,
+  env: withFileSettings(process.env, ['DEFAULT_VAULT_IDENTITY_LIST', 'DEFAULT_VAULT_PASSWORD_FILE']),
   promptSecret: promptHidden,
   warn: (text: string) => io.err(wrap(`[WARNING]: ${text}`, 79).join('\n') + '\n'),
 });
@@ -193,7 +194,8 @@ async function openSession(o: VaultArgs, io: Io): Promise<Session> {
   const creating = o.action === 'encrypt' || o.action === 'encrypt_string' || o.action === 'create';
   const secrets = await setupVaultSecrets(o.vault, sio, { createNewPassword: creating, autoPrompt: true });
   if (!secrets.length) throw new OptionsError("A vault password is required to use Ansible's Vault");
-  const encryptVaultId = o.encryptVaultId ?? process.env.ANSIBLE_VAULT_ENCRYPT_IDENTITY;
+  const encryptVaultId =
+    o.encryptVaultId ?? (configValue('DEFAULT_VAULT_ENCRYPT_IDENTITY') as string | null) ?? undefined;
   if (creating) {
     if (secrets.length > 1 && !encryptVaultId)
       throw new OptionsError(
@@ -207,7 +209,7 @@ async function openSession(o: VaultArgs, io: Io): Promise<Session> {
     vaultPasswordFiles: o.newVaultPasswordFile ? [o.newVaultPasswordFile] : [],
     askVaultPass: o.vault.askVaultPass,
   };
-  const env = { ...process.env, ANSIBLE_VAULT_IDENTITY_LIST: undefined };
+  const env = { ...sio.env, ANSIBLE_VAULT_IDENTITY_LIST: undefined };
   const fresh = await setupVaultSecrets(newOpts, { ...sio, env }, { createNewPassword: true, autoPrompt: true });
   if (!fresh.length) throw new OptionsError("A new vault password is required to use Ansible's Vault rekey");
   return { o, io, secrets, encryptWith: encryptSecret(fresh, encryptVaultId) };

@@ -244,6 +244,7 @@ function loadIncludedRole(site: IncludeSite, a: Record<string, unknown>): Block 
     fromInclude: true,
     allowDuplicates: pyBoolean(a.allow_duplicates ?? true, false),
     parentRole: task.role,
+    validate: pyBoolean(a.rolespec_validate ?? true, false),
   });
 }
 

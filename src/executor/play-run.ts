@@ -1,5 +1,6 @@
 // One play: its name and hosts, vars_files and the play's magic variables, then each host's run of its sections
 // (fact gathering, pre_tasks, roles and tasks, post_tasks, handlers flushed after each), all hosts at once.
+import { configValue } from '../config.js';
 import * as path from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { OptionsError, ParseError, TsibleError, UndefinedError } from '../errors.js';
@@ -253,7 +254,7 @@ export class PlayRun {
     const set = kw !== undefined && kw !== null;
     if (!set && this.play.implicit) return false;
     const implied = !set || truthy(this.ctx.templar('localhost').template(kw));
-    const gathering = (this.ctx.opts.env.ANSIBLE_GATHERING ?? 'implicit').toLowerCase();
+    const gathering = String(configValue('DEFAULT_GATHERING', this.ctx.opts.env)).toLowerCase();
     // smart: only for hosts whose fact cache has no gathered facts (from this run, or a persistent cache's)
     if (gathering === 'smart') return implied && !this.ctx.vm.hostFacts(host)?._ansible_facts_gathered;
     return gathering === 'explicit' ? set && implied : implied;

@@ -47,7 +47,29 @@ export function controllerPython(): string {
 }
 const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local', ansible_python_interpreter: controllerPython() };
 
-function group(inv: Inventory, name: string): Group {
+// Group names are Python identifiers; TRANSFORM_INVALID_GROUP_CHARS says whether others are kept (never, the
+// default, and ignore) or get an underscore for each invalid character (always, silently), and whether to warn.
+const INVALID_GROUP_CHARS = /^[^\p{L}\p{N}_]|^\p{Nd}|[^\p{L}\p{N}_]/gu;
+/** The loading inventory's TRANSFORM_INVALID_GROUP_CHARS and its warning (given once, as Display gives one). */
+let groupNaming: { mode: string; warned: boolean; warn: (message: string) => void } | undefined;
+
+/** A group's name as Ansible's to_safe_group_name leaves it. */
+function safeGroupName(name: string): string {
+  if (!groupNaming || !name.match(INVALID_GROUP_CHARS)) return name;
+  const { mode } = groupNaming;
+  const replace = mode !== 'never' && mode !== 'ignore';
+  const message = replace
+    ? 'Invalid characters were found in group names and automatically replaced, use -vvvv to see details'
+    : 'Invalid characters were found in group names but not replaced, use -vvvv to see details';
+  if (!groupNaming.warned && (replace ? mode !== 'silently' : mode === 'never')) {
+    groupNaming.warned = true;
+    groupNaming.warn(message);
+  }
+  return replace ? name.replace(INVALID_GROUP_CHARS, '_') : name;
+}
+
+function group(inv: Inventory, rawName: string): Group {
+  const name = safeGroupName(rawName);
   let g = inv.groups.get(name);
   if (!g) {
     g = { hosts: [], vars: {}, children: [] };
@@ -114,8 +136,9 @@ function parseIni(inv: Inventory, text: string, file: string): void {
       combineVars(group(inv, section).vars, { [name]: iniValue(line.slice(eq + 1)) }, inv.hashMerge === true);
     } else if (kind === 'children') {
       const g = group(inv, section);
-      group(inv, line);
-      if (!g.children.includes(line)) g.children.push(line);
+      const child = safeGroupName(line);
+      group(inv, child);
+      if (!g.children.includes(child)) g.children.push(child);
     } else {
       const [pattern, ...rest] = line.split(/\s+/);
       const kv = parseKv(rest.join(' '), false);
@@ -192,8 +215,9 @@ function parseYamlInventory(inv: Inventory, doc: unknown, file: string): void {
       for (const hn of expandHostPattern(h)) addHost(inv, hn, name, isDict(hv) ? hv : {});
     if (isDict(data.vars)) combineVars(g.vars, data.vars, inv.hashMerge === true);
     for (const [c, cd] of Object.entries(isDict(data.children) ? data.children : {})) {
-      if (!g.children.includes(c)) g.children.push(c);
-      walk(c, cd);
+      const child = safeGroupName(c);
+      if (!g.children.includes(child)) g.children.push(child);
+      walk(child, cd);
     }
   };
   if (!isDict(doc)) throw new ParseError(`${file}: a YAML inventory must be a mapping of groups`);
@@ -287,9 +311,19 @@ interface InventoryOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export function loadInventory(
+export function loadInventory(sources: string[], options: InventoryOptions = {}): Inventory {
+  const mode = String(configValue('TRANSFORM_INVALID_GROUP_CHARS', options.env)).toLowerCase();
+  groupNaming = { mode, warned: false, warn: options.warn ?? (() => {}) };
+  try {
+    return readInventory(sources, options);
+  } finally {
+    groupNaming = undefined;
+  }
+}
+
+function readInventory(
   sources: string[],
-  { playbookDir, warn = () => {}, env = process.env }: InventoryOptions = {},
+  { playbookDir, warn = () => {}, env = process.env }: InventoryOptions,
 ): Inventory {
   const inv: Inventory = {
     hosts: new Map(),

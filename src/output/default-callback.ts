@@ -214,15 +214,17 @@ export class DefaultCallback implements Callback {
     this.#banner(name ? `PLAY [${name}]` : 'PLAY');
   }
   taskStart(task: Task, name: string, handler?: boolean): void {
-    // the callback's args: ', '.join('%s=%s' % a for a in task.args.items()), unless the task is no_log
+    // the callback's ' ' + ', '.join('%s=%s' % a for a in task.args.items()) (a space even with no args), unless
+    // the task is no_log
     const args =
       this.options.args && !this.noLogOf(task)
-        ? Object.entries(task.args)
+        ? ' ' +
+          Object.entries(task.args)
             .map(([k, v]) => `${k}=${pyStr(v)}`)
             .join(', ')
         : '';
     this.forgetTaskWarnings();
-    this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args ? ` ${args}` : ''}]`);
+    this.#banner(`${handler ? 'RUNNING HANDLER' : 'TASK'} [${name}${args}]`);
     if (this.verbosity >= 2) this.#line(`task path: ${task.pos.file}:${task.pos.line}`);
   }
   itemResult(hostName: string, task: Task, { result: raw, status, label }: ItemOutcome): void {

@@ -511,6 +511,8 @@ interface RoleRequest {
   readonly entryPos?: Pos;
   /** For include_role and import_role: the role of the task that brought it, if any. */
   readonly parentRole?: Role;
+  /** rolespec_validate: whether the role's argument spec, if any, is checked first (default yes). */
+  readonly validate?: boolean;
 }
 
 /** The role's directory (RoleDefinition._load_role_path): the first that exists of the playbook's roles/, the
@@ -688,14 +690,54 @@ export function loadRole(req: RoleRequest): Block {
   const block = openBlock({ keywords: req.keywords ?? {}, pos, parent, role, implicit: true, roleRoot });
   const dependencies = loadRoleDependencies(meta, block, { ...req, ctx });
   role.dependencies = dependencies.map((b) => b.role!);
+  // a collection's role is named by its short name there (Role._role_name)
+  const shortName = role.collection ? name.split('.').pop()! : name;
+  const taskData =
+    req.validate === false ? documents[0] : withValidationTask(documents[0], { ...req, ...at, name: shortName, meta });
   block.block = [
     ...dependencies,
-    ...loadTaskList(documents[0] ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block, {
+    ...loadTaskList(taskData ?? [], { ...ctx, file: tasksFile ?? rolePath, role, depth: ctx.depth + 1 }, block, {
       notAList: `The tasks/${path.basename(tasksFile ?? 'main.yml')} file for role '${role.name}' must contain a list of tasks`,
       pos: { file: tasksFile ?? rolePath, line: 1, column: 1 },
     }),
   ];
   return block;
+}
+
+/** The role's argument specs (Role._get_role_argspecs): meta/argument_specs.yml's `argument_specs`, else
+ * meta/main.yml's. */
+function roleArgumentSpecs(role: { path: string; name: string }, meta: Raw): unknown {
+  const file = ['.yml', '.yaml', '.json']
+    .map((ext) => path.join(role.path, 'meta', `argument_specs${ext}`))
+    .find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
+  if (!file) return meta.argument_specs;
+  const data = readYamlFile(file).documents[0];
+  return isDict(data) ? data.argument_specs : undefined;
+}
+
+/** The role's tasks with Ansible's validation task first, when its entry point (tasks_from, else main) has an
+ * argument spec (Role._prepend_validation_task): it checks the role's params and variables against the spec's
+ * options, and runs whatever the tags (always). */
+function withValidationTask(
+  tasks: unknown,
+  role: { path: string; name: string; params: Raw; files?: RoleRequest['files']; meta: Raw },
+): unknown {
+  const specs = roleArgumentSpecs(role, role.meta);
+  const entrypoint = role.files?.tasks ?? 'main';
+  const spec = isDict(specs) ? specs[entrypoint] : undefined;
+  if (!isDict(spec) || !Object.keys(spec).length) return tasks;
+  const description = spec.short_description === undefined ? '' : ` - ${pyStr(spec.short_description)}`;
+  const validation = {
+    action: {
+      module: 'ansible.builtin.validate_argument_spec',
+      argument_spec: spec.options ?? {},
+      provided_arguments: role.params,
+      validate_args_context: { type: 'role', name: role.name, argument_spec_name: entrypoint, path: role.path },
+    },
+    name: `Validating arguments against arg spec '${entrypoint}'${description}`,
+    tags: ['always'],
+  };
+  return [validation, ...(Array.isArray(tasks) ? tasks : tasks === null || tasks === undefined ? [] : [tasks])];
 }
 
 /** The chain of roles being loaded with one more; a role already in it is a loop, which Ansible 2.14 finds when
@@ -768,6 +810,7 @@ function importRole(task: Task, ctx: LoadContext, parent: Block | undefined, ds:
     keywords: task.keywords,
     allowDuplicates: pyBoolean(task.args.allow_duplicates ?? true, false),
     parentRole: ctx.role,
+    validate: pyBoolean(task.args.rolespec_validate ?? true, false),
   });
   ctx.imported?.push(b);
   return b;

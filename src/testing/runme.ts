@@ -8,11 +8,14 @@ import { fileURLToPath } from 'node:url';
 import type { TargetLayout } from './layout.js';
 
 /** The Ansible commands tsible serves, and the tsible arguments each one starts with. */
-const SERVED: Record<string, readonly string[]> = { 'ansible-playbook': [], 'ansible-vault': ['vault'] };
+const SERVED: Record<string, readonly string[]> = {
+  'ansible-playbook': [],
+  'ansible-vault': ['vault'],
+  ansible: ['ansible'],
+};
 
 /** Ansible's other commands: shadowed, so that a script never runs a real Ansible by accident. */
 const NOT_SERVED = [
-  'ansible',
   'ansible-inventory',
   'ansible-config',
   'ansible-console',

@@ -18,6 +18,6 @@ describe('--help', () => {
   });
 
   it('covers the commands the top-level usage lists', () => {
-    expect(Object.keys(COMMANDS).sort()).toEqual(['explore', 'local-aws', 'race', 'run', 'test', 'vault']);
+    expect(Object.keys(COMMANDS).sort()).toEqual(['ansible', 'explore', 'local-aws', 'race', 'run', 'test', 'vault']);
   });
 });

@@ -9,6 +9,7 @@ import setStats from './set-stats.js';
 import addHost from './add-host.js';
 import groupBy from './group-by.js';
 import gatherFacts from './gather-facts.js';
+import validateArgumentSpec from './validate-argument-spec.js';
 import { importRoleAction, importTasksAction } from './imports.js';
 
 const ACTIONS: readonly ExecutorAction[] = [
@@ -20,6 +21,7 @@ const ACTIONS: readonly ExecutorAction[] = [
   addHost,
   groupBy,
   gatherFacts,
+  validateArgumentSpec,
   importTasksAction,
   importRoleAction,
 ];
