@@ -319,9 +319,9 @@ function literalFromText(text: string): unknown {
   const t = text;
   if (t === 'True') return true;
   if (t === 'False') return false;
-  const first = t.trimStart()[0];
-  if (first === '[' || first === '{') {
-    const parsed = parsePythonLiteral(t.trim());
+  // ansible_eval_concat: only text that starts with the bracket (no leading space) is read back as a literal
+  if (t.startsWith('[') || t.startsWith('{')) {
+    const parsed = parsePythonLiteral(t);
     if (parsed.ok) return parsed.value;
   }
   return text;
