@@ -1,6 +1,6 @@
 // Ansible's core filter plugins (lib/ansible/plugins/filter/core.py, mathstuff.py, urlsplit.py), by name and
 // parameter names.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
@@ -132,12 +132,11 @@ function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict 
     }
     return out;
   };
-  return dicts
-    .flatMap((d) => (Array.isArray(d) ? d : [d]))
-    .reduce<Dict>((acc, d) => {
-      if (!isDict(d)) throw new TemplateError(`failed to combine variables, expected dicts but got a '${typeName(d)}'`);
-      return merge(acc, d);
-    }, {});
+  // flatten(terms, levels=1): nulls ('None', 'null' too) are left out, so `None | combine` is {}
+  return flatten(dicts, 1).reduce<Dict>((acc, d) => {
+    if (!isDict(d)) throw new TemplateError(`failed to combine variables, expected dicts but got a '${typeName(d)}'`);
+    return merge(acc, d);
+  }, {});
 }
 
 function flatten(v: unknown[], levels?: number, skipNulls = true): unknown[] {
@@ -324,6 +323,85 @@ function yamlOrException(text: string): ReturnType<typeof loadYaml> {
   }
 }
 
+/** Python's text codecs that Node's Buffer can serve (utf-16 with its byte order mark, as Python writes it). */
+interface PyCodec {
+  encode(text: string): Buffer;
+  decode(data: Buffer): string;
+}
+const swapBytes = (b: Buffer) => Buffer.from(b).swap16();
+const node = (enc: BufferEncoding): PyCodec => ({
+  encode: (t) => Buffer.from(t, enc),
+  decode: (d) => d.toString(enc),
+});
+const UTF16: PyCodec = {
+  encode: (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]),
+  decode: (d) =>
+    d[0] === 0xfe && d[1] === 0xff
+      ? swapBytes(d.subarray(2)).toString('utf16le')
+      : d.subarray(d[0] === 0xff && d[1] === 0xfe ? 2 : 0).toString('utf16le'),
+};
+const PY_CODECS: Record<string, PyCodec> = {
+  utf8: node('utf8'),
+  u8: node('utf8'),
+  utf16le: node('utf16le'),
+  utf16be: { encode: (t) => swapBytes(Buffer.from(t, 'utf16le')), decode: (d) => swapBytes(d).toString('utf16le') },
+  utf16: UTF16,
+  latin1: narrow('latin-1', 256),
+  iso88591: narrow('latin-1', 256),
+  l1: narrow('latin-1', 256),
+  ascii: narrow('ascii', 128),
+  usascii: narrow('ascii', 128),
+};
+/** A one-byte codec: a character it cannot encode is Python's UnicodeEncodeError. */
+function narrow(name: string, limit: number): PyCodec {
+  const enc = limit === 128 ? 'ascii' : 'latin1';
+  return {
+    encode: (t) => {
+      const at = [...t].findIndex((c) => c.codePointAt(0)! >= limit);
+      if (at >= 0)
+        throw new TemplateError(
+          `'${name}' codec can't encode character ${pyRepr([...t][at])} in position ${at}: ordinal not in range(${limit})`,
+        );
+      return Buffer.from(t, enc);
+    },
+    decode: (d) => d.toString(enc),
+  };
+}
+function pyCodec(name: string): PyCodec {
+  const codec = PY_CODECS[name.toLowerCase().replace(/[-_\s]/g, '')];
+  if (!codec) throw new TemplateError(`unknown encoding: ${name}`);
+  return codec;
+}
+
+/** strftime's `second` as float() reads it, or AnsibleFilterError's message. */
+function epochSeconds(second: unknown): number {
+  if (typeof second === 'number' || typeof second === 'boolean') return Number(second);
+  if (second instanceof PyFloat) return Number(second.valueOf());
+  const text = typeof second === 'string' ? second.trim().replace(/(?<=\d)_(?=\d)/g, '') : '';
+  if (/^[-+]?((\d+\.?\d*|\.\d+)(e[-+]?\d+)?|inf(inity)?|nan)$/i.test(text))
+    return Number(text.replace(/inf(inity)?/i, 'Infinity'));
+  throw new TemplateError(`Invalid value for epoch value (${pyStr(second)})`);
+}
+
+/** hashlib.new's names (sha3_256, blake2b, ...) as OpenSSL's in Node; a name neither knows fails as get_hash does. */
+const PY_HASH_NAMES: Record<string, string> = {
+  blake2b: 'blake2b512',
+  blake2s: 'blake2s256',
+  sha3_224: 'sha3-224',
+  sha3_256: 'sha3-256',
+  sha3_384: 'sha3-384',
+  sha3_512: 'sha3-512',
+  sha512_224: 'sha512-224',
+  sha512_256: 'sha512-256',
+};
+function pyHash(name: string): Hash {
+  try {
+    return createHash(PY_HASH_NAMES[name.toLowerCase()] ?? name);
+  } catch {
+    throw new TemplateError(`unsupported hash type ${name}`);
+  }
+}
+
 export const CORE_FILTERS: FilterTable = {
   ...PATH_FILTERS,
   urldecode: URL_FILTERS.urldecode,
@@ -347,8 +425,12 @@ export const CORE_FILTERS: FilterTable = {
   to_nice_yaml: filter(['indent', 'width', 'sort_keys'], (v, kw) => toYaml(v, true, kw)),
   from_yaml: filter([], (v) => (typeof v === 'string' ? (yamlOrException(v).documents[0] ?? null) : v)),
   from_yaml_all: filter([], (v) => (typeof v === 'string' ? loadYaml(v, '<from_yaml_all>').documents : v)),
-  b64encode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
-  b64decode: filter(['encoding', 'errors'], (v) => Buffer.from(pyStr(v), 'base64').toString('utf8')),
+  b64encode: filter(['encoding'], (v, { encoding = 'utf-8' }) =>
+    pyCodec(pyStr(encoding)).encode(pyStr(v)).toString('base64'),
+  ),
+  b64decode: filter(['encoding'], (v, { encoding = 'utf-8' }) =>
+    pyCodec(pyStr(encoding)).decode(Buffer.from(pyStr(v), 'base64')),
+  ),
   regex_replace: filter(
     ['pattern', 'replacement', 'ignorecase', 'multiline', 'count'],
     (v, { pattern, replacement = '', ignorecase = false, multiline = false, count = 0 }) => {
@@ -465,7 +547,7 @@ export const CORE_FILTERS: FilterTable = {
     },
     { acceptsUndefined: true },
   ),
-  hash: filter(['hashtype'], (v, { hashtype = 'sha1' }) => createHash(String(hashtype)).update(pyStr(v)).digest('hex')),
+  hash: filter(['hashtype'], (v, { hashtype = 'sha1' }) => pyHash(pyStr(hashtype)).update(pyStr(v)).digest('hex')),
   checksum: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
   md5: filter([], (v) => createHash('md5').update(pyStr(v)).digest('hex')),
   sha1: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
@@ -532,12 +614,20 @@ export const CORE_FILTERS: FilterTable = {
     if (v instanceof VaultText) return 'AnsibleVaultEncryptedUnicode';
     return typeof v === 'string' ? (isYamlString(v) ? 'AnsibleUnicode' : 'str') : typeName(v);
   }),
-  extract: filter(['container', 'morekeys'], (v, { container, morekeys }) => {
-    let out = getAttribute(container, v);
-    for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])
-      out = getAttribute(out, k);
-    return out;
-  }),
+  // environment.getitem on an undefined container gives it back (AnsibleUndefined chains), so `default` still works
+  extract: filter(
+    ['container', 'morekeys'],
+    (v, { container, morekeys }) => {
+      if (v instanceof PyUndefined) v.fail();
+      if (morekeys instanceof PyUndefined) morekeys.fail();
+      if (container instanceof PyUndefined) return container;
+      let out = getAttribute(container, v);
+      for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])
+        out = getAttribute(out, k);
+      return out;
+    },
+    { acceptsUndefined: true },
+  ),
   subelements: filter(['subelements', 'skip_missing'], (v, { subelements, skip_missing = false }) => {
     const items = isDict(v) ? Object.values(v) : toList(v);
     const out: PyTuple[] = [];
@@ -564,7 +654,7 @@ export const CORE_FILTERS: FilterTable = {
 
   strftime: filter(['second', 'utc'], (v, { second, utc = false }) => {
     if (typeof v !== 'string') throw new PyTypeError(`strftime() argument 1 must be str, not ${typeName(v)}`);
-    return strftime(v, second === undefined || second === null ? undefined : Number(second), Boolean(utc));
+    return strftime(v, second === undefined || second === null ? undefined : epochSeconds(second), Boolean(utc));
   }),
   to_datetime: filter(['format'], (v, { format = '%Y-%m-%d %H:%M:%S' }) => strptime(pyStr(v), pyStr(format))),
   split: filter(['separator', 'maxsplit'], (v, { separator, maxsplit = -1 }) => {
