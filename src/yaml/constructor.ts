@@ -4,7 +4,7 @@
 // is the one PyYAML meets first: it builds a document level by level after composing all of it, so the problem is
 // kept until the document ends and the shallowest wins.
 import type { Pos } from '../errors.js';
-import { PyTuple, isNum } from '../python/python.js';
+import { PyTuple, isDict, isNum, setKey } from '../python/python.js';
 import { VaultText } from '../vault/index.js';
 import type { YamlEvent } from './parser.js';
 import {
@@ -26,6 +26,35 @@ export class UnsafeText {
   toJSON(): string {
     return this.value;
   }
+}
+
+/** Ansible's wrap_var: every string in the value (the value itself, or in its lists and dicts) made unsafe. */
+export function wrapUnsafe(value: unknown): unknown {
+  if (typeof value === 'string') return new UnsafeText(value);
+  if (value instanceof PyTuple || !(Array.isArray(value) || isDict(value))) return value;
+  if (Array.isArray(value)) return value.map(wrapUnsafe);
+  const out: Record<string, unknown> = {};
+  for (const k in value) setKey(out, k, wrapUnsafe(value[k]));
+  return out;
+}
+
+/** The value with its unsafe marks taken off (UnsafeText back to text), and whether it had any. */
+export function unwrapUnsafe(value: unknown): { value: unknown; unsafe: boolean } {
+  if (value instanceof UnsafeText) return { value: value.value, unsafe: true };
+  if (value instanceof PyTuple || !(Array.isArray(value) || isDict(value))) return { value, unsafe: false };
+  let unsafe = false;
+  const take = (v: unknown) => {
+    const r = unwrapUnsafe(v);
+    unsafe ||= r.unsafe;
+    return r.value;
+  };
+  if (Array.isArray(value)) {
+    const list = value.map(take);
+    return { value: unsafe ? list : value, unsafe };
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in value) setKey(out, k, take(value[k]));
+  return { value: unsafe ? out : value, unsafe };
 }
 
 /** Positions of loaded mappings and sequences (Ansible's `ansible_pos`), and of the values in them: the latter keyed
