@@ -408,11 +408,13 @@ function mergedBelow(layers: readonly Vars[], top: number, name: string): Vars {
 }
 
 /** Whether every text in a value is unsafe (UnsafeText): nothing in it would be templated. */
-function whollyUnsafe(v: unknown): boolean {
+function whollyUnsafe(v: unknown, seen = new Set<object>()): boolean {
   if (typeof v === 'string') return false;
-  if (Array.isArray(v)) return v.every(whollyUnsafe);
-  if (isDict(v)) return Object.values(v).every(whollyUnsafe);
-  return true;
+  if (!Array.isArray(v) && !isDict(v)) return true;
+  // (a list or dict YAML aliases share is looked into once)
+  if (seen.has(v)) return true;
+  seen.add(v);
+  return (Array.isArray(v) ? v : Object.values(v)).every((x) => whollyUnsafe(x, seen));
 }
 
 const NONE: Vars = Object.freeze({}) as Vars;

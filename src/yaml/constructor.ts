@@ -28,33 +28,50 @@ export class UnsafeText {
   }
 }
 
-/** Ansible's wrap_var: every string in the value (the value itself, or in its lists and dicts) made unsafe. */
-export function wrapUnsafe(value: unknown): unknown {
+/** Ansible's wrap_var: every string in the value (the value itself, or in its lists and dicts) made unsafe. A list or
+ * dict that YAML aliases share is wrapped once and its result shared, as templating shares it. */
+export function wrapUnsafe(value: unknown, done = new Map<object, unknown>()): unknown {
   if (typeof value === 'string') return new UnsafeText(value);
   if (value instanceof PyTuple || !(Array.isArray(value) || isDict(value))) return value;
-  if (Array.isArray(value)) return value.map(wrapUnsafe);
-  const out: Record<string, unknown> = {};
-  for (const k in value) setKey(out, k, wrapUnsafe(value[k]));
+  const known = done.get(value);
+  if (known !== undefined) return known;
+  let out: unknown;
+  if (Array.isArray(value)) out = value.map((v) => wrapUnsafe(v, done));
+  else {
+    const dict: Record<string, unknown> = {};
+    for (const k in value) setKey(dict, k, wrapUnsafe(value[k], done));
+    out = dict;
+  }
+  done.set(value, out);
   return out;
 }
 
-/** The value with its unsafe marks taken off (UnsafeText back to text), and whether it had any. */
-export function unwrapUnsafe(value: unknown): { value: unknown; unsafe: boolean } {
+/** The value with its unsafe marks taken off (UnsafeText back to text), and whether it had any; shared lists and
+ * dicts are looked into once. */
+export function unwrapUnsafe(
+  value: unknown,
+  done = new Map<object, { value: unknown; unsafe: boolean }>(),
+): { value: unknown; unsafe: boolean } {
   if (value instanceof UnsafeText) return { value: value.value, unsafe: true };
   if (value instanceof PyTuple || !(Array.isArray(value) || isDict(value))) return { value, unsafe: false };
+  const known = done.get(value);
+  if (known) return known;
   let unsafe = false;
   const take = (v: unknown) => {
-    const r = unwrapUnsafe(v);
+    const r = unwrapUnsafe(v, done);
     unsafe ||= r.unsafe;
     return r.value;
   };
-  if (Array.isArray(value)) {
-    const list = value.map(take);
-    return { value: unsafe ? list : value, unsafe };
+  let out: unknown;
+  if (Array.isArray(value)) out = value.map(take);
+  else {
+    const dict: Record<string, unknown> = {};
+    for (const k in value) setKey(dict, k, take(value[k]));
+    out = dict;
   }
-  const out: Record<string, unknown> = {};
-  for (const k in value) setKey(out, k, take(value[k]));
-  return { value: unsafe ? out : value, unsafe };
+  const result = { value: unsafe ? out : value, unsafe };
+  done.set(value, result);
+  return result;
 }
 
 /** Positions of loaded mappings and sequences (Ansible's `ansible_pos`), and of the values in them: the latter keyed
