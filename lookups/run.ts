@@ -48,9 +48,11 @@ export function runLookup(name: string, args: unknown[], ctx: LookupContext, wan
   delete keywords.errors;
   const want = wantlist || truthy(keywords.wantlist ?? false);
   delete keywords.wantlist;
+  // listify_lookup_plugin_terms: the terms are templated (once more, when a template computed them)
+  const terms = ctx.templar ? positional.map((t) => ctx.templar!.template(t)) : positional;
   let result: unknown[];
   try {
-    result = plugin.run(positional, keywords, ctx);
+    result = plugin.run(terms, keywords, ctx);
   } catch (e) {
     return lookupError(e, name.replace(/^ansible\.builtin\./, ''), errors, want);
   }

@@ -1,4 +1,5 @@
-import { defineModule } from '../src/module.js';
+import { defineModule, markUnsafeFacts } from '../src/module.js';
+import { unwrapUnsafe } from '../src/yaml/loader.js';
 import { TsibleError } from '../src/errors.js';
 import { configValue } from '../src/config.js';
 import { BOOLEANS_TEXT, pyBoolean, pyRepr } from '../src/python/python.js';
@@ -11,11 +12,16 @@ export default defineModule({
   names: ['set_fact', 'ansible.builtin.set_fact', 'ansible.legacy.set_fact'],
   anyArgs: true,
   supportsCheckMode: true,
+  keepsUnsafe: true,
   run(args, ctx) {
     const facts: Record<string, unknown> = {};
+    // a fact templated from an unsafe value stays unsafe (never templated when read); the others are templated again
+    const unsafe = new Map<string, unknown>();
     const convert = configValue('DEFAULT_JINJA2_NATIVE', ctx.env) !== true;
     let cacheable = false;
-    for (const [k, v] of Object.entries(args)) {
+    for (const [k, marked] of Object.entries(args)) {
+      const { value: v, unsafe: isUnsafe } = unwrapUnsafe(marked);
+      if (isUnsafe) unsafe.set(k, marked);
       if (k === 'cacheable') {
         const value = pyBoolean(v, true);
         // the action's boolean() raises: an unexpected failure of the action
@@ -34,6 +40,7 @@ export default defineModule({
     }
     if (!Object.keys(facts).length)
       return { failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
+    markUnsafeFacts(facts, unsafe);
     // cacheable facts go to the host's fact cache too (ansible_facts), the others only to its variables
     return cacheable
       ? { changed: false, ansible_facts: facts, _ansible_facts_cacheable: true }

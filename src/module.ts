@@ -144,10 +144,22 @@ export interface ModuleDefinition {
   readonly amendsInvocation?: boolean;
   /** Where the module's canonical FQCN lives, for messages. */
   readonly fqcn?: string;
+  /** Its arguments keep Ansible's unsafe marks (UnsafeText: what was templated from an unsafe value), which it
+   * hands on to the facts it sets (set_fact). */
+  readonly keepsUnsafe?: boolean;
   run(args: Record<string, any>, ctx: ModuleContext): Promise<TaskResult> | TaskResult;
 }
 
 export const defineModule = (def: ModuleDefinition): ModuleDefinition => def;
+
+/** A module's facts that hold unsafe values, by facts object: each as templated, its unsafe text UnsafeText. */
+const unsafeFacts = new WeakMap<object, ReadonlyMap<string, unknown>>();
+export function markUnsafeFacts(facts: object, marked: ReadonlyMap<string, unknown>): void {
+  if (marked.size) unsafeFacts.set(facts, marked);
+}
+export function unsafeFactValues(facts: object): ReadonlyMap<string, unknown> {
+  return unsafeFacts.get(facts) ?? new Map();
+}
 
 export interface ValidatedArgs {
   readonly args: Record<string, any>;

@@ -5,13 +5,16 @@ import type { TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
 import { loopLookupItems } from '../../lookups/index.js';
 import { isDict, pyRepr, pyStr, truthy } from '../python/python.js';
+import { unwrapUnsafe, wrapUnsafe } from '../yaml/loader.js';
 import type { Vars } from '../vars/variable-manager.js';
 import { keyword } from './task-keywords.js';
 
-/** The items of `loop:` or `with_<lookup>:`. */
+/** The items of `loop:` or `with_<lookup>:`, unsafe as Ansible's are (UnsafeText: never templated when read): a
+ * lookup's all, loop:'s those templated from an unsafe value. */
 export function loopItems(task: Task, templar: Templar): unknown[] | null {
   if (task.keywords.loop !== undefined) {
-    const items = templar.template(task.keywords.loop);
+    const marked = templar.templateMarked(task.keywords.loop);
+    const items = unwrapUnsafe(marked).value;
     if (typeof items === 'string')
       throw new TemplateError(
         `Invalid data passed to 'loop', it requires a list, got this instead: ${items}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
@@ -20,12 +23,13 @@ export function loopItems(task: Task, templar: Templar): unknown[] | null {
       throw new TemplateError(
         `Invalid data passed to 'loop', it requires a list, got this instead: ${pyRepr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
       );
-    return items;
+    return Array.isArray(marked) ? marked : (wrapUnsafe(items) as unknown[]);
   }
   const withKey = Object.keys(task.keywords).find((k) => k.startsWith('with_'));
   if (!withKey) return null;
   // with_<lookup>: the lookup table shapes the templated value into the plugin's terms
-  return loopLookupItems(withKey.slice(5), templar.template(task.keywords[withKey]), templar.lookupContext);
+  const items = loopLookupItems(withKey.slice(5), templar.template(task.keywords[withKey]), templar.lookupContext);
+  return wrapUnsafe(items) as unknown[];
 }
 
 /** The label Ansible prints for a loop item. */
@@ -38,7 +42,7 @@ export function itemLabel(task: Task, templar: Templar, item: unknown): string {
       return pyStr(lc.label);
     }
   }
-  return pyStr(item);
+  return pyStr(unwrapUnsafe(item).value);
 }
 
 /** loop_control and its loop variable's name. */
@@ -86,9 +90,9 @@ export function itemVars({ lc, loopVar }: LoopControl, extra: Vars, items: unkno
 /** An item's result as TaskExecutor._run_loop leaves it: the item, its loop variables, no delegate of its own. */
 export function itemResult(r: TaskResult, itemExtra: Vars): void {
   const loopVar = pyStr(itemExtra.ansible_loop_var);
-  r[loopVar] = itemExtra[loopVar];
+  r[loopVar] = unwrapUnsafe(itemExtra[loopVar]).value;
   r.ansible_loop_var = loopVar;
-  if (itemExtra.ansible_loop) r.ansible_loop = itemExtra.ansible_loop;
+  if (itemExtra.ansible_loop) r.ansible_loop = unwrapUnsafe(itemExtra.ansible_loop).value;
   delete r._ansible_facts_cacheable;
   delete r._ansible_delegated_vars; // an item names its delegate for the label only
   if (itemExtra.ansible_index_var !== undefined) {

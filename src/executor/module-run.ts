@@ -80,7 +80,8 @@ export function prepareModule(task: Task, run: ModuleRun): Prepared {
   const def = resolveModule(task.action)!;
   let templated: Record<string, unknown>;
   try {
-    templated = removeOmitted(run.templar.template(task.args)) as Record<string, unknown>;
+    const args = def.keepsUnsafe ? run.templar.templateMarked(task.args) : run.templar.template(task.args);
+    templated = removeOmitted(args) as Record<string, unknown>;
   } catch (e) {
     return { failure: templateFailure(e, task) };
   }

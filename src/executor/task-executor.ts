@@ -4,7 +4,7 @@
 import type { Task } from '../playbook/model.js';
 import { TASK_CHECKED_OTHERS, TASK_CHECKED_NAMING_TASK, keywordValueError } from '../playbook/keywords.js';
 import { TaskTemplateError, UndefinedError } from '../errors.js';
-import { invalidOptions, type ModuleContext, type TaskResult } from '../module.js';
+import { invalidOptions, unsafeFactValues, type ModuleContext, type TaskResult } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import type { Templar } from '../template/templar.js';
 import { isDict, pyStr, truthy, typeName } from '../python/python.js';
@@ -124,7 +124,8 @@ export class TaskExecutor {
       const r = withinSizeLimit(await item.executeOnce());
       if (endsLoop(r)) return r;
       // facts an item sets are visible to the next item (TaskExecutor._run_loop updates task_vars)
-      if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact') ctx.vm.setFacts(host, r.ansible_facts);
+      if (isDict(r.ansible_facts) && !isFailed(r) && task.action === 'set_fact')
+        ctx.vm.setFacts(host, r.ansible_facts, unsafeFactValues(r.ansible_facts));
       itemResult(r, itemExtra);
       const labelError = isDict(lc) && lc.label !== undefined ? templateError(item.templar, lc.label) : undefined;
       // an undefined variable in the label fails the item, which shows no label

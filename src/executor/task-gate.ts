@@ -3,6 +3,7 @@
 import type { Task } from '../playbook/model.js';
 import { isDict, pyStr, truthy } from '../python/python.js';
 import type { Vars } from '../vars/variable-manager.js';
+import { unsafeFactValues } from '../module.js';
 import { resolveModule } from '../../modules/index.js';
 import type { RunContext } from './context.js';
 import { taskKey } from './lockstep.js';
@@ -63,7 +64,7 @@ export class TaskGate {
         if (register !== undefined) ctx.vm.register(run.host, pyStr(register), shared);
         const delegateFacts = truthy(ctx.keyword(task, 'delegate_facts') ?? false);
         if (isDict(shared.ansible_facts) && task.action === 'set_fact' && !delegateFacts)
-          ctx.vm.setFacts(run.host, shared.ansible_facts);
+          ctx.vm.setFacts(run.host, shared.ansible_facts, unsafeFactValues(shared.ansible_facts));
       }
       ctx.lockstep.done(run.host);
       return;

@@ -3,7 +3,7 @@
 import { expandsPast, oversizeMessage } from '../python/expanded-size.js';
 import { InterruptedError, TaskTemplateError, TsibleError, UndefinedError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
-import type { TaskResult } from '../module.js';
+import { unsafeFactValues, type TaskResult } from '../module.js';
 import type { Templar } from '../template/templar.js';
 import { PyException, PyValueError, isDict, pyRepr, pyStr, truthy } from '../python/python.js';
 import { VaultFormatError } from '../vault/index.js';
@@ -108,7 +108,7 @@ function finishValidTask(site: ResultSite, taskResult: TaskResult): void {
     // set_fact's facts are the host's variables, and with cacheable in its fact cache too; a module's facts go to
     // the fact cache (StrategyBase._process_pending_results)
     const setFact = task.action === 'set_fact';
-    if (setFact) ctx.vm.setFacts(factsHost, result.ansible_facts);
+    if (setFact) ctx.vm.setFacts(factsHost, result.ansible_facts, unsafeFactValues(result.ansible_facts));
     if (!OWN_FACTS.has(task.action) && (!setFact || result._ansible_facts_cacheable === true))
       ctx.vm.setHostFacts(factsHost, result.ansible_facts);
     delete result._ansible_facts_cacheable; // the strategy pops it: no output shows it

@@ -56,6 +56,9 @@ export class TemplarScope implements TemplarOptions {
     if (n === 'ansible_search_path' && this.paths.searchPath) return true;
     return n.startsWith('ansible_failed_') && isRescueValue(n, this.taskVars.lookup(n));
   }
+  isUnsafe(n: string): boolean {
+    return !this.finalNames.includes(n) && this.taskVars.isUnsafe(n);
+  }
   get lookup(): NonNullable<TemplarOptions['lookup']> {
     return {
       basedirs: this.paths.basedirs,

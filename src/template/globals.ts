@@ -25,6 +25,17 @@ function lookupContextOf(self: unknown): LookupContext {
   return templar?.lookupContext ?? { basedirs: [process.cwd()] };
 }
 
+/** A lookup's result is unsafe (unless allow_unsafe=True, or it found nothing): the template rendering it reads
+ * an unsafe value, as Templar._lookup marks its context. */
+function unsafeLookup(self: unknown, result: unknown, args: unknown[]): unknown {
+  const empty = result === null || result === undefined || result === '' || (Array.isArray(result) && !result.length);
+  if (!empty && !truthy(splitKeywords(args).keywords.allow_unsafe ?? false)) {
+    const ctx = (self as { ctx?: Dict })?.ctx ?? {};
+    (ctx.__tsible_templar as { noteUnsafe?(): void } | undefined)?.noteUnsafe?.();
+  }
+  return result;
+}
+
 function range(...args: unknown[]): number[] {
   const n = args.map((a) => {
     if (a instanceof PyUndefined) a.fail();
@@ -77,13 +88,13 @@ export const GLOBALS: Dict = {
     return new PyNamespace({ ...init, ...keywords });
   },
   lookup(this: unknown, name: unknown, ...args: unknown[]) {
-    return runLookup(pyStr(name), args, lookupContextOf(this), false);
+    return unsafeLookup(this, runLookup(pyStr(name), args, lookupContextOf(this), false), args);
   },
   query(this: unknown, name: unknown, ...args: unknown[]) {
-    return runLookup(pyStr(name), args, lookupContextOf(this), true);
+    return unsafeLookup(this, runLookup(pyStr(name), args, lookupContextOf(this), true), args);
   },
   q(this: unknown, name: unknown, ...args: unknown[]) {
-    return runLookup(pyStr(name), args, lookupContextOf(this), true);
+    return unsafeLookup(this, runLookup(pyStr(name), args, lookupContextOf(this), true), args);
   },
   // now(utc=False, fmt=None): a naive datetime, or its strftime(fmt)
   now: (...args: unknown[]) => {

@@ -6,7 +6,7 @@ import { PyRecursionError, recursiveRepr } from '../python/recursion.js';
 import { jinjaSyntaxError } from './jinja-syntax.js';
 import { ANSIBLE_ENVIRONMENT, installLoader, loaderInEffect, withLoader } from './template-loader.js';
 import { readFileSync } from 'node:fs';
-import { UnsafeText } from '../yaml/loader.js';
+import { UnsafeText, wrapUnsafe } from '../yaml/loader.js';
 import { VaultError, VaultText } from '../vault/index.js';
 import {
   JINJA_STATEMENTS,
@@ -283,6 +283,8 @@ export interface TemplarOptions {
   /** Raw variable lookup; the Templar templates what it returns unless `isFinal(name)` says not to. */
   readonly lookupVar: (name: string) => unknown;
   readonly isFinal?: (name: string) => boolean;
+  /** Whether a final variable holds an unsafe value (a registered result, a fact set from an unsafe one). */
+  readonly isUnsafe?: (name: string) => boolean;
   readonly random?: RandomSource;
   readonly jinja?: JinjaMode;
   readonly lookup?: Omit<LookupContext, 'templar' | 'random'>;
@@ -365,7 +367,7 @@ export class Templar implements VarsResolver, FileTemplating {
   #resolve(name: string, raw: unknown): unknown {
     const resolved = this.#resolved!;
     if (this.#opts.isFinal?.(name)) {
-      if (raw instanceof UnsafeText) this.#unsafeReads++;
+      if (raw instanceof UnsafeText || this.#opts.isUnsafe?.(name)) this.#unsafeReads++;
       const v = raw instanceof UnsafeText ? raw.value : raw instanceof VaultText ? openedVault(raw) : raw;
       resolved.set(name, v);
       return v;
@@ -402,19 +404,36 @@ export class Templar implements VarsResolver, FileTemplating {
     return this.#unsafeReads > before;
   }
 
+  /** A lookup's result was read (Ansible's lookups return unsafe values): what is being rendered reads unsafe. */
+  noteUnsafe(): void {
+    this.#unsafeReads++;
+  }
+
   /** Templates any value: strings are rendered, lists and dicts recursively, unsafe text is left alone. */
   template(value: unknown, opts: { convertBare?: boolean } = {}): unknown {
     void opts;
-    return this.#templateValue(value, null);
+    return this.#templateValue(value, null, false);
+  }
+
+  /** Templates as template() does, but what Ansible would hand on as AnsibleUnsafe comes back marked: a string whose
+   * rendering read an unsafe value, and an unsafe string itself, are UnsafeText (in lists and dicts too). */
+  templateMarked(value: unknown): unknown {
+    return this.#templateValue(value, null, true);
   }
 
   /** A list or dict that several YAML aliases share is templated once and its result shared in turn, as PyYAML
    * shares the node: an alias bomb then costs what its text costs, until something expands it (sizes.ts). */
-  #templateValue(value: unknown, done: Map<object, unknown> | null): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? this.templateString(value) : value;
+  #templateValue(value: unknown, done: Map<object, unknown> | null, marked: boolean): unknown {
+    if (typeof value === 'string') {
+      if (!isTemplate(value)) return value;
+      if (!marked) return this.templateString(value);
+      const before = this.#unsafeReads;
+      const out = this.templateString(value);
+      return this.#unsafeReads > before ? wrapUnsafe(out) : out;
+    }
     if (value instanceof UnsafeText) {
       this.#unsafeReads++;
-      return value.value;
+      return marked ? value : value.value;
     }
     // a decrypted value is not templated (Ansible 2.14 keeps it an AnsibleVaultEncryptedUnicode, never a template)
     if (value instanceof VaultText) return openedVault(value);
@@ -426,12 +445,12 @@ export class Templar implements VarsResolver, FileTemplating {
     if (known !== undefined) return known;
     done.set(value, TEMPLATING);
     let out: unknown;
-    if (Array.isArray(value)) out = value.map((v) => this.#templateValue(v, done));
+    if (Array.isArray(value)) out = value.map((v) => this.#templateValue(v, done, marked));
     else {
       const dict: Record<string, unknown> = {};
       for (const k in value) {
         const key = isTemplate(k) ? pyStr(this.templateString(k)) : k;
-        setKey(dict, key, this.#templateValue(value[k], done));
+        setKey(dict, key, this.#templateValue(value[k], done, marked));
       }
       out = dict;
     }

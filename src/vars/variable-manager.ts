@@ -15,11 +15,15 @@ export type Vars = Record<string, unknown>;
 export interface TaskVars {
   lookup(name: string): unknown;
   isFinal(name: string): boolean;
+  /** Whether the name holds an unsafe value: a registered result, a fact set from an unsafe value. */
+  isUnsafe(name: string): boolean;
   all(): Vars;
 }
 
 interface HostVarsState {
   facts: Vars;
+  /** the names of facts that hold unsafe values (as a layer of `true`s: final, never templated again) */
+  unsafeFacts: Vars;
   registered: Vars;
   includeVars: Vars;
 }
@@ -76,9 +80,19 @@ export class VariableManager {
   // A host's facts, registered results and include_vars are replaced on every change, never changed in place: a
   // task's variables (resolver) keep the objects they started with as their snapshot, without copying them.
   /** set_fact returns: these names on top of the host's facts (set_nonpersistent_facts). */
-  setFacts(host: string, facts: Vars): void {
+  setFacts(host: string, facts: Vars, unsafe: ReadonlyMap<string, unknown> = new Map()): void {
     const s = this.state(host);
     s.facts = { ...s.facts, ...facts };
+    // a wholly unsafe value is final; one that mixes unsafe text with safe is kept marked (its safe text is
+    // templated when read, its unsafe text not)
+    const unsafeFacts = { ...s.unsafeFacts };
+    for (const k of Object.keys(facts)) {
+      delete unsafeFacts[k];
+      if (!unsafe.has(k)) continue;
+      if (whollyUnsafe(unsafe.get(k))) unsafeFacts[k] = true;
+      else s.facts[k] = unsafe.get(k);
+    }
+    s.unsafeFacts = unsafeFacts;
     // registered results and set_fact facts are one dictionary in Ansible (nonpersistent facts): the last write wins
     if (Object.keys(facts).some((k) => Object.hasOwn(s.registered, k))) {
       const registered = { ...s.registered };
@@ -95,6 +109,9 @@ export class VariableManager {
       const facts = { ...s.facts };
       delete facts[name];
       s.facts = facts;
+      const unsafeFacts = { ...s.unsafeFacts };
+      delete unsafeFacts[name];
+      s.unsafeFacts = unsafeFacts;
     }
     this.#version++;
   }
@@ -127,7 +144,7 @@ export class VariableManager {
   state(host: string): HostVarsState {
     let s = this.hostState.get(host);
     if (!s) {
-      s = { facts: {}, registered: {}, includeVars: {} };
+      s = { facts: {}, unsafeFacts: {}, registered: {}, includeVars: {} };
       this.hostState.set(host, s);
     }
     return s;
@@ -181,7 +198,14 @@ export class VariableManager {
       t.defaults,
     ];
     const templated = [this.extraVars, extra];
-    return { ordered, templated, final: [s.registered, s.facts], special: SPECIAL, magic: 'task', connection: true };
+    return {
+      ordered,
+      templated,
+      final: [s.registered, s.unsafeFacts],
+      special: SPECIAL,
+      magic: 'task',
+      connection: true,
+    };
   }
   /**
    * hostvars[host]: what VariableManager.get_vars gives for the host alone, without a play or task: extra vars,
@@ -198,7 +222,7 @@ export class VariableManager {
       this.#factVars(host),
       this.inventoryVars(host),
     ];
-    const final = [s.registered, s.facts];
+    const final = [s.registered, s.unsafeFacts];
     return { ordered, templated: [this.extraVars], final, special: HOST_SPECIAL, magic: 'host', connection: false };
   }
 
@@ -315,7 +339,8 @@ interface VarsView {
   readonly ordered: readonly Vars[];
   /** layers whose names are templated again, whatever a lower layer says (extra vars) */
   readonly templated: readonly Vars[];
-  /** layers whose values are final (set_fact facts and registered results hold templated values) */
+  /** layers whose values are final and unsafe (registered results; the names of facts set from unsafe values):
+   * never templated again */
   readonly final: readonly Vars[];
   readonly special: ReadonlySet<string>;
   /** which magic variables of the run apply: all, or none of the play's */
@@ -359,6 +384,11 @@ class Resolver implements TaskVars {
     if (this.view.ordered.some((layer) => Object.hasOwn(layer, name))) return false;
     return this.vm.isMagic(this.view, name);
   }
+  isUnsafe(name: string): boolean {
+    if (this.view.special.has(name) && this.vm.special(this.query, name)) return false;
+    if (this.view.templated.some((l) => Object.hasOwn(l, name))) return false;
+    return this.view.final.some((l) => Object.hasOwn(l, name));
+  }
   all(): Vars {
     return (this.#all ??= this.vm.collect(this.view, this.query).vars);
   }
@@ -375,6 +405,16 @@ function mergedBelow(layers: readonly Vars[], top: number, name: string): Vars {
     found.push(v);
   }
   return found.reduceRight((acc: Vars, d) => mergeHash(acc, d), {});
+}
+
+/** Whether every text in a value is unsafe (UnsafeText): nothing in it would be templated. */
+function whollyUnsafe(v: unknown, seen = new Set<object>()): boolean {
+  if (typeof v === 'string') return false;
+  if (!Array.isArray(v) && !isDict(v)) return true;
+  // (a list or dict YAML aliases share is looked into once)
+  if (seen.has(v)) return true;
+  seen.add(v);
+  return (Array.isArray(v) ? v : Object.values(v)).every((x) => whollyUnsafe(x, seen));
 }
 
 const NONE: Vars = Object.freeze({}) as Vars;

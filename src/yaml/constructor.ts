@@ -4,7 +4,7 @@
 // is the one PyYAML meets first: it builds a document level by level after composing all of it, so the problem is
 // kept until the document ends and the shallowest wins.
 import type { Pos } from '../errors.js';
-import { PyTuple, isNum } from '../python/python.js';
+import { PyTuple, isDict, isNum, setKey } from '../python/python.js';
 import { VaultText } from '../vault/index.js';
 import type { YamlEvent } from './parser.js';
 import {
@@ -26,6 +26,52 @@ export class UnsafeText {
   toJSON(): string {
     return this.value;
   }
+}
+
+/** Ansible's wrap_var: every string in the value (the value itself, or in its lists and dicts) made unsafe. A list or
+ * dict that YAML aliases share is wrapped once and its result shared, as templating shares it. */
+export function wrapUnsafe(value: unknown, done = new Map<object, unknown>()): unknown {
+  if (typeof value === 'string') return new UnsafeText(value);
+  if (value instanceof PyTuple || !(Array.isArray(value) || isDict(value))) return value;
+  const known = done.get(value);
+  if (known !== undefined) return known;
+  let out: unknown;
+  if (Array.isArray(value)) out = value.map((v) => wrapUnsafe(v, done));
+  else {
+    const dict: Record<string, unknown> = {};
+    for (const k in value) setKey(dict, k, wrapUnsafe(value[k], done));
+    out = dict;
+  }
+  done.set(value, out);
+  return out;
+}
+
+/** The value with its unsafe marks taken off (UnsafeText back to text), and whether it had any; shared lists and
+ * dicts are looked into once. */
+export function unwrapUnsafe(
+  value: unknown,
+  done = new Map<object, { value: unknown; unsafe: boolean }>(),
+): { value: unknown; unsafe: boolean } {
+  if (value instanceof UnsafeText) return { value: value.value, unsafe: true };
+  if (value instanceof PyTuple || !(Array.isArray(value) || isDict(value))) return { value, unsafe: false };
+  const known = done.get(value);
+  if (known) return known;
+  let unsafe = false;
+  const take = (v: unknown) => {
+    const r = unwrapUnsafe(v, done);
+    unsafe ||= r.unsafe;
+    return r.value;
+  };
+  let out: unknown;
+  if (Array.isArray(value)) out = value.map(take);
+  else {
+    const dict: Record<string, unknown> = {};
+    for (const k in value) setKey(dict, k, take(value[k]));
+    out = dict;
+  }
+  const result = { value: unsafe ? out : value, unsafe };
+  done.set(value, result);
+  return result;
 }
 
 /** Positions of loaded mappings and sequences (Ansible's `ansible_pos`), and of the values in them: the latter keyed

@@ -10,7 +10,7 @@ export { decodeYamlFile } from './libyaml-words.js';
 import { Parser, type YamlEvent } from './parser.js';
 import { YamlSyntaxError, type Mark } from './scanner.js';
 
-export { UnsafeText, posOf, setPos, valuePos } from './constructor.js';
+export { UnsafeText, unwrapUnsafe, wrapUnsafe, posOf, setPos, valuePos } from './constructor.js';
 export { plainScalarKind, resolvePlainScalar } from './resolve.js';
 
 interface LoadedYaml {
