@@ -142,7 +142,7 @@ function combine(dicts: unknown[], recursive: boolean, listMerge: string): Dict 
 function flatten(v: unknown[], levels?: number, skipNulls = true): unknown[] {
   const out: unknown[] = [];
   for (const x of v) {
-    if (skipNulls && (x === null || x === 'None')) continue;
+    if (skipNulls && (x === null || x === 'None' || x === 'null')) continue;
     if (Array.isArray(x) && (levels === undefined || levels > 0))
       out.push(...flatten(x, levels === undefined ? undefined : levels - 1, skipNulls));
     else out.push(x);
@@ -383,6 +383,47 @@ function epochSeconds(second: unknown): number {
   throw new TemplateError(`Invalid value for epoch value (${pyStr(second)})`);
 }
 
+/** to_uuid's namespace as uuid.UUID() reads text (braces, urn:uuid: and hyphens dropped), else its error. */
+function uuidNamespace(namespace: unknown): Buffer {
+  const why =
+    typeof namespace !== 'string'
+      ? `'${typeName(namespace)}' object has no attribute 'replace'`
+      : 'badly formed hexadecimal UUID string';
+  const hex =
+    typeof namespace === 'string'
+      ? namespace
+          .replace(/^urn:/, '')
+          .replace(/^uuid:/, '')
+          .replace(/^{|}$/g, '')
+          .replace(/-/g, '')
+      : '';
+  if (!/^[0-9a-fA-F]{32}$/.test(hex))
+    throw new TemplateError(`Invalid value '${pyStr(namespace)}' for 'namespace': ${why}`);
+  return Buffer.from(hex, 'hex');
+}
+
+/** values[key] for each key, as subelements reads them: KeyError is "could not find" (or nothing with
+ * skip_missing), a value that takes no key a TypeError. */
+function subelementValues(item: unknown, keys: readonly unknown[], skipMissing: boolean): unknown {
+  let values = item;
+  for (const key of keys) {
+    if (isDict(values) && typeof key !== 'object') {
+      if (Object.hasOwn(values, pyStr(key))) {
+        values = values[pyStr(key)];
+        continue;
+      }
+      if (skipMissing) return [];
+      throw new TemplateError(`could not find ${pyRepr(key)} key in iterated item ${pyRepr(values)}`);
+    }
+    if (Array.isArray(values) && Number.isInteger(key) && (key as number) < values.length) {
+      values = values[key as number];
+      continue;
+    }
+    throw new PyTypeError(`the key ${pyStr(key)} should point to a dictionary, got '${pyStr(values)}'`);
+  }
+  return values;
+}
+
 /** hashlib.new's names (sha3_256, blake2b, ...) as OpenSSL's in Node; a name neither knows fails as get_hash does. */
 const PY_HASH_NAMES: Record<string, string> = {
   blake2b: 'blake2b512',
@@ -480,7 +521,14 @@ export const CORE_FILTERS: FilterTable = {
       m.length === 1 ? m[0] : m.length === 2 ? m[1] : PyTuple.of2(...m.slice(1)),
     );
   }),
-  regex_escape: filter(['re_type'], (v) => pyStr(v).replace(/[^A-Za-z0-9_]/g, (c) => '\\' + c)),
+  // re.escape since Python 3.7 escapes only the characters special to a pattern; posix_basic those of a BRE
+  regex_escape: filter(['re_type'], (v, { re_type = 'python' }) => {
+    const text = pyStr(v);
+    if (re_type === 'python') return text.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => '\\' + c);
+    if (re_type === 'posix_basic') return text.replace(/[\].[^$*\\]/g, (c) => '\\' + c);
+    if (re_type === 'posix_extended') throw new TemplateError(`Regex type (${pyStr(re_type)}) not yet implemented`);
+    throw new TemplateError(`Invalid regex type (${pyStr(re_type)})`);
+  }),
   basename: filter([], (v) => (path.posix.basename(pyStr(v)) === '' ? '' : pyStr(v).split('/').pop()!)),
   dirname: filter([], (v) => {
     const s = pyStr(v);
@@ -505,7 +553,9 @@ export const CORE_FILTERS: FilterTable = {
     return PyTuple.of2(s.slice(0, s.length - e.length), e);
   }),
   path_join: filter([], (v) => {
-    const parts = (Array.isArray(v) ? v : [v]).map(pyStr);
+    if (typeof v !== 'string' && !Array.isArray(v) && !(v instanceof PyTuple))
+      throw new PyTypeError(`|path_join expects string or sequence, got <class '${typeName(v)}'> instead.`);
+    const parts = (typeof v === 'string' ? [v] : [...(v as Iterable<unknown>)]).map(pyStr);
     let out = '';
     for (const p of parts) out = p.startsWith('/') ? p : out && !out.endsWith('/') ? `${out}/${p}` : out + p;
     return out;
@@ -527,8 +577,12 @@ export const CORE_FILTERS: FilterTable = {
     if (!Array.isArray(v)) throw new PyTypeError(`items2dict requires a list, got <class '${typeName(v)}'> instead.`);
     const out: Dict = {};
     for (const item of v) {
-      if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyRepr(v)} instead.`);
-      setKey(out, pyStr(item[String(key_name)]), item[String(value_name)]);
+      if (!isDict(item)) throw new PyTypeError(`items2dict requires a list of dictionaries, got ${pyStr(v)} instead.`);
+      if (!Object.hasOwn(item, pyStr(key_name)) || !Object.hasOwn(item, pyStr(value_name)))
+        throw new PyTypeError(
+          `items2dict requires each dictionary in the list to contain the keys '${pyStr(key_name)}' and '${pyStr(value_name)}', got ${pyStr(v)} instead.`,
+        );
+      setKey(out, pyStr(item[pyStr(key_name)]), item[pyStr(value_name)]);
     }
     return out;
   }),
@@ -552,7 +606,7 @@ export const CORE_FILTERS: FilterTable = {
   md5: filter([], (v) => createHash('md5').update(pyStr(v)).digest('hex')),
   sha1: filter([], (v) => createHash('sha1').update(pyStr(v)).digest('hex')),
   to_uuid: filter(['namespace'], (v, { namespace = '361E6D51-FAEC-444A-9079-341386DA8E2E' }) => {
-    const ns = Buffer.from(String(namespace).replace(/-/g, ''), 'hex');
+    const ns = uuidNamespace(namespace);
     const h = createHash('sha1')
       .update(Buffer.concat([ns, Buffer.from(pyStr(v), 'utf8')]))
       .digest();
@@ -629,23 +683,18 @@ export const CORE_FILTERS: FilterTable = {
     { acceptsUndefined: true },
   ),
   subelements: filter(['subelements', 'skip_missing'], (v, { subelements, skip_missing = false }) => {
-    const items = isDict(v) ? Object.values(v) : toList(v);
+    if (!isDict(v) && !Array.isArray(v)) throw new TemplateError('obj must be a list of dicts or a nested dict');
+    const keys = Array.isArray(subelements)
+      ? subelements
+      : typeof subelements === 'string'
+        ? subelements.split('.')
+        : null;
+    if (!keys) throw new PyTypeError('subelements must be a list or a string');
     const out: PyTuple[] = [];
-    for (const item of items) {
-      let values: unknown = item;
-      for (const key of String(subelements).split('.')) {
-        const found = isDict(values) && Object.hasOwn(values, key) ? values[key] : undefined;
-        if (found === undefined) {
-          if (skip_missing) {
-            values = undefined;
-            break;
-          }
-          throw new TemplateError(`could not find ${pyRepr(key)} key in iterated item ${pyRepr(values)}`);
-        }
-        values = found;
-      }
-      if (values === undefined) continue;
-      if (!Array.isArray(values)) throw new TemplateError('the key in the subelements is not a list');
+    for (const item of isDict(v) ? Object.values(v) : v) {
+      const values = subelementValues(item, keys, truthy(skip_missing));
+      if (!Array.isArray(values))
+        throw new PyTypeError(`the key ${pyRepr(keys[keys.length - 1])} should point to a list, got ${pyRepr(values)}`);
       for (const sub of values) out.push(PyTuple.of2(item, sub));
     }
     return out;

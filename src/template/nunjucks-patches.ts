@@ -624,6 +624,18 @@ function patchFloats(): void {
     }
     return origCompileLiteral.call(this, node, frame);
   };
+  // type_debug knows a string's Python type by its text (YAML's are AnsibleUnicode); a string literal of the
+  // template itself is always str, whatever YAML string has the same text
+  const origCompileFilter = Compiler.prototype.compileFilter;
+  Compiler.prototype.compileFilter = function (this: any, node: any, frame: any) {
+    const args = node.args?.children ?? [];
+    const literal = args.length === 1 && args[0] instanceof nodes.Literal && typeof args[0].value === 'string';
+    if (literal && /^(ansible\.builtin\.)?type_debug$/.test(node.name.value)) {
+      this._emit('"str"');
+      return;
+    }
+    return origCompileFilter.call(this, node, frame);
+  };
 }
 
 function patchPostfix(): void {
