@@ -8,20 +8,7 @@ import { validateArgumentSpec } from '../../../modules/control.js';
 import { fail, type ExecutorAction } from './action.js';
 
 type Raw = Record<string, unknown>;
-const TYPES = new Set([
-  'str',
-  'int',
-  'float',
-  'bool',
-  'dict',
-  'list',
-  'raw',
-  'path',
-  'jsonarg',
-  'json',
-  'bytes',
-  'bits',
-]);
+const TYPES = new Set('str int float bool dict list raw path jsonarg json bytes bits'.split(' '));
 
 /** An option of an Ansible argument spec as the module validator takes it (types it lacks are taken as raw). */
 function option(o: unknown): ArgumentSpec[string] {
@@ -69,7 +56,7 @@ function levelErrors(spec: Raw, args: Raw, context: readonly string[]): string[]
   const errors = [...found.filter((e) => !CHOICES.test(e)), ...found.filter((e) => CHOICES.test(e))];
   for (const [name, o] of Object.entries(spec)) {
     const value = validated.args[name];
-    if (isDict(o) && isDict(o.options) && value !== null && value !== undefined)
+    if (isDictOption(o) && value !== null && value !== undefined)
       errors.push(...subOptionErrors(o, value, [...context, name]));
   }
   return errors;
@@ -81,7 +68,6 @@ function isDictOption(o: unknown): o is Raw {
 
 /** _validate_sub_spec for a dict option (or a list of dicts) with `options`. */
 function subOptionErrors(o: Raw, value: unknown, context: readonly string[]): string[] {
-  if (!isDictOption(o)) return [];
   const errors: string[] = [];
   for (const sub of Array.isArray(value) ? value : [value]) {
     if (isDict(sub)) errors.push(...levelErrors(o.options as Raw, sub, context));
