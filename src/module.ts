@@ -25,7 +25,8 @@ export class ModuleFailure extends Error {
   }
 }
 
-type ArgType = 'str' | 'int' | 'float' | 'bool' | 'dict' | 'list' | 'raw' | 'path' | 'jsonarg';
+type ArgType =
+  'str' | 'int' | 'float' | 'bool' | 'dict' | 'list' | 'raw' | 'path' | 'jsonarg' | 'json' | 'bytes' | 'bits';
 interface ArgOption {
   readonly type?: ArgType;
   readonly required?: boolean;
@@ -180,6 +181,7 @@ function pyTypeOf(v: unknown): string {
   if (typeof v === 'number' || v instanceof PyFloat) return isFloat(v) ? "<class 'float'>" : "<class 'int'>";
   if (Array.isArray(v)) return "<class 'list'>";
   if (v === null) return "<class 'NoneType'>";
+  if (v instanceof Uint8Array) return "<class 'bytes'>";
   return "<class 'dict'>";
 }
 
@@ -196,7 +198,12 @@ function coerce(value: unknown, type: ArgType, name: string): unknown {
   switch (type) {
     case 'raw':
     case 'jsonarg':
+    case 'json':
       return value;
+    case 'bytes':
+      return humanToBytes(value, false) ?? cannot(value, type, name, 'a Byte value');
+    case 'bits':
+      return humanToBytes(value, true) ?? cannot(value, type, name, 'a Bit value');
     case 'str':
     case 'path':
       if (typeof value === 'string' || value === null) return value;
@@ -224,6 +231,23 @@ function coerce(value: unknown, type: ArgType, name: string): unknown {
       return cannot(value, type, name, 'a dict');
   }
   return value;
+}
+
+const SIZE_RANGES = 'BKMGTPEZY';
+/** human_to_bytes: '10M' or '2 KB' as bytes ('Kb' as bits when `isBits`), undefined when it is no size. */
+function humanToBytes(value: unknown, isBits: boolean): number | undefined {
+  if (typeof value !== 'string' && !isNum(value)) return undefined;
+  const m = /^\s*(\d*\.?\d*)\s*([A-Za-z]+)?/.exec(pyStr(value))!;
+  if (m[1] === '' || m[1] === '.') return undefined;
+  const num = Number(m[1]);
+  const unit = m[2];
+  if (unit === undefined) return Math.round(num);
+  const power = SIZE_RANGES.indexOf(unit[0]!.toUpperCase());
+  if (power < 0) return undefined;
+  const mark = isBits ? 'b' : 'B';
+  // 'K' alone, 'KB' ('Kb' for bits), or the word: 'kbytes'
+  const ok = unit.length === 1 || unit[1] === mark || unit.toLowerCase().includes(isBits ? 'bit' : 'byte');
+  return ok ? Math.round(num * 1024 ** power) : undefined;
 }
 
 /** check_type_bool. */
